@@ -1,0 +1,49 @@
+package dev.postern.config;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Parameters set through the environment: {@code POSTERN_} followed by the exact (lower-case)
+ * parameter name, as containers are usually configured. Names with an upper-case letter after
+ * the prefix ({@code POSTERN_HOME}, {@code POSTERN_OPTS}) belong to the launcher and are left
+ * alone; any other all-lower-case name must be a known parameter, so a typo cannot silently
+ * leave the default in place.
+ */
+final class EnvironmentOverrides {
+    static final String PREFIX = "POSTERN_";
+
+    private EnvironmentOverrides() {
+    }
+
+    /**
+     * The overrides in {@code environment}, by parameter name, in variable-name order.
+     *
+     * @throws ConfigException {@code environment variable POSTERN_x: unknown parameter "x"}
+     */
+    static Map<String, Resolver.Definition> from(Map<String, String> environment) throws ConfigException {
+        Map<String, Resolver.Definition> overrides = new LinkedHashMap<>();
+        for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
+            String key = variable.getKey();
+            if (!key.startsWith(PREFIX)) {
+                continue;
+            }
+            String name = key.substring(PREFIX.length());
+            if (!name.matches("[a-z0-9_]+")) {
+                continue;
+            }
+            String origin = "environment variable " + key;
+            if (!Parameters.isKnown(name)) {
+                throw new ConfigException(origin + ": " + Parameters.unknown(name));
+            }
+            overrides.put(name, new Resolver.Definition(singleLine(variable.getValue()), origin));
+        }
+        return overrides;
+    }
+
+    /** Line breaks in a variable act like main.cf continuation lines, so a value stays one line. */
+    private static String singleLine(String value) {
+        return value.strip().replaceAll("\\s*[\\r\\n]+\\s*", " ");
+    }
+}

@@ -1,0 +1,82 @@
+package dev.postern.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Turns main.cf lines and the environment into a {@link MainCf}, checking everything an
+ * operator can get wrong before the server starts: syntax, names, references, loops, types.
+ * The first problem, in file order, is the one reported.
+ */
+final class MainCfLoader {
+    private MainCfLoader() {
+    }
+
+    static MainCf load(String fileName, Path file, List<String> lines, Map<String, String> environment)
+            throws ConfigException {
+        Map<String, Resolver.Definition> explicit = fromFile(fileName, lines);
+        for (Map.Entry<String, Resolver.Definition> override : EnvironmentOverrides.from(environment).entrySet()) {
+            // The environment wins over main.cf, before expansion, so $name users see it too.
+            explicit.remove(override.getKey());
+            explicit.put(override.getKey(), override.getValue());
+        }
+
+        Resolver resolver = new Resolver(explicit);
+        Map<String, String> raw = new TreeMap<>();
+        Map<String, String> expanded = new TreeMap<>();
+        Map<String, String> origins = new TreeMap<>();
+        for (String name : validationOrder(explicit)) {
+            String value;
+            try {
+                value = resolver.expand(name);
+            } catch (Expander.Failure failure) {
+                throw new ConfigException(resolver.origin(failure.parameter()) + ": "
+                        + failure.parameter() + ": " + failure.reason());
+            }
+            try {
+                Parameters.get(name).type().check(name, value);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(resolver.origin(name) + ": " + e.getMessage());
+            }
+            expanded.put(name, value);
+            raw.put(name, resolver.raw(name));
+            origins.put(name, resolver.origin(name));
+        }
+        return new MainCf(file, raw, expanded, origins, explicit.keySet());
+    }
+
+    /** The file's settings, in file order, a later setting of a name replacing an earlier one. */
+    private static Map<String, Resolver.Definition> fromFile(String fileName, List<String> lines)
+            throws ConfigException {
+        Map<String, Resolver.Definition> settings = new LinkedHashMap<>();
+        for (MainCfParser.Entry entry : MainCfParser.parse(lines)) {
+            String where = fileName + ":" + entry.line();
+            if (entry instanceof MainCfParser.Malformed malformed) {
+                throw new ConfigException(where + ": " + malformed.reason());
+            }
+            MainCfParser.Setting setting = (MainCfParser.Setting) entry;
+            if (!Parameters.isKnown(setting.name())) {
+                throw new ConfigException(where + ": " + Parameters.unknown(setting.name()));
+            }
+            // Re-inserting keeps the map in the order of the settings that take effect.
+            settings.remove(setting.name());
+            settings.put(setting.name(), new Resolver.Definition(setting.value(), where));
+        }
+        return settings;
+    }
+
+    /** Explicit settings in the order they were written (so errors follow the file), then defaults. */
+    private static List<String> validationOrder(Map<String, Resolver.Definition> explicit) {
+        List<String> order = new ArrayList<>(explicit.keySet());
+        for (String name : Parameters.names()) {
+            if (!explicit.containsKey(name)) {
+                order.add(name);
+            }
+        }
+        return order;
+    }
+}

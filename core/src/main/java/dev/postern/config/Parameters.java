@@ -1,0 +1,139 @@
+package dev.postern.config;
+
+import static dev.postern.config.ParameterType.LIST;
+import static dev.postern.config.ParameterType.LISTEN_ADDRESS;
+import static dev.postern.config.ParameterType.SIZE;
+import static dev.postern.config.ParameterType.STRING;
+
+import java.util.Collection;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The table of main.cf parameters Postern implements: the only names main.cf and the
+ * environment may set. Postfix names and defaults where the behaviour is Postfix's; parameters
+ * Postfix does not have start with {@code postern_}. Later features add their rows here.
+ */
+public final class Parameters {
+
+    /** Postern's version: the jar manifest's Implementation-Version, when the build writes one. */
+    public static final String MAIL_VERSION = Optional
+            .ofNullable(MainCf.class.getPackage().getImplementationVersion())
+            .orElse("0.1.0");
+
+    private static final Map<String, Parameter> TABLE = index(
+            // Identity
+            new Parameter("myhostname", STRING, DefaultValue.derived(
+                    "the machine's fully qualified name; a name without a dot gets .$mydomain (if set) or .localdomain",
+                    MachineHostname::myhostnameDefault),
+                    "the Internet hostname of this mail system"),
+            new Parameter("mydomain", STRING, DefaultValue.derived(
+                    "$myhostname minus its first label, or localdomain",
+                    MachineHostname::mydomainDefault),
+                    "the Internet domain name of this mail system"),
+            new Parameter("myorigin", STRING, DefaultValue.of("$myhostname"),
+                    "the domain that locally-posted mail appears to come from"),
+            new Parameter("mail_name", STRING, DefaultValue.of("Postern"),
+                    "the mail system name shown in the SMTP greeting and in bounces"),
+            new Parameter("mail_version", STRING, DefaultValue.of(MAIL_VERSION),
+                    "the version of this mail system"),
+            new Parameter("compatibility_level", STRING, DefaultValue.of("3.6"),
+                    "the Postfix compatibility level whose defaults Postern follows"),
+            new Parameter("syslog_name", STRING, DefaultValue.of("postern"),
+                    "the program name prefix of mail log lines (postern/smtpd[PID])"),
+
+            // Address classes and relay control
+            new Parameter("mydestination", LIST, DefaultValue.of("$myhostname, localhost.$mydomain, localhost"),
+                    "domains delivered locally (the local address class)"),
+            new Parameter("mynetworks", LIST, DefaultValue.of("127.0.0.1/32 [::1]/128"),
+                    "trusted client networks that permit_mynetworks allows to relay"),
+            new Parameter("relay_domains", LIST, DefaultValue.of(""),
+                    "domains this system relays mail to from untrusted clients (the relay address class)"),
+            new Parameter("relayhost", STRING, DefaultValue.of(""),
+                    "the next-hop destination of non-local mail; empty means the recipient domain's MX"),
+
+            // Limits
+            new Parameter("message_size_limit", SIZE, DefaultValue.of("10240000"),
+                    "the largest message accepted, in bytes"),
+            new Parameter("queue_minfree", SIZE, DefaultValue.of("0"),
+                    "free bytes the queue file system must keep before mail is accepted"),
+
+            // SMTP server
+            new Parameter("smtpd_banner", STRING, DefaultValue.of("$myhostname ESMTP $mail_name"),
+                    "the text after 220 in the SMTP greeting"),
+
+            // Postern listeners
+            new Parameter("postern_smtpd_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2525"),
+                    "address of the SMTP (MX) listener; empty disables it"),
+            new Parameter("postern_submission_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2587"),
+                    "address of the submission (STARTTLS) listener; empty disables it"),
+            new Parameter("postern_submissions_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2465"),
+                    "address of the submissions (implicit TLS) listener; empty disables it"),
+            new Parameter("postern_webadmin_listen", LISTEN_ADDRESS, DefaultValue.of("127.0.0.1:8000"),
+                    "address of the unauthenticated WebAdmin API; empty disables it"));
+
+    /** How far a misspelt name may be from a known one to be suggested. */
+    private static final int SUGGESTION_DISTANCE = 2;
+
+    private Parameters() {
+    }
+
+    public static Optional<Parameter> find(String name) {
+        return Optional.ofNullable(TABLE.get(name));
+    }
+
+    /** @throws IllegalArgumentException {@code unknown parameter "NAME"} */
+    public static Parameter get(String name) {
+        Parameter parameter = TABLE.get(name);
+        if (parameter == null) {
+            throw new IllegalArgumentException(unknown(name));
+        }
+        return parameter;
+    }
+
+    public static boolean isKnown(String name) {
+        return TABLE.containsKey(name);
+    }
+
+    public static SortedSet<String> names() {
+        return Collections.unmodifiableSortedSet(new TreeSet<>(TABLE.keySet()));
+    }
+
+    /** All rows, in table order. */
+    public static Collection<Parameter> all() {
+        return TABLE.values();
+    }
+
+    /** The closest known name within a small edit distance, for "did you mean" hints. */
+    public static Optional<String> suggest(String unknown) {
+        return TABLE.keySet().stream()
+                .filter(name -> EditDistance.between(unknown, name) <= SUGGESTION_DISTANCE)
+                .min(Comparator.<String>comparingInt(name -> EditDistance.between(unknown, name))
+                        .thenComparing(Comparator.naturalOrder()));
+    }
+
+    /** {@code unknown parameter "NAME"}, with a suggestion when one is close. */
+    static String unknown(String name) {
+        return "unknown parameter \"" + name + "\"" + didYouMean(name);
+    }
+
+    /** {@code  (did you mean "NAME"?)}, or nothing. */
+    static String didYouMean(String name) {
+        return suggest(name).map(s -> " (did you mean \"" + s + "\"?)").orElse("");
+    }
+
+    private static Map<String, Parameter> index(Parameter... rows) {
+        Map<String, Parameter> table = new LinkedHashMap<>();
+        for (Parameter row : rows) {
+            if (table.put(row.name(), row) != null) {
+                throw new IllegalStateException("parameter defined twice: " + row.name());
+            }
+        }
+        return Collections.unmodifiableMap(table);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.postern.config;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Postfix's list syntax: elements separated by commas and/or white space, empty elements
+ * dropped. As in Postfix, separators inside {@code {...}} do not split, so a list element can
+ * be {@code inline:{a=b, c=d}}; the braces stay in the element for whoever parses it.
+ */
+public final class PostfixList {
+    private PostfixList() {
+    }
+
+    public static List<String> split(String value) {
+        List<String> elements = new ArrayList<>();
+        StringBuilder element = new StringBuilder();
+        int depth = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (depth == 0 && isSeparator(c)) {
+                flush(element, elements);
+                continue;
+            }
+            if (c == '{') {
+                depth++;
+            } else if (c == '}' && depth > 0) {
+                depth--;
+            }
+            element.append(c);
+        }
+        // An unclosed "{" keeps the rest of the value in one element; the consumer that
+        // expects a table or a restriction reports the syntax error with its own context.
+        flush(element, elements);
+        return List.copyOf(elements);
+    }
+
+    private static boolean isSeparator(char c) {
+        return c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n';
+    }
+
+    private static void flush(StringBuilder element, List<String> elements) {
+        if (element.length() > 0) {
+            elements.add(element.toString());
+            element.setLength(0);
+        }
+    }
+}

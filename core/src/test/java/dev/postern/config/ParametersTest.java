@@ -1,0 +1,79 @@
+package dev.postern.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ParametersTest {
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "myhostnme, myhostname",
+            "relay_host, relayhost",
+            "mydomian, mydomain",
+            "MYORIGIN, ''",
+            "message_size_limits, message_size_limit",
+            "postern_smtp_listen, postern_smtpd_listen",
+            "totally_unrelated, ''"})
+    void suggestsTheClosestName(String typo, String suggestion) {
+        assertThat(Parameters.suggest(typo)).isEqualTo(
+                suggestion.isEmpty() ? java.util.Optional.empty() : java.util.Optional.of(suggestion));
+    }
+
+    @Test
+    void theTableHasTheNamesTheDesignPromises() {
+        assertThat(Parameters.names()).containsExactly(
+                "compatibility_level", "mail_name", "mail_version", "message_size_limit", "mydestination",
+                "mydomain", "myhostname", "mynetworks", "myorigin", "postern_smtpd_listen",
+                "postern_submission_listen", "postern_submissions_listen", "postern_webadmin_listen",
+                "queue_minfree", "relay_domains", "relayhost", "smtpd_banner", "syslog_name");
+    }
+
+    @Test
+    void typesMatchTheValues() {
+        assertThat(Parameters.get("message_size_limit").type()).isEqualTo(ParameterType.SIZE);
+        assertThat(Parameters.get("queue_minfree").type()).isEqualTo(ParameterType.SIZE);
+        assertThat(Parameters.get("mydestination").type()).isEqualTo(ParameterType.LIST);
+        assertThat(Parameters.get("mynetworks").type()).isEqualTo(ParameterType.LIST);
+        assertThat(Parameters.get("relay_domains").type()).isEqualTo(ParameterType.LIST);
+        assertThat(Parameters.get("relayhost").type()).isEqualTo(ParameterType.STRING);
+        for (String name : List.of("postern_smtpd_listen", "postern_submission_listen",
+                "postern_submissions_listen", "postern_webadmin_listen")) {
+            assertThat(Parameters.get(name).type()).isEqualTo(ParameterType.LISTEN_ADDRESS);
+        }
+    }
+
+    @Test
+    void everyRowIsDescribedAndEveryDefaultLoads() {
+        assertThat(Parameters.all()).allSatisfy(row -> assertThat(row.description()).isNotBlank());
+        assertThat(MainCf.defaults().names()).isEqualTo(Parameters.names());
+    }
+
+    @Test
+    void literalAndDerivedDefaults() {
+        assertThat(Parameters.get("mydestination").defaultValue())
+                .isEqualTo(DefaultValue.of("$myhostname, localhost.$mydomain, localhost"));
+        assertThat(Parameters.get("myhostname").defaultValue()).isInstanceOf(DefaultValue.Derived.class);
+        assertThat(Parameters.get("mydomain").defaultValue()).isInstanceOf(DefaultValue.Derived.class);
+    }
+
+    @Test
+    void unknownNames() {
+        assertThat(Parameters.find("nosuch")).isEmpty();
+        assertThat(Parameters.isKnown("relayhost")).isTrue();
+        assertThatThrownBy(() -> Parameters.get("relayhots"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("unknown parameter \"relayhots\" (did you mean \"relayhost\"?)");
+    }
+
+    @Test
+    void rowsMustHaveLowerCaseNamesForEnvironmentOverrides() {
+        assertThatThrownBy(() -> new Parameter("Relayhost", ParameterType.STRING, DefaultValue.of(""), "x"))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}

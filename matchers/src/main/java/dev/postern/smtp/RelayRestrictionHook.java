@@ -1,0 +1,83 @@
+package dev.postern.smtp;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.postern.address.NetworkList;
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.MainCf;
+
+/**
+ * Postern's relay check at RCPT TO, replacing James's AuthRequiredToRelayRcptHook: James
+ * refuses {@code relay_domains} that a Postfix administrator expects to accept, and its
+ * notion of trust is an XML list rather than {@code mynetworks}. A permitted recipient
+ * gets DECLINED (never OK) so that the hooks after this one still run.
+ */
+public class RelayRestrictionHook implements RcptHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayRestrictionHook.class);
+
+    private final DomainList domainList;
+    private MainCf mainCf;
+    private RelayDecision decision;
+
+    @Inject
+    public RelayRestrictionHook(DomainList domainList) {
+        this.domainList = domainList;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setMainCf(MainCf mainCf) {
+        this.mainCf = mainCf;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
+        try {
+            decision = new RelayDecision(
+                NetworkList.parse("mynetworks", parameters.list("mynetworks")),
+                parameters.list("mydestination"),
+                parameters.list("relay_domains"),
+                this::isRuntimeDomain);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        RelayDecision.Verdict verdict = decision.decide(session.getRemoteAddress().getAddress(),
+            session.getUsername() != null, rcpt);
+        if (verdict != RelayDecision.Verdict.DEFER_UNAUTH_DESTINATION) {
+            return HookResult.DECLINED;
+        }
+        return HookResult.builder()
+            .hookReturnCode(HookReturnCode.denySoft())
+            .smtpReturnCode("454")
+            .smtpDescription("4.7.1 <" + rcpt.asString() + ">: Relay access denied")
+            .build();
+    }
+
+    private boolean isRuntimeDomain(String domain) {
+        try {
+            return domainList.containsDomain(Domain.of(domain));
+        } catch (DomainListException e) {
+            // Lookup failure is not permission: treat the domain as foreign.
+            LOGGER.warn("domain list lookup failed for {}: {}", domain, e.getMessage());
+            return false;
+        }
+    }
+}
