@@ -4,18 +4,25 @@ import java.util.List;
 import java.util.stream.Stream;
 
 import org.apache.james.protocols.lib.handler.HandlersPackage;
+import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 import org.apache.james.smtpserver.AuthRequiredToRelayRcptHook;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
+import org.apache.james.smtpserver.SendMailHandler;
 
 /**
- * James's core SMTP handlers with Postern's relay decision in place of James's:
- * {@link RelayRestrictionHook} replaces {@code AuthRequiredToRelayRcptHook} at the same
- * position, and {@link QueueMinfreeHook} guards MAIL FROM. Named as the
+ * James's core SMTP handlers with Postern's in place of some of James's, each at the
+ * position of the one it replaces: {@link RelayRestrictionHook} (and the
+ * {@link QueueMinfreeHook} guard of MAIL FROM) for {@code AuthRequiredToRelayRcptHook},
+ * {@link PostfixReceivedHeader} for James's Received header, {@link QueueingMessageHook}
+ * for {@code SendMailHandler}; {@link QueueIdAssigner}, the {@link SmtpdLogger} mail log lines and
+ * the {@link GracefulShutdownHandler} are added. Named as the
  * {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
  */
 public class PosternCmdHandlerLoader implements HandlersPackage {
-    private final List<String> handlers = new CoreCmdHandlerLoader().getHandlers().stream()
-        .flatMap(PosternCmdHandlerLoader::replace)
+    private final List<String> handlers = Stream.concat(
+            // first, so that it sees every MAIL and RCPT argument before any hook can refuse it
+            Stream.of(SmtpdLogger.class.getName(), GracefulShutdownHandler.class.getName()),
+            new CoreCmdHandlerLoader().getHandlers().stream().flatMap(PosternCmdHandlerLoader::replace))
         .toList();
 
     @Override
@@ -25,7 +32,14 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
 
     private static Stream<String> replace(String handler) {
         if (handler.equals(AuthRequiredToRelayRcptHook.class.getName())) {
-            return Stream.of(QueueMinfreeHook.class.getName(), RelayRestrictionHook.class.getName());
+            return Stream.of(QueueMinfreeHook.class.getName(), RelayRestrictionHook.class.getName(),
+                QueueIdAssigner.class.getName());
+        }
+        if (handler.equals(ReceivedDataLineFilter.class.getName())) {
+            return Stream.of(PostfixReceivedHeader.class.getName());
+        }
+        if (handler.equals(SendMailHandler.class.getName())) {
+            return Stream.of(QueueingMessageHook.class.getName());
         }
         return Stream.of(handler);
     }

@@ -1,0 +1,67 @@
+package dev.postern.log;
+
+import java.time.Clock;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.postern.config.MainCf;
+
+/**
+ * The Postfix-format mail log: every stage of every message writes its line here, in
+ * syslog form, so that operators' tools (pflogsumm, grep by queue ID) work unchanged:
+ * <pre>Nov 28 15:49:01 mx postern/smtpd[4242]: 3F2A1B4C5D6E: client=host.example[192.0.2.1]</pre>
+ * Lines go to the SLF4J logger {@value #LOGGER_NAME} as complete lines; Postern's
+ * logback.xml sends that logger to {@code var/log/maillog} and to standard output.
+ */
+public final class MailLog {
+    public static final String LOGGER_NAME = "postern.maillog";
+
+    /** syslog's timestamp: the day of the month is space-padded, "Nov  8". */
+    private static final DateTimeFormatter SYSLOG_TIME = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.US);
+
+    private final String syslogName;
+    private final String host;
+    private final long pid;
+    private final Clock clock;
+    private final Consumer<String> sink;
+
+    public MailLog(String syslogName, String hostname, Clock clock, Consumer<String> sink) {
+        this.syslogName = syslogName;
+        this.host = shortName(hostname);
+        this.pid = ProcessHandle.current().pid();
+        this.clock = clock;
+        this.sink = sink;
+    }
+
+    /** The mail log of a main.cf: {@code syslog_name} and {@code myhostname}, to the mail log logger. */
+    public static MailLog from(MainCf mainCf) {
+        Logger logger = LoggerFactory.getLogger(LOGGER_NAME);
+        return new MailLog(mainCf.get("syslog_name"), mainCf.get("myhostname"), Clock.systemDefaultZone(), logger::info);
+    }
+
+    /**
+     * @param service the Postfix daemon name, such as {@code smtpd}, {@code cleanup},
+     *                {@code qmgr}, {@code local}, {@code smtp}; a listener may prefix it,
+     *                as in {@code submission/smtpd}
+     * @param text    the line after the {@code name[pid]: } prefix
+     */
+    public void log(String service, String text) {
+        sink.accept(SYSLOG_TIME.format(ZonedDateTime.now(clock)) + " " + host + " " + syslogName + "/" + service
+            + "[" + pid + "]: " + text);
+    }
+
+    /** {@code QID: text}, the form of every line about one message. */
+    public void log(String service, String queueId, String text) {
+        log(service, queueId + ": " + text);
+    }
+
+    private static String shortName(String hostname) {
+        int dot = hostname.indexOf('.');
+        return dot > 0 ? hostname.substring(0, dot) : hostname;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.postern.log;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.IntStream;
+
+import org.junit.jupiter.api.Test;
+
+class QueueIdGeneratorTest {
+    private static final Clock FROZEN = Clock.fixed(Instant.parse("2026-11-28T15:00:00Z"), ZoneOffset.UTC);
+
+    @Test
+    void idsAreTwelveUpperCaseHexDigits() {
+        String id = new QueueIdGenerator().next();
+
+        assertThat(id).matches("[0-9A-F]{12}");
+        assertThat(QueueIdGenerator.isQueueId(id)).isTrue();
+        assertThat(QueueIdGenerator.isQueueId("3f2a")).isFalse();
+    }
+
+    @Test
+    void aStoppedClockStillGivesDistinctIncreasingIds() {
+        QueueIdGenerator generator = new QueueIdGenerator(FROZEN);
+        List<String> ids = IntStream.range(0, 1000).mapToObj(i -> generator.next()).toList();
+
+        assertThat(new HashSet<>(ids)).hasSize(1000);
+        assertThat(ids).isSorted();
+        assertThat(ids.get(0)).isEqualTo(String.format("%012X", (FROZEN.millis() * 1000) & ((1L << 48) - 1)));
+    }
+
+    @Test
+    void concurrentCallersNeverShareAnId() throws Exception {
+        QueueIdGenerator generator = new QueueIdGenerator(FROZEN);
+        Set<String> ids = ConcurrentHashMap.newKeySet();
+        List<Thread> threads = IntStream.range(0, 8)
+            .mapToObj(i -> new Thread(() -> IntStream.range(0, 5000).forEach(j -> ids.add(generator.next()))))
+            .toList();
+        threads.forEach(Thread::start);
+        for (Thread thread : threads) {
+            thread.join();
+        }
+
+        assertThat(ids).hasSize(40_000);
+    }
+}

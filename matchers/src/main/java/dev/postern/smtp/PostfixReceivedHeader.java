@@ -1,0 +1,47 @@
+package dev.postern.smtp;
+
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
+
+/**
+ * The {@code Received:} header in Postfix's shape, carrying the queue ID:
+ * <pre>
+ * Received: from HELO (NAME [IP])
+ *         by MYHOSTNAME (Postern) with ESMTP id QID
+ *         for &lt;rcpt&gt;; DATE
+ * </pre>
+ * The recipient is named only for single-recipient mail, as Postfix does, so that a
+ * message to many does not disclose the list.
+ */
+public class PostfixReceivedHeader extends ReceivedDataLineFilter {
+    private static final DateTimeFormatter DATE =
+        DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (zzz)", Locale.US);
+
+    @Override
+    protected Collection<Header> headers(SMTPSession session) {
+        String heloMode = session.getAttachment(SMTPSession.CURRENT_HELO_MODE, State.Connection).orElse("NOT-DEFINED");
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("unknown");
+        String address = session.getRemoteAddress().getAddress().getHostAddress();
+        String name = session.getRemoteAddress().getHostName();
+        Header header = new Header("Received", "from " + helo + " (" + name + " [" + address + "])");
+        String by = "by " + session.getConfiguration().getHelloName() + " (Postern) with " + getServiceType(session, heloMode)
+            + SessionQueueId.get(session).map(id -> " id " + id).orElse("");
+        List<MailAddress> recipients = session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).orElse(List.of());
+        String date = DATE.format(ZonedDateTime.now());
+        if (recipients.size() == 1) {
+            header.add(by);
+            header.add("for <" + recipients.get(0).asString() + ">; " + date);
+        } else {
+            header.add(by + "; " + date);
+        }
+        return List.of(header);
+    }
+}

@@ -1,0 +1,97 @@
+package dev.postern.smtp;
+
+import javax.inject.Inject;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.MainCf;
+import dev.postern.log.MailLog;
+import dev.postern.log.MessageTimes;
+
+/**
+ * Puts an accepted message on the spool queue and answers as Postfix does,
+ * {@code 250 2.0.0 Ok: queued as QID}. The mail takes the transaction's queue ID as its
+ * name, so the ID in the reply, the {@code Received:} header and the queue are one.
+ * The reply is sent only after the queue has the message on disk; if it cannot, the
+ * client gets a temporary failure and keeps the message.
+ */
+public class QueueingMessageHook implements JamesMessageHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(QueueingMessageHook.class);
+
+    private final MailQueueFactory<?> queueFactory;
+    private MainCf mainCf;
+    private MailLog mailLog;
+    private MailQueue spool;
+
+    @Inject
+    public QueueingMessageHook(MailQueueFactory<?> queueFactory) {
+        this.queueFactory = queueFactory;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setMainCf(MainCf mainCf) {
+        this.mainCf = mainCf;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setMailLog(MailLog mailLog) {
+        this.mailLog = mailLog;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
+        if (mailLog == null) {
+            mailLog = MailLog.from(parameters.mainCf());
+        }
+        spool = queueFactory.createQueue(MailQueueFactory.SPOOL);
+    }
+
+    @Override
+    public HookResult onMessage(SMTPSession session, Mail mail) {
+        String queueId = SessionQueueId.get(session).orElse(mail.getName());
+        try {
+            mail.setName(queueId);
+            Instant queued = Instant.now();
+            MessageTimes.stamp(mail, SessionQueueId.arrival(session).orElse(queued), queued);
+            spool.enQueue(mail);
+            logQueued(queueId, mail);
+        } catch (Exception e) {
+            LOGGER.error("{}: cannot queue the message: {}", queueId, e.getMessage(), e);
+            return HookResult.builder()
+                .hookReturnCode(HookReturnCode.denySoft())
+                .smtpReturnCode("451")
+                .smtpDescription("4.3.0 Error: queue file write error")
+                .build();
+        }
+        return HookResult.builder()
+            .hookReturnCode(HookReturnCode.ok())
+            .smtpReturnCode("250")
+            .smtpDescription("2.0.0 Ok: queued as " + queueId)
+            .build();
+    }
+
+    /** What Postfix's cleanup and qmgr log when a message enters the queue. */
+    private void logQueued(String queueId, Mail mail) throws MessagingException {
+        String messageId = Optional.ofNullable(mail.getMessage().getHeader("Message-ID", null)).orElse("<>").trim();
+        mailLog.log("cleanup", queueId, "message-id=" + messageId);
+        mailLog.log("qmgr", queueId, "from=<" + mail.getMaybeSender().asString("") + ">, size=" + mail.getMessageSize()
+            + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
+    }
+}

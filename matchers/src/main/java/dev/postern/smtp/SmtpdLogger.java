@@ -1,0 +1,163 @@
+package dev.postern.smtp;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.CommandHandler;
+import org.apache.james.protocols.api.handler.ConnectHandler;
+import org.apache.james.protocols.api.handler.DisconnectHandler;
+import org.apache.james.protocols.api.handler.ProtocolHandler;
+import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.MailHook;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.MainCf;
+import dev.postern.log.MailLog;
+
+/**
+ * The smtpd lines of the mail log: {@code connect from}, {@code NOQUEUE: reject: RCPT from ...} for every
+ * refused MAIL or RCPT, and {@code disconnect from ... ehlo=1 mail=1 rcpt=1 data=1 quit=1
+ * commands=5} with Postfix's ok/total counts. It also remembers the argument of the
+ * MAIL or RCPT command in progress (as the first hook of each kind, always DECLINED),
+ * because a refused recipient is in no other session state.
+ */
+public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession>,
+        ProtocolHandlerResultHandler<Response, ProtocolSession>, MailHook, RcptHook {
+    private static final ProtocolSession.AttachmentKey<CommandCounts> COUNTS =
+        ProtocolSession.AttachmentKey.of("dev.postern.commandCounts", CommandCounts.class);
+    private static final ProtocolSession.AttachmentKey<String> CURRENT_ARGUMENT =
+        ProtocolSession.AttachmentKey.of("dev.postern.currentArgument", String.class);
+
+    private MainCf mainCf;
+    private MailLog mailLog;
+    private String service = "smtpd";
+
+    @Inject
+    public SmtpdLogger() {
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setMainCf(MainCf mainCf) {
+        this.mainCf = mainCf;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setMailLog(MailLog mailLog) {
+        this.mailLog = mailLog;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
+        if (mailLog == null) {
+            mailLog = MailLog.from(parameters.mainCf());
+        }
+        service = config.getString("syslogService", service);
+    }
+
+    @Override
+    public Response onConnect(SMTPSession session) {
+        session.setAttachment(COUNTS, new CommandCounts(), State.Connection);
+        mailLog.log(service, "connect from " + ClientIdentity.of(session));
+        return null;
+    }
+
+    @Override
+    public void onDisconnect(SMTPSession session) {
+        String counts = session.getAttachment(COUNTS, State.Connection).map(CommandCounts::toString).orElse("commands=0");
+        mailLog.log(service, "disconnect from " + ClientIdentity.of(session) + " " + counts);
+    }
+
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        session.setAttachment(CURRENT_ARGUMENT, sender.asString(""), State.Transaction);
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        session.setAttachment(CURRENT_ARGUMENT, rcpt.asString(), State.Transaction);
+        return HookResult.DECLINED;
+    }
+
+    @Override
+    public Response onResponse(ProtocolSession session, Response response, long executionTime, ProtocolHandler handler) {
+        if (!(handler instanceof CommandHandler<?> command) || command.getImplCommands().isEmpty()) {
+            return response;
+        }
+        String name = command.getImplCommands().iterator().next().toUpperCase(Locale.ROOT);
+        boolean ok = response.getRetCode().startsWith("2") || response.getRetCode().startsWith("3");
+        session.getAttachment(COUNTS, State.Connection).ifPresent(counts -> counts.count(name, ok));
+        if (!ok && (name.equals("MAIL") || name.equals("RCPT")) && session instanceof SMTPSession smtp) {
+            logReject(smtp, name, response);
+        }
+        return response;
+    }
+
+    private void logReject(SMTPSession session, String command, Response response) {
+        String reply = response.getRetCode() + " " + String.join(" ", response.getLines()).replaceFirst("^\\d{3}[ -]", "");
+        String argument = session.getAttachment(CURRENT_ARGUMENT, State.Transaction).orElse("");
+        String from = session.getAttachment(SMTPSession.SENDER, State.Transaction).map(s -> s.asString(""))
+            .orElse(command.equals("MAIL") ? argument : "");
+        StringBuilder line = new StringBuilder()
+            .append(SessionQueueId.get(session).orElse("NOQUEUE"))
+            .append(": reject: ").append(command).append(" from ").append(ClientIdentity.of(session))
+            .append(": ").append(reply)
+            .append("; from=<").append(from).append(">");
+        if (command.equals("RCPT")) {
+            line.append(" to=<").append(argument).append(">");
+        }
+        line.append(" proto=").append(protocol(session)).append(" helo=<").append(helo(session)).append(">");
+        mailLog.log(service, line.toString());
+    }
+
+    static String protocol(SMTPSession session) {
+        return session.getAttachment(SMTPSession.CURRENT_HELO_MODE, State.Connection)
+            .filter("EHLO"::equalsIgnoreCase).map(m -> "ESMTP").orElse("SMTP");
+    }
+
+    static String helo(SMTPSession session) {
+        return session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("");
+    }
+
+    /** Postfix's per-command counts, {@code name=ok/total} when they differ, in order of first use. */
+    static final class CommandCounts {
+        private final Map<String, int[]> counts = new LinkedHashMap<>();
+
+        synchronized void count(String command, boolean ok) {
+            int[] pair = counts.computeIfAbsent(command.toLowerCase(Locale.ROOT), c -> new int[2]);
+            pair[1]++;
+            if (ok) {
+                pair[0]++;
+            }
+        }
+
+        @Override
+        public synchronized String toString() {
+            int ok = counts.values().stream().mapToInt(p -> p[0]).sum();
+            int total = counts.values().stream().mapToInt(p -> p[1]).sum();
+            String each = counts.entrySet().stream()
+                .map(e -> e.getKey() + "=" + format(e.getValue()[0], e.getValue()[1]))
+                .collect(Collectors.joining(" "));
+            return (each.isEmpty() ? "" : each + " ") + "commands=" + format(ok, total);
+        }
+
+        private static String format(int ok, int total) {
+            return ok == total ? Integer.toString(total) : ok + "/" + total;
+        }
+    }
+}
