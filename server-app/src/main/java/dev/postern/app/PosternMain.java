@@ -1,0 +1,105 @@
+package dev.postern.app;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+
+import dev.postern.config.ConfigException;
+import dev.postern.config.MainCf;
+import dev.postern.config.Postconf;
+
+/**
+ * The {@code bin/postern} entry point. Every failure the operator can fix ends in one
+ * line on standard error and a non-zero exit status, never a stack trace.
+ */
+public final class PosternMain {
+    private static final String JAMES_VERSION = "3.8.1";
+    /** How long a stop waits for SMTP transactions in progress; container runtimes wait 10 to 30 s. */
+    private static final java.time.Duration DRAIN_TIMEOUT = java.time.Duration.ofSeconds(20);
+
+    private PosternMain() {
+    }
+
+    public static void main(String[] args) {
+        int status;
+        try {
+            status = run(args);
+        } catch (StartupFailure e) {
+            System.err.println("postern: fatal: " + e.getMessage());
+            status = 1;
+        } catch (IllegalArgumentException e) {
+            System.err.println("postern: " + e.getMessage());
+            status = 2;
+        }
+        System.exit(status);
+    }
+
+    private static int run(String[] args) throws StartupFailure {
+        CommandLine command = CommandLine.parse(args, defaultHome());
+        return switch (command.subcommand()) {
+            case "run" -> runServer(command.home());
+            case "postconf" -> postconf(command);
+            case "version" -> version();
+            default -> throw new IllegalArgumentException("unknown subcommand \"" + command.subcommand() + "\"; "
+                + CommandLine.USAGE);
+        };
+    }
+
+    private static Path defaultHome() {
+        String home = System.getProperty("postern.home");
+        return Path.of(home == null ? "." : home);
+    }
+
+    private static int version() {
+        System.out.println("Postern " + MainCf.defaults().get("mail_version") + " (Apache James " + JAMES_VERSION + ")");
+        return 0;
+    }
+
+    private static int postconf(CommandLine command) throws StartupFailure {
+        List<String> names = command.arguments().stream().filter(a -> !a.equals("-n")).toList();
+        boolean nonDefault = command.arguments().contains("-n");
+        return Postconf.print(loadMainCf(command.home()), nonDefault, names, System.out, System.err);
+    }
+
+    static MainCf loadMainCf(PosternHome home) throws StartupFailure {
+        try {
+            return MainCf.load(home.mainCf(), System.getenv());
+        } catch (ConfigException e) {
+            throw new StartupFailure(e.getMessage(), e);
+        }
+    }
+
+    private static int runServer(PosternHome home) throws StartupFailure {
+        MainCf mainCf = loadMainCf(home);
+        VarTree.create(home.var());
+        ListenerCheck.assertAvailable(mainCf);
+        PosternServer server = PosternServer.assemble(home, mainCf);
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw StartupFailure.from(e);
+        }
+        awaitTermination(server);
+        return 0;
+    }
+
+    /**
+     * SIGTERM and SIGINT stop the server in order (listeners finish their in-flight
+     * transactions first) and the process then exits 0, as an init system or container
+     * runtime expects of a clean stop.
+     */
+    private static void awaitTermination(PosternServer server) {
+        CountDownLatch stopped = new CountDownLatch(1);
+        sun.misc.SignalHandler stop = signal -> {
+            server.stop(DRAIN_TIMEOUT);
+            stopped.countDown();
+        };
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

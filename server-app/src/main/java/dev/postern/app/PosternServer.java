@@ -1,0 +1,91 @@
+package dev.postern.app;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.NaiveDelegationStoreModule;
+import org.apache.james.modules.MailetProcessingModule;
+import org.apache.james.modules.protocols.ProtocolHandlerModule;
+import org.apache.james.modules.protocols.SMTPServerModule;
+import org.apache.james.modules.server.DataRoutesModules;
+import org.apache.james.modules.server.DefaultProcessorsConfigurationProviderModule;
+import org.apache.james.modules.server.MailQueueRoutesModule;
+import org.apache.james.modules.server.MailRepositoriesRoutesModule;
+import org.apache.james.modules.server.NoJwtModule;
+import org.apache.james.modules.server.RawPostDequeueDecoratorModule;
+import org.apache.james.modules.server.TaskManagerModule;
+import org.apache.james.modules.server.WebAdminServerModule;
+import org.apache.james.server.core.configuration.Configuration;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.inject.Module;
+
+import dev.postern.app.modules.DrainProbe;
+import dev.postern.app.modules.FileMailQueueModule;
+import dev.postern.app.modules.MainCfModule;
+import dev.postern.app.modules.PosternDataModule;
+import dev.postern.config.MainCf;
+
+/**
+ * The Guice assembly of an SMTP-only MTA from individual James modules: SMTP listeners,
+ * the mailet container, DNS, WebAdmin, and Postern's own durable storage under var/.
+ * No mailbox, IMAP, POP3 or JMAP module is installed.
+ */
+public final class PosternServer {
+    private static final Logger LOGGER = LoggerFactory.getLogger(PosternServer.class);
+    private final GuiceJamesServer server;
+
+    private PosternServer(GuiceJamesServer server) {
+        this.server = server;
+    }
+
+    public static PosternServer assemble(PosternHome home, MainCf mainCf) {
+        Configuration configuration = new Configuration.Basic(
+            new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(home));
+        GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
+            .combineWith(jamesModules())
+            .combineWith(new PosternDataModule(), new FileMailQueueModule())
+            .overrideWith(new MainCfModule(mainCf, home));
+        return new PosternServer(server);
+    }
+
+    private static List<Module> jamesModules() {
+        return List.of(
+            new MailetProcessingModule(),
+            new NaiveDelegationStoreModule(),
+            new RawPostDequeueDecoratorModule(),
+            new DefaultProcessorsConfigurationProviderModule(),
+            new TaskManagerModule(),
+            new ProtocolHandlerModule(),
+            new SMTPServerModule(),
+            new WebAdminServerModule(),
+            new NoJwtModule(),
+            new DataRoutesModules(),
+            new MailRepositoriesRoutesModule(),
+            new MailQueueRoutesModule());
+    }
+
+    public void start() throws Exception {
+        server.start();
+    }
+
+    /**
+     * Stops as an MTA should: no new connections or transactions (421), the transactions
+     * in progress get up to {@code drainTimeout} to finish, then everything stops.
+     * Nothing is lost either way: a message not yet answered 250 is the client's to retry.
+     */
+    public void stop(Duration drainTimeout) {
+        try {
+            int left = server.getProbe(DrainProbe.class).drain(drainTimeout);
+            if (left > 0) {
+                LOGGER.warn("stopping with {} SMTP transaction(s) still in progress after {}", left, drainTimeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.stop();
+    }
+}

@@ -1,0 +1,26 @@
+package dev.postern.app.modules;
+
+import java.time.Duration;
+
+import javax.inject.Inject;
+
+import org.apache.james.utils.GuiceProbe;
+
+import dev.postern.smtp.SessionRegistry;
+
+/** Lets the launcher reach the SMTP sessions from outside the injector when it stops the server. */
+public class DrainProbe implements GuiceProbe {
+    private final SessionRegistry sessions;
+
+    @Inject
+    public DrainProbe(SessionRegistry sessions) {
+        this.sessions = sessions;
+    }
+
+    /** @return the number of transactions still in progress when the timeout ran out */
+    public int drain(Duration timeout) throws InterruptedException {
+        sessions.startDraining();
+        sessions.awaitNoTransactions(timeout);
+        return sessions.transactionsInProgress();
+    }
+}

@@ -1,0 +1,55 @@
+package dev.postern.app.modules;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
+import org.apache.james.queue.api.ManageableMailQueue;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+
+import dev.postern.app.PosternHome;
+import dev.postern.app.queue.FileMailQueueFactory;
+
+/**
+ * James's mail queues backed by Postern's durable file queue in {@code var/queue/}: one
+ * factory serves the three keys under which James's components ask for it.
+ */
+public class FileMailQueueModule extends AbstractModule {
+    @Provides
+    @Singleton
+    FileMailQueueFactory fileMailQueueFactory(PosternHome home, MetricFactory metrics, GaugeRegistry gauges,
+                                              MailQueueItemDecoratorFactory decorators, Clock clock) {
+        try {
+            return new FileMailQueueFactory(home.var().resolve("queue"), metrics, gauges, decorators, clock);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the mail queue in " + home.var().resolve("queue") + ": "
+                + e.getMessage(), e);
+        }
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<?> anyQueues(FileMailQueueFactory factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<? extends MailQueue> queues(FileMailQueueFactory factory) {
+        return factory;
+    }
+
+    @Provides
+    @Singleton
+    MailQueueFactory<? extends ManageableMailQueue> manageableQueues(FileMailQueueFactory factory) {
+        return factory;
+    }
+}

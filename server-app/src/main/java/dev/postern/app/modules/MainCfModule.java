@@ -1,0 +1,52 @@
+package dev.postern.app.modules;
+
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.apache.james.server.core.configuration.FileConfigurationProvider;
+import org.apache.james.utils.GuiceProbe;
+import org.apache.james.utils.PropertiesProvider;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.multibindings.Multibinder;
+
+import dev.postern.app.PosternHome;
+import dev.postern.config.MainCf;
+import dev.postern.log.MailLog;
+
+/**
+ * Makes the parsed main.cf and the home available to every component, and routes James's
+ * configuration through main.cf. Installed as an override of James's common services,
+ * which bind their own configuration providers.
+ */
+public class MainCfModule extends AbstractModule {
+    private final MainCf mainCf;
+    private final PosternHome home;
+
+    public MainCfModule(MainCf mainCf, PosternHome home) {
+        this.mainCf = mainCf;
+        this.home = home;
+    }
+
+    @Override
+    protected void configure() {
+        bind(MainCf.class).toInstance(mainCf);
+        bind(PosternHome.class).toInstance(home);
+        bind(MailLog.class).toInstance(MailLog.from(mainCf));
+        Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(DrainProbe.class);
+    }
+
+    @Provides
+    @Singleton
+    ConfigurationProvider configurationProvider(FileSystem fileSystem, Configuration configuration) {
+        return new MainCfConfigurationProvider(new FileConfigurationProvider(fileSystem, configuration), mainCf);
+    }
+
+    @Provides
+    @Singleton
+    PropertiesProvider propertiesProvider(FileSystem fileSystem, Configuration.ConfigurationPath path) {
+        return new MainCfPropertiesProvider(fileSystem, path, mainCf);
+    }
+}

@@ -1,0 +1,116 @@
+package dev.postern.app.modules;
+
+import java.nio.file.Path;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import javax.inject.Named;
+import javax.inject.Singleton;
+
+import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.james.CoreDataModule;
+import org.apache.james.UserEntityValidator;
+import org.apache.james.core.Domain;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.mailbox.Authorizator;
+import org.apache.james.mailrepository.api.MailRepositoryUrlStore;
+import org.apache.james.mailrepository.api.Protocol;
+import org.apache.james.mailrepository.file.FileMailRepository;
+import org.apache.james.mailrepository.memory.MailRepositoryStoreConfiguration;
+import org.apache.james.rrt.api.AliasReverseResolver;
+import org.apache.james.rrt.api.CanSendFrom;
+import org.apache.james.rrt.api.RecipientRewriteTable;
+import org.apache.james.rrt.lib.AliasReverseResolverImpl;
+import org.apache.james.rrt.lib.CanSendFromImpl;
+import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
+import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.lib.UsersRepositoryImpl;
+import org.apache.james.utils.InitializationOperation;
+import org.apache.james.utils.InitilizationOperationBuilder;
+
+import com.google.common.collect.ImmutableList;
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Scopes;
+import com.google.inject.multibindings.ProvidesIntoSet;
+
+import dev.postern.app.PosternHome;
+import dev.postern.app.data.FileMailRepositoryUrlStore;
+import dev.postern.app.data.FileUsersDAO;
+import dev.postern.app.data.NoDelegationAuthorizator;
+import dev.postern.app.data.PosternDomainList;
+import dev.postern.config.MainCf;
+
+/**
+ * Users, domains and mail repositories, all on local disk under {@code var/}: the
+ * embedded default needs no database engine. James's recipient rewrite table is bound
+ * (WebAdmin's routes need one) but the default pipeline does not consult it.
+ */
+public class PosternDataModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        install(new CoreDataModule());
+
+        bind(MemoryRecipientRewriteTable.class).in(Scopes.SINGLETON);
+        bind(RecipientRewriteTable.class).to(MemoryRecipientRewriteTable.class);
+        bind(AliasReverseResolverImpl.class).in(Scopes.SINGLETON);
+        bind(AliasReverseResolver.class).to(AliasReverseResolverImpl.class);
+        bind(CanSendFromImpl.class).in(Scopes.SINGLETON);
+        bind(CanSendFrom.class).to(CanSendFromImpl.class);
+        bind(Authorizator.class).to(NoDelegationAuthorizator.class);
+
+        bind(MailRepositoryStoreConfiguration.Item.class)
+            .toProvider(() -> new MailRepositoryStoreConfiguration.Item(
+                ImmutableList.of(new Protocol("file")),
+                FileMailRepository.class.getName(),
+                new BaseHierarchicalConfiguration()));
+    }
+
+    @Provides
+    @Singleton
+    DomainList domainList(MainCf mainCf, PosternHome home) {
+        Set<Domain> configured = mainCf.list("mydestination").stream()
+            .map(Domain::of)
+            .collect(Collectors.toSet());
+        return new PosternDomainList(configured, Domain.of(mainCf.get("myorigin")), home.var().resolve("store/domains"));
+    }
+
+    @Provides
+    @Singleton
+    FileUsersDAO usersDao(PosternHome home) {
+        return new FileUsersDAO(home.var().resolve("store/users.properties"));
+    }
+
+    @Provides
+    @Singleton
+    UsersRepository usersRepository(DomainList domainList, FileUsersDAO dao, UserEntityValidator validator) {
+        UsersRepositoryImpl<FileUsersDAO> repository = new UsersRepositoryImpl<>(domainList, dao);
+        repository.setValidator(validator);
+        return repository;
+    }
+
+    @Provides
+    @Singleton
+    MailRepositoryUrlStore mailRepositoryUrlStore(PosternHome home) {
+        return new FileMailRepositoryUrlStore(home.var().resolve("store/mailrepositories"));
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation configureUsers(ConfigurationProvider configurationProvider, UsersRepository repository,
+                                           FileUsersDAO dao) {
+        return InitilizationOperationBuilder
+            .forClass(UsersRepositoryImpl.class)
+            .init(() -> {
+                ((UsersRepositoryImpl<?>) repository).configure(configurationProvider.getConfiguration("usersrepository"));
+                dao.configure(configurationProvider.getConfiguration("usersrepository"));
+            });
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation configureRrt(ConfigurationProvider configurationProvider, MemoryRecipientRewriteTable rrt) {
+        return InitilizationOperationBuilder
+            .forClass(MemoryRecipientRewriteTable.class)
+            .init(() -> rrt.configure(configurationProvider.getConfiguration("recipientrewritetable")));
+    }
+}

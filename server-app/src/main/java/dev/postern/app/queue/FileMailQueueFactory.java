@@ -1,0 +1,184 @@
+package dev.postern.app.queue;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.collect.ImmutableSet;
+
+/**
+ * The durable file mail queues under one directory (by default {@code var/queue/}); see
+ * {@link FileMailQueue} for what a queue guarantees and {@link QueueLayout} for the files.
+ *
+ * <p>Construction recovers what is on disk ({@link QueueRecovery}): every queue that has a directory is
+ * open at once with all its mails ready (including those that were in flight when the previous process
+ * died), whether or not anyone has asked for it yet, because content files are shared between queues
+ * and can only be counted with all envelopes read.
+ *
+ * <p>Being a {@code MailQueueFactory<FileMailQueue>}, an instance can be bound as
+ * {@code MailQueueFactory<?>}, {@code MailQueueFactory<? extends MailQueue>} and
+ * {@code MailQueueFactory<? extends ManageableMailQueue>} as it is. Exactly one factory may use a
+ * directory at a time.
+ */
+public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueue>, Closeable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(FileMailQueueFactory.class);
+    /** How often deferred mail is checked for being due: the most a due mail waits beyond its time. */
+    static final long DUE_CHECK_MILLIS = 200;
+
+    private final QueueServices services;
+    private final Map<MailQueueName, FileMailQueue> queues = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService timer;
+    private final ExecutorService dispatch;
+    private final SyncStatistics statistics;
+    private volatile boolean closed;
+
+    /** A factory without metrics, using James's plain item decorator. */
+    public FileMailQueueFactory(Path queueDirectory, Clock clock) throws IOException {
+        this(queueDirectory, Optional.empty(), Optional.empty(), new RawMailQueueItemDecoratorFactory(), clock);
+    }
+
+    /** A factory that counts enqueues, dequeues and enqueue time under James's metric names. */
+    public FileMailQueueFactory(Path queueDirectory, MetricFactory metricFactory, Clock clock) throws IOException {
+        this(queueDirectory, Optional.of(metricFactory), Optional.empty(), new RawMailQueueItemDecoratorFactory(), clock);
+    }
+
+    /** A factory with all of James's queue plumbing: metrics, the queue size gauge and the item decorators. */
+    public FileMailQueueFactory(Path queueDirectory, MetricFactory metricFactory, GaugeRegistry gaugeRegistry,
+                                MailQueueItemDecoratorFactory decorators, Clock clock) throws IOException {
+        this(queueDirectory, Optional.of(metricFactory), Optional.of(gaugeRegistry), decorators, clock);
+    }
+
+    private FileMailQueueFactory(Path queueDirectory, Optional<MetricFactory> metrics, Optional<GaugeRegistry> gauges,
+                                 MailQueueItemDecoratorFactory decorators, Clock clock) throws IOException {
+        this.statistics = new SyncStatistics();
+        QueueLayout layout = new QueueLayout(queueDirectory);
+        DirectorySync.Factory syncs = new DirectorySync.Factory(statistics);
+        layout.prepare(syncs);
+        DurableFileWriter writer = new DurableFileWriter(layout.temporaryDirectory(), statistics);
+        IdGenerator ids = new IdGenerator(clock);
+        ContentStore content = new ContentStore(layout.contentDirectory(), writer,
+            syncs.forDirectory(layout.contentDirectory()), ids);
+        this.dispatch = Executors.newCachedThreadPool(daemonThreads("postern-queue-dispatch"));
+        this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("postern-queue-timer"));
+        this.services = new QueueServices(layout, content, writer, syncs, new EnvelopeCodec(), ids, clock, dispatch,
+            decorators, metrics, gauges);
+
+        try {
+            new QueueRecovery(layout, content).recover(this::envelopeStore)
+                .forEach((name, envelopes) -> queues.put(name, new FileMailQueue(name, envelopeStore(name), envelopes, services)));
+        } catch (IOException | RuntimeException e) {
+            dispatch.shutdownNow();
+            timer.shutdownNow();
+            throw e;
+        }
+        timer.scheduleWithFixedDelay(this::promoteDueMails, DUE_CHECK_MILLIS, DUE_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public FileMailQueue createQueue(MailQueueName name, PrefetchCount count) {
+        checkOpen();
+        return queues.computeIfAbsent(name, this::newQueue);
+    }
+
+    @Override
+    public Optional<FileMailQueue> getQueue(MailQueueName name, PrefetchCount count) {
+        return Optional.ofNullable(queues.get(name));
+    }
+
+    @Override
+    public Set<MailQueueName> listCreatedMailQueues() {
+        return ImmutableSet.copyOf(queues.keySet());
+    }
+
+    /** fsync calls made so far by this factory's queues. */
+    public SyncStatistics syncStatistics() {
+        return statistics;
+    }
+
+    public Path queueDirectory() {
+        return services.layout().root();
+    }
+
+    /**
+     * Stops the timer and the dispatch threads and completes every consumer's subscription. Mails in
+     * flight stay on disk and are delivered again by the next factory on this directory.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        timer.shutdownNow();
+        queues.values().forEach(FileMailQueue::shutDown);
+        dispatch.shutdown();
+    }
+
+    private FileMailQueue newQueue(MailQueueName name) {
+        Path directory = services.layout().queueDirectory(name);
+        try {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory);
+                // Without this, a crash could take the new directory, and the envelopes fsync'd in it, away.
+                services.syncs().forDirectory(services.layout().queuesDirectory()).awaitDurable();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create mail queue directory " + directory, e);
+        }
+        return new FileMailQueue(name, envelopeStore(name), List.of(), services);
+    }
+
+    private EnvelopeStore envelopeStore(MailQueueName name) {
+        Path directory = services.layout().queueDirectory(name);
+        return new EnvelopeStore(directory, services.writer(), services.syncs().forDirectory(directory), services.codec());
+    }
+
+    private void promoteDueMails() {
+        for (FileMailQueue queue : queues.values()) {
+            try {
+                queue.promoteDueMails();
+            } catch (RuntimeException e) {
+                // A scheduled task that throws is never run again; one bad queue must not stop the others.
+                LOGGER.error("Cannot promote due mails of {}", queue, e);
+            }
+        }
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("Mail queue factory for " + services.layout().root() + " is closed");
+        }
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

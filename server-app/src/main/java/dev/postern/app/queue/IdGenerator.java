@@ -1,0 +1,35 @@
+package dev.postern.app.queue;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Names for envelope and content files: the time in milliseconds (so that a directory listing reads in
+ * roughly arrival order), a counter (unique within this run) and 48 random bits drawn at start (unique
+ * across runs, and across two processes that should never, but might, share a queue directory).
+ * Only characters that are safe in a file name are used.
+ */
+final class IdGenerator {
+    private static final Pattern VALID = Pattern.compile("[0-9a-f]{12}-[0-9a-f]{8}-[0-9a-f]{12}");
+
+    private final Clock clock;
+    private final AtomicLong counter = new AtomicLong();
+    private final long runPrefix;
+
+    IdGenerator(Clock clock) {
+        this.clock = clock;
+        this.runPrefix = new SecureRandom().nextLong() & 0xffff_ffff_ffffL;
+    }
+
+    String next() {
+        long millis = clock.millis() & 0xffff_ffff_ffffL;
+        long sequence = counter.getAndIncrement() & 0xffff_ffffL;
+        return String.format("%012x-%08x-%012x", millis, sequence, runPrefix);
+    }
+
+    static boolean isValid(String id) {
+        return VALID.matcher(id).matches();
+    }
+}

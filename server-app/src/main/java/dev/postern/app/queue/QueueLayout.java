@@ -1,0 +1,165 @@
+package dev.postern.app.queue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.apache.james.queue.api.MailQueueName;
+
+/**
+ * Where things live under the queue directory:
+ *
+ * <pre>
+ * content/&lt;contentId&gt;            message bytes, written once, shared by every envelope that names them
+ * queues/&lt;queueName&gt;/&lt;entryId&gt;  one small envelope file per queued mail (see {@link EnvelopeCodec})
+ * tmp/                          files being written; renamed into place once fsync'd, emptied at start
+ * corrupt/                      envelopes that could not be recovered, kept for a human instead of deleted
+ * </pre>
+ *
+ * Queue names are James's and may hold any character, so they are percent-encoded into one safe path
+ * segment; queues sit under {@code queues/} so that no queue name can collide with {@code content} or
+ * {@code tmp}. All four directories are on one file system, which makes the renames atomic.
+ */
+final class QueueLayout {
+    private final Path root;
+
+    QueueLayout(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    Path root() {
+        return root;
+    }
+
+    Path contentDirectory() {
+        return root.resolve("content");
+    }
+
+    Path temporaryDirectory() {
+        return root.resolve("tmp");
+    }
+
+    Path queuesDirectory() {
+        return root.resolve("queues");
+    }
+
+    Path corruptDirectory() {
+        return root.resolve("corrupt");
+    }
+
+    Path queueDirectory(MailQueueName name) {
+        return queuesDirectory().resolve(encode(name));
+    }
+
+    /**
+     * Creates the directories and makes their names durable: an fsync'd envelope is worthless if the
+     * directory that holds it can vanish in a crash.
+     */
+    void prepare(DirectorySync.Factory syncs) throws IOException {
+        boolean created = false;
+        for (Path directory : List.of(root, contentDirectory(), temporaryDirectory(), queuesDirectory(), corruptDirectory())) {
+            if (!Files.isDirectory(directory)) {
+                Files.createDirectories(directory);
+                created = true;
+            }
+        }
+        if (created) {
+            syncs.forDirectory(root).awaitDurable();
+            if (root.getParent() != null) {
+                syncs.forDirectory(root.getParent()).awaitDurable();
+            }
+        }
+    }
+
+    /** Whatever is in tmp/ at start belongs to a write that never returned, so nobody was told it is queued. */
+    int deleteTemporaryFiles() throws IOException {
+        int deleted = 0;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(temporaryDirectory())) {
+            for (Path file : files) {
+                if (Files.deleteIfExists(file)) {
+                    deleted++;
+                }
+            }
+        }
+        return deleted;
+    }
+
+    /** The queues that have a directory on disk, whether or not anything is in them. */
+    List<MailQueueName> existingQueues() throws IOException {
+        List<MailQueueName> names = new ArrayList<>();
+        try (DirectoryStream<Path> directories = Files.newDirectoryStream(queuesDirectory(), Files::isDirectory)) {
+            for (Path directory : directories) {
+                decode(directory.getFileName().toString()).ifPresent(names::add);
+            }
+        }
+        return names;
+    }
+
+    /** Moves a file that cannot be used aside, under a name that says where it came from. */
+    Path quarantine(Path file, String origin) {
+        Path target = corruptDirectory().resolve(origin + "." + file.getFileName());
+        try {
+            Files.move(file, target);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot move " + file + " to " + target, e);
+        }
+    }
+
+    static Stream<Path> list(Path directory) throws IOException {
+        List<Path> files = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory, Files::isRegularFile)) {
+            entries.forEach(files::add);
+        }
+        return files.stream();
+    }
+
+    /** Percent-encodes every byte but ASCII letters, digits, '-', '_' and a '.' that is not first. */
+    static String encode(MailQueueName name) {
+        byte[] bytes = name.asString().getBytes(StandardCharsets.UTF_8);
+        StringBuilder encoded = new StringBuilder(bytes.length);
+        for (int i = 0; i < bytes.length; i++) {
+            int b = bytes[i] & 0xff;
+            boolean safe = (b >= 'a' && b <= 'z') || (b >= 'A' && b <= 'Z') || (b >= '0' && b <= '9')
+                || b == '-' || b == '_' || (b == '.' && i > 0);
+            if (safe) {
+                encoded.append((char) b);
+            } else {
+                encoded.append('%').append(Character.toUpperCase(Character.forDigit(b >> 4, 16)))
+                    .append(Character.toUpperCase(Character.forDigit(b & 0xf, 16)));
+            }
+        }
+        return encoded.toString();
+    }
+
+    /** The queue name of a directory this class named; empty for any other directory. */
+    static Optional<MailQueueName> decode(String segment) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(segment.length());
+            for (int i = 0; i < segment.length(); i++) {
+                char c = segment.charAt(i);
+                if (c == '%') {
+                    bytes.write(Integer.parseInt(segment.substring(i + 1, i + 3), 16));
+                    i += 2;
+                } else {
+                    bytes.write(c);
+                }
+            }
+            String name = bytes.toString(StandardCharsets.UTF_8);
+            if (name.isEmpty() || !encode(MailQueueName.of(name)).equals(segment)) {
+                return Optional.empty();
+            }
+            return Optional.of(MailQueueName.of(name));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package dev.postern.app.queue;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.Executor;
+
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.MetricFactory;
+import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
+
+/** What every queue of a factory shares: the content files, the writers, the clock, the threads. */
+record QueueServices(QueueLayout layout,
+                     ContentStore content,
+                     DurableFileWriter writer,
+                     DirectorySync.Factory syncs,
+                     EnvelopeCodec codec,
+                     IdGenerator ids,
+                     Clock clock,
+                     Executor dispatchExecutor,
+                     MailQueueItemDecoratorFactory decorators,
+                     Optional<MetricFactory> metrics,
+                     Optional<GaugeRegistry> gauges) {
+}

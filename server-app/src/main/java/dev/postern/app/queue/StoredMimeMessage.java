@@ -1,0 +1,30 @@
+package dev.postern.app.queue;
+
+import java.util.Optional;
+
+import org.apache.james.server.core.MimeMessageWrapper;
+
+/**
+ * A message read lazily from a content file of this queue, which remembers which file it came from.
+ *
+ * <p>That is what lets a mail move between queues without its body being written again: when it is
+ * enqueued and {@link #isModified()} is still false (no header or body has been set, added or removed,
+ * and {@code saveChanges()} was not called), its bytes are exactly the content file's, so the new
+ * envelope can point at the same file. Any doubt counts as a change, and a change means a new file.
+ */
+final class StoredMimeMessage extends MimeMessageWrapper {
+    private final ContentFileSource content;
+
+    StoredMimeMessage(ContentFileSource content) {
+        super(content);
+        this.content = content;
+    }
+
+    /** The content id to reuse if this message is enqueued unchanged into a queue of {@code store}. */
+    Optional<String> unchangedContentOf(ContentStore store) {
+        if (content.store() == store && !isModified()) {
+            return Optional.of(content.contentId());
+        }
+        return Optional.empty();
+    }
+}

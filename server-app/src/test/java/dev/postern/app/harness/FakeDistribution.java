@@ -1,0 +1,38 @@
+package dev.postern.app.harness;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+/** A distribution folder whose {@code bin/postern} runs {@link FakePostern}: for testing the harness. */
+final class FakeDistribution {
+
+    private FakeDistribution() {
+    }
+
+    static Path create(Path folder) {
+        try {
+            Files.createDirectories(folder.resolve("bin"));
+            Files.createDirectories(folder.resolve("conf"));
+            Files.createDirectories(folder.resolve("lib"));
+            Files.writeString(folder.resolve("conf/main.cf"), "# fake main.cf\nmyhostname = fake.example\n");
+            Path classes = Paths.get(FakePostern.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path java = Paths.get(System.getProperty("java.home"), "bin", "java");
+            Path launcher = folder.resolve("bin/postern");
+            Files.writeString(launcher, "#!/bin/sh\nexec \"" + java + "\" -cp \"" + classes + "\" "
+                    + FakePostern.class.getName() + " \"$@\"\n");
+            Files.setPosixFilePermissions(launcher, Set.of(PosixFilePermission.OWNER_READ,
+                    PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE));
+            return folder;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

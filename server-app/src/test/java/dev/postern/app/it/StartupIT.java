@@ -1,0 +1,87 @@
+package dev.postern.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.postern.app.harness.ExitResult;
+import dev.postern.app.harness.PosternExtension;
+import dev.postern.app.harness.PosternServer;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** What the operator sees when the server cannot start, and the informational subcommands. */
+class StartupIT {
+
+    private static final Duration EXIT = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    final PosternExtension postern = new PosternExtension();
+
+    @Test
+    void unknownParameterInMainCfIsAStartupErrorNamingTheLine() {
+        PosternServer server = postern.newServer();
+        int line = server.appendMainCf("bogus_parameter = 1");
+
+        ExitResult result = server.runUntilExit(EXIT);
+
+        assertThat(result.exitCode()).as("%s", result).isNotZero();
+        List<String> errors = result.stderrLines().stream().filter(l -> l.contains("bogus_parameter")).toList();
+        assertThat(errors).as("stderr lines naming bogus_parameter in %s", result).hasSize(1);
+        assertThat(errors.get(0)).contains("main.cf:" + line);
+        assertNoStackTrace(result);
+    }
+
+    @Test
+    void busySmtpPortIsAStartupErrorNamingTheAddress() throws IOException {
+        PosternServer server = postern.newServer();
+        try (ServerSocket occupier = new ServerSocket(server.smtpPort(), 50, InetAddress.getByName("127.0.0.1"))) {
+            assertThat(occupier.isBound()).isTrue();
+
+            ExitResult result = server.runUntilExit(EXIT);
+
+            assertThat(result.exitCode()).as("%s", result).isNotZero();
+            assertThat(result.stderrLines()).as("stderr of %s", result)
+                    .anyMatch(l -> l.contains("127.0.0.1:" + server.smtpPort()));
+            assertNoStackTrace(result);
+        }
+    }
+
+    @Test
+    void postconfListsExplicitAndOverriddenValues() {
+        PosternServer server = postern.newServer();
+        server.appendMainCf("myhostname = from-main-cf.postconf-it.test");
+        server.relayhost(2525);
+
+        ExitResult all = server.runCommand("postconf", "-n");
+        assertThat(all.exitCode()).as("%s", all).isZero();
+        assertThat(all.stdoutLines()).as("postconf -n output")
+                .contains("myhostname = from-main-cf.postconf-it.test")
+                .contains("relayhost = [127.0.0.1]:2525")
+                .contains("postern_smtpd_listen = 127.0.0.1:" + server.smtpPort());
+
+        ExitResult one = server.runCommand("postconf", "relayhost");
+        assertThat(one.exitCode()).as("%s", one).isZero();
+        assertThat(one.stdoutLines()).containsExactly("relayhost = [127.0.0.1]:2525");
+    }
+
+    @Test
+    void versionPrintsAVersion() {
+        PosternServer server = postern.newServer();
+
+        ExitResult result = server.runCommandWithoutHome("version");
+
+        assertThat(result.exitCode()).as("%s", result).isZero();
+        assertThat(result.stdout()).as("%s", result).containsPattern("\\d+\\.\\d+\\.\\d+");
+    }
+
+    private static void assertNoStackTrace(ExitResult result) {
+        assertThat(result.allLines()).as("no stack trace in %s", result)
+                .noneMatch(l -> l.startsWith("\tat "))
+                .noneMatch(l -> l.startsWith("Caused by: "))
+                .noneMatch(l -> l.startsWith("Exception in thread "));
+    }
+}

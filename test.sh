@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every Postern test: unit tests, the end-to-end tests against the packaged
+# distribution (mvn verify), and the script tests. Installs the Debian packages the
+# tests use when they are missing; services among them are installed without being
+# started (the tests start their own instances on loopback ports).
+set -euo pipefail
+cd "$(dirname "$0")"
+
+packages=()
+command -v swaks >/dev/null 2>&1 || packages+=(swaks)
+command -v smtp-source >/dev/null 2>&1 || packages+=(postfix)
+command -v pflogsumm >/dev/null 2>&1 || packages+=(pflogsumm)
+
+if [ ${#packages[@]} -gt 0 ]; then
+    echo "test.sh: installing ${packages[*]}"
+    sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo=sudo
+    # Keep Debian from starting Postfix as a system service during the install.
+    policy=/usr/sbin/policy-rc.d
+    created_policy=no
+    if [ ! -e "$policy" ]; then
+        printf '#!/bin/sh\nexit 101\n' | $sudo tee "$policy" >/dev/null
+        $sudo chmod +x "$policy"
+        created_policy=yes
+    fi
+    echo "postfix postfix/main_mailer_type select No configuration" | $sudo debconf-set-selections
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null
+    [ "$created_policy" = no ] || $sudo rm -f "$policy"
+fi
+
+mvn -B verify "$@"
