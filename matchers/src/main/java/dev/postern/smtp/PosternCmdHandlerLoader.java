@@ -12,7 +12,8 @@ import org.apache.james.smtpserver.SendMailHandler;
 /**
  * James's core SMTP handlers with Postern's in place of some of James's, each at the
  * position of the one it replaces: {@link RelayRestrictionHook} (and the
- * {@link QueueMinfreeHook} guard of MAIL FROM) for {@code AuthRequiredToRelayRcptHook},
+ * {@link QueueMinfreeHook} guard of MAIL FROM, and {@link LocalRecipientHook}'s check of
+ * local and virtual mailbox users) for {@code AuthRequiredToRelayRcptHook},
  * {@link PostfixReceivedHeader} for James's Received header, {@link QueueingMessageHook}
  * for {@code SendMailHandler}; {@link QueueIdAssigner}, the {@link SmtpdLogger} mail log lines and
  * the {@link GracefulShutdownHandler} are added. Named as the
@@ -33,7 +34,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
     private static Stream<String> replace(String handler) {
         if (handler.equals(AuthRequiredToRelayRcptHook.class.getName())) {
             return Stream.of(QueueMinfreeHook.class.getName(), RelayRestrictionHook.class.getName(),
-                QueueIdAssigner.class.getName());
+                LocalRecipientHook.class.getName(), QueueIdAssigner.class.getName());
         }
         if (handler.equals(ReceivedDataLineFilter.class.getName())) {
             return Stream.of(PostfixReceivedHeader.class.getName());

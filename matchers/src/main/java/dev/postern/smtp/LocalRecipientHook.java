@@ -1,0 +1,92 @@
+package dev.postern.smtp;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.user.api.UsersRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.postern.address.LocalMailboxes;
+import dev.postern.address.LocalMailboxes.AddressClass;
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.MainCf;
+
+/**
+ * Postfix's {@code reject_unlisted_recipient} for the local and virtual mailbox classes,
+ * by the same rules local delivery uses ({@link LocalMailboxes}): a recipient of a
+ * {@code mydestination} domain must be a user of {@code $myhostname} (the local namespace:
+ * {@code bob@localhost} is the user {@code bob@$myhostname}; {@code postmaster} always
+ * exists), a recipient of another DomainList domain (added through WebAdmin) must be that
+ * very user ({@code postmaster} is accepted there too: it reaches the local postmaster).
+ * Anything else is DECLINED, for other hooks to judge.
+ *
+ * <p>A known recipient gets DECLINED, never OK, so the hooks after this one still run.
+ * A failed lookup defers ({@code 451 4.3.0}): it is never taken for an unknown user.
+ * Local parts the mailbox cannot use ({@code /}, NUL, a leading dot, an {@code @} left
+ * after unquoting) are unknown users, as local delivery would treat them.
+ */
+public class LocalRecipientHook implements RcptHook {
+    private static final Logger LOGGER = LoggerFactory.getLogger(LocalRecipientHook.class);
+
+    private final UsersRepository usersRepository;
+    private final DomainList domainList;
+    private MainCf mainCf;
+    private LocalMailboxes mailboxes;
+
+    @Inject
+    public LocalRecipientHook(UsersRepository usersRepository, DomainList domainList) {
+        this.usersRepository = usersRepository;
+        this.domainList = domainList;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setMainCf(MainCf mainCf) {
+        this.mainCf = mainCf;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
+        try {
+            mailboxes = new LocalMailboxes(parameters.list("mydestination"), parameters.get("myhostname"),
+                LocalMailboxes.Directory.of(usersRepository::contains, usersRepository::supportVirtualHosting,
+                    domainList::containsDomain));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(getClass().getSimpleName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        try {
+            return mailboxes.unknownUser(rcpt)
+                .map(unknown -> unknown(rcpt, unknown.addressClass()))
+                .orElse(HookResult.DECLINED);
+        } catch (LocalMailboxes.LookupException e) {
+            LOGGER.warn("recipient lookup failed for {}: {}", rcpt.asString(), e.getMessage());
+            return HookResult.builder()
+                .hookReturnCode(HookReturnCode.denySoft())
+                .smtpReturnCode("451")
+                .smtpDescription("4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure")
+                .build();
+        }
+    }
+
+    private static HookResult unknown(MailAddress rcpt, AddressClass addressClass) {
+        return HookResult.builder()
+            .hookReturnCode(HookReturnCode.deny())
+            .smtpReturnCode("550")
+            .smtpDescription("5.1.1 <" + rcpt.asString() + ">: Recipient address rejected: User unknown in "
+                + addressClass.table())
+            .build();
+    }
+}
