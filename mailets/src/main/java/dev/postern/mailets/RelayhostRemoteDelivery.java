@@ -15,25 +15,45 @@ import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.transport.mailets.RemoteDelivery;
 import org.apache.mailet.MailetConfig;
 import org.apache.mailet.MailetContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
+import dev.postern.log.MailLog;
 
 /**
  * James's RemoteDelivery sending through main.cf's {@code relayhost} when it is set
  * (direct MX delivery otherwise). A {@code gateway} init parameter still wins, and a
  * {@code relayhost} init parameter overrides main.cf for this instance.
+ *
+ * <p>Every delivery attempt is logged as Postfix's smtp(8) logs it ({@code QID: to=<r>,
+ * relay=..., status=sent|deferred|bounced}): RemoteDelivery is given a queue factory that
+ * watches the mails it takes from its outgoing queue ({@link RelayLoggingQueueFactory},
+ * {@link RelayAttemptLog}). Through a gateway the relay is that host and its address; with
+ * direct MX delivery James's choice of MX is not visible, and the relay logged is the
+ * recipient's domain.
  */
 public class RelayhostRemoteDelivery extends RemoteDelivery {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RelayhostRemoteDelivery.class);
     private static final String GATEWAY = "gateway";
+    private static final String GATEWAY_PORT = "gatewayPort";
 
+    private final RelayLoggingQueueFactory loggingQueues;
     private MainCf mainCf;
+    private MailLog mailLog;
 
     @Inject
     public RelayhostRemoteDelivery(DNSService dnsServer, DomainList domainList, MailQueueFactory<?> queueFactory,
                                    MetricFactory metricFactory) {
-        super(dnsServer, domainList, queueFactory, metricFactory);
+        this(dnsServer, domainList, new RelayLoggingQueueFactory(queueFactory), metricFactory, ThreadState.START_THREADS);
+    }
+
+    RelayhostRemoteDelivery(DNSService dnsServer, DomainList domainList, RelayLoggingQueueFactory queueFactory,
+                            MetricFactory metricFactory, ThreadState threadState) {
+        super(dnsServer, domainList, queueFactory, metricFactory, threadState);
+        this.loggingQueues = queueFactory;
     }
 
     @com.google.inject.Inject(optional = true)
@@ -41,23 +61,72 @@ public class RelayhostRemoteDelivery extends RemoteDelivery {
         this.mainCf = mainCf;
     }
 
+    @com.google.inject.Inject(optional = true)
+    public void setMailLog(MailLog mailLog) {
+        this.mailLog = mailLog;
+    }
+
     @Override
     public void init(MailetConfig config) throws MessagingException {
+        MailetConfig effective = config;
+        Optional<RelayhostGateway> gateway;
         if (config.getInitParameter(GATEWAY) != null) {
-            super.init(config);
-            return;
+            gateway = firstGateway(config);
+        } else {
+            gateway = relayhost(config);
+            effective = gateway.<MailetConfig>map(g -> new WithGateway(config, g.asGateway())).orElse(config);
         }
-        Optional<RelayhostGateway> gateway = relayhost(config);
-        super.init(gateway.<MailetConfig>map(g -> new WithGateway(config, g.asGateway())).orElse(config));
+        // Before RemoteDelivery's init, which starts taking mail from the queue.
+        mailLog(config).ifPresent(log -> loggingQueues.setLog(new RelayAttemptLog(log, gateway)));
+        super.init(effective);
     }
 
     private Optional<RelayhostGateway> relayhost(MailetConfig config) throws MessagingException {
         try {
-            ComponentParameters parameters = ComponentParameters.of(mainCf,
-                name -> Optional.ofNullable(config.getInitParameter(name)), config.getMailetName());
-            return RelayhostGateway.parse(parameters.get("relayhost"));
+            return RelayhostGateway.parse(parameters(config).get("relayhost"));
         } catch (ConfigException | IllegalArgumentException e) {
             throw new MessagingException(config.getMailetName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private ComponentParameters parameters(MailetConfig config) throws ConfigException {
+        return ComponentParameters.of(mainCf, name -> Optional.ofNullable(config.getInitParameter(name)),
+            config.getMailetName());
+    }
+
+    /**
+     * The injected mail log, else main.cf's. Only with an explicit {@code gateway} can there be no
+     * main.cf (a stock James server): the mailet then works as before, without delivery lines.
+     */
+    private Optional<MailLog> mailLog(MailetConfig config) {
+        if (mailLog != null) {
+            return Optional.of(mailLog);
+        }
+        try {
+            return Optional.of(MailLog.from(parameters(config).mainCf()));
+        } catch (ConfigException | IllegalArgumentException e) {
+            LOGGER.warn("{}: no main.cf, delivery attempts are not written to the mail log: {}",
+                config.getMailetName(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * The first host of a {@code gateway} init parameter ({@code host[:port],...}, the port defaulting
+     * to {@code gatewayPort}, then 25), which is the one RemoteDelivery tries first.
+     */
+    private static Optional<RelayhostGateway> firstGateway(MailetConfig config) {
+        String first = config.getInitParameter(GATEWAY).split(",", -1)[0].trim();
+        String port = config.getInitParameter(GATEWAY_PORT);
+        try {
+            if (!first.contains(":") && port != null && !port.isBlank()) {
+                first = first + ":" + port.trim();
+            }
+            return RelayhostGateway.parse(first);
+        } catch (IllegalArgumentException e) {
+            LOGGER.warn("{}: gateway \"{}\" is not host:port, the relay is logged as the recipient's domain",
+                config.getMailetName(), first);
+            return Optional.empty();
         }
     }
 

@@ -17,18 +17,21 @@ import com.google.inject.Singleton;
 
 import dev.postern.app.PosternHome;
 import dev.postern.app.queue.FileMailQueueFactory;
+import dev.postern.log.MailLog;
 
 /**
  * James's mail queues backed by Postern's durable file queue in {@code var/queue/}: one
- * factory serves the three keys under which James's components ask for it.
+ * factory serves the three keys under which James's components ask for it. A message that has left
+ * the queue completely is logged as Postfix's qmgr does: {@code QID: removed}.
  */
 public class FileMailQueueModule extends AbstractModule {
     @Provides
     @Singleton
     FileMailQueueFactory fileMailQueueFactory(PosternHome home, MetricFactory metrics, GaugeRegistry gauges,
-                                              MailQueueItemDecoratorFactory decorators, Clock clock) {
+                                              MailQueueItemDecoratorFactory decorators, Clock clock, MailLog mailLog) {
         try {
-            return new FileMailQueueFactory(home.var().resolve("queue"), metrics, gauges, decorators, clock);
+            return new FileMailQueueFactory(home.var().resolve("queue"), metrics, gauges, decorators, clock,
+                queueId -> mailLog.log("qmgr", queueId, "removed"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the mail queue in " + home.var().resolve("queue") + ": "
                 + e.getMessage(), e);

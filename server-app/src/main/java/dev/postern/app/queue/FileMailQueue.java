@@ -221,7 +221,7 @@ public final class FileMailQueue implements ManageableMailQueue {
         Optional<ContentStore.Stored> content = Optional.empty();
         try {
             if (message != null) {
-                content = Optional.of(services.content().store(message));
+                content = Optional.of(services.content().store(message, snapshot.name()));
                 if (content.get().written()) {
                     services.content().awaitDurable();
                 }
@@ -238,7 +238,7 @@ public final class FileMailQueue implements ManageableMailQueue {
             }
             return envelope;
         } catch (IOException | MessagingException | RuntimeException e) {
-            content.ifPresent(stored -> services.content().release(stored.contentId()));
+            content.ifPresent(services.content()::abandon);
             throw e;
         }
     }

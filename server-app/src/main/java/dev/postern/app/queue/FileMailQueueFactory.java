@@ -17,6 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
@@ -42,11 +43,19 @@ import com.google.common.collect.ImmutableSet;
  * {@code MailQueueFactory<?>}, {@code MailQueueFactory<? extends MailQueue>} and
  * {@code MailQueueFactory<? extends ManageableMailQueue>} as it is. Exactly one factory may use a
  * directory at a time.
+ *
+ * <p>A "content removed" listener, if given, hears the queue ID of each message that has left the
+ * queue completely (see {@link ContentStore}), for Postfix's {@code QID: removed} log line. It is
+ * called on the thread that completed or removed the mail, after the file is deleted, and must not
+ * block; nothing is announced for what recovery finds at start.
  */
 public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueue>, Closeable {
     private static final Logger LOGGER = LoggerFactory.getLogger(FileMailQueueFactory.class);
     /** How often deferred mail is checked for being due: the most a due mail waits beyond its time. */
     static final long DUE_CHECK_MILLIS = 200;
+
+    private static final Consumer<String> NO_LISTENER = queueId -> {
+    };
 
     private final QueueServices services;
     private final Map<MailQueueName, FileMailQueue> queues = new ConcurrentHashMap<>();
@@ -57,22 +66,40 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
 
     /** A factory without metrics, using James's plain item decorator. */
     public FileMailQueueFactory(Path queueDirectory, Clock clock) throws IOException {
-        this(queueDirectory, Optional.empty(), Optional.empty(), new RawMailQueueItemDecoratorFactory(), clock);
+        this(queueDirectory, clock, NO_LISTENER);
+    }
+
+    /** A factory without metrics that tells {@code contentRemoved} the queue ID of each message that left it. */
+    public FileMailQueueFactory(Path queueDirectory, Clock clock, Consumer<String> contentRemoved) throws IOException {
+        this(queueDirectory, Optional.empty(), Optional.empty(), new RawMailQueueItemDecoratorFactory(), clock,
+            contentRemoved);
     }
 
     /** A factory that counts enqueues, dequeues and enqueue time under James's metric names. */
     public FileMailQueueFactory(Path queueDirectory, MetricFactory metricFactory, Clock clock) throws IOException {
-        this(queueDirectory, Optional.of(metricFactory), Optional.empty(), new RawMailQueueItemDecoratorFactory(), clock);
+        this(queueDirectory, Optional.of(metricFactory), Optional.empty(), new RawMailQueueItemDecoratorFactory(), clock,
+            NO_LISTENER);
     }
 
     /** A factory with all of James's queue plumbing: metrics, the queue size gauge and the item decorators. */
     public FileMailQueueFactory(Path queueDirectory, MetricFactory metricFactory, GaugeRegistry gaugeRegistry,
                                 MailQueueItemDecoratorFactory decorators, Clock clock) throws IOException {
-        this(queueDirectory, Optional.of(metricFactory), Optional.of(gaugeRegistry), decorators, clock);
+        this(queueDirectory, metricFactory, gaugeRegistry, decorators, clock, NO_LISTENER);
+    }
+
+    /**
+     * A factory with all of James's queue plumbing that tells {@code contentRemoved} the queue ID of each
+     * message that has left the queue completely.
+     */
+    public FileMailQueueFactory(Path queueDirectory, MetricFactory metricFactory, GaugeRegistry gaugeRegistry,
+                                MailQueueItemDecoratorFactory decorators, Clock clock, Consumer<String> contentRemoved)
+            throws IOException {
+        this(queueDirectory, Optional.of(metricFactory), Optional.of(gaugeRegistry), decorators, clock, contentRemoved);
     }
 
     private FileMailQueueFactory(Path queueDirectory, Optional<MetricFactory> metrics, Optional<GaugeRegistry> gauges,
-                                 MailQueueItemDecoratorFactory decorators, Clock clock) throws IOException {
+                                 MailQueueItemDecoratorFactory decorators, Clock clock, Consumer<String> contentRemoved)
+            throws IOException {
         this.statistics = new SyncStatistics();
         QueueLayout layout = new QueueLayout(queueDirectory);
         DirectorySync.Factory syncs = new DirectorySync.Factory(statistics);
@@ -80,7 +107,7 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
         DurableFileWriter writer = new DurableFileWriter(layout.temporaryDirectory(), statistics);
         IdGenerator ids = new IdGenerator(clock);
         ContentStore content = new ContentStore(layout.contentDirectory(), writer,
-            syncs.forDirectory(layout.contentDirectory()), ids);
+            syncs.forDirectory(layout.contentDirectory()), ids, contentRemoved);
         this.dispatch = Executors.newCachedThreadPool(daemonThreads("postern-queue-dispatch"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("postern-queue-timer"));
         this.services = new QueueServices(layout, content, writer, syncs, new EnvelopeCodec(), ids, clock, dispatch,

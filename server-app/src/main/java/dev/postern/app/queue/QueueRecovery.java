@@ -39,6 +39,7 @@ final class QueueRecovery {
         Set<String> existingContent = content.existingContent();
         Map<MailQueueName, List<Envelope>> recovered = new LinkedHashMap<>();
         Map<String, Integer> references = new HashMap<>();
+        Map<String, Envelope> creators = new HashMap<>();
         int unreadable = 0;
         int mails = 0;
         for (MailQueueName name : layout.existingQueues()) {
@@ -54,7 +55,11 @@ final class QueueRecovery {
                     layout.quarantine(store.file(envelope.id()), origin);
                     continue;
                 }
-                envelope.contentId().ifPresent(id -> references.merge(id, 1, Integer::sum));
+                envelope.contentId().ifPresent(id -> {
+                    references.merge(id, 1, Integer::sum);
+                    // The earliest envelope of a content file is taken to be the mail that wrote it.
+                    creators.merge(id, envelope, (a, b) -> b.enqueuedAt().isBefore(a.enqueuedAt()) ? b : a);
+                });
                 usable.add(envelope);
             }
             mails += usable.size();
@@ -64,7 +69,9 @@ final class QueueRecovery {
         if (!deleteOrphans) {
             LOGGER.error("{} envelopes could not be read; unreferenced content files are kept until that is resolved", unreadable);
         }
-        int orphans = content.recover(references, deleteOrphans);
+        Map<String, String> mailNames = new HashMap<>();
+        creators.forEach((id, envelope) -> mailNames.put(id, envelope.mail().name()));
+        int orphans = content.recover(references, mailNames, deleteOrphans);
         LOGGER.info("Mail queue {}: recovered {} mails in {} queues; deleted {} temporary and {} unreferenced content files",
             layout.root(), mails, recovered.size(), temporary, orphans);
         return recovered;
