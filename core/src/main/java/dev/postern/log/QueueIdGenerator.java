@@ -32,9 +32,16 @@ public class QueueIdGenerator {
     }
 
     public String next() {
+        return String.format("%012X", nextValue() & MASK);
+    }
+
+    /**
+     * A number no other call on this generator returns: for names that must be unique
+     * within the process (Maildir files, copies of a mail), without a counter of their own.
+     */
+    public long nextValue() {
         long micros = micros(clock.instant());
-        long value = last.updateAndGet(previous -> Math.max(previous + 1, micros));
-        return String.format("%012X", value & MASK);
+        return last.updateAndGet(previous -> Math.max(previous + 1, micros));
     }
 
     public static boolean isQueueId(String text) {

@@ -21,7 +21,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -74,12 +73,12 @@ public class MaildirDelivery extends GenericMailet {
     private static final String SERVICE = "local";
     private static final byte[] CRLF = {'\r', '\n'};
     /** Makes copy names unique across restarts too: mail repositories key mails by name. */
-    private static final AtomicLong COPIES = new AtomicLong(System.currentTimeMillis() * 1000);
 
     private final UsersRepository usersRepository;
     private final DomainList domainList;
     private final FileSystem fileSystem;
     private final Clock clock;
+    private final QueueIdGenerator unique;
     private MainCf mainCf;
     private MailLog mailLog;
 
@@ -90,15 +89,18 @@ public class MaildirDelivery extends GenericMailet {
     private String retryProcessor;
 
     @Inject
-    public MaildirDelivery(UsersRepository usersRepository, DomainList domainList, FileSystem fileSystem) {
-        this(usersRepository, domainList, fileSystem, Clock.systemUTC());
+    public MaildirDelivery(UsersRepository usersRepository, DomainList domainList, FileSystem fileSystem,
+                           QueueIdGenerator unique) {
+        this(usersRepository, domainList, fileSystem, Clock.systemUTC(), unique);
     }
 
-    MaildirDelivery(UsersRepository usersRepository, DomainList domainList, FileSystem fileSystem, Clock clock) {
+    MaildirDelivery(UsersRepository usersRepository, DomainList domainList, FileSystem fileSystem, Clock clock,
+                    QueueIdGenerator unique) {
         this.usersRepository = usersRepository;
         this.domainList = domainList;
         this.fileSystem = fileSystem;
         this.clock = clock;
+        this.unique = unique;
     }
 
     @com.google.inject.Inject(optional = true)
@@ -119,7 +121,7 @@ public class MaildirDelivery extends GenericMailet {
             String myhostname = parameters.get("myhostname");
             mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname, LocalMailboxes.Directory.of(
                 usersRepository::contains, usersRepository::supportVirtualHosting, domainList::containsDomain));
-            names = new MaildirNames(clock, myhostname);
+            names = new MaildirNames(clock, myhostname, unique::nextValue);
             if (mailLog == null) {
                 mailLog = MailLog.from(parameters.mainCf());
             }
@@ -204,7 +206,7 @@ public class MaildirDelivery extends GenericMailet {
             return;
         }
         Mail copy = mail.duplicate();
-        copy.setName(queueId + "-" + kind + "-" + Long.toHexString(COPIES.incrementAndGet()).toUpperCase(Locale.ROOT));
+        copy.setName(queueId + "-" + kind + "-" + Long.toHexString(unique.nextValue()).toUpperCase(Locale.ROOT));
         copy.setRecipients(List.copyOf(failed.keySet()));
         copy.setErrorMessage(failed.entrySet().stream()
             .map(entry -> "<" + entry.getKey().asString() + ">: " + entry.getValue())

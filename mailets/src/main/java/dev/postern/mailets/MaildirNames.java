@@ -2,32 +2,32 @@ package dev.postern.mailets;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * Unique Maildir file names in the modern convention,
  * {@code <seconds>.M<microseconds>P<pid>Q<deliveries>.<hostname>}: the time, the process
- * and a count of deliveries made by this process make a name no other delivery on any
- * host uses. The count is per process (not per mailet instance) because two instances
- * delivering in the same microsecond must not pick the same name: a rename would replace
- * the other's message.
+ * and a number unique within the process make a name no other delivery on any host uses.
+ * The number comes from one source for the whole process (not a counter per mailet
+ * instance) because two instances delivering in the same microsecond must not pick the
+ * same name: a rename would replace the other's message.
  */
 public final class MaildirNames {
-    private static final AtomicLong DELIVERIES = new AtomicLong();
-
     private final Clock clock;
     private final long pid;
     private final String hostname;
+    private final LongSupplier unique;
 
-    public MaildirNames(Clock clock, String hostname) {
+    public MaildirNames(Clock clock, String hostname, LongSupplier unique) {
         this.clock = clock;
         this.pid = ProcessHandle.current().pid();
         this.hostname = escape(hostname);
+        this.unique = unique;
     }
 
     public String next() {
         Instant now = clock.instant();
-        return now.getEpochSecond() + ".M" + (now.getNano() / 1000) + "P" + pid + "Q" + DELIVERIES.incrementAndGet()
+        return now.getEpochSecond() + ".M" + (now.getNano() / 1000) + "P" + pid + "Q" + unique.getAsLong()
             + "." + hostname;
     }
 

@@ -1,5 +1,6 @@
 package dev.postern.mailets;
 
+import dev.postern.log.QueueIdGenerator;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -67,7 +68,7 @@ class MaildirTest {
     @Test
     void namesFollowTheMaildirConvention() {
         MaildirNames names = new MaildirNames(Clock.fixed(Instant.parse("2024-01-02T03:04:05.123456789Z"), ZoneOffset.UTC),
-            "mx.example.com");
+            "mx.example.com", new QueueIdGenerator()::nextValue);
         long pid = ProcessHandle.current().pid();
 
         String first = names.next();

@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 import dev.postern.address.LocalMailboxes;
 import dev.postern.address.LocalMailboxes.AddressClass;
 import dev.postern.config.ComponentParameters;
-import dev.postern.config.MainCf;
 
 /**
  * Postfix's {@code reject_unlisted_recipient} for the local and virtual mailbox classes,
@@ -39,23 +38,19 @@ public class LocalRecipientHook implements RcptHook {
 
     private final UsersRepository usersRepository;
     private final DomainList domainList;
-    private MainCf mainCf;
+    private final HookEnvironment environment;
     private LocalMailboxes mailboxes;
 
     @Inject
-    public LocalRecipientHook(UsersRepository usersRepository, DomainList domainList) {
+    public LocalRecipientHook(UsersRepository usersRepository, DomainList domainList, HookEnvironment environment) {
         this.usersRepository = usersRepository;
         this.domainList = domainList;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMainCf(MainCf mainCf) {
-        this.mainCf = mainCf;
+        this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
+        ComponentParameters parameters = environment.parameters(config, this);
         try {
             mailboxes = new LocalMailboxes(parameters.list("mydestination"), parameters.get("myhostname"),
                 LocalMailboxes.Directory.of(usersRepository::contains, usersRepository::supportVirtualHosting,

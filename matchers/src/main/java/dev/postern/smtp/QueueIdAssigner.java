@@ -13,8 +13,6 @@ import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 
-import dev.postern.config.ComponentParameters;
-import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
 import dev.postern.log.QueueIdGenerator;
 
@@ -26,32 +24,20 @@ import dev.postern.log.QueueIdGenerator;
  */
 public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
     private final QueueIdGenerator generator;
-    private MainCf mainCf;
+    private final HookEnvironment environment;
     private MailLog mailLog;
-    private String service = "smtpd";
+    private String service;
 
     @Inject
-    public QueueIdAssigner(QueueIdGenerator generator) {
+    public QueueIdAssigner(QueueIdGenerator generator, HookEnvironment environment) {
         this.generator = generator;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMainCf(MainCf mainCf) {
-        this.mainCf = mainCf;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMailLog(MailLog mailLog) {
-        this.mailLog = mailLog;
+        this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
-        if (mailLog == null) {
-            mailLog = MailLog.from(parameters.mainCf());
-        }
-        service = config.getString("syslogService", service);
+        mailLog = environment.mailLog(environment.parameters(config, this));
+        service = HookEnvironment.service(config);
     }
 
     @Override

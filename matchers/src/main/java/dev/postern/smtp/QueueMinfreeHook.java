@@ -15,7 +15,6 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 
 import dev.postern.config.ComponentParameters;
-import dev.postern.config.MainCf;
 
 /**
  * Refuses MAIL FROM with {@code 452 4.3.1 Insufficient system storage} when the file
@@ -25,23 +24,19 @@ import dev.postern.config.MainCf;
  */
 public class QueueMinfreeHook implements MailHook {
     private final FileSystem fileSystem;
-    private MainCf mainCf;
+    private final HookEnvironment environment;
     private File queueDirectory;
     private long requiredBytes;
 
     @Inject
-    public QueueMinfreeHook(FileSystem fileSystem) {
+    public QueueMinfreeHook(FileSystem fileSystem, HookEnvironment environment) {
         this.fileSystem = fileSystem;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMainCf(MainCf mainCf) {
-        this.mainCf = mainCf;
+        this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
+        ComponentParameters parameters = environment.parameters(config, this);
         long minfree = parameters.number("queue_minfree");
         long sizeLimit = parameters.number("message_size_limit");
         requiredBytes = Math.max(minfree, sizeLimit + sizeLimit / 2);

@@ -19,8 +19,6 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.postern.config.ComponentParameters;
-import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
 import dev.postern.log.MessageTimes;
 
@@ -35,31 +33,19 @@ public class QueueingMessageHook implements JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(QueueingMessageHook.class);
 
     private final MailQueueFactory<?> queueFactory;
-    private MainCf mainCf;
+    private final HookEnvironment environment;
     private MailLog mailLog;
     private MailQueue spool;
 
     @Inject
-    public QueueingMessageHook(MailQueueFactory<?> queueFactory) {
+    public QueueingMessageHook(MailQueueFactory<?> queueFactory, HookEnvironment environment) {
         this.queueFactory = queueFactory;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMainCf(MainCf mainCf) {
-        this.mainCf = mainCf;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMailLog(MailLog mailLog) {
-        this.mailLog = mailLog;
+        this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
-        if (mailLog == null) {
-            mailLog = MailLog.from(parameters.mainCf());
-        }
+        mailLog = environment.mailLog(environment.parameters(config, this));
         spool = queueFactory.createQueue(MailQueueFactory.SPOOL);
     }
 

@@ -18,7 +18,6 @@ import org.slf4j.LoggerFactory;
 
 import dev.postern.address.NetworkList;
 import dev.postern.config.ComponentParameters;
-import dev.postern.config.MainCf;
 
 /**
  * Postern's relay check at RCPT TO, replacing James's AuthRequiredToRelayRcptHook: James
@@ -30,22 +29,18 @@ public class RelayRestrictionHook implements RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(RelayRestrictionHook.class);
 
     private final DomainList domainList;
-    private MainCf mainCf;
+    private final HookEnvironment environment;
     private RelayDecision decision;
 
     @Inject
-    public RelayRestrictionHook(DomainList domainList) {
+    public RelayRestrictionHook(DomainList domainList, HookEnvironment environment) {
         this.domainList = domainList;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMainCf(MainCf mainCf) {
-        this.mainCf = mainCf;
+        this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
+        ComponentParameters parameters = environment.parameters(config, this);
         try {
             decision = new RelayDecision(
                 NetworkList.parse("mynetworks", parameters.list("mynetworks")),

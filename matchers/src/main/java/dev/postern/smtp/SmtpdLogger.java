@@ -24,8 +24,6 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 
-import dev.postern.config.ComponentParameters;
-import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
 
 /**
@@ -42,31 +40,19 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
     private static final ProtocolSession.AttachmentKey<String> CURRENT_ARGUMENT =
         ProtocolSession.AttachmentKey.of("dev.postern.currentArgument", String.class);
 
-    private MainCf mainCf;
+    private final HookEnvironment environment;
     private MailLog mailLog;
-    private String service = "smtpd";
+    private String service;
 
     @Inject
-    public SmtpdLogger() {
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMainCf(MainCf mainCf) {
-        this.mainCf = mainCf;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMailLog(MailLog mailLog) {
-        this.mailLog = mailLog;
+    public SmtpdLogger(HookEnvironment environment) {
+        this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = HookParameters.from(mainCf, config, this);
-        if (mailLog == null) {
-            mailLog = MailLog.from(parameters.mainCf());
-        }
-        service = config.getString("syslogService", service);
+        mailLog = environment.mailLog(environment.parameters(config, this));
+        service = HookEnvironment.service(config);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package dev.postern.smtp;
 
+import dev.postern.testing.FakeDomainList;
+import dev.postern.testing.FakeUsersRepository;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -22,8 +24,8 @@ class LocalRecipientHookTest {
 
     private static HookResult doRcpt(FakeUsersRepository users, FakeDomainList domains, String recipient,
                                      String... overrides) throws Exception {
-        LocalRecipientHook hook = new LocalRecipientHook(users, domains);
-        hook.setMainCf(MainCf.parse("main.cf", List.of("myhostname = mx.example.com"), Map.of()));
+        LocalRecipientHook hook = new LocalRecipientHook(users, domains,
+            new HookEnvironment(MainCf.parse("main.cf", List.of("myhostname = mx.example.com"), Map.of()), null));
         BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
         for (int i = 0; i < overrides.length; i += 2) {
             config.addProperty(overrides[i], overrides[i + 1]);

@@ -1,4 +1,4 @@
-package dev.postern.smtp;
+package dev.postern.testing;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -8,15 +8,15 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 
 /** A fixed domain list; {@link #failing()} makes lookups fail. */
-final class FakeDomainList implements DomainList {
+public final class FakeDomainList implements DomainList {
     private final List<Domain> domains;
     private boolean failing;
 
-    FakeDomainList(String... domains) {
+    public FakeDomainList(String... domains) {
         this.domains = Stream.of(domains).map(Domain::of).toList();
     }
 
-    FakeDomainList failing() {
+    public FakeDomainList failing() {
         failing = true;
         return this;
     }

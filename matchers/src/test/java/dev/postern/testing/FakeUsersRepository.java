@@ -1,4 +1,4 @@
-package dev.postern.smtp;
+package dev.postern.testing;
 
 import java.util.Iterator;
 import java.util.Set;
@@ -12,17 +12,17 @@ import org.apache.james.user.api.model.User;
 import org.reactivestreams.Publisher;
 
 /** A virtual-hosting users repository holding names only; {@link #failing()} makes lookups fail. */
-final class FakeUsersRepository implements UsersRepository {
+public final class FakeUsersRepository implements UsersRepository {
     private final Set<String> users = new TreeSet<>();
     private boolean failing;
 
-    FakeUsersRepository(String... names) {
+    public FakeUsersRepository(String... names) {
         for (String name : names) {
             users.add(name.toLowerCase(java.util.Locale.ROOT));
         }
     }
 
-    FakeUsersRepository failing() {
+    public FakeUsersRepository failing() {
         failing = true;
         return this;
     }
