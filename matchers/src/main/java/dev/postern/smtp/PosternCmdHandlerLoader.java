@@ -16,13 +16,14 @@ import org.apache.james.smtpserver.SendMailHandler;
  * local and virtual mailbox users) for {@code AuthRequiredToRelayRcptHook},
  * {@link PostfixReceivedHeader} for James's Received header, {@link QueueingMessageHook}
  * for {@code SendMailHandler}; {@link QueueIdAssigner}, the {@link SmtpdLogger} mail log lines and
- * the {@link GracefulShutdownHandler} are added. Named as the
+ * the {@link GracefulShutdownHandler} are added, and {@link PostfixReplyText} words the routine
+ * replies as Postfix does. Named as the
  * {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
  */
 public class PosternCmdHandlerLoader implements HandlersPackage {
     private final List<String> handlers = Stream.concat(
             // first, so that it sees every MAIL and RCPT argument before any hook can refuse it
-            Stream.of(SmtpdLogger.class.getName(), GracefulShutdownHandler.class.getName()),
+            Stream.of(SmtpdLogger.class.getName(), GracefulShutdownHandler.class.getName(), PostfixReplyText.class.getName()),
             new CoreCmdHandlerLoader().getHandlers().stream().flatMap(PosternCmdHandlerLoader::replace))
         .toList();
 
