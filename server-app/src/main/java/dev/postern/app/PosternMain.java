@@ -39,6 +39,7 @@ public final class PosternMain {
         return switch (command.subcommand()) {
             case "run" -> runServer(command.home());
             case "postconf" -> postconf(command);
+            case "postmap" -> new PostmapCommand(command.home(), System.out, System.err).run(command.arguments());
             case "version" -> version();
             default -> throw new IllegalArgumentException("unknown subcommand \"" + command.subcommand() + "\"; "
                 + CommandLine.USAGE);

@@ -1,0 +1,171 @@
+package dev.postern.tables;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * An immutable-after-load string-to-string hash map for big tables: keys and values are stored as
+ * UTF-8 in one byte array, found through an open-addressing array of offsets. About 20 bytes per
+ * entry plus the text itself, against some 120 for a {@code HashMap<String, String>}; a lookup
+ * encodes the query and decodes the value it finds.
+ *
+ * <p>Not thread-safe while being filled; safe to read from any number of threads once published
+ * (through a volatile write, as {@link FileSource} does) and no longer written.
+ */
+final class CompactStringMap {
+    private static final int MAX_ARRAY = Integer.MAX_VALUE - 16;
+
+    private byte[] data;
+    private int used;
+    /** Offset of an entry plus one; 0 for an empty slot. */
+    private int[] slots;
+    private int[] hashes;
+    private int mask;
+    private int size;
+
+    CompactStringMap(int expectedEntries) {
+        int capacity = Integer.highestOneBit(Math.max(16, expectedEntries) * 2 - 1) << 1;
+        slots = new int[capacity];
+        hashes = new int[capacity];
+        mask = capacity - 1;
+        data = new byte[Math.max(1024, Math.min(MAX_ARRAY, expectedEntries * 32L > MAX_ARRAY ? MAX_ARRAY
+            : expectedEntries * 32))];
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Adds the entry unless the key is already there; false when it was (the first value stays). */
+    boolean putIfAbsent(String key, String value) {
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        int hash = hash(keyBytes);
+        int i = hash & mask;
+        while (slots[i] != 0) {
+            if (hashes[i] == hash && keyEquals(slots[i] - 1, keyBytes)) {
+                return false;
+            }
+            i = (i + 1) & mask;
+        }
+        byte[] valueBytes = value.getBytes(StandardCharsets.UTF_8);
+        int offset = append(keyBytes, valueBytes);
+        slots[i] = offset + 1;
+        hashes[i] = hash;
+        if (++size * 2 > slots.length) {
+            rehash(slots.length * 2);
+        }
+        return true;
+    }
+
+    String get(String key) {
+        byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
+        int hash = hash(keyBytes);
+        int i = hash & mask;
+        while (slots[i] != 0) {
+            int offset = slots[i] - 1;
+            if (hashes[i] == hash && keyEquals(offset, keyBytes)) {
+                int keyLength = readLength(offset);
+                int valueAt = offset + lengthSize(keyLength) + keyLength;
+                int valueLength = readLength(valueAt);
+                return new String(data, valueAt + lengthSize(valueLength), valueLength, StandardCharsets.UTF_8);
+            }
+            i = (i + 1) & mask;
+        }
+        return null;
+    }
+
+    /** Gives back the unused part of the text array once loading is done. */
+    CompactStringMap trim() {
+        if (data.length > used) {
+            data = Arrays.copyOf(data, used);
+        }
+        return this;
+    }
+
+    private static int hash(byte[] bytes) {
+        int h = 0x811C9DC5;
+        for (byte b : bytes) {
+            h = (h ^ b) * 0x01000193;
+        }
+        h ^= h >>> 16;
+        h *= 0x85EBCA6B;
+        h ^= h >>> 13;
+        return h;
+    }
+
+    private boolean keyEquals(int offset, byte[] key) {
+        int length = readLength(offset);
+        if (length != key.length) {
+            return false;
+        }
+        int start = offset + lengthSize(length);
+        return Arrays.equals(data, start, start + length, key, 0, length);
+    }
+
+    private int append(byte[] key, byte[] value) {
+        long needed = (long) used + 10 + key.length + value.length;
+        if (needed > data.length) {
+            if (needed > MAX_ARRAY) {
+                throw new IllegalStateException("table too large: more than 2 GB of keys and values");
+            }
+            data = Arrays.copyOf(data, (int) Math.min(MAX_ARRAY, Math.max(needed, data.length * 2L)));
+        }
+        int offset = used;
+        writeLength(key.length);
+        System.arraycopy(key, 0, data, used, key.length);
+        used += key.length;
+        writeLength(value.length);
+        System.arraycopy(value, 0, data, used, value.length);
+        used += value.length;
+        return offset;
+    }
+
+    private void writeLength(int length) {
+        int value = length;
+        while (value >= 0x80) {
+            data[used++] = (byte) (value | 0x80);
+            value >>>= 7;
+        }
+        data[used++] = (byte) value;
+    }
+
+    private int readLength(int offset) {
+        int value = 0;
+        int shift = 0;
+        int i = offset;
+        while (true) {
+            byte b = data[i++];
+            value |= (b & 0x7F) << shift;
+            if (b >= 0) {
+                return value;
+            }
+            shift += 7;
+        }
+    }
+
+    private static int lengthSize(int length) {
+        int size = 1;
+        for (int value = length; value >= 0x80; value >>>= 7) {
+            size++;
+        }
+        return size;
+    }
+
+    private void rehash(int capacity) {
+        int[] oldSlots = slots;
+        int[] oldHashes = hashes;
+        slots = new int[capacity];
+        hashes = new int[capacity];
+        mask = capacity - 1;
+        for (int j = 0; j < oldSlots.length; j++) {
+            if (oldSlots[j] != 0) {
+                int i = oldHashes[j] & mask;
+                while (slots[i] != 0) {
+                    i = (i + 1) & mask;
+                }
+                slots[i] = oldSlots[j];
+                hashes[i] = oldHashes[j];
+            }
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.postern.tables;
+
+import java.io.Closeable;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.postern.config.ConfigException;
+
+/**
+ * Opens lookup tables from Postfix {@code type:name} strings; one registry per server.
+ *
+ * <p>Types: {@code hash}, {@code texthash}, and {@code lmdb}, {@code btree}, {@code cdb}, {@code
+ * dbm} as aliases of hash (all read the postmap source text file directly: no {@code .db}, no
+ * postmap); {@code regexp}, {@code pcre}, {@code cidr}; {@code inline:{k=v, ...}}, {@code
+ * static:value}, {@code unionmap:{t1:n1, ...}}, {@code pipemap:{t1:n1, ...}}, {@code fail:name}.
+ * A relative file name is taken relative to the registry's base directory.
+ *
+ * <p>Sharing: the same {@code type:name} string returns the same table instance; the same file
+ * opened under several hash-like types (say {@code hash:x} and {@code lmdb:x}) is read once and
+ * its contents shared, each table keeping the name it was opened with. Members of unionmap and
+ * pipemap are opened through the registry and shared likewise.
+ *
+ * <p>Reload: a poller thread (daemon, started with the first file-backed table) checks every file
+ * at the poll interval (default 500 ms) and re-reads one whose modification time, size or identity
+ * changed. New contents are built completely and then swapped in; a reload that fails keeps the
+ * old contents, logs an ERROR naming {@code FILE:LINE} and the reason, and tells the {@link
+ * ReloadListener}. A file that disappears keeps its last contents (warning). {@link #close()}
+ * stops the poller; tables opened from a closed registry keep answering with their last contents.
+ *
+ * <p>Thread safety: {@link #open} may be called from any thread; lookups never block on a reload.
+ */
+public final class TableRegistry implements Closeable {
+    private static final Logger LOG = LoggerFactory.getLogger(TableRegistry.class);
+
+    /** The default interval between two checks of the table files. */
+    public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofMillis(500);
+
+    private static final List<String> HASH_TYPES = List.of("hash", "texthash", "lmdb", "btree", "cdb", "dbm");
+    private static final List<String> KNOWN_TYPES = List.of("btree", "cdb", "cidr", "dbm", "fail", "hash", "inline",
+        "lmdb", "pcre", "pipemap", "regexp", "static", "texthash", "unionmap");
+
+    /** Told about reloads, for logs beyond SLF4J and for tests. Called on the poller thread. */
+    public interface ReloadListener {
+        /** The file was re-read and its new contents are in use. */
+        default void reloaded(Path file) {
+        }
+
+        /**
+         * The file could not be re-read ({@code message}: {@code FILE:LINE: reason} for a syntax
+         * error, {@code FILE: ...} for a file that is gone); the previous contents stay in use.
+         */
+        default void reloadFailed(Path file, String message) {
+        }
+    }
+
+    private final Path baseDirectory;
+    private final Duration pollInterval;
+    private final ReloadListener listener;
+    private final Map<String, LookupTable> tables = new HashMap<>();
+    private final Map<String, FileSource<?>> sources = new HashMap<>();
+    private ScheduledExecutorService poller;
+    private boolean closed;
+
+    /** File names relative to the working directory, checked every 500 ms. */
+    public TableRegistry() {
+        this(Path.of(""));
+    }
+
+    /** File names relative to {@code baseDirectory}, checked every 500 ms. */
+    public TableRegistry(Path baseDirectory) {
+        this(baseDirectory, DEFAULT_POLL_INTERVAL, new ReloadListener() { });
+    }
+
+    public TableRegistry(Path baseDirectory, Duration pollInterval, ReloadListener listener) {
+        if (pollInterval.isNegative() || pollInterval.isZero()) {
+            throw new IllegalArgumentException("poll interval must be positive: " + pollInterval);
+        }
+        this.baseDirectory = baseDirectory.toAbsolutePath().normalize();
+        this.pollInterval = pollInterval;
+        this.listener = listener;
+    }
+
+    /** The table types {@link #open} accepts, sorted. */
+    public static List<String> knownTypes() {
+        return KNOWN_TYPES;
+    }
+
+    /**
+     * Opens (or returns the already open) table named {@code type:name}.
+     *
+     * @throws ConfigException naming the table, and for file errors {@code FILE:LINE} and the
+     *                         reason: unknown type, missing file, syntax error
+     */
+    public LookupTable open(String typeAndName) throws ConfigException {
+        String spec = typeAndName.trim();
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("table registry is closed");
+            }
+            LookupTable existing = tables.get(spec);
+            if (existing != null) {
+                return existing;
+            }
+            LookupTable table = create(spec);
+            tables.put(spec, table);
+            return table;
+        }
+    }
+
+    private LookupTable create(String spec) throws ConfigException {
+        int colon = spec.indexOf(':');
+        if (colon <= 0) {
+            throw new ConfigException("table \"" + spec + "\": expected type:name, such as hash:/etc/postern/virtual;"
+                + " known types: " + String.join(", ", KNOWN_TYPES));
+        }
+        String type = spec.substring(0, colon);
+        String name = spec.substring(colon + 1);
+        if (!KNOWN_TYPES.contains(type)) {
+            throw new ConfigException("table " + spec + ": unknown table type \"" + type + "\"; known types: "
+                + String.join(", ", KNOWN_TYPES));
+        }
+        if (name.isEmpty() && !type.equals("static")) {
+            throw new ConfigException("table " + spec + ": missing name after \"" + type + ":\"");
+        }
+        if (HASH_TYPES.contains(type)) {
+            FileSource<CompactStringMap> source = source("hash", spec, name, HashTable::parse);
+            return new HashTable(spec, source);
+        }
+        return switch (type) {
+            case "regexp" -> new RegexpTable(spec,
+                source("regexp", spec, name, RegexpTable.parser(RegexpTable.Dialect.REGEXP)));
+            case "pcre" -> new RegexpTable(spec, source("pcre", spec, name, RegexpTable.parser(RegexpTable.Dialect.PCRE)));
+            case "cidr" -> new CidrTable(spec, source("cidr", spec, name, CidrTable::parse));
+            case "inline" -> InlineTable.open(spec, name);
+            case "static" -> new StaticTable(spec, name);
+            case "fail" -> new FailTable(spec);
+            case "unionmap" -> new UnionTable(spec, members(spec, name, 1));
+            case "pipemap" -> new PipeTable(spec, members(spec, name, 2));
+            default -> throw new IllegalStateException("type without an implementation: " + type);
+        };
+    }
+
+    private List<LookupTable> members(String spec, String name, int minimum) throws ConfigException {
+        String body = BraceList.inside(name);
+        if (body == null) {
+            throw new ConfigException("table " + spec + ": expected " + spec.substring(0, spec.indexOf(':'))
+                + ":{type:name, type:name, ...}");
+        }
+        List<String> elements;
+        try {
+            elements = BraceList.split(body);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("table " + spec + ": " + e.getMessage());
+        }
+        if (elements.size() < minimum) {
+            throw new ConfigException("table " + spec + ": needs at least " + minimum + " table"
+                + (minimum == 1 ? "" : "s"));
+        }
+        List<LookupTable> members = new ArrayList<>();
+        for (String element : elements) {
+            try {
+                members.add(open(element));
+            } catch (ConfigException e) {
+                throw new ConfigException(e.getMessage() + " (in " + spec + ")", e);
+            }
+        }
+        return members;
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> FileSource<T> source(String kind, String spec, String name, FileSource.Parser<T> parser)
+            throws ConfigException {
+        Path file = baseDirectory.resolve(name).toAbsolutePath().normalize();
+        String key = kind + "\0" + file;
+        FileSource<T> source = (FileSource<T>) sources.get(key);
+        if (source == null) {
+            source = FileSource.open(file, kind, spec, parser);
+            sources.put(key, source);
+            startPoller();
+        }
+        return source;
+    }
+
+    private void startPoller() {
+        if (poller != null) {
+            return;
+        }
+        poller = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "postern-table-reload");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long millis = pollInterval.toMillis();
+        poller.scheduleWithFixedDelay(this::checkForChangesQuietly, millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Checks every table file now and re-reads those that changed (what the poller does at each
+     * interval; also for an explicit reload command).
+     */
+    public void checkForChanges() {
+        List<FileSource<?>> snapshot;
+        synchronized (this) {
+            snapshot = new ArrayList<>(sources.values());
+        }
+        for (FileSource<?> source : snapshot) {
+            source.poll(listener);
+        }
+    }
+
+    private void checkForChangesQuietly() {
+        try {
+            checkForChanges();
+        } catch (RuntimeException | Error e) {
+            LOG.error("table reload check failed", e);
+        }
+    }
+
+    /** The shared contents holder of a file-backed table, for tests of sharing. */
+    synchronized FileSource<?> sourceOf(String kind, Path file) {
+        return sources.get(kind + "\0" + baseDirectory.resolve(file).toAbsolutePath().normalize());
+    }
+
+    /** Stops the poller; open tables keep their current contents. */
+    @Override
+    public void close() {
+        ScheduledExecutorService stopping;
+        synchronized (this) {
+            closed = true;
+            stopping = poller;
+            poller = null;
+        }
+        if (stopping != null) {
+            stopping.shutdownNow();
+            try {
+                stopping.awaitTermination(5, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

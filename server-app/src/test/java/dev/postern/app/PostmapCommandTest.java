@@ -1,0 +1,70 @@
+package dev.postern.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PostmapCommandTest {
+    @TempDir
+    Path home;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    @BeforeEach
+    void tables() throws Exception {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/access"), "# comment\nSpammer@Example.COM  REJECT no thanks\nexample.net OK\n");
+    }
+
+    private int run(String... arguments) {
+        return new PostmapCommand(PosternHome.of(home), new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(arguments));
+    }
+
+    @Test
+    void aFoundKeyPrintsItsValueAndExitsZero() {
+        assertThat(run("-q", "spammer@example.com", "hash:conf/access")).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("REJECT no thanks\n");
+    }
+
+    @Test
+    void tablesAreQueriedInOrderAndTheFirstValueWins() {
+        assertThat(run("-q", "example.net", "inline:{example.net=FIRST}", "texthash:conf/access")).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("FIRST\n");
+    }
+
+    @Test
+    void aMissingKeyExitsOneAndPrintsNothing() {
+        assertThat(run("-q", "nobody@example.org", "texthash:conf/access")).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aLookupErrorExitsTwoAndIsNotTakenForAMiss() {
+        assertThat(run("-q", "example.net", "fail:broken", "texthash:conf/access")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("postmap: fatal: table fail:broken: lookup of \"example.net\" failed");
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aTableThatCannotBeOpenedExitsTwoNamingIt() {
+        assertThat(run("-q", "x", "hash:conf/missing")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("conf/missing").contains("file not found");
+    }
+
+    @Test
+    void usageErrorsExitTwo() {
+        assertThat(run("hash:conf/access")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(PostmapCommand.USAGE);
+    }
+}
