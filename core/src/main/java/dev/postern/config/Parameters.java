@@ -1,5 +1,6 @@
 package dev.postern.config;
 
+import static dev.postern.config.ParameterType.BOOLEAN;
 import static dev.postern.config.ParameterType.LIST;
 import static dev.postern.config.ParameterType.LISTEN_ADDRESS;
 import static dev.postern.config.ParameterType.SIZE;
@@ -56,6 +57,44 @@ public final class Parameters {
                     "domains this system relays mail to from untrusted clients (the relay address class)"),
             new Parameter("relayhost", STRING, DefaultValue.of(""),
                     "the next-hop destination of non-local mail; empty means the recipient domain's MX"),
+            new Parameter("virtual_alias_maps", LIST, DefaultValue.of(""),
+                    "lookup tables that alias addresses to other addresses (one to many)"),
+            new Parameter("virtual_alias_domains", LIST, DefaultValue.of("$virtual_alias_maps"),
+                    "domains whose every address is an alias (the virtual alias address class)"),
+            new Parameter("virtual_mailbox_maps", LIST, DefaultValue.of(""),
+                    "lookup tables of the mailboxes of virtual mailbox domains"),
+            new Parameter("virtual_mailbox_domains", LIST, DefaultValue.of("$virtual_mailbox_maps"),
+                    "domains with mailboxes of their own (the virtual mailbox address class)"),
+            new Parameter("inet_interfaces", LIST, DefaultValue.of("all"),
+                    "this host's addresses: [address] literals of them are local destinations"),
+            new Parameter("proxy_interfaces", LIST, DefaultValue.of(""),
+                    "addresses of proxies or NAT in front of this host, local destinations like inet_interfaces"),
+            new Parameter("parent_domain_matches_subdomains", LIST, DefaultValue.of(
+                    "debug_peer_list,fast_flush_domains,mynetworks,permit_mx_backup_networks,"
+                        + "qmqpd_authorized_clients,relay_domains,smtpd_access_maps"),
+                    "features in which example.com also matches its subdomains (else only .example.com does)"),
+
+            // Address rewriting and resolving (trivial-rewrite)
+            new Parameter("recipient_delimiter", STRING, DefaultValue.of(""),
+                    "characters separating a user name from an address extension (user+ext)"),
+            new Parameter("allow_percent_hack", BOOLEAN, DefaultValue.of("yes"),
+                    "rewrite user%domain into user@domain"),
+            new Parameter("swap_bangpath", BOOLEAN, DefaultValue.of("yes"),
+                    "rewrite site!user into user@site"),
+            new Parameter("resolve_dequoted_address", BOOLEAN, DefaultValue.of("yes"),
+                    "look for @ % ! inside a quoted local part when resolving"),
+            new Parameter("append_at_myorigin", BOOLEAN, DefaultValue.of("yes"),
+                    "append @$myorigin to an address without a domain"),
+            new Parameter("append_dot_mydomain", BOOLEAN, DefaultValue.of("no"),
+                    "append .$mydomain to a domain without a dot"),
+            new Parameter("resolve_numeric_domain", BOOLEAN, DefaultValue.of("no"),
+                    "resolve user@1.2.3.4 as user@[1.2.3.4] instead of refusing it"),
+            new Parameter("resolve_null_domain", BOOLEAN, DefaultValue.of("no"),
+                    "resolve user@ as user@$myhostname instead of refusing it"),
+            new Parameter("allow_min_user", BOOLEAN, DefaultValue.of("no"),
+                    "allow an address whose local part starts with -"),
+            new Parameter("allow_untrusted_routing", BOOLEAN, DefaultValue.of("no"),
+                    "let access OK results grant relay to addresses with sender-specified routing"),
 
             // Limits
             new Parameter("message_size_limit", SIZE, DefaultValue.of("10240000"),

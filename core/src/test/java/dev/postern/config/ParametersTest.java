@@ -28,10 +28,14 @@ class ParametersTest {
     @Test
     void theTableHasTheNamesTheDesignPromises() {
         assertThat(Parameters.names()).containsExactly(
-                "compatibility_level", "mail_name", "mail_version", "message_size_limit", "mydestination",
-                "mydomain", "myhostname", "mynetworks", "myorigin", "postern_smtpd_listen",
-                "postern_submission_listen", "postern_submissions_listen", "postern_webadmin_listen",
-                "queue_minfree", "relay_domains", "relayhost", "smtpd_banner", "syslog_name");
+                "allow_min_user", "allow_percent_hack", "allow_untrusted_routing", "append_at_myorigin",
+                "append_dot_mydomain", "compatibility_level", "inet_interfaces", "mail_name", "mail_version",
+                "message_size_limit", "mydestination", "mydomain", "myhostname", "mynetworks", "myorigin",
+                "parent_domain_matches_subdomains", "postern_smtpd_listen", "postern_submission_listen",
+                "postern_submissions_listen", "postern_webadmin_listen", "proxy_interfaces", "queue_minfree",
+                "recipient_delimiter", "relay_domains", "relayhost", "resolve_dequoted_address",
+                "resolve_null_domain", "resolve_numeric_domain", "smtpd_banner", "swap_bangpath", "syslog_name",
+                "virtual_alias_domains", "virtual_alias_maps", "virtual_mailbox_domains", "virtual_mailbox_maps");
     }
 
     @Test

@@ -1,0 +1,170 @@
+package dev.postern.address;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+import dev.postern.config.PostfixList;
+import dev.postern.tables.LookupException;
+import dev.postern.tables.LookupTable;
+
+/**
+ * A Postfix list of domains such as {@code mydestination} or {@code relay_domains}
+ * ({@code match_list}): names, {@code /file/name} (its contents are more items),
+ * {@code type:table} (a domain matches when it is a key; the value is ignored), each possibly
+ * negated with {@code !}. Items are tried in order and the first that matches decides.
+ *
+ * <p>Two kinds, as in Postfix: a <em>string list</em> ({@code virtual_alias_domains},
+ * {@code virtual_mailbox_domains}) matches names and table keys exactly; a <em>domain list</em>
+ * ({@code mydestination}, {@code relay_domains}) also lets {@code .example.com} match
+ * subdomains, and {@code example.com} too when the list's name is in
+ * {@code parent_domain_matches_subdomains}; its fixed-key tables are also asked for the parent
+ * domains. Matching ignores case.
+ */
+public final class DomainMatchList {
+    private final String parameter;
+    private final List<Entry> entries;
+    private final ParentStyle style;
+
+    private DomainMatchList(String parameter, List<Entry> entries, ParentStyle style) {
+        this.parameter = parameter;
+        this.entries = List.copyOf(entries);
+        this.style = style;
+    }
+
+    /**
+     * A string list: exact names and exact table keys.
+     *
+     * @param tables opens a {@code type:name} item; may be null when the list has none
+     */
+    public static DomainMatchList strings(String parameter, List<String> items, Function<String, LookupTable> tables) {
+        return new DomainMatchList(parameter, parse(parameter, items, tables, false), null);
+    }
+
+    /** A domain list: subdomains match {@code .domain} items, and {@code domain} items with {@link ParentStyle#PARENT_MATCHES_SUBDOMAINS}. */
+    public static DomainMatchList domains(String parameter, List<String> items, ParentStyle style,
+            Function<String, LookupTable> tables) {
+        return new DomainMatchList(parameter, parse(parameter, items, tables, false), style);
+    }
+
+    /** The list that matches nothing. */
+    public static DomainMatchList empty(String parameter) {
+        return new DomainMatchList(parameter, List.of(), null);
+    }
+
+    public String parameter() {
+        return parameter;
+    }
+
+    public boolean isEmpty() {
+        return entries.isEmpty();
+    }
+
+    /**
+     * @param name a domain; one trailing dot is ignored
+     * @throws LookupException when a table item could not be searched; the domain's class is
+     *                         then unknown, which is never taken as "not listed"
+     */
+    public boolean matches(String name) throws LookupException {
+        String domain = name.toLowerCase(Locale.ROOT);
+        if (domain.endsWith(".")) {
+            domain = domain.substring(0, domain.length() - 1);
+        }
+        if (domain.isEmpty()) {
+            return false;
+        }
+        for (Entry entry : entries) {
+            boolean hit = entry.table() != null ? matchesTable(entry.table(), domain) : matchesName(entry.name(), domain);
+            if (hit) {
+                return !entry.negated();
+            }
+        }
+        return false;
+    }
+
+    private boolean matchesName(String pattern, String domain) {
+        if (domain.equals(pattern)) {
+            return true;
+        }
+        if (style == null) {
+            return false;
+        }
+        if (pattern.startsWith(".")) {
+            return domain.length() > pattern.length() && domain.endsWith(pattern);
+        }
+        return style == ParentStyle.PARENT_MATCHES_SUBDOMAINS && domain.endsWith("." + pattern);
+    }
+
+    private boolean matchesTable(LookupTable table, String domain) throws LookupException {
+        if (table.lookup(domain).isPresent()) {
+            return true;
+        }
+        if (style == null || table.isPattern()) {
+            return false;
+        }
+        for (int dot = domain.indexOf('.', 1); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
+            String parent = style == ParentStyle.PARENT_MATCHES_SUBDOMAINS ? domain.substring(dot + 1) : domain.substring(dot);
+            if (!parent.isEmpty() && table.lookup(parent).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private record Entry(boolean negated, String name, LookupTable table) {
+    }
+
+    private static List<Entry> parse(String parameter, List<String> items, Function<String, LookupTable> tables,
+            boolean outerNegated) {
+        List<Entry> entries = new ArrayList<>();
+        for (String raw : items) {
+            String item = raw.trim();
+            boolean negated = outerNegated;
+            while (item.startsWith("!")) {
+                negated = !negated;
+                item = item.substring(1);
+            }
+            if (item.isEmpty()) {
+                throw new IllegalArgumentException(parameter + ": empty item after \"!\" in \"" + raw + "\"");
+            }
+            if (item.startsWith("/")) {
+                entries.addAll(parse(parameter, readFile(parameter, item), tables, negated));
+            } else if (item.charAt(0) != '[' && item.indexOf(':') > 0) {
+                if (tables == null) {
+                    throw new IllegalArgumentException(parameter + ": lookup tables are not supported here: \"" + item + "\"");
+                }
+                entries.add(new Entry(negated, item, tables.apply(item)));
+            } else {
+                entries.add(new Entry(negated, item.toLowerCase(Locale.ROOT), null));
+            }
+        }
+        return entries;
+    }
+
+    /** A {@code /file/name} item: its lines are list items; {@code #} starts a comment line. */
+    private static List<String> readFile(String parameter, String file) {
+        try {
+            List<String> items = new ArrayList<>();
+            for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
+                String trimmed = line.trim();
+                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                    items.addAll(PostfixList.split(trimmed));
+                }
+            }
+            return items;
+        } catch (IOException e) {
+            throw new UncheckedIOException(parameter + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return parameter + " " + entries.stream().map(e -> (e.negated() ? "!" : "") + e.name()).toList();
+    }
+}
