@@ -12,6 +12,8 @@ import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
+import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableRegistry;
 
 /**
  * What every Postern SMTP hook needs from its surroundings: main.cf and the mail log.
@@ -23,6 +25,7 @@ import dev.postern.log.MailLog;
 public class HookEnvironment {
     private MainCf mainCf;
     private MailLog mailLog;
+    private TableRegistry tables;
 
     @Inject
     public HookEnvironment() {
@@ -41,6 +44,28 @@ public class HookEnvironment {
     @com.google.inject.Inject(optional = true)
     public void setMailLog(MailLog mailLog) {
         this.mailLog = mailLog;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setTables(TableRegistry tables) {
+        this.tables = tables;
+    }
+
+    /**
+     * Opens a {@code type:name} table through the server's registry (one load per table,
+     * reloaded on change); in a stock James server a registry of its own, relative paths
+     * resolving against the working directory. An unreadable or malformed table is an
+     * {@link IllegalArgumentException} naming FILE:LINE, which stops the listener's start.
+     */
+    public synchronized LookupTable openTable(String typeAndName) {
+        if (tables == null) {
+            tables = new TableRegistry();
+        }
+        try {
+            return tables.open(typeAndName);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
     }
 
     public ComponentParameters parameters(Configuration handlerConfig, ProtocolHandler hook) throws ConfigurationException {

@@ -1,21 +1,19 @@
 package dev.postern.smtp;
 
 import java.net.InetAddress;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.function.Predicate;
 
 import org.apache.james.core.MailAddress;
 
+import dev.postern.address.AddressClassifier;
 import dev.postern.address.NetworkList;
+import dev.postern.tables.LookupException;
 
 /**
  * Postfix's default relay policy, {@code smtpd_relay_restrictions = permit_mynetworks,
  * permit_sasl_authenticated, defer_unauth_destination}: a recipient is accepted when the
- * client is trusted or when the recipient's domain is a final destination
- * ({@code mydestination}, domains added at run time) or a {@code relay_domains} domain
- * (subdomains included, as Postfix's {@code parent_domain_matches_subdomains} does).
+ * client is trusted or when the recipient's domain is a final destination or a relay
+ * domain by the shared {@link AddressClassifier} (local, virtual alias, virtual mailbox
+ * and relay classes), so that this check and routing can never disagree.
  *
  * <p>Sender-specified routing never grants relay: a local part that still holds
  * {@code %}, {@code !} or {@code @} after parsing ({@code <user%victim@here>},
@@ -24,21 +22,17 @@ import dev.postern.address.NetworkList;
  */
 public final class RelayDecision {
     private final NetworkList mynetworks;
-    private final Set<String> mydestination;
-    private final List<String> relayDomains;
-    private final Predicate<String> runtimeDomains;
+    private final AddressClassifier classifier;
 
-    public RelayDecision(NetworkList mynetworks, List<String> mydestination, List<String> relayDomains,
-                         Predicate<String> runtimeDomains) {
+    public RelayDecision(NetworkList mynetworks, AddressClassifier classifier) {
         this.mynetworks = mynetworks;
-        this.mydestination = mydestination.stream().map(RelayDecision::fold).collect(java.util.stream.Collectors.toUnmodifiableSet());
-        this.relayDomains = relayDomains.stream().map(RelayDecision::fold).toList();
-        this.runtimeDomains = runtimeDomains;
+        this.classifier = classifier;
     }
 
     public enum Verdict { PERMIT_MYNETWORKS, PERMIT_SASL, PERMIT_DESTINATION, DEFER_UNAUTH_DESTINATION }
 
-    public Verdict decide(InetAddress client, boolean authenticated, MailAddress recipient) {
+    /** @throws LookupException when a table of a domain list could not be searched: never a permit */
+    public Verdict decide(InetAddress client, boolean authenticated, MailAddress recipient) throws LookupException {
         if (mynetworks.contains(client)) {
             return Verdict.PERMIT_MYNETWORKS;
         }
@@ -52,27 +46,14 @@ public final class RelayDecision {
     }
 
     /** Postfix's permit_auth_destination test. */
-    public boolean isAuthorizedDestination(MailAddress recipient) {
+    public boolean isAuthorizedDestination(MailAddress recipient) throws LookupException {
         if (hasSenderSpecifiedRouting(recipient.getLocalPart())) {
             return false;
         }
-        String domain = fold(recipient.getDomain().asString());
-        return mydestination.contains(domain)
-            || runtimeDomains.test(domain)
-            || relayDomains.stream().anyMatch(relay -> matchesWithSubdomains(domain, relay));
+        return classifier.classify(recipient.getDomain().asString()).isAuthorizedDestination();
     }
 
     static boolean hasSenderSpecifiedRouting(String localPart) {
         return localPart.indexOf('%') >= 0 || localPart.indexOf('!') >= 0 || localPart.indexOf('@') >= 0;
-    }
-
-    private static boolean matchesWithSubdomains(String domain, String relay) {
-        String bare = relay.startsWith(".") ? relay.substring(1) : relay;
-        return domain.equals(bare) || domain.endsWith("." + bare);
-    }
-
-    private static String fold(String domain) {
-        String lower = domain.toLowerCase(Locale.ROOT);
-        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
     }
 }

@@ -1,5 +1,7 @@
 package dev.postern.smtp;
 
+import java.io.IOException;
+
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
@@ -16,7 +18,9 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.address.AddressClassifier;
 import dev.postern.address.NetworkList;
+import dev.postern.tables.LookupException;
 import dev.postern.config.ComponentParameters;
 
 /**
@@ -42,20 +46,29 @@ public class RelayRestrictionHook implements RcptHook {
     public void init(Configuration config) throws ConfigurationException {
         ComponentParameters parameters = environment.parameters(config, this);
         try {
-            decision = new RelayDecision(
-                NetworkList.parse("mynetworks", parameters.list("mynetworks")),
-                parameters.list("mydestination"),
-                parameters.list("relay_domains"),
-                this::isRuntimeDomain);
-        } catch (IllegalArgumentException e) {
+            AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
+                AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
+                environment::openTable, this::isRuntimeDomain);
+            decision = new RelayDecision(NetworkList.parse("mynetworks", parameters.list("mynetworks")), classifier);
+        } catch (IllegalArgumentException | IOException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        RelayDecision.Verdict verdict = decision.decide(session.getRemoteAddress().getAddress(),
-            session.getUsername() != null, rcpt);
+        RelayDecision.Verdict verdict;
+        try {
+            verdict = decision.decide(session.getRemoteAddress().getAddress(), session.getUsername() != null, rcpt);
+        } catch (LookupException e) {
+            // Lookup failure is not permission: the client tries again later.
+            LOGGER.warn("relay check for {}: {}", rcpt.asString(), e.getMessage());
+            return HookResult.builder()
+                .hookReturnCode(HookReturnCode.denySoft())
+                .smtpReturnCode("451")
+                .smtpDescription("4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure")
+                .build();
+        }
         if (verdict != RelayDecision.Verdict.DEFER_UNAUTH_DESTINATION) {
             return HookResult.DECLINED;
         }
@@ -66,13 +79,11 @@ public class RelayRestrictionHook implements RcptHook {
             .build();
     }
 
-    private boolean isRuntimeDomain(String domain) {
+    private boolean isRuntimeDomain(String domain) throws LookupException {
         try {
             return domainList.containsDomain(Domain.of(domain));
         } catch (DomainListException e) {
-            // Lookup failure is not permission: treat the domain as foreign.
-            LOGGER.warn("domain list lookup failed for {}: {}", domain, e.getMessage());
-            return false;
+            throw new LookupException("domain list lookup failed for " + domain + ": " + e.getMessage(), e);
         }
     }
 }

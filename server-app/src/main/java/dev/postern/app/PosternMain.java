@@ -39,7 +39,8 @@ public final class PosternMain {
         return switch (command.subcommand()) {
             case "run" -> runServer(command.home());
             case "postconf" -> postconf(command);
-            case "postmap" -> new PostmapCommand(command.home(), System.out, System.err).run(command.arguments());
+            case "postmap" -> new PostmapCommand(command.home(), () -> loadMainCfOrExit(command.home()),
+                System.out, System.err).run(command.arguments());
             case "version" -> version();
             default -> throw new IllegalArgumentException("unknown subcommand \"" + command.subcommand() + "\"; "
                 + CommandLine.USAGE);
@@ -60,6 +61,16 @@ public final class PosternMain {
         List<String> names = command.arguments().stream().filter(a -> !a.equals("-n")).toList();
         boolean nonDefault = command.arguments().contains("-n");
         return Postconf.print(loadMainCf(command.home()), nonDefault, names, System.out, System.err);
+    }
+
+    private static MainCf loadMainCfOrExit(PosternHome home) {
+        try {
+            return loadMainCf(home);
+        } catch (StartupFailure e) {
+            System.err.println("postern: fatal: " + e.getMessage());
+            System.exit(2);
+            throw new IllegalStateException(e);
+        }
     }
 
     static MainCf loadMainCf(PosternHome home) throws StartupFailure {

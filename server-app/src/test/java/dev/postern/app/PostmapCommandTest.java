@@ -8,7 +8,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
+import dev.postern.config.ConfigException;
+import dev.postern.config.MainCf;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,8 +30,36 @@ class PostmapCommandTest {
     }
 
     private int run(String... arguments) {
-        return new PostmapCommand(PosternHome.of(home), new PrintStream(out, true, StandardCharsets.UTF_8),
+        return new PostmapCommand(PosternHome.of(home), this::mainCf, new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(arguments));
+    }
+
+    private MainCf mainCf() {
+        try {
+            return MainCf.parse("main.cf", List.of("myhostname = mx.example.com", "recipient_delimiter = +"), Map.of());
+        } catch (ConfigException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void anAddressWalkPrintsTheKeyThatMatched() {
+        assertThat(run("-a", "sender", "-q", "<Someone+Tag@Mail.Example.NET>", "hash:conf/access")).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("example.net\tOK\thash:conf/access\n");
+    }
+
+    @Test
+    void aClientWalkTriesTheNameThenTheAddressAndItsParts() throws Exception {
+        Files.writeString(home.resolve("conf/clients"), "192.0.2 REJECT network\nexample.org OK\n");
+
+        assertThat(run("-a", "client", "-q", "mail.example.com[192.0.2.7]", "texthash:conf/clients")).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("192.0.2\tREJECT network\ttexthash:conf/clients\n");
+    }
+
+    @Test
+    void aWalkThatFindsNothingExitsOne() {
+        assertThat(run("-a", "recipient", "-q", "user@elsewhere.example", "hash:conf/access")).isEqualTo(1);
+        assertThat(run("-a", "nonsense", "-q", "x", "hash:conf/access")).isEqualTo(2);
     }
 
     @Test

@@ -15,6 +15,7 @@ import com.google.inject.multibindings.Multibinder;
 import dev.postern.app.PosternHome;
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
+import dev.postern.tables.TableRegistry;
 
 /**
  * Makes the parsed main.cf and the home available to every component, and routes James's
@@ -36,6 +37,16 @@ public class MainCfModule extends AbstractModule {
         bind(PosternHome.class).toInstance(home);
         bind(MailLog.class).toInstance(MailLog.from(mainCf));
         Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(DrainProbe.class);
+    }
+
+    /**
+     * One registry for the server: a table named in several places is loaded once, and every
+     * table file is re-read when it changes. Relative table paths resolve against the home.
+     */
+    @Provides
+    @Singleton
+    TableRegistry tableRegistry() {
+        return new TableRegistry(home.home());
     }
 
     @Provides

@@ -1,0 +1,60 @@
+package dev.postern.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+import dev.postern.tables.LookupException;
+import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableRegistry;
+
+/** One lookup in a cidr: table of 100,000 networks: an address inside one, and one outside all. */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+public class CidrTableBenchmark {
+    private static final int KEYS = 4096;
+
+    private TableRegistry registry;
+    private LookupTable table;
+    private final String[] hits = new String[KEYS];
+    private final String[] misses = new String[KEYS];
+
+    @Setup
+    public void load() throws Exception {
+        Path dir = Files.createTempDirectory("postern-bench");
+        registry = new TableRegistry(dir);
+        table = registry.open("cidr:" + TableFiles.cidr(dir));
+        for (int i = 0; i < KEYS; i++) {
+            int n = ThreadLocalRandom.current().nextInt(TableFiles.CIDR_ENTRIES);
+            hits[i] = TableFiles.cidrAddress(n);
+            misses[i] = "192.0." + (n & 0xff) + "." + ((n >> 8) & 0xff);
+        }
+    }
+
+    @TearDown
+    public void close() {
+        registry.close();
+    }
+
+    @Benchmark
+    public Optional<String> hit() throws LookupException {
+        return table.lookup(hits[ThreadLocalRandom.current().nextInt(KEYS)]);
+    }
+
+    @Benchmark
+    public Optional<String> miss() throws LookupException {
+        return table.lookup(misses[ThreadLocalRandom.current().nextInt(KEYS)]);
+    }
+}
