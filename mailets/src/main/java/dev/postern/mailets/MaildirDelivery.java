@@ -35,10 +35,10 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.config.PosternEnvironment;
 import dev.postern.address.LocalMailboxes;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
-import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
 import dev.postern.log.MessageTimes;
 import dev.postern.log.QueueIdGenerator;
@@ -79,7 +79,7 @@ public class MaildirDelivery extends GenericMailet {
     private final FileSystem fileSystem;
     private final Clock clock;
     private final QueueIdGenerator unique;
-    private MainCf mainCf;
+    private final PosternEnvironment environment;
     private MailLog mailLog;
 
     private LocalMailboxes mailboxes;
@@ -90,41 +90,30 @@ public class MaildirDelivery extends GenericMailet {
 
     @Inject
     public MaildirDelivery(UsersRepository usersRepository, DomainList domainList, FileSystem fileSystem,
-                           QueueIdGenerator unique) {
-        this(usersRepository, domainList, fileSystem, Clock.systemUTC(), unique);
+                           QueueIdGenerator unique, PosternEnvironment environment) {
+        this(usersRepository, domainList, fileSystem, Clock.systemUTC(), unique, environment);
     }
 
     MaildirDelivery(UsersRepository usersRepository, DomainList domainList, FileSystem fileSystem, Clock clock,
-                    QueueIdGenerator unique) {
+                    QueueIdGenerator unique, PosternEnvironment environment) {
         this.usersRepository = usersRepository;
         this.domainList = domainList;
         this.fileSystem = fileSystem;
         this.clock = clock;
         this.unique = unique;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMainCf(MainCf mainCf) {
-        this.mainCf = mainCf;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMailLog(MailLog mailLog) {
-        this.mailLog = mailLog;
+        this.environment = environment;
     }
 
     @Override
     public void init() throws MessagingException {
         try {
-            ComponentParameters parameters = ComponentParameters.of(mainCf,
+            ComponentParameters parameters = environment.parameters(
                 name -> Optional.ofNullable(getInitParameter(name)), getMailetName());
             String myhostname = parameters.get("myhostname");
             mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname, LocalMailboxes.Directory.of(
                 usersRepository::contains, usersRepository::supportVirtualHosting, domainList::containsDomain));
             names = new MaildirNames(clock, myhostname, unique::nextValue);
-            if (mailLog == null) {
-                mailLog = MailLog.from(parameters.mainCf());
-            }
+            mailLog = environment.mailLog(parameters);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
         }

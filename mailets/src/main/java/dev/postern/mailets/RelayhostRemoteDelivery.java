@@ -18,9 +18,9 @@ import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.config.PosternEnvironment;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
-import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
 
 /**
@@ -41,29 +41,20 @@ public class RelayhostRemoteDelivery extends RemoteDelivery {
     private static final String GATEWAY_PORT = "gatewayPort";
 
     private final RelayLoggingQueueFactory loggingQueues;
-    private MainCf mainCf;
-    private MailLog mailLog;
+    private final PosternEnvironment environment;
 
     @Inject
     public RelayhostRemoteDelivery(DNSService dnsServer, DomainList domainList, MailQueueFactory<?> queueFactory,
-                                   MetricFactory metricFactory) {
-        this(dnsServer, domainList, new RelayLoggingQueueFactory(queueFactory), metricFactory, ThreadState.START_THREADS);
+                                   MetricFactory metricFactory, PosternEnvironment environment) {
+        this(dnsServer, domainList, new RelayLoggingQueueFactory(queueFactory), metricFactory, ThreadState.START_THREADS,
+            environment);
     }
 
     RelayhostRemoteDelivery(DNSService dnsServer, DomainList domainList, RelayLoggingQueueFactory queueFactory,
-                            MetricFactory metricFactory, ThreadState threadState) {
+                            MetricFactory metricFactory, ThreadState threadState, PosternEnvironment environment) {
         super(dnsServer, domainList, queueFactory, metricFactory, threadState);
         this.loggingQueues = queueFactory;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMainCf(MainCf mainCf) {
-        this.mainCf = mainCf;
-    }
-
-    @com.google.inject.Inject(optional = true)
-    public void setMailLog(MailLog mailLog) {
-        this.mailLog = mailLog;
+        this.environment = environment;
     }
 
     @Override
@@ -90,7 +81,7 @@ public class RelayhostRemoteDelivery extends RemoteDelivery {
     }
 
     private ComponentParameters parameters(MailetConfig config) throws ConfigException {
-        return ComponentParameters.of(mainCf, name -> Optional.ofNullable(config.getInitParameter(name)),
+        return environment.parameters(name -> Optional.ofNullable(config.getInitParameter(name)),
             config.getMailetName());
     }
 
@@ -99,11 +90,8 @@ public class RelayhostRemoteDelivery extends RemoteDelivery {
      * main.cf (a stock James server): the mailet then works as before, without delivery lines.
      */
     private Optional<MailLog> mailLog(MailetConfig config) {
-        if (mailLog != null) {
-            return Optional.of(mailLog);
-        }
         try {
-            return Optional.of(MailLog.from(parameters(config).mainCf()));
+            return Optional.of(environment.mailLog(parameters(config)));
         } catch (ConfigException | IllegalArgumentException e) {
             LOGGER.warn("{}: no main.cf, delivery attempts are not written to the mail log: {}",
                 config.getMailetName(), e.getMessage());

@@ -35,6 +35,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.postern.config.MainCf;
+import dev.postern.config.PosternEnvironment;
 import dev.postern.log.MailLog;
 import dev.postern.log.MessageTimes;
 
@@ -71,9 +72,9 @@ class MaildirDeliveryTest {
     }
 
     private MaildirDelivery mailet(String... parameters) throws Exception {
-        MaildirDelivery mailet = new MaildirDelivery(users, domains, new FakeFileSystem(home), clock, new QueueIdGenerator());
-        mailet.setMainCf(MainCf.parse("main.cf", List.of("myhostname = mx.example.com"), Map.of()));
-        mailet.setMailLog(new MailLog("postern", "mx.example.com", clock, log::add));
+        MaildirDelivery mailet = new MaildirDelivery(users, domains, new FakeFileSystem(home), clock, new QueueIdGenerator(),
+            new PosternEnvironment(MainCf.parse("main.cf", List.of("myhostname = mx.example.com"), Map.of()),
+                new MailLog("postern", "mx.example.com", clock, log::add)));
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("local").mailetContext(context.context());
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);

@@ -23,6 +23,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import dev.postern.config.MainCf;
+import dev.postern.config.PosternEnvironment;
 import dev.postern.log.MailLog;
 
 import reactor.core.publisher.Flux;
@@ -42,9 +43,10 @@ class RelayhostRemoteDeliveryTest {
     }
 
     private void start(String relayhost, FakeMailetConfig.Builder config) throws Exception {
-        mailet = new RelayhostRemoteDelivery(null, domains(), queues, noMetrics(), ThreadState.DO_NOT_START_THREADS);
-        mailet.setMainCf(MainCf.parse("main.cf", List.of("myhostname = mx.example.com", "relayhost = " + relayhost), Map.of()));
-        mailet.setMailLog(new MailLog("postfix", "mx.example.com", Clock.systemUTC(), lines::add));
+        mailet = new RelayhostRemoteDelivery(null, domains(), queues, noMetrics(), ThreadState.DO_NOT_START_THREADS,
+            new PosternEnvironment(
+                MainCf.parse("main.cf", List.of("myhostname = mx.example.com", "relayhost = " + relayhost), Map.of()),
+                new MailLog("postfix", "mx.example.com", Clock.systemUTC(), lines::add)));
         mailet.init(config.mailetName("remote").mailetContext(FakeMailContext.defaultContext()).build());
     }
 

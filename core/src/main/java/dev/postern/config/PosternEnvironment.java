@@ -1,0 +1,80 @@
+package dev.postern.config;
+
+import java.util.Optional;
+import java.util.function.Function;
+
+import javax.inject.Inject;
+
+import dev.postern.log.MailLog;
+import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableRegistry;
+
+/**
+ * What every Postern mailet, matcher and SMTP hook needs from its surroundings: main.cf, the
+ * mail log and the lookup table registry. Postern's assembly binds all three and Guice sets
+ * them here; in a stock James server none is bound (the optional setters are skipped),
+ * main.cf is read from the component's {@code mainCf} parameter, and the mail log and a table
+ * registry are made from it.
+ */
+public class PosternEnvironment {
+    private MainCf mainCf;
+    private MailLog mailLog;
+    private TableRegistry tables;
+
+    @Inject
+    public PosternEnvironment() {
+    }
+
+    /** For tests and for code that builds components by hand. */
+    public PosternEnvironment(MainCf mainCf, MailLog mailLog) {
+        this.mainCf = mainCf;
+        this.mailLog = mailLog;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setMainCf(MainCf mainCf) {
+        this.mainCf = mainCf;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setMailLog(MailLog mailLog) {
+        this.mailLog = mailLog;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setTables(TableRegistry tables) {
+        this.tables = tables;
+    }
+
+    /**
+     * @param overrides the component's own configuration by parameter name (an init parameter,
+     *                  an XML element), which wins over main.cf for that one instance
+     * @param component names the component in errors
+     */
+    public ComponentParameters parameters(Function<String, Optional<String>> overrides, String component)
+            throws ConfigException {
+        return ComponentParameters.of(mainCf, overrides, component);
+    }
+
+    /** The bound mail log, or one for the main.cf these parameters come from. */
+    public MailLog mailLog(ComponentParameters parameters) {
+        return mailLog != null ? mailLog : MailLog.from(parameters.mainCf());
+    }
+
+    /**
+     * Opens a {@code type:name} table through the server's registry (one load per table,
+     * reloaded on change); in a stock James server a registry of its own, relative paths
+     * resolving against the working directory. An unreadable or malformed table is an
+     * {@link IllegalArgumentException} naming FILE:LINE, which stops the component's start.
+     */
+    public synchronized LookupTable openTable(String typeAndName) {
+        if (tables == null) {
+            tables = new TableRegistry();
+        }
+        try {
+            return tables.open(typeAndName);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+}
