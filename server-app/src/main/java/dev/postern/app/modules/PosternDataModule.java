@@ -71,9 +71,22 @@ public class PosternDataModule extends AbstractModule {
     @Singleton
     DomainList domainList(MainCf mainCf, PosternHome home) {
         Set<Domain> configured = mainCf.list("mydestination").stream()
-            .map(Domain::of)
+            .map(PosternDataModule::mydestinationDomain)
             .collect(Collectors.toSet());
         return new PosternDomainList(configured, Domain.of(mainCf.get("myorigin")), home.var().resolve("store/domains"));
+    }
+
+    /**
+     * James's DomainList (and so local delivery) needs the names themselves; the relay check
+     * reads mydestination through the address classifier, which would accept tables, but mail
+     * for a domain found only in a table would not be delivered locally: refuse it plainly.
+     */
+    private static Domain mydestinationDomain(String item) {
+        if (item.contains(":") || item.startsWith("/") || item.startsWith("!")) {
+            throw new IllegalArgumentException("mydestination: \"" + item + "\": only domain names are supported here"
+                + " (lookup tables are accepted in relay_domains, virtual_alias_domains and virtual_mailbox_domains)");
+        }
+        return Domain.of(item.startsWith(".") ? item.substring(1) : item);
     }
 
     @Provides

@@ -55,6 +55,17 @@ class LookupTablesIT {
         assertThat(result.stderr()).contains("broken.cidr:3").doesNotContain("\tat ");
     }
 
+    @Test
+    void aTableInMydestinationIsRefusedPlainly() {
+        PosternServer server = postern.newServer().parameter("mydestination", "localhost, hash:conf/local_domains");
+
+        ExitResult result = server.runUntilExit(Duration.ofSeconds(60));
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.stderr()).contains("mydestination: \"hash:conf/local_domains\": only domain names are supported here")
+            .doesNotContain("\tat ");
+    }
+
     private static String rcptFromUntrusted(PosternServer server, String recipient) {
         try (SmtpClient client = server.connectFrom("127.0.0.2")) {
             client.ehlo("outsider.example");
