@@ -1,0 +1,76 @@
+package dev.postern.restrictions;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A parsed restriction-list parameter, such as {@code smtpd_recipient_restrictions}, ready to
+ * evaluate. Build one with {@link RestrictionConfig#parse}.
+ */
+public final class RestrictionList {
+    private final String parameter;
+    private final Stage replyClass;
+    private final List<Restriction> restrictions;
+    private final RestrictionConfig config;
+
+    RestrictionList(String parameter, Stage replyClass, List<Restriction> restrictions, RestrictionConfig config) {
+        this.parameter = parameter;
+        this.replyClass = replyClass;
+        this.restrictions = restrictions;
+        this.config = config;
+    }
+
+    public String parameter() {
+        return parameter;
+    }
+
+    /** The class of this list's own replies ({@code reject}, {@code defer}, ...). */
+    public Stage replyClass() {
+        return replyClass;
+    }
+
+    /** The restrictions as written, normalized: {@code check_client_access hash:/etc/x}, ... */
+    public List<String> words() {
+        return restrictions.stream().map(Restriction::toString).toList();
+    }
+
+    public boolean isEmpty() {
+        return restrictions.isEmpty();
+    }
+
+    /** Evaluates this list alone, as one command (a pending {@code defer_if_permit} applies at the end). */
+    public Verdict evaluate(SmtpState state) {
+        return evaluateAll(state, List.of(this));
+    }
+
+    /**
+     * Evaluates the lists of one command in order (at RCPT: client, helo, sender, relay,
+     * recipient). PERMIT ends only its own list; REJECT/DEFER (or DISCARD) ends the command. A
+     * {@code defer_if_permit} raised by any list turns a final accept into its deferral.
+     * HELO lists are skipped without HELO, sender lists before MAIL FROM.
+     *
+     * @throws IllegalArgumentException when the lists come from different configurations
+     */
+    public static Verdict evaluateAll(SmtpState state, List<RestrictionList> lists) {
+        Objects.requireNonNull(state, "state");
+        if (lists.isEmpty()) {
+            return new Verdict(Verdict.Result.DUNNO, null, List.of());
+        }
+        RestrictionConfig config = lists.get(0).config;
+        for (RestrictionList list : lists) {
+            if (list.config != config) {
+                throw new IllegalArgumentException("restriction lists from different configurations");
+            }
+        }
+        return new Evaluation(config, state).run(lists);
+    }
+
+    List<Restriction> restrictions() {
+        return restrictions;
+    }
+
+    @Override
+    public String toString() {
+        return parameter + " = " + String.join(", ", words());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.postern.restrictions;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The outcome of restriction lists for one command.
+ *
+ * @param result  PERMIT (a restriction said OK), DUNNO (end of list(s): also accepted),
+ *                REJECT (5xx reply) or DEFER (4xx reply)
+ * @param reply   the reply for REJECT and DEFER; null otherwise
+ * @param actions side effects collected on the way, in order: access-table HOLD, DISCARD,
+ *                FILTER (the last one wins), REDIRECT, BCC, PREPEND, WARN, INFO, and
+ *                {@code reject_warning} replies of {@code warn_if_reject}
+ */
+public record Verdict(Result result, Reply reply, List<Action> actions) {
+
+    public enum Result { PERMIT, DUNNO, REJECT, DEFER }
+
+    /** A side effect for the caller to carry out or log. */
+    public record Action(Type type, String text) {
+        public Action {
+            Objects.requireNonNull(type, "type");
+            text = text == null ? "" : text;
+        }
+    }
+
+    public enum Type {
+        HOLD, DISCARD, FILTER, REDIRECT, BCC, PREPEND, WARN, INFO,
+        /** {@code warn_if_reject}: the text is the reply line that would have been sent. */
+        REJECT_WARNING
+    }
+
+    public Verdict {
+        Objects.requireNonNull(result, "result");
+        if ((result == Result.REJECT || result == Result.DEFER) != (reply != null)) {
+            throw new IllegalArgumentException("a reply goes with REJECT and DEFER only: " + result + " " + reply);
+        }
+        actions = List.copyOf(actions);
+    }
+
+    public boolean isAccepted() {
+        return result == Result.PERMIT || result == Result.DUNNO;
+    }
+
+    /** Whether no further restriction list runs for this command: a rejection, or DISCARD. */
+    public boolean stopsFurtherLists() {
+        return !isAccepted() || isDiscard();
+    }
+
+    public boolean isDiscard() {
+        return actions.stream().anyMatch(a -> a.type() == Type.DISCARD);
+    }
+
+    /** The reply line for REJECT/DEFER. */
+    public Optional<String> replyLine() {
+        return Optional.ofNullable(reply).map(Reply::line);
+    }
+
+    /** The {@code reject_warning} lines. */
+    public List<String> warnings() {
+        return actions.stream().filter(a -> a.type() == Type.REJECT_WARNING).map(Action::text).toList();
+    }
+
+    /** The content filter of the last FILTER action. */
+    public Optional<String> filter() {
+        return actions.stream().filter(a -> a.type() == Type.FILTER).map(Action::text).reduce((a, b) -> b);
+    }
+
+    @Override
+    public String toString() {
+        return reply == null ? result.toString() + (actions.isEmpty() ? "" : " " + actions) : reply.line();
+    }
+}

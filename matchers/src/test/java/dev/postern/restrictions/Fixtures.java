@@ -1,0 +1,232 @@
+package dev.postern.restrictions;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.postern.address.AddressClassifier;
+import dev.postern.address.ResolvedAddress;
+import dev.postern.tables.LookupException;
+import dev.postern.tables.LookupTable;
+
+/** A configuration, tables and a compact state notation shared by the restriction tests. */
+final class Fixtures {
+    static final Map<String, String> MAIN_CF = Map.of(
+        "mydestination", "example.com",
+        "relay_domains", "relay.example.org",
+        "virtual_alias_domains", "",
+        "virtual_mailbox_domains", "",
+        "mynetworks", "127.0.0.0/8, [::1]/128, 192.0.2.0/24",
+        "parent_domain_matches_subdomains", "relay_domains,smtpd_access_maps");
+
+    /** One access table for every check: keys of all kinds. */
+    static final Map<String, String> ACCESS = Map.ofEntries(
+        Map.entry("ok@t.test", "OK"),
+        Map.entry("okt@t.test", "OK whatever"),
+        Map.entry("relay@t.test", "RELAY"),
+        Map.entry("digits@t.test", "1234567"),
+        Map.entry("c550@t.test", "550"),
+        Map.entry("dunno@t.test", "DUNNO"),
+        Map.entry("rej@t.test", "REJECT"),
+        Map.entry("rejlower@t.test", "reject"),
+        Map.entry("rejtext@t.test", "REJECT go away"),
+        Map.entry("rejdsn@t.test", "REJECT 5.1.1 no such user"),
+        Map.entry("rejbaddsn@t.test", "REJECT 5.x.1 odd"),
+        Map.entry("defer@t.test", "DEFER"),
+        Map.entry("defertext@t.test", "DEFER 4.2.2 mailbox full"),
+        Map.entry("c450@t.test", "450 try later"),
+        Map.entry("c421@t.test", "421 closing"),
+        Map.entry("c550dsn@t.test", "550 5.1.7 bad"),
+        Map.entry("c550wrong@t.test", "550 4.1.8 mixed"),
+        Map.entry("c550only@t.test", "550 5.1.1"),
+        Map.entry("c250@t.test", "250 fine"),
+        Map.entry("c600@t.test", "600 what"),
+        Map.entry("dip@t.test", "DEFER_IF_PERMIT"),
+        Map.entry("diptext@t.test", "DEFER_IF_PERMIT 4.7.2 later please"),
+        Map.entry("dir@t.test", "DEFER_IF_REJECT"),
+        Map.entry("warn@t.test", "WARN look here"),
+        Map.entry("info@t.test", "INFO noted"),
+        Map.entry("hold@t.test", "HOLD held"),
+        Map.entry("discard@t.test", "DISCARD gone"),
+        Map.entry("filter@t.test", "FILTER smtp:[127.0.0.1]:10025"),
+        Map.entry("filterbad@t.test", "FILTER nocolon"),
+        Map.entry("redirect@t.test", "REDIRECT x@y.test"),
+        Map.entry("bcc@t.test", "BCC archive@y.test"),
+        Map.entry("prepend@t.test", "PREPEND X-Test: yes"),
+        Map.entry("restr@t.test", "reject_non_fqdn_sender, permit"),
+        Map.entry("restrreject@t.test", "reject"),
+        Map.entry("cls@t.test", "strict"),
+        Map.entry("loop@t.test", "loop"),
+        Map.entry("table@t.test", "check_sender_access test:access"),
+        Map.entry("unknown@t.test", "bogus_word"),
+        Map.entry("dns@t.test", "reject_rbl_client zen.example"),
+        Map.entry("blocked.test", "REJECT"),
+        Map.entry("vip@blocked.test", "DUNNO"),
+        Map.entry("bad.client.test", "550 5.1.1 go away"),
+        Map.entry("defer.client.test", "defer"),
+        Map.entry("strict.client.test", "strict"),
+        Map.entry("discard.client.test", "DISCARD"),
+        Map.entry("198.51.100", "REJECT"),
+        Map.entry("bad.test", "REJECT bad helo"),
+        Map.entry("h11.test", "REJECT 5.1.1 odd helo"),
+        Map.entry("spam@s.test", "REJECT 5.1.1 unknown sender"),
+        Map.entry("s12@s.test", "550 5.1.2 x"),
+        Map.entry("s15@s.test", "450 4.1.5 y"),
+        Map.entry("s13@s.test", "REJECT 5.1.3 z"),
+        Map.entry("<>", "REJECT no bounces"));
+
+    static final Map<String, String> CLASSES = classes();
+
+    private Fixtures() {
+    }
+
+    private static Map<String, String> classes() {
+        Map<String, String> classes = new LinkedHashMap<>();
+        classes.put("strict", "reject_non_fqdn_sender, reject");
+        classes.put("okclass", "permit");
+        classes.put("loop", "loop");
+        // d1 → d2 → ... → d99 → permit: 100 levels with the list itself; e1 ... e100: 101.
+        for (int i = 1; i < 99; i++) {
+            classes.put("d" + i, "d" + (i + 1));
+        }
+        classes.put("d99", "permit");
+        for (int i = 1; i < 100; i++) {
+            classes.put("e" + i, "e" + (i + 1));
+        }
+        classes.put("e100", "permit");
+        return classes;
+    }
+
+    record MapTable(String name, Map<String, String> entries) implements LookupTable {
+        @Override
+        public Optional<String> lookup(String key) {
+            return Optional.ofNullable(entries.get(key.toLowerCase(Locale.ROOT)));
+        }
+
+        @Override
+        public boolean isPattern() {
+            return false;
+        }
+    }
+
+    record FailingTable(String name) implements LookupTable {
+        @Override
+        public Optional<String> lookup(String key) throws LookupException {
+            throw new LookupException(name + ": lookup failed");
+        }
+
+        @Override
+        public boolean isPattern() {
+            return false;
+        }
+    }
+
+    static LookupTable table(String spec) {
+        return switch (spec) {
+            case "test:access" -> new MapTable(spec, ACCESS);
+            case "test:empty" -> new MapTable(spec, Map.of());
+            case "test:fail" -> new FailingTable(spec);
+            default -> throw new IllegalArgumentException("unsupported table " + spec);
+        };
+    }
+
+    static RestrictionConfig config() {
+        return config(Map.of());
+    }
+
+    static RestrictionConfig config(Map<String, String> overrides) {
+        Map<String, String> parameters = new HashMap<>(MAIN_CF);
+        parameters.putAll(overrides);
+        AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get, Set.of(), Fixtures::table, d -> false);
+        return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier);
+    }
+
+    static String parameterFor(String kind) {
+        return switch (kind) {
+            case "client" -> "smtpd_client_restrictions";
+            case "helo" -> "smtpd_helo_restrictions";
+            case "sender" -> "smtpd_sender_restrictions";
+            case "relay" -> "smtpd_relay_restrictions";
+            case "rcpt" -> "smtpd_recipient_restrictions";
+            case "data" -> "smtpd_data_restrictions";
+            case "eod" -> "smtpd_end_of_data_restrictions";
+            default -> throw new IllegalArgumentException(kind);
+        };
+    }
+
+    static ResolvedAddress address(String text, boolean routed) {
+        String internal = text.equals("<>") ? "" : text;
+        return new ResolvedAddress("<" + internal + ">", internal.toLowerCase(Locale.ROOT),
+            routed ? EnumSet.of(ResolvedAddress.Flag.ROUTED) : Set.of(), "");
+    }
+
+    /**
+     * The state of a RCPT TO by default: client {@code client.test[203.0.113.5]}, HELO
+     * {@code client.test}, sender {@code s@sender.test}, recipient {@code r@example.com}, no
+     * TLS, no login, no recipients yet. Overrides, space-separated: {@code client=name[ip]},
+     * {@code helo=x} ({@code -} none), {@code from=x} ({@code <>} null sender),
+     * {@code rcpt=x} ({@code -} none), {@code routed}, {@code sasl=x}, {@code tls},
+     * {@code count=n}, {@code stage=NAME}.
+     */
+    static SmtpState state(String spec) {
+        String clientName = "client.test";
+        String clientIp = "203.0.113.5";
+        String helo = "client.test";
+        String from = "s@sender.test";
+        String rcpt = "r@example.com";
+        boolean routed = false;
+        String sasl = null;
+        boolean tls = false;
+        int count = 0;
+        Stage stage = Stage.RECIPIENT;
+        for (String token : (spec == null ? "" : spec).trim().split("\\s+")) {
+            if (token.isEmpty()) {
+                continue;
+            }
+            int eq = token.indexOf('=');
+            String key = eq < 0 ? token : token.substring(0, eq);
+            String value = eq < 0 ? "" : token.substring(eq + 1);
+            switch (key) {
+                case "client" -> {
+                    clientName = value.substring(0, value.indexOf('['));
+                    clientIp = value.substring(value.indexOf('[') + 1, value.length() - 1);
+                }
+                case "helo" -> helo = value.equals("-") ? null : value;
+                case "from" -> from = value;
+                case "rcpt" -> rcpt = value.equals("-") ? null : value;
+                case "routed" -> routed = true;
+                case "sasl" -> sasl = value;
+                case "tls" -> tls = true;
+                case "count" -> count = Integer.parseInt(value);
+                case "stage" -> stage = Stage.valueOf(value);
+                default -> throw new IllegalArgumentException("bad state token " + token);
+            }
+        }
+        return new SmtpState(clientName, ip(clientIp), helo, address(from, false),
+            rcpt == null ? null : address(rcpt, routed), sasl, tls, stage, count);
+    }
+
+    static InetAddress ip(String text) {
+        try {
+            return InetAddress.getByName(text);
+        } catch (UnknownHostException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** {@code PERMIT}, {@code DUNNO} or the reply line. */
+    static String outcome(Verdict verdict) {
+        return verdict.replyLine().orElse(verdict.result().name());
+    }
+
+    /** {@code TYPE:text} joined with {@code ; }. */
+    static String actions(Verdict verdict) {
+        return String.join("; ", verdict.actions().stream().map(a -> a.type() + ":" + a.text()).toList());
+    }
+}

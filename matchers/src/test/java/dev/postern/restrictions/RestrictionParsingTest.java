@@ -1,0 +1,89 @@
+package dev.postern.restrictions;
+
+import static dev.postern.restrictions.Fixtures.config;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.postern.address.AddressClassifier;
+
+/** Startup errors: each names the parameter and the offending word. */
+class RestrictionParsingTest {
+    private static final RestrictionConfig CONFIG = config();
+
+    @ParameterizedTest(name = "[{index}] {0} = {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        smtpd_recipient_restrictions | permit_mynetworks, bogus | smtpd_recipient_restrictions: unknown restriction "bogus"
+        smtpd_recipient_restrictions | permit_mynetworks 10.0.0.0/8 | smtpd_recipient_restrictions: unknown restriction "10.0.0.0/8"
+        smtpd_recipient_restrictions | Strict | smtpd_recipient_restrictions: unknown restriction "Strict"
+        smtpd_client_restrictions | check_client_access | smtpd_client_restrictions: check_client_access needs a type:name table argument
+        smtpd_client_restrictions | check_client_access, permit | smtpd_client_restrictions: check_client_access needs a type:name table argument, not "permit"
+        smtpd_client_restrictions | check_client_access test:access test:access | smtpd_client_restrictions: unexpected argument "test:access" after "check_client_access test:access" (a restriction takes at most one argument)
+        smtpd_client_restrictions | permit test:access | smtpd_client_restrictions: unexpected argument "test:access" after "permit" (a restriction takes at most one argument)
+        smtpd_client_restrictions | test:access | smtpd_client_restrictions: unknown restriction "test:access"
+        smtpd_client_restrictions | check_client_access test:nosuch | smtpd_client_restrictions: check_client_access test:nosuch: unsupported table test:nosuch
+        smtpd_client_restrictions | reject_rbl_client zen.spamhaus.org | smtpd_client_restrictions: reject_rbl_client is not implemented yet (needs the DNS checks)
+        smtpd_client_restrictions | reject_unknown_client_hostname | smtpd_client_restrictions: reject_unknown_client_hostname is not implemented yet (needs the DNS checks)
+        smtpd_client_restrictions | reject_unknown_reverse_client_hostname | smtpd_client_restrictions: reject_unknown_reverse_client_hostname is not implemented yet (needs the DNS checks)
+        smtpd_helo_restrictions | reject_unknown_helo_hostname | smtpd_helo_restrictions: reject_unknown_helo_hostname is not implemented yet (needs the DNS checks)
+        smtpd_sender_restrictions | reject_unknown_sender_domain | smtpd_sender_restrictions: reject_unknown_sender_domain is not implemented yet (needs the DNS checks)
+        smtpd_sender_restrictions | REJECT_RHSBL_SENDER dbl.example | smtpd_sender_restrictions: REJECT_RHSBL_SENDER is not implemented yet (needs the DNS checks)
+        smtpd_recipient_restrictions | reject_unknown_recipient_domain | smtpd_recipient_restrictions: reject_unknown_recipient_domain is not implemented yet (needs the DNS checks)
+        smtpd_recipient_restrictions | reject_rhsbl_recipient x.example | smtpd_recipient_restrictions: reject_rhsbl_recipient is not implemented yet (needs the DNS checks)
+        smtpd_recipient_restrictions | reject_unlisted_recipient | smtpd_recipient_restrictions: reject_unlisted_recipient is not implemented yet
+        smtpd_recipient_restrictions | check_policy_service inet:127.0.0.1:10023 | smtpd_recipient_restrictions: check_policy_service is not implemented yet
+        """)
+    void badListsFailAtStartup(String parameter, String value, String message) {
+        assertThatThrownBy(() -> CONFIG.parse(parameter, value))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage(message);
+    }
+
+    @Test
+    void badClassDefinitionNamesTheClass() {
+        AddressClassifier classifier = AddressClassifier.fromParameters(Fixtures.MAIN_CF::get, Set.of(), Fixtures::table, d -> false);
+        assertThatThrownBy(() -> new RestrictionConfig(Fixtures.MAIN_CF::get, Map.of("broken", "permit_mynetworks, nonsense"),
+                Fixtures::table, classifier))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("broken: unknown restriction \"nonsense\"");
+        assertThatThrownBy(() -> new RestrictionConfig(Fixtures.MAIN_CF::get, Map.of("dnsy", "reject_rbl_client x.example"),
+                Fixtures::table, classifier))
+            .hasMessage("dnsy: reject_rbl_client is not implemented yet (needs the DNS checks)");
+    }
+
+    @Test
+    void badParameterValuesNameTheParameter() {
+        assertThatThrownBy(() -> config(Map.of("reject_code", "five")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("reject_code: ");
+        assertThatThrownBy(() -> config(Map.of("soft_bounce", "maybe")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("soft_bounce: ");
+        assertThatThrownBy(() -> config(Map.of("mynetworks", "not-a-network")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("mynetworks: ");
+    }
+
+    @Test
+    void listsParseAndNormalize() {
+        RestrictionList list = CONFIG.parse("smtpd_relay_restrictions",
+            "PERMIT_MYNETWORKS,permit_sasl_authenticated\n  check_recipient_access   test:access, strict, defer_unauth_destination");
+        assertThat(list.words()).containsExactly("permit_mynetworks", "permit_sasl_authenticated",
+            "check_recipient_access test:access", "strict", "defer_unauth_destination");
+        assertThat(list.replyClass()).isEqualTo(Stage.RECIPIENT);
+        assertThat(list.parameter()).isEqualTo("smtpd_relay_restrictions");
+        assertThat(CONFIG.parse("smtpd_data_restrictions", "").isEmpty()).isTrue();
+    }
+
+    @Test
+    void stageOfParameter() {
+        assertThat(Stage.ofParameter("smtpd_client_restrictions")).isEqualTo(Stage.CLIENT);
+        assertThat(Stage.ofParameter("smtpd_end_of_data_restrictions")).isEqualTo(Stage.END_OF_DATA);
+        assertThatThrownBy(() -> Stage.ofParameter("smtpd_etrn_restrictions"))
+            .hasMessageStartingWith("smtpd_etrn_restrictions: ");
+        assertThat(CONFIG.parse("smtpd_etrn_restrictions", "reject", Stage.CLIENT).replyClass()).isEqualTo(Stage.CLIENT);
+    }
+}
