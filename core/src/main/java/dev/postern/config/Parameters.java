@@ -3,6 +3,7 @@ package dev.postern.config;
 import static dev.postern.config.ParameterType.BOOLEAN;
 import static dev.postern.config.ParameterType.LIST;
 import static dev.postern.config.ParameterType.LISTEN_ADDRESS;
+import static dev.postern.config.ParameterType.NUMBER;
 import static dev.postern.config.ParameterType.SIZE;
 import static dev.postern.config.ParameterType.STRING;
 
@@ -105,6 +106,35 @@ public final class Parameters {
             // SMTP server
             new Parameter("smtpd_banner", STRING, DefaultValue.of("$myhostname ESMTP $mail_name"),
                     "the text after 220 in the SMTP greeting"),
+            new Parameter("smtpd_client_restrictions", LIST, DefaultValue.of(""),
+                    "restrictions on the client, evaluated at each RCPT TO (smtpd_delay_reject)"),
+            new Parameter("smtpd_helo_restrictions", LIST, DefaultValue.of(""),
+                    "restrictions on the HELO/EHLO name, evaluated at each RCPT TO"),
+            new Parameter("smtpd_sender_restrictions", LIST, DefaultValue.of(""),
+                    "restrictions on the MAIL FROM address, evaluated at each RCPT TO"),
+            new Parameter("smtpd_relay_restrictions", LIST,
+                    DefaultValue.of("permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination"),
+                    "the relay policy, evaluated at each RCPT TO before smtpd_recipient_restrictions"),
+            new Parameter("smtpd_recipient_restrictions", LIST, DefaultValue.of(""),
+                    "restrictions on the RCPT TO address"),
+            new Parameter("soft_bounce", BOOLEAN, DefaultValue.of("no"),
+                    "turn 5xx rejections into 4xx, as a safety net while changing the configuration"),
+            new Parameter("reject_code", NUMBER, DefaultValue.of("554"), "the reply code of reject"),
+            new Parameter("defer_code", NUMBER, DefaultValue.of("450"), "the reply code of defer"),
+            new Parameter("relay_domains_reject_code", NUMBER, DefaultValue.of("554"),
+                    "the reply code of reject_unauth_destination (defer_unauth_destination: minus 100)"),
+            new Parameter("access_map_reject_code", NUMBER, DefaultValue.of("554"),
+                    "the reply code of a REJECT result of an access table"),
+            new Parameter("access_map_defer_code", NUMBER, DefaultValue.of("450"),
+                    "the reply code of a DEFER result of an access table"),
+            new Parameter("non_fqdn_reject_code", NUMBER, DefaultValue.of("504"),
+                    "the reply code of the reject_non_fqdn_* restrictions"),
+            new Parameter("invalid_hostname_reject_code", NUMBER, DefaultValue.of("501"),
+                    "the reply code of reject_invalid_helo_hostname"),
+            new Parameter("plaintext_reject_code", NUMBER, DefaultValue.of("450"),
+                    "the reply code of reject_plaintext_session"),
+            new Parameter("multi_recipient_bounce_reject_code", NUMBER, DefaultValue.of("550"),
+                    "the reply code of reject_multi_recipient_bounce"),
 
             // Postern listeners
             new Parameter("postern_smtpd_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2525"),

@@ -28,14 +28,19 @@ class ParametersTest {
     @Test
     void theTableHasTheNamesTheDesignPromises() {
         assertThat(Parameters.names()).containsExactly(
-                "allow_min_user", "allow_percent_hack", "allow_untrusted_routing", "append_at_myorigin",
-                "append_dot_mydomain", "compatibility_level", "inet_interfaces", "mail_name", "mail_version",
-                "message_size_limit", "mydestination", "mydomain", "myhostname", "mynetworks", "myorigin",
-                "parent_domain_matches_subdomains", "postern_smtpd_listen", "postern_submission_listen",
-                "postern_submissions_listen", "postern_webadmin_listen", "proxy_interfaces", "queue_minfree",
-                "recipient_delimiter", "relay_domains", "relayhost", "resolve_dequoted_address",
-                "resolve_null_domain", "resolve_numeric_domain", "smtpd_banner", "swap_bangpath", "syslog_name",
-                "virtual_alias_domains", "virtual_alias_maps", "virtual_mailbox_domains", "virtual_mailbox_maps");
+                "access_map_defer_code", "access_map_reject_code", "allow_min_user", "allow_percent_hack",
+                "allow_untrusted_routing", "append_at_myorigin", "append_dot_mydomain", "compatibility_level",
+                "defer_code", "inet_interfaces", "invalid_hostname_reject_code", "mail_name", "mail_version",
+                "message_size_limit", "multi_recipient_bounce_reject_code", "mydestination", "mydomain",
+                "myhostname", "mynetworks", "myorigin", "non_fqdn_reject_code",
+                "parent_domain_matches_subdomains", "plaintext_reject_code", "postern_smtpd_listen",
+                "postern_submission_listen", "postern_submissions_listen", "postern_webadmin_listen",
+                "proxy_interfaces", "queue_minfree", "recipient_delimiter", "reject_code", "relay_domains",
+                "relay_domains_reject_code", "relayhost", "resolve_dequoted_address", "resolve_null_domain",
+                "resolve_numeric_domain", "smtpd_banner", "smtpd_client_restrictions", "smtpd_helo_restrictions",
+                "smtpd_recipient_restrictions", "smtpd_relay_restrictions", "smtpd_sender_restrictions",
+                "soft_bounce", "swap_bangpath", "syslog_name", "virtual_alias_domains", "virtual_alias_maps",
+                "virtual_mailbox_domains", "virtual_mailbox_maps");
     }
 
     @Test

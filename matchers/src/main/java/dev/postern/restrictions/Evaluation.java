@@ -248,8 +248,8 @@ final class Evaluation {
         if (state.recipient() == null || authorizedDestination()) {
             return Outcome.DUNNO;
         }
-        return reject(ErrorClass.POLICY, code, dsn, "<" + state.recipient().address() + ">: "
-            + Stage.RECIPIENT.replyClass() + " rejected: Relay access denied");
+        // Postfix's one reply without the "CLASS rejected:" part.
+        return reject(ErrorClass.POLICY, code, dsn, "<" + state.recipient().address() + ">: Relay access denied");
     }
 
     // ---- syntax

@@ -11,7 +11,7 @@ import org.apache.james.smtpserver.SendMailHandler;
 
 /**
  * James's core SMTP handlers with Postern's in place of some of James's, each at the
- * position of the one it replaces: {@link RelayRestrictionHook} (and the
+ * position of the one it replaces: {@link SmtpdRestrictionsHook} (and the
  * {@link QueueMinfreeHook} guard of MAIL FROM, and {@link LocalRecipientHook}'s check of
  * local and virtual mailbox users) for {@code AuthRequiredToRelayRcptHook},
  * {@link PostfixReceivedHeader} for James's Received header, {@link QueueingMessageHook}
@@ -34,7 +34,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
 
     private static Stream<String> replace(String handler) {
         if (handler.equals(AuthRequiredToRelayRcptHook.class.getName())) {
-            return Stream.of(QueueMinfreeHook.class.getName(), RelayRestrictionHook.class.getName(),
+            return Stream.of(QueueMinfreeHook.class.getName(), SmtpdRestrictionsHook.class.getName(),
                 LocalRecipientHook.class.getName(), QueueIdAssigner.class.getName());
         }
         if (handler.equals(ReceivedDataLineFilter.class.getName())) {

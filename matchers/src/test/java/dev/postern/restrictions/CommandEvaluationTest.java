@@ -33,7 +33,7 @@ class CommandEvaluationTest {
         | reject | | | | helo=- | DUNNO |
         | reject | | | | | 554 5.7.1 <client.test>: Helo command rejected: Access denied |
         | | reject | | permit | from=<> | 554 5.7.1 <>: Sender address rejected: Access denied |
-        | | | permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination | reject | rcpt=x@elsewhere.test | 454 4.7.1 <x@elsewhere.test>: Recipient address rejected: Relay access denied |
+        | | | permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination | reject | rcpt=x@elsewhere.test | 454 4.7.1 <x@elsewhere.test>: Relay access denied |
         | | | permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination | reject | rcpt=x@elsewhere.test sasl=bob | 554 5.7.1 <x@elsewhere.test>: Recipient address rejected: Access denied |
         | | | permit_mynetworks, permit_sasl_authenticated, defer_unauth_destination | permit | rcpt=x@elsewhere.test sasl=bob | PERMIT |
         check_client_access test:access | | | | reject | client=discard.client.test[192.0.2.7] | PERMIT | DISCARD:

@@ -62,19 +62,19 @@ class RestrictionListTest {
         rcpt   | permit_sasl_authenticated, reject | sasl=alice | PERMIT |
         rcpt   | permit_sasl_authenticated, reject |  | 554 5.7.1 <r@example.com>: Recipient address rejected: Access denied |
         # relay control
-        relay  | reject_unauth_destination | rcpt=x@elsewhere.test | 554 5.7.1 <x@elsewhere.test>: Recipient address rejected: Relay access denied |
+        relay  | reject_unauth_destination | rcpt=x@elsewhere.test | 554 5.7.1 <x@elsewhere.test>: Relay access denied |
         relay  | reject_unauth_destination | rcpt=x@Example.COM | DUNNO |
         relay  | reject_unauth_destination | rcpt=x@relay.example.org | DUNNO |
         relay  | reject_unauth_destination | rcpt=x@sub.relay.example.org | DUNNO |
-        relay  | reject_unauth_destination | rcpt=a%b@example.com routed | 554 5.7.1 <a%b@example.com>: Recipient address rejected: Relay access denied |
+        relay  | reject_unauth_destination | rcpt=a%b@example.com routed | 554 5.7.1 <a%b@example.com>: Relay access denied |
         relay  | reject_unauth_destination | rcpt=- stage=SENDER | DUNNO |
-        relay  | defer_unauth_destination  | rcpt=x@elsewhere.test | 454 4.7.1 <x@elsewhere.test>: Recipient address rejected: Relay access denied |
+        relay  | defer_unauth_destination  | rcpt=x@elsewhere.test | 454 4.7.1 <x@elsewhere.test>: Relay access denied |
         relay  | defer_unauth_destination  | rcpt=x@example.com | DUNNO |
         relay  | permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination | rcpt=x@elsewhere.test sasl=bob | PERMIT |
         relay  | permit_auth_destination, reject | rcpt=x@relay.example.org | PERMIT |
         relay  | permit_auth_destination, reject | rcpt=x@elsewhere.test | 554 5.7.1 <x@elsewhere.test>: Recipient address rejected: Access denied |
         relay  | permit_auth_destination, reject | rcpt=a%b@example.com routed | 554 5.7.1 <a%b@example.com>: Recipient address rejected: Access denied |
-        client | reject_unauth_destination | rcpt=x@elsewhere.test | 554 5.7.1 <x@elsewhere.test>: Recipient address rejected: Relay access denied |
+        client | reject_unauth_destination | rcpt=x@elsewhere.test | 554 5.7.1 <x@elsewhere.test>: Relay access denied |
         # syntax checks
         sender | reject_non_fqdn_sender | from=user | 504 5.5.2 <user>: Sender address rejected: need fully-qualified address |
         sender | reject_non_fqdn_sender | from=user@localhost | 504 5.5.2 <user@localhost>: Sender address rejected: need fully-qualified address |
@@ -221,7 +221,7 @@ class RestrictionListTest {
     @CsvSource(delimiter = '|', textBlock = """
         rcpt   | reject |  | 454 4.7.1 <r@example.com>: Recipient address rejected: Access denied |
         rcpt   | defer  |  | 450 4.3.2 <r@example.com>: Recipient address rejected: Try again later |
-        relay  | reject_unauth_destination | rcpt=x@elsewhere.test | 454 4.7.1 <x@elsewhere.test>: Recipient address rejected: Relay access denied |
+        relay  | reject_unauth_destination | rcpt=x@elsewhere.test | 454 4.7.1 <x@elsewhere.test>: Relay access denied |
         sender | reject_non_fqdn_sender | from=user | 404 4.5.2 <user>: Sender address rejected: need fully-qualified address |
         rcpt   | check_recipient_access test:access | rcpt=c550dsn@t.test | 450 4.1.3 <c550dsn@t.test>: Recipient address rejected: bad |
         rcpt   | defer_if_reject, reject |  | 450 4.7.0 <r@example.com>: Recipient address rejected: defer_if_reject requested |
@@ -240,8 +240,8 @@ class RestrictionListTest {
     @CsvSource(delimiter = '|', textBlock = """
         rcpt   | reject |  | 550 5.7.1 <r@example.com>: Recipient address rejected: Access denied |
         rcpt   | defer  |  | 451 4.3.2 <r@example.com>: Recipient address rejected: Try again later |
-        relay  | reject_unauth_destination | rcpt=x@elsewhere.test | 550 5.7.1 <x@elsewhere.test>: Recipient address rejected: Relay access denied |
-        relay  | defer_unauth_destination  | rcpt=x@elsewhere.test | 450 4.7.1 <x@elsewhere.test>: Recipient address rejected: Relay access denied |
+        relay  | reject_unauth_destination | rcpt=x@elsewhere.test | 550 5.7.1 <x@elsewhere.test>: Relay access denied |
+        relay  | defer_unauth_destination  | rcpt=x@elsewhere.test | 450 4.7.1 <x@elsewhere.test>: Relay access denied |
         sender | reject_non_fqdn_sender | from=user | 550 5.5.2 <user>: Sender address rejected: need fully-qualified address |
         helo   | reject_invalid_helo_hostname | helo=a..b | 550 5.5.2 <a..b>: Helo command rejected: Invalid name |
         rcpt   | reject_plaintext_session |  | 530 5.7.1 Session encryption is required |

@@ -82,7 +82,7 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
     /**
      * James's own trust flag (it drives its AUTH announcement and its SMTPIsAuthNetwork
      * matcher) follows mynetworks; the relay decision itself is Postern's
-     * RelayRestrictionHook, which also honours {@code !} exclusions.
+     * SmtpdRestrictionsHook, which also honours {@code !} exclusions.
      */
     private String jamesNetworks() {
         return NetworkList.parse("mynetworks", mainCf.list("mynetworks")).positiveNetworks().stream()

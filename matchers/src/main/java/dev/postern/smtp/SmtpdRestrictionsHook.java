@@ -1,0 +1,148 @@
+package dev.postern.smtp;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.postern.address.AddressClassifier;
+import dev.postern.address.AddressResolver;
+import dev.postern.address.ResolvedAddress;
+import dev.postern.address.ResolverParameters;
+import dev.postern.config.ComponentParameters;
+import dev.postern.log.MailLog;
+import dev.postern.restrictions.RestrictionConfig;
+import dev.postern.restrictions.RestrictionList;
+import dev.postern.restrictions.SmtpState;
+import dev.postern.restrictions.Verdict;
+import dev.postern.tables.LookupException;
+
+/**
+ * Postfix's restriction lists at RCPT TO, replacing James's relay check: with
+ * {@code smtpd_delay_reject = yes} every RCPT runs {@code smtpd_client_restrictions},
+ * {@code smtpd_helo_restrictions}, {@code smtpd_sender_restrictions}, then
+ * {@code smtpd_relay_restrictions} (by default {@code permit_mynetworks,
+ * permit_sasl_authenticated, defer_unauth_destination}) and {@code smtpd_recipient_restrictions}.
+ * The sender and recipient are resolved by Postern's address resolver, so routed addresses
+ * ({@code user%victim@here}) are judged as Postfix judges them. A permitted recipient gets
+ * DECLINED, never OK, so the hooks after this one (local recipient check) still run.
+ *
+ * <p>Access-table results that act on the message (HOLD, DISCARD, FILTER, REDIRECT, BCC,
+ * PREPEND) are not carried out yet: such a recipient gets {@code 451 4.3.5 Server
+ * configuration error} and the mail log says why, rather than the mail being accepted
+ * and handled otherwise than the table says.
+ */
+public class SmtpdRestrictionsHook implements RcptHook {
+    static final List<String> LISTS = List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
+        "smtpd_sender_restrictions", "smtpd_relay_restrictions", "smtpd_recipient_restrictions");
+    private static final Logger LOGGER = LoggerFactory.getLogger(SmtpdRestrictionsHook.class);
+    private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(Verdict.Type.HOLD, Verdict.Type.DISCARD,
+        Verdict.Type.FILTER, Verdict.Type.REDIRECT, Verdict.Type.BCC, Verdict.Type.PREPEND);
+
+    private final DomainList domainList;
+    private final HookEnvironment environment;
+    private List<RestrictionList> lists;
+    private AddressResolver resolver;
+    private MailLog mailLog;
+    private String service;
+
+    @Inject
+    public SmtpdRestrictionsHook(DomainList domainList, HookEnvironment environment) {
+        this.domainList = domainList;
+        this.environment = environment;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        ComponentParameters parameters = environment.parameters(config, this);
+        try {
+            AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
+                AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
+                environment::openTable, this::isRuntimeDomain);
+            RestrictionConfig restrictions = new RestrictionConfig(parameters::get, Map.of(), environment::openTable,
+                classifier);
+            lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
+            resolver = new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal);
+        } catch (IllegalArgumentException | IOException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+        mailLog = environment.mailLog(parameters);
+        service = HookEnvironment.service(config);
+    }
+
+    @Override
+    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        SmtpState state;
+        try {
+            ResolvedAddress recipient = resolver.resolveRecipient("<" + rcpt.asString() + ">");
+            if (recipient.isError()) {
+                return reply(HookReturnCode.deny(), "501", "5.1.3 Bad recipient address syntax");
+            }
+            state = state(session, resolver.resolveSender("<" + sender.asString("") + ">"), recipient);
+        } catch (LookupException e) {
+            LOGGER.warn("restrictions for {}: {}", rcpt.asString(), e.getMessage());
+            return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure");
+        }
+        Verdict verdict = RestrictionList.evaluateAll(state, lists);
+        verdict.warnings().forEach(line -> log(session, sender, rcpt, "reject_warning", line));
+        verdict.actions().stream()
+            .filter(action -> action.type() == Verdict.Type.WARN || action.type() == Verdict.Type.INFO)
+            .forEach(action -> log(session, sender, rcpt, action.type().name().toLowerCase(), action.text()));
+        if (verdict.reply() != null) {
+            String line = verdict.reply().line();
+            return reply(verdict.result() == Verdict.Result.REJECT ? HookReturnCode.deny() : HookReturnCode.denySoft(),
+                line.substring(0, 3), line.substring(4));
+        }
+        return verdict.actions().stream().filter(action -> NOT_CARRIED_OUT.contains(action.type())).findFirst()
+            .map(action -> {
+                log(session, sender, rcpt, "warning", action.type() + " " + action.text() + " is not supported yet");
+                return reply(HookReturnCode.denySoft(), "451", "4.3.5 Server configuration error");
+            })
+            .orElse(HookResult.DECLINED);
+    }
+
+    private static SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient) {
+        SmtpState state = SmtpState.connect(ClientIdentity.name(session), session.getRemoteAddress().getAddress());
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
+        int accepted = session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).map(List::size).orElse(0);
+        return state.withHelo(helo).withSender(sender).withRecipient(recipient)
+            .withSaslUsername(session.getUsername() == null ? null : session.getUsername().asString())
+            .withTls(session.isTLSStarted())
+            .withRecipientCount(accepted);
+    }
+
+    private void log(SMTPSession session, MaybeSender sender, MailAddress rcpt, String action, String text) {
+        mailLog.log(service, SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
+            + ClientIdentity.of(session) + ": " + text + "; from=<" + sender.asString("") + "> to=<" + rcpt.asString()
+            + "> proto=" + SmtpdLogger.protocol(session) + " helo=<" + SmtpdLogger.helo(session) + ">");
+    }
+
+    private static HookResult reply(HookReturnCode code, String smtpCode, String description) {
+        return HookResult.builder().hookReturnCode(code).smtpReturnCode(smtpCode).smtpDescription(description).build();
+    }
+
+    private boolean isRuntimeDomain(String domain) throws LookupException {
+        try {
+            return domainList.containsDomain(Domain.of(domain));
+        } catch (DomainListException e) {
+            throw new LookupException("domain list lookup failed for " + domain + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package dev.postern.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.postern.app.harness.Await;
+import dev.postern.app.harness.PosternExtension;
+import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.SmtpClient;
+import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.SmtpSink;
+
+/**
+ * Postfix restriction lists written in main.cf, end to end: the relay test addresses of nmap's
+ * smtp-open-relay script from an untrusted client, and access tables in the recipient and
+ * client lists with Postfix's reply texts.
+ */
+class RestrictionsIT {
+    private static final String H = "mx.restrictions-it.test";
+    /** nmap smtp-open-relay.nse's recipients, V = victim.example, H = this server, [IP] = its address. */
+    private static final List<String> NMAP_RECIPIENTS = List.of(
+        "relaytest@victim.example",
+        "relaytest%victim.example@[127.0.0.1]",
+        "relaytest%victim.example@" + H,
+        "\"relaytest@victim.example\"",
+        "\"relaytest%victim.example\"",
+        "relaytest@victim.example@[127.0.0.1]",
+        "\"relaytest@victim.example\"@[127.0.0.1]",
+        "relaytest@victim.example@" + H,
+        "@[127.0.0.1]:relaytest@victim.example",
+        "@" + H + ":relaytest@victim.example",
+        "victim.example!relaytest",
+        "victim.example!relaytest@[127.0.0.1]",
+        "victim.example!relaytest@" + H);
+
+    @RegisterExtension
+    final PosternExtension postern = new PosternExtension();
+
+    @Test
+    void noNmapRelayTestAddressIsAcceptedFromAnUntrustedClient() {
+        SmtpSink sink = postern.newSink();
+        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
+        List<String> accepted = new ArrayList<>();
+        for (String sender : List.of("", "antispam@victim.example", "antispam@" + H, "antispam@[127.0.0.1]")) {
+            for (String recipient : NMAP_RECIPIENTS) {
+                try (SmtpClient client = server.connectFrom("127.0.0.2")) {
+                    client.ehlo("outsider.example");
+                    client.mailFrom(sender);
+                    SmtpReply reply = client.command("RCPT TO:<" + recipient + ">");
+                    if (reply.code() < 400) {
+                        accepted.add("MAIL FROM:<" + sender + "> RCPT TO:<" + recipient + ">: " + reply.full());
+                    }
+                    client.quit();
+                }
+            }
+        }
+        assertThat(accepted).as("recipients accepted from an untrusted client").isEmpty();
+        Await.holdsFor("nothing relayed", Duration.ofSeconds(2), () -> sink.messageCount() == 0);
+    }
+
+    @Test
+    void accessTablesInRestrictionListsAnswerWithPostfixTexts() throws Exception {
+        PosternServer server = postern.newServer().myhostname(H)
+            .parameter("smtpd_client_restrictions", "check_client_access inline:{127.0.0.3=REJECT}")
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
+        Files.writeString(server.confDir().resolve("recipient_access"),
+            "blocked@localhost  REJECT no thanks\nlater@localhost  DEFER try tomorrow\n");
+        server.start();
+
+        assertThat(rcpt(server, "127.0.0.1", "blocked@localhost"))
+            .isEqualTo("554 5.7.1 <blocked@localhost>: Recipient address rejected: no thanks");
+        assertThat(rcpt(server, "127.0.0.1", "later@localhost"))
+            .isEqualTo("450 4.7.1 <later@localhost>: Recipient address rejected: try tomorrow");
+        assertThat(rcpt(server, "127.0.0.3", "postmaster@localhost"))
+            .isEqualTo("554 5.7.1 <unknown[127.0.0.3]>: Client host rejected: Access denied");
+        assertThat(rcpt(server, "127.0.0.1", "postmaster@localhost")).isEqualTo("250 2.1.5 Ok");
+        server.awaitMaillogLine("the reject line", Duration.ofSeconds(10), line -> line.contains(
+            "NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 554 5.7.1 <blocked@localhost>: Recipient address rejected: no thanks;"
+                + " from=<alice@client.example> to=<blocked@localhost> proto=ESMTP helo=<client.example>"));
+    }
+
+    private static String rcpt(PosternServer server, String from, String recipient) {
+        try (SmtpClient client = server.connectFrom(from)) {
+            client.ehlo("client.example");
+            client.mailFrom("alice@client.example");
+            String reply = client.rcptTo(recipient).full();
+            client.quit();
+            return reply;
+        }
+    }
+}
