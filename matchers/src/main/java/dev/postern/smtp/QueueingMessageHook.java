@@ -56,6 +56,7 @@ public class QueueingMessageHook implements JamesMessageHook {
             mail.setName(queueId);
             Instant queued = Instant.now();
             MessageTimes.stamp(mail, SessionQueueId.arrival(session).orElse(queued), queued);
+            SessionDecisions.applyTo(session, mail);
             spool.enQueue(mail);
             logQueued(queueId, mail);
         } catch (Exception e) {

@@ -3,6 +3,7 @@ package dev.postern.smtp;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.inject.Inject;
@@ -44,16 +45,18 @@ import dev.postern.tables.LookupException;
  * ({@code user%victim@here}) are judged as Postfix judges them. A permitted recipient gets
  * DECLINED, never OK, so the hooks after this one (local recipient check) still run.
  *
- * <p>Access-table results that act on the message (HOLD, DISCARD, FILTER, REDIRECT, BCC,
- * PREPEND) are not carried out yet: such a recipient gets {@code 451 4.3.5 Server
- * configuration error} and the mail log says why, rather than the mail being accepted
- * and handled otherwise than the table says.
+ * <p>HOLD and DISCARD results accept the recipient and mark the transaction, so that the
+ * queued mail goes to the hold repository or is dropped ({@code hold:} and {@code discard:}
+ * log lines, as Postfix's smtpd writes them). The other results that act on the message
+ * (FILTER, REDIRECT, BCC, PREPEND) are not carried out yet: such a recipient gets
+ * {@code 451 4.3.5 Server configuration error} and the mail log says why, rather than the
+ * mail being accepted and handled otherwise than the table says.
  */
 public class SmtpdRestrictionsHook implements RcptHook {
     static final List<String> LISTS = List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
         "smtpd_sender_restrictions", "smtpd_relay_restrictions", "smtpd_recipient_restrictions");
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpdRestrictionsHook.class);
-    private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(Verdict.Type.HOLD, Verdict.Type.DISCARD,
+    private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(
         Verdict.Type.FILTER, Verdict.Type.REDIRECT, Verdict.Type.BCC, Verdict.Type.PREPEND);
 
     private final DomainList domainList;
@@ -110,12 +113,27 @@ public class SmtpdRestrictionsHook implements RcptHook {
             return reply(verdict.result() == Verdict.Result.REJECT ? HookReturnCode.deny() : HookReturnCode.denySoft(),
                 line.substring(0, 3), line.substring(4));
         }
-        return verdict.actions().stream().filter(action -> NOT_CARRIED_OUT.contains(action.type())).findFirst()
-            .map(action -> {
-                log(session, sender, rcpt, "warning", action.type() + " " + action.text() + " is not supported yet");
-                return reply(HookReturnCode.denySoft(), "451", "4.3.5 Server configuration error");
-            })
-            .orElse(HookResult.DECLINED);
+        Optional<Verdict.Action> unsupported = verdict.actions().stream()
+            .filter(action -> NOT_CARRIED_OUT.contains(action.type())).findFirst();
+        if (unsupported.isPresent()) {
+            log(session, sender, rcpt, "warning", unsupported.get().type() + " " + unsupported.get().text()
+                + " is not supported yet");
+            return reply(HookReturnCode.denySoft(), "451", "4.3.5 Server configuration error");
+        }
+        for (Verdict.Action action : verdict.actions()) {
+            if (action.type() == Verdict.Type.HOLD) {
+                SessionDecisions.hold(session, action.text());
+                log(session, sender, rcpt, "hold", "<" + rcpt.asString() + ">: " + orDefault(action.text(), "Recipient address triggers HOLD action"));
+            } else if (action.type() == Verdict.Type.DISCARD) {
+                SessionDecisions.discard(session, action.text());
+                log(session, sender, rcpt, "discard", "<" + rcpt.asString() + ">: " + orDefault(action.text(), "Recipient address triggers DISCARD action"));
+            }
+        }
+        return HookResult.DECLINED;
+    }
+
+    private static String orDefault(String text, String fallback) {
+        return text.isBlank() ? fallback : text;
     }
 
     private static SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient) {

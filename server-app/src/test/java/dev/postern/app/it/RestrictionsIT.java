@@ -86,6 +86,34 @@ class RestrictionsIT {
                 + " from=<alice@client.example> to=<blocked@localhost> proto=ESMTP helo=<client.example>"));
     }
 
+    @Test
+    void holdAndDiscardResultsKeepOrDropTheAcceptedMessage() throws Exception {
+        PosternServer server = postern.newServer().myhostname(H)
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
+        Files.writeString(server.confDir().resolve("recipient_access"),
+            "held@" + H + "  HOLD waiting for review\ndropped@" + H + "  DISCARD\n");
+        server.start();
+        server.webAdmin().putUser("held@" + H, "secret");
+        server.webAdmin().putUser("dropped@" + H, "secret");
+
+        String held = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, "alice@client.example", "held@" + H, "held-1"));
+        String dropped = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, "alice@client.example", "dropped@" + H, "dropped-1"));
+
+        String hold = "/mailRepositories/" + java.net.URLEncoder.encode("var/spool/hold", java.nio.charset.StandardCharsets.UTF_8)
+            + "/mails";
+        Await.until("the held message in the hold repository", Duration.ofSeconds(30),
+            () -> server.webAdmin().get(hold).body().contains(held));
+        server.awaitMaillogLine("the discarded message leaves the queue", Duration.ofSeconds(30),
+            line -> line.endsWith(dropped + ": removed"));
+        assertThat(server.maillogLines())
+            // At the first recipient the queue ID does not exist yet: Postfix writes NOQUEUE there too.
+            .anyMatch(line -> line.contains("NOQUEUE: hold: RCPT from localhost[127.0.0.1]: <held@" + H + ">: waiting for review;"))
+            .anyMatch(line -> line.contains("NOQUEUE: discard: RCPT from localhost[127.0.0.1]: <dropped@" + H
+                + ">: Recipient address triggers DISCARD action;"));
+        assertThat(server.varDir().resolve("mail").resolve(H).resolve("held")).doesNotExist();
+        assertThat(server.varDir().resolve("mail").resolve(H).resolve("dropped")).doesNotExist();
+    }
+
     private static String rcpt(PosternServer server, String from, String recipient) {
         try (SmtpClient client = server.connectFrom(from)) {
             client.ehlo("client.example");

@@ -1,0 +1,18 @@
+package dev.postern.config;
+
+import org.apache.mailet.AttributeName;
+
+/**
+ * Names of the mail attributes that carry decisions from the SMTP dialogue to the mail
+ * pipeline, so that every module (and site-policy matchers in conf/mailetcontainer.xml)
+ * agrees on them.
+ */
+public final class MailAttributes {
+    /** An access(5) HOLD result: the mail goes to the hold repository. Value: the reason text. */
+    public static final AttributeName HOLD = AttributeName.of("dev.postern.hold");
+    /** An access(5) DISCARD result: the mail is accepted and dropped. Value: the reason text. */
+    public static final AttributeName DISCARD = AttributeName.of("dev.postern.discard");
+
+    private MailAttributes() {
+    }
+}
