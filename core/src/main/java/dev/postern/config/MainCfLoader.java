@@ -18,12 +18,13 @@ final class MainCfLoader {
 
     static MainCf load(String fileName, Path file, List<String> lines, Map<String, String> environment)
             throws ConfigException {
-        Map<String, Resolver.Definition> explicit = fromFile(fileName, lines);
+        Map<String, Resolver.Definition> explicit = fromFile(fileName, lines, declaredClasses(lines, environment));
         for (Map.Entry<String, Resolver.Definition> override : EnvironmentOverrides.from(environment).entrySet()) {
             // The environment wins over main.cf, before expansion, so $name users see it too.
             explicit.remove(override.getKey());
             explicit.put(override.getKey(), override.getValue());
         }
+        checkClasses(explicit);
 
         Resolver resolver = new Resolver(explicit);
         Map<String, String> raw = new TreeMap<>();
@@ -38,7 +39,9 @@ final class MainCfLoader {
                         + failure.parameter() + ": " + failure.reason());
             }
             try {
-                Parameters.get(name).type().check(name, value);
+                if (Parameters.isKnown(name)) {
+                    Parameters.get(name).type().check(name, value);
+                }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(resolver.origin(name) + ": " + e.getMessage());
             }
@@ -50,8 +53,8 @@ final class MainCfLoader {
     }
 
     /** The file's settings, in file order, a later setting of a name replacing an earlier one. */
-    private static Map<String, Resolver.Definition> fromFile(String fileName, List<String> lines)
-            throws ConfigException {
+    private static Map<String, Resolver.Definition> fromFile(String fileName, List<String> lines,
+            List<String> classNames) throws ConfigException {
         Map<String, Resolver.Definition> settings = new LinkedHashMap<>();
         for (MainCfParser.Entry entry : MainCfParser.parse(lines)) {
             String where = fileName + ":" + entry.line();
@@ -59,7 +62,7 @@ final class MainCfLoader {
                 throw new ConfigException(where + ": " + malformed.reason());
             }
             MainCfParser.Setting setting = (MainCfParser.Setting) entry;
-            if (!Parameters.isKnown(setting.name())) {
+            if (!Parameters.isKnown(setting.name()) && !classNames.contains(setting.name())) {
                 throw new ConfigException(where + ": " + Parameters.unknown(setting.name()));
             }
             // Re-inserting keeps the map in the order of the settings that take effect.
@@ -68,6 +71,44 @@ final class MainCfLoader {
         }
         return settings;
     }
+
+    /**
+     * The restriction classes named in {@code smtpd_restriction_classes} (Postfix's one kind of
+     * user-defined parameter: each is then set as {@code name = restriction list}), from the
+     * environment or else the file's last setting, read before the names are checked so that
+     * an unknown name is still reported at its own line.
+     */
+    private static List<String> declaredClasses(List<String> lines, Map<String, String> environment) {
+        String fromEnvironment = environment.get(EnvironmentOverrides.PREFIX + RESTRICTION_CLASSES);
+        if (fromEnvironment != null) {
+            return PostfixList.split(fromEnvironment);
+        }
+        List<String> names = List.of();
+        for (MainCfParser.Entry entry : MainCfParser.parse(lines)) {
+            if (entry instanceof MainCfParser.Setting setting && setting.name().equals(RESTRICTION_CLASSES)) {
+                names = PostfixList.split(setting.value());
+            }
+        }
+        return names;
+    }
+
+    /** A declared class must be defined and must not take a parameter's name. */
+    private static void checkClasses(Map<String, Resolver.Definition> explicit) throws ConfigException {
+        Resolver.Definition classes = explicit.get(RESTRICTION_CLASSES);
+        List<String> classNames = classes == null ? List.of() : PostfixList.split(classes.raw());
+        for (String name : classNames) {
+            if (Parameters.isKnown(name)) {
+                throw new ConfigException(classes.origin() + ": " + RESTRICTION_CLASSES + ": \"" + name
+                    + "\" is a parameter name, not a new restriction class");
+            }
+            if (!explicit.containsKey(name)) {
+                throw new ConfigException(classes.origin() + ": " + RESTRICTION_CLASSES + ": class \"" + name
+                    + "\" has no definition (add a line: " + name + " = restriction list)");
+            }
+        }
+    }
+
+    private static final String RESTRICTION_CLASSES = "smtpd_restriction_classes";
 
     /** Explicit settings in the order they were written (so errors follow the file), then defaults. */
     private static List<String> validationOrder(Map<String, Resolver.Definition> explicit) {

@@ -117,6 +117,8 @@ public final class Parameters {
                     "the relay policy, evaluated at each RCPT TO before smtpd_recipient_restrictions"),
             new Parameter("smtpd_recipient_restrictions", LIST, DefaultValue.of(""),
                     "restrictions on the RCPT TO address"),
+            new Parameter("smtpd_restriction_classes", LIST, DefaultValue.of(""),
+                    "names of user-defined restriction lists, each then set as a parameter: name = restrictions"),
             new Parameter("soft_bounce", BOOLEAN, DefaultValue.of("no"),
                     "turn 5xx rejections into 4xx, as a safety net while changing the configuration"),
             new Parameter("reject_code", NUMBER, DefaultValue.of("554"), "the reply code of reject"),

@@ -93,7 +93,7 @@ final class Resolver implements DefaultContext {
     }
 
     private String lookup(String name) {
-        return Parameters.isKnown(name) ? expand(name) : null;
+        return Parameters.isKnown(name) || explicit.containsKey(name) ? expand(name) : null;
     }
 
     private Expander.Failure loop(String repeated) {

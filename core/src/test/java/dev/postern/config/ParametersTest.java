@@ -38,9 +38,9 @@ class ParametersTest {
                 "proxy_interfaces", "queue_minfree", "recipient_delimiter", "reject_code", "relay_domains",
                 "relay_domains_reject_code", "relayhost", "resolve_dequoted_address", "resolve_null_domain",
                 "resolve_numeric_domain", "smtpd_banner", "smtpd_client_restrictions", "smtpd_helo_restrictions",
-                "smtpd_recipient_restrictions", "smtpd_relay_restrictions", "smtpd_sender_restrictions",
-                "soft_bounce", "swap_bangpath", "syslog_name", "virtual_alias_domains", "virtual_alias_maps",
-                "virtual_mailbox_domains", "virtual_mailbox_maps");
+                "smtpd_recipient_restrictions", "smtpd_relay_restrictions", "smtpd_restriction_classes",
+                "smtpd_sender_restrictions", "soft_bounce", "swap_bangpath", "syslog_name",
+                "virtual_alias_domains", "virtual_alias_maps", "virtual_mailbox_domains", "virtual_mailbox_maps");
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
@@ -79,7 +80,9 @@ public class SmtpdRestrictionsHook implements RcptHook {
             AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
                 AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
                 environment::openTable, this::isRuntimeDomain);
-            RestrictionConfig restrictions = new RestrictionConfig(parameters::get, Map.of(), environment::openTable,
+            Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
+                .collect(Collectors.toMap(name -> name, parameters::get));
+            RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
                 classifier);
             lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
             resolver = new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal);

@@ -70,8 +70,9 @@ class RestrictionsIT {
         PosternServer server = postern.newServer().myhostname(H)
             .parameter("smtpd_client_restrictions", "check_client_access inline:{127.0.0.3=REJECT}")
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
+        server.appendMainCf("smtpd_restriction_classes = strict", "strict = reject_non_fqdn_sender, reject");
         Files.writeString(server.confDir().resolve("recipient_access"),
-            "blocked@localhost  REJECT no thanks\nlater@localhost  DEFER try tomorrow\n");
+            "blocked@localhost  REJECT no thanks\nlater@localhost  DEFER try tomorrow\nclassy@localhost  strict\n");
         server.start();
 
         assertThat(rcpt(server, "127.0.0.1", "blocked@localhost"))
@@ -81,6 +82,9 @@ class RestrictionsIT {
         assertThat(rcpt(server, "127.0.0.3", "postmaster@localhost"))
             .isEqualTo("554 5.7.1 <unknown[127.0.0.3]>: Client host rejected: Access denied");
         assertThat(rcpt(server, "127.0.0.1", "postmaster@localhost")).isEqualTo("250 2.1.5 Ok");
+        assertThat(rcpt(server, "127.0.0.1", "classy@localhost"))
+            .as("a restriction class named by an access table")
+            .isEqualTo("554 5.7.1 <classy@localhost>: Recipient address rejected: Access denied");
         server.awaitMaillogLine("the reject line", Duration.ofSeconds(10), line -> line.contains(
             "NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 554 5.7.1 <blocked@localhost>: Recipient address rejected: no thanks;"
                 + " from=<alice@client.example> to=<blocked@localhost> proto=ESMTP helo=<client.example>"));
