@@ -86,31 +86,43 @@ public final class PosternMain {
         VarTree.create(home.var());
         ListenerCheck.assertAvailable(mainCf);
         PosternServer server = PosternServer.assemble(home, mainCf);
+        CountDownLatch stopRequested = stopSignals();
         try {
             server.start();
         } catch (Exception e) {
             throw StartupFailure.from(e);
         }
-        awaitTermination(server);
+        awaitUninterruptibly(stopRequested);
+        server.stop(DRAIN_TIMEOUT);
         return 0;
     }
 
     /**
      * SIGTERM and SIGINT stop the server in order (listeners finish their in-flight
      * transactions first) and the process then exits 0, as an init system or container
-     * runtime expects of a clean stop.
+     * runtime expects of a clean stop. The handlers are installed before the start: the SMTP
+     * port answers before the start has finished, and a signal in that window must still
+     * lead to a drained stop, not to the JVM's default exit.
      */
-    private static void awaitTermination(PosternServer server) {
-        CountDownLatch stopped = new CountDownLatch(1);
-        sun.misc.SignalHandler stop = signal -> {
-            server.stop(DRAIN_TIMEOUT);
-            stopped.countDown();
-        };
-        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), stop);
-        sun.misc.Signal.handle(new sun.misc.Signal("INT"), stop);
-        try {
-            stopped.await();
-        } catch (InterruptedException e) {
+    private static CountDownLatch stopSignals() {
+        CountDownLatch stopRequested = new CountDownLatch(1);
+        sun.misc.SignalHandler handler = signal -> stopRequested.countDown();
+        sun.misc.Signal.handle(new sun.misc.Signal("TERM"), handler);
+        sun.misc.Signal.handle(new sun.misc.Signal("INT"), handler);
+        return stopRequested;
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                latch.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
