@@ -51,37 +51,15 @@ final class AddressTokens {
                 i++;
             } else if (ch == '"') {
                 StringBuilder content = new StringBuilder();
-                i++;
-                boolean closed = false;
-                while (i < n) {
-                    char c = text.charAt(i++);
-                    if (c == '\\' && i < n) {
-                        content.append(text.charAt(i++));
-                    } else if (c == '"') {
-                        closed = true;
-                        break;
-                    } else {
-                        content.append(c);
-                    }
-                }
-                unterminated |= !closed;
+                i = scanUntil(text, i + 1, '"', content);
+                unterminated |= i < 0;
+                i = Math.abs(i);
                 tokens.add(new Token(Type.QSTRING, content.toString()));
             } else if (ch == '[') {
                 StringBuilder content = new StringBuilder("[");
-                i++;
-                boolean closed = false;
-                while (i < n) {
-                    char c = text.charAt(i++);
-                    if (c == '\\' && i < n) {
-                        content.append(text.charAt(i++));
-                    } else if (c == ']') {
-                        closed = true;
-                        break;
-                    } else {
-                        content.append(c);
-                    }
-                }
-                unterminated |= !closed;
+                i = scanUntil(text, i + 1, ']', content);
+                unterminated |= i < 0;
+                i = Math.abs(i);
                 tokens.add(new Token(Type.DOMLIT, content.append(']').toString()));
             } else if (ch == '(') {
                 int depth = 0;
@@ -197,5 +175,28 @@ final class AddressTokens {
 
     static boolean hasOp(List<Token> tokens, char operator) {
         return firstOp(tokens, operator) >= 0;
+    }
+
+    /**
+     * Copies the text of a quoted string or domain literal, backslash escapes resolved, into
+     * {@code content}, from {@code start} up to the closing character.
+     *
+     * @return the index after the closing character, or minus the end of the text when the
+     *         closing character is missing (unterminated)
+     */
+    private static int scanUntil(String text, int start, char close, StringBuilder content) {
+        int i = start;
+        int n = text.length();
+        while (i < n) {
+            char c = text.charAt(i++);
+            if (c == '\\' && i < n) {
+                content.append(text.charAt(i++));
+            } else if (c == close) {
+                return i;
+            } else {
+                content.append(c);
+            }
+        }
+        return -n;
     }
 }
