@@ -102,6 +102,16 @@ public final class Parameters {
                     "the largest message accepted, in bytes"),
             new Parameter("queue_minfree", SIZE, DefaultValue.of("0"),
                     "free bytes the queue file system must keep before mail is accepted"),
+            new Parameter("smtpd_recipient_limit", NUMBER, DefaultValue.of("1000"),
+                    "recipients one message may have; more get 452 4.5.3"),
+            new Parameter("smtpd_client_connection_count_limit", NUMBER, DefaultValue.of("50"),
+                    "simultaneous connections from one client address; 0 = no limit"),
+            new Parameter("smtpd_client_connection_rate_limit", NUMBER, DefaultValue.of("0"),
+                    "connections per minute from one client address; 0 = no limit"),
+            new Parameter("smtpd_client_message_rate_limit", NUMBER, DefaultValue.of("0"),
+                    "MAIL commands per minute from one client address; 0 = no limit"),
+            new Parameter("smtpd_client_event_limit_exceptions", LIST, DefaultValue.of("$mynetworks"),
+                    "clients the connection, message and AUTH rate limits do not apply to"),
 
             // SMTP server
             new Parameter("smtpd_banner", STRING, DefaultValue.of("$myhostname ESMTP $mail_name"),
@@ -137,6 +147,26 @@ public final class Parameters {
                     "the reply code of reject_plaintext_session"),
             new Parameter("multi_recipient_bounce_reject_code", NUMBER, DefaultValue.of("550"),
                     "the reply code of reject_multi_recipient_bounce"),
+
+            // TLS and SASL of the SMTP server (each listener may override them in smtpserver.xml)
+            new Parameter("smtpd_tls_security_level", STRING, DefaultValue.of("may"),
+                    "none, may (offer STARTTLS) or encrypt (require it); Postern's default is may, like Debian's main.cf"),
+            new Parameter("smtpd_tls_cert_file", STRING, DefaultValue.of(""),
+                    "the server certificate: PEM (with its chain), or a PKCS#12 file (.p12/.pfx); empty = a self-signed one in var/tls/"),
+            new Parameter("smtpd_tls_key_file", STRING, DefaultValue.of("$smtpd_tls_cert_file"),
+                    "the PEM private key of smtpd_tls_cert_file (may be the same file)"),
+            new Parameter("postern_smtpd_tls_pkcs12_password", STRING, DefaultValue.of(""),
+                    "the password of a PKCS#12 smtpd_tls_cert_file"),
+            new Parameter("smtpd_tls_wrappermode", BOOLEAN, DefaultValue.of("no"),
+                    "TLS from the first byte (port 465, submissions) instead of STARTTLS"),
+            new Parameter("smtpd_tls_auth_only", BOOLEAN, DefaultValue.of("no"),
+                    "offer and accept AUTH only after TLS"),
+            new Parameter("smtpd_sasl_auth_enable", BOOLEAN, DefaultValue.of("no"),
+                    "offer AUTH PLAIN and LOGIN against Postern's users"),
+            new Parameter("smtpd_sender_login_maps", STRING, DefaultValue.of(""),
+                    "table: MAIL FROM address -> the SASL login names that own it (reject_sender_login_mismatch)"),
+            new Parameter("smtpd_client_auth_rate_limit", NUMBER, DefaultValue.of("0"),
+                    "AUTH commands a client may send per minute; 0 = no limit; mynetworks exempt"),
 
             // Postern listeners
             new Parameter("postern_smtpd_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2525"),

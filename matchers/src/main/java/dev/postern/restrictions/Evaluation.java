@@ -154,6 +154,10 @@ final class Evaluation {
                 ? reject(ErrorClass.POLICY, config.multiRecipientBounceCode, "5.5.3",
                     standard(replyName, replyClass, "Multi-recipient bounce"))
                 : Outcome.DUNNO;
+            case REJECT_SENDER_LOGIN_MISMATCH -> senderLogin(true, true, false);
+            case REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin(true, false, false);
+            case REJECT_KNOWN_SENDER_LOGIN_MISMATCH -> senderLogin(true, true, true);
+            case REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin(false, true, false);
             case CHECK_CLIENT_ACCESS -> access(r, AccessKeys.forClient(state.clientName(), state.clientAddressText(), config.accessStyle),
                 Stage.CLIENT, state.clientNameAddress());
             case CHECK_HELO_ACCESS -> state.helo() == null ? Outcome.DUNNO
@@ -250,6 +254,38 @@ final class Evaluation {
         }
         // Postfix's one reply without the "CLASS rejected:" part.
         return reject(ErrorClass.POLICY, code, dsn, "<" + state.recipient().address() + ">: Relay access denied");
+    }
+
+    // ---- sender login
+
+    /**
+     * Postfix's sender login checks: a logged-in client must own MAIL FROM according to
+     * smtpd_sender_login_maps ({@code known}: only when the map names an owner); a client that
+     * is not logged in may not use an address the map gives an owner. Login names compare
+     * case-insensitively; the null sender is not checked.
+     */
+    private Outcome senderLogin(boolean authenticated, boolean unauthenticated, boolean known) {
+        if (!state.hasSender() || state.isNullSender()) {
+            return Outcome.DUNNO;
+        }
+        String sender = state.senderAddress();
+        Optional<List<String>> owners;
+        try {
+            owners = config.senderLoginMaps().owners(sender);
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(sender));
+        }
+        String login = state.saslUsername();
+        if (login != null && authenticated) {
+            if (owners.isEmpty() ? known : owners.get().stream().anyMatch(login::equalsIgnoreCase)) {
+                return Outcome.DUNNO;
+            }
+            return reject(ErrorClass.POLICY, 553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " + login);
+        }
+        if (login == null && unauthenticated && owners.isPresent()) {
+            return reject(ErrorClass.POLICY, 553, "5.7.1", "<" + sender + ">: Sender address rejected: not logged in");
+        }
+        return Outcome.DUNNO;
     }
 
     // ---- syntax

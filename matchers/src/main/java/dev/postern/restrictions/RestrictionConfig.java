@@ -36,6 +36,8 @@ public final class RestrictionConfig {
     final int accessMapRejectCode;
     final int accessMapDeferCode;
     private final Map<String, List<Restriction>> classes = new HashMap<>();
+    private final String senderLoginMapsValue;
+    private SenderLoginMaps senderLoginMaps;
 
     /**
      * @param parameters         the effective value of a parameter by Postfix name ({@code mainCf::get});
@@ -71,6 +73,7 @@ public final class RestrictionConfig {
         this.multiRecipientBounceCode = number(value, "multi_recipient_bounce_reject_code", 550);
         this.accessMapRejectCode = number(value, "access_map_reject_code", 554);
         this.accessMapDeferCode = number(value, "access_map_defer_code", 450);
+        this.senderLoginMapsValue = orDefault(value, "smtpd_sender_login_maps", "");
         Map<String, String> definitions = new LinkedHashMap<>(restrictionClasses);
         for (String name : definitions.keySet()) {
             classes.put(name, List.of());
@@ -88,6 +91,14 @@ public final class RestrictionConfig {
     /** Parses a list whose replies are of class {@code replyClass}. */
     public RestrictionList parse(String parameter, String value, Stage replyClass) {
         return new RestrictionList(parameter, replyClass, RestrictionParser.parse(parameter, value, this, false), this);
+    }
+
+    /** Opened when a *_sender_login_mismatch restriction is parsed: a missing map is then a startup error. */
+    SenderLoginMaps senderLoginMaps() {
+        if (senderLoginMaps == null) {
+            senderLoginMaps = SenderLoginMaps.open(senderLoginMapsValue, tables, recipientDelimiter);
+        }
+        return senderLoginMaps;
     }
 
     boolean isClass(String name) {

@@ -5,6 +5,8 @@ import java.util.stream.Stream;
 
 import org.apache.james.protocols.lib.handler.HandlersPackage;
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
+import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.AuthRequiredToRelayRcptHook;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
 import org.apache.james.smtpserver.SendMailHandler;
@@ -15,7 +17,9 @@ import org.apache.james.smtpserver.SendMailHandler;
  * {@link QueueMinfreeHook} guard of MAIL FROM, and {@link LocalRecipientHook}'s check of
  * local and virtual mailbox users) for {@code AuthRequiredToRelayRcptHook},
  * {@link PostfixReceivedHeader} for James's Received header, {@link QueueingMessageHook}
- * for {@code SendMailHandler}; {@link QueueIdAssigner}, the {@link SmtpdLogger} mail log lines and
+ * for {@code SendMailHandler}, {@link PosternAuthCmdHandler} for James's AUTH handler;
+ * {@link PostfixMessageSizeLimit} for James's SIZE extension, {@link RecipientLimitHook} before the
+ * restrictions; {@link AnvilLimits}, {@link TlsRequiredHook}, {@link QueueIdAssigner}, the {@link SmtpdLogger} mail log lines and
  * the {@link GracefulShutdownHandler} are added, and {@link PostfixReplyText} words the routine
  * replies as Postfix does. Named as the
  * {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
@@ -23,7 +27,8 @@ import org.apache.james.smtpserver.SendMailHandler;
 public class PosternCmdHandlerLoader implements HandlersPackage {
     private final List<String> handlers = Stream.concat(
             // first, so that it sees every MAIL and RCPT argument before any hook can refuse it
-            Stream.of(SmtpdLogger.class.getName(), GracefulShutdownHandler.class.getName(), PostfixReplyText.class.getName()),
+            Stream.of(SmtpdLogger.class.getName(), GracefulShutdownHandler.class.getName(), PostfixReplyText.class.getName(),
+                AnvilLimits.class.getName(), TlsRequiredHook.class.getName()),
             new CoreCmdHandlerLoader().getHandlers().stream().flatMap(PosternCmdHandlerLoader::replace))
         .toList();
 
@@ -34,8 +39,14 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
 
     private static Stream<String> replace(String handler) {
         if (handler.equals(AuthRequiredToRelayRcptHook.class.getName())) {
-            return Stream.of(QueueMinfreeHook.class.getName(), SmtpdRestrictionsHook.class.getName(),
+            return Stream.of(QueueMinfreeHook.class.getName(), RecipientLimitHook.class.getName(), SmtpdRestrictionsHook.class.getName(),
                 LocalRecipientHook.class.getName(), QueueIdAssigner.class.getName());
+        }
+        if (handler.equals(AuthCmdHandler.class.getName())) {
+            return Stream.of(PosternAuthCmdHandler.class.getName());
+        }
+        if (handler.equals(MailSizeEsmtpExtension.class.getName())) {
+            return Stream.of(PostfixMessageSizeLimit.class.getName());
         }
         if (handler.equals(ReceivedDataLineFilter.class.getName())) {
             return Stream.of(PostfixReceivedHeader.class.getName());

@@ -11,9 +11,9 @@ import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
+import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 
-import dev.postern.log.MailLog;
 import dev.postern.log.QueueIdGenerator;
 
 /**
@@ -25,8 +25,7 @@ import dev.postern.log.QueueIdGenerator;
 public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
     private final QueueIdGenerator generator;
     private final HookEnvironment environment;
-    private MailLog mailLog;
-    private String service;
+    private SmtpdLog log;
 
     @Inject
     public QueueIdAssigner(QueueIdGenerator generator, HookEnvironment environment) {
@@ -36,8 +35,7 @@ public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, P
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        mailLog = environment.mailLog(environment.parameters(config, this));
-        service = HookEnvironment.service(config);
+        log = environment.smtpdLog(config, this);
     }
 
     @Override
@@ -47,8 +45,9 @@ public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, P
             String queueId = generator.next();
             SessionQueueId.set(session, queueId, Instant.now());
             String sasl = Optional.ofNullable(session.getUsername())
-                .map(user -> ", sasl_method=PLAIN, sasl_username=" + user.asString()).orElse("");
-            mailLog.log(service, queueId, "client=" + ClientIdentity.of(session) + sasl);
+                .map(user -> ", sasl_method=" + PosternAuthCmdHandler.method((SMTPSession) session).orElse("PLAIN")
+                    + ", sasl_username=" + user.asString()).orElse("");
+            log.log(session, queueId, "client=" + ClientIdentity.of(session) + sasl);
         }
         return response;
     }

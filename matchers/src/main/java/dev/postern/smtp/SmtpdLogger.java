@@ -24,7 +24,6 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 
-import dev.postern.log.MailLog;
 
 /**
  * The smtpd lines of the mail log: {@code connect from}, {@code NOQUEUE: reject: RCPT from ...} for every
@@ -41,8 +40,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
         ProtocolSession.AttachmentKey.of("dev.postern.currentArgument", String.class);
 
     private final HookEnvironment environment;
-    private MailLog mailLog;
-    private String service;
+    private SmtpdLog log;
 
     @Inject
     public SmtpdLogger(HookEnvironment environment) {
@@ -51,21 +49,20 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        mailLog = environment.mailLog(environment.parameters(config, this));
-        service = HookEnvironment.service(config);
+        log = environment.smtpdLog(config, this);
     }
 
     @Override
     public Response onConnect(SMTPSession session) {
         session.setAttachment(COUNTS, new CommandCounts(), State.Connection);
-        mailLog.log(service, "connect from " + ClientIdentity.of(session));
+        log.log(session, "connect from " + ClientIdentity.of(session));
         return null;
     }
 
     @Override
     public void onDisconnect(SMTPSession session) {
         String counts = session.getAttachment(COUNTS, State.Connection).map(CommandCounts::toString).orElse("commands=0");
-        mailLog.log(service, "disconnect from " + ClientIdentity.of(session) + " " + counts);
+        log.log(session, "disconnect from " + ClientIdentity.of(session) + " " + counts);
     }
 
     @Override
@@ -108,7 +105,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
             line.append(" to=<").append(argument).append(">");
         }
         line.append(" proto=").append(protocol(session)).append(" helo=<").append(helo(session)).append(">");
-        mailLog.log(service, line.toString());
+        log.log(session, line.toString());
     }
 
     static String protocol(SMTPSession session) {

@@ -29,7 +29,6 @@ import dev.postern.address.AddressResolver;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
-import dev.postern.log.MailLog;
 import dev.postern.restrictions.RestrictionConfig;
 import dev.postern.restrictions.RestrictionList;
 import dev.postern.restrictions.SmtpState;
@@ -62,10 +61,12 @@ public class SmtpdRestrictionsHook implements RcptHook {
 
     private final DomainList domainList;
     private final HookEnvironment environment;
-    private List<RestrictionList> lists;
-    private AddressResolver resolver;
-    private MailLog mailLog;
-    private String service;
+    private PerListener<Policy> policies;
+    private SmtpdLog log;
+
+    /** The restriction lists and the address resolver of one listener. */
+    private record Policy(List<RestrictionList> lists, AddressResolver resolver) {
+    }
 
     @Inject
     public SmtpdRestrictionsHook(DomainList domainList, HookEnvironment environment) {
@@ -75,26 +76,26 @@ public class SmtpdRestrictionsHook implements RcptHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = environment.parameters(config, this);
-        try {
-            AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
-                AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
-                environment::openTable, this::isRuntimeDomain);
-            Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
-                .collect(Collectors.toMap(name -> name, parameters::get));
-            RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
-                classifier);
-            lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
-            resolver = new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal);
-        } catch (IllegalArgumentException | IOException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
-        mailLog = environment.mailLog(parameters);
-        service = HookEnvironment.service(config);
+        policies = environment.perListener(config, this, this::policy);
+        log = environment.smtpdLog(config, this);
+    }
+
+    private Policy policy(ComponentParameters parameters) throws IOException {
+        AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
+            AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
+            environment::openTable, this::isRuntimeDomain);
+        Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
+            .collect(Collectors.toMap(name -> name, parameters::get));
+        RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
+            classifier);
+        List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
+        return new Policy(lists, new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal));
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        Policy policy = policies.of(session);
+        AddressResolver resolver = policy.resolver();
         SmtpState state;
         try {
             ResolvedAddress recipient = resolver.resolveRecipient("<" + rcpt.asString() + ">");
@@ -106,7 +107,7 @@ public class SmtpdRestrictionsHook implements RcptHook {
             LOGGER.warn("restrictions for {}: {}", rcpt.asString(), e.getMessage());
             return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure");
         }
-        Verdict verdict = RestrictionList.evaluateAll(state, lists);
+        Verdict verdict = RestrictionList.evaluateAll(state, policy.lists());
         verdict.warnings().forEach(line -> log(session, sender, rcpt, "reject_warning", line));
         verdict.actions().stream()
             .filter(action -> action.type() == Verdict.Type.WARN || action.type() == Verdict.Type.INFO)
@@ -150,7 +151,7 @@ public class SmtpdRestrictionsHook implements RcptHook {
     }
 
     private void log(SMTPSession session, MaybeSender sender, MailAddress rcpt, String action, String text) {
-        mailLog.log(service, SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
+        log.log(session, SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
             + ClientIdentity.of(session) + ": " + text + "; from=<" + sender.asString("") + "> to=<" + rcpt.asString()
             + "> proto=" + SmtpdLogger.protocol(session) + " helo=<" + SmtpdLogger.helo(session) + ">");
     }
