@@ -1,12 +1,13 @@
 package dev.postern.restrictions;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.postern.address.AccessKeys;
-import dev.postern.address.AddressClass;
 import dev.postern.address.HostSyntax;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.restrictions.Restriction.Kind;
@@ -58,7 +59,7 @@ final class Evaluation {
     }
 
     Verdict run(List<RestrictionList> lists) {
-        boolean permitted = false;
+        Set<String> permittedBy = new HashSet<>();
         for (RestrictionList list : lists) {
             if (list.replyClass() == Stage.HELO && state.helo() == null
                     || list.replyClass() == Stage.SENDER && !state.hasSender()) {
@@ -76,7 +77,9 @@ final class Evaluation {
             if (outcome.status() == Status.REJECT) {
                 return verdictFor(outcome.reply());
             }
-            permitted |= outcome.status() == Status.OK;
+            if (outcome.status() == Status.OK) {
+                permittedBy.add(list.parameter());
+            }
             if (discard) {
                 break;
             }
@@ -87,7 +90,7 @@ final class Evaluation {
             Outcome deferred = reject(ErrorClass.POLICY, deferIfPermit);
             return verdictFor(deferred.reply());
         }
-        return new Verdict(permitted ? Verdict.Result.PERMIT : Verdict.Result.DUNNO, null, actions);
+        return new Verdict(permittedBy.isEmpty() ? Verdict.Result.DUNNO : Verdict.Result.PERMIT, null, actions, permittedBy);
     }
 
     private Verdict verdictFor(Reply reply) {
@@ -234,15 +237,8 @@ final class Evaluation {
 
     private boolean authorizedDestination() {
         ResolvedAddress recipient = state.recipient();
-        if (recipient.address().lastIndexOf('@') < 0) {
-            return true; // Postfix: "special case that is not supposed to happen"
-        }
-        if (!config.allowUntrustedRouting && recipient.isRouted()) {
-            return false;
-        }
         try {
-            AddressClass addressClass = config.classifier.classify(recipient);
-            return addressClass.isAuthorizedDestination();
+            return config.isAuthorizedDestination(recipient);
         } catch (LookupException e) {
             throw new Abort(lookupFailure(recipient.address()));
         }

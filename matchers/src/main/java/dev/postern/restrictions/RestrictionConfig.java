@@ -10,7 +10,9 @@ import java.util.function.Function;
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.NetworkList;
 import dev.postern.address.ParentStyle;
+import dev.postern.address.ResolvedAddress;
 import dev.postern.config.PostfixList;
+import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 
 /**
@@ -99,6 +101,22 @@ public final class RestrictionConfig {
             senderLoginMaps = SenderLoginMaps.open(senderLoginMapsValue, tables, recipientDelimiter);
         }
         return senderLoginMaps;
+    }
+
+    /**
+     * Whether mail to {@code recipient} needs no relay permission: its class is final
+     * ({@code mydestination}, virtual domains, own address literals) or relay
+     * ({@code relay_domains}). Sender-specified routing never is, unless
+     * {@code allow_untrusted_routing = yes}.
+     */
+    public boolean isAuthorizedDestination(ResolvedAddress recipient) throws LookupException {
+        if (recipient.address().lastIndexOf('@') < 0) {
+            return true; // Postfix: "special case that is not supposed to happen"
+        }
+        if (!allowUntrustedRouting && recipient.isRouted()) {
+            return false;
+        }
+        return classifier.classify(recipient).isAuthorizedDestination();
     }
 
     boolean isClass(String name) {

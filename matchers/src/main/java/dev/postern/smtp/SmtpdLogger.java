@@ -3,6 +3,7 @@ package dev.postern.smtp;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -20,6 +21,7 @@ import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
@@ -93,7 +95,12 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     private void logReject(SMTPSession session, String command, Response response) {
         String reply = response.getRetCode() + " " + String.join(" ", response.getLines()).replaceFirst("^\\d{3}[ -]", "");
-        String argument = session.getAttachment(CURRENT_ARGUMENT, State.Transaction).orElse("");
+        // James sets the parsed recipient before any RCPT hook runs, so it is right even when a
+        // hook listed before this logger answered OK and the hooks after it were skipped.
+        String argument = (command.equals("RCPT")
+            ? session.getAttachment(RcptCmdHandler.CURRENT_RECIPIENT, State.Transaction).map(MailAddress::asString)
+            : Optional.<String>empty())
+            .or(() -> session.getAttachment(CURRENT_ARGUMENT, State.Transaction)).orElse("");
         String from = session.getAttachment(SMTPSession.SENDER, State.Transaction).map(s -> s.asString(""))
             .orElse(command.equals("MAIL") ? argument : "");
         StringBuilder line = new StringBuilder()
