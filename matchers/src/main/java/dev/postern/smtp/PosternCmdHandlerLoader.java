@@ -14,8 +14,8 @@ import org.apache.james.smtpserver.SendMailHandler;
  * position of the one it replaces: {@link SmtpdRestrictionsHook} (and the
  * {@link QueueMinfreeHook} guard of MAIL FROM, and {@link LocalRecipientHook}'s check of
  * local and virtual mailbox users) for {@code AuthRequiredToRelayRcptHook},
- * {@link PostfixReceivedHeader} for James's Received header, {@link QueueingMessageHook}
- * for {@code SendMailHandler}; {@link QueueIdAssigner}, the {@link SmtpdLogger} mail log lines and
+ * {@link PostfixReceivedHeader} for James's Received header, {@link HeaderBodyChecksHook} and
+ * {@link QueueingMessageHook} for {@code SendMailHandler}; {@link QueueIdAssigner}, the {@link SmtpdLogger} mail log lines and
  * the {@link GracefulShutdownHandler} are added, and {@link PostfixReplyText} words the routine
  * replies as Postfix does. Named as the
  * {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
@@ -41,7 +41,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             return Stream.of(PostfixReceivedHeader.class.getName());
         }
         if (handler.equals(SendMailHandler.class.getName())) {
-            return Stream.of(QueueingMessageHook.class.getName());
+            // the checks decide before the message is queued, so that a REJECT is the reply to DATA
+            return Stream.of(HeaderBodyChecksHook.class.getName(), QueueingMessageHook.class.getName());
         }
         return Stream.of(handler);
     }
