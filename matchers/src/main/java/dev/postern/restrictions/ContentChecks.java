@@ -47,7 +47,8 @@ public final class ContentChecks {
         try {
             return opener.apply(spec);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(kind.parameter() + ": cannot open " + spec + ": " + e.getMessage(), e);
+            // not chained: the startup error shows the innermost cause's message, which must name the parameter
+            throw new IllegalArgumentException(kind.parameter() + ": cannot open " + spec + ": " + e.getMessage());
         }
     }
 

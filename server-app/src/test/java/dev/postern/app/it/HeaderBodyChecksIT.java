@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
+import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternServer;
 import dev.postern.app.harness.SinkMessage;
@@ -95,6 +96,17 @@ class HeaderBodyChecksIT {
             line -> line.endsWith(dropped + ": removed"));
         Await.holdsFor("only the edited and the warned message relayed", Duration.ofSeconds(3),
             () -> sink.messageCount() == 2);
+    }
+
+    @Test
+    void aTableThatCannotBeReadStopsTheStartNamingTheParameter() {
+        PosternServer server = postern.newServer().myhostname(H).parameter("body_checks", "regexp:conf/no_such_table");
+
+        ExitResult result = server.runUntilExit(Duration.ofSeconds(60));
+
+        assertThat(result.exitCode()).as("%s", result).isNotZero();
+        assertThat(result.stderrLines()).as("stderr of %s", result)
+            .anyMatch(line -> line.contains("body_checks: cannot open regexp:conf/no_such_table"));
     }
 
     private PosternServer start(SmtpSink sink) throws Exception {
