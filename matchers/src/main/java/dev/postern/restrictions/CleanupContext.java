@@ -5,7 +5,7 @@ package dev.postern.restrictions;
  * <pre>QID: reject: header Subject: spam from NAME[IP]; from=&lt;s&gt; to=&lt;r&gt; proto=ESMTP helo=&lt;h&gt;: 5.7.1 text</pre>
  *
  * @param client    {@code NAME[IP]}
- * @param recipient the first recipient: Postfix names only one
+ * @param recipient the last envelope recipient: Postfix's cleanup names only one, the last it was given
  * @param helo      the HELO/EHLO name, or empty when the client sent none (then no {@code helo=})
  */
 public record CleanupContext(String queueId, String client, String sender, String recipient, String protocol,

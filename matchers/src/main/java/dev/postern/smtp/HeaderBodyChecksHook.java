@@ -116,7 +116,7 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
     private static CleanupContext context(SMTPSession session, Mail mail, String queueId) {
         List<MailAddress> recipients = List.copyOf(mail.getRecipients());
         return new CleanupContext(queueId, ClientIdentity.of(session), mail.getMaybeSender().asString(""),
-            recipients.isEmpty() ? "" : recipients.get(0).asString(), SmtpdLogger.protocol(session),
+            recipients.isEmpty() ? "" : recipients.get(recipients.size() - 1).asString(), SmtpdLogger.protocol(session),
             SmtpdLogger.helo(session));
     }
 

@@ -59,6 +59,15 @@ class HeaderBodyChecksIT {
         assertCleanupLine(server, "reject: header Subject: forbidden fruit" + WHO + ": 5.7.1 no forbidden subjects");
         assertCleanupLine(server, "reject: body evil payload inside" + WHO + ": 5.7.0 body says no");
         assertCleanupLine(server, "reject: header Subject: see you later" + WHO + ": 4.7.1 try again later");
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            assertThat(client.sendMail(SENDER, List.of(RECIPIENT, "carol@remote.example"), content("forbidden twice", null, "hi"))
+                .full()).isEqualTo("550 5.7.1 no forbidden subjects");
+            client.quit();
+        }
+        // cleanup names one recipient, the last one of the envelope
+        assertCleanupLine(server, "reject: header Subject: forbidden twice" + WHO.replace(RECIPIENT, "carol@remote.example")
+            + ": 5.7.1 no forbidden subjects");
         Await.holdsFor("nothing relayed", Duration.ofSeconds(3), () -> sink.messageCount() == 0);
     }
 
@@ -123,14 +132,17 @@ class HeaderBodyChecksIT {
     }
 
     private static SmtpReply send(PosternServer server, String subject, String extraHeaders, String body) {
-        String content = "From: " + SENDER + "\r\nTo: " + RECIPIENT + "\r\nSubject: " + subject + "\r\n"
-            + (extraHeaders == null ? "" : extraHeaders + "\r\n") + "\r\n" + body;
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(SENDER, RECIPIENT, content);
+            SmtpReply reply = client.sendMail(SENDER, RECIPIENT, content(subject, extraHeaders, body));
             client.quit();
             return reply;
         }
+    }
+
+    private static String content(String subject, String extraHeaders, String body) {
+        return "From: " + SENDER + "\r\nTo: " + RECIPIENT + "\r\nSubject: " + subject + "\r\n"
+            + (extraHeaders == null ? "" : extraHeaders + "\r\n") + "\r\n" + body;
     }
 
     private static String queueId(SmtpReply reply) {
