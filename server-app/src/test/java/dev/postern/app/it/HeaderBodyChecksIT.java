@@ -69,6 +69,10 @@ class HeaderBodyChecksIT {
         assertCleanupLine(server, "reject: header Subject: forbidden twice" + WHO.replace(RECIPIENT, "carol@remote.example")
             + ": 5.7.1 no forbidden subjects");
         Await.holdsFor("nothing relayed", Duration.ofSeconds(3), () -> sink.messageCount() == 0);
+        assertThat(server.maillogLines()).as("a DATA refused after the dot counts as failed, as in Postfix")
+            .anyMatch(line -> line.matches(".* postern/smtpd\\[\\d+\\]: disconnect from localhost\\[127\\.0\\.0\\.1\\]"
+                + " ehlo=1 mail=1 rcpt=1 data=0/1 quit=1 commands=4/5"))
+            .noneMatch(line -> line.contains("data=1 quit=1"));
     }
 
     @Test
