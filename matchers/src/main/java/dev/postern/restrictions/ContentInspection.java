@@ -71,9 +71,14 @@ public final class ContentInspection implements ContentVisitor {
     }
 
     @Override
-    public boolean body(String line, long record, long offset) {
+    public boolean inspectsBodyAt(long offset) {
         long limit = checks.bodySizeLimit();
-        if (inspecting && checks.has(ContentClass.BODY) && (limit <= 0 || offset < limit)) {
+        return inspecting && checks.has(ContentClass.BODY) && (limit <= 0 || offset < limit);
+    }
+
+    @Override
+    public boolean body(String line, long record, long offset) {
+        if (inspectsBodyAt(offset)) {
             lookup(ContentClass.BODY, line).ifPresent(value -> act(ContentClass.BODY, line, ContentAction.parse(value), record, record));
         }
         return inspecting;

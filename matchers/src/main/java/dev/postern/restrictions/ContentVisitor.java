@@ -20,6 +20,9 @@ interface ContentVisitor {
      */
     boolean body(String line, long record, long offset);
 
+    /** Whether a body record at this offset of its part would be inspected (else it is not even decoded). */
+    boolean inspectsBodyAt(long offset);
+
     /** Whether anything after the primary headers needs to be read at all. */
     boolean wantsMoreThanHeaders();
 }

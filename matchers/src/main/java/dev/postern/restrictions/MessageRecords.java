@@ -1,9 +1,8 @@
 package dev.postern.restrictions;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Arrays;
 
 /**
  * Reads a message as Postfix's cleanup sees it: one record per line, and a line longer than
@@ -20,11 +19,15 @@ final class MessageRecords implements AutoCloseable {
     private static final byte[] CRLF = {'\r', '\n'};
 
     private final InputStream in;
-    private final ByteArrayOutputStream buffer = new ByteArrayOutputStream(128);
+    // reads in large blocks: a message is scanned byte by byte, and per-byte stream calls cost more than the scan
+    private final byte[] buffer = new byte[64 * 1024];
+    private int position;
+    private int limit;
+    private final byte[] line = new byte[LINE_LENGTH_LIMIT];
     private long index = -1;
 
     MessageRecords(InputStream in) {
-        this.in = new BufferedInputStream(in, 16 * 1024);
+        this.in = in;
     }
 
     /** One record: its bytes without the terminator, the terminator, and its position. */
@@ -33,34 +36,45 @@ final class MessageRecords implements AutoCloseable {
         boolean continued() {
             return terminator.length == 0;
         }
+
+        boolean startsWith(byte[] prefix) {
+            return content.length >= prefix.length && Arrays.equals(content, 0, prefix.length, prefix, 0, prefix.length);
+        }
     }
 
     /** The next record, or null at the end of the message. */
     Record next() throws IOException {
-        buffer.reset();
-        int c;
-        while (buffer.size() < LINE_LENGTH_LIMIT && (c = in.read()) != -1) {
+        int length = 0;
+        while (length < LINE_LENGTH_LIMIT) {
+            if (position == limit && !fill()) {
+                return length == 0 ? null : record(length, NONE);
+            }
+            byte c = buffer[position++];
             if (c == '\n') {
-                return record(LF);
+                return record(length, LF);
             }
-            if (c == '\r') {
-                in.mark(1);
-                if (in.read() == '\n') {
-                    return record(CRLF);
-                }
-                in.reset();
+            if (c == '\r' && (position < limit || fill()) && buffer[position] == '\n') {
+                position++;
+                return record(length, CRLF);
             }
-            buffer.write(c);
+            line[length++] = c;
         }
-        if (buffer.size() == 0) {
-            return null;
-        }
-        return record(NONE);
+        return record(length, NONE);
     }
 
-    private Record record(byte[] terminator) {
+    private boolean fill() throws IOException {
+        int read = in.read(buffer, 0, buffer.length);
+        if (read <= 0) {
+            return false;
+        }
+        position = 0;
+        limit = read;
+        return true;
+    }
+
+    private Record record(int length, byte[] terminator) {
         index++;
-        return new Record(index, buffer.toByteArray(), terminator);
+        return new Record(index, Arrays.copyOf(line, length), terminator);
     }
 
     @Override

@@ -24,6 +24,8 @@ final class MessageScanner {
     private static final Pattern CONTENT_TYPE = Pattern.compile("\\s*([^\\s/;]+)\\s*/\\s*([^\\s;]+)");
     private static final Pattern BOUNDARY = Pattern.compile("(?i);\\s*boundary\\s*=\\s*(?:\"([^\"]*)\"|([^\\s;]+))");
 
+    private static final byte[] DASHES = {'-', '-'};
+
     private enum State { PRIMARY, MULTIPART, NESTED, BODY }
 
     private enum Type { TEXT, RFC822, MULTIPART }
@@ -54,7 +56,7 @@ final class MessageScanner {
         try (MessageRecords records = new MessageRecords(message)) {
             MessageRecords.Record record;
             while ((record = records.next()) != null) {
-                boolean more = accept(record, new String(record.content(), StandardCharsets.UTF_8));
+                boolean more = accept(record);
                 previousContinued = record.continued();
                 if (!more) {
                     return;
@@ -64,8 +66,9 @@ final class MessageScanner {
         }
     }
 
-    private boolean accept(MessageRecords.Record record, String text) {
+    private boolean accept(MessageRecords.Record record) {
         if (state != State.BODY) {
+            String text = decode(record);
             if (header != null && (previousContinued || startsWithBlank(text))) {
                 append(previousContinued ? text : "\n" + text, record.index());
                 return true;
@@ -82,7 +85,11 @@ final class MessageScanner {
                 return false;
             }
         }
-        return bodyRecord(text, record);
+        return bodyRecord(record);
+    }
+
+    private static String decode(MessageRecords.Record record) {
+        return new String(record.content(), StandardCharsets.UTF_8);
     }
 
     /** The blank line (or, in broken mail, any other line) that ends a header block. */
@@ -99,13 +106,17 @@ final class MessageScanner {
         return true;
     }
 
-    private boolean bodyRecord(String text, MessageRecords.Record record) {
-        if (state == State.BODY && !previousContinued && text.startsWith("--")) {
-            boundary(text);
+    /** Body records are decoded only when a boundary or the body checks need the text: most never are. */
+    private boolean bodyRecord(MessageRecords.Record record) {
+        if (state == State.BODY && !previousContinued && !boundaries.isEmpty() && record.startsWith(DASHES)) {
+            boundary(decode(record));
         }
         long offset = bodyOffset;
         bodyOffset += record.content().length + 1L;
-        return visitor.body(text, record.index(), offset);
+        if (!visitor.inspectsBodyAt(offset)) {
+            return true;
+        }
+        return visitor.body(decode(record), record.index(), offset);
     }
 
     /** A {@code --boundary} line opens the next part; {@code --boundary--} closes the multipart. */
