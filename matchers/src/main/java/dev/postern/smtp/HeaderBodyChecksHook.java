@@ -102,7 +102,7 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
         try (InputStream original = new MimeMessageInputStream(mail.getMessage());
              OutputStream out = source.getWritableOutputStream()) {
             outcome.edits().apply(original, out);
-        } catch (IOException e) {
+        } catch (IOException | MessagingException e) {
             source.dispose();
             throw e;
         }
