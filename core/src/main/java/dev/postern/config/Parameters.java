@@ -168,6 +168,20 @@ public final class Parameters {
             new Parameter("smtpd_client_auth_rate_limit", NUMBER, DefaultValue.of("0"),
                     "AUTH commands a client may send per minute; 0 = no limit; mynetworks exempt"),
 
+            // Content inspection (cleanup's header_checks and body_checks, run before the reply to DATA)
+            new Parameter("header_checks", LIST, DefaultValue.of(""),
+                    "pattern tables (regexp:, pcre:) applied to each logical primary message header"),
+            new Parameter("mime_header_checks", LIST, DefaultValue.of("$header_checks"),
+                    "pattern tables applied to MIME headers (Content-*, MIME-Version) and to the headers of body parts"),
+            new Parameter("nested_header_checks", LIST, DefaultValue.of("$header_checks"),
+                    "pattern tables applied to the non-MIME headers of attached (message/rfc822) messages"),
+            new Parameter("body_checks", LIST, DefaultValue.of(""),
+                    "pattern tables applied to each message body line, MIME boundaries included"),
+            new Parameter("body_checks_size_limit", NUMBER, DefaultValue.of("51200"),
+                    "how many bytes of each body part body_checks inspect (0: all)"),
+            new Parameter("header_size_limit", NUMBER, DefaultValue.of("102400"),
+                    "how many bytes of one logical header the header checks inspect"),
+
             // Postern listeners
             new Parameter("postern_smtpd_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2525"),
                     "address of the SMTP (MX) listener; empty disables it"),

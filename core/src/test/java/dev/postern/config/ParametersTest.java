@@ -29,10 +29,11 @@ class ParametersTest {
     void theTableHasTheNamesTheDesignPromises() {
         assertThat(Parameters.names()).contains(
                 "access_map_defer_code", "access_map_reject_code", "allow_min_user", "allow_percent_hack",
-                "allow_untrusted_routing", "append_at_myorigin", "append_dot_mydomain", "compatibility_level",
-                "defer_code", "inet_interfaces", "invalid_hostname_reject_code", "mail_name", "mail_version",
-                "message_size_limit", "multi_recipient_bounce_reject_code", "mydestination", "mydomain",
-                "myhostname", "mynetworks", "myorigin", "non_fqdn_reject_code",
+                "allow_untrusted_routing", "append_at_myorigin", "append_dot_mydomain", "body_checks",
+                "body_checks_size_limit", "compatibility_level", "defer_code", "header_checks", "header_size_limit",
+                "inet_interfaces", "invalid_hostname_reject_code", "mail_name", "mail_version",
+                "message_size_limit", "mime_header_checks", "multi_recipient_bounce_reject_code", "mydestination",
+                "mydomain", "myhostname", "mynetworks", "myorigin", "nested_header_checks", "non_fqdn_reject_code",
                 "parent_domain_matches_subdomains", "plaintext_reject_code", "postern_smtpd_listen",
                 "postern_submission_listen", "postern_submissions_listen", "postern_webadmin_listen",
                 "proxy_interfaces", "queue_minfree", "recipient_delimiter", "reject_code", "relay_domains",

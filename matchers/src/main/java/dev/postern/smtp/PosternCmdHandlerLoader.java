@@ -17,7 +17,8 @@ import org.apache.james.smtpserver.SendMailHandler;
  * {@link QueueMinfreeHook} guard of MAIL FROM, {@link RecipientLimitHook} before it and
  * {@link LocalRecipientHook}'s check of local and virtual mailbox users after it) for
  * {@code AuthRequiredToRelayRcptHook}, {@link PostfixReceivedHeader} for James's Received
- * header, {@link QueueingMessageHook} for {@code SendMailHandler}, {@link PosternAuthCmdHandler}
+ * header, {@link HeaderBodyChecksHook} and {@link QueueingMessageHook} for {@code SendMailHandler},
+ * {@link PosternAuthCmdHandler}
  * for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
  * Added first: {@link RelayGuard} (the last word on each accepted RCPT, so it must see the
  * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
@@ -54,7 +55,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             return Stream.of(PostfixReceivedHeader.class.getName());
         }
         if (handler.equals(SendMailHandler.class.getName())) {
-            return Stream.of(QueueingMessageHook.class.getName());
+            // the checks decide before the message is queued, so that a REJECT is the reply to DATA
+            return Stream.of(HeaderBodyChecksHook.class.getName(), QueueingMessageHook.class.getName());
         }
         return Stream.of(handler);
     }

@@ -22,20 +22,25 @@ import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
+import org.apache.james.protocols.smtp.hook.Hook;
 import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookResultHook;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
+import org.apache.james.protocols.smtp.hook.MessageHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
-
+import org.apache.james.smtpserver.JamesMessageHook;
 
 /**
  * The smtpd lines of the mail log: {@code connect from}, {@code NOQUEUE: reject: RCPT from ...} for every
  * refused MAIL or RCPT, and {@code disconnect from ... ehlo=1 mail=1 rcpt=1 data=1 quit=1
- * commands=5} with Postfix's ok/total counts. It also remembers the argument of the
+ * commands=5} with Postfix's ok/total counts (a DATA whose message is refused after the final
+ * dot counts as failed, {@code data=0/1}, as in Postfix). It also remembers the argument of the
  * MAIL or RCPT command in progress (as the first hook of each kind, always DECLINED),
  * because a refused recipient is in no other session state.
  */
 public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession>,
-        ProtocolHandlerResultHandler<Response, ProtocolSession>, MailHook, RcptHook {
+        ProtocolHandlerResultHandler<Response, ProtocolSession>, MailHook, RcptHook, HookResultHook {
     private static final ProtocolSession.AttachmentKey<CommandCounts> COUNTS =
         ProtocolSession.AttachmentKey.of("dev.postern.commandCounts", CommandCounts.class);
     private static final ProtocolSession.AttachmentKey<String> CURRENT_ARGUMENT =
@@ -77,6 +82,20 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         session.setAttachment(CURRENT_ARGUMENT, rcpt.asString(), State.Transaction);
         return HookResult.DECLINED;
+    }
+
+    /**
+     * The reply to the end of the message comes from a message hook, not from the DATA command
+     * handler that {@link #onResponse} counts (it answered 354), so a refusal there is counted here.
+     */
+    @Override
+    public HookResult onHookResult(SMTPSession session, HookResult result, long executionTime, Hook hook) {
+        boolean messageHook = hook instanceof JamesMessageHook || hook instanceof MessageHook;
+        HookReturnCode.Action action = result.getResult().getAction();
+        if (messageHook && (action == HookReturnCode.Action.DENY || action == HookReturnCode.Action.DENYSOFT)) {
+            session.getAttachment(COUNTS, State.Connection).ifPresent(counts -> counts.failed("DATA"));
+        }
+        return result;
     }
 
     @Override
@@ -133,6 +152,14 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
             pair[1]++;
             if (ok) {
                 pair[0]++;
+            }
+        }
+
+        /** A command counted as successful turned out to fail (DATA refused after its 354). */
+        synchronized void failed(String command) {
+            int[] pair = counts.get(command.toLowerCase(Locale.ROOT));
+            if (pair != null && pair[0] > 0) {
+                pair[0]--;
             }
         }
 
