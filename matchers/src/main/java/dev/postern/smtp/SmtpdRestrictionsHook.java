@@ -54,8 +54,6 @@ import dev.postern.tables.LookupException;
  * mail being accepted and handled otherwise than the table says.
  */
 public class SmtpdRestrictionsHook implements RcptHook {
-    static final List<String> LISTS = List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
-        "smtpd_sender_restrictions", "smtpd_relay_restrictions", "smtpd_recipient_restrictions");
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpdRestrictionsHook.class);
     private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(
         Verdict.Type.FILTER, Verdict.Type.REDIRECT, Verdict.Type.BCC, Verdict.Type.PREPEND);
@@ -84,7 +82,7 @@ public class SmtpdRestrictionsHook implements RcptHook {
                 .collect(Collectors.toMap(name -> name, parameters::get));
             RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
                 classifier);
-            lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
+            lists = RestrictionList.RCPT_PARAMETERS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
             resolver = new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal);
         } catch (IllegalArgumentException | IOException e) {
             throw new ConfigurationException(e.getMessage(), e);
