@@ -34,8 +34,7 @@ import dev.postern.tables.LookupException;
  * @param config   what the lists were parsed with; answers whether a destination needs relay permission
  */
 public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver, RestrictionConfig config) {
-    static final List<String> LISTS = List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
-        "smtpd_sender_restrictions", "smtpd_relay_restrictions", "smtpd_recipient_restrictions");
+    static final List<String> LISTS = RestrictionList.RCPT_PARAMETERS;
     private static final int RELAY = 3;
     private static final int RECIPIENT = 4;
     private static final Set<String> RELAY_LISTS = Set.of(LISTS.get(RELAY), LISTS.get(RECIPIENT));
