@@ -39,6 +39,7 @@ public final class RestrictionConfig {
     final int accessMapDeferCode;
     private final Map<String, List<Restriction>> classes = new HashMap<>();
     private final String senderLoginMapsValue;
+    final UnlistedAddresses unlisted;
     private SenderLoginMaps senderLoginMaps;
 
     /**
@@ -51,6 +52,16 @@ public final class RestrictionConfig {
      */
     public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
             Function<String, LookupTable> tables, AddressClassifier classifier) {
+        this(parameters, restrictionClasses, tables, classifier, null);
+    }
+
+    /**
+     * @param unlisted who the mailbox classes know, for reject_unlisted_recipient/_sender; null
+     *                 where there is no users store (those restrictions are then refused at parse time)
+     */
+    public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
+            Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted) {
+        this.unlisted = unlisted;
         Function<String, String> value = name -> {
             try {
                 return parameters.apply(name);

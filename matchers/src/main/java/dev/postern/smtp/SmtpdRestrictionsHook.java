@@ -13,6 +13,7 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.user.api.UsersRepository;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
@@ -48,19 +49,21 @@ public class SmtpdRestrictionsHook implements RcptHook {
     private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(Verdict.Type.FILTER);
 
     private final DomainList domainList;
+    private final UsersRepository users;
     private final HookEnvironment environment;
     private PerListener<SmtpdPolicy> policies;
     private SmtpdLog log;
 
     @Inject
-    public SmtpdRestrictionsHook(DomainList domainList, HookEnvironment environment) {
+    public SmtpdRestrictionsHook(DomainList domainList, UsersRepository users, HookEnvironment environment) {
         this.domainList = domainList;
+        this.users = users;
         this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList));
+        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
         log = environment.smtpdLog(config, this);
     }
 

@@ -37,7 +37,7 @@ class RestrictionParsingTest {
         smtpd_sender_restrictions | REJECT_RHSBL_SENDER dbl.example | smtpd_sender_restrictions: REJECT_RHSBL_SENDER is not implemented yet (needs the DNS checks)
         smtpd_recipient_restrictions | reject_unknown_recipient_domain | smtpd_recipient_restrictions: reject_unknown_recipient_domain is not implemented yet (needs the DNS checks)
         smtpd_recipient_restrictions | reject_rhsbl_recipient x.example | smtpd_recipient_restrictions: reject_rhsbl_recipient is not implemented yet (needs the DNS checks)
-        smtpd_recipient_restrictions | reject_unlisted_recipient | smtpd_recipient_restrictions: reject_unlisted_recipient is not implemented yet
+        smtpd_recipient_restrictions | reject_unlisted_recipient | smtpd_recipient_restrictions: reject_unlisted_recipient needs the server's users store: it works in the SMTP listeners' restriction lists
         smtpd_recipient_restrictions | check_policy_service inet:127.0.0.1:10023 | smtpd_recipient_restrictions: check_policy_service is not implemented yet
         """)
     void badListsFailAtStartup(String parameter, String value, String message) {

@@ -165,4 +165,32 @@ class RestrictionsIT {
             .anyMatch(line -> line.contains(": bcc: RCPT from localhost[127.0.0.1]: <watched@remote.example>:"
                 + " Recipient address triggers BCC archive@remote.example;"));
     }
+
+    @Test
+    void unlistedSendersAndRecipientsOfTheMailboxDomains() {
+        PosternServer server = postern.newServer().myhostname(H)
+            .parameter("smtpd_reject_unlisted_sender", "yes")
+            .parameter("smtpd_reject_unlisted_recipient", "no")
+            .parameter("smtpd_recipient_restrictions", "permit_mynetworks, reject_unlisted_recipient").start();
+        server.webAdmin().putUser("bob@" + H, "secret");
+
+        try (SmtpClient client = server.connectFrom("127.0.0.2")) {
+            client.ehlo("client.example");
+            client.mailFrom("nobody@" + H);
+            assertThat(client.rcptTo("bob@" + H).full())
+                .isEqualTo("550 5.1.0 <nobody@" + H + ">: Sender address rejected: User unknown in local recipient table");
+            client.rset();
+            client.mailFrom("alice@client.example");
+            assertThat(client.rcptTo("carol@" + H).full()).as("the list's reject_unlisted_recipient")
+                .isEqualTo("550 5.1.1 <carol@" + H + ">: Recipient address rejected: User unknown in local recipient table");
+            assertThat(client.rcptTo("bob@" + H).full()).isEqualTo("250 2.1.5 Ok");
+        }
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            client.mailFrom("bob@" + H);
+            assertThat(client.rcptTo("carol@" + H).full())
+                .as("smtpd_reject_unlisted_recipient = no, and permit_mynetworks ends the list before the check")
+                .isEqualTo("250 2.1.5 Ok");
+        }
+    }
 }
