@@ -20,7 +20,7 @@ import org.apache.james.smtpserver.SendMailHandler;
  * header, {@link HeaderBodyChecksHook} and {@link QueueingMessageHook} for {@code SendMailHandler},
  * {@link PosternAuthCmdHandler}
  * for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
- * Added first: {@link RelayGuard} (the last word on each accepted RCPT, so it must see the
+ * Added first: {@link CommandArguments} (MAIL and RCPT addresses as written), {@link RelayGuard} (the last word on each accepted RCPT, so it must see the
  * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
  * {@link GracefulShutdownHandler}, {@link PostfixReplyText} (Postfix's wording of routine
  * replies), {@link AnvilLimits} and {@link TlsRequiredHook}; {@link QueueIdAssigner} with the
@@ -29,7 +29,8 @@ import org.apache.james.smtpserver.SendMailHandler;
 public class PosternCmdHandlerLoader implements HandlersPackage {
     private final List<String> handlers = Stream.concat(
             // first, so that they see every MAIL and RCPT before any hook can refuse it
-            Stream.of(RelayGuard.class.getName(), SmtpdLogger.class.getName(), GracefulShutdownHandler.class.getName(),
+            Stream.of(CommandArguments.class.getName(), RelayGuard.class.getName(), SmtpdLogger.class.getName(),
+                GracefulShutdownHandler.class.getName(),
                 PostfixReplyText.class.getName(),
                 AnvilLimits.class.getName(), TlsRequiredHook.class.getName()),
             new CoreCmdHandlerLoader().getHandlers().stream().flatMap(PosternCmdHandlerLoader::replace))

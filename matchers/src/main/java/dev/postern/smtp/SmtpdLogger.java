@@ -3,15 +3,12 @@ package dev.postern.smtp;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.james.core.MailAddress;
-import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Response;
@@ -21,30 +18,24 @@ import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
-import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 import org.apache.james.protocols.smtp.hook.Hook;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookResultHook;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
-import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.MessageHook;
-import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.apache.james.smtpserver.JamesMessageHook;
 
 /**
  * The smtpd lines of the mail log: {@code connect from}, {@code NOQUEUE: reject: RCPT from ...} for every
  * refused MAIL or RCPT, and {@code disconnect from ... ehlo=1 mail=1 rcpt=1 data=1 quit=1
  * commands=5} with Postfix's ok/total counts (a DATA whose message is refused after the final
- * dot counts as failed, {@code data=0/1}, as in Postfix). It also remembers the argument of the
- * MAIL or RCPT command in progress (as the first hook of each kind, always DECLINED),
- * because a refused recipient is in no other session state.
+ * dot counts as failed, {@code data=0/1}, as in Postfix). Addresses are logged as the client
+ * wrote them ({@link CommandArguments}).
  */
 public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession>,
-        ProtocolHandlerResultHandler<Response, ProtocolSession>, MailHook, RcptHook, HookResultHook {
+        ProtocolHandlerResultHandler<Response, ProtocolSession>, HookResultHook {
     private static final ProtocolSession.AttachmentKey<CommandCounts> COUNTS =
         ProtocolSession.AttachmentKey.of("dev.postern.commandCounts", CommandCounts.class);
-    private static final ProtocolSession.AttachmentKey<String> CURRENT_ARGUMENT =
-        ProtocolSession.AttachmentKey.of("dev.postern.currentArgument", String.class);
 
     private final HookEnvironment environment;
     private SmtpdLog log;
@@ -70,18 +61,6 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
     public void onDisconnect(SMTPSession session) {
         String counts = session.getAttachment(COUNTS, State.Connection).map(CommandCounts::toString).orElse("commands=0");
         log.log(session, "disconnect from " + ClientIdentity.of(session) + " " + counts);
-    }
-
-    @Override
-    public HookResult doMail(SMTPSession session, MaybeSender sender) {
-        session.setAttachment(CURRENT_ARGUMENT, sender.asString(""), State.Transaction);
-        return HookResult.DECLINED;
-    }
-
-    @Override
-    public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        session.setAttachment(CURRENT_ARGUMENT, rcpt.asString(), State.Transaction);
-        return HookResult.DECLINED;
     }
 
     /**
@@ -114,14 +93,11 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     private void logReject(SMTPSession session, String command, Response response) {
         String reply = response.getRetCode() + " " + String.join(" ", response.getLines()).replaceFirst("^\\d{3}[ -]", "");
-        // James sets the parsed recipient before any RCPT hook runs, so it is right even when a
-        // hook listed before this logger answered OK and the hooks after it were skipped.
-        String argument = (command.equals("RCPT")
-            ? session.getAttachment(RcptCmdHandler.CURRENT_RECIPIENT, State.Transaction).map(MailAddress::asString)
-            : Optional.<String>empty())
-            .or(() -> session.getAttachment(CURRENT_ARGUMENT, State.Transaction)).orElse("");
-        String from = session.getAttachment(SMTPSession.SENDER, State.Transaction).map(s -> s.asString(""))
-            .orElse(command.equals("MAIL") ? argument : "");
+        // As the client wrote them (CommandArguments): right even when James could not parse the
+        // address, or a hook listed before Postern's answered and the others were skipped.
+        String argument = (command.equals("RCPT") ? CommandArguments.recipient(session) : CommandArguments.sender(session))
+            .orElse("");
+        String from = CommandArguments.sender(session).orElse("");
         StringBuilder line = new StringBuilder()
             .append(SessionQueueId.get(session).orElse("NOQUEUE"))
             .append(": reject: ").append(command).append(" from ").append(ClientIdentity.of(session))

@@ -73,11 +73,14 @@ public class SmtpdRestrictionsHook implements RcptHook {
         AddressResolver resolver = policy.resolver();
         SmtpState state;
         try {
-            ResolvedAddress recipient = resolver.resolveRecipient("<" + rcpt.asString() + ">");
+            // The addresses as written: James's parsed form drops the brackets of address literals.
+            ResolvedAddress recipient = resolver.resolveRecipient("<" + CommandArguments.recipient(session)
+                .orElse(rcpt.asString()) + ">");
             if (recipient.isError()) {
                 return reply(HookReturnCode.deny(), "501", "5.1.3 Bad recipient address syntax");
             }
-            state = SmtpdPolicy.state(session, resolver.resolveSender("<" + sender.asString("") + ">"), recipient,
+            state = SmtpdPolicy.state(session, resolver.resolveSender("<" + CommandArguments.sender(session)
+                .orElse(sender.asString("")) + ">"), recipient,
                 session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).map(List::size).orElse(0));
         } catch (LookupException e) {
             LOGGER.warn("restrictions for {}: {}", rcpt.asString(), e.getMessage());
