@@ -1,5 +1,6 @@
 package dev.postern.smtp;
 
+import java.util.List;
 import java.util.Locale;
 
 import org.apache.james.protocols.api.ProtocolSession;
@@ -12,7 +13,8 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 
 /**
  * Gives James's routine replies Postfix's wording, which operators, scripts and test
- * suites know: {@code 250 2.1.0 Ok} for MAIL, {@code 250 2.1.5 Ok} for RCPT,
+ * suites know: the bare host name on the first line of the EHLO and HELO replies,
+ * {@code 250 2.1.0 Ok} for MAIL, {@code 250 2.1.5 Ok} for RCPT,
  * {@code 354 End data with <CR><LF>.<CR><LF>}, and for DATA without an accepted recipient
  * {@code 554 5.5.1 Error: no valid recipients} when recipients were refused or
  * {@code 503 5.5.1 Error: need RCPT command} when none was given. Codes are unchanged
@@ -30,6 +32,7 @@ public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, 
         String name = command.getImplCommands().iterator().next().toUpperCase(Locale.ROOT);
         String code = response.getRetCode();
         return switch (name) {
+            case "EHLO", "HELO" -> code.equals("250") ? greeting(session, response) : response;
             case "MAIL" -> code.equals("250") ? reply(response, "250", "2.1.0 Ok") : response;
             case "RCPT" -> rcpt(session, response, code);
             case "DATA" -> data(session, response, code);
@@ -60,6 +63,21 @@ public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, 
             return reply(response, "503", "5.5.1 Error: need MAIL command");
         }
         return response;
+    }
+
+    /**
+     * Postfix answers EHLO and HELO with its host name alone ({@code 250-mx.example.com}), not
+     * James's {@code mx.example.com Hello name [IP])}; the extension lines stay as they are.
+     */
+    private static Response greeting(ProtocolSession session, Response response) {
+        SMTPResponse replaced = new SMTPResponse("250", session.getConfiguration().getHelloName());
+        List<CharSequence> lines = response.getLines();
+        for (int i = 1; i < lines.size(); i++) {
+            String line = lines.get(i).toString();
+            replaced.appendLine(line.length() > 4 ? line.substring(4) : "");
+        }
+        replaced.setEndSession(response.isEndSession());
+        return replaced;
     }
 
     private static Response reply(Response original, String code, String text) {

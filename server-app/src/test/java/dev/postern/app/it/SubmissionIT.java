@@ -109,7 +109,10 @@ class SubmissionIT {
         server.webAdmin().putUser(BOB, PASSWORD);
 
         try (SmtpClient client = server.connect()) {
-            assertThat(client.ehlo("client.example").textLines()).contains("STARTTLS")
+            assertThat(client.command("HELO client.example").full()).as("Postfix's HELO reply").isEqualTo("250 " + H);
+            SmtpReply ehlo = client.ehlo("client.example");
+            assertThat(ehlo.lines().get(0)).as("Postfix's EHLO reply").isEqualTo("250-" + H);
+            assertThat(ehlo.textLines()).contains("STARTTLS")
                 .noneMatch(line -> line.startsWith("AUTH"));
             assertThat(client.authPlain(BOB, PASSWORD).full()).isEqualTo("503 5.5.1 Error: authentication not enabled");
             assertThat(client.starttls().code()).as("STARTTLS offered at the default level may").isEqualTo(220);
