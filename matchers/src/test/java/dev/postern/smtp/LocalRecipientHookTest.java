@@ -31,7 +31,7 @@ class LocalRecipientHookTest {
             config.addProperty(overrides[i], overrides[i + 1]);
         }
         hook.init(config);
-        return hook.doRcpt(null, MaybeSender.getMailSender("alice@remote.example"), new MailAddress(recipient));
+        return hook.doRcpt(FakeSessions.empty(), MaybeSender.getMailSender("alice@remote.example"), new MailAddress(recipient));
     }
 
     private static HookResult doRcpt(String recipient) throws Exception {
