@@ -11,7 +11,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
-import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.Domain;
@@ -74,7 +73,6 @@ public abstract class RestrictionMatcher extends GenericMatcher {
     private RestrictionList list;
     private AddressResolver resolver;
 
-    @Inject
     protected RestrictionMatcher(PosternEnvironment environment, DomainList domainList) {
         this.environment = environment;
         this.domainList = domainList;
