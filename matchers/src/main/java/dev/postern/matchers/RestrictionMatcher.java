@@ -46,8 +46,9 @@ import dev.postern.tables.LookupException;
  * outcomes.
  *
  * <p>The session is rebuilt from what James keeps on the mail: the client address
- * ({@link Mail#getRemoteAddr}), its host name ({@link Mail#getRemoteHost}; {@code unknown}
- * when it is only the address again), the HELO name ({@link Mail#SMTP_HELO}), the SASL login
+ * ({@link Mail#getRemoteAddr}), its host name ({@link Mail#getRemoteHost}: James's reverse
+ * lookup, which Postfix would also check forward; {@code unknown} when it is only the address
+ * again), the HELO name ({@link Mail#SMTP_HELO}), the SASL login
  * ({@link Mail#SMTP_AUTH_USER}) and the envelope sender. Whether the session used TLS and how it
  * pipelined are not kept, so restrictions that ask are refused at init.
  *
