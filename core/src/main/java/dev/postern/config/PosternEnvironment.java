@@ -47,6 +47,14 @@ public class PosternEnvironment {
     }
 
     /**
+     * Whether the assembly bound main.cf; when not (a stock James server), each component
+     * names the file itself.
+     */
+    public boolean hasMainCf() {
+        return mainCf != null;
+    }
+
+    /**
      * @param overrides the component's own configuration by parameter name (an init parameter,
      *                  an XML element), which wins over main.cf for that one instance
      * @param component names the component in errors

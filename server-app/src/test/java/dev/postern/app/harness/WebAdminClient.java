@@ -54,6 +54,11 @@ public final class WebAdminClient {
         return send(HttpRequest.newBuilder(uri(path)).GET());
     }
 
+    /** A GET asking for JSON, for routes that can also answer otherwise (a stored mail). */
+    public Response getJson(String path) {
+        return send(HttpRequest.newBuilder(uri(path)).GET().header("Accept", "application/json"));
+    }
+
     public Response put(String path, String jsonBody) {
         return send(HttpRequest.newBuilder(uri(path)).PUT(body(jsonBody)).header("Content-Type", "application/json"));
     }
