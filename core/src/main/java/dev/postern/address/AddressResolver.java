@@ -310,7 +310,7 @@ public final class AddressResolver {
 
     /** Sender-specified routing: the first {@code @ ! %} is not the one just before the domain. */
     private static boolean isRouted(String address, String domain) {
-        int operator = indexOfAny(address, "@!%");
+        int operator = firstRoutingOperator(address);
         int after = operator + 1;
         return address.length() - after != domain.length() || !address.startsWith(domain, after);
     }
@@ -386,9 +386,11 @@ public final class AddressResolver {
         return isLocalDomain.test(name.toLowerCase(Locale.ROOT));
     }
 
-    private static int indexOfAny(String text, String characters) {
+    /** The index of the first {@code @ ! %}, or the length when there is none. */
+    private static int firstRoutingOperator(String text) {
         for (int i = 0; i < text.length(); i++) {
-            if (characters.indexOf(text.charAt(i)) >= 0) {
+            char c = text.charAt(i);
+            if (c == '@' || c == '!' || c == '%') {
                 return i;
             }
         }
