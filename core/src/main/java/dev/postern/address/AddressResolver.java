@@ -85,7 +85,7 @@ public final class AddressResolver {
      * operator in the local part and puts the same domain back. So the result is
      * {@link #finish} of the text as it stands, without building token lists.
      *
-     * Package-private for the test that compares both paths.
+     * <p>Package-private for the test that compares both paths.
      *
      * @return null when the path is anything else; {@link #resolveTokenized} then decides
      */
