@@ -5,7 +5,6 @@ import static dev.postern.address.AddressTokens.hasOp;
 import static dev.postern.address.AddressTokens.lastOp;
 
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -27,7 +26,11 @@ import dev.postern.tables.LookupException;
 public final class AddressResolver {
     /** Postfix's {@code empty_address_recipient}: what an empty local part becomes. */
     static final String EMPTY_ADDRESS_RECIPIENT = "MAILER-DAEMON";
+    private static final Set<ResolvedAddress.Flag> ROUTED = Set.of(ResolvedAddress.Flag.ROUTED);
     private static final String FORBIDDEN_IN_PATH = "<>,;:()]";
+    /** What {@link #isPlain} refuses among printable ASCII: the tokenizer's operators and the escape. */
+    private static final String PLAIN_EXCLUDED = "@%!.:,;<>()[]\"\\";
+    private static final boolean[] PLAIN = plainCharacters();
 
     /** Whether a domain is one of this server's local (final-destination, local class) domains. */
     @FunctionalInterface
@@ -69,6 +72,87 @@ public final class AddressResolver {
      *                         the command must then be deferred, never accepted
      */
     public ResolvedAddress resolve(String path, Role role) throws LookupException {
+        ResolvedAddress simple = resolveSimple(path);
+        return simple != null ? simple : resolveTokenized(path, role);
+    }
+
+    /**
+     * The fast path for the address nearly every client sends: {@code local@domain} (with or
+     * without {@code <>}) whose local part and domain are dot-atoms of plain characters. For
+     * such an address the tokenizing path changes nothing: the canonical rewrite finds an
+     * {@code @} and a dotted (or, with {@code append_dot_mydomain = no}, any) domain, and the
+     * resolver loop either stops at a remote domain or strips a local one, finds no routing
+     * operator in the local part and puts the same domain back. So the result is
+     * {@link #finish} of the text as it stands, without building token lists.
+     *
+     * <p>Package-private for the test that compares both paths.
+     *
+     * @return null when the path is anything else; {@link #resolveTokenized} then decides
+     */
+    ResolvedAddress resolveSimple(String path) throws LookupException {
+        String text = path.trim();
+        if (text.length() >= 2 && text.charAt(0) == '<' && text.charAt(text.length() - 1) == '>') {
+            text = text.substring(1, text.length() - 1);
+        }
+        int at = dotAtomEnd(text, 0);
+        if (at < 0 || at == text.length() || text.charAt(at) != '@' || dotAtomEnd(text, at + 1) != text.length()) {
+            return null;
+        }
+        String domain = text.substring(at + 1);
+        if (parameters.appendDotMydomain() && domain.indexOf('.') < 0) {
+            return null;
+        }
+        // The answer does not change the result (a local domain is stripped and put back), but
+        // the tokenizing path asks, and a table that cannot be read must defer the command there too.
+        isLocal(domain);
+        return finish(path, text);
+    }
+
+    /**
+     * @return the index after the dot-atom (one or more runs of {@link #isPlain} characters
+     *         joined by single dots) that begins at {@code start}, or -1 when there is none
+     */
+    private static int dotAtomEnd(String text, int start) {
+        int i = start;
+        int n = text.length();
+        while (true) {
+            int run = i;
+            while (i < n && isPlain(text.charAt(i))) {
+                i++;
+            }
+            if (i == run) {
+                return -1;
+            }
+            if (i == n || text.charAt(i) != '.') {
+                return i;
+            }
+            i++;
+        }
+    }
+
+    /**
+     * Printable ASCII that the tokenizer keeps inside an atom as it is: not white space, not
+     * an RFC 822 special or routing operator ({@code @ % ! . : , ; < > ( ) [ ] "}), not the
+     * backslash that escapes. Such a local part is also a dot-string, so quoting leaves it alone.
+     */
+    private static boolean isPlain(char c) {
+        return c < 128 && PLAIN[c];
+    }
+
+    /** {@link #isPlain} by character code: a table, as the fast path asks for every character. */
+    private static boolean[] plainCharacters() {
+        boolean[] plain = new boolean[128];
+        for (char c = '!'; c < 127; c++) {
+            plain[c] = PLAIN_EXCLUDED.indexOf(c) < 0;
+        }
+        return plain;
+    }
+
+    /**
+     * The path through Postfix's token rewriting, for every address; {@link #resolve} takes it
+     * when the address is not simple. Package-private for the test that compares both paths.
+     */
+    ResolvedAddress resolveTokenized(String path, Role role) throws LookupException {
         String text = path.trim();
         boolean opens = text.startsWith("<");
         boolean closes = text.endsWith(">") && text.length() > (opens ? 1 : 0);
@@ -189,9 +273,10 @@ public final class AddressResolver {
 
     private ResolvedAddress finish(String input, String resolved) throws LookupException {
         int at = resolved.lastIndexOf('@');
-        String local = resolved.substring(0, at);
-        String domain = resolved.substring(at + 1).toLowerCase(Locale.ROOT);
-        String address = local + "@" + domain;
+        String asWritten = resolved.substring(at + 1);
+        String domain = asWritten.toLowerCase(Locale.ROOT);
+        // Per RCPT this is the common case: the domain is lower-case already, the text stands.
+        String address = domain.equals(asWritten) ? resolved : withDomain(resolved, at, domain);
         if (domain.startsWith("[")) {
             if (!HostSyntax.isValidMailhostLiteral(domain)) {
                 return ResolvedAddress.error(input, address, "invalid address literal \"" + domain + "\"");
@@ -207,19 +292,27 @@ public final class AddressResolver {
                 return ResolvedAddress.error(input, address, "numeric domain \"" + domain + "\" not written as an address literal");
             }
             domain = "[" + domain + "]";
-            address = local + "@" + domain;
-        }
-        Set<ResolvedAddress.Flag> flags = EnumSet.noneOf(ResolvedAddress.Flag.class);
-        String reason = "";
-        int operator = indexOfAny(address, "@!%");
-        if (!address.substring(operator + 1).equals(domain)) {
-            flags.add(ResolvedAddress.Flag.ROUTED);
-            reason = "sender-specified routing";
+            address = withDomain(resolved, at, domain);
         }
         if (!parameters.allowMinUser() && address.startsWith("-")) {
             return ResolvedAddress.error(input, address, "address begins with \"-\"");
         }
-        return new ResolvedAddress(input, address, flags, reason);
+        if (isRouted(address, domain)) {
+            return new ResolvedAddress(input, address, ROUTED, "sender-specified routing");
+        }
+        return new ResolvedAddress(input, address, Set.of(), "");
+    }
+
+    /** The local part of {@code resolved} (before {@code at}) with another domain. */
+    private static String withDomain(String resolved, int at, String domain) {
+        return resolved.substring(0, at + 1).concat(domain);
+    }
+
+    /** Sender-specified routing: the first {@code @ ! %} is not the one just before the domain. */
+    private static boolean isRouted(String address, String domain) {
+        int operator = firstRoutingOperator(address);
+        int after = operator + 1;
+        return address.length() - after != domain.length() || !address.startsWith(domain, after);
     }
 
     /**
@@ -293,9 +386,11 @@ public final class AddressResolver {
         return isLocalDomain.test(name.toLowerCase(Locale.ROOT));
     }
 
-    private static int indexOfAny(String text, String characters) {
+    /** The index of the first {@code @ ! %}, or the length when there is none. */
+    private static int firstRoutingOperator(String text) {
         for (int i = 0; i < text.length(); i++) {
-            if (characters.indexOf(text.charAt(i)) >= 0) {
+            char c = text.charAt(i);
+            if (c == '@' || c == '!' || c == '%') {
                 return i;
             }
         }

@@ -1,6 +1,5 @@
 package dev.postern.address;
 
-import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
@@ -45,12 +44,25 @@ public final class Cidr {
         return new Cidr(bytes, prefix);
     }
 
+    /**
+     * Compares the prefix byte by byte, without masking a copy: this runs for every network of
+     * a list on every check ({@code permit_mynetworks} per RCPT), so it allocates nothing but
+     * the address's own byte array.
+     */
     public boolean contains(InetAddress address) {
         byte[] candidate = address.getAddress();
         if (candidate.length != network.length) {
             return false;
         }
-        return Arrays.equals(mask(candidate, prefixLength), network);
+        int whole = prefixLength / 8;
+        for (int i = 0; i < whole; i++) {
+            if (candidate[i] != network[i]) {
+                return false;
+            }
+        }
+        int rest = prefixLength % 8;
+        // The network's host bits are zero (parse checks), so masking the candidate's is enough.
+        return rest == 0 || (candidate[whole] & partialMask(rest)) == network[whole];
     }
 
     @Override
@@ -93,15 +105,20 @@ public final class Cidr {
         return Arrays.equals(mask(bytes, prefix), bytes);
     }
 
+    /** The bytes with every bit after the first {@code prefix} cleared. */
     private static byte[] mask(byte[] bytes, int prefix) {
-        int bits = bytes.length * 8;
-        BigInteger value = new BigInteger(1, bytes);
-        BigInteger netmask = prefix == 0 ? BigInteger.ZERO
-            : BigInteger.ONE.shiftLeft(bits).subtract(BigInteger.ONE).shiftRight(bits - prefix).shiftLeft(bits - prefix);
-        byte[] masked = value.and(netmask).toByteArray();
         byte[] result = new byte[bytes.length];
-        int copy = Math.min(masked.length, result.length);
-        System.arraycopy(masked, masked.length - copy, result, result.length - copy, copy);
+        int whole = prefix / 8;
+        System.arraycopy(bytes, 0, result, 0, whole);
+        int rest = prefix % 8;
+        if (rest != 0) {
+            result[whole] = (byte) (bytes[whole] & partialMask(rest));
+        }
         return result;
+    }
+
+    /** The byte mask ({@code 0xff << (8 - bits)}) that keeps the first {@code bits} (1 to 7) bits, as a signed byte. */
+    private static byte partialMask(int bits) {
+        return (byte) (0xff << (8 - bits));
     }
 }

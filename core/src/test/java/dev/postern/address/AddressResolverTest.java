@@ -35,6 +35,11 @@ class AddressResolverTest {
     }
 
     static AddressResolver resolver(String settings) throws Exception {
+        return new AddressResolver(parameters(settings), classifier()::isLocal);
+    }
+
+    /** Postfix's defaults with {@code name=value; ...} changes ({@code -}: none). */
+    static ResolverParameters parameters(String settings) {
         Map<String, String> values = new HashMap<>();
         ResolverParameters.SWITCHES.forEach(name -> values.put(name, MainCf.defaults().get(name)));
         values.put("myhostname", H);
@@ -46,7 +51,7 @@ class AddressResolverTest {
                 values.put(pair[0].trim(), pair[1].trim());
             }
         }
-        return new AddressResolver(ResolverParameters.from(values::get), classifier()::isLocal);
+        return ResolverParameters.from(values::get);
     }
 
     @ParameterizedTest(name = "{0} {1} [{2}] -> {3} {4} ({5})")

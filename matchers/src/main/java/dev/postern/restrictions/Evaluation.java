@@ -65,6 +65,12 @@ final class Evaluation {
                     || list.replyClass() == Stage.SENDER && !state.hasSender()) {
                 continue;
             }
+            if (list.restrictions().isEmpty()) {
+                // It could only answer DUNNO (the per-list state below is reset before each list
+                // and after the last): skipped, so that its reply name (for the client list the
+                // formatted name[address]) is not built for nothing on every command.
+                continue;
+            }
             recursion = 0;
             warnIfReject = 0;
             deferIfReject = null;

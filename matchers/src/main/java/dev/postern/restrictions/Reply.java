@@ -1,7 +1,6 @@
 package dev.postern.restrictions;
 
 import java.util.Objects;
-import java.util.regex.Pattern;
 
 /**
  * An SMTP reply as a restriction builds it: {@code code dsn text}, rendered as
@@ -11,7 +10,6 @@ import java.util.regex.Pattern;
 public record Reply(int code, String dsn, String text) {
     /** What an invalid code or DSN is replaced with. */
     public static final Reply SERVICE_UNAVAILABLE = new Reply(450, "4.7.1", "Service unavailable");
-    private static final Pattern DSN = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
     private static final int MAX_LINE = 510;
 
     public Reply {
@@ -42,9 +40,36 @@ public record Reply(int code, String dsn, String text) {
         return new Reply(code, dsn, printable.toString()).consistent();
     }
 
-    /** Postfix's {@code dsn_valid}: {@code [245].d{1,3}.d{1,3}}. */
+    /**
+     * Postfix's {@code dsn_valid}: {@code [245].d{1,3}.d{1,3}} (ASCII digits). Checked by hand
+     * rather than with a regular expression: every rejection passes here, and a matcher per
+     * reply was a measurable share of a rejected RCPT.
+     */
     public static boolean isValidDsn(String dsn) {
-        return DSN.matcher(dsn).matches();
+        if (dsn.isEmpty() || "245".indexOf(dsn.charAt(0)) < 0) {
+            return false;
+        }
+        int detail = digitsAfterDot(dsn, 1);
+        return detail > 0 && digitsAfterDot(dsn, detail) == dsn.length();
+    }
+
+    /**
+     * @return the index after a dot at {@code start} followed by one to three ASCII digits,
+     *         or -1 when {@code text} has no such part there
+     */
+    private static int digitsAfterDot(String text, int start) {
+        if (start >= text.length() || text.charAt(start) != '.') {
+            return -1;
+        }
+        int i = start + 1;
+        while (i < text.length() && i - start <= 3 && isAsciiDigit(text.charAt(i))) {
+            i++;
+        }
+        return i - start - 1 >= 1 ? i : -1;
+    }
+
+    private static boolean isAsciiDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 
     /** The DSN's first digit made the code's first digit (SMTP wins). */

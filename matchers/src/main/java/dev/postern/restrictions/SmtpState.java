@@ -1,5 +1,6 @@
 package dev.postern.restrictions;
 
+import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.util.Objects;
 
@@ -69,6 +70,10 @@ public record SmtpState(String clientName, InetAddress clientAddress, String hel
 
     /** The client address as Postfix prints and looks it up. */
     public String clientAddressText() {
+        if (clientAddress instanceof Inet4Address) {
+            // Java's dotted quad is already the canonical form: spare the re-parse on every check.
+            return clientAddress.getHostAddress();
+        }
         return HostSyntax.canonicalAddress(clientAddress.getHostAddress());
     }
 

@@ -2,6 +2,9 @@ package dev.postern.restrictions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Random;
+import java.util.regex.Pattern;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,6 +29,23 @@ class ReplyTest {
         """)
     void fixUps(int code, String dsn, String text, String expected) {
         assertThat(Reply.of(code, dsn, text).line()).isEqualTo(expected);
+    }
+
+    /** The hand-written check against the regular expression it replaced, on random near-DSNs. */
+    @Test
+    void dsnCheckIsTheRegularExpression() {
+        Pattern dsn = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}");
+        String alphabet = "012345789..x \u0663";
+        Random random = new Random(7);
+        for (int i = 0; i < 200_000; i++) {
+            StringBuilder text = new StringBuilder();
+            int length = random.nextInt(10);
+            for (int j = 0; j < length; j++) {
+                text.append(alphabet.charAt(random.nextInt(alphabet.length())));
+            }
+            String candidate = text.toString();
+            assertThat(Reply.isValidDsn(candidate)).as(candidate).isEqualTo(dsn.matcher(candidate).matches());
+        }
     }
 
     @Test
