@@ -30,17 +30,20 @@ class ParametersTest {
         assertThat(Parameters.names()).containsExactly(
                 "access_map_defer_code", "access_map_reject_code", "allow_min_user", "allow_percent_hack",
                 "allow_untrusted_routing", "append_at_myorigin", "append_dot_mydomain", "compatibility_level",
-                "defer_code", "inet_interfaces", "invalid_hostname_reject_code", "mail_name", "mail_version",
-                "message_size_limit", "multi_recipient_bounce_reject_code", "mydestination", "mydomain",
-                "myhostname", "mynetworks", "myorigin", "non_fqdn_reject_code",
-                "parent_domain_matches_subdomains", "plaintext_reject_code", "postern_smtpd_listen",
-                "postern_submission_listen", "postern_submissions_listen", "postern_webadmin_listen",
-                "proxy_interfaces", "queue_minfree", "recipient_delimiter", "reject_code", "relay_domains",
+                "default_rbl_reply", "defer_code", "inet_interfaces", "invalid_hostname_reject_code", "mail_name",
+                "mail_version", "maps_rbl_reject_code", "message_size_limit", "multi_recipient_bounce_reject_code",
+                "mydestination", "mydomain", "myhostname", "mynetworks", "myorigin", "non_fqdn_reject_code",
+                "parent_domain_matches_subdomains", "plaintext_reject_code", "postern_dns_servers",
+                "postern_smtpd_listen", "postern_submission_listen", "postern_submissions_listen",
+                "postern_webadmin_listen", "proxy_interfaces", "queue_minfree", "rbl_reply_maps",
+                "recipient_delimiter", "reject_code", "reject_tempfail_action", "relay_domains",
                 "relay_domains_reject_code", "relayhost", "resolve_dequoted_address", "resolve_null_domain",
                 "resolve_numeric_domain", "smtpd_banner", "smtpd_client_restrictions", "smtpd_helo_restrictions",
                 "smtpd_recipient_restrictions", "smtpd_relay_restrictions", "smtpd_restriction_classes",
                 "smtpd_sender_restrictions", "soft_bounce", "swap_bangpath", "syslog_name",
-                "virtual_alias_domains", "virtual_alias_maps", "virtual_mailbox_domains", "virtual_mailbox_maps");
+                "unknown_address_reject_code", "unknown_address_tempfail_action", "unknown_client_reject_code",
+                "unknown_helo_hostname_tempfail_action", "unknown_hostname_reject_code", "virtual_alias_domains",
+                "virtual_alias_maps", "virtual_mailbox_domains", "virtual_mailbox_maps");
     }
 
     @Test
@@ -55,6 +58,8 @@ class ParametersTest {
                 "postern_submissions_listen", "postern_webadmin_listen")) {
             assertThat(Parameters.get(name).type()).isEqualTo(ParameterType.LISTEN_ADDRESS);
         }
+        assertThat(Parameters.get("postern_dns_servers").type()).isEqualTo(ParameterType.DNS_SERVERS);
+        assertThat(Parameters.get("default_rbl_reply").type()).isEqualTo(ParameterType.RAW);
     }
 
     @Test
