@@ -9,8 +9,9 @@ import dev.postern.tables.LookupTable;
  * @param name     the word as written (a class name for {@link Kind#CLASS})
  * @param argument the table spec for check_*_access; null otherwise
  * @param table    the opened table for check_*_access; null otherwise
+ * @param dnsList  the parsed DNS list of reject_rbl_client, reject_rhsbl_*, permit_dnswl_client ...; null otherwise
  */
-record Restriction(Kind kind, String name, String argument, LookupTable table) {
+record Restriction(Kind kind, String name, String argument, LookupTable table, DnsList dnsList) {
 
     enum Kind {
         PERMIT, REJECT, DEFER, WARN_IF_REJECT, DEFER_IF_PERMIT, DEFER_IF_REJECT,
@@ -19,11 +20,33 @@ record Restriction(Kind kind, String name, String argument, LookupTable table) {
         REJECT_NON_FQDN_SENDER, REJECT_NON_FQDN_RECIPIENT, REJECT_NON_FQDN_HELO_HOSTNAME, REJECT_INVALID_HELO_HOSTNAME,
         REJECT_PLAINTEXT_SESSION, REJECT_MULTI_RECIPIENT_BOUNCE,
         CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS,
+        REJECT_RBL_CLIENT, PERMIT_DNSWL_CLIENT, REJECT_RHSBL_CLIENT, PERMIT_RHSWL_CLIENT, REJECT_RHSBL_REVERSE_CLIENT,
+        REJECT_RHSBL_HELO, REJECT_RHSBL_SENDER, REJECT_RHSBL_RECIPIENT,
+        REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
+        REJECT_UNKNOWN_CLIENT_HOSTNAME, REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME,
         CLASS;
 
         boolean takesTable() {
             return this == CHECK_CLIENT_ACCESS || this == CHECK_HELO_ACCESS || this == CHECK_SENDER_ACCESS
                 || this == CHECK_RECIPIENT_ACCESS;
+        }
+
+        /** Restrictions that ask DNS. */
+        boolean needsDns() {
+            return takesDnsList() || switch (this) {
+                case REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
+                    REJECT_UNKNOWN_CLIENT_HOSTNAME, REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> true;
+                default -> false;
+            };
+        }
+
+        /** DNS list restrictions: the next word is the list's domain, optionally with {@code =filter}. */
+        boolean takesDnsList() {
+            return switch (this) {
+                case REJECT_RBL_CLIENT, PERMIT_DNSWL_CLIENT, REJECT_RHSBL_CLIENT, PERMIT_RHSWL_CLIENT,
+                    REJECT_RHSBL_REVERSE_CLIENT, REJECT_RHSBL_HELO, REJECT_RHSBL_SENDER, REJECT_RHSBL_RECIPIENT -> true;
+                default -> false;
+            };
         }
     }
 

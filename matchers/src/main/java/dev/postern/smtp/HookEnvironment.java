@@ -37,6 +37,21 @@ public class HookEnvironment extends PosternEnvironment {
         }
     }
 
+    /**
+     * The client's name for this listener's DNS; Postfix's warnings about names that do not
+     * map back to the address go to the mail log as {@code warning:} lines.
+     *
+     * @throws ConfigurationException naming {@code postern_dns_servers} for a bad value
+     */
+    public ClientIdentity clientIdentity(ComponentParameters parameters, MailLog mailLog, String service)
+            throws ConfigurationException {
+        try {
+            return new ClientIdentity(clientHostnames(parameters), text -> mailLog.log(service, "warning: " + text));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
+
     /** The daemon name in log lines: {@code smtpd}, or e.g. {@code submission/smtpd} set per listener. */
     public static String service(Configuration handlerConfig) {
         return handlerConfig.getString("syslogService", "smtpd");

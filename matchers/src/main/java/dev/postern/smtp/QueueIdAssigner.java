@@ -13,6 +13,7 @@ import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 
+import dev.postern.config.ComponentParameters;
 import dev.postern.log.MailLog;
 import dev.postern.log.QueueIdGenerator;
 
@@ -27,6 +28,7 @@ public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, P
     private final HookEnvironment environment;
     private MailLog mailLog;
     private String service;
+    private ClientIdentity client;
 
     @Inject
     public QueueIdAssigner(QueueIdGenerator generator, HookEnvironment environment) {
@@ -36,8 +38,10 @@ public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, P
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        mailLog = environment.mailLog(environment.parameters(config, this));
+        ComponentParameters parameters = environment.parameters(config, this);
+        mailLog = environment.mailLog(parameters);
         service = HookEnvironment.service(config);
+        client = environment.clientIdentity(parameters, mailLog, service);
     }
 
     @Override
@@ -48,7 +52,7 @@ public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, P
             SessionQueueId.set(session, queueId, Instant.now());
             String sasl = Optional.ofNullable(session.getUsername())
                 .map(user -> ", sasl_method=PLAIN, sasl_username=" + user.asString()).orElse("");
-            mailLog.log(service, queueId, "client=" + ClientIdentity.of(session) + sasl);
+            mailLog.log(service, queueId, "client=" + client.of(session) + sasl);
         }
         return response;
     }

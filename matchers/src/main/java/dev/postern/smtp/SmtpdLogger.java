@@ -24,6 +24,7 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 
+import dev.postern.config.ComponentParameters;
 import dev.postern.log.MailLog;
 
 /**
@@ -43,6 +44,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
     private final HookEnvironment environment;
     private MailLog mailLog;
     private String service;
+    private ClientIdentity client;
 
     @Inject
     public SmtpdLogger(HookEnvironment environment) {
@@ -51,21 +53,23 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        mailLog = environment.mailLog(environment.parameters(config, this));
+        ComponentParameters parameters = environment.parameters(config, this);
+        mailLog = environment.mailLog(parameters);
         service = HookEnvironment.service(config);
+        client = environment.clientIdentity(parameters, mailLog, service);
     }
 
     @Override
     public Response onConnect(SMTPSession session) {
         session.setAttachment(COUNTS, new CommandCounts(), State.Connection);
-        mailLog.log(service, "connect from " + ClientIdentity.of(session));
+        mailLog.log(service, "connect from " + client.of(session));
         return null;
     }
 
     @Override
     public void onDisconnect(SMTPSession session) {
         String counts = session.getAttachment(COUNTS, State.Connection).map(CommandCounts::toString).orElse("commands=0");
-        mailLog.log(service, "disconnect from " + ClientIdentity.of(session) + " " + counts);
+        mailLog.log(service, "disconnect from " + client.of(session) + " " + counts);
     }
 
     @Override
@@ -101,7 +105,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
             .orElse(command.equals("MAIL") ? argument : "");
         StringBuilder line = new StringBuilder()
             .append(SessionQueueId.get(session).orElse("NOQUEUE"))
-            .append(": reject: ").append(command).append(" from ").append(ClientIdentity.of(session))
+            .append(": reject: ").append(command).append(" from ").append(client.of(session))
             .append(": ").append(reply)
             .append("; from=<").append(from).append(">");
         if (command.equals("RCPT")) {

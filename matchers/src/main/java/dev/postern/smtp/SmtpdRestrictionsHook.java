@@ -66,6 +66,7 @@ public class SmtpdRestrictionsHook implements RcptHook {
     private AddressResolver resolver;
     private MailLog mailLog;
     private String service;
+    private ClientIdentity client;
 
     @Inject
     public SmtpdRestrictionsHook(DomainList domainList, HookEnvironment environment) {
@@ -83,7 +84,7 @@ public class SmtpdRestrictionsHook implements RcptHook {
             Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
                 .collect(Collectors.toMap(name -> name, parameters::get));
             RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
-                classifier);
+                classifier, environment.dns(parameters));
             lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
             resolver = new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal);
         } catch (IllegalArgumentException | IOException e) {
@@ -91,6 +92,7 @@ public class SmtpdRestrictionsHook implements RcptHook {
         }
         mailLog = environment.mailLog(parameters);
         service = HookEnvironment.service(config);
+        client = environment.clientIdentity(parameters, mailLog, service);
     }
 
     @Override
@@ -107,6 +109,8 @@ public class SmtpdRestrictionsHook implements RcptHook {
             return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure");
         }
         Verdict verdict = RestrictionList.evaluateAll(state, lists);
+        verdict.actions().stream().filter(action -> action.type() == Verdict.Type.WARNING)
+            .forEach(action -> mailLog.log(service, "warning: " + action.text()));
         verdict.warnings().forEach(line -> log(session, sender, rcpt, "reject_warning", line));
         verdict.actions().stream()
             .filter(action -> action.type() == Verdict.Type.WARN || action.type() == Verdict.Type.INFO)
@@ -139,8 +143,8 @@ public class SmtpdRestrictionsHook implements RcptHook {
         return text.isBlank() ? fallback : text;
     }
 
-    private static SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient) {
-        SmtpState state = SmtpState.connect(ClientIdentity.name(session), session.getRemoteAddress().getAddress());
+    private SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient) {
+        SmtpState state = SmtpState.connect(client.hostname(session), session.getRemoteAddress().getAddress());
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
         int accepted = session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).map(List::size).orElse(0);
         return state.withHelo(helo).withSender(sender).withRecipient(recipient)
@@ -151,7 +155,7 @@ public class SmtpdRestrictionsHook implements RcptHook {
 
     private void log(SMTPSession session, MaybeSender sender, MailAddress rcpt, String action, String text) {
         mailLog.log(service, SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
-            + ClientIdentity.of(session) + ": " + text + "; from=<" + sender.asString("") + "> to=<" + rcpt.asString()
+            + client.of(session) + ": " + text + "; from=<" + sender.asString("") + "> to=<" + rcpt.asString()
             + "> proto=" + SmtpdLogger.protocol(session) + " helo=<" + SmtpdLogger.helo(session) + ">");
     }
 

@@ -12,6 +12,11 @@ import java.util.Set;
 
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.ResolvedAddress;
+import dev.postern.dns.ClientHostname;
+import dev.postern.dns.DnsAnswer;
+import dev.postern.dns.DnsLookup;
+import dev.postern.dns.DnsNames;
+import dev.postern.dns.DnsType;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 
@@ -83,6 +88,62 @@ final class Fixtures {
 
     static final Map<String, String> CLASSES = classes();
 
+    /**
+     * The fake DNS of the unit tests: "name TYPE" -> comma-separated values; {@code TEMP} is a
+     * temporary failure, {@code NODATA} an empty answer, {@code .} the null MX; anything not
+     * here does not exist (NXDOMAIN).
+     */
+    static final Map<String, String> ZONE = zone();
+
+    private static Map<String, String> zone() {
+        Map<String, String> zone = new HashMap<>();
+        // DNS lists by address: the default client 203.0.113.5, and others
+        zone.put("5.113.0.203.rbl.test A", "127.0.0.2");
+        zone.put("5.113.0.203.rbl.test TXT", "listed: see https://rbl.test/203.0.113.5");
+        zone.put("7.100.51.198.rbl.test A", "127.0.0.10");
+        zone.put("55.2.0.192.rbl.test A", "TEMP");
+        zone.put("55.2.0.192.wl.test A", "TEMP");
+        zone.put(DnsNames.reversed(ip("2001:db8::5")) + ".rbl.test A", "127.0.0.2");
+        zone.put("5.113.0.203.zen.test A", "127.0.0.4, 127.0.0.11");
+        zone.put("5.113.0.203.zen.test TXT", "first, second");
+        zone.put("5.113.0.203.wl.test A", "127.0.10.1");
+        // DNS lists by name
+        zone.put("sender.test.dbl.test A", "127.0.1.2");
+        zone.put("sender.test.dbl.test TXT", "spam domain");
+        zone.put("client.test.dbl.test A", "127.0.1.2");
+        zone.put("example.com.dbl.test A", "127.0.1.2");
+        zone.put("client.test.wl.test A", "127.0.10.1");
+        // names that must exist
+        zone.put("sender.test MX", "mx.sender.test");
+        zone.put("nullmx.test MX", ".");
+        zone.put("aonly.test MX", "NODATA");
+        zone.put("aonly.test A", "192.0.2.1");
+        zone.put("tempmx.test MX", "TEMP");
+        zone.put("tempmx.test A", "NODATA");
+        zone.put("tempmx2.test MX", "TEMP");
+        zone.put("tempmx2.test A", "192.0.2.3");
+        zone.put("client.test A", "203.0.113.5");
+        zone.put("mxonly.test MX", "mx.elsewhere.test");
+        zone.put("temphelo.test A", "TEMP");
+        return Map.copyOf(zone);
+    }
+
+    record FakeDns(Map<String, String> zone) implements DnsLookup {
+        @Override
+        public DnsAnswer query(String name, DnsType type) {
+            String value = zone.get(name.toLowerCase(Locale.ROOT) + " " + type);
+            if (value == null) {
+                return DnsAnswer.noSuchName("Host not found, name=" + name + " type=" + type);
+            }
+            return switch (value) {
+                case "TEMP" -> DnsAnswer.temporaryFailure("timed out");
+                case "NODATA" -> DnsAnswer.noData("no data");
+                case "." -> DnsAnswer.found(java.util.List.of(""));
+                default -> DnsAnswer.found(java.util.List.of(value.split(",\\s*")));
+            };
+        }
+    }
+
     private Fixtures() {
     }
 
@@ -132,6 +193,10 @@ final class Fixtures {
             case "test:access" -> new MapTable(spec, ACCESS);
             case "test:empty" -> new MapTable(spec, Map.of());
             case "test:fail" -> new FailingTable(spec);
+            case "test:rblreply" -> new MapTable(spec, Map.of(
+                "rbl.test", "550 5.7.9 Go away, $client_address ($rbl_reason)",
+                "zen.test=127.0.0.[4;10]", "$rbl_code Listed by $rbl_domain ($rbl_txt) for $rbl_class $rbl_what",
+                "dbl.test", "no code here"));
             default -> throw new IllegalArgumentException("unsupported table " + spec);
         };
     }
@@ -144,7 +209,7 @@ final class Fixtures {
         Map<String, String> parameters = new HashMap<>(MAIN_CF);
         parameters.putAll(overrides);
         AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get, Set.of(), Fixtures::table, d -> false);
-        return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier);
+        return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier, new FakeDns(ZONE));
     }
 
     static String parameterFor(String kind) {
@@ -172,7 +237,9 @@ final class Fixtures {
      * TLS, no login, no recipients yet. Overrides, space-separated: {@code client=name[ip]},
      * {@code helo=x} ({@code -} none), {@code from=x} ({@code <>} null sender),
      * {@code rcpt=x} ({@code -} none), {@code routed}, {@code sasl=x}, {@code tls},
-     * {@code count=n}, {@code stage=NAME}.
+     * {@code count=n}, {@code stage=NAME}; the client's lookups: {@code reverse=name} (its PTR
+     * name; by default the client name), {@code namestatus=X}, {@code reversestatus=X}
+     * ({@link ClientHostname.Status}; by default OK for a name, PERMANENT for {@code unknown}).
      */
     static SmtpState state(String spec) {
         String clientName = "client.test";
@@ -185,6 +252,9 @@ final class Fixtures {
         boolean tls = false;
         int count = 0;
         Stage stage = Stage.RECIPIENT;
+        String reverse = null;
+        String nameStatus = null;
+        String reverseStatus = null;
         for (String token : (spec == null ? "" : spec).trim().split("\\s+")) {
             if (token.isEmpty()) {
                 continue;
@@ -205,10 +275,19 @@ final class Fixtures {
                 case "tls" -> tls = true;
                 case "count" -> count = Integer.parseInt(value);
                 case "stage" -> stage = Stage.valueOf(value);
+                case "reverse" -> reverse = value;
+                case "namestatus" -> nameStatus = value;
+                case "reversestatus" -> reverseStatus = value;
                 default -> throw new IllegalArgumentException("bad state token " + token);
             }
         }
-        return new SmtpState(clientName, ip(clientIp), helo, address(from, false),
+        ClientHostname names = ClientHostname.ofName(clientName);
+        String reverseName = reverse != null ? reverse : names.reverseName();
+        ClientHostname client = new ClientHostname(names.name(), reverseName,
+            nameStatus != null ? ClientHostname.Status.valueOf(nameStatus) : names.nameStatus(),
+            reverseStatus != null ? ClientHostname.Status.valueOf(reverseStatus)
+                : reverseName.equals(ClientHostname.UNKNOWN) ? ClientHostname.Status.PERMANENT : ClientHostname.Status.OK);
+        return new SmtpState(client, ip(clientIp), helo, address(from, false),
             rcpt == null ? null : address(rcpt, routed), sasl, tls, stage, count);
     }
 
