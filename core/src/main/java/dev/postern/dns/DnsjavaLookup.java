@@ -23,6 +23,8 @@ import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
 
+import dev.postern.address.HostSyntax;
+
 /**
  * {@link DnsLookup} with dnsjava, asking the servers of {@code postern_dns_servers} (each
  * with its own port, which James's DNS service cannot do) or, when there are none, the
@@ -95,7 +97,7 @@ public final class DnsjavaLookup implements DnsLookup {
             if (record instanceof ARecord a) {
                 values.add(a.getAddress().getHostAddress());
             } else if (record instanceof AAAARecord aaaa) {
-                values.add(aaaa.getAddress().getHostAddress());
+                values.add(HostSyntax.canonicalAddress(aaaa.getAddress().getHostAddress()));
             } else if (record instanceof MXRecord mx) {
                 values.add(hostName(mx.getTarget()));
             } else if (record instanceof PTRRecord ptr) {
