@@ -46,6 +46,7 @@ public final class DnsjavaLookup implements DnsLookup {
      * @param servers  where to send queries; empty for the system's resolver configuration
      * @param timeout  how long one attempt at one server may take
      * @param attempts how many times each server is tried before the answer is a temporary failure
+     *                 (the query as a whole gives up after timeout x attempts x servers)
      */
     public DnsjavaLookup(List<DnsServer> servers, Duration timeout, int attempts) {
         List<InetSocketAddress> addresses = servers.isEmpty()
@@ -58,7 +59,8 @@ public final class DnsjavaLookup implements DnsLookup {
             resolvers.add(simple);
         }
         ExtendedResolver extended = new ExtendedResolver(resolvers);
-        extended.setTimeout(timeout);
+        // dnsjava's ExtendedResolver timeout bounds the whole query, over every attempt at every server.
+        extended.setTimeout(timeout.multipliedBy((long) Math.max(attempts, 1) * Math.max(resolvers.size(), 1)));
         extended.setRetries(Math.max(attempts, 1));
         this.resolver = extended;
         this.description = addresses.toString();
