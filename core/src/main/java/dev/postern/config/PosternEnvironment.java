@@ -25,8 +25,9 @@ public class PosternEnvironment {
     private MainCf mainCf;
     private MailLog mailLog;
     private TableRegistry tables;
-    private DnsLookup dns;
-    private String dnsServers;
+    private DnsLookup serverDns;
+    private DnsLookup ownDns;
+    private String ownDnsServers;
 
     @Inject
     public PosternEnvironment() {
@@ -56,8 +57,7 @@ public class PosternEnvironment {
     /** The server's DNS, asking main.cf's {@code postern_dns_servers} (one answer cache for all components). */
     @com.google.inject.Inject(optional = true)
     public synchronized void setDns(DnsLookup dns) {
-        this.dns = dns;
-        this.dnsServers = mainCf == null ? null : mainCf.get("postern_dns_servers");
+        this.serverDns = dns;
     }
 
     /**
@@ -68,11 +68,14 @@ public class PosternEnvironment {
      */
     public synchronized DnsLookup dns(ComponentParameters parameters) {
         String servers = parameters.get("postern_dns_servers");
-        if (dns == null || !servers.equals(dnsServers)) {
-            dns = new DnsjavaLookup(DnsServer.parseList("postern_dns_servers", servers));
-            dnsServers = servers;
+        if (serverDns != null && mainCf != null && servers.equals(mainCf.get("postern_dns_servers"))) {
+            return serverDns;
         }
-        return dns;
+        if (ownDns == null || !servers.equals(ownDnsServers)) {
+            ownDns = new DnsjavaLookup(DnsServer.parseList("postern_dns_servers", servers));
+            ownDnsServers = servers;
+        }
+        return ownDns;
     }
 
     /** Finds client names with this DNS and the system's hosts file, as Postfix's smtpd does. */
