@@ -2,5 +2,5 @@ package dev.postern.dns;
 
 /** The record types Postern's checks ask for. */
 public enum DnsType {
-    A, AAAA, MX, TXT, PTR
+    A, AAAA, MX, NS, TXT, PTR
 }

@@ -13,6 +13,7 @@ import org.xbill.DNS.DClass;
 import org.xbill.DNS.ExtendedResolver;
 import org.xbill.DNS.Lookup;
 import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.NSRecord;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.PTRRecord;
 import org.xbill.DNS.Record;
@@ -102,6 +103,8 @@ public final class DnsjavaLookup implements DnsLookup {
                 values.add(HostSyntax.canonicalAddress(aaaa.getAddress().getHostAddress()));
             } else if (record instanceof MXRecord mx) {
                 values.add(hostName(mx.getTarget()));
+            } else if (record instanceof NSRecord ns) {
+                values.add(hostName(ns.getTarget()));
             } else if (record instanceof PTRRecord ptr) {
                 values.add(hostName(ptr.getTarget()));
             } else if (record instanceof TXTRecord txt) {
@@ -122,6 +125,7 @@ public final class DnsjavaLookup implements DnsLookup {
             case A -> Type.A;
             case AAAA -> Type.AAAA;
             case MX -> Type.MX;
+            case NS -> Type.NS;
             case TXT -> Type.TXT;
             case PTR -> Type.PTR;
         };

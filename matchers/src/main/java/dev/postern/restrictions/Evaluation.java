@@ -168,6 +168,15 @@ final class Evaluation {
             case CHECK_RECIPIENT_ACCESS -> state.recipient() == null ? Outcome.DUNNO
                 : access(r, AccessKeys.forAddress(state.recipient(), config.recipientDelimiter, config.accessStyle),
                     Stage.RECIPIENT, state.recipient().address());
+            case CHECK_CLIENT_MX_ACCESS, CHECK_CLIENT_NS_ACCESS, CHECK_CLIENT_A_ACCESS -> isUnknown(state.clientName())
+                ? Outcome.DUNNO : serverAccess(r, state.clientName(), Stage.CLIENT, state.clientNameAddress());
+            case CHECK_HELO_MX_ACCESS, CHECK_HELO_NS_ACCESS, CHECK_HELO_A_ACCESS -> state.helo() == null ? Outcome.DUNNO
+                : serverAccess(r, state.helo(), Stage.HELO, state.helo());
+            case CHECK_SENDER_MX_ACCESS, CHECK_SENDER_NS_ACCESS, CHECK_SENDER_A_ACCESS ->
+                !state.hasSender() || state.isNullSender() ? Outcome.DUNNO
+                    : serverAccess(r, state.senderAddress(), Stage.SENDER, state.senderAddress());
+            case CHECK_RECIPIENT_MX_ACCESS, CHECK_RECIPIENT_NS_ACCESS, CHECK_RECIPIENT_A_ACCESS -> state.recipient() == null
+                ? Outcome.DUNNO : serverAccess(r, state.recipient().address(), Stage.RECIPIENT, state.recipient().address());
             case REJECT_RBL_CLIENT -> rblClient(r.dnsList());
             case PERMIT_DNSWL_CLIENT -> dnswl(r.dnsList(), findAddress(r.dnsList()), state.clientAddressText());
             case REJECT_RHSBL_CLIENT -> isUnknown(state.clientName()) ? Outcome.DUNNO
@@ -582,6 +591,110 @@ final class Evaluation {
             case "recipient" -> state.recipient() == null ? "" : state.recipient().address();
             default -> null;
         };
+    }
+
+    // ---- DNS: check_*_{mx,ns,a}_access
+
+    /**
+     * Postfix's {@code check_server_access}: the table is asked about the name's MX hosts (the
+     * domain itself when it has none; nothing for a null MX), NS hosts (of the nearest parent
+     * that has some) or, for A, the name's own addresses: each host name (not for A), then each
+     * of its addresses. The first entry found decides, DUNNO included. An OK is refused: DNS
+     * data is the client's to choose, so it may reject but never permit.
+     */
+    private Outcome serverAccess(Restriction r, String name, Stage replyClass, String replyName) {
+        DnsType type = r.kind().name().endsWith("_MX_ACCESS") ? DnsType.MX
+            : r.kind().name().endsWith("_NS_ACCESS") ? DnsType.NS : DnsType.A;
+        int at = name.lastIndexOf('@');
+        String domain = at < 0 ? name : name.substring(at + 1);
+        if (domain.startsWith("[")) {
+            // An address literal is its own MX host; it has no NS.
+            Optional<String> address = type == DnsType.NS || !domain.endsWith("]") ? Optional.empty()
+                : HostSyntax.mailhostAddress(domain.substring(1, domain.length() - 1));
+            return address.map(a -> serverEntry(r, AccessKeys.forHostAddress(a), replyClass, replyName)
+                .map(o -> forbidOk(r, o, name)).orElse(Outcome.DUNNO)).orElse(Outcome.DUNNO);
+        }
+        List<String> servers = type == DnsType.A ? List.of(domain) : serverNames(domain, type);
+        for (String server : servers) {
+            Optional<Outcome> decided = serverHost(r, server, type, replyClass, replyName);
+            if (decided.isPresent()) {
+                return forbidOk(r, decided.get(), name);
+            }
+        }
+        return Outcome.DUNNO;
+    }
+
+    private List<String> serverNames(String domain, DnsType type) {
+        String looked = domain;
+        DnsAnswer answer = config.dns.query(domain, type);
+        if (type == DnsType.MX && answer.isNullMx()) {
+            return List.of();
+        }
+        if (answer.isNotFound() && type == DnsType.MX) {
+            return List.of(domain);
+        }
+        while (answer.isNotFound() && type == DnsType.NS && looked.indexOf('.') >= 0
+                && looked.indexOf('.') + 1 < looked.length()) {
+            looked = looked.substring(looked.indexOf('.') + 1);
+            answer = config.dns.query(looked, type);
+        }
+        if (!answer.isFound()) {
+            actions.add(new Action(Type.WARNING, "Unable to look up " + type + " host for " + looked + ": " + answer.reason()));
+            return List.of();
+        }
+        return answer.values().stream().filter(v -> !v.isEmpty()).toList();
+    }
+
+    /** One MX/NS/A host: its name (MX, NS), then its addresses; empty when the table has no entry for any. */
+    private Optional<Outcome> serverHost(Restriction r, String server, DnsType type, Stage replyClass, String replyName) {
+        if (HostSyntax.isValidHostAddress(server)) {
+            return serverEntry(r, AccessKeys.forHostAddress(server), replyClass, replyName);
+        }
+        if (type != DnsType.A) {
+            Optional<Outcome> byName = serverEntry(r, AccessKeys.forHelo(server, config.accessStyle), replyClass, replyName);
+            if (byName.isPresent()) {
+                return byName;
+            }
+        }
+        DnsAnswer v4 = config.dns.query(server, DnsType.A);
+        DnsAnswer v6 = config.dns.query(server, DnsType.AAAA);
+        if (!v4.isFound() && !v6.isFound()) {
+            if (type != DnsType.A) {
+                actions.add(new Action(Type.WARNING, "Unable to look up " + type + " host " + server + " for "
+                    + replyClass.replyClass() + " " + replyName + ": " + (v4.isTemporaryFailure() ? v4 : v6).reason()));
+            }
+            return Optional.empty();
+        }
+        List<String> addresses = new ArrayList<>(v4.isFound() ? v4.values() : List.of());
+        addresses.addAll(v6.isFound() ? v6.values() : List.of());
+        for (String address : addresses) {
+            Optional<Outcome> byAddress = serverEntry(r, AccessKeys.forHostAddress(address), replyClass, replyName);
+            if (byAddress.isPresent()) {
+                return byAddress;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Outcome> serverEntry(Restriction r, AccessKeys keys, Stage replyClass, String replyName) {
+        Optional<AccessKeys.Match> match;
+        try {
+            match = keys.find(r.table());
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(replyName));
+        }
+        return match.map(m -> tableResult(r.table(), m.value(), replyClass, replyName));
+    }
+
+    /** Postfix's {@code forbid_allowlist}: an OK from these tables is a configuration error (DISCARD aside). */
+    private Outcome forbidOk(Restriction r, Outcome outcome, String target) {
+        if (outcome.status() == Status.OK && !discard) {
+            actions.add(new Action(Type.WARNING, "restriction " + r.name() + " returns OK for " + target));
+            actions.add(new Action(Type.WARNING, "this is not allowed for security reasons"));
+            actions.add(new Action(Type.WARNING, "use DUNNO instead of OK if you want to make an exception"));
+            throw new Abort(configurationError());
+        }
+        return outcome;
     }
 
     // ---- access(5)

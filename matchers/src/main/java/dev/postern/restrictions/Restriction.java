@@ -20,6 +20,10 @@ record Restriction(Kind kind, String name, String argument, LookupTable table, D
         REJECT_NON_FQDN_SENDER, REJECT_NON_FQDN_RECIPIENT, REJECT_NON_FQDN_HELO_HOSTNAME, REJECT_INVALID_HELO_HOSTNAME,
         REJECT_PLAINTEXT_SESSION, REJECT_MULTI_RECIPIENT_BOUNCE,
         CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS,
+        CHECK_CLIENT_MX_ACCESS, CHECK_CLIENT_NS_ACCESS, CHECK_CLIENT_A_ACCESS,
+        CHECK_HELO_MX_ACCESS, CHECK_HELO_NS_ACCESS, CHECK_HELO_A_ACCESS,
+        CHECK_SENDER_MX_ACCESS, CHECK_SENDER_NS_ACCESS, CHECK_SENDER_A_ACCESS,
+        CHECK_RECIPIENT_MX_ACCESS, CHECK_RECIPIENT_NS_ACCESS, CHECK_RECIPIENT_A_ACCESS,
         REJECT_RBL_CLIENT, PERMIT_DNSWL_CLIENT, REJECT_RHSBL_CLIENT, PERMIT_RHSWL_CLIENT, REJECT_RHSBL_REVERSE_CLIENT,
         REJECT_RHSBL_HELO, REJECT_RHSBL_SENDER, REJECT_RHSBL_RECIPIENT,
         REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
@@ -28,12 +32,17 @@ record Restriction(Kind kind, String name, String argument, LookupTable table, D
 
         boolean takesTable() {
             return this == CHECK_CLIENT_ACCESS || this == CHECK_HELO_ACCESS || this == CHECK_SENDER_ACCESS
-                || this == CHECK_RECIPIENT_ACCESS;
+                || this == CHECK_RECIPIENT_ACCESS || checksServers();
+        }
+
+        /** check_*_{mx,ns,a}_access: the table is asked about the name's MX, NS or A hosts. */
+        boolean checksServers() {
+            return name().endsWith("_MX_ACCESS") || name().endsWith("_NS_ACCESS") || name().endsWith("_A_ACCESS");
         }
 
         /** Restrictions that ask DNS. */
         boolean needsDns() {
-            return takesDnsList() || switch (this) {
+            return takesDnsList() || checksServers() || switch (this) {
                 case REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
                     REJECT_UNKNOWN_CLIENT_HOSTNAME, REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> true;
                 default -> false;

@@ -115,6 +115,36 @@ class DnsRestrictionsTest {
         check(CONFIG, kind, list, state, expected, actions);
     }
 
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # the MX hosts (the domain itself without MX), by name then by address; the first entry found decides
+        sender | check_sender_mx_access test:access | from=u@badmx.test | 554 5.7.1 <u@badmx.test>: Sender address rejected: bad MX |
+        sender | check_sender_mx_access test:access | from=u@badaddr.test | 554 5.7.1 <u@badaddr.test>: Sender address rejected: bad server address |
+        sender | check_sender_mx_access test:access | from=u@nomx.test | 554 5.7.1 <u@nomx.test>: Sender address rejected: bad server address |
+        sender | check_sender_mx_access test:access | from=u@[203.0.113.77] | 554 5.7.1 <u@[203.0.113.77]>: Sender address rejected: bad server address |
+        sender | check_sender_mx_access test:access | from=u@nullmx.test | DUNNO |
+        sender | check_sender_mx_access test:access | from=<> | DUNNO |
+        sender | check_sender_mx_access test:access, reject | from=u@dunnomx.test | 554 5.7.1 <u@dunnomx.test>: Sender address rejected: Access denied |
+        sender | check_sender_mx_access test:access | from=u@tempmx.test | DUNNO | WARNING:Unable to look up MX host for tempmx.test: timed out
+        sender | check_sender_mx_access test:access | from=u@lostmx.test | DUNNO | WARNING:Unable to look up MX host mx.lost.test for Sender address u@lostmx.test: Host not found, name=mx.lost.test type=AAAA
+        # an OK from DNS data is refused
+        sender | check_sender_mx_access test:access | from=u@okmx.test | 451 4.3.5 Server configuration error | WARNING:restriction check_sender_mx_access returns OK for u@okmx.test; WARNING:this is not allowed for security reasons; WARNING:use DUNNO instead of OK if you want to make an exception
+        # NS hosts of the nearest domain that has some; A: the name's own addresses
+        sender | check_sender_ns_access test:access | from=u@sub.badns.test | 554 5.7.1 <u@sub.badns.test>: Sender address rejected: bad NS |
+        sender | check_sender_ns_access test:access | from=u@[203.0.113.77] | DUNNO |
+        sender | check_sender_a_access test:access | from=u@nomx.test | 554 5.7.1 <u@nomx.test>: Sender address rejected: bad server address |
+        sender | check_sender_a_access test:access | from=u@badmx.test | DUNNO |
+        helo   | check_helo_mx_access test:access | helo=badmx.test | 554 5.7.1 <badmx.test>: Helo command rejected: bad MX |
+        helo   | check_helo_a_access test:access | helo=- | DUNNO |
+        client | check_client_ns_access test:access | client=host.badns.test[192.0.2.70] | 554 5.7.1 <host.badns.test[192.0.2.70]>: Client host rejected: bad NS |
+        client | check_client_mx_access test:access | client=unknown[192.0.2.70] | DUNNO |
+        rcpt   | check_recipient_mx_access test:access | rcpt=x@badmx.test | 554 5.7.1 <x@badmx.test>: Recipient address rejected: bad MX |
+        rcpt   | check_recipient_a_access test:access | rcpt=x@nomx.test | 554 5.7.1 <x@nomx.test>: Recipient address rejected: bad server address |
+        """)
+    void serverAccess(String kind, String list, String state, String expected, String actions) {
+        check(CONFIG, kind, list, state, expected, actions);
+    }
+
     private static final RestrictionConfig CODES = config(Map.of("unknown_client_reject_code", "550",
         "unknown_address_reject_code", "550", "unknown_hostname_reject_code", "554", "maps_rbl_reject_code", "521"));
 

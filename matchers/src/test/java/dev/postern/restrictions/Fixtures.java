@@ -84,7 +84,13 @@ final class Fixtures {
         Map.entry("s12@s.test", "550 5.1.2 x"),
         Map.entry("s15@s.test", "450 4.1.5 y"),
         Map.entry("s13@s.test", "REJECT 5.1.3 z"),
-        Map.entry("<>", "REJECT no bounces"));
+        Map.entry("<>", "REJECT no bounces"),
+        // MX, NS and A hosts (check_*_{mx,ns,a}_access)
+        Map.entry("mx.bad.test", "REJECT bad MX"),
+        Map.entry("ns.bad.test", "REJECT bad NS"),
+        Map.entry("mx.ok.test", "OK"),
+        Map.entry("mx.dunno.test", "DUNNO"),
+        Map.entry("203.0.113.77", "REJECT bad server address"));
 
     static final Map<String, String> CLASSES = classes();
 
@@ -125,6 +131,17 @@ final class Fixtures {
         zone.put("client.test A", "203.0.113.5");
         zone.put("mxonly.test MX", "mx.elsewhere.test");
         zone.put("temphelo.test A", "TEMP");
+        // MX, NS and A hosts
+        zone.put("badmx.test MX", "mx.bad.test");
+        zone.put("mx.bad.test A", "192.0.2.20");
+        zone.put("badaddr.test MX", "mx.badaddr.test");
+        zone.put("mx.badaddr.test A", "192.0.2.21");
+        zone.put("mx.badaddr.test AAAA", "2001:db8::77, 203.0.113.77");
+        zone.put("okmx.test MX", "mx.ok.test");
+        zone.put("nomx.test A", "203.0.113.77");
+        zone.put("dunnomx.test MX", "mx.dunno.test, mx.bad.test");
+        zone.put("badns.test NS", "ns.bad.test");
+        zone.put("lostmx.test MX", "mx.lost.test");
         return Map.copyOf(zone);
     }
 

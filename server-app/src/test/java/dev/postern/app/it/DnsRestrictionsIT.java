@@ -40,8 +40,10 @@ class DnsRestrictionsIT {
         "sender@" + H + "    reject_unknown_sender_domain",
         "client@" + H + "    reject_unknown_client_hostname",
         "reverse@" + H + "   reject_unknown_reverse_client_hostname",
-        "helo@" + H + "      reject_unknown_helo_hostname", "");
-    private static final List<String> USERS = List.of("rbl", "rblhit", "rblmiss", "rhsbl", "sender", "client", "reverse", "helo");
+        "helo@" + H + "      reject_unknown_helo_hostname",
+        "mx@" + H + "        mxcheck", "");
+    private static final List<String> USERS = List.of("rbl", "rblhit", "rblmiss", "rhsbl", "sender", "client", "reverse", "helo",
+        "mx");
 
     @RegisterExtension
     final PosternExtension postern = new PosternExtension();
@@ -82,7 +84,10 @@ class DnsRestrictionsIT {
         PosternServer server = postern.newServer().myhostname(H).mynetworks("127.0.0.1/32")
             .parameter("postern_dns_servers", dnsServers)
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access")
-            .writeConfFile("recipient_access", RECIPIENT_ACCESS);
+            .writeConfFile("recipient_access", RECIPIENT_ACCESS)
+            .writeConfFile("mx_access", "mx.sender.dns-it.test  REJECT bad MX host\n127.0.0.60  REJECT bad MX address\n");
+        // A table inside a restriction class: access-table results may not name tables themselves.
+        server.appendMainCf("smtpd_restriction_classes = mxcheck", "mxcheck = check_sender_mx_access texthash:conf/mx_access");
         return server;
     }
 
@@ -108,6 +113,14 @@ class DnsRestrictionsIT {
             .isEqualTo("554 5.7.1 Service unavailable; Sender address [alice@spammer.dns-it.test] blocked using"
                 + " dbl.dns-it.test; spam domain");
         assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "alice@sender.dns-it.test", "rhsbl@" + H))
+            .isEqualTo("250 2.1.5 Ok");
+        assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "alice@sender.dns-it.test", "mx@" + H))
+            .as("check_sender_mx_access: the MX host's name")
+            .isEqualTo("554 5.7.1 <alice@sender.dns-it.test>: Sender address rejected: bad MX host");
+        assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "alice@spammer.dns-it.test", "mx@" + H))
+            .as("check_sender_mx_access: no MX, so the domain's own address")
+            .isEqualTo("554 5.7.1 <alice@spammer.dns-it.test>: Sender address rejected: bad MX address");
+        assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "alice@v6only.dns-it.test", "mx@" + H))
             .isEqualTo("250 2.1.5 Ok");
         server.awaitMaillogLine("the RBL reject line", Duration.ofSeconds(10), line -> line.endsWith(
             "NOQUEUE: reject: RCPT from client.dns-it.test[127.0.0.2]: " + RBL_REPLY
