@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Lookup table and access(5) microbenchmarks (JMH), one thread and two, then the load time
-# and heap per entry of a 1,000,000-entry hash: table. Prints JMH's table of ns/op.
+# Lookup table, access(5) and RCPT restriction-list microbenchmarks (JMH), one thread and two,
+# then the load time and heap per entry of a 1,000,000-entry hash: table. Prints JMH's table of ns/op.
 #   bench/jmh/run.sh [WARMUPS] [ITERATIONS] [BENCHMARK-REGEX]    (defaults 5 5 all)
+#   bench/jmh/run.sh 2 3 RcptRestrictions                        (one class)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 mvn -B -q -DskipTests -pl bench/jmh -am package

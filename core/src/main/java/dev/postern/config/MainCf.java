@@ -77,6 +77,21 @@ public final class MainCf {
         return MainCfLoader.load(fileNameForErrors, Path.of(fileNameForErrors), lines, environment);
     }
 
+    /**
+     * This main.cf with {@code overrides} set on top, as master.cf's {@code -o name=value}
+     * does for one service (Postern: one SMTP listener): they win over main.cf and the
+     * environment, and are expanded and checked like main.cf values.
+     *
+     * @param origin where the overrides are written, for errors ({@code smtpserver.xml: listener submission})
+     * @throws ConfigException naming {@code origin} and the parameter at fault
+     */
+    public MainCf withOverrides(Map<String, String> overrides, String origin) throws ConfigException {
+        if (overrides.isEmpty()) {
+            return this;
+        }
+        return MainCfLoader.override(this, overrides, origin);
+    }
+
     /** Every parameter at its default: an empty main.cf named {@code main.cf}, no environment. */
     public static MainCf defaults() {
         try {

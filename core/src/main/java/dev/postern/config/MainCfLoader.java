@@ -24,6 +24,35 @@ final class MainCfLoader {
             explicit.remove(override.getKey());
             explicit.put(override.getKey(), override.getValue());
         }
+        return build(file, explicit);
+    }
+
+    /**
+     * {@code base} with some parameters set again, as master.cf's {@code -o name=value} sets
+     * them for one service: the new values win over main.cf and the environment, are expanded
+     * like main.cf values, and are checked the same way.
+     *
+     * @param origin where the overrides are written, for errors and {@link MainCf#origin}
+     */
+    static MainCf override(MainCf base, Map<String, String> overrides, String origin) throws ConfigException {
+        Map<String, Resolver.Definition> explicit = new LinkedHashMap<>();
+        for (String name : base.explicitNames()) {
+            explicit.put(name, new Resolver.Definition(base.raw(name), base.origin(name)));
+        }
+        List<String> classNames = overrides.containsKey(RESTRICTION_CLASSES)
+            ? PostfixList.split(overrides.get(RESTRICTION_CLASSES)) : base.list(RESTRICTION_CLASSES);
+        for (Map.Entry<String, String> override : overrides.entrySet()) {
+            String name = override.getKey();
+            if (!Parameters.isKnown(name) && !classNames.contains(name)) {
+                throw new ConfigException(origin + ": " + Parameters.unknown(name));
+            }
+            explicit.remove(name);
+            explicit.put(name, new Resolver.Definition(override.getValue(), origin));
+        }
+        return build(base.file(), explicit);
+    }
+
+    private static MainCf build(Path file, Map<String, Resolver.Definition> explicit) throws ConfigException {
         checkClasses(explicit);
 
         Resolver resolver = new Resolver(explicit);

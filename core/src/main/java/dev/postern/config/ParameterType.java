@@ -50,7 +50,7 @@ public enum ParameterType {
     }
 
     /** Postfix's boolean syntax. @throws IllegalArgumentException naming the parameter */
-    static boolean toBoolean(String name, String value) {
+    public static boolean toBoolean(String name, String value) {
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "yes" -> true;
             case "no" -> false;

@@ -93,9 +93,16 @@ public class PosternEnvironment {
         return ComponentParameters.of(mainCf, overrides, component);
     }
 
-    /** The bound mail log, or one for the main.cf these parameters come from. */
+    /**
+     * The bound mail log, or one for the main.cf these parameters come from; under the
+     * parameters' {@code syslog_name} where a listener overrides it.
+     */
     public MailLog mailLog(ComponentParameters parameters) {
-        return mailLog != null ? mailLog : MailLog.from(parameters.mainCf());
+        if (mailLog == null) {
+            return MailLog.from(parameters.mainCf());
+        }
+        String name = parameters.get("syslog_name");
+        return mainCf == null || name.equals(mainCf.get("syslog_name")) ? mailLog : mailLog.withSyslogName(name);
     }
 
     /**

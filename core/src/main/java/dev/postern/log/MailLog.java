@@ -44,6 +44,11 @@ public final class MailLog {
         return new MailLog(mainCf.get("syslog_name"), mainCf.get("myhostname"), Clock.systemDefaultZone(), logger::info);
     }
 
+    /** The same log under another {@code syslog_name}, as a master.cf service sets with {@code -o syslog_name=}. */
+    public MailLog withSyslogName(String name) {
+        return name.equals(syslogName) ? this : new MailLog(name, host, clock, sink);
+    }
+
     /**
      * @param service the Postfix daemon name, such as {@code smtpd}, {@code cleanup},
      *                {@code qmgr}, {@code local}, {@code smtp}; a listener may prefix it,

@@ -1,12 +1,13 @@
 package dev.postern.restrictions;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import dev.postern.address.AccessKeys;
-import dev.postern.address.AddressClass;
 import dev.postern.address.HostSyntax;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.dns.ClientHostname;
@@ -62,7 +63,7 @@ final class Evaluation {
     }
 
     Verdict run(List<RestrictionList> lists) {
-        boolean permitted = false;
+        Set<String> permittedBy = new HashSet<>();
         for (RestrictionList list : lists) {
             if (list.replyClass() == Stage.HELO && state.helo() == null
                     || list.replyClass() == Stage.SENDER && !state.hasSender()) {
@@ -80,7 +81,9 @@ final class Evaluation {
             if (outcome.status() == Status.REJECT) {
                 return verdictFor(outcome.reply());
             }
-            permitted |= outcome.status() == Status.OK;
+            if (outcome.status() == Status.OK) {
+                permittedBy.add(list.parameter());
+            }
             if (discard) {
                 break;
             }
@@ -91,7 +94,7 @@ final class Evaluation {
             Outcome deferred = reject(ErrorClass.POLICY, deferIfPermit);
             return verdictFor(deferred.reply());
         }
-        return new Verdict(permitted ? Verdict.Result.PERMIT : Verdict.Result.DUNNO, null, actions);
+        return new Verdict(permittedBy.isEmpty() ? Verdict.Result.DUNNO : Verdict.Result.PERMIT, null, actions, permittedBy);
     }
 
     private Verdict verdictFor(Reply reply) {
@@ -158,6 +161,10 @@ final class Evaluation {
                 ? reject(ErrorClass.POLICY, config.multiRecipientBounceCode, "5.5.3",
                     standard(replyName, replyClass, "Multi-recipient bounce"))
                 : Outcome.DUNNO;
+            case REJECT_SENDER_LOGIN_MISMATCH -> senderLogin(true, true, false);
+            case REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin(true, false, false);
+            case REJECT_KNOWN_SENDER_LOGIN_MISMATCH -> senderLogin(true, true, true);
+            case REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin(false, true, false);
             case CHECK_CLIENT_ACCESS -> access(r, AccessKeys.forClient(state.clientName(), state.clientAddressText(), config.accessStyle),
                 Stage.CLIENT, state.clientNameAddress());
             case CHECK_HELO_ACCESS -> state.helo() == null ? Outcome.DUNNO
@@ -265,15 +272,8 @@ final class Evaluation {
 
     private boolean authorizedDestination() {
         ResolvedAddress recipient = state.recipient();
-        if (recipient.address().lastIndexOf('@') < 0) {
-            return true; // Postfix: "special case that is not supposed to happen"
-        }
-        if (!config.allowUntrustedRouting && recipient.isRouted()) {
-            return false;
-        }
         try {
-            AddressClass addressClass = config.classifier.classify(recipient);
-            return addressClass.isAuthorizedDestination();
+            return config.isAuthorizedDestination(recipient);
         } catch (LookupException e) {
             throw new Abort(lookupFailure(recipient.address()));
         }
@@ -285,6 +285,38 @@ final class Evaluation {
         }
         // Postfix's one reply without the "CLASS rejected:" part.
         return reject(ErrorClass.POLICY, code, dsn, "<" + state.recipient().address() + ">: Relay access denied");
+    }
+
+    // ---- sender login
+
+    /**
+     * Postfix's sender login checks: a logged-in client must own MAIL FROM according to
+     * smtpd_sender_login_maps ({@code known}: only when the map names an owner); a client that
+     * is not logged in may not use an address the map gives an owner. Login names compare
+     * case-insensitively; the null sender is not checked.
+     */
+    private Outcome senderLogin(boolean authenticated, boolean unauthenticated, boolean known) {
+        if (!state.hasSender() || state.isNullSender()) {
+            return Outcome.DUNNO;
+        }
+        String sender = state.senderAddress();
+        Optional<List<String>> owners;
+        try {
+            owners = config.senderLoginMaps().owners(sender);
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(sender));
+        }
+        String login = state.saslUsername();
+        if (login != null && authenticated) {
+            if (owners.isEmpty() ? known : owners.get().stream().anyMatch(login::equalsIgnoreCase)) {
+                return Outcome.DUNNO;
+            }
+            return reject(ErrorClass.POLICY, 553, "5.7.1", "<" + sender + ">: Sender address rejected: not owned by user " + login);
+        }
+        if (login == null && unauthenticated && owners.isPresent()) {
+            return reject(ErrorClass.POLICY, 553, "5.7.1", "<" + sender + ">: Sender address rejected: not logged in");
+        }
+        return Outcome.DUNNO;
     }
 
     // ---- syntax

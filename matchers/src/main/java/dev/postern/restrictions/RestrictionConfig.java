@@ -11,8 +11,10 @@ import java.util.function.Function;
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.NetworkList;
 import dev.postern.address.ParentStyle;
+import dev.postern.address.ResolvedAddress;
 import dev.postern.config.PostfixList;
 import dev.postern.dns.DnsLookup;
+import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 
 /**
@@ -50,6 +52,8 @@ public final class RestrictionConfig {
     final boolean addressTempfailDeferIfPermit;
     final boolean heloTempfailDeferIfPermit;
     private final Map<String, List<Restriction>> classes = new HashMap<>();
+    private final String senderLoginMapsValue;
+    private SenderLoginMaps senderLoginMaps;
 
     /**
      * @param parameters         the effective value of a parameter by Postfix name ({@code mainCf::get});
@@ -108,6 +112,7 @@ public final class RestrictionConfig {
             orDefault(value, "unknown_address_tempfail_action", tempfail));
         this.heloTempfailDeferIfPermit = tempfailAction("unknown_helo_hostname_tempfail_action",
             orDefault(value, "unknown_helo_hostname_tempfail_action", tempfail));
+        this.senderLoginMapsValue = orDefault(value, "smtpd_sender_login_maps", "");
         Map<String, String> definitions = new LinkedHashMap<>(restrictionClasses);
         for (String name : definitions.keySet()) {
             classes.put(name, List.of());
@@ -125,6 +130,30 @@ public final class RestrictionConfig {
     /** Parses a list whose replies are of class {@code replyClass}. */
     public RestrictionList parse(String parameter, String value, Stage replyClass) {
         return new RestrictionList(parameter, replyClass, RestrictionParser.parse(parameter, value, this, false), this);
+    }
+
+    /** Opened when a *_sender_login_mismatch restriction is parsed: a missing map is then a startup error. */
+    SenderLoginMaps senderLoginMaps() {
+        if (senderLoginMaps == null) {
+            senderLoginMaps = SenderLoginMaps.open(senderLoginMapsValue, tables, recipientDelimiter);
+        }
+        return senderLoginMaps;
+    }
+
+    /**
+     * Whether mail to {@code recipient} needs no relay permission: its class is final
+     * ({@code mydestination}, virtual domains, own address literals) or relay
+     * ({@code relay_domains}). Sender-specified routing never is, unless
+     * {@code allow_untrusted_routing = yes}.
+     */
+    public boolean isAuthorizedDestination(ResolvedAddress recipient) throws LookupException {
+        if (recipient.address().lastIndexOf('@') < 0) {
+            return true; // Postfix: "special case that is not supposed to happen"
+        }
+        if (!allowUntrustedRouting && recipient.isRouted()) {
+            return false;
+        }
+        return classifier.classify(recipient).isAuthorizedDestination();
     }
 
     boolean isClass(String name) {

@@ -8,6 +8,14 @@ import java.util.Objects;
  * evaluate. Build one with {@link RestrictionConfig#parse}.
  */
 public final class RestrictionList {
+    /**
+     * The lists every RCPT TO runs, in order, with {@code smtpd_delay_reject = yes}: client,
+     * HELO, sender, relay, recipient. Public so that the server and the benchmarks evaluate the
+     * same lists.
+     */
+    public static final List<String> RCPT_PARAMETERS = List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
+        "smtpd_sender_restrictions", "smtpd_relay_restrictions", "smtpd_recipient_restrictions");
+
     private final String parameter;
     private final Stage replyClass;
     private final List<Restriction> restrictions;

@@ -32,6 +32,10 @@ final class RestrictionParser {
         Map.entry("reject_invalid_hostname", Kind.REJECT_INVALID_HELO_HOSTNAME),
         Map.entry("reject_plaintext_session", Kind.REJECT_PLAINTEXT_SESSION),
         Map.entry("reject_multi_recipient_bounce", Kind.REJECT_MULTI_RECIPIENT_BOUNCE),
+        Map.entry("reject_sender_login_mismatch", Kind.REJECT_SENDER_LOGIN_MISMATCH),
+        Map.entry("reject_authenticated_sender_login_mismatch", Kind.REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH),
+        Map.entry("reject_known_sender_login_mismatch", Kind.REJECT_KNOWN_SENDER_LOGIN_MISMATCH),
+        Map.entry("reject_unauthenticated_sender_login_mismatch", Kind.REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH),
         Map.entry("check_client_access", Kind.CHECK_CLIENT_ACCESS),
         Map.entry("check_helo_access", Kind.CHECK_HELO_ACCESS),
         Map.entry("check_sender_access", Kind.CHECK_SENDER_ACCESS),
@@ -84,9 +88,7 @@ final class RestrictionParser {
         "reject_unlisted_recipient", "reject_unlisted_sender", "reject_unverified_recipient",
         "reject_unverified_sender", "reject_unauth_pipelining", "check_policy_service", "check_ccert_access",
         "check_reverse_client_hostname_access", "check_client_hostname_access", "check_sasl_access",
-        "check_address_map", "permit_tls_clientcerts", "permit_tls_all_clientcerts", "reject_sender_login_mismatch",
-        "reject_authenticated_sender_login_mismatch", "reject_known_sender_login_mismatch",
-        "reject_unauthenticated_sender_login_mismatch", "reject_unknown_forward_client_hostname",
+        "check_address_map", "permit_tls_clientcerts", "permit_tls_all_clientcerts", "reject_unknown_forward_client_hostname",
         "permit_naked_ip_address", "sleep", "check_etrn_access", "permit_inet_interfaces", "reject_unverified_address");
 
     private RestrictionParser() {
@@ -123,6 +125,13 @@ final class RestrictionParser {
                 String argument = words.get(++i);
                 restrictions.add(new Restriction(kind, lower, argument, null, DnsList.parse(parameter, word, argument)));
             } else if (kind != null) {
+                if (kind.needsSenderLoginMaps()) {
+                    try {
+                        config.senderLoginMaps();
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(parameter + ": " + word + ": " + e.getMessage(), e);
+                    }
+                }
                 restrictions.add(new Restriction(kind, lower, null, null, null));
             } else if (DNS_BASED.containsKey(lower)) {
                 throw new IllegalArgumentException(parameter + ": " + word + " is not implemented yet (" + DNS_BASED.get(lower) + ")");

@@ -3,6 +3,7 @@ package dev.postern.restrictions;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The outcome of restriction lists for one command.
@@ -14,8 +15,10 @@ import java.util.Optional;
  *                FILTER (the last one wins), REDIRECT, BCC, PREPEND, WARN, INFO, and
  *                {@code reject_warning} replies of {@code warn_if_reject}, and warnings
  *                (DNS lists that gave no answer)
+ * @param permittedBy the parameters of the lists a restriction explicitly permitted (not by
+ *                reaching their end), e.g. {@code smtpd_relay_restrictions}
  */
-public record Verdict(Result result, Reply reply, List<Action> actions) {
+public record Verdict(Result result, Reply reply, List<Action> actions, Set<String> permittedBy) {
 
     public enum Result { PERMIT, DUNNO, REJECT, DEFER }
 
@@ -44,6 +47,11 @@ public record Verdict(Result result, Reply reply, List<Action> actions) {
             throw new IllegalArgumentException("a reply goes with REJECT and DEFER only: " + result + " " + reply);
         }
         actions = List.copyOf(actions);
+        permittedBy = Set.copyOf(permittedBy);
+    }
+
+    public Verdict(Result result, Reply reply, List<Action> actions) {
+        this(result, reply, actions, Set.of());
     }
 
     public boolean isAccepted() {

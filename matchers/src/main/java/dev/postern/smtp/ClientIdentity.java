@@ -6,38 +6,39 @@ import java.util.function.Consumer;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolSession.State;
 
+import dev.postern.address.HostSyntax;
 import dev.postern.dns.ClientHostname;
 import dev.postern.dns.ClientHostnameResolver;
 
 /**
  * The client as Postfix names it in logs and headers, {@code NAME[IP]}: NAME is the host name
  * its address maps back to (PTR, forward-confirmed), or {@code unknown}. Looked up once per
- * connection, by whichever handler asks first (the connect log line), and kept in the session
- * with the reverse name and lookup statuses the reject_unknown_* restrictions need.
+ * connection, by {@link SmtpdLogger} when the client connects (an instance of this class
+ * holds the listener's DNS), and kept in the session with the reverse name and the lookup
+ * statuses the reject_unknown_* restrictions need; every other handler reads it with the
+ * static methods.
  */
 public final class ClientIdentity {
     private static final ProtocolSession.AttachmentKey<ClientHostname> KEY =
         ProtocolSession.AttachmentKey.of("dev.postern.clientHostname", ClientHostname.class);
+    /**
+     * Before the lookup (a handler chain without {@link SmtpdLogger}): no name, and a temporary
+     * status, so that reject_unknown_client_hostname defers rather than rejects.
+     */
+    private static final ClientHostname NOT_LOOKED_UP = ClientHostname.unknown(ClientHostname.Status.TEMPORARY);
 
     private final ClientHostnameResolver resolver;
-    private final Consumer<String> warnings;
 
-    /** @param warnings where Postfix's {@code hostname X does not resolve to address Y} lines go */
-    public ClientIdentity(ClientHostnameResolver resolver, Consumer<String> warnings) {
+    public ClientIdentity(ClientHostnameResolver resolver) {
         this.resolver = Objects.requireNonNull(resolver, "resolver");
-        this.warnings = Objects.requireNonNull(warnings, "warnings");
     }
 
-    /** {@code NAME[IP]}. */
-    public String of(ProtocolSession session) {
-        return name(session) + "[" + address(session) + "]";
-    }
-
-    public String name(ProtocolSession session) {
-        return hostname(session).name();
-    }
-
-    public ClientHostname hostname(ProtocolSession session) {
+    /**
+     * Looks the client's name up unless this connection already has it.
+     *
+     * @param warnings where Postfix's {@code hostname X does not resolve to address Y} lines go
+     */
+    public ClientHostname resolve(ProtocolSession session, Consumer<String> warnings) {
         // Handlers of one session run one at a time, so two lookups for one connection cannot race.
         return session.getAttachment(KEY, State.Connection).orElseGet(() -> {
             ClientHostname hostname = resolver.resolve(session.getRemoteAddress().getAddress(), warnings);
@@ -46,15 +47,21 @@ public final class ClientIdentity {
         });
     }
 
-    /**
-     * The name found earlier in this connection (the connect log line always looks it up), for
-     * handlers that cannot look it up themselves; empty when no handler has yet.
-     */
-    public static java.util.Optional<String> knownName(ProtocolSession session) {
-        return session.getAttachment(KEY, State.Connection).map(ClientHostname::name);
+    /** {@code NAME[IP]}. */
+    public static String of(ProtocolSession session) {
+        return name(session) + "[" + address(session) + "]";
+    }
+
+    public static String name(ProtocolSession session) {
+        return hostname(session).name();
+    }
+
+    /** The names and lookup statuses found at connect. */
+    public static ClientHostname hostname(ProtocolSession session) {
+        return session.getAttachment(KEY, State.Connection).orElse(NOT_LOOKED_UP);
     }
 
     public static String address(ProtocolSession session) {
-        return dev.postern.address.HostSyntax.canonicalAddress(session.getRemoteAddress().getAddress().getHostAddress());
+        return HostSyntax.canonicalAddress(session.getRemoteAddress().getAddress().getHostAddress());
     }
 }

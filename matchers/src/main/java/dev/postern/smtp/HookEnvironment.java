@@ -1,6 +1,9 @@
 package dev.postern.smtp;
 
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.inject.Inject;
 
@@ -12,20 +15,70 @@ import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
 import dev.postern.config.PosternEnvironment;
+import dev.postern.config.SmtpdListeners;
 import dev.postern.log.MailLog;
 
 /**
- * {@link PosternEnvironment} for SMTP hooks: a child element of the {@code <handler>} named
- * like a main.cf parameter overrides it for that listener only (as {@code -o name=value} does
- * in master.cf).
+ * {@link PosternEnvironment} for SMTP hooks. A hook's parameters come from main.cf, then from
+ * its listener's {@code <override>} elements in smtpserver.xml (as {@code -o name=value} in
+ * master.cf), then from child elements of its own {@code <handler>} element, if it is listed.
  */
 public class HookEnvironment extends PosternEnvironment {
+    private SmtpdListeners listeners = SmtpdListeners.none();
+
     @Inject
     public HookEnvironment() {
     }
 
     public HookEnvironment(MainCf mainCf, MailLog mailLog) {
         super(mainCf, mailLog);
+    }
+
+    /** What a hook builds from its parameters, once per listener at start. */
+    @FunctionalInterface
+    public interface Setup<T> {
+        T build(ComponentParameters parameters) throws Exception;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setListeners(SmtpdListeners listeners) {
+        this.listeners = listeners;
+    }
+
+    /**
+     * Builds a hook's settings for main.cf and for each listener with its smtpserver.xml
+     * overrides; a problem is a startup error naming the listener.
+     */
+    public <T> PerListener<T> perListener(Configuration handlerConfig, ProtocolHandler hook, Setup<T> setup)
+            throws ConfigurationException {
+        String component = hook.getClass().getSimpleName();
+        Function<String, Optional<String>> own = name -> Optional.ofNullable(handlerConfig.getString(name, null));
+        T fallback = build(setup, () -> parameters(own, component), "");
+        Map<Integer, T> byPort = new HashMap<>();
+        for (SmtpdListeners.Listener listener : listeners.all()) {
+            byPort.put(listener.port(), build(setup, () -> ComponentParameters.of(listener.mainCf(), own, component),
+                "listener " + listener.name() + ": "));
+        }
+        return new PerListener<>(fallback, byPort);
+    }
+
+    /** The smtpd mail log of a hook, per listener. */
+    public SmtpdLog smtpdLog(Configuration handlerConfig, ProtocolHandler hook) throws ConfigurationException {
+        return new SmtpdLog(perListener(handlerConfig, hook, this::mailLog), service(handlerConfig));
+    }
+
+    private interface ParametersSource {
+        ComponentParameters get() throws ConfigException;
+    }
+
+    private static <T> T build(Setup<T> setup, ParametersSource source, String where) throws ConfigurationException {
+        try {
+            return setup.build(source.get());
+        } catch (ConfigurationException e) {
+            throw new ConfigurationException(where + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new ConfigurationException(where + e.getMessage(), e);
+        }
     }
 
     public ComponentParameters parameters(Configuration handlerConfig, ProtocolHandler hook) throws ConfigurationException {
@@ -37,19 +90,10 @@ public class HookEnvironment extends PosternEnvironment {
         }
     }
 
-    /**
-     * The client's name for this listener's DNS; Postfix's warnings about names that do not
-     * map back to the address go to the mail log as {@code warning:} lines.
-     *
-     * @throws ConfigurationException naming {@code postern_dns_servers} for a bad value
-     */
-    public ClientIdentity clientIdentity(ComponentParameters parameters, MailLog mailLog, String service)
+    /** The lookup of the client's name, with each listener's {@code postern_dns_servers}. */
+    public PerListener<ClientIdentity> clientIdentity(Configuration handlerConfig, ProtocolHandler hook)
             throws ConfigurationException {
-        try {
-            return new ClientIdentity(clientHostnames(parameters), text -> mailLog.log(service, "warning: " + text));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
+        return perListener(handlerConfig, hook, parameters -> new ClientIdentity(clientHostnames(parameters)));
     }
 
     /** The daemon name in log lines: {@code smtpd}, or e.g. {@code submission/smtpd} set per listener. */

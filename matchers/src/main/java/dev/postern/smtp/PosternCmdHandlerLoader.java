@@ -5,25 +5,33 @@ import java.util.stream.Stream;
 
 import org.apache.james.protocols.lib.handler.HandlersPackage;
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
+import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.AuthRequiredToRelayRcptHook;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
 import org.apache.james.smtpserver.SendMailHandler;
 
 /**
  * James's core SMTP handlers with Postern's in place of some of James's, each at the
- * position of the one it replaces: {@link SmtpdRestrictionsHook} (and the
- * {@link QueueMinfreeHook} guard of MAIL FROM, and {@link LocalRecipientHook}'s check of
- * local and virtual mailbox users) for {@code AuthRequiredToRelayRcptHook},
- * {@link PostfixReceivedHeader} for James's Received header, {@link QueueingMessageHook}
- * for {@code SendMailHandler}; {@link QueueIdAssigner}, the {@link SmtpdLogger} mail log lines and
- * the {@link GracefulShutdownHandler} are added, and {@link PostfixReplyText} words the routine
- * replies as Postfix does. Named as the
- * {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
+ * position of the one it replaces: {@link SmtpdRestrictionsHook} (with the
+ * {@link QueueMinfreeHook} guard of MAIL FROM, {@link RecipientLimitHook} before it and
+ * {@link LocalRecipientHook}'s check of local and virtual mailbox users after it) for
+ * {@code AuthRequiredToRelayRcptHook}, {@link PostfixReceivedHeader} for James's Received
+ * header, {@link HeaderBodyChecksHook} and {@link QueueingMessageHook} for {@code SendMailHandler},
+ * {@link PosternAuthCmdHandler}
+ * for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
+ * Added first: {@link RelayGuard} (the last word on each accepted RCPT, so it must see the
+ * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
+ * {@link GracefulShutdownHandler}, {@link PostfixReplyText} (Postfix's wording of routine
+ * replies), {@link AnvilLimits} and {@link TlsRequiredHook}; {@link QueueIdAssigner} with the
+ * restrictions. Named as the {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
  */
 public class PosternCmdHandlerLoader implements HandlersPackage {
     private final List<String> handlers = Stream.concat(
-            // first, so that it sees every MAIL and RCPT argument before any hook can refuse it
-            Stream.of(SmtpdLogger.class.getName(), GracefulShutdownHandler.class.getName(), PostfixReplyText.class.getName()),
+            // first, so that they see every MAIL and RCPT before any hook can refuse it
+            Stream.of(RelayGuard.class.getName(), SmtpdLogger.class.getName(), GracefulShutdownHandler.class.getName(),
+                PostfixReplyText.class.getName(),
+                AnvilLimits.class.getName(), TlsRequiredHook.class.getName()),
             new CoreCmdHandlerLoader().getHandlers().stream().flatMap(PosternCmdHandlerLoader::replace))
         .toList();
 
@@ -34,14 +42,21 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
 
     private static Stream<String> replace(String handler) {
         if (handler.equals(AuthRequiredToRelayRcptHook.class.getName())) {
-            return Stream.of(QueueMinfreeHook.class.getName(), SmtpdRestrictionsHook.class.getName(),
+            return Stream.of(QueueMinfreeHook.class.getName(), RecipientLimitHook.class.getName(), SmtpdRestrictionsHook.class.getName(),
                 LocalRecipientHook.class.getName(), QueueIdAssigner.class.getName());
+        }
+        if (handler.equals(AuthCmdHandler.class.getName())) {
+            return Stream.of(PosternAuthCmdHandler.class.getName());
+        }
+        if (handler.equals(MailSizeEsmtpExtension.class.getName())) {
+            return Stream.of(PostfixMessageSizeLimit.class.getName());
         }
         if (handler.equals(ReceivedDataLineFilter.class.getName())) {
             return Stream.of(PostfixReceivedHeader.class.getName());
         }
         if (handler.equals(SendMailHandler.class.getName())) {
-            return Stream.of(QueueingMessageHook.class.getName());
+            // the checks decide before the message is queued, so that a REJECT is the reply to DATA
+            return Stream.of(HeaderBodyChecksHook.class.getName(), QueueingMessageHook.class.getName());
         }
         return Stream.of(handler);
     }

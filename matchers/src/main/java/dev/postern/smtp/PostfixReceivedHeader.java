@@ -31,7 +31,7 @@ public class PostfixReceivedHeader extends ReceivedDataLineFilter {
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("unknown");
         String address = ClientIdentity.address(session);
         // The name SmtpdLogger looked up at connect (forward-confirmed, or "unknown"), as Postfix writes it.
-        String name = ClientIdentity.knownName(session).orElse("unknown");
+        String name = ClientIdentity.name(session);
         Header header = new Header("Received", "from " + helo + " (" + name + " [" + address + "])");
         String by = "by " + session.getConfiguration().getHelloName() + " (Postern) with " + getServiceType(session, heloMode)
             + SessionQueueId.get(session).map(id -> " id " + id).orElse("");

@@ -11,10 +11,9 @@ import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
+import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 
-import dev.postern.config.ComponentParameters;
-import dev.postern.log.MailLog;
 import dev.postern.log.QueueIdGenerator;
 
 /**
@@ -26,9 +25,7 @@ import dev.postern.log.QueueIdGenerator;
 public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
     private final QueueIdGenerator generator;
     private final HookEnvironment environment;
-    private MailLog mailLog;
-    private String service;
-    private ClientIdentity client;
+    private SmtpdLog log;
 
     @Inject
     public QueueIdAssigner(QueueIdGenerator generator, HookEnvironment environment) {
@@ -38,10 +35,7 @@ public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, P
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = environment.parameters(config, this);
-        mailLog = environment.mailLog(parameters);
-        service = HookEnvironment.service(config);
-        client = environment.clientIdentity(parameters, mailLog, service);
+        log = environment.smtpdLog(config, this);
     }
 
     @Override
@@ -51,8 +45,9 @@ public class QueueIdAssigner implements ProtocolHandlerResultHandler<Response, P
             String queueId = generator.next();
             SessionQueueId.set(session, queueId, Instant.now());
             String sasl = Optional.ofNullable(session.getUsername())
-                .map(user -> ", sasl_method=PLAIN, sasl_username=" + user.asString()).orElse("");
-            mailLog.log(service, queueId, "client=" + client.of(session) + sasl);
+                .map(user -> ", sasl_method=" + PosternAuthCmdHandler.method((SMTPSession) session).orElse("PLAIN")
+                    + ", sasl_username=" + user.asString()).orElse("");
+            log.log(session, queueId, "client=" + ClientIdentity.of(session) + sasl);
         }
         return response;
     }

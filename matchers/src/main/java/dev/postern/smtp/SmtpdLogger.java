@@ -3,6 +3,7 @@ package dev.postern.smtp;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -20,31 +21,34 @@ import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.RcptCmdHandler;
+import org.apache.james.protocols.smtp.hook.Hook;
 import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookResultHook;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
+import org.apache.james.protocols.smtp.hook.MessageHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
-
-import dev.postern.config.ComponentParameters;
-import dev.postern.log.MailLog;
+import org.apache.james.smtpserver.JamesMessageHook;
 
 /**
  * The smtpd lines of the mail log: {@code connect from}, {@code NOQUEUE: reject: RCPT from ...} for every
  * refused MAIL or RCPT, and {@code disconnect from ... ehlo=1 mail=1 rcpt=1 data=1 quit=1
- * commands=5} with Postfix's ok/total counts. It also remembers the argument of the
+ * commands=5} with Postfix's ok/total counts (a DATA whose message is refused after the final
+ * dot counts as failed, {@code data=0/1}, as in Postfix). It also remembers the argument of the
  * MAIL or RCPT command in progress (as the first hook of each kind, always DECLINED),
  * because a refused recipient is in no other session state.
  */
 public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession>,
-        ProtocolHandlerResultHandler<Response, ProtocolSession>, MailHook, RcptHook {
+        ProtocolHandlerResultHandler<Response, ProtocolSession>, MailHook, RcptHook, HookResultHook {
     private static final ProtocolSession.AttachmentKey<CommandCounts> COUNTS =
         ProtocolSession.AttachmentKey.of("dev.postern.commandCounts", CommandCounts.class);
     private static final ProtocolSession.AttachmentKey<String> CURRENT_ARGUMENT =
         ProtocolSession.AttachmentKey.of("dev.postern.currentArgument", String.class);
 
     private final HookEnvironment environment;
-    private MailLog mailLog;
-    private String service;
-    private ClientIdentity client;
+    private SmtpdLog log;
+    private PerListener<ClientIdentity> identities;
 
     @Inject
     public SmtpdLogger(HookEnvironment environment) {
@@ -53,23 +57,23 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = environment.parameters(config, this);
-        mailLog = environment.mailLog(parameters);
-        service = HookEnvironment.service(config);
-        client = environment.clientIdentity(parameters, mailLog, service);
+        log = environment.smtpdLog(config, this);
+        identities = environment.clientIdentity(config, this);
     }
 
     @Override
     public Response onConnect(SMTPSession session) {
         session.setAttachment(COUNTS, new CommandCounts(), State.Connection);
-        mailLog.log(service, "connect from " + client.of(session));
+        // The one lookup of the client's name for this connection; its warnings come first, as in Postfix.
+        identities.of(session).resolve(session, warning -> log.log(session, "warning: " + warning));
+        log.log(session, "connect from " + ClientIdentity.of(session));
         return null;
     }
 
     @Override
     public void onDisconnect(SMTPSession session) {
         String counts = session.getAttachment(COUNTS, State.Connection).map(CommandCounts::toString).orElse("commands=0");
-        mailLog.log(service, "disconnect from " + client.of(session) + " " + counts);
+        log.log(session, "disconnect from " + ClientIdentity.of(session) + " " + counts);
     }
 
     @Override
@@ -82,6 +86,20 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         session.setAttachment(CURRENT_ARGUMENT, rcpt.asString(), State.Transaction);
         return HookResult.DECLINED;
+    }
+
+    /**
+     * The reply to the end of the message comes from a message hook, not from the DATA command
+     * handler that {@link #onResponse} counts (it answered 354), so a refusal there is counted here.
+     */
+    @Override
+    public HookResult onHookResult(SMTPSession session, HookResult result, long executionTime, Hook hook) {
+        boolean messageHook = hook instanceof JamesMessageHook || hook instanceof MessageHook;
+        HookReturnCode.Action action = result.getResult().getAction();
+        if (messageHook && (action == HookReturnCode.Action.DENY || action == HookReturnCode.Action.DENYSOFT)) {
+            session.getAttachment(COUNTS, State.Connection).ifPresent(counts -> counts.failed("DATA"));
+        }
+        return result;
     }
 
     @Override
@@ -100,19 +118,24 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     private void logReject(SMTPSession session, String command, Response response) {
         String reply = response.getRetCode() + " " + String.join(" ", response.getLines()).replaceFirst("^\\d{3}[ -]", "");
-        String argument = session.getAttachment(CURRENT_ARGUMENT, State.Transaction).orElse("");
+        // James sets the parsed recipient before any RCPT hook runs, so it is right even when a
+        // hook listed before this logger answered OK and the hooks after it were skipped.
+        String argument = (command.equals("RCPT")
+            ? session.getAttachment(RcptCmdHandler.CURRENT_RECIPIENT, State.Transaction).map(MailAddress::asString)
+            : Optional.<String>empty())
+            .or(() -> session.getAttachment(CURRENT_ARGUMENT, State.Transaction)).orElse("");
         String from = session.getAttachment(SMTPSession.SENDER, State.Transaction).map(s -> s.asString(""))
             .orElse(command.equals("MAIL") ? argument : "");
         StringBuilder line = new StringBuilder()
             .append(SessionQueueId.get(session).orElse("NOQUEUE"))
-            .append(": reject: ").append(command).append(" from ").append(client.of(session))
+            .append(": reject: ").append(command).append(" from ").append(ClientIdentity.of(session))
             .append(": ").append(reply)
             .append("; from=<").append(from).append(">");
         if (command.equals("RCPT")) {
             line.append(" to=<").append(argument).append(">");
         }
         line.append(" proto=").append(protocol(session)).append(" helo=<").append(helo(session)).append(">");
-        mailLog.log(service, line.toString());
+        log.log(session, line.toString());
     }
 
     static String protocol(SMTPSession session) {
@@ -133,6 +156,14 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
             pair[1]++;
             if (ok) {
                 pair[0]++;
+            }
+        }
+
+        /** A command counted as successful turned out to fail (DATA refused after its 354). */
+        synchronized void failed(String command) {
+            int[] pair = counts.get(command.toLowerCase(Locale.ROOT));
+            if (pair != null && pair[0] > 0) {
+                pair[0]--;
             }
         }
 

@@ -1,21 +1,16 @@
 package dev.postern.smtp;
 
-import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
-import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
@@ -24,13 +19,8 @@ import org.apache.james.protocols.smtp.hook.RcptHook;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.postern.address.AddressClassifier;
 import dev.postern.address.AddressResolver;
 import dev.postern.address.ResolvedAddress;
-import dev.postern.address.ResolverParameters;
-import dev.postern.config.ComponentParameters;
-import dev.postern.log.MailLog;
-import dev.postern.restrictions.RestrictionConfig;
 import dev.postern.restrictions.RestrictionList;
 import dev.postern.restrictions.SmtpState;
 import dev.postern.restrictions.Verdict;
@@ -54,19 +44,14 @@ import dev.postern.tables.LookupException;
  * mail being accepted and handled otherwise than the table says.
  */
 public class SmtpdRestrictionsHook implements RcptHook {
-    static final List<String> LISTS = List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
-        "smtpd_sender_restrictions", "smtpd_relay_restrictions", "smtpd_recipient_restrictions");
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpdRestrictionsHook.class);
     private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(
         Verdict.Type.FILTER, Verdict.Type.REDIRECT, Verdict.Type.BCC, Verdict.Type.PREPEND);
 
     private final DomainList domainList;
     private final HookEnvironment environment;
-    private List<RestrictionList> lists;
-    private AddressResolver resolver;
-    private MailLog mailLog;
-    private String service;
-    private ClientIdentity client;
+    private PerListener<SmtpdPolicy> policies;
+    private SmtpdLog log;
 
     @Inject
     public SmtpdRestrictionsHook(DomainList domainList, HookEnvironment environment) {
@@ -76,41 +61,29 @@ public class SmtpdRestrictionsHook implements RcptHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = environment.parameters(config, this);
-        try {
-            AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
-                AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
-                environment::openTable, this::isRuntimeDomain);
-            Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
-                .collect(Collectors.toMap(name -> name, parameters::get));
-            RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
-                classifier, environment.dns(parameters));
-            lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
-            resolver = new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal);
-        } catch (IllegalArgumentException | IOException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
-        mailLog = environment.mailLog(parameters);
-        service = HookEnvironment.service(config);
-        client = environment.clientIdentity(parameters, mailLog, service);
+        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList));
+        log = environment.smtpdLog(config, this);
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        SmtpdPolicy policy = policies.of(session);
+        AddressResolver resolver = policy.resolver();
         SmtpState state;
         try {
             ResolvedAddress recipient = resolver.resolveRecipient("<" + rcpt.asString() + ">");
             if (recipient.isError()) {
                 return reply(HookReturnCode.deny(), "501", "5.1.3 Bad recipient address syntax");
             }
-            state = state(session, resolver.resolveSender("<" + sender.asString("") + ">"), recipient);
+            state = SmtpdPolicy.state(session, resolver.resolveSender("<" + sender.asString("") + ">"), recipient,
+                session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).map(List::size).orElse(0));
         } catch (LookupException e) {
             LOGGER.warn("restrictions for {}: {}", rcpt.asString(), e.getMessage());
             return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure");
         }
-        Verdict verdict = RestrictionList.evaluateAll(state, lists);
+        Verdict verdict = RestrictionList.evaluateAll(state, policy.lists());
         verdict.actions().stream().filter(action -> action.type() == Verdict.Type.WARNING)
-            .forEach(action -> mailLog.log(service, "warning: " + action.text()));
+            .forEach(action -> log.log(session, "warning: " + action.text()));
         verdict.warnings().forEach(line -> log(session, sender, rcpt, "reject_warning", line));
         verdict.actions().stream()
             .filter(action -> action.type() == Verdict.Type.WARN || action.type() == Verdict.Type.INFO)
@@ -136,6 +109,9 @@ public class SmtpdRestrictionsHook implements RcptHook {
                 log(session, sender, rcpt, "discard", "<" + rcpt.asString() + ">: " + orDefault(action.text(), "Recipient address triggers DISCARD action"));
             }
         }
+        if (policy.covers(verdict, state.recipient())) {
+            RelayGuard.cover(session, rcpt);
+        }
         return HookResult.DECLINED;
     }
 
@@ -143,31 +119,13 @@ public class SmtpdRestrictionsHook implements RcptHook {
         return text.isBlank() ? fallback : text;
     }
 
-    private SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient) {
-        SmtpState state = SmtpState.connect(client.hostname(session), session.getRemoteAddress().getAddress());
-        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
-        int accepted = session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).map(List::size).orElse(0);
-        return state.withHelo(helo).withSender(sender).withRecipient(recipient)
-            .withSaslUsername(session.getUsername() == null ? null : session.getUsername().asString())
-            .withTls(session.isTLSStarted())
-            .withRecipientCount(accepted);
-    }
-
     private void log(SMTPSession session, MaybeSender sender, MailAddress rcpt, String action, String text) {
-        mailLog.log(service, SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
-            + client.of(session) + ": " + text + "; from=<" + sender.asString("") + "> to=<" + rcpt.asString()
+        log.log(session, SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
+            + ClientIdentity.of(session) + ": " + text + "; from=<" + sender.asString("") + "> to=<" + rcpt.asString()
             + "> proto=" + SmtpdLogger.protocol(session) + " helo=<" + SmtpdLogger.helo(session) + ">");
     }
 
     private static HookResult reply(HookReturnCode code, String smtpCode, String description) {
         return HookResult.builder().hookReturnCode(code).smtpReturnCode(smtpCode).smtpDescription(description).build();
-    }
-
-    private boolean isRuntimeDomain(String domain) throws LookupException {
-        try {
-            return domainList.containsDomain(Domain.of(domain));
-        } catch (DomainListException e) {
-            throw new LookupException("domain list lookup failed for " + domain + ": " + e.getMessage(), e);
-        }
     }
 }

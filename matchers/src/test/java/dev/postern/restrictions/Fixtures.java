@@ -209,6 +209,8 @@ final class Fixtures {
         return switch (spec) {
             case "test:access" -> new MapTable(spec, ACCESS);
             case "test:empty" -> new MapTable(spec, Map.of());
+            case "test:logins" -> new MapTable(spec, Map.of(
+                "s@sender.test", "alice, Bob", "shared@sender.test", "carol", "@team.test", "dave"));
             case "test:fail" -> new FailingTable(spec);
             case "test:rblreply" -> new MapTable(spec, Map.of(
                 "rbl.test", "550 5.7.9 Go away, $client_address ($rbl_reason)",

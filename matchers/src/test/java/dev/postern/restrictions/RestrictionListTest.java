@@ -253,6 +253,33 @@ class RestrictionListTest {
         check(CODES, kind, list, state, expected, actions);
     }
 
+    private static final RestrictionConfig LOGINS = config(Map.of(
+        "smtpd_sender_login_maps", "test:empty, test:logins", "recipient_delimiter", "+"));
+
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        sender | reject_sender_login_mismatch | sasl=alice | DUNNO |
+        sender | reject_sender_login_mismatch | sasl=bob | DUNNO |
+        sender | reject_sender_login_mismatch | sasl=mallory | 553 5.7.1 <s@sender.test>: Sender address rejected: not owned by user mallory |
+        sender | reject_sender_login_mismatch | from=shared+tag@sender.test sasl=carol | DUNNO |
+        sender | reject_sender_login_mismatch | from=x@team.test sasl=dave | DUNNO |
+        sender | reject_sender_login_mismatch | from=x@team.test sasl=alice | 553 5.7.1 <x@team.test>: Sender address rejected: not owned by user alice |
+        sender | reject_sender_login_mismatch | from=nobody@else.test sasl=alice | 553 5.7.1 <nobody@else.test>: Sender address rejected: not owned by user alice |
+        sender | reject_sender_login_mismatch |  | 553 5.7.1 <s@sender.test>: Sender address rejected: not logged in |
+        sender | reject_sender_login_mismatch | from=nobody@else.test | DUNNO |
+        sender | reject_sender_login_mismatch | from=<> sasl=alice | DUNNO |
+        sender | reject_authenticated_sender_login_mismatch |  | DUNNO |
+        sender | reject_authenticated_sender_login_mismatch | sasl=mallory | 553 5.7.1 <s@sender.test>: Sender address rejected: not owned by user mallory |
+        sender | reject_unauthenticated_sender_login_mismatch | sasl=mallory | DUNNO |
+        sender | reject_unauthenticated_sender_login_mismatch |  | 553 5.7.1 <s@sender.test>: Sender address rejected: not logged in |
+        sender | reject_known_sender_login_mismatch | from=nobody@else.test sasl=alice | DUNNO |
+        sender | reject_known_sender_login_mismatch | sasl=mallory | 553 5.7.1 <s@sender.test>: Sender address rejected: not owned by user mallory |
+        sender | warn_if_reject, reject_sender_login_mismatch | sasl=mallory | DUNNO | REJECT_WARNING:553 5.7.1 <s@sender.test>: Sender address rejected: not owned by user mallory
+        """)
+    void senderLoginMismatch(String kind, String list, String state, String expected, String actions) {
+        check(LOGINS, kind, list, state, expected, actions);
+    }
+
     @ParameterizedTest(name = "[{index}] reject_code={0} -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
         250 | 450 4.7.1 Service unavailable

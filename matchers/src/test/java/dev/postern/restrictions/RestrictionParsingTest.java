@@ -27,6 +27,7 @@ class RestrictionParsingTest {
         smtpd_client_restrictions | check_client_access test:access test:access | smtpd_client_restrictions: unexpected argument "test:access" after "check_client_access test:access" (a restriction takes at most one argument)
         smtpd_client_restrictions | permit test:access | smtpd_client_restrictions: unexpected argument "test:access" after "permit" (a restriction takes at most one argument)
         smtpd_client_restrictions | test:access | smtpd_client_restrictions: unknown restriction "test:access"
+        smtpd_sender_restrictions | reject_sender_login_mismatch | smtpd_sender_restrictions: reject_sender_login_mismatch: smtpd_sender_login_maps is empty: the *_sender_login_mismatch restrictions need it (address -> login names)
         smtpd_client_restrictions | check_client_access test:nosuch | smtpd_client_restrictions: check_client_access test:nosuch: unsupported table test:nosuch
         smtpd_client_restrictions | reject_rbl_client | smtpd_client_restrictions: reject_rbl_client needs a DNS list domain argument
         smtpd_client_restrictions | reject_rbl_client, permit | smtpd_client_restrictions: reject_rbl_client needs a DNS list domain argument, not "permit"

@@ -28,6 +28,19 @@ final class TableFiles {
         });
     }
 
+    /**
+     * The {@link #hash} keys with access(5) actions, for check_sender_access: a sender
+     * blacklist. The plain hash file's values ({@code OK123}) are not access actions and would
+     * be read as a restriction name, i.e. a configuration error.
+     */
+    static Path senderAccess(Path dir) {
+        return write(dir.resolve("sender_access"), out -> {
+            for (int i = 0; i < HASH_ENTRIES; i++) {
+                out.write(hashKey(i) + " REJECT sender " + i + " is blocked\n");
+            }
+        });
+    }
+
     /** 100,000 /24 networks in 10.0.0.0/8 and 172.16.0.0/12, one result each. */
     static Path cidr(Path dir) {
         return write(dir.resolve("clients.cidr"), out -> {

@@ -1,5 +1,6 @@
 package dev.postern.app.modules;
 
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
@@ -17,6 +18,7 @@ import dev.postern.config.MainCf;
 import dev.postern.dns.DnsLookup;
 import dev.postern.dns.DnsServer;
 import dev.postern.dns.DnsjavaLookup;
+import dev.postern.config.SmtpdListeners;
 import dev.postern.log.MailLog;
 import dev.postern.tables.TableRegistry;
 
@@ -61,8 +63,21 @@ public class MainCfModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ConfigurationProvider configurationProvider(FileSystem fileSystem, Configuration configuration) {
-        return new MainCfConfigurationProvider(new FileConfigurationProvider(fileSystem, configuration), mainCf);
+    MainCfConfigurationProvider mainCfConfigurationProvider(FileSystem fileSystem, Configuration configuration) {
+        return new MainCfConfigurationProvider(new FileConfigurationProvider(fileSystem, configuration), mainCf, home);
+    }
+
+    @Provides
+    @Singleton
+    ConfigurationProvider configurationProvider(MainCfConfigurationProvider provider) {
+        return provider;
+    }
+
+    /** Each SMTP listener's parameters, for the hooks that choose theirs per session. */
+    @Provides
+    @Singleton
+    SmtpdListeners smtpdListeners(MainCfConfigurationProvider provider) throws ConfigurationException {
+        return provider.listeners();
     }
 
     @Provides

@@ -89,24 +89,29 @@ public final class FakePostern {
         String listen = values.get("postern_smtpd_listen");
         String[] hostPort = listen.split(":");
         SmtpSink sink = new SmtpSink(hostPort[0], Integer.parseInt(hostPort[1]), "fake.postern.test");
-        try {
-            sink.start();
-        } catch (UncheckedIOException e) {
-            System.err.println("postern: fatal: cannot listen on " + listen + ": address already in use");
-            System.exit(1);
-        }
-        HttpServer web = webAdmin(home, values.get("postern_webadmin_listen"));
-        Path maillog = home.resolve("var/log/maillog");
-        Files.createDirectories(maillog.getParent());
-        Files.writeString(maillog, "Jan  1 00:00:00 fake postern/master[1]: daemon started\n",
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        java.util.concurrent.atomic.AtomicReference<HttpServer> web = new java.util.concurrent.atomic.AtomicReference<>();
+        // Installed before the listener answers: the harness may send SIGTERM as soon as it sees the greeting.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             sink.stop();
-            web.stop(0);
+            if (web.get() != null) {
+                web.get().stop(0);
+            }
             System.out.println("fake postern stopped");
             System.out.flush();
             Runtime.getRuntime().halt(0);
         }));
+        Path maillog = home.resolve("var/log/maillog");
+        Files.createDirectories(maillog.getParent());
+        Files.writeString(maillog, "Jan  1 00:00:00 fake postern/master[1]: daemon started\n",
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        web.set(webAdmin(home, values.get("postern_webadmin_listen")));
+        try {
+            sink.start();
+        } catch (UncheckedIOException e) {
+            System.err.println("postern: fatal: cannot listen on " + listen + ": address already in use");
+            System.out.flush();
+            Runtime.getRuntime().halt(1);
+        }
         System.out.println("fake postern started on " + listen);
         System.out.flush();
         Thread.currentThread().join();

@@ -28,16 +28,107 @@ public final class SmtpClient implements AutoCloseable {
     public static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(60);
     private static final int MAX_REPLY_LINE = 64 * 1024;
 
-    private final Socket socket;
-    private final InputStream in;
-    private final OutputStream out;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
     private final SmtpReply greeting;
 
     private SmtpClient(Socket socket) throws IOException {
-        this.socket = socket;
-        this.in = new java.io.BufferedInputStream(socket.getInputStream());
-        this.out = new java.io.BufferedOutputStream(socket.getOutputStream());
+        useSocket(socket);
         this.greeting = readReplyChecked();
+    }
+
+    private void useSocket(Socket newSocket) throws IOException {
+        this.socket = newSocket;
+        this.in = new java.io.BufferedInputStream(newSocket.getInputStream());
+        this.out = new java.io.BufferedOutputStream(newSocket.getOutputStream());
+    }
+
+    /**
+     * Connects with TLS from the first byte (port 465 style) and reads the greeting. The
+     * server's certificate is not verified: tests talk to a self-signed one.
+     */
+    public static SmtpClient connectTls(int port, String localAddress) {
+        Socket plain = new Socket();
+        try {
+            if (localAddress != null) {
+                plain.bind(new InetSocketAddress(InetAddress.getByName(localAddress), 0));
+            }
+            plain.connect(new InetSocketAddress("127.0.0.1", port), (int) DEFAULT_CONNECT_TIMEOUT.toMillis());
+            plain.setSoTimeout((int) DEFAULT_READ_TIMEOUT.toMillis());
+            return new SmtpClient(handshake(plain, port));
+        } catch (IOException e) {
+            closeQuietly(plain);
+            throw new UncheckedIOException("cannot connect with TLS to 127.0.0.1:" + port + ": " + e, e);
+        }
+    }
+
+    /** STARTTLS: sends it and, on a 220, completes the TLS handshake (certificate not verified). */
+    public SmtpReply starttls() {
+        SmtpReply reply = command("STARTTLS");
+        if (reply.code() != 220) {
+            return reply;
+        }
+        try {
+            useSocket(handshake(socket, socket.getPort()));
+        } catch (IOException e) {
+            throw new UncheckedIOException("TLS handshake after STARTTLS: " + e, e);
+        }
+        return reply;
+    }
+
+    /** Whether the connection is encrypted now. */
+    public boolean isTls() {
+        return socket instanceof javax.net.ssl.SSLSocket;
+    }
+
+    /** {@code AUTH PLAIN} with the initial response. */
+    public SmtpReply authPlain(String user, String password) {
+        String token = java.util.Base64.getEncoder().encodeToString(
+            ("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
+        return command("AUTH PLAIN " + token);
+    }
+
+    /** {@code AUTH LOGIN}, answering the two 334 challenges; the first reply other than 334 is returned. */
+    public SmtpReply authLogin(String user, String password) {
+        SmtpReply reply = command("AUTH LOGIN");
+        for (String answer : List.of(user, password)) {
+            if (reply.code() != 334) {
+                return reply;
+            }
+            reply = command(java.util.Base64.getEncoder().encodeToString(answer.getBytes(StandardCharsets.UTF_8)));
+        }
+        return reply;
+    }
+
+    private static Socket handshake(Socket plain, int port) throws IOException {
+        try {
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(null, new javax.net.ssl.TrustManager[] {new TrustEverything()}, null);
+            javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket(plain, "127.0.0.1", port, true);
+            tls.setUseClientMode(true);
+            tls.startHandshake();
+            return tls;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("cannot set up TLS: " + e, e);
+        }
+    }
+
+    /** Tests talk to Postern's self-signed certificate; what they check is that TLS is in use. */
+    private static final class TrustEverything implements javax.net.ssl.X509TrustManager {
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType) {
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+        }
     }
 
     /** Connects to {@code 127.0.0.1:port} and reads the greeting. */

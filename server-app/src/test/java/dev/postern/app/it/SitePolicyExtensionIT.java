@@ -54,7 +54,8 @@ class SitePolicyExtensionIT {
     private static final String SOURCE_ROOT = "site-policy/src/";
     private static final List<String> SOURCES = List.of(
             "com/example/policy/SubjectTagMailet.java",
-            "com/example/policy/SenderDomainIs.java");
+            "com/example/policy/SenderDomainIs.java",
+            "com/example/policy/AcceptEveryRecipientHook.java");
     static final String POLICY_MAILET = "<mailet match=\"com.example.policy.SenderDomainIs=policy.example\""
             + " class=\"com.example.policy.SubjectTagMailet\"><tag>[policy]</tag></mailet>";
 
@@ -117,6 +118,44 @@ class SitePolicyExtensionIT {
 
         assertThat(diagnostics(server)).as("console and var/log of %s", server.name())
                 .doesNotContain("ClassNotFoundException");
+    }
+
+    @Test
+    void aSiteRcptHookThatAcceptsEverythingCannotOpenTheRelay() throws IOException {
+        Path jar = buildPolicyJar();
+        SmtpSink sink = postern.newSink();
+        String h = "mx.policy-it.test";
+        PosternServer server = postern.newServer().myhostname(h).relayhost(sink).mynetworks("127.0.0.1/32");
+        Files.copy(jar, server.home().resolve("extensions-jars").resolve("site-policy.jar"));
+        String chain = "<handlerchain enableJmx=\"false\" coreHandlersPackage=\"dev.postern.smtp.PosternCmdHandlerLoader\"/>";
+        String distributed = Files.readString(server.distribution().resolve("conf").resolve("smtpserver.xml"));
+        assertThat(distributed).as("the MX listener's handler chain to extend").contains(chain);
+        server.writeConfFile("smtpserver.xml", distributed.replaceFirst(java.util.regex.Pattern.quote(chain),
+            java.util.regex.Matcher.quoteReplacement(chain.replace("/>", ">")
+                + "<handler class=\"com.example.policy.AcceptEveryRecipientHook\"/></handlerchain>")));
+        server.start();
+
+        try (SmtpClient client = server.connectFrom("127.0.0.2")) {
+            client.ehlo("outsider.example");
+            assertThat(client.mailFrom("spammer@outsider.example").code()).isEqualTo(250);
+            assertThat(client.rcptTo("relaytest@victim.example").full())
+                .isEqualTo("554 5.7.1 <relaytest@victim.example>: Relay access denied");
+            assertThat(client.rcptTo("relaytest%victim.example@" + h).full())
+                .isEqualTo("554 5.7.1 <relaytest%victim.example@" + h + ">: Relay access denied");
+            assertThat(client.rcptTo("postmaster@" + h).full()).as("a local recipient needs no relay permission")
+                .isEqualTo("250 2.1.5 Ok");
+            client.quit();
+        }
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            assertThat(client.sendMail("alice@client.example", "carol@remote.example",
+                TestMessages.withToken("alice@client.example", "carol@remote.example", "trusted-1", "hi\r\n")).code())
+                .as("mynetworks still relays").isEqualTo(250);
+        }
+        assertThat(sink.awaitMessages(1, DELIVERY).get(0).recipients()).containsExactly("carol@remote.example");
+        server.awaitMaillogLine("the guard's reject line", Duration.ofSeconds(10), line -> line.contains(
+            "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 554 5.7.1 <relaytest@victim.example>: Relay access denied;"
+                + " from=<spammer@outsider.example> to=<relaytest@victim.example> proto=ESMTP helo=<outsider.example>"));
     }
 
     /**
@@ -226,7 +265,8 @@ class SitePolicyExtensionIT {
             }
         }
         for (Class<?> api : List.of(org.apache.mailet.Mail.class, org.apache.mailet.base.GenericMailet.class,
-                org.apache.james.core.MailAddress.class, javax.mail.internet.MimeMessage.class)) {
+                org.apache.james.core.MailAddress.class, javax.mail.internet.MimeMessage.class,
+                org.apache.james.protocols.smtp.hook.RcptHook.class, org.apache.james.protocols.api.ProtocolSession.class)) {
             try {
                 entries.add(Path.of(api.getProtectionDomain().getCodeSource().getLocation().toURI()).toString());
             } catch (Exception e) {

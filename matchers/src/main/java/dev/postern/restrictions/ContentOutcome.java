@@ -1,0 +1,16 @@
+package dev.postern.restrictions;
+
+import java.util.Optional;
+
+/**
+ * What header and body checks decided about one message.
+ *
+ * @param refusal the reply that refuses the message (REJECT, a lookup failure, an action Postern
+ *                does not carry out); when present, nothing else applies
+ * @param hold    HOLD's text (possibly empty) when the message goes to the hold queue
+ * @param discard DISCARD's text (possibly empty) when the message is accepted and dropped
+ * @param edits   changes to make to the message before it is queued
+ */
+public record ContentOutcome(Optional<Reply> refusal, Optional<String> hold, Optional<String> discard,
+        ContentEdits edits) {
+}

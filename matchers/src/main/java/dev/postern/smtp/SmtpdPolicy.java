@@ -1,0 +1,100 @@
+package dev.postern.smtp;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.apache.james.core.Domain;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.smtp.SMTPSession;
+
+import dev.postern.address.AddressClassifier;
+import dev.postern.address.AddressResolver;
+import dev.postern.address.ResolvedAddress;
+import dev.postern.address.ResolverParameters;
+import dev.postern.config.ComponentParameters;
+import dev.postern.restrictions.RelaySafety;
+import dev.postern.restrictions.RestrictionConfig;
+import dev.postern.restrictions.RestrictionList;
+import dev.postern.restrictions.SmtpState;
+import dev.postern.restrictions.Verdict;
+import dev.postern.tables.LookupException;
+
+/**
+ * One listener's restriction lists at RCPT ({@code smtpd_client_restrictions} through
+ * {@code smtpd_recipient_restrictions}), the address resolver they judge addresses with and
+ * the relay decision, built once at start from its parameters.
+ *
+ * @param lists    the five RCPT-time lists, in evaluation order
+ * @param resolver trivial-rewrite's resolving of MAIL FROM and RCPT TO
+ * @param config   what the lists were parsed with; answers whether a destination needs relay permission
+ */
+public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver, RestrictionConfig config) {
+    static final List<String> LISTS = RestrictionList.RCPT_PARAMETERS;
+    private static final int RELAY = 3;
+    private static final int RECIPIENT = 4;
+    private static final Set<String> RELAY_LISTS = Set.of(LISTS.get(RELAY), LISTS.get(RECIPIENT));
+
+    /**
+     * @throws IllegalArgumentException for a bad list, table or parameter, and for lists that could not
+     *                                  refuse relay ({@link RelaySafety})
+     */
+    public static SmtpdPolicy of(ComponentParameters parameters, HookEnvironment environment, DomainList domainList)
+            throws IOException {
+        AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
+            AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
+            environment::openTable, domain -> isRuntimeDomain(domainList, domain));
+        Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
+            .collect(Collectors.toMap(name -> name, parameters::get));
+        RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
+            classifier, environment.dns(parameters));
+        List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
+        RelaySafety.check(lists.get(RELAY), lists.get(RECIPIENT));
+        return new SmtpdPolicy(lists, new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal),
+            restrictions);
+    }
+
+    /** The relay and recipient lists, which alone can grant relay. */
+    public List<RestrictionList> relayLists() {
+        return lists.subList(RELAY, RECIPIENT + 1);
+    }
+
+    /**
+     * Whether an accepted recipient has relay permission: an explicit permit of the relay or
+     * recipient list, or a destination that needs none. DISCARD counts too: a discarded message
+     * goes nowhere (as in Postfix).
+     */
+    public boolean covers(Verdict verdict, ResolvedAddress recipient) {
+        if (verdict.isDiscard() || verdict.permittedBy().stream().anyMatch(RELAY_LISTS::contains)) {
+            return true;
+        }
+        try {
+            return config.isAuthorizedDestination(recipient);
+        } catch (LookupException e) {
+            return false;
+        }
+    }
+
+    /** What the restrictions see of the session at one RCPT. */
+    static SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient, int accepted) {
+        SmtpState state = SmtpState.connect(ClientIdentity.hostname(session), session.getRemoteAddress().getAddress());
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
+        return state.withHelo(helo).withSender(sender).withRecipient(recipient)
+            .withSaslUsername(session.getUsername() == null ? null : session.getUsername().asString())
+            .withTls(session.isTLSStarted())
+            .withRecipientCount(accepted);
+    }
+
+    /** Domains added through WebAdmin count as local at run time. */
+    private static boolean isRuntimeDomain(DomainList domainList, String domain) throws LookupException {
+        try {
+            return domainList.containsDomain(Domain.of(domain));
+        } catch (DomainListException e) {
+            throw new LookupException("domain list lookup failed for " + domain + ": " + e.getMessage(), e);
+        }
+    }
+}
