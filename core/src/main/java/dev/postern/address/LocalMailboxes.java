@@ -165,19 +165,37 @@ public final class LocalMailboxes {
         return resolve(recipient, false) instanceof UnknownUser unknown ? Optional.of(unknown) : Optional.empty();
     }
 
+    /**
+     * {@link #unknownUser(MailAddress)} for an address already resolved to its internal form
+     * (local part unquoted), as the restriction engine holds it.
+     */
+    public Optional<UnknownUser> unknownUser(String localPart, String domain) throws LookupException {
+        Domain parsed;
+        try {
+            parsed = Domain.of(domain);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // not a domain any mailbox class can hold
+        }
+        return resolve(localPart.toLowerCase(Locale.ROOT), parsed, false) instanceof UnknownUser unknown
+            ? Optional.of(unknown) : Optional.empty();
+    }
+
     /** Whether the domain is one of the local or virtual mailbox classes. */
     public boolean isLocalDomain(Domain domain) throws LookupException {
         return mydestination.contains(foldDomain(domain.asString())) || isRuntimeDomain(domain);
     }
 
     private Resolution resolve(MailAddress recipient, boolean findMailbox) throws LookupException {
-        String domain = foldDomain(recipient.getDomain().asString());
-        String localPart = unquote(recipient.getLocalPart()).toLowerCase(Locale.ROOT);
+        return resolve(unquote(recipient.getLocalPart()).toLowerCase(Locale.ROOT), recipient.getDomain(), findMailbox);
+    }
+
+    private Resolution resolve(String localPart, Domain recipientDomain, boolean findMailbox) throws LookupException {
+        String domain = foldDomain(recipientDomain.asString());
         String address = localPart + "@" + domain;
         if (mydestination.contains(domain)) {
             return resolveLocal(address, localPart);
         }
-        if (!isRuntimeDomain(recipient.getDomain())) {
+        if (!isRuntimeDomain(recipientDomain)) {
             return new NotLocal();
         }
         return resolveVirtual(address, localPart, domain, findMailbox);

@@ -12,6 +12,10 @@ public final class MailAttributes {
     public static final AttributeName HOLD = AttributeName.of("dev.postern.hold");
     /** An access(5) DISCARD result: the mail is accepted and dropped. Value: the reason text. */
     public static final AttributeName DISCARD = AttributeName.of("dev.postern.discard");
+    /** An access(5) REDIRECT result: the one address that replaces every recipient. Value: the address. */
+    public static final AttributeName REDIRECT = AttributeName.of("dev.postern.redirect");
+    /** access(5) BCC results: addresses that get a copy. Value: a list of address strings. */
+    public static final AttributeName BCC = AttributeName.of("dev.postern.bcc");
 
     private MailAttributes() {
     }

@@ -16,9 +16,10 @@ import dev.postern.tables.LookupException;
  * tables, and the first table result is carried out. Actions are logged as they fire, in
  * cleanup's form ({@code QID: warning: header ...}). One instance inspects one message.
  *
- * <p>REJECT, DISCARD, PASS, and the actions that refuse the message end the inspection;
- * REDIRECT, BCC and FILTER are not carried out by Postern yet, so a message that triggers
- * one is refused with {@code 451 4.3.5 Server configuration error} rather than delivered
+ * <p>REJECT, DISCARD, PASS, and the actions that refuse the message end the inspection.
+ * REDIRECT (the last one wins) and BCC are returned for the pipeline to carry out, as the
+ * access(5) ones are. FILTER is not carried out by Postern yet, so a message that triggers
+ * it is refused with {@code 451 4.3.5 Server configuration error} rather than delivered
  * otherwise than the table says.
  */
 public final class ContentInspection implements ContentVisitor {
@@ -37,6 +38,8 @@ public final class ContentInspection implements ContentVisitor {
     private Reply refusal;
     private String hold;
     private String discard;
+    private String redirect;
+    private final List<String> bcc = new java.util.ArrayList<>();
 
     /**
      * @param log        receives each cleanup line, the text after {@code cleanup[PID]: }
@@ -53,7 +56,7 @@ public final class ContentInspection implements ContentVisitor {
     public ContentOutcome inspect(InputStream message) throws IOException {
         new MessageScanner(this, checks.headerSizeLimit()).scan(message);
         return new ContentOutcome(Optional.ofNullable(refusal), Optional.ofNullable(hold), Optional.ofNullable(discard),
-            refusal == null ? new ContentEdits(edits) : ContentEdits.none());
+            Optional.ofNullable(redirect), bcc, refusal == null ? new ContentEdits(edits) : ContentEdits.none());
     }
 
     @Override
@@ -138,10 +141,18 @@ public final class ContentInspection implements ContentVisitor {
             case FILTER -> notCarriedOut(kind, content, action, text.isEmpty() || text.indexOf(':') < 0,
                 text.isEmpty() ? "missing FILTER command argument in " + map + " map"
                     : "bad FILTER command " + text + " in " + map + " -- need transport:destination");
-            case REDIRECT -> notCarriedOut(kind, content, action, text.indexOf('@') < 0,
-                "bad REDIRECT target \"" + text + "\" in " + map + " map -- need user@domain");
-            case BCC -> notCarriedOut(kind, content, action, text.indexOf('@') < 0,
-                "bad BCC address \"" + text + "\" in " + map + " map -- need user@domain");
+            case REDIRECT -> {
+                if (wellFormed(text.indexOf('@') > 0, "bad REDIRECT target \"" + text + "\" in " + map + " map -- need user@domain")) {
+                    logAction("redirect", kind, content, text);
+                    redirect = text;
+                }
+            }
+            case BCC -> {
+                if (wellFormed(text.indexOf('@') > 0, "bad BCC address \"" + text + "\" in " + map + " map -- need user@domain")) {
+                    logAction("bcc", kind, content, text);
+                    bcc.add(text);
+                }
+            }
             case DUNNO -> {
             }
             case UNKNOWN -> log.accept("warning: unknown command in " + map + " map: " + action.keyword()
@@ -174,9 +185,17 @@ public final class ContentInspection implements ContentVisitor {
         return "5.7.1 " + trimmed;
     }
 
+    /** A malformed REDIRECT or BCC is ignored with a warning, as Postfix ignores it. */
+    private boolean wellFormed(boolean valid, String warning) {
+        if (!valid) {
+            log.accept("warning: " + warning);
+        }
+        return valid;
+    }
+
     /**
-     * REDIRECT, BCC and FILTER: malformed, they are ignored with a warning as Postfix ignores
-     * them; well formed, Postern cannot carry them out yet and refuses the message for now.
+     * FILTER: malformed, it is ignored with a warning as Postfix ignores it; well formed,
+     * Postern cannot carry it out yet and refuses the message for now.
      */
     private void notCarriedOut(ContentClass kind, String content, ContentAction action, boolean malformed,
             String malformedWarning) {

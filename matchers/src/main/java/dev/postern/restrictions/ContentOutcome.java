@@ -1,5 +1,6 @@
 package dev.postern.restrictions;
 
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -9,8 +10,13 @@ import java.util.Optional;
  *                does not carry out); when present, nothing else applies
  * @param hold    HOLD's text (possibly empty) when the message goes to the hold queue
  * @param discard DISCARD's text (possibly empty) when the message is accepted and dropped
+ * @param redirect the address of the last REDIRECT: it replaces every recipient
+ * @param bcc     the addresses of BCC actions, each getting a copy
  * @param edits   changes to make to the message before it is queued
  */
 public record ContentOutcome(Optional<Reply> refusal, Optional<String> hold, Optional<String> discard,
-        ContentEdits edits) {
+        Optional<String> redirect, List<String> bcc, ContentEdits edits) {
+    public ContentOutcome {
+        bcc = List.copyOf(bcc);
+    }
 }

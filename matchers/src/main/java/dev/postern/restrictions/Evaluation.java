@@ -165,6 +165,10 @@ final class Evaluation {
             case REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin(true, false, false);
             case REJECT_KNOWN_SENDER_LOGIN_MISMATCH -> senderLogin(true, true, true);
             case REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin(false, true, false);
+            case REJECT_UNLISTED_RECIPIENT -> state.recipient() == null ? Outcome.DUNNO
+                : unlisted(state.recipient(), "5.1.1", "Recipient address rejected");
+            case REJECT_UNLISTED_SENDER -> !state.hasSender() || state.isNullSender() ? Outcome.DUNNO
+                : unlisted(state.sender(), "5.1.0", "Sender address rejected");
             case CHECK_CLIENT_ACCESS -> access(r, AccessKeys.forClient(state.clientName(), state.clientAddressText(), config.accessStyle),
                 Stage.CLIENT, state.clientNameAddress());
             case CHECK_HELO_ACCESS -> state.helo() == null ? Outcome.DUNNO
@@ -285,6 +289,22 @@ final class Evaluation {
         }
         // Postfix's one reply without the "CLASS rejected:" part.
         return reject(ErrorClass.POLICY, code, dsn, "<" + state.recipient().address() + ">: Relay access denied");
+    }
+
+    // ---- unlisted addresses
+
+    /** An address of a local or virtual mailbox domain that no user has: {@code 550 User unknown in ...}. */
+    private Outcome unlisted(ResolvedAddress address, String dsn, String what) {
+        Optional<String> table;
+        try {
+            table = config.unlisted.missingFrom(address);
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(address.address()));
+        }
+        if (table.isEmpty()) {
+            return Outcome.DUNNO;
+        }
+        return reject(ErrorClass.POLICY, 550, dsn, "<" + address.address() + ">: " + what + ": User unknown in " + table.get());
     }
 
     // ---- sender login

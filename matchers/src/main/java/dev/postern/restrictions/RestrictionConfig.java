@@ -53,6 +53,7 @@ public final class RestrictionConfig {
     final boolean heloTempfailDeferIfPermit;
     private final Map<String, List<Restriction>> classes = new HashMap<>();
     private final String senderLoginMapsValue;
+    final UnlistedAddresses unlisted;
     private SenderLoginMaps senderLoginMaps;
 
     /**
@@ -65,7 +66,7 @@ public final class RestrictionConfig {
      */
     public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
             Function<String, LookupTable> tables, AddressClassifier classifier) {
-        this(parameters, restrictionClasses, tables, classifier, null);
+        this(parameters, restrictionClasses, tables, classifier, null, null);
     }
 
     /**
@@ -74,6 +75,26 @@ public final class RestrictionConfig {
      */
     public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
             Function<String, LookupTable> tables, AddressClassifier classifier, DnsLookup dns) {
+        this(parameters, restrictionClasses, tables, classifier, null, dns);
+    }
+
+    /**
+     * @param unlisted who the mailbox classes know, for reject_unlisted_recipient/_sender; null
+     *                 where there is no users store (those restrictions are then refused at parse time)
+     */
+    public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
+            Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted) {
+        this(parameters, restrictionClasses, tables, classifier, unlisted, null);
+    }
+
+    /**
+     * @param unlisted who the mailbox classes know; null refuses reject_unlisted_recipient/_sender
+     * @param dns      the DNS of the DNS-based restrictions; null refuses them
+     */
+    public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
+            Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted,
+            DnsLookup dns) {
+        this.unlisted = unlisted;
         Function<String, String> value = name -> {
             try {
                 return parameters.apply(name);

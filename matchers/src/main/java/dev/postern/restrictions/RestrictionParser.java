@@ -36,6 +36,9 @@ final class RestrictionParser {
         Map.entry("reject_authenticated_sender_login_mismatch", Kind.REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH),
         Map.entry("reject_known_sender_login_mismatch", Kind.REJECT_KNOWN_SENDER_LOGIN_MISMATCH),
         Map.entry("reject_unauthenticated_sender_login_mismatch", Kind.REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH),
+        Map.entry("reject_unlisted_recipient", Kind.REJECT_UNLISTED_RECIPIENT),
+        Map.entry("check_recipient_maps", Kind.REJECT_UNLISTED_RECIPIENT),
+        Map.entry("reject_unlisted_sender", Kind.REJECT_UNLISTED_SENDER),
         Map.entry("check_client_access", Kind.CHECK_CLIENT_ACCESS),
         Map.entry("check_helo_access", Kind.CHECK_HELO_ACCESS),
         Map.entry("check_sender_access", Kind.CHECK_SENDER_ACCESS),
@@ -85,7 +88,7 @@ final class RestrictionParser {
 
     /** Other Postfix restrictions Postern does not have yet: refused loudly, never passed over. */
     private static final Set<String> NOT_YET = Set.of(
-        "reject_unlisted_recipient", "reject_unlisted_sender", "reject_unverified_recipient",
+        "reject_unverified_recipient",
         "reject_unverified_sender", "reject_unauth_pipelining", "check_policy_service", "check_ccert_access",
         "check_reverse_client_hostname_access", "check_client_hostname_access", "check_sasl_access",
         "check_address_map", "permit_tls_clientcerts", "permit_tls_all_clientcerts", "reject_unknown_forward_client_hostname",
@@ -125,6 +128,10 @@ final class RestrictionParser {
                 String argument = words.get(++i);
                 restrictions.add(new Restriction(kind, lower, argument, null, DnsList.parse(parameter, word, argument)));
             } else if (kind != null) {
+                if ((kind == Kind.REJECT_UNLISTED_RECIPIENT || kind == Kind.REJECT_UNLISTED_SENDER) && config.unlisted == null) {
+                    throw new IllegalArgumentException(parameter + ": " + word
+                        + " needs the server's users store: it works in the SMTP listeners' restriction lists");
+                }
                 if (kind.needsSenderLoginMaps()) {
                     try {
                         config.senderLoginMaps();

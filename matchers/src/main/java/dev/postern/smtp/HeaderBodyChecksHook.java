@@ -90,6 +90,8 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
         }
         outcome.hold().ifPresent(reason -> SessionDecisions.hold(session, reason));
         outcome.discard().ifPresent(reason -> SessionDecisions.discard(session, reason));
+        outcome.redirect().ifPresent(address -> SessionDecisions.redirect(session, address));
+        outcome.bcc().forEach(address -> SessionDecisions.bcc(session, address));
         return HookResult.DECLINED;
     }
 

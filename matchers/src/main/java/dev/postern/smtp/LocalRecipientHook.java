@@ -1,5 +1,7 @@
 package dev.postern.smtp;
 
+import java.util.Optional;
+
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
@@ -17,7 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.postern.address.LocalMailboxes;
 import dev.postern.address.LocalMailboxes.AddressClass;
-import dev.postern.config.ComponentParameters;
+import dev.postern.config.ParameterType;
 
 /**
  * Postfix's {@code reject_unlisted_recipient} for the local and virtual mailbox classes,
@@ -39,7 +41,14 @@ public class LocalRecipientHook implements RcptHook {
     private final UsersRepository usersRepository;
     private final DomainList domainList;
     private final HookEnvironment environment;
-    private LocalMailboxes mailboxes;
+    private PerListener<Settings> settings;
+
+    /**
+     * @param recipients {@code smtpd_reject_unlisted_recipient} (default yes)
+     * @param senders    {@code smtpd_reject_unlisted_sender} (default no)
+     */
+    private record Settings(LocalMailboxes mailboxes, boolean recipients, boolean senders) {
+    }
 
     @Inject
     public LocalRecipientHook(UsersRepository usersRepository, DomainList domainList, HookEnvironment environment) {
@@ -50,21 +59,27 @@ public class LocalRecipientHook implements RcptHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = environment.parameters(config, this);
-        try {
-            mailboxes = new LocalMailboxes(parameters.list("mydestination"), parameters.get("myhostname"),
-                LocalMailboxes.Directory.of(usersRepository::contains, usersRepository::supportVirtualHosting,
-                    domainList::containsDomain));
-        } catch (IllegalArgumentException e) {
-            throw new ConfigurationException(getClass().getSimpleName() + ": " + e.getMessage(), e);
-        }
+        settings = environment.perListener(config, this, parameters -> new Settings(
+            SmtpdPolicy.mailboxes(parameters, domainList, usersRepository),
+            ParameterType.toBoolean("smtpd_reject_unlisted_recipient", parameters.get("smtpd_reject_unlisted_recipient")),
+            ParameterType.toBoolean("smtpd_reject_unlisted_sender", parameters.get("smtpd_reject_unlisted_sender"))));
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
+        Settings active = settings.of(session);
         try {
-            return mailboxes.unknownUser(rcpt)
-                .map(unknown -> unknown(rcpt, unknown.addressClass()))
+            if (active.senders() && !sender.isNullSender()) {
+                Optional<LocalMailboxes.UnknownUser> unknownSender = active.mailboxes().unknownUser(sender.get());
+                if (unknownSender.isPresent()) {
+                    return unknown("5.1.0", sender.get(), "Sender address rejected", unknownSender.get().addressClass());
+                }
+            }
+            if (!active.recipients()) {
+                return HookResult.DECLINED;
+            }
+            return active.mailboxes().unknownUser(rcpt)
+                .map(unknown -> unknown("5.1.1", rcpt, "Recipient address rejected", unknown.addressClass()))
                 .orElse(HookResult.DECLINED);
         } catch (LocalMailboxes.LookupException e) {
             LOGGER.warn("recipient lookup failed for {}: {}", rcpt.asString(), e.getMessage());
@@ -76,12 +91,11 @@ public class LocalRecipientHook implements RcptHook {
         }
     }
 
-    private static HookResult unknown(MailAddress rcpt, AddressClass addressClass) {
+    private static HookResult unknown(String dsn, MailAddress address, String what, AddressClass addressClass) {
         return HookResult.builder()
             .hookReturnCode(HookReturnCode.deny())
             .smtpReturnCode("550")
-            .smtpDescription("5.1.1 <" + rcpt.asString() + ">: Recipient address rejected: User unknown in "
-                + addressClass.table())
+            .smtpDescription(dsn + " <" + address.asString() + ">: " + what + ": User unknown in " + addressClass.table())
             .build();
     }
 }

@@ -21,7 +21,11 @@ public final class PerListener<T> {
         this.byPort = Map.copyOf(byPort);
     }
 
+    /** The settings of the session's listener; main.cf's for a session without one (a hook called directly). */
     public T of(ProtocolSession session) {
+        if (session == null || session.getLocalAddress() == null) {
+            return fallback;
+        }
         return byPort.getOrDefault(session.getLocalAddress().getPort(), fallback);
     }
 }

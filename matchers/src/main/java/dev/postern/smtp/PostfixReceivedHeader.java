@@ -2,6 +2,7 @@ package dev.postern.smtp;
 
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -12,7 +13,8 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
 
 /**
- * The {@code Received:} header in Postfix's shape, carrying the queue ID:
+ * The {@code Received:} header in Postfix's shape, carrying the queue ID, preceded by any
+ * headers an access(5) {@code PREPEND} result added:
  * <pre>
  * Received: from HELO (NAME [IP])
  *         by MYHOSTNAME (Postern) with ESMTP id QID
@@ -43,6 +45,18 @@ public class PostfixReceivedHeader extends ReceivedDataLineFilter {
         } else {
             header.add(by + "; " + date);
         }
-        return List.of(header);
+        List<Header> headers = new ArrayList<>(prepended(session));
+        headers.add(header);
+        return headers;
+    }
+
+    /** access(5) PREPEND results, above the Received: header as Postfix's smtpd writes them. */
+    private static List<Header> prepended(SMTPSession session) {
+        return SessionDecisions.prepended(session).stream()
+            .map(line -> {
+                int colon = line.indexOf(':');
+                return new Header(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            })
+            .toList();
     }
 }

@@ -17,6 +17,7 @@ import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.user.api.UsersRepository;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,18 +45,20 @@ public class RelayGuard implements ProtocolHandlerResultHandler<Response, Protoc
         ProtocolSession.AttachmentKey.of("dev.postern.coveredRecipients", CoveredRecipients.class);
 
     private final DomainList domainList;
+    private final UsersRepository users;
     private final HookEnvironment environment;
     private PerListener<SmtpdPolicy> policies;
 
     @Inject
-    public RelayGuard(DomainList domainList, HookEnvironment environment) {
+    public RelayGuard(DomainList domainList, UsersRepository users, HookEnvironment environment) {
         this.domainList = domainList;
+        this.users = users;
         this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList));
+        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
     }
 
     /** Recipients of the current transaction that the restrictions vetted and found covered. */

@@ -1,5 +1,7 @@
 package dev.postern.smtp;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,15 +15,36 @@ import org.apache.mailet.Mail;
 import dev.postern.config.MailAttributes;
 
 /**
- * HOLD and DISCARD results of the restrictions, kept with the transaction (they apply to the
- * whole message, whichever recipient's check produced them) until the message is queued,
- * when they become mail attributes for the pipeline.
+ * The results of the restrictions that act on the whole message, whichever recipient's check
+ * produced them, kept with the transaction until the message is received: HOLD, DISCARD,
+ * REDIRECT (the last one wins) and BCC become mail attributes for the pipeline when the
+ * message is queued; PREPEND headers are written into the message ahead of the
+ * {@code Received:} header, as Postfix's smtpd writes them.
  */
 final class SessionDecisions {
     private static final ProtocolSession.AttachmentKey<String> HOLD =
         ProtocolSession.AttachmentKey.of("dev.postern.decision.hold", String.class);
     private static final ProtocolSession.AttachmentKey<String> DISCARD =
         ProtocolSession.AttachmentKey.of("dev.postern.decision.discard", String.class);
+    private static final ProtocolSession.AttachmentKey<String> REDIRECT =
+        ProtocolSession.AttachmentKey.of("dev.postern.decision.redirect", String.class);
+    private static final ProtocolSession.AttachmentKey<Lines> BCC =
+        ProtocolSession.AttachmentKey.of("dev.postern.decision.bcc", Lines.class);
+    private static final ProtocolSession.AttachmentKey<Lines> PREPEND =
+        ProtocolSession.AttachmentKey.of("dev.postern.decision.prepend", Lines.class);
+
+    /** An ordered, growing list of texts kept with one transaction. */
+    static final class Lines {
+        private final List<String> lines = new ArrayList<>();
+
+        synchronized void add(String line) {
+            lines.add(line);
+        }
+
+        synchronized List<String> all() {
+            return List.copyOf(lines);
+        }
+    }
 
     private SessionDecisions() {
     }
@@ -34,9 +57,38 @@ final class SessionDecisions {
         session.setAttachment(DISCARD, reason, State.Transaction);
     }
 
+    static void redirect(ProtocolSession session, String address) {
+        session.setAttachment(REDIRECT, address, State.Transaction);
+    }
+
+    static void bcc(ProtocolSession session, String address) {
+        lines(session, BCC).add(address);
+    }
+
+    static void prepend(ProtocolSession session, String header) {
+        lines(session, PREPEND).add(header);
+    }
+
+    /** The PREPEND headers of the transaction, in the order the actions fired. */
+    static List<String> prepended(ProtocolSession session) {
+        return session.getAttachment(PREPEND, State.Transaction).map(Lines::all).orElse(List.of());
+    }
+
     static void applyTo(ProtocolSession session, Mail mail) {
-        Map.of(HOLD, MailAttributes.HOLD, DISCARD, MailAttributes.DISCARD).forEach((key, name) ->
-            copy(session.getAttachment(key, State.Transaction), name, mail));
+        Map.of(HOLD, MailAttributes.HOLD, DISCARD, MailAttributes.DISCARD, REDIRECT, MailAttributes.REDIRECT)
+            .forEach((key, name) -> copy(session.getAttachment(key, State.Transaction), name, mail));
+        session.getAttachment(BCC, State.Transaction).map(Lines::all).ifPresent(addresses -> {
+            List<AttributeValue<?>> values = addresses.stream().<AttributeValue<?>>map(AttributeValue::of).toList();
+            mail.setAttribute(new Attribute(MailAttributes.BCC, AttributeValue.of(values)));
+        });
+    }
+
+    private static Lines lines(ProtocolSession session, ProtocolSession.AttachmentKey<Lines> key) {
+        return session.getAttachment(key, State.Transaction).orElseGet(() -> {
+            Lines fresh = new Lines();
+            session.setAttachment(key, fresh, State.Transaction);
+            return fresh;
+        });
     }
 
     private static void copy(Optional<String> reason, AttributeName name, Mail mail) {

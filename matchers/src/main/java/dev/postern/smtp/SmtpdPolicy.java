@@ -11,9 +11,11 @@ import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.user.api.UsersRepository;
 
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.AddressResolver;
+import dev.postern.address.LocalMailboxes;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
@@ -21,6 +23,7 @@ import dev.postern.restrictions.RelaySafety;
 import dev.postern.restrictions.RestrictionConfig;
 import dev.postern.restrictions.RestrictionList;
 import dev.postern.restrictions.SmtpState;
+import dev.postern.restrictions.UnlistedAddresses;
 import dev.postern.restrictions.Verdict;
 import dev.postern.tables.LookupException;
 
@@ -43,15 +46,15 @@ public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver,
      * @throws IllegalArgumentException for a bad list, table or parameter, and for lists that could not
      *                                  refuse relay ({@link RelaySafety})
      */
-    public static SmtpdPolicy of(ComponentParameters parameters, HookEnvironment environment, DomainList domainList)
-            throws IOException {
+    public static SmtpdPolicy of(ComponentParameters parameters, HookEnvironment environment, DomainList domainList,
+            UsersRepository users) throws IOException {
         AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
             AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
             environment::openTable, domain -> isRuntimeDomain(domainList, domain));
         Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
             .collect(Collectors.toMap(name -> name, parameters::get));
         RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
-            classifier, environment.dns(parameters));
+            classifier, unlisted(mailboxes(parameters, domainList, users)), environment.dns(parameters));
         List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
         RelaySafety.check(lists.get(RELAY), lists.get(RECIPIENT));
         return new SmtpdPolicy(lists, new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal),
@@ -87,6 +90,23 @@ public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver,
             .withSaslUsername(session.getUsername() == null ? null : session.getUsername().asString())
             .withTls(session.isTLSStarted())
             .withRecipientCount(accepted);
+    }
+
+    /** The local and virtual mailbox classes, by the same rules local delivery uses. */
+    static LocalMailboxes mailboxes(ComponentParameters parameters, DomainList domainList, UsersRepository users) {
+        return new LocalMailboxes(parameters.list("mydestination"), parameters.get("myhostname"),
+            LocalMailboxes.Directory.of(users::contains, users::supportVirtualHosting, domainList::containsDomain));
+    }
+
+    private static UnlistedAddresses unlisted(LocalMailboxes mailboxes) {
+        return address -> {
+            try {
+                return mailboxes.unknownUser(address.localPart(), address.domain())
+                    .map(unknown -> unknown.addressClass().table());
+            } catch (LocalMailboxes.LookupException e) {
+                throw new LookupException(e.getMessage(), e);
+            }
+        };
     }
 
     /** Domains added through WebAdmin count as local at run time. */

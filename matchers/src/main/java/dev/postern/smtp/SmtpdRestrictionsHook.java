@@ -13,6 +13,7 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.user.api.UsersRepository;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
@@ -45,23 +46,24 @@ import dev.postern.tables.LookupException;
  */
 public class SmtpdRestrictionsHook implements RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpdRestrictionsHook.class);
-    private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(
-        Verdict.Type.FILTER, Verdict.Type.REDIRECT, Verdict.Type.BCC, Verdict.Type.PREPEND);
+    private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(Verdict.Type.FILTER);
 
     private final DomainList domainList;
+    private final UsersRepository users;
     private final HookEnvironment environment;
     private PerListener<SmtpdPolicy> policies;
     private SmtpdLog log;
 
     @Inject
-    public SmtpdRestrictionsHook(DomainList domainList, HookEnvironment environment) {
+    public SmtpdRestrictionsHook(DomainList domainList, UsersRepository users, HookEnvironment environment) {
         this.domainList = domainList;
+        this.users = users;
         this.environment = environment;
     }
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList));
+        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
         log = environment.smtpdLog(config, this);
     }
 
@@ -101,18 +103,39 @@ public class SmtpdRestrictionsHook implements RcptHook {
             return reply(HookReturnCode.denySoft(), "451", "4.3.5 Server configuration error");
         }
         for (Verdict.Action action : verdict.actions()) {
-            if (action.type() == Verdict.Type.HOLD) {
-                SessionDecisions.hold(session, action.text());
-                log(session, sender, rcpt, "hold", "<" + rcpt.asString() + ">: " + orDefault(action.text(), "Recipient address triggers HOLD action"));
-            } else if (action.type() == Verdict.Type.DISCARD) {
-                SessionDecisions.discard(session, action.text());
-                log(session, sender, rcpt, "discard", "<" + rcpt.asString() + ">: " + orDefault(action.text(), "Recipient address triggers DISCARD action"));
-            }
+            carryOut(session, sender, rcpt, action);
         }
         if (policy.covers(verdict, state.recipient())) {
             RelayGuard.cover(session, rcpt);
         }
         return HookResult.DECLINED;
+    }
+
+    /** Records a result that acts on the message, with smtpd's log line; the pipeline carries it out. */
+    private void carryOut(SMTPSession session, MaybeSender sender, MailAddress rcpt, Verdict.Action action) {
+        String prefix = "<" + rcpt.asString() + ">: ";
+        switch (action.type()) {
+            case HOLD -> {
+                SessionDecisions.hold(session, action.text());
+                log(session, sender, rcpt, "hold", prefix + orDefault(action.text(), "Recipient address triggers HOLD action"));
+            }
+            case DISCARD -> {
+                SessionDecisions.discard(session, action.text());
+                log(session, sender, rcpt, "discard", prefix + orDefault(action.text(), "Recipient address triggers DISCARD action"));
+            }
+            case REDIRECT -> {
+                SessionDecisions.redirect(session, action.text());
+                log(session, sender, rcpt, "redirect", prefix + "Recipient address triggers REDIRECT " + action.text());
+            }
+            case BCC -> {
+                SessionDecisions.bcc(session, action.text());
+                log(session, sender, rcpt, "bcc", prefix + "Recipient address triggers BCC " + action.text());
+            }
+            case PREPEND -> SessionDecisions.prepend(session, action.text());
+            default -> {
+                // WARN, INFO and reject_warning are logged above; FILTER is refused before this.
+            }
+        }
     }
 
     private static String orDefault(String text, String fallback) {

@@ -72,10 +72,10 @@ class ContentInspectionTest {
             new HeaderCase("/^Subject: spam/ DISCARD", null, List.of(subject.formatted("discard"))),
             new HeaderCase("/^Subject: spam/ DUNNO", null, List.of()),
             new HeaderCase("/^Subject: spam/ OK", null, List.of()),
-            new HeaderCase("/^Subject: spam/ REDIRECT abuse@example.net", "451 4.3.5 Server configuration error",
-                List.of(subject.formatted("warning") + ": REDIRECT abuse@example.net is not supported yet")),
-            new HeaderCase("/^Subject: spam/ BCC archive@example.net", "451 4.3.5 Server configuration error",
-                List.of(subject.formatted("warning") + ": BCC archive@example.net is not supported yet")),
+            new HeaderCase("/^Subject: spam/ REDIRECT abuse@example.net", null,
+                List.of(subject.formatted("redirect") + ": abuse@example.net")),
+            new HeaderCase("/^Subject: spam/ BCC archive@example.net", null,
+                List.of(subject.formatted("bcc") + ": archive@example.net")),
             new HeaderCase("/^Subject: spam/ FILTER smtp:[127.0.0.1]:10025", "451 4.3.5 Server configuration error",
                 List.of(subject.formatted("warning") + ": FILTER smtp:[127.0.0.1]:10025 is not supported yet")),
             new HeaderCase("/^Subject: spam/ REDIRECT nobody", null,
@@ -90,6 +90,16 @@ class ContentInspectionTest {
             new HeaderCase("/^Received: from client\\.example\\n\\tby mx/ WARN folded", null,
                 List.of("QID1: warning: header Received: from client.example?\tby mx.example.net".replace("\t", "?") + WHO
                     + ": folded")));
+    }
+
+    @Test
+    void redirectAndBccAreReturnedForThePipeline() throws Exception {
+        Result result = inspect(Map.of(ContentClass.HEADER,
+            "/^Subject: spam/ BCC archive@example.net\n/^From:/ REDIRECT first@example.net"), MESSAGE);
+
+        assertThat(result.outcome().refusal()).isEmpty();
+        assertThat(result.outcome().bcc()).containsExactly("archive@example.net");
+        assertThat(result.outcome().redirect()).contains("first@example.net");
     }
 
     @ParameterizedTest(name = "{0}")

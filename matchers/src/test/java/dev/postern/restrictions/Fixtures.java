@@ -231,6 +231,25 @@ final class Fixtures {
         return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier, new FakeDns(ZONE));
     }
 
+    /**
+     * With a users store: {@code local.test} is a local domain with the users bob and
+     * postmaster, {@code virtual.test} a virtual mailbox domain with alice; a failing lookup for
+     * {@code fail.test}.
+     */
+    static RestrictionConfig configWithUsers() {
+        Map<String, String> parameters = new HashMap<>(MAIN_CF);
+        AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get, Set.of(), Fixtures::table, d -> false);
+        UnlistedAddresses unlisted = address -> switch (address.domain()) {
+            case "local.test" -> Set.of("bob", "postmaster").contains(address.localPart())
+                ? Optional.empty() : Optional.of("local recipient table");
+            case "virtual.test" -> address.localPart().equals("alice")
+                ? Optional.empty() : Optional.of("virtual mailbox table");
+            case "fail.test" -> throw new LookupException("users store unavailable");
+            default -> Optional.empty();
+        };
+        return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier, unlisted);
+    }
+
     static String parameterFor(String kind) {
         return switch (kind) {
             case "client" -> "smtpd_client_restrictions";

@@ -280,6 +280,23 @@ class RestrictionListTest {
         check(LOGINS, kind, list, state, expected, actions);
     }
 
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        rcpt   | reject_unlisted_recipient | rcpt=bob@local.test | DUNNO |
+        rcpt   | reject_unlisted_recipient | rcpt=carol@local.test | 550 5.1.1 <carol@local.test>: Recipient address rejected: User unknown in local recipient table |
+        rcpt   | reject_unlisted_recipient | rcpt=bob@virtual.test | 550 5.1.1 <bob@virtual.test>: Recipient address rejected: User unknown in virtual mailbox table |
+        rcpt   | reject_unlisted_recipient | rcpt=anyone@elsewhere.test | DUNNO |
+        rcpt   | check_recipient_maps | rcpt=carol@local.test | 550 5.1.1 <carol@local.test>: Recipient address rejected: User unknown in local recipient table |
+        rcpt   | reject_unlisted_recipient | rcpt=x@fail.test | 451 4.3.0 <x@fail.test>: Temporary lookup failure |
+        sender | reject_unlisted_sender | from=carol@local.test | 550 5.1.0 <carol@local.test>: Sender address rejected: User unknown in local recipient table |
+        sender | reject_unlisted_sender | from=bob@local.test | DUNNO |
+        sender | reject_unlisted_sender | from=<> | DUNNO |
+        rcpt   | warn_if_reject, reject_unlisted_recipient | rcpt=carol@local.test | DUNNO | REJECT_WARNING:550 5.1.1 <carol@local.test>: Recipient address rejected: User unknown in local recipient table
+        """)
+    void unlistedAddresses(String kind, String list, String state, String expected, String actions) {
+        check(Fixtures.configWithUsers(), kind, list, state, expected, actions);
+    }
+
     @ParameterizedTest(name = "[{index}] reject_code={0} -> {1}")
     @CsvSource(delimiter = '|', textBlock = """
         250 | 450 4.7.1 Service unavailable

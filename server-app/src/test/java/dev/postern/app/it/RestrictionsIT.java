@@ -127,4 +127,70 @@ class RestrictionsIT {
             return reply;
         }
     }
+
+    @Test
+    void redirectBccAndPrependResultsActOnTheRelayedMessage() throws Exception {
+        SmtpSink sink = postern.newSink();
+        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
+        Files.writeString(server.confDir().resolve("recipient_access"),
+            "moved@remote.example  REDIRECT new-home@remote.example\n"
+                + "watched@remote.example  BCC archive@remote.example\n"
+                + "tagged@remote.example  PREPEND X-Access-Tag: seen by the access table\n");
+        server.start();
+
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            for (String recipient : List.of("moved@remote.example", "watched@remote.example", "tagged@remote.example")) {
+                SmtpReply reply = client.sendMail("alice@client.example", recipient,
+                    dev.postern.app.harness.TestMessages.withToken("alice@client.example", recipient, recipient, "hi"));
+                assertThat(reply.code()).as("%s: %s", recipient, reply).isEqualTo(250);
+            }
+        }
+        List<dev.postern.app.harness.SinkMessage> messages = sink.awaitMessages(3, Duration.ofSeconds(60));
+        Await.holdsFor("no more than the three messages", Duration.ofSeconds(2), () -> sink.messageCount() == 3);
+        java.util.Map<String, dev.postern.app.harness.SinkMessage> byToken = new java.util.HashMap<>();
+        messages.forEach(m -> byToken.put(dev.postern.app.harness.TestMessages.token(m).orElseThrow(), m));
+        assertThat(byToken.get("moved@remote.example").recipients()).as("REDIRECT replaces the recipient")
+            .containsExactly("new-home@remote.example");
+        assertThat(byToken.get("watched@remote.example").recipients()).as("BCC adds one")
+            .containsExactlyInAnyOrder("watched@remote.example", "archive@remote.example");
+        assertThat(byToken.get("tagged@remote.example").headerValues("X-Access-Tag"))
+            .containsExactly("seen by the access table");
+        assertThat(byToken.get("tagged@remote.example").headers().get(0)).as("PREPEND goes first, above Received:")
+            .startsWith("X-Access-Tag:");
+        assertThat(server.maillogLines())
+            .anyMatch(line -> line.contains(": redirect: RCPT from localhost[127.0.0.1]: <moved@remote.example>:"
+                + " Recipient address triggers REDIRECT new-home@remote.example;"))
+            .anyMatch(line -> line.contains(": bcc: RCPT from localhost[127.0.0.1]: <watched@remote.example>:"
+                + " Recipient address triggers BCC archive@remote.example;"));
+    }
+
+    @Test
+    void unlistedSendersAndRecipientsOfTheMailboxDomains() {
+        PosternServer server = postern.newServer().myhostname(H)
+            .parameter("smtpd_reject_unlisted_sender", "yes")
+            .parameter("smtpd_reject_unlisted_recipient", "no")
+            .parameter("smtpd_recipient_restrictions", "permit_mynetworks, reject_unlisted_recipient").start();
+        server.webAdmin().putUser("bob@" + H, "secret");
+
+        try (SmtpClient client = server.connectFrom("127.0.0.2")) {
+            client.ehlo("client.example");
+            client.mailFrom("nobody@" + H);
+            assertThat(client.rcptTo("bob@" + H).full())
+                .isEqualTo("550 5.1.0 <nobody@" + H + ">: Sender address rejected: User unknown in local recipient table");
+            client.rset();
+            client.mailFrom("alice@client.example");
+            assertThat(client.rcptTo("carol@" + H).full()).as("the list's reject_unlisted_recipient")
+                .isEqualTo("550 5.1.1 <carol@" + H + ">: Recipient address rejected: User unknown in local recipient table");
+            assertThat(client.rcptTo("bob@" + H).full()).isEqualTo("250 2.1.5 Ok");
+        }
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            client.mailFrom("bob@" + H);
+            assertThat(client.rcptTo("carol@" + H).full())
+                .as("smtpd_reject_unlisted_recipient = no, and permit_mynetworks ends the list before the check")
+                .isEqualTo("250 2.1.5 Ok");
+        }
+    }
 }

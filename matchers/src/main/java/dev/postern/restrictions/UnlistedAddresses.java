@@ -1,0 +1,17 @@
+package dev.postern.restrictions;
+
+import java.util.Optional;
+
+import dev.postern.address.ResolvedAddress;
+import dev.postern.tables.LookupException;
+
+/**
+ * Who the mailbox classes know, for {@code reject_unlisted_recipient} and
+ * {@code reject_unlisted_sender}: the table an address of a local or virtual mailbox domain is
+ * missing from ({@code local recipient table}, {@code virtual mailbox table}), or empty when the
+ * address is listed or belongs to no such class. The SMTP server answers from its users store.
+ */
+@FunctionalInterface
+public interface UnlistedAddresses {
+    Optional<String> missingFrom(ResolvedAddress address) throws LookupException;
+}
