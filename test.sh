@@ -11,6 +11,8 @@ command -v swaks >/dev/null 2>&1 || packages+=(swaks)
 command -v smtp-source >/dev/null 2>&1 || packages+=(postfix)
 command -v pflogsumm >/dev/null 2>&1 || packages+=(pflogsumm)
 command -v nmap >/dev/null 2>&1 || packages+=(nmap)
+# The DNS restriction tests run their own DNS server (dnsmasq-base has no system service).
+[ -x /usr/sbin/dnsmasq ] || command -v dnsmasq >/dev/null 2>&1 || packages+=(dnsmasq-base)
 
 if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"

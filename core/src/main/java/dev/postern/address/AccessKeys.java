@@ -90,13 +90,24 @@ public final class AccessKeys {
      */
     public static AccessKeys forClient(String hostname, String address, ParentStyle style) {
         List<Key> keys = new ArrayList<>(domainKeys(hostname, style));
+        keys.addAll(addressKeys(address));
+        return new AccessKeys(keys);
+    }
+
+    /** Postfix's {@code check_addr_access}: the address and its shorter forms only (MX/NS/A server checks). */
+    public static AccessKeys forHostAddress(String address) {
+        return new AccessKeys(addressKeys(address));
+    }
+
+    private static List<Key> addressKeys(String address) {
+        List<Key> keys = new ArrayList<>();
         String ip = HostSyntax.canonicalAddress(address);
         char delimiter = ip.indexOf(':') >= 0 ? ':' : '.';
         keys.add(new Key(ip, true));
         for (int cut = ip.lastIndexOf(delimiter); cut > 0; cut = ip.lastIndexOf(delimiter, cut - 1)) {
             keys.add(new Key(ip.substring(0, cut), false));
         }
-        return new AccessKeys(keys);
+        return keys;
     }
 
     /** HELO/EHLO lookups ({@code check_helo_access}): the name, then its parent domains. */
@@ -155,6 +166,23 @@ public final class AccessKeys {
      */
     public Optional<Match> walk(LookupTable table) throws LookupException {
         return walk(List.of(table));
+    }
+
+    /**
+     * Searches one table and reports a {@code DUNNO} entry too: the MX/NS/A server checks stop
+     * at the first entry found, whatever it says.
+     */
+    public Optional<Match> find(LookupTable table) throws LookupException {
+        for (Key key : keys) {
+            if (!key.whole() && table.isPattern()) {
+                continue;
+            }
+            Optional<String> value = table.lookup(key.text());
+            if (value.isPresent()) {
+                return Optional.of(new Match(key.text(), value.get(), table));
+            }
+        }
+        return Optional.empty();
     }
 
     /**

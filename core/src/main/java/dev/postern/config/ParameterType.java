@@ -18,7 +18,15 @@ public enum ParameterType {
     /** A non-negative number of bytes. */
     SIZE,
     /** A listener: {@code host:port}, {@code [ipv6]:port}, or empty for "disabled" (see {@link ListenAddress}). */
-    LISTEN_ADDRESS;
+    LISTEN_ADDRESS,
+    /** DNS servers: a list of {@code address[:port]}, {@code [ipv6][:port]}; empty for /etc/resolv.conf (see {@link dev.postern.dns.DnsServer}). */
+    DNS_SERVERS,
+    /**
+     * Text that is not {@code $}-expanded when main.cf is loaded but each time it is used, with
+     * names of its own (Postfix's raw parameters, such as {@code default_rbl_reply} with
+     * {@code $rbl_domain}).
+     */
+    RAW;
 
     /**
      * Checks that an expanded value fits this type.
@@ -36,7 +44,8 @@ public enum ParameterType {
                 }
             }
             case LISTEN_ADDRESS -> ListenAddress.parse(name, value);
-            case STRING, LIST -> { }
+            case DNS_SERVERS -> dev.postern.dns.DnsServer.parseList(name, value);
+            case STRING, LIST, RAW -> { }
         }
     }
 

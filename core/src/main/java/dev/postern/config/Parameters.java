@@ -1,9 +1,11 @@
 package dev.postern.config;
 
 import static dev.postern.config.ParameterType.BOOLEAN;
+import static dev.postern.config.ParameterType.DNS_SERVERS;
 import static dev.postern.config.ParameterType.LIST;
 import static dev.postern.config.ParameterType.LISTEN_ADDRESS;
 import static dev.postern.config.ParameterType.NUMBER;
+import static dev.postern.config.ParameterType.RAW;
 import static dev.postern.config.ParameterType.SIZE;
 import static dev.postern.config.ParameterType.STRING;
 
@@ -152,6 +154,27 @@ public final class Parameters {
             new Parameter("multi_recipient_bounce_reject_code", NUMBER, DefaultValue.of("550"),
                     "the reply code of reject_multi_recipient_bounce"),
 
+            // DNS-based restrictions
+            new Parameter("maps_rbl_reject_code", NUMBER, DefaultValue.of("554"),
+                    "the reply code ($rbl_code) when a DNS block list lists the client, sender, ..."),
+            new Parameter("default_rbl_reply", RAW, DefaultValue.of("$rbl_code Service unavailable; $rbl_class "
+                        + "[$rbl_what] blocked using $rbl_domain${rbl_reason?; $rbl_reason}"),
+                    "the reply template of reject_rbl_client and reject_rhsbl_* ($rbl_code, $rbl_class, $rbl_what, "
+                        + "$rbl_domain, $rbl_reason are expanded when used)"),
+            new Parameter("rbl_reply_maps", LIST, DefaultValue.of(""),
+                    "lookup tables of reply templates by DNS list domain, instead of default_rbl_reply"),
+            new Parameter("unknown_address_reject_code", NUMBER, DefaultValue.of("450"),
+                    "the reply code of reject_unknown_sender_domain and reject_unknown_recipient_domain"),
+            new Parameter("unknown_client_reject_code", NUMBER, DefaultValue.of("450"),
+                    "the reply code of reject_unknown_client_hostname and reject_unknown_reverse_client_hostname"),
+            new Parameter("unknown_hostname_reject_code", NUMBER, DefaultValue.of("450"),
+                    "the reply code of reject_unknown_helo_hostname"),
+            new Parameter("reject_tempfail_action", STRING, DefaultValue.of("defer_if_permit"),
+                    "what a temporary DNS failure in a reject_unknown_* check does: defer_if_permit or defer"),
+            new Parameter("unknown_address_tempfail_action", STRING, DefaultValue.of("$reject_tempfail_action"),
+                    "reject_tempfail_action for reject_unknown_sender_domain and reject_unknown_recipient_domain"),
+            new Parameter("unknown_helo_hostname_tempfail_action", STRING, DefaultValue.of("$reject_tempfail_action"),
+                    "reject_tempfail_action for reject_unknown_helo_hostname"),
             // TLS and SASL of the SMTP server (each listener may override them in smtpserver.xml)
             new Parameter("smtpd_tls_security_level", STRING, DefaultValue.of("may"),
                     "none, may (offer STARTTLS) or encrypt (require it); Postern's default is may, like Debian's main.cf"),
@@ -194,7 +217,12 @@ public final class Parameters {
             new Parameter("postern_submissions_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2465"),
                     "address of the submissions (implicit TLS) listener; empty disables it"),
             new Parameter("postern_webadmin_listen", LISTEN_ADDRESS, DefaultValue.of("127.0.0.1:8000"),
-                    "address of the unauthenticated WebAdmin API; empty disables it"));
+                    "address of the unauthenticated WebAdmin API; empty disables it"),
+
+            // Postern DNS
+            new Parameter("postern_dns_servers", DNS_SERVERS, DefaultValue.of(""),
+                    "DNS servers of the DNS-based restrictions and client names, address[:port] ([ipv6]:port);"
+                        + " empty means those of /etc/resolv.conf"));
 
     /** How far a misspelt name may be from a known one to be suggested. */
     private static final int SUGGESTION_DISTANCE = 2;

@@ -5,21 +5,29 @@ import java.util.function.Function;
 
 import javax.inject.Inject;
 
+import dev.postern.dns.ClientHostnameResolver;
+import dev.postern.dns.DnsLookup;
+import dev.postern.dns.DnsServer;
+import dev.postern.dns.DnsjavaLookup;
+import dev.postern.dns.HostsFile;
 import dev.postern.log.MailLog;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableRegistry;
 
 /**
  * What every Postern mailet, matcher and SMTP hook needs from its surroundings: main.cf, the
- * mail log and the lookup table registry. Postern's assembly binds all three and Guice sets
+ * mail log, the lookup table registry and DNS. Postern's assembly binds them and Guice sets
  * them here; in a stock James server none is bound (the optional setters are skipped),
- * main.cf is read from the component's {@code mainCf} parameter, and the mail log and a table
- * registry are made from it.
+ * main.cf is read from the component's {@code mainCf} parameter, and the others are made
+ * from it.
  */
 public class PosternEnvironment {
     private MainCf mainCf;
     private MailLog mailLog;
     private TableRegistry tables;
+    private DnsLookup serverDns;
+    private DnsLookup ownDns;
+    private String ownDnsServers;
 
     @Inject
     public PosternEnvironment() {
@@ -44,6 +52,35 @@ public class PosternEnvironment {
     @com.google.inject.Inject(optional = true)
     public void setTables(TableRegistry tables) {
         this.tables = tables;
+    }
+
+    /** The server's DNS, asking main.cf's {@code postern_dns_servers} (one answer cache for all components). */
+    @com.google.inject.Inject(optional = true)
+    public synchronized void setDns(DnsLookup dns) {
+        this.serverDns = dns;
+    }
+
+    /**
+     * The DNS for these parameters' {@code postern_dns_servers}: the server's when the value is
+     * main.cf's, else one of this component's own (a listener may name other servers).
+     *
+     * @throws IllegalArgumentException naming {@code postern_dns_servers} for a bad value
+     */
+    public synchronized DnsLookup dns(ComponentParameters parameters) {
+        String servers = parameters.get("postern_dns_servers");
+        if (serverDns != null && mainCf != null && servers.equals(mainCf.get("postern_dns_servers"))) {
+            return serverDns;
+        }
+        if (ownDns == null || !servers.equals(ownDnsServers)) {
+            ownDns = new DnsjavaLookup(DnsServer.parseList("postern_dns_servers", servers));
+            ownDnsServers = servers;
+        }
+        return ownDns;
+    }
+
+    /** Finds client names with this DNS and the system's hosts file, as Postfix's smtpd does. */
+    public ClientHostnameResolver clientHostnames(ComponentParameters parameters) {
+        return new ClientHostnameResolver(dns(parameters), HostsFile.read(HostsFile.SYSTEM));
     }
 
     /**

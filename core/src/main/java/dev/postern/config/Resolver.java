@@ -78,14 +78,16 @@ final class Resolver implements DefaultContext {
 
     private String compute(String name) {
         Definition definition = explicit.get(name);
+        // A raw parameter's $names belong to the code that uses it (default_rbl_reply's $rbl_domain).
+        boolean rawText = Parameters.find(name).map(p -> p.type() == ParameterType.RAW).orElse(false);
         if (definition != null) {
             raw.put(name, definition.raw());
-            return Expander.expand(name, definition.raw(), this::lookup);
+            return rawText ? definition.raw() : Expander.expand(name, definition.raw(), this::lookup);
         }
         DefaultValue defaultValue = Parameters.get(name).defaultValue();
         if (defaultValue instanceof DefaultValue.Literal literal) {
             raw.put(name, literal.raw());
-            return Expander.expand(name, literal.raw(), this::lookup);
+            return rawText ? literal.raw() : Expander.expand(name, literal.raw(), this::lookup);
         }
         String derived = ((DefaultValue.Derived) defaultValue).compute().apply(this);
         raw.put(name, derived);

@@ -51,7 +51,16 @@ class MainCfValuesTest {
                 Arguments.of("postern_smtpd_listen", "0.0.0.0:2525"),
                 Arguments.of("postern_submission_listen", "0.0.0.0:2587"),
                 Arguments.of("postern_submissions_listen", "0.0.0.0:2465"),
-                Arguments.of("postern_webadmin_listen", "127.0.0.1:8000"));
+                Arguments.of("postern_webadmin_listen", "127.0.0.1:8000"),
+                Arguments.of("postern_dns_servers", ""),
+                Arguments.of("maps_rbl_reject_code", "554"),
+                Arguments.of("unknown_address_reject_code", "450"),
+                Arguments.of("unknown_client_reject_code", "450"),
+                Arguments.of("unknown_hostname_reject_code", "450"),
+                Arguments.of("unknown_address_tempfail_action", "defer_if_permit"),
+                // A raw parameter: its $names are expanded when a reply is made, not at load.
+                Arguments.of("default_rbl_reply", "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using"
+                        + " $rbl_domain${rbl_reason?; $rbl_reason}"));
     }
 
     @Test
@@ -178,7 +187,12 @@ class MainCfValuesTest {
                         "main.cf:2: postern_smtpd_listen: bad listen address \"0.0.0.0:99999\":"
                                 + " port 99999 is out of range 1-65535"),
                 Arguments.of("postern_webadmin_listen = localhost",
-                        "main.cf:2: postern_webadmin_listen: bad listen address \"localhost\": missing \":port\""));
+                        "main.cf:2: postern_webadmin_listen: bad listen address \"localhost\": missing \":port\""),
+                Arguments.of("postern_dns_servers = 127.0.0.1:5353, dns.example",
+                        "main.cf:2: postern_dns_servers: bad DNS server \"dns.example\": \"dns.example\" is not an IP"
+                                + " address (a DNS server is named by its address)"),
+                Arguments.of("postern_dns_servers = 127.0.0.1:0",
+                        "main.cf:2: postern_dns_servers: bad DNS server \"127.0.0.1:0\": bad port \"0\" (1-65535)"));
     }
 
     @Test

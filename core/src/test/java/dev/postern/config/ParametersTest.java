@@ -44,6 +44,9 @@ class ParametersTest {
                 "smtpd_tls_key_file", "smtpd_sasl_auth_enable", "smtpd_tls_auth_only", "smtpd_tls_wrappermode",
                 "smtpd_sender_login_maps", "smtpd_client_auth_rate_limit", "swap_bangpath", "syslog_name",
                 "virtual_alias_domains", "virtual_alias_maps", "virtual_mailbox_domains", "virtual_mailbox_maps");
+        assertThat(Parameters.names()).contains("default_rbl_reply", "maps_rbl_reject_code", "postern_dns_servers",
+                "rbl_reply_maps", "reject_tempfail_action", "unknown_address_reject_code", "unknown_address_tempfail_action",
+                "unknown_client_reject_code", "unknown_helo_hostname_tempfail_action", "unknown_hostname_reject_code");
     }
 
     @Test
@@ -58,6 +61,8 @@ class ParametersTest {
                 "postern_submissions_listen", "postern_webadmin_listen")) {
             assertThat(Parameters.get(name).type()).isEqualTo(ParameterType.LISTEN_ADDRESS);
         }
+        assertThat(Parameters.get("postern_dns_servers").type()).isEqualTo(ParameterType.DNS_SERVERS);
+        assertThat(Parameters.get("default_rbl_reply").type()).isEqualTo(ParameterType.RAW);
     }
 
     @Test

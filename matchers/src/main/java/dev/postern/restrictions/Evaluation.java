@@ -10,6 +10,10 @@ import java.util.Set;
 import dev.postern.address.AccessKeys;
 import dev.postern.address.HostSyntax;
 import dev.postern.address.ResolvedAddress;
+import dev.postern.dns.ClientHostname;
+import dev.postern.dns.DnsAnswer;
+import dev.postern.dns.DnsNames;
+import dev.postern.dns.DnsType;
 import dev.postern.restrictions.Restriction.Kind;
 import dev.postern.restrictions.Verdict.Action;
 import dev.postern.restrictions.Verdict.Type;
@@ -181,6 +185,37 @@ final class Evaluation {
             case CHECK_RECIPIENT_ACCESS -> state.recipient() == null ? Outcome.DUNNO
                 : access(r, AccessKeys.forAddress(state.recipient(), config.recipientDelimiter, config.accessStyle),
                     Stage.RECIPIENT, state.recipient().address());
+            case CHECK_CLIENT_MX_ACCESS, CHECK_CLIENT_NS_ACCESS, CHECK_CLIENT_A_ACCESS -> isUnknown(state.clientName())
+                ? Outcome.DUNNO : serverAccess(r, state.clientName(), Stage.CLIENT, state.clientNameAddress());
+            case CHECK_HELO_MX_ACCESS, CHECK_HELO_NS_ACCESS, CHECK_HELO_A_ACCESS -> state.helo() == null ? Outcome.DUNNO
+                : serverAccess(r, state.helo(), Stage.HELO, state.helo());
+            case CHECK_SENDER_MX_ACCESS, CHECK_SENDER_NS_ACCESS, CHECK_SENDER_A_ACCESS ->
+                !state.hasSender() || state.isNullSender() ? Outcome.DUNNO
+                    : serverAccess(r, state.senderAddress(), Stage.SENDER, state.senderAddress());
+            case CHECK_RECIPIENT_MX_ACCESS, CHECK_RECIPIENT_NS_ACCESS, CHECK_RECIPIENT_A_ACCESS -> state.recipient() == null
+                ? Outcome.DUNNO : serverAccess(r, state.recipient().address(), Stage.RECIPIENT, state.recipient().address());
+            case REJECT_RBL_CLIENT -> rblClient(r.dnsList());
+            case PERMIT_DNSWL_CLIENT -> dnswl(r.dnsList(), findAddress(r.dnsList()), state.clientAddressText());
+            case REJECT_RHSBL_CLIENT -> isUnknown(state.clientName()) ? Outcome.DUNNO
+                : rhsbl(r.dnsList(), state.clientName(), Stage.CLIENT.replyClass(), Stage.CLIENT);
+            case PERMIT_RHSWL_CLIENT -> isUnknown(state.clientName()) ? Outcome.DUNNO
+                : dnswl(r.dnsList(), findDomain(r.dnsList(), state.clientName()), state.clientName());
+            case REJECT_RHSBL_REVERSE_CLIENT -> isUnknown(state.client().reverseName()) ? Outcome.DUNNO
+                : rhsbl(r.dnsList(), state.client().reverseName(), UNVERIFIED_CLIENT, Stage.CLIENT);
+            case REJECT_RHSBL_HELO -> state.helo() == null ? Outcome.DUNNO
+                : rhsbl(r.dnsList(), state.helo(), Stage.HELO.replyClass(), Stage.HELO);
+            case REJECT_RHSBL_SENDER -> !state.hasSender() || state.isNullSender() ? Outcome.DUNNO
+                : rhsbl(r.dnsList(), state.senderAddress(), Stage.SENDER.replyClass(), Stage.SENDER);
+            case REJECT_RHSBL_RECIPIENT -> state.recipient() == null ? Outcome.DUNNO
+                : rhsbl(r.dnsList(), state.recipient().address(), Stage.RECIPIENT.replyClass(), Stage.RECIPIENT);
+            case REJECT_UNKNOWN_SENDER_DOMAIN -> !state.hasSender() || state.isNullSender() ? Outcome.DUNNO
+                : unknownAddress(state.sender(), Stage.SENDER);
+            case REJECT_UNKNOWN_RECIPIENT_DOMAIN -> state.recipient() == null ? Outcome.DUNNO
+                : unknownAddress(state.recipient(), Stage.RECIPIENT);
+            case REJECT_UNKNOWN_HELO_HOSTNAME -> state.helo() == null ? Outcome.DUNNO
+                : state.helo().startsWith("[") ? invalidHostAddress(state.helo()) : unknownHelo(state.helo());
+            case REJECT_UNKNOWN_CLIENT_HOSTNAME -> unknownClient();
+            case REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> unknownReverseClient();
             case CLASS -> generic(config.classRestrictions(r.name()), replyClass, replyName);
         };
     }
@@ -380,6 +415,344 @@ final class Evaluation {
 
     private static String truncateDot(String name) {
         return name.endsWith(".") && !name.endsWith("..") ? name.substring(0, name.length() - 1) : name;
+    }
+
+    // ---- DNS: client names
+
+    private static final String UNVERIFIED_CLIENT = "Unverified Client host";
+
+    private static boolean isUnknown(String name) {
+        return name == null || name.equalsIgnoreCase(ClientHostname.UNKNOWN);
+    }
+
+    /** A temporary failure always gives 450: the name may well exist. */
+    private Outcome unknownClient() {
+        ClientHostname.Status status = state.client().nameStatus();
+        if (status == ClientHostname.Status.OK) {
+            return Outcome.DUNNO;
+        }
+        int code = status == ClientHostname.Status.TEMPORARY ? 450 : config.unknownClientCode;
+        return reject(ErrorClass.POLICY, code, "4.7.25",
+            "Client host rejected: cannot find your hostname, [" + state.clientAddressText() + "]");
+    }
+
+    private Outcome unknownReverseClient() {
+        ClientHostname.Status status = state.client().reverseStatus();
+        if (status == ClientHostname.Status.OK) {
+            return Outcome.DUNNO;
+        }
+        int code = status == ClientHostname.Status.PERMANENT ? config.unknownClientCode : 450;
+        return reject(ErrorClass.POLICY, code, "4.7.1",
+            "Client host rejected: cannot find your reverse hostname, [" + state.clientAddressText() + "]");
+    }
+
+    // ---- DNS: names and domains that must exist
+
+    /** Postfix's precedence of DNS results over several record types: the best one wins. */
+    private enum Found { OK, RETRY, NULL_MX, NOT_FOUND }
+
+    /** Asks for each type in turn, stopping at the first that has records (or, if asked, at a null MX). */
+    private Found lookup(String name, boolean stopAtNullMx, DnsType... types) {
+        Found best = Found.NOT_FOUND;
+        for (DnsType type : types) {
+            DnsAnswer answer = config.dns.query(name, type);
+            Found found = answer.isTemporaryFailure() ? Found.RETRY
+                : !answer.isFound() ? Found.NOT_FOUND
+                : type == DnsType.MX && answer.isNullMx() ? Found.NULL_MX : Found.OK;
+            if (found == Found.OK || found == Found.NULL_MX && stopAtNullMx) {
+                return found;
+            }
+            if (found.ordinal() < best.ordinal()) {
+                best = found;
+            }
+        }
+        return best;
+    }
+
+    /** reject_unknown_sender_domain / _recipient_domain: no MX, A or AAAA; skipped for final destinations and literals. */
+    private Outcome unknownAddress(ResolvedAddress address, Stage addressClass) {
+        String name = address.address();
+        int at = name.lastIndexOf('@');
+        if (at < 0) {
+            return Outcome.DUNNO;
+        }
+        String domain = name.substring(at + 1);
+        try {
+            if (config.classifier.classify(address).isFinalDestination()) {
+                return Outcome.DUNNO;
+            }
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(name));
+        }
+        if (domain.isEmpty() || domain.startsWith("[") && domain.endsWith("]")) {
+            return Outcome.DUNNO;
+        }
+        boolean sender = addressClass == Stage.SENDER;
+        String dsn = sender ? "4.1.8" : "4.1.2";
+        return switch (lookup(domain, true, DnsType.MX, DnsType.A, DnsType.AAAA)) {
+            case OK -> Outcome.DUNNO;
+            case NULL_MX -> reject(ErrorClass.POLICY, sender ? 550 : 556, sender ? "4.7.27" : "4.1.10",
+                standard(name, addressClass, "Domain " + domain + " does not accept mail (nullMX)"));
+            case NOT_FOUND -> reject(ErrorClass.POLICY, config.unknownAddressCode, dsn,
+                standard(name, addressClass, "Domain not found"));
+            case RETRY -> tempfail(config.addressTempfailDeferIfPermit,
+                Reply.of(450, dsn, standard(name, addressClass, "Domain not found")));
+        };
+    }
+
+    /** reject_unknown_helo_hostname: no A, AAAA or MX (a null MX is fine: an MTA's name may have one). */
+    private Outcome unknownHelo(String helo) {
+        return switch (lookup(helo, false, DnsType.A, DnsType.AAAA, DnsType.MX)) {
+            case OK, NULL_MX -> Outcome.DUNNO;
+            case NOT_FOUND -> reject(ErrorClass.POLICY, config.unknownHostnameCode, "4.7.1",
+                standard(helo, Stage.HELO, "Host not found"));
+            case RETRY -> tempfail(config.heloTempfailDeferIfPermit,
+                Reply.of(450, "4.7.1", standard(helo, Stage.HELO, "Host not found")));
+        };
+    }
+
+    /** {@code *_tempfail_action}: defer_if_permit (unless warn_if_reject is on), or defer now. */
+    private Outcome tempfail(boolean deferIfPermit, Reply reply) {
+        if (deferIfPermit && warnIfReject == 0) {
+            deferIf(true, reply);
+            return Outcome.DUNNO;
+        }
+        return reject(ErrorClass.POLICY, reply);
+    }
+
+    // ---- DNS: block and allow lists
+
+    /** What a DNS list said: listed (with the TXT reason, possibly empty), not listed, or no answer (skip). */
+    private record Listing(boolean listed, boolean failed, String reason) {
+        static final Listing NOT_LISTED = new Listing(false, false, "");
+        static final Listing FAILED = new Listing(false, true, "");
+    }
+
+    private Listing findAddress(DnsList list) {
+        return find(list, DnsNames.reversed(state.clientAddress()) + "." + list.domain());
+    }
+
+    /** RHS lists: the domain of an address or a host name; odd names are not asked about. */
+    private Listing findDomain(DnsList list, String what) {
+        int at = what.lastIndexOf('@');
+        String domain = at < 0 ? what : what.substring(at + 1);
+        if (domain.isEmpty() || domain.startsWith("[")) {
+            return Listing.NOT_LISTED;
+        }
+        // Some lists refuse names that end in a number; Postfix does not ask them at all.
+        String last = domain.substring(domain.lastIndexOf('.') + 1);
+        if (last.chars().allMatch(Character::isDigit) || !HostSyntax.isValidHostname(domain)) {
+            return Listing.NOT_LISTED;
+        }
+        return find(list, domain + "." + list.domain());
+    }
+
+    /**
+     * One DNS list query: an A record (passing the filter) means listed, and its TXT records are
+     * the reason. A DNS error is no answer: the check is skipped with a warning, never taken as
+     * "listed" nor as a permit.
+     */
+    private Listing find(DnsList list, String query) {
+        DnsAnswer answer = config.dns.query(query, DnsType.A);
+        if (answer.isTemporaryFailure()) {
+            actions.add(new Action(Type.WARNING, query + ": RBL lookup error: " + answer.reason()));
+            return Listing.FAILED;
+        }
+        if (!answer.isFound() || answer.values().stream().noneMatch(list::matches)) {
+            return Listing.NOT_LISTED;
+        }
+        DnsAnswer txt = config.dns.query(query, DnsType.TXT);
+        String reason = txt.isFound() ? String.join(" / ", txt.values()) : "";
+        return new Listing(true, false, reason.length() > RBL_TXT_LIMIT ? reason.substring(0, RBL_TXT_LIMIT) : reason);
+    }
+
+    private static final int RBL_TXT_LIMIT = 500;
+
+    private Outcome rblClient(DnsList list) {
+        Listing listing = findAddress(list);
+        return listing.listed() ? rblReject(list, listing, state.clientAddressText(), Stage.CLIENT.replyClass(), Stage.CLIENT)
+            : Outcome.DUNNO;
+    }
+
+    private Outcome rhsbl(DnsList list, String what, String replyClass, Stage stage) {
+        Listing listing = findDomain(list, what);
+        return listing.listed() ? rblReject(list, listing, what, replyClass, stage) : Outcome.DUNNO;
+    }
+
+    /**
+     * permit_dnswl_client, permit_rhswl_client: listed is OK, except for a recipient this server
+     * would not relay to (an allow list never opens the relay). No answer defers a later reject.
+     */
+    private Outcome dnswl(DnsList list, Listing listing, String what) {
+        if (state.stage() == Stage.RECIPIENT && state.recipient() != null && !authorizedDestination()) {
+            return Outcome.DUNNO;
+        }
+        if (listing.failed()) {
+            deferIf(false, Reply.of(450, "4.7.1", standard(what, Stage.CLIENT, "Service unavailable")));
+            return Outcome.DUNNO;
+        }
+        return listing.listed() ? Outcome.OK : Outcome.DUNNO;
+    }
+
+    /** The reply of a listed client or domain: rbl_reply_maps or default_rbl_reply, expanded. */
+    private Outcome rblReject(DnsList list, Listing listing, String what, String replyClass, Stage stage) {
+        String template = null;
+        for (LookupTable table : config.rblReplyMaps) {
+            try {
+                template = table.lookup(list.argument()).orElse(null);
+            } catch (LookupException e) {
+                throw new Abort(configurationError());
+            }
+            if (template != null) {
+                break;
+            }
+        }
+        String reply = null;
+        if (template != null) {
+            try {
+                reply = ReplyTemplate.expand(template, name -> rblName(name, list, listing, what, replyClass));
+            } catch (IllegalArgumentException e) {
+                actions.add(new Action(Type.WARNING, "bad rbl reply template for domain " + list.argument() + ": " + template));
+            }
+        }
+        if (reply == null) {
+            reply = ReplyTemplate.expand(config.defaultRblReply, name -> rblName(name, list, listing, what, replyClass));
+        }
+        if (!reply.matches("[45][0-9][0-9] .*")) {
+            actions.add(new Action(Type.WARNING, "rbl response code configuration error: " + reply));
+            return reject(ErrorClass.POLICY, 450, "4.7.1", "Service unavailable");
+        }
+        String rest = reply.substring(4);
+        String dsn = "4.7.1";
+        int space = rest.indexOf(' ');
+        String first = space < 0 ? rest : rest.substring(0, space);
+        if (Reply.isValidDsn(first)) {
+            dsn = first;
+            rest = space < 0 ? "" : rest.substring(space + 1).trim();
+        }
+        return reject(ErrorClass.POLICY, Integer.parseInt(reply.substring(0, 3)), Reply.fixDsn(dsn, stage),
+            rest.isEmpty() ? "Service unavailable" : rest);
+    }
+
+    private String rblName(String name, DnsList list, Listing listing, String what, String replyClass) {
+        return switch (name) {
+            case "rbl_code" -> Integer.toString(config.mapsRblCode);
+            case "rbl_domain" -> list.domain();
+            case "rbl_reason", "rbl_txt" -> listing.reason();
+            case "rbl_what" -> what;
+            case "rbl_class" -> replyClass;
+            case "client_address" -> state.clientAddressText();
+            case "client_name" -> state.clientName();
+            case "reverse_client_name" -> state.client().reverseName();
+            case "helo_name" -> state.helo() == null ? "" : state.helo();
+            case "sender" -> state.senderAddress();
+            case "recipient" -> state.recipient() == null ? "" : state.recipient().address();
+            default -> null;
+        };
+    }
+
+    // ---- DNS: check_*_{mx,ns,a}_access
+
+    /**
+     * Postfix's {@code check_server_access}: the table is asked about the name's MX hosts (the
+     * domain itself when it has none; nothing for a null MX), NS hosts (of the nearest parent
+     * that has some) or, for A, the name's own addresses: each host name (not for A), then each
+     * of its addresses. The first entry found decides, DUNNO included. An OK is refused: DNS
+     * data is the client's to choose, so it may reject but never permit.
+     */
+    private Outcome serverAccess(Restriction r, String name, Stage replyClass, String replyName) {
+        DnsType type = r.kind().name().endsWith("_MX_ACCESS") ? DnsType.MX
+            : r.kind().name().endsWith("_NS_ACCESS") ? DnsType.NS : DnsType.A;
+        int at = name.lastIndexOf('@');
+        String domain = at < 0 ? name : name.substring(at + 1);
+        if (domain.startsWith("[")) {
+            // An address literal is its own MX host; it has no NS.
+            Optional<String> address = type == DnsType.NS || !domain.endsWith("]") ? Optional.empty()
+                : HostSyntax.mailhostAddress(domain.substring(1, domain.length() - 1));
+            return address.map(a -> serverEntry(r, AccessKeys.forHostAddress(a), replyClass, replyName)
+                .map(o -> forbidOk(r, o, name)).orElse(Outcome.DUNNO)).orElse(Outcome.DUNNO);
+        }
+        List<String> servers = type == DnsType.A ? List.of(domain) : serverNames(domain, type);
+        for (String server : servers) {
+            Optional<Outcome> decided = serverHost(r, server, type, replyClass, replyName);
+            if (decided.isPresent()) {
+                return forbidOk(r, decided.get(), name);
+            }
+        }
+        return Outcome.DUNNO;
+    }
+
+    private List<String> serverNames(String domain, DnsType type) {
+        String looked = domain;
+        DnsAnswer answer = config.dns.query(domain, type);
+        if (type == DnsType.MX && answer.isNullMx()) {
+            return List.of();
+        }
+        if (answer.isNotFound() && type == DnsType.MX) {
+            return List.of(domain);
+        }
+        while (answer.isNotFound() && type == DnsType.NS && looked.indexOf('.') >= 0
+                && looked.indexOf('.') + 1 < looked.length()) {
+            looked = looked.substring(looked.indexOf('.') + 1);
+            answer = config.dns.query(looked, type);
+        }
+        if (!answer.isFound()) {
+            actions.add(new Action(Type.WARNING, "Unable to look up " + type + " host for " + looked + ": " + answer.reason()));
+            return List.of();
+        }
+        return answer.values().stream().filter(v -> !v.isEmpty()).toList();
+    }
+
+    /** One MX/NS/A host: its name (MX, NS), then its addresses; empty when the table has no entry for any. */
+    private Optional<Outcome> serverHost(Restriction r, String server, DnsType type, Stage replyClass, String replyName) {
+        if (HostSyntax.isValidHostAddress(server)) {
+            return serverEntry(r, AccessKeys.forHostAddress(server), replyClass, replyName);
+        }
+        if (type != DnsType.A) {
+            Optional<Outcome> byName = serverEntry(r, AccessKeys.forHelo(server, config.accessStyle), replyClass, replyName);
+            if (byName.isPresent()) {
+                return byName;
+            }
+        }
+        DnsAnswer v4 = config.dns.query(server, DnsType.A);
+        DnsAnswer v6 = config.dns.query(server, DnsType.AAAA);
+        if (!v4.isFound() && !v6.isFound()) {
+            if (type != DnsType.A) {
+                actions.add(new Action(Type.WARNING, "Unable to look up " + type + " host " + server + " for "
+                    + replyClass.replyClass() + " " + replyName + ": " + (v4.isTemporaryFailure() ? v4 : v6).reason()));
+            }
+            return Optional.empty();
+        }
+        List<String> addresses = new ArrayList<>(v4.isFound() ? v4.values() : List.of());
+        addresses.addAll(v6.isFound() ? v6.values() : List.of());
+        for (String address : addresses) {
+            Optional<Outcome> byAddress = serverEntry(r, AccessKeys.forHostAddress(address), replyClass, replyName);
+            if (byAddress.isPresent()) {
+                return byAddress;
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Outcome> serverEntry(Restriction r, AccessKeys keys, Stage replyClass, String replyName) {
+        Optional<AccessKeys.Match> match;
+        try {
+            match = keys.find(r.table());
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(replyName));
+        }
+        return match.map(m -> tableResult(r.table(), m.value(), replyClass, replyName));
+    }
+
+    /** Postfix's {@code forbid_allowlist}: an OK from these tables is a configuration error (DISCARD aside). */
+    private Outcome forbidOk(Restriction r, Outcome outcome, String target) {
+        if (outcome.status() == Status.OK && !discard) {
+            actions.add(new Action(Type.WARNING, "restriction " + r.name() + " returns OK for " + target));
+            actions.add(new Action(Type.WARNING, "this is not allowed for security reasons"));
+            actions.add(new Action(Type.WARNING, "use DUNNO instead of OK if you want to make an exception"));
+            throw new Abort(configurationError());
+        }
+        return outcome;
     }
 
     // ---- access(5)

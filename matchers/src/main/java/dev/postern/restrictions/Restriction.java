@@ -9,8 +9,9 @@ import dev.postern.tables.LookupTable;
  * @param name     the word as written (a class name for {@link Kind#CLASS})
  * @param argument the table spec for check_*_access; null otherwise
  * @param table    the opened table for check_*_access; null otherwise
+ * @param dnsList  the parsed DNS list of reject_rbl_client, reject_rhsbl_*, permit_dnswl_client ...; null otherwise
  */
-record Restriction(Kind kind, String name, String argument, LookupTable table) {
+record Restriction(Kind kind, String name, String argument, LookupTable table, DnsList dnsList) {
 
     enum Kind {
         PERMIT, REJECT, DEFER, WARN_IF_REJECT, DEFER_IF_PERMIT, DEFER_IF_REJECT,
@@ -22,6 +23,14 @@ record Restriction(Kind kind, String name, String argument, LookupTable table) {
         REJECT_KNOWN_SENDER_LOGIN_MISMATCH, REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH,
         REJECT_UNLISTED_RECIPIENT, REJECT_UNLISTED_SENDER,
         CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS,
+        CHECK_CLIENT_MX_ACCESS, CHECK_CLIENT_NS_ACCESS, CHECK_CLIENT_A_ACCESS,
+        CHECK_HELO_MX_ACCESS, CHECK_HELO_NS_ACCESS, CHECK_HELO_A_ACCESS,
+        CHECK_SENDER_MX_ACCESS, CHECK_SENDER_NS_ACCESS, CHECK_SENDER_A_ACCESS,
+        CHECK_RECIPIENT_MX_ACCESS, CHECK_RECIPIENT_NS_ACCESS, CHECK_RECIPIENT_A_ACCESS,
+        REJECT_RBL_CLIENT, PERMIT_DNSWL_CLIENT, REJECT_RHSBL_CLIENT, PERMIT_RHSWL_CLIENT, REJECT_RHSBL_REVERSE_CLIENT,
+        REJECT_RHSBL_HELO, REJECT_RHSBL_SENDER, REJECT_RHSBL_RECIPIENT,
+        REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
+        REJECT_UNKNOWN_CLIENT_HOSTNAME, REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME,
         CLASS;
 
         boolean needsSenderLoginMaps() {
@@ -31,7 +40,30 @@ record Restriction(Kind kind, String name, String argument, LookupTable table) {
 
         boolean takesTable() {
             return this == CHECK_CLIENT_ACCESS || this == CHECK_HELO_ACCESS || this == CHECK_SENDER_ACCESS
-                || this == CHECK_RECIPIENT_ACCESS;
+                || this == CHECK_RECIPIENT_ACCESS || checksServers();
+        }
+
+        /** check_*_{mx,ns,a}_access: the table is asked about the name's MX, NS or A hosts. */
+        boolean checksServers() {
+            return name().endsWith("_MX_ACCESS") || name().endsWith("_NS_ACCESS") || name().endsWith("_A_ACCESS");
+        }
+
+        /** Restrictions that ask DNS. */
+        boolean needsDns() {
+            return takesDnsList() || checksServers() || switch (this) {
+                case REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
+                    REJECT_UNKNOWN_CLIENT_HOSTNAME, REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> true;
+                default -> false;
+            };
+        }
+
+        /** DNS list restrictions: the next word is the list's domain, optionally with {@code =filter}. */
+        boolean takesDnsList() {
+            return switch (this) {
+                case REJECT_RBL_CLIENT, PERMIT_DNSWL_CLIENT, REJECT_RHSBL_CLIENT, PERMIT_RHSWL_CLIENT,
+                    REJECT_RHSBL_REVERSE_CLIENT, REJECT_RHSBL_HELO, REJECT_RHSBL_SENDER, REJECT_RHSBL_RECIPIENT -> true;
+                default -> false;
+            };
         }
     }
 

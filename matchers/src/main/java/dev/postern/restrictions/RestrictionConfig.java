@@ -1,5 +1,6 @@
 package dev.postern.restrictions;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,13 +13,15 @@ import dev.postern.address.NetworkList;
 import dev.postern.address.ParentStyle;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.config.PostfixList;
+import dev.postern.dns.DnsLookup;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 
 /**
  * What restriction lists are parsed and evaluated with: parameter values (reply codes,
  * {@code mynetworks}, {@code soft_bounce}, ...), the restriction classes, the tables, and the
- * address classifier. Parameters are read once, here.
+ * address classifier, and the DNS lookup of the DNS-based restrictions. Parameters are read
+ * once, here.
  */
 public final class RestrictionConfig {
     final Function<String, LookupTable> tables;
@@ -37,6 +40,17 @@ public final class RestrictionConfig {
     final int multiRecipientBounceCode;
     final int accessMapRejectCode;
     final int accessMapDeferCode;
+    /** Null when this configuration has no DNS: the DNS-based restrictions are then refused at parse time. */
+    final DnsLookup dns;
+    final int mapsRblCode;
+    final String defaultRblReply;
+    final List<LookupTable> rblReplyMaps;
+    final int unknownAddressCode;
+    final int unknownClientCode;
+    final int unknownHostnameCode;
+    /** {@code *_tempfail_action = defer_if_permit} (true) or {@code defer} (false). */
+    final boolean addressTempfailDeferIfPermit;
+    final boolean heloTempfailDeferIfPermit;
     private final Map<String, List<Restriction>> classes = new HashMap<>();
     private final String senderLoginMapsValue;
     final UnlistedAddresses unlisted;
@@ -52,7 +66,16 @@ public final class RestrictionConfig {
      */
     public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
             Function<String, LookupTable> tables, AddressClassifier classifier) {
-        this(parameters, restrictionClasses, tables, classifier, null);
+        this(parameters, restrictionClasses, tables, classifier, null, null);
+    }
+
+    /**
+     * @param dns the DNS of reject_rbl_client, reject_unknown_sender_domain, ...; null refuses
+     *            those restrictions when a list names them
+     */
+    public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
+            Function<String, LookupTable> tables, AddressClassifier classifier, DnsLookup dns) {
+        this(parameters, restrictionClasses, tables, classifier, null, dns);
     }
 
     /**
@@ -61,6 +84,16 @@ public final class RestrictionConfig {
      */
     public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
             Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted) {
+        this(parameters, restrictionClasses, tables, classifier, unlisted, null);
+    }
+
+    /**
+     * @param unlisted who the mailbox classes know; null refuses reject_unlisted_recipient/_sender
+     * @param dns      the DNS of the DNS-based restrictions; null refuses them
+     */
+    public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
+            Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted,
+            DnsLookup dns) {
         this.unlisted = unlisted;
         Function<String, String> value = name -> {
             try {
@@ -86,6 +119,20 @@ public final class RestrictionConfig {
         this.multiRecipientBounceCode = number(value, "multi_recipient_bounce_reject_code", 550);
         this.accessMapRejectCode = number(value, "access_map_reject_code", 554);
         this.accessMapDeferCode = number(value, "access_map_defer_code", 450);
+        this.dns = dns;
+        this.mapsRblCode = number(value, "maps_rbl_reject_code", 554);
+        this.defaultRblReply = orDefault(value, "default_rbl_reply", DEFAULT_RBL_REPLY);
+        checkTemplate("default_rbl_reply", defaultRblReply);
+        this.rblReplyMaps = openTables(value, "rbl_reply_maps", tables);
+        this.unknownAddressCode = number(value, "unknown_address_reject_code", 450);
+        this.unknownClientCode = number(value, "unknown_client_reject_code", 450);
+        this.unknownHostnameCode = number(value, "unknown_hostname_reject_code", 450);
+        String tempfail = orDefault(value, "reject_tempfail_action", "defer_if_permit");
+        tempfailAction("reject_tempfail_action", tempfail);
+        this.addressTempfailDeferIfPermit = tempfailAction("unknown_address_tempfail_action",
+            orDefault(value, "unknown_address_tempfail_action", tempfail));
+        this.heloTempfailDeferIfPermit = tempfailAction("unknown_helo_hostname_tempfail_action",
+            orDefault(value, "unknown_helo_hostname_tempfail_action", tempfail));
         this.senderLoginMapsValue = orDefault(value, "smtpd_sender_login_maps", "");
         Map<String, String> definitions = new LinkedHashMap<>(restrictionClasses);
         for (String name : definitions.keySet()) {
@@ -136,6 +183,52 @@ public final class RestrictionConfig {
 
     List<Restriction> classRestrictions(String name) {
         return classes.get(name);
+    }
+
+    /** Postfix's default {@code default_rbl_reply}, for callers without main.cf. */
+    static final String DEFAULT_RBL_REPLY =
+        "$rbl_code Service unavailable; $rbl_class [$rbl_what] blocked using $rbl_domain${rbl_reason?; $rbl_reason}";
+
+    /** The names an RBL reply template may use, with sample values, to check a template at startup. */
+    static final Map<String, String> RBL_TEMPLATE_SAMPLE = Map.ofEntries(
+        Map.entry("rbl_code", "554"), Map.entry("rbl_domain", "list.example"), Map.entry("rbl_reason", "reason"),
+        Map.entry("rbl_txt", "reason"), Map.entry("rbl_what", "192.0.2.1"), Map.entry("rbl_class", "Client host"),
+        Map.entry("client_address", "192.0.2.1"), Map.entry("client_name", "unknown"),
+        Map.entry("reverse_client_name", "unknown"), Map.entry("helo_name", "helo.example"),
+        Map.entry("sender", "s@example.com"), Map.entry("recipient", "r@example.com"));
+
+    private static void checkTemplate(String parameter, String template) {
+        try {
+            ReplyTemplate.expand(template, RBL_TEMPLATE_SAMPLE::get);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(parameter + ": bad reply template: " + e.getMessage(), e);
+        }
+    }
+
+    private static List<LookupTable> openTables(Function<String, String> value, String parameter,
+            Function<String, LookupTable> tables) {
+        List<LookupTable> opened = new ArrayList<>();
+        for (String spec : PostfixList.split(orDefault(value, parameter, ""))) {
+            try {
+                LookupTable table = tables.apply(spec);
+                if (table == null) {
+                    throw new IllegalArgumentException("no such table");
+                }
+                opened.add(table);
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException(parameter + ": " + spec + ": " + e.getMessage(), e);
+            }
+        }
+        return List.copyOf(opened);
+    }
+
+    private static boolean tempfailAction(String parameter, String action) {
+        return switch (action.toLowerCase(java.util.Locale.ROOT)) {
+            case "defer_if_permit" -> true;
+            case "defer" -> false;
+            default -> throw new IllegalArgumentException(parameter + ": bad value \"" + action
+                + "\" (expected defer_if_permit or defer)");
+        };
     }
 
     private static String orDefault(Function<String, String> value, String name, String fallback) {

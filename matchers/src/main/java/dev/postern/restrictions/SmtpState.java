@@ -6,11 +6,12 @@ import java.util.Objects;
 
 import dev.postern.address.HostSyntax;
 import dev.postern.address.ResolvedAddress;
+import dev.postern.dns.ClientHostname;
 
 /**
  * What the restrictions look at: one SMTP session at one command.
  *
- * @param clientName     the verified client host name; {@code unknown} (also for null) when there is none
+ * @param client         the client's verified and reverse names with how their lookups ended
  * @param clientAddress  the client IP address
  * @param helo           the HELO/EHLO argument; null before HELO (HELO checks are then skipped)
  * @param sender         the resolved MAIL FROM address; null (or an empty address) is the null sender
@@ -23,11 +24,11 @@ import dev.postern.address.ResolvedAddress;
  * @param recipientCount recipients accepted so far, not counting the one being checked
  *                       (Postfix's {@code rcpt_count}, for reject_multi_recipient_bounce)
  */
-public record SmtpState(String clientName, InetAddress clientAddress, String helo, ResolvedAddress sender,
+public record SmtpState(ClientHostname client, InetAddress clientAddress, String helo, ResolvedAddress sender,
         ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount) {
 
     public SmtpState {
-        clientName = clientName == null || clientName.isEmpty() ? "unknown" : clientName;
+        Objects.requireNonNull(client, "client");
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(stage, "stage");
         if (recipientCount < 0) {
@@ -35,37 +36,57 @@ public record SmtpState(String clientName, InetAddress clientAddress, String hel
         }
     }
 
+    /**
+     * A state whose client is known by name only ({@code unknown}, empty or null for none): the
+     * name counts as verified, and no name as a permanent lookup failure.
+     */
+    public SmtpState(String clientName, InetAddress clientAddress, String helo, ResolvedAddress sender,
+            ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount) {
+        this(ClientHostname.ofName(clientName), clientAddress, helo, sender, recipient, saslUsername, tls, stage,
+            recipientCount);
+    }
+
     /** A fresh connection: no HELO, sender, recipient, login or TLS yet. */
+    public static SmtpState connect(ClientHostname client, InetAddress clientAddress) {
+        return new SmtpState(client, clientAddress, null, null, null, null, false, Stage.CLIENT, 0);
+    }
+
+    /** A fresh connection from a client known by name only (see the name constructor). */
     public static SmtpState connect(String clientName, InetAddress clientAddress) {
-        return new SmtpState(clientName, clientAddress, null, null, null, null, false, Stage.CLIENT, 0);
+        return connect(ClientHostname.ofName(clientName), clientAddress);
+    }
+
+    /** The verified client host name; {@code unknown} when there is none. */
+    public String clientName() {
+        return client.name();
     }
 
     public SmtpState withHelo(String name) {
-        return new SmtpState(clientName, clientAddress, name, sender, recipient, saslUsername, tls, Stage.HELO, recipientCount);
+        return new SmtpState(client, clientAddress, name, sender, recipient, saslUsername, tls, Stage.HELO, recipientCount);
     }
 
     public SmtpState withSender(ResolvedAddress address) {
-        return new SmtpState(clientName, clientAddress, helo, address, recipient, saslUsername, tls, Stage.SENDER, recipientCount);
+        return new SmtpState(client, clientAddress, helo, address, recipient, saslUsername, tls, Stage.SENDER, recipientCount);
     }
 
     public SmtpState withRecipient(ResolvedAddress address) {
-        return new SmtpState(clientName, clientAddress, helo, sender, address, saslUsername, tls, Stage.RECIPIENT, recipientCount);
+        return new SmtpState(client, clientAddress, helo, sender, address, saslUsername, tls, Stage.RECIPIENT, recipientCount);
     }
 
     public SmtpState withStage(Stage newStage) {
-        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, tls, newStage, recipientCount);
+        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, newStage, recipientCount);
     }
 
     public SmtpState withSaslUsername(String name) {
-        return new SmtpState(clientName, clientAddress, helo, sender, recipient, name, tls, stage, recipientCount);
+        return new SmtpState(client, clientAddress, helo, sender, recipient, name, tls, stage, recipientCount);
     }
 
     public SmtpState withTls(boolean encrypted) {
-        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, encrypted, stage, recipientCount);
+        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, encrypted, stage, recipientCount);
     }
 
     public SmtpState withRecipientCount(int count) {
-        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, tls, stage, count);
+        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, count);
     }
 
     /** The client address as Postfix prints and looks it up. */
@@ -79,7 +100,7 @@ public record SmtpState(String clientName, InetAddress clientAddress, String hel
 
     /** {@code name[address]}, the NAME of client replies. */
     public String clientNameAddress() {
-        return clientName + "[" + clientAddressText() + "]";
+        return clientName() + "[" + clientAddressText() + "]";
     }
 
     /** Whether MAIL FROM has been given (at this stage). */

@@ -13,7 +13,8 @@ import java.util.Set;
  * @param reply   the reply for REJECT and DEFER; null otherwise
  * @param actions side effects collected on the way, in order: access-table HOLD, DISCARD,
  *                FILTER (the last one wins), REDIRECT, BCC, PREPEND, WARN, INFO, and
- *                {@code reject_warning} replies of {@code warn_if_reject}
+ *                {@code reject_warning} replies of {@code warn_if_reject}, and warnings
+ *                (DNS lists that gave no answer)
  * @param permittedBy the parameters of the lists a restriction explicitly permitted (not by
  *                reaching their end), e.g. {@code smtpd_relay_restrictions}
  */
@@ -32,7 +33,12 @@ public record Verdict(Result result, Reply reply, List<Action> actions, Set<Stri
     public enum Type {
         HOLD, DISCARD, FILTER, REDIRECT, BCC, PREPEND, WARN, INFO,
         /** {@code warn_if_reject}: the text is the reply line that would have been sent. */
-        REJECT_WARNING
+        REJECT_WARNING,
+        /**
+         * A problem to log as Postfix's {@code warning: text}, such as a DNS list that could not
+         * be asked (its check was skipped).
+         */
+        WARNING
     }
 
     public Verdict {

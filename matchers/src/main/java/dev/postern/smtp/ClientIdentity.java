@@ -1,19 +1,50 @@
 package dev.postern.smtp;
 
-import java.net.InetAddress;
+import java.util.Objects;
+import java.util.function.Consumer;
 
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolSession.State;
 
+import dev.postern.address.HostSyntax;
+import dev.postern.dns.ClientHostname;
+import dev.postern.dns.ClientHostnameResolver;
+
 /**
- * The client as Postfix names it in logs and headers, {@code NAME[IP]}: NAME is the
- * host name its address maps back to, or {@code unknown}. Looked up once per connection.
+ * The client as Postfix names it in logs and headers, {@code NAME[IP]}: NAME is the host name
+ * its address maps back to (PTR, forward-confirmed), or {@code unknown}. Looked up once per
+ * connection, by {@link SmtpdLogger} when the client connects (an instance of this class
+ * holds the listener's DNS), and kept in the session with the reverse name and the lookup
+ * statuses the reject_unknown_* restrictions need; every other handler reads it with the
+ * static methods.
  */
 public final class ClientIdentity {
-    private static final ProtocolSession.AttachmentKey<String> KEY =
-        ProtocolSession.AttachmentKey.of("dev.postern.clientName", String.class);
+    private static final ProtocolSession.AttachmentKey<ClientHostname> KEY =
+        ProtocolSession.AttachmentKey.of("dev.postern.clientHostname", ClientHostname.class);
+    /**
+     * Before the lookup (a handler chain without {@link SmtpdLogger}): no name, and a temporary
+     * status, so that reject_unknown_client_hostname defers rather than rejects.
+     */
+    private static final ClientHostname NOT_LOOKED_UP = ClientHostname.unknown(ClientHostname.Status.TEMPORARY);
 
-    private ClientIdentity() {
+    private final ClientHostnameResolver resolver;
+
+    public ClientIdentity(ClientHostnameResolver resolver) {
+        this.resolver = Objects.requireNonNull(resolver, "resolver");
+    }
+
+    /**
+     * Looks the client's name up unless this connection already has it.
+     *
+     * @param warnings where Postfix's {@code hostname X does not resolve to address Y} lines go
+     */
+    public ClientHostname resolve(ProtocolSession session, Consumer<String> warnings) {
+        // Handlers of one session run one at a time, so two lookups for one connection cannot race.
+        return session.getAttachment(KEY, State.Connection).orElseGet(() -> {
+            ClientHostname hostname = resolver.resolve(session.getRemoteAddress().getAddress(), warnings);
+            session.setAttachment(KEY, hostname, State.Connection);
+            return hostname;
+        });
     }
 
     /** {@code NAME[IP]}. */
@@ -22,19 +53,15 @@ public final class ClientIdentity {
     }
 
     public static String name(ProtocolSession session) {
-        return session.getAttachment(KEY, State.Connection).orElseGet(() -> {
-            String name = lookup(session.getRemoteAddress().getAddress());
-            session.setAttachment(KEY, name, State.Connection);
-            return name;
-        });
+        return hostname(session).name();
+    }
+
+    /** The names and lookup statuses found at connect. */
+    public static ClientHostname hostname(ProtocolSession session) {
+        return session.getAttachment(KEY, State.Connection).orElse(NOT_LOOKED_UP);
     }
 
     public static String address(ProtocolSession session) {
-        return session.getRemoteAddress().getAddress().getHostAddress();
-    }
-
-    private static String lookup(InetAddress address) {
-        String name = address.getCanonicalHostName();
-        return name.equals(address.getHostAddress()) ? "unknown" : name;
+        return HostSyntax.canonicalAddress(session.getRemoteAddress().getAddress().getHostAddress());
     }
 }

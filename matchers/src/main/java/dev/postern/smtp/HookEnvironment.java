@@ -90,6 +90,12 @@ public class HookEnvironment extends PosternEnvironment {
         }
     }
 
+    /** The lookup of the client's name, with each listener's {@code postern_dns_servers}. */
+    public PerListener<ClientIdentity> clientIdentity(Configuration handlerConfig, ProtocolHandler hook)
+            throws ConfigurationException {
+        return perListener(handlerConfig, hook, parameters -> new ClientIdentity(clientHostnames(parameters)));
+    }
+
     /** The daemon name in log lines: {@code smtpd}, or e.g. {@code submission/smtpd} set per listener. */
     public static String service(Configuration handlerConfig) {
         return handlerConfig.getString("syslogService", "smtpd");

@@ -31,8 +31,9 @@ public class PostfixReceivedHeader extends ReceivedDataLineFilter {
     protected Collection<Header> headers(SMTPSession session) {
         String heloMode = session.getAttachment(SMTPSession.CURRENT_HELO_MODE, State.Connection).orElse("NOT-DEFINED");
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse("unknown");
-        String address = session.getRemoteAddress().getAddress().getHostAddress();
-        String name = session.getRemoteAddress().getHostName();
+        String address = ClientIdentity.address(session);
+        // The name SmtpdLogger looked up at connect (forward-confirmed, or "unknown"), as Postfix writes it.
+        String name = ClientIdentity.name(session);
         Header header = new Header("Received", "from " + helo + " (" + name + " [" + address + "])");
         String by = "by " + session.getConfiguration().getHelloName() + " (Postern) with " + getServiceType(session, heloMode)
             + SessionQueueId.get(session).map(id -> " id " + id).orElse("");

@@ -39,6 +39,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     private final HookEnvironment environment;
     private SmtpdLog log;
+    private PerListener<ClientIdentity> identities;
 
     @Inject
     public SmtpdLogger(HookEnvironment environment) {
@@ -48,11 +49,14 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
     @Override
     public void init(Configuration config) throws ConfigurationException {
         log = environment.smtpdLog(config, this);
+        identities = environment.clientIdentity(config, this);
     }
 
     @Override
     public Response onConnect(SMTPSession session) {
         session.setAttachment(COUNTS, new CommandCounts(), State.Connection);
+        // The one lookup of the client's name for this connection; its warnings come first, as in Postfix.
+        identities.of(session).resolve(session, warning -> log.log(session, "warning: " + warning));
         log.log(session, "connect from " + ClientIdentity.of(session));
         return null;
     }

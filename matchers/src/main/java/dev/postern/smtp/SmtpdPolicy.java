@@ -54,7 +54,7 @@ public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver,
         Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
             .collect(Collectors.toMap(name -> name, parameters::get));
         RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
-            classifier, unlisted(mailboxes(parameters, domainList, users)));
+            classifier, unlisted(mailboxes(parameters, domainList, users)), environment.dns(parameters));
         List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
         RelaySafety.check(lists.get(RELAY), lists.get(RECIPIENT));
         return new SmtpdPolicy(lists, new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal),
@@ -84,7 +84,7 @@ public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver,
 
     /** What the restrictions see of the session at one RCPT. */
     static SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient, int accepted) {
-        SmtpState state = SmtpState.connect(ClientIdentity.name(session), session.getRemoteAddress().getAddress());
+        SmtpState state = SmtpState.connect(ClientIdentity.hostname(session), session.getRemoteAddress().getAddress());
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
         return state.withHelo(helo).withSender(sender).withRecipient(recipient)
             .withSaslUsername(session.getUsername() == null ? null : session.getUsername().asString())

@@ -87,6 +87,8 @@ public class SmtpdRestrictionsHook implements RcptHook {
             return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure");
         }
         Verdict verdict = RestrictionList.evaluateAll(state, policy.lists());
+        verdict.actions().stream().filter(action -> action.type() == Verdict.Type.WARNING)
+            .forEach(action -> log.log(session, "warning: " + action.text()));
         verdict.warnings().forEach(line -> log(session, sender, rcpt, "reject_warning", line));
         verdict.actions().stream()
             .filter(action -> action.type() == Verdict.Type.WARN || action.type() == Verdict.Type.INFO)

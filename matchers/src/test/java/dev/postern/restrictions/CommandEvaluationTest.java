@@ -96,7 +96,7 @@ class CommandEvaluationTest {
 
     @Test
     void stateDefaults() {
-        SmtpState s = SmtpState.connect(null, Fixtures.ip("192.0.2.1"));
+        SmtpState s = SmtpState.connect((String) null, Fixtures.ip("192.0.2.1"));
         assertThat(s.clientNameAddress()).isEqualTo("unknown[192.0.2.1]");
         assertThat(s.hasSender()).isFalse();
         assertThat(s.withHelo("x").withSender(null).hasSender()).isTrue();

@@ -12,6 +12,11 @@ import java.util.Set;
 
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.ResolvedAddress;
+import dev.postern.dns.ClientHostname;
+import dev.postern.dns.DnsAnswer;
+import dev.postern.dns.DnsLookup;
+import dev.postern.dns.DnsNames;
+import dev.postern.dns.DnsType;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 
@@ -79,9 +84,82 @@ final class Fixtures {
         Map.entry("s12@s.test", "550 5.1.2 x"),
         Map.entry("s15@s.test", "450 4.1.5 y"),
         Map.entry("s13@s.test", "REJECT 5.1.3 z"),
-        Map.entry("<>", "REJECT no bounces"));
+        Map.entry("<>", "REJECT no bounces"),
+        // MX, NS and A hosts (check_*_{mx,ns,a}_access)
+        Map.entry("mx.bad.test", "REJECT bad MX"),
+        Map.entry("ns.bad.test", "REJECT bad NS"),
+        Map.entry("mx.ok.test", "OK"),
+        Map.entry("mx.dunno.test", "DUNNO"),
+        Map.entry("203.0.113.77", "REJECT bad server address"));
 
     static final Map<String, String> CLASSES = classes();
+
+    /**
+     * The fake DNS of the unit tests: "name TYPE" -> comma-separated values; {@code TEMP} is a
+     * temporary failure, {@code NODATA} an empty answer, {@code .} the null MX; anything not
+     * here does not exist (NXDOMAIN).
+     */
+    static final Map<String, String> ZONE = zone();
+
+    private static Map<String, String> zone() {
+        Map<String, String> zone = new HashMap<>();
+        // DNS lists by address: the default client 203.0.113.5, and others
+        zone.put("5.113.0.203.rbl.test A", "127.0.0.2");
+        zone.put("5.113.0.203.rbl.test TXT", "listed: see https://rbl.test/203.0.113.5");
+        zone.put("7.100.51.198.rbl.test A", "127.0.0.10");
+        zone.put("55.2.0.192.rbl.test A", "TEMP");
+        zone.put("55.2.0.192.wl.test A", "TEMP");
+        zone.put(DnsNames.reversed(ip("2001:db8::5")) + ".rbl.test A", "127.0.0.2");
+        zone.put("5.113.0.203.zen.test A", "127.0.0.4, 127.0.0.11");
+        zone.put("5.113.0.203.zen.test TXT", "first, second");
+        zone.put("5.113.0.203.wl.test A", "127.0.10.1");
+        // DNS lists by name
+        zone.put("sender.test.dbl.test A", "127.0.1.2");
+        zone.put("sender.test.dbl.test TXT", "spam domain");
+        zone.put("client.test.dbl.test A", "127.0.1.2");
+        zone.put("example.com.dbl.test A", "127.0.1.2");
+        zone.put("client.test.wl.test A", "127.0.10.1");
+        // names that must exist
+        zone.put("sender.test MX", "mx.sender.test");
+        zone.put("nullmx.test MX", ".");
+        zone.put("aonly.test MX", "NODATA");
+        zone.put("aonly.test A", "192.0.2.1");
+        zone.put("tempmx.test MX", "TEMP");
+        zone.put("tempmx.test A", "NODATA");
+        zone.put("tempmx2.test MX", "TEMP");
+        zone.put("tempmx2.test A", "192.0.2.3");
+        zone.put("client.test A", "203.0.113.5");
+        zone.put("mxonly.test MX", "mx.elsewhere.test");
+        zone.put("temphelo.test A", "TEMP");
+        // MX, NS and A hosts
+        zone.put("badmx.test MX", "mx.bad.test");
+        zone.put("mx.bad.test A", "192.0.2.20");
+        zone.put("badaddr.test MX", "mx.badaddr.test");
+        zone.put("mx.badaddr.test A", "192.0.2.21");
+        zone.put("mx.badaddr.test AAAA", "2001:db8::77, 203.0.113.77");
+        zone.put("okmx.test MX", "mx.ok.test");
+        zone.put("nomx.test A", "203.0.113.77");
+        zone.put("dunnomx.test MX", "mx.dunno.test, mx.bad.test");
+        zone.put("badns.test NS", "ns.bad.test");
+        zone.put("lostmx.test MX", "mx.lost.test");
+        return Map.copyOf(zone);
+    }
+
+    record FakeDns(Map<String, String> zone) implements DnsLookup {
+        @Override
+        public DnsAnswer query(String name, DnsType type) {
+            String value = zone.get(name.toLowerCase(Locale.ROOT) + " " + type);
+            if (value == null) {
+                return DnsAnswer.noSuchName("Host not found, name=" + name + " type=" + type);
+            }
+            return switch (value) {
+                case "TEMP" -> DnsAnswer.temporaryFailure("timed out");
+                case "NODATA" -> DnsAnswer.noData("no data");
+                case "." -> DnsAnswer.found(java.util.List.of(""));
+                default -> DnsAnswer.found(java.util.List.of(value.split(",\\s*")));
+            };
+        }
+    }
 
     private Fixtures() {
     }
@@ -134,6 +212,10 @@ final class Fixtures {
             case "test:logins" -> new MapTable(spec, Map.of(
                 "s@sender.test", "alice, Bob", "shared@sender.test", "carol", "@team.test", "dave"));
             case "test:fail" -> new FailingTable(spec);
+            case "test:rblreply" -> new MapTable(spec, Map.of(
+                "rbl.test", "550 5.7.9 Go away, $client_address ($rbl_reason)",
+                "zen.test=127.0.0.[4;10]", "$rbl_code Listed by $rbl_domain ($rbl_txt) for $rbl_class $rbl_what",
+                "dbl.test", "no code here"));
             default -> throw new IllegalArgumentException("unsupported table " + spec);
         };
     }
@@ -146,7 +228,7 @@ final class Fixtures {
         Map<String, String> parameters = new HashMap<>(MAIN_CF);
         parameters.putAll(overrides);
         AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get, Set.of(), Fixtures::table, d -> false);
-        return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier);
+        return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier, new FakeDns(ZONE));
     }
 
     /**
@@ -193,7 +275,9 @@ final class Fixtures {
      * TLS, no login, no recipients yet. Overrides, space-separated: {@code client=name[ip]},
      * {@code helo=x} ({@code -} none), {@code from=x} ({@code <>} null sender),
      * {@code rcpt=x} ({@code -} none), {@code routed}, {@code sasl=x}, {@code tls},
-     * {@code count=n}, {@code stage=NAME}.
+     * {@code count=n}, {@code stage=NAME}; the client's lookups: {@code reverse=name} (its PTR
+     * name; by default the client name), {@code namestatus=X}, {@code reversestatus=X}
+     * ({@link ClientHostname.Status}; by default OK for a name, PERMANENT for {@code unknown}).
      */
     static SmtpState state(String spec) {
         String clientName = "client.test";
@@ -206,6 +290,9 @@ final class Fixtures {
         boolean tls = false;
         int count = 0;
         Stage stage = Stage.RECIPIENT;
+        String reverse = null;
+        String nameStatus = null;
+        String reverseStatus = null;
         for (String token : (spec == null ? "" : spec).trim().split("\\s+")) {
             if (token.isEmpty()) {
                 continue;
@@ -226,10 +313,19 @@ final class Fixtures {
                 case "tls" -> tls = true;
                 case "count" -> count = Integer.parseInt(value);
                 case "stage" -> stage = Stage.valueOf(value);
+                case "reverse" -> reverse = value;
+                case "namestatus" -> nameStatus = value;
+                case "reversestatus" -> reverseStatus = value;
                 default -> throw new IllegalArgumentException("bad state token " + token);
             }
         }
-        return new SmtpState(clientName, ip(clientIp), helo, address(from, false),
+        ClientHostname names = ClientHostname.ofName(clientName);
+        String reverseName = reverse != null ? reverse : names.reverseName();
+        ClientHostname client = new ClientHostname(names.name(), reverseName,
+            nameStatus != null ? ClientHostname.Status.valueOf(nameStatus) : names.nameStatus(),
+            reverseStatus != null ? ClientHostname.Status.valueOf(reverseStatus)
+                : reverseName.equals(ClientHostname.UNKNOWN) ? ClientHostname.Status.PERMANENT : ClientHostname.Status.OK);
+        return new SmtpState(client, ip(clientIp), helo, address(from, false),
             rcpt == null ? null : address(rcpt, routed), sasl, tls, stage, count);
     }
 

@@ -29,14 +29,18 @@ class RestrictionParsingTest {
         smtpd_client_restrictions | test:access | smtpd_client_restrictions: unknown restriction "test:access"
         smtpd_sender_restrictions | reject_sender_login_mismatch | smtpd_sender_restrictions: reject_sender_login_mismatch: smtpd_sender_login_maps is empty: the *_sender_login_mismatch restrictions need it (address -> login names)
         smtpd_client_restrictions | check_client_access test:nosuch | smtpd_client_restrictions: check_client_access test:nosuch: unsupported table test:nosuch
-        smtpd_client_restrictions | reject_rbl_client zen.spamhaus.org | smtpd_client_restrictions: reject_rbl_client is not implemented yet (needs the DNS checks)
-        smtpd_client_restrictions | reject_unknown_client_hostname | smtpd_client_restrictions: reject_unknown_client_hostname is not implemented yet (needs the DNS checks)
-        smtpd_client_restrictions | reject_unknown_reverse_client_hostname | smtpd_client_restrictions: reject_unknown_reverse_client_hostname is not implemented yet (needs the DNS checks)
-        smtpd_helo_restrictions | reject_unknown_helo_hostname | smtpd_helo_restrictions: reject_unknown_helo_hostname is not implemented yet (needs the DNS checks)
-        smtpd_sender_restrictions | reject_unknown_sender_domain | smtpd_sender_restrictions: reject_unknown_sender_domain is not implemented yet (needs the DNS checks)
-        smtpd_sender_restrictions | REJECT_RHSBL_SENDER dbl.example | smtpd_sender_restrictions: REJECT_RHSBL_SENDER is not implemented yet (needs the DNS checks)
-        smtpd_recipient_restrictions | reject_unknown_recipient_domain | smtpd_recipient_restrictions: reject_unknown_recipient_domain is not implemented yet (needs the DNS checks)
-        smtpd_recipient_restrictions | reject_rhsbl_recipient x.example | smtpd_recipient_restrictions: reject_rhsbl_recipient is not implemented yet (needs the DNS checks)
+        smtpd_client_restrictions | reject_rbl_client | smtpd_client_restrictions: reject_rbl_client needs a DNS list domain argument
+        smtpd_client_restrictions | reject_rbl_client, permit | smtpd_client_restrictions: reject_rbl_client needs a DNS list domain argument, not "permit"
+        smtpd_client_restrictions | reject_rbl_client test:access | smtpd_client_restrictions: reject_rbl_client needs a DNS list domain argument, not "test:access"
+        smtpd_client_restrictions | reject_rbl_client zen.example=127.0.0 | smtpd_client_restrictions: reject_rbl_client zen.example=127.0.0: bad reply filter: "127.0.0" does not have 4 octets
+        smtpd_client_restrictions | reject_rbl_client zen.example=127.0.0.[2..300] | smtpd_client_restrictions: reject_rbl_client zen.example=127.0.0.[2..300]: bad reply filter: bad octet "300"
+        smtpd_client_restrictions | reject_rbl_client zen.example=127.0.0.[2 | smtpd_client_restrictions: reject_rbl_client zen.example=127.0.0.[2: bad reply filter: missing "]" in "127.0.0.[2"
+        smtpd_client_restrictions | reject_rbl_client bad_domain! | smtpd_client_restrictions: reject_rbl_client bad_domain!: "bad_domain!" is not a DNS domain
+        smtpd_sender_restrictions | REJECT_RHSBL_SENDER | smtpd_sender_restrictions: REJECT_RHSBL_SENDER needs a DNS list domain argument
+        smtpd_client_restrictions | check_reverse_client_mx_access test:access | smtpd_client_restrictions: check_reverse_client_mx_access is not implemented yet (tables of the unverified reverse client name are not supported yet)
+        smtpd_sender_restrictions | check_sender_ns_access | smtpd_sender_restrictions: check_sender_ns_access needs a type:name table argument
+        smtpd_recipient_restrictions | permit_mx_backup | smtpd_recipient_restrictions: permit_mx_backup is not implemented yet (needs the MX lookup of the recipient domain)
+        smtpd_client_restrictions | reject_maps_rbl | smtpd_client_restrictions: reject_maps_rbl is not implemented yet (deprecated by Postfix: use reject_rbl_client with a domain)
         smtpd_recipient_restrictions | reject_unlisted_recipient | smtpd_recipient_restrictions: reject_unlisted_recipient needs the server's users store: it works in the SMTP listeners' restriction lists
         smtpd_recipient_restrictions | check_policy_service inet:127.0.0.1:10023 | smtpd_recipient_restrictions: check_policy_service is not implemented yet
         """)
@@ -55,7 +59,10 @@ class RestrictionParsingTest {
             .hasMessage("broken: unknown restriction \"nonsense\"");
         assertThatThrownBy(() -> new RestrictionConfig(Fixtures.MAIN_CF::get, Map.of("dnsy", "reject_rbl_client x.example"),
                 Fixtures::table, classifier))
-            .hasMessage("dnsy: reject_rbl_client is not implemented yet (needs the DNS checks)");
+            .hasMessage("dnsy: reject_rbl_client needs DNS, and this configuration has no DNS lookup");
+        assertThatThrownBy(() -> new RestrictionConfig(Fixtures.MAIN_CF::get, Map.of("dnsy", "reject_unknown_sender_domain"),
+                Fixtures::table, classifier))
+            .hasMessage("dnsy: reject_unknown_sender_domain needs DNS, and this configuration has no DNS lookup");
     }
 
     @Test
@@ -66,6 +73,20 @@ class RestrictionParsingTest {
             .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("soft_bounce: ");
         assertThatThrownBy(() -> config(Map.of("mynetworks", "not-a-network")))
             .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("mynetworks: ");
+        assertThatThrownBy(() -> config(Map.of("unknown_address_tempfail_action", "maybe")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("unknown_address_tempfail_action: bad value \"maybe\" (expected defer_if_permit or defer)");
+        assertThatThrownBy(() -> config(Map.of("reject_tempfail_action", "reject")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("reject_tempfail_action: bad value \"reject\" (expected defer_if_permit or defer)");
+        assertThatThrownBy(() -> config(Map.of("default_rbl_reply", "$rbl_code blocked by $rbl_list")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("default_rbl_reply: bad reply template: unknown name \"$rbl_list\"");
+        assertThatThrownBy(() -> config(Map.of("maps_rbl_reject_code", "x")))
+            .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("maps_rbl_reject_code: ");
+        assertThatThrownBy(() -> config(Map.of("rbl_reply_maps", "test:nosuch")))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("rbl_reply_maps: test:nosuch: unsupported table test:nosuch");
     }
 
     @Test

@@ -15,6 +15,9 @@ import com.google.inject.multibindings.Multibinder;
 
 import dev.postern.app.PosternHome;
 import dev.postern.config.MainCf;
+import dev.postern.dns.DnsLookup;
+import dev.postern.dns.DnsServer;
+import dev.postern.dns.DnsjavaLookup;
 import dev.postern.config.SmtpdListeners;
 import dev.postern.log.MailLog;
 import dev.postern.tables.TableRegistry;
@@ -49,6 +52,13 @@ public class MainCfModule extends AbstractModule {
     @Singleton
     TableRegistry tableRegistry() {
         return new TableRegistry(home.home());
+    }
+
+    /** One DNS for the server, so that every component shares one answer cache. */
+    @Provides
+    @Singleton
+    DnsLookup dnsLookup() {
+        return new DnsjavaLookup(DnsServer.parseList("postern_dns_servers", mainCf.get("postern_dns_servers")));
     }
 
     @Provides
