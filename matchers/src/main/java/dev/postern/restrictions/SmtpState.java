@@ -20,10 +20,14 @@ import dev.postern.address.ResolvedAddress;
  * @param tls            whether the session is encrypted
  * @param stage          the command being checked
  * @param recipientCount recipients accepted so far, not counting the one being checked
- *                       (Postfix's {@code rcpt_count}, for reject_multi_recipient_bounce)
+ *                       (Postfix's {@code rcpt_count}, for reject_multi_recipient_bounce); at DATA
+ *                       and end-of-data, all accepted recipients
+ * @param improperPipelining whether the client sent commands ahead of replies where SMTP does not
+ *                       allow it (Postfix's session flag, for reject_unauth_pipelining)
  */
 public record SmtpState(String clientName, InetAddress clientAddress, String helo, ResolvedAddress sender,
-        ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount) {
+        ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount,
+        boolean improperPipelining) {
 
     public SmtpState {
         clientName = clientName == null || clientName.isEmpty() ? "unknown" : clientName;
@@ -36,35 +40,39 @@ public record SmtpState(String clientName, InetAddress clientAddress, String hel
 
     /** A fresh connection: no HELO, sender, recipient, login or TLS yet. */
     public static SmtpState connect(String clientName, InetAddress clientAddress) {
-        return new SmtpState(clientName, clientAddress, null, null, null, null, false, Stage.CLIENT, 0);
+        return new SmtpState(clientName, clientAddress, null, null, null, null, false, Stage.CLIENT, 0, false);
     }
 
     public SmtpState withHelo(String name) {
-        return new SmtpState(clientName, clientAddress, name, sender, recipient, saslUsername, tls, Stage.HELO, recipientCount);
+        return new SmtpState(clientName, clientAddress, name, sender, recipient, saslUsername, tls, Stage.HELO, recipientCount, improperPipelining);
     }
 
     public SmtpState withSender(ResolvedAddress address) {
-        return new SmtpState(clientName, clientAddress, helo, address, recipient, saslUsername, tls, Stage.SENDER, recipientCount);
+        return new SmtpState(clientName, clientAddress, helo, address, recipient, saslUsername, tls, Stage.SENDER, recipientCount, improperPipelining);
     }
 
     public SmtpState withRecipient(ResolvedAddress address) {
-        return new SmtpState(clientName, clientAddress, helo, sender, address, saslUsername, tls, Stage.RECIPIENT, recipientCount);
+        return new SmtpState(clientName, clientAddress, helo, sender, address, saslUsername, tls, Stage.RECIPIENT, recipientCount, improperPipelining);
     }
 
     public SmtpState withStage(Stage newStage) {
-        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, tls, newStage, recipientCount);
+        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, tls, newStage, recipientCount, improperPipelining);
     }
 
     public SmtpState withSaslUsername(String name) {
-        return new SmtpState(clientName, clientAddress, helo, sender, recipient, name, tls, stage, recipientCount);
+        return new SmtpState(clientName, clientAddress, helo, sender, recipient, name, tls, stage, recipientCount, improperPipelining);
     }
 
     public SmtpState withTls(boolean encrypted) {
-        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, encrypted, stage, recipientCount);
+        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, encrypted, stage, recipientCount, improperPipelining);
     }
 
     public SmtpState withRecipientCount(int count) {
-        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, tls, stage, count);
+        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, tls, stage, count, improperPipelining);
+    }
+
+    public SmtpState withImproperPipelining(boolean pipelined) {
+        return new SmtpState(clientName, clientAddress, helo, sender, recipient, saslUsername, tls, stage, recipientCount, pipelined);
     }
 
     /** The client address as Postfix prints and looks it up. */

@@ -174,7 +174,7 @@ final class Fixtures {
      * TLS, no login, no recipients yet. Overrides, space-separated: {@code client=name[ip]},
      * {@code helo=x} ({@code -} none), {@code from=x} ({@code <>} null sender),
      * {@code rcpt=x} ({@code -} none), {@code routed}, {@code sasl=x}, {@code tls},
-     * {@code count=n}, {@code stage=NAME}.
+     * {@code count=n}, {@code stage=NAME}, {@code pipelined} (improper pipelining seen).
      */
     static SmtpState state(String spec) {
         String clientName = "client.test";
@@ -187,6 +187,7 @@ final class Fixtures {
         boolean tls = false;
         int count = 0;
         Stage stage = Stage.RECIPIENT;
+        boolean pipelined = false;
         for (String token : (spec == null ? "" : spec).trim().split("\\s+")) {
             if (token.isEmpty()) {
                 continue;
@@ -207,11 +208,12 @@ final class Fixtures {
                 case "tls" -> tls = true;
                 case "count" -> count = Integer.parseInt(value);
                 case "stage" -> stage = Stage.valueOf(value);
+                case "pipelined" -> pipelined = true;
                 default -> throw new IllegalArgumentException("bad state token " + token);
             }
         }
         return new SmtpState(clientName, ip(clientIp), helo, address(from, false),
-            rcpt == null ? null : address(rcpt, routed), sasl, tls, stage, count);
+            rcpt == null ? null : address(rcpt, routed), sasl, tls, stage, count, pipelined);
     }
 
     static InetAddress ip(String text) {
