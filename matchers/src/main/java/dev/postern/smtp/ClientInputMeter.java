@@ -113,17 +113,29 @@ final class ClientInputMeter {
         return tail[(int) (position % TAIL)];
     }
 
+    /**
+     * Counts the line ends of one read and keeps its last bytes. This runs for every byte the
+     * client sends, message content included, so it searches with Netty's {@code indexOf} and
+     * copies only what the tail can hold.
+     */
     private synchronized void received(ByteBuf buffer) {
-        for (int i = buffer.readerIndex(); i < buffer.writerIndex(); i++) {
-            byte b = buffer.getByte(i);
-            tail[(int) (tailEnd++ % TAIL)] = b;
-            if (b == '\n') {
-                linesReceived++;
-                partialBytes = 0;
-            } else {
-                partialBytes++;
-            }
+        int from = buffer.readerIndex();
+        int to = buffer.writerIndex();
+        int lastNewline = -1;
+        for (int at = buffer.indexOf(from, to, (byte) '\n'); at >= 0; at = buffer.indexOf(at + 1, to, (byte) '\n')) {
+            linesReceived++;
+            lastNewline = at;
         }
+        partialBytes = lastNewline < 0 ? partialBytes + (to - from) : to - lastNewline - 1;
+        int keep = Math.min(to - from, TAIL);
+        long keptStart = tailEnd + (to - from) - keep;
+        for (int copied = 0; copied < keep; ) {
+            int slot = (int) ((keptStart + copied) % TAIL);
+            int chunk = Math.min(keep - copied, TAIL - slot);
+            buffer.getBytes(to - keep + copied, tail, slot, chunk);
+            copied += chunk;
+        }
+        tailEnd += to - from;
     }
 
     private synchronized void dispatched() {

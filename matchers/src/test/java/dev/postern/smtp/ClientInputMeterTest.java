@@ -86,6 +86,25 @@ class ClientInputMeterTest {
     }
 
     @Test
+    void theTailKeepsTheLatestInputAcrossManyReads() {
+        for (int i = 0; i < 40; i++) {
+            receive("NOOP " + (100 + i) + "\r\n");
+        }
+        // 400 bytes so far; this read wraps around the 512-byte tail
+        receive("RSET\r\nNOOP\r\n" + "XXXXXXXXXX\r\n".repeat(20) + "QU");
+        assertThat(dispatcher.seen.get(39)).isEqualTo("NOOP 139");
+        assertThat(dispatcher.seen.get(40)).startsWith("RSET + NOOP\\r\\nXXXXXXXXXX\\r\\n");
+        assertThat(dispatcher.seen.get(41)).startsWith("NOOP + XXXXXXXXXX\\r\\n");
+        assertThat(dispatcher.seen.get(dispatcher.seen.size() - 1)).isEqualTo("XXXXXXXXXX + QU");
+    }
+
+    @Test
+    void pendingInputLongerThanTheTailShowsWhatIsLeftOfIt() {
+        receive("RSET\r\nNOOP\r\n" + "XXXXXXXXXX\r\n".repeat(70));
+        assertThat(dispatcher.seen.get(0)).startsWith("RSET + X").doesNotContain("NOOP");
+    }
+
+    @Test
     void pendingTextIsEscapedAsPostfixDoes() {
         receive("HELO x\r\n\t\u0001\\\r\n");
         assertThat(dispatcher.seen.get(0)).isEqualTo("HELO x + \\t\\001\\\\\\r\\n");
