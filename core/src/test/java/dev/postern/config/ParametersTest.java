@@ -42,7 +42,8 @@ class ParametersTest {
                 "smtpd_recipient_restrictions", "smtpd_relay_restrictions", "smtpd_restriction_classes",
                 "smtpd_sender_restrictions", "soft_bounce", "smtpd_tls_security_level", "smtpd_tls_cert_file",
                 "smtpd_tls_key_file", "smtpd_sasl_auth_enable", "smtpd_tls_auth_only", "smtpd_tls_wrappermode",
-                "smtpd_sender_login_maps", "smtpd_client_auth_rate_limit", "swap_bangpath", "syslog_name",
+                "smtpd_sender_login_maps", "smtpd_client_auth_rate_limit", "smtpd_data_restrictions",
+                "smtpd_end_of_data_restrictions", "smtpd_delay_reject", "swap_bangpath", "syslog_name",
                 "virtual_alias_domains", "virtual_alias_maps", "virtual_mailbox_domains", "virtual_mailbox_maps");
         assertThat(Parameters.names()).contains("default_rbl_reply", "maps_rbl_reject_code", "postern_dns_servers",
                 "rbl_reply_maps", "reject_tempfail_action", "unknown_address_reject_code", "unknown_address_tempfail_action",

@@ -27,6 +27,8 @@ import dev.postern.tables.LookupTable;
  */
 final class Evaluation {
     static final int RECURSION_LIMIT = 100;
+    /** Access-table actions that act on the message (queue file) rather than on the command. */
+    private static final Set<String> MESSAGE_ACTIONS = Set.of("HOLD", "DISCARD", "FILTER", "REDIRECT", "BCC", "PREPEND");
 
     private enum Status { OK, DUNNO, REJECT }
 
@@ -35,8 +37,11 @@ final class Evaluation {
         static final Outcome DUNNO = new Outcome(Status.DUNNO, null);
     }
 
-    /** Postfix's error classes that matter here: only POLICY rejections become warnings. */
-    private enum ErrorClass { POLICY, SOFTWARE, DATA }
+    /**
+     * Postfix's error classes that matter here: POLICY and PROTOCOL rejections become warnings
+     * under warn_if_reject, SOFTWARE and DATA (lookup) errors never do.
+     */
+    private enum ErrorClass { POLICY, PROTOCOL, SOFTWARE, DATA }
 
     /** Postfix's longjmp out of the checks: lookup failures and configuration errors. */
     private static final class Abort extends RuntimeException {
@@ -57,12 +62,21 @@ final class Evaluation {
     private Reply deferIfReject;
     private boolean discard;
 
-    Evaluation(RestrictionConfig config, SmtpState state) {
+    /**
+     * @param carriedDeferral a {@code defer_if_permit} raised at an earlier command whose lists ran
+     *                        then (smtpd_delay_reject = no); null when none
+     */
+    Evaluation(RestrictionConfig config, SmtpState state, Reply carriedDeferral) {
         this.config = config;
         this.state = state;
+        this.deferIfPermit = carriedDeferral;
     }
 
-    Verdict run(List<RestrictionList> lists) {
+    /**
+     * @param settle whether a pending {@code defer_if_permit} turns an accept into its deferral now;
+     *               if not, the verdict carries it to the next command
+     */
+    Verdict run(List<RestrictionList> lists, boolean settle) {
         Set<String> permittedBy = new HashSet<>();
         for (RestrictionList list : lists) {
             if (list.replyClass() == Stage.HELO && state.helo() == null
@@ -93,6 +107,10 @@ final class Evaluation {
             if (discard) {
                 break;
             }
+        }
+        if (!settle) {
+            return new Verdict(permittedBy.isEmpty() ? Verdict.Result.DUNNO : Verdict.Result.PERMIT, null, actions,
+                permittedBy, deferIfPermit);
         }
         if (deferIfPermit != null) {
             warnIfReject = 0;
@@ -167,6 +185,10 @@ final class Evaluation {
                 ? reject(ErrorClass.POLICY, config.multiRecipientBounceCode, "5.5.3",
                     standard(replyName, replyClass, "Multi-recipient bounce"))
                 : Outcome.DUNNO;
+            case REJECT_UNAUTH_PIPELINING -> state.improperPipelining()
+                ? reject(ErrorClass.PROTOCOL, 503, "5.5.0",
+                    standard(replyName, replyClass, "Improper use of SMTP command pipelining"))
+                : Outcome.DUNNO;
             case REJECT_SENDER_LOGIN_MISMATCH -> senderLogin(true, true, false);
             case REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin(true, false, false);
             case REJECT_KNOWN_SENDER_LOGIN_MISMATCH -> senderLogin(true, true, true);
@@ -227,7 +249,7 @@ final class Evaluation {
     }
 
     private Outcome reject(ErrorClass errorClass, Reply built) {
-        boolean warn = warnIfReject != 0 && errorClass == ErrorClass.POLICY;
+        boolean warn = warnIfReject != 0 && (errorClass == ErrorClass.POLICY || errorClass == ErrorClass.PROTOCOL);
         Reply reply = built;
         if (!warn && deferIfReject != null && reply.isPermanent()) {
             Reply saved = deferIfReject;
@@ -780,6 +802,12 @@ final class Evaluation {
         }
         String command = value.substring(0, space).toUpperCase(Locale.ROOT);
         String text = value.substring(space).trim();
+        if (MESSAGE_ACTIONS.contains(command) && !state.hasSender()) {
+            // Before MAIL FROM (client and HELO lists at connect and HELO with smtpd_delay_reject =
+            // no) there is no message for the action to apply to; Postfix skips it with a warning.
+            actions.add(new Action(Type.SKIPPED, command));
+            return Outcome.DUNNO;
+        }
 
         switch (command) {
             case "DUNNO":

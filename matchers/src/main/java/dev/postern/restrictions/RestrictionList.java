@@ -2,6 +2,7 @@ package dev.postern.restrictions;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * A parsed restriction-list parameter, such as {@code smtpd_recipient_restrictions}, ready to
@@ -60,9 +61,36 @@ public final class RestrictionList {
      * @throws IllegalArgumentException when the lists come from different configurations
      */
     public static Verdict evaluateAll(SmtpState state, List<RestrictionList> lists) {
+        return evaluateAll(state, lists, null);
+    }
+
+    /**
+     * As {@link #evaluateAll(SmtpState, List)}, with a {@code defer_if_permit} that lists of
+     * earlier commands raised ({@link Verdict#pendingDeferral}): with {@code smtpd_delay_reject = no}
+     * the RCPT lists turn a final accept into that deferral, as Postfix does.
+     *
+     * @param carriedDeferral the earlier deferral; null when none
+     */
+    public static Verdict evaluateAll(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral) {
+        return evaluate(state, lists, carriedDeferral, true);
+    }
+
+    /**
+     * Evaluates lists that run before RCPT TO with {@code smtpd_delay_reject = no}: the client
+     * list at connect, the HELO list at HELO, the sender list at MAIL FROM. A REJECT or DEFER
+     * refuses the command; a {@code defer_if_permit} does not act yet and is returned as
+     * {@link Verdict#pendingDeferral} (including {@code carriedDeferral}) for the next command.
+     */
+    public static Verdict evaluateEarly(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral) {
+        return evaluate(state, lists, carriedDeferral, false);
+    }
+
+    private static Verdict evaluate(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral, boolean settle) {
         Objects.requireNonNull(state, "state");
         if (lists.isEmpty()) {
-            return new Verdict(Verdict.Result.DUNNO, null, List.of());
+            return settle && carriedDeferral != null
+                ? new Verdict(carriedDeferral.isPermanent() ? Verdict.Result.REJECT : Verdict.Result.DEFER, carriedDeferral, List.of())
+                : new Verdict(Verdict.Result.DUNNO, null, List.of(), Set.of(), carriedDeferral);
         }
         RestrictionConfig config = lists.get(0).config;
         for (RestrictionList list : lists) {
@@ -70,7 +98,7 @@ public final class RestrictionList {
                 throw new IllegalArgumentException("restriction lists from different configurations");
             }
         }
-        return new Evaluation(config, state).run(lists);
+        return new Evaluation(config, state, carriedDeferral).run(lists, settle);
     }
 
     List<Restriction> restrictions() {

@@ -32,6 +32,7 @@ final class RestrictionParser {
         Map.entry("reject_invalid_hostname", Kind.REJECT_INVALID_HELO_HOSTNAME),
         Map.entry("reject_plaintext_session", Kind.REJECT_PLAINTEXT_SESSION),
         Map.entry("reject_multi_recipient_bounce", Kind.REJECT_MULTI_RECIPIENT_BOUNCE),
+        Map.entry("reject_unauth_pipelining", Kind.REJECT_UNAUTH_PIPELINING),
         Map.entry("reject_sender_login_mismatch", Kind.REJECT_SENDER_LOGIN_MISMATCH),
         Map.entry("reject_authenticated_sender_login_mismatch", Kind.REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH),
         Map.entry("reject_known_sender_login_mismatch", Kind.REJECT_KNOWN_SENDER_LOGIN_MISMATCH),
@@ -89,7 +90,7 @@ final class RestrictionParser {
     /** Other Postfix restrictions Postern does not have yet: refused loudly, never passed over. */
     private static final Set<String> NOT_YET = Set.of(
         "reject_unverified_recipient",
-        "reject_unverified_sender", "reject_unauth_pipelining", "check_policy_service", "check_ccert_access",
+        "reject_unverified_sender", "check_policy_service", "check_ccert_access",
         "check_reverse_client_hostname_access", "check_client_hostname_access", "check_sasl_access",
         "check_address_map", "permit_tls_clientcerts", "permit_tls_all_clientcerts", "reject_unknown_forward_client_hostname",
         "permit_naked_ip_address", "sleep", "check_etrn_access", "permit_inet_interfaces", "reject_unverified_address");

@@ -23,9 +23,12 @@ import dev.postern.dns.ClientHostname;
  * @param stage          the command being checked
  * @param recipientCount recipients accepted so far, not counting the one being checked
  *                       (Postfix's {@code rcpt_count}, for reject_multi_recipient_bounce)
+ * @param improperPipelining whether the client sent commands ahead of replies where SMTP does not
+ *                       allow it (for reject_unauth_pipelining)
  */
 public record SmtpState(ClientHostname client, InetAddress clientAddress, String helo, ResolvedAddress sender,
-        ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount) {
+        ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount,
+        boolean improperPipelining) {
 
     public SmtpState {
         Objects.requireNonNull(client, "client");
@@ -36,14 +39,27 @@ public record SmtpState(ClientHostname client, InetAddress clientAddress, String
         }
     }
 
+    /** A state of a client that did not pipeline improperly. */
+    public SmtpState(ClientHostname client, InetAddress clientAddress, String helo, ResolvedAddress sender,
+            ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount) {
+        this(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, recipientCount, false);
+    }
+
     /**
      * A state whose client is known by name only ({@code unknown}, empty or null for none): the
      * name counts as verified, and no name as a permanent lookup failure.
      */
     public SmtpState(String clientName, InetAddress clientAddress, String helo, ResolvedAddress sender,
-            ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount) {
+            ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount,
+            boolean improperPipelining) {
         this(ClientHostname.ofName(clientName), clientAddress, helo, sender, recipient, saslUsername, tls, stage,
-            recipientCount);
+            recipientCount, improperPipelining);
+    }
+
+    /** {@link #SmtpState(String, InetAddress, String, ResolvedAddress, ResolvedAddress, String, boolean, Stage, int, boolean)} without improper pipelining. */
+    public SmtpState(String clientName, InetAddress clientAddress, String helo, ResolvedAddress sender,
+            ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount) {
+        this(clientName, clientAddress, helo, sender, recipient, saslUsername, tls, stage, recipientCount, false);
     }
 
     /** A fresh connection: no HELO, sender, recipient, login or TLS yet. */
@@ -62,31 +78,43 @@ public record SmtpState(ClientHostname client, InetAddress clientAddress, String
     }
 
     public SmtpState withHelo(String name) {
-        return new SmtpState(client, clientAddress, name, sender, recipient, saslUsername, tls, Stage.HELO, recipientCount);
+        return new SmtpState(client, clientAddress, name, sender, recipient, saslUsername, tls, Stage.HELO, recipientCount,
+            improperPipelining);
     }
 
     public SmtpState withSender(ResolvedAddress address) {
-        return new SmtpState(client, clientAddress, helo, address, recipient, saslUsername, tls, Stage.SENDER, recipientCount);
+        return new SmtpState(client, clientAddress, helo, address, recipient, saslUsername, tls, Stage.SENDER, recipientCount,
+            improperPipelining);
     }
 
     public SmtpState withRecipient(ResolvedAddress address) {
-        return new SmtpState(client, clientAddress, helo, sender, address, saslUsername, tls, Stage.RECIPIENT, recipientCount);
+        return new SmtpState(client, clientAddress, helo, sender, address, saslUsername, tls, Stage.RECIPIENT, recipientCount,
+            improperPipelining);
     }
 
     public SmtpState withStage(Stage newStage) {
-        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, newStage, recipientCount);
+        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, newStage, recipientCount,
+            improperPipelining);
     }
 
     public SmtpState withSaslUsername(String name) {
-        return new SmtpState(client, clientAddress, helo, sender, recipient, name, tls, stage, recipientCount);
+        return new SmtpState(client, clientAddress, helo, sender, recipient, name, tls, stage, recipientCount,
+            improperPipelining);
     }
 
     public SmtpState withTls(boolean encrypted) {
-        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, encrypted, stage, recipientCount);
+        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, encrypted, stage, recipientCount,
+            improperPipelining);
     }
 
     public SmtpState withRecipientCount(int count) {
-        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, count);
+        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, count,
+            improperPipelining);
+    }
+
+    public SmtpState withImproperPipelining(boolean pipelined) {
+        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, recipientCount,
+            pipelined);
     }
 
     /** The client address as Postfix prints and looks it up. */

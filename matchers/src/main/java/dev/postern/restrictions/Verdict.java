@@ -17,8 +17,10 @@ import java.util.Set;
  *                (DNS lists that gave no answer)
  * @param permittedBy the parameters of the lists a restriction explicitly permitted (not by
  *                reaching their end), e.g. {@code smtpd_relay_restrictions}
+ * @param pendingDeferral a {@code defer_if_permit} raised by lists whose deferral takes effect
+ *                only at a later command (see {@link RestrictionList#evaluateEarly}); null when none
  */
-public record Verdict(Result result, Reply reply, List<Action> actions, Set<String> permittedBy) {
+public record Verdict(Result result, Reply reply, List<Action> actions, Set<String> permittedBy, Reply pendingDeferral) {
 
     public enum Result { PERMIT, DUNNO, REJECT, DEFER }
 
@@ -38,7 +40,13 @@ public record Verdict(Result result, Reply reply, List<Action> actions, Set<Stri
          * A problem to log as Postfix's {@code warning: text}, such as a DNS list that could not
          * be asked (its check was skipped).
          */
-        WARNING
+        WARNING,
+        /**
+         * An access-table action that cannot act before MAIL FROM (HOLD, DISCARD, FILTER, REDIRECT,
+         * BCC, PREPEND in client or HELO lists evaluated at connect or HELO): skipped, as Postfix
+         * does, and the text is the action's name for the warning.
+         */
+        SKIPPED
     }
 
     public Verdict {
@@ -48,6 +56,10 @@ public record Verdict(Result result, Reply reply, List<Action> actions, Set<Stri
         }
         actions = List.copyOf(actions);
         permittedBy = Set.copyOf(permittedBy);
+    }
+
+    public Verdict(Result result, Reply reply, List<Action> actions, Set<String> permittedBy) {
+        this(result, reply, actions, permittedBy, null);
     }
 
     public Verdict(Result result, Reply reply, List<Action> actions) {

@@ -1,6 +1,7 @@
 package dev.postern.smtp;
 
 import java.util.Map;
+import java.util.function.Predicate;
 
 import org.apache.james.protocols.api.ProtocolSession;
 
@@ -19,6 +20,11 @@ public final class PerListener<T> {
     PerListener(T fallback, Map<Integer, T> byPort) {
         this.fallback = fallback;
         this.byPort = Map.copyOf(byPort);
+    }
+
+    /** Whether the settings of main.cf or of any listener pass the test. */
+    public boolean any(Predicate<T> test) {
+        return test.test(fallback) || byPort.values().stream().anyMatch(test);
     }
 
     /** The settings of the session's listener; main.cf's for a session without one (a hook called directly). */

@@ -9,6 +9,8 @@ import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.AuthRequiredToRelayRcptHook;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
+import org.apache.james.smtpserver.JamesDataCmdHandler;
+import org.apache.james.smtpserver.JamesWelcomeMessageHandler;
 import org.apache.james.smtpserver.SendMailHandler;
 
 /**
@@ -17,11 +19,14 @@ import org.apache.james.smtpserver.SendMailHandler;
  * {@link QueueMinfreeHook} guard of MAIL FROM, {@link RecipientLimitHook} before it and
  * {@link LocalRecipientHook}'s check of local and virtual mailbox users after it) for
  * {@code AuthRequiredToRelayRcptHook}, {@link PostfixReceivedHeader} for James's Received
- * header, {@link HeaderBodyChecksHook} and {@link QueueingMessageHook} for {@code SendMailHandler},
- * {@link PosternAuthCmdHandler}
- * for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
- * Added first: {@link CommandArguments} (MAIL and RCPT addresses as written), {@link RelayGuard} (the last word on each accepted RCPT, so it must see the
+ * header, {@link EndOfDataRestrictionsHook}, {@link HeaderBodyChecksHook} and
+ * {@link QueueingMessageHook} for {@code SendMailHandler}, {@link PosternWelcomeMessageHandler}
+ * for James's greeting, {@link DataRestrictionsHandler} just before James's DATA handler,
+ * {@link PosternAuthCmdHandler} for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
+ * Added first: {@link CommandArguments} (MAIL and RCPT addresses as written), {@link RelayGuard} (the last word
+ * on each accepted RCPT, so it must see the
  * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
+ * {@link ClientInputMetering} and {@link CommandPrechecks} (the first handler of every command),
  * {@link GracefulShutdownHandler}, {@link PostfixReplyText} (Postfix's wording of routine
  * replies), {@link AnvilLimits} and {@link TlsRequiredHook}; {@link QueueIdAssigner} with the
  * restrictions. Named as the {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
@@ -30,6 +35,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
     private final List<String> handlers = Stream.concat(
             // first, so that they see every MAIL and RCPT before any hook can refuse it
             Stream.of(CommandArguments.class.getName(), RelayGuard.class.getName(), SmtpdLogger.class.getName(),
+                ClientInputMetering.class.getName(), CommandPrechecks.class.getName(),
                 GracefulShutdownHandler.class.getName(),
                 PostfixReplyText.class.getName(),
                 AnvilLimits.class.getName(), TlsRequiredHook.class.getName()),
@@ -46,6 +52,13 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             return Stream.of(QueueMinfreeHook.class.getName(), RecipientLimitHook.class.getName(), SmtpdRestrictionsHook.class.getName(),
                 LocalRecipientHook.class.getName(), QueueIdAssigner.class.getName());
         }
+        if (handler.equals(JamesWelcomeMessageHandler.class.getName())) {
+            return Stream.of(PosternWelcomeMessageHandler.class.getName());
+        }
+        if (handler.equals(JamesDataCmdHandler.class.getName())) {
+            // registered first for DATA, so the data restrictions answer before James's 354
+            return Stream.of(DataRestrictionsHandler.class.getName(), handler);
+        }
         if (handler.equals(AuthCmdHandler.class.getName())) {
             return Stream.of(PosternAuthCmdHandler.class.getName());
         }
@@ -56,8 +69,10 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             return Stream.of(PostfixReceivedHeader.class.getName());
         }
         if (handler.equals(SendMailHandler.class.getName())) {
-            // the checks decide before the message is queued, so that a REJECT is the reply to DATA
-            return Stream.of(HeaderBodyChecksHook.class.getName(), QueueingMessageHook.class.getName());
+            // the checks decide before the message is queued, so that a REJECT is the reply to DATA;
+            // end-of-data restrictions first, as Postfix's smtpd answers before cleanup's verdict
+            return Stream.of(EndOfDataRestrictionsHook.class.getName(), HeaderBodyChecksHook.class.getName(),
+                QueueingMessageHook.class.getName());
         }
         return Stream.of(handler);
     }

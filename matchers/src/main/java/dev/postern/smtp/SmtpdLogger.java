@@ -86,10 +86,14 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
         if (!(handler instanceof CommandHandler<?> command) || command.getImplCommands().isEmpty()) {
             return response;
         }
-        String name = command.getImplCommands().iterator().next().toUpperCase(Locale.ROOT);
+        // CommandPrechecks answers for many commands (503 after a refused connect): it says which.
+        String name = handler instanceof CommandPrechecks ? CommandPrechecks.command(session)
+            : command.getImplCommands().iterator().next().toUpperCase(Locale.ROOT);
         boolean ok = response.getRetCode().startsWith("2") || response.getRetCode().startsWith("3");
         session.getAttachment(COUNTS, State.Connection).ifPresent(counts -> counts.count(name, ok));
-        if (!ok && (name.equals("MAIL") || name.equals("RCPT")) && session instanceof SMTPSession smtp) {
+        // Postfix logs no reject line for the 503 of a client refused at connect.
+        boolean refusal = !ok && !(handler instanceof CommandPrechecks);
+        if (refusal && (name.equals("MAIL") || name.equals("RCPT")) && session instanceof SMTPSession smtp) {
             logReject(smtp, name, response);
         }
         return response;

@@ -19,6 +19,7 @@ import dev.postern.address.LocalMailboxes;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
+import dev.postern.config.ParameterType;
 import dev.postern.restrictions.RelaySafety;
 import dev.postern.restrictions.RestrictionConfig;
 import dev.postern.restrictions.RestrictionList;
@@ -28,16 +29,26 @@ import dev.postern.restrictions.Verdict;
 import dev.postern.tables.LookupException;
 
 /**
- * One listener's restriction lists at RCPT ({@code smtpd_client_restrictions} through
- * {@code smtpd_recipient_restrictions}), the address resolver they judge addresses with and
- * the relay decision, built once at start from its parameters.
+ * One listener's restriction lists ({@code smtpd_client_restrictions} through
+ * {@code smtpd_recipient_restrictions}, {@code smtpd_data_restrictions},
+ * {@code smtpd_end_of_data_restrictions}), when they run ({@code smtpd_delay_reject}), the
+ * address resolver they judge addresses with and the relay decision, built once at start from
+ * its parameters.
  *
- * @param lists    the five RCPT-time lists, in evaluation order
- * @param resolver trivial-rewrite's resolving of MAIL FROM and RCPT TO
- * @param config   what the lists were parsed with; answers whether a destination needs relay permission
+ * @param lists       the five lists of the RCPT stage as Postfix names them, in evaluation order
+ * @param data        {@code smtpd_data_restrictions}
+ * @param endOfData   {@code smtpd_end_of_data_restrictions}
+ * @param delayReject {@code smtpd_delay_reject}: whether the client, HELO and sender lists wait
+ *                    for RCPT TO (yes) or run at connect, HELO and MAIL FROM (no)
+ * @param resolver    trivial-rewrite's resolving of MAIL FROM and RCPT TO
+ * @param config      what the lists were parsed with; answers whether a destination needs relay permission
  */
-public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver, RestrictionConfig config) {
+public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, RestrictionList endOfData,
+        boolean delayReject, AddressResolver resolver, RestrictionConfig config) {
     static final List<String> LISTS = RestrictionList.RCPT_PARAMETERS;
+    private static final int CLIENT = 0;
+    private static final int HELO = 1;
+    private static final int SENDER = 2;
     private static final int RELAY = 3;
     private static final int RECIPIENT = 4;
     private static final Set<String> RELAY_LISTS = Set.of(LISTS.get(RELAY), LISTS.get(RECIPIENT));
@@ -57,8 +68,27 @@ public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver,
             classifier, unlisted(mailboxes(parameters, domainList, users)), environment.dns(parameters));
         List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
         RelaySafety.check(lists.get(RELAY), lists.get(RECIPIENT));
-        return new SmtpdPolicy(lists, new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal),
-            restrictions);
+        boolean delayReject = ParameterType.toBoolean("smtpd_delay_reject", parameters.get("smtpd_delay_reject").trim());
+        return new SmtpdPolicy(lists, restrictions.parse("smtpd_data_restrictions", parameters.get("smtpd_data_restrictions")),
+            restrictions.parse("smtpd_end_of_data_restrictions", parameters.get("smtpd_end_of_data_restrictions")),
+            delayReject, new AddressResolver(ResolverParameters.from(parameters::get), classifier::isLocal), restrictions);
+    }
+
+    /** The lists each RCPT TO runs: all five with smtpd_delay_reject = yes, else relay and recipient. */
+    public List<RestrictionList> rcptLists() {
+        return delayReject ? lists : relayLists();
+    }
+
+    public RestrictionList clientList() {
+        return lists.get(CLIENT);
+    }
+
+    public RestrictionList heloList() {
+        return lists.get(HELO);
+    }
+
+    public RestrictionList senderList() {
+        return lists.get(SENDER);
     }
 
     /** The relay and recipient lists, which alone can grant relay. */
@@ -84,12 +114,20 @@ public record SmtpdPolicy(List<RestrictionList> lists, AddressResolver resolver,
 
     /** What the restrictions see of the session at one RCPT. */
     static SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient, int accepted) {
-        SmtpState state = SmtpState.connect(ClientIdentity.hostname(session), session.getRemoteAddress().getAddress());
-        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
-        return state.withHelo(helo).withSender(sender).withRecipient(recipient)
+        return sessionState(session).withSender(sender).withRecipient(recipient).withRecipientCount(accepted);
+    }
+
+    /**
+     * What the restrictions see of the session outside a transaction: the client, its HELO name
+     * (stage HELO) or none (stage CLIENT), its login, TLS, and whether it pipelined improperly.
+     */
+    static SmtpState sessionState(SMTPSession session) {
+        SmtpState state = SmtpState.connect(ClientIdentity.hostname(session), session.getRemoteAddress().getAddress())
             .withSaslUsername(session.getUsername() == null ? null : session.getUsername().asString())
             .withTls(session.isTLSStarted())
-            .withRecipientCount(accepted);
+            .withImproperPipelining(CommandPrechecks.improperPipelining(session));
+        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
+        return helo == null ? state : state.withHelo(helo);
     }
 
     /** The local and virtual mailbox classes, by the same rules local delivery uses. */

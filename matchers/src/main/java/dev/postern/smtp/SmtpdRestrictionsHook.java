@@ -13,46 +13,54 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
-import org.apache.james.user.api.UsersRepository;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
+import org.apache.james.protocols.smtp.hook.HeloHook;
+import org.apache.james.protocols.smtp.hook.MailHook;
 import org.apache.james.protocols.smtp.hook.RcptHook;
+import org.apache.james.user.api.UsersRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.postern.address.AddressResolver;
 import dev.postern.address.ResolvedAddress;
+import dev.postern.restrictions.Reply;
 import dev.postern.restrictions.RestrictionList;
 import dev.postern.restrictions.SmtpState;
 import dev.postern.restrictions.Verdict;
 import dev.postern.tables.LookupException;
 
 /**
- * Postfix's restriction lists at RCPT TO, replacing James's relay check: with
- * {@code smtpd_delay_reject = yes} every RCPT runs {@code smtpd_client_restrictions},
+ * Postfix's restriction lists in the SMTP dialogue, replacing James's relay check. With
+ * {@code smtpd_delay_reject = yes} (the default) every RCPT runs {@code smtpd_client_restrictions},
  * {@code smtpd_helo_restrictions}, {@code smtpd_sender_restrictions}, then
  * {@code smtpd_relay_restrictions} (by default {@code permit_mynetworks,
  * permit_sasl_authenticated, defer_unauth_destination}) and {@code smtpd_recipient_restrictions}.
- * The sender and recipient are resolved by Postern's address resolver, so routed addresses
- * ({@code user%victim@here}) are judged as Postfix judges them. A permitted recipient gets
- * DECLINED, never OK, so the hooks after this one (local recipient check) still run.
+ * With {@code smtpd_delay_reject = no} the HELO list runs at HELO/EHLO and the sender list at
+ * MAIL FROM (the client list at connect, in {@link PosternWelcomeMessageHandler}), each refusing
+ * its own command, and RCPT runs the relay and recipient lists only. The sender and recipient
+ * are resolved by Postern's address resolver, so routed addresses ({@code user%victim@here}) are
+ * judged as Postfix judges them. A permitted command gets DECLINED, never OK, so the hooks
+ * after this one (local recipient check) still run.
  *
- * <p>HOLD and DISCARD results accept the recipient and mark the transaction, so that the
- * queued mail goes to the hold repository or is dropped ({@code hold:} and {@code discard:}
- * log lines, as Postfix's smtpd writes them). The other results that act on the message
- * (FILTER, REDIRECT, BCC, PREPEND) are not carried out yet: such a recipient gets
- * {@code 451 4.3.5 Server configuration error} and the mail log says why, rather than the
- * mail being accepted and handled otherwise than the table says.
+ * <p>Results that act on the message are recorded on the transaction with smtpd's log lines:
+ * HOLD and DISCARD (hold repository, dropped), REDIRECT and BCC (carried out by the
+ * AccessActions mailet), PREPEND (written above the Received: header, RCPT lists only). FILTER
+ * is not carried out yet: such a command gets {@code 451 4.3.5 Server configuration error} and
+ * the mail log says why, rather than the mail being handled otherwise than the table says.
  */
-public class SmtpdRestrictionsHook implements RcptHook {
+public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpdRestrictionsHook.class);
-    private static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(Verdict.Type.FILTER);
+    /** FILTER needs transport routing; PREPEND outside RCPT could come after the headers are written. */
+    static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(Verdict.Type.FILTER, Verdict.Type.PREPEND);
+    private static final Set<Verdict.Type> NOT_CARRIED_OUT_AT_RCPT = Set.of(Verdict.Type.FILTER);
 
     private final DomainList domainList;
     private final UsersRepository users;
     private final HookEnvironment environment;
     private PerListener<SmtpdPolicy> policies;
     private SmtpdLog log;
+    private VerdictLog verdictLog;
 
     @Inject
     public SmtpdRestrictionsHook(DomainList domainList, UsersRepository users, HookEnvironment environment) {
@@ -65,6 +73,56 @@ public class SmtpdRestrictionsHook implements RcptHook {
     public void init(Configuration config) throws ConfigurationException {
         policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
         log = environment.smtpdLog(config, this);
+        verdictLog = new VerdictLog(log);
+    }
+
+    /** {@code smtpd_delay_reject = no}: the HELO list at HELO or EHLO. */
+    @Override
+    public HookResult doHelo(SMTPSession session, String helo) {
+        SmtpdPolicy policy = policies.of(session);
+        if (policy.delayReject()) {
+            return HookResult.DECLINED;
+        }
+        SmtpState state = SmtpdPolicy.sessionState(session).withHelo(helo);
+        Verdict verdict = RestrictionList.evaluateEarly(state, List.of(policy.heloList()), EarlyDeferrals.forHelo(session));
+        VerdictLog.Context context = new VerdictLog.Context(CommandPrechecks.command(session), null, null, helo);
+        verdictLog.sideEffects(session, context, verdict);
+        if (verdict.reply() != null) {
+            verdictLog.reject(session, context, verdict.reply());
+            return reply(verdict.reply());
+        }
+        EarlyDeferrals.afterHelo(session, verdict.pendingDeferral());
+        return HookResult.DECLINED;
+    }
+
+    /** {@code smtpd_delay_reject = no}: the sender list at MAIL FROM (its reject line is SmtpdLogger's). */
+    @Override
+    public HookResult doMail(SMTPSession session, MaybeSender sender) {
+        SmtpdPolicy policy = policies.of(session);
+        if (policy.delayReject()) {
+            return HookResult.DECLINED;
+        }
+        SmtpState state;
+        try {
+            state = SmtpdPolicy.sessionState(session)
+                .withSender(policy.resolver().resolveSender("<" + CommandArguments.sender(session)
+                    .orElse(sender.asString("")) + ">"));
+        } catch (LookupException e) {
+            LOGGER.warn("restrictions for {}: {}", sender.asString(""), e.getMessage());
+            return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + sender.asString("") + ">: Temporary lookup failure");
+        }
+        Verdict verdict = RestrictionList.evaluateEarly(state, List.of(policy.senderList()), EarlyDeferrals.forSender(session));
+        VerdictLog.Context context = new VerdictLog.Context("MAIL", sender.asString(""), null, state.helo());
+        verdictLog.sideEffects(session, context, verdict);
+        if (verdict.reply() != null) {
+            return reply(verdict.reply());
+        }
+        Optional<HookResult> refused = carryOut(session, verdict, context, "<" + sender.asString("") + ">: Sender address");
+        if (refused.isPresent()) {
+            return refused.get();
+        }
+        EarlyDeferrals.afterSender(session, verdict.pendingDeferral());
+        return HookResult.DECLINED;
     }
 
     @Override
@@ -86,7 +144,8 @@ public class SmtpdRestrictionsHook implements RcptHook {
             LOGGER.warn("restrictions for {}: {}", rcpt.asString(), e.getMessage());
             return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure");
         }
-        Verdict verdict = RestrictionList.evaluateAll(state, policy.lists());
+        Verdict verdict = RestrictionList.evaluateAll(state, policy.rcptLists(),
+            policy.delayReject() ? null : EarlyDeferrals.forRecipient(session));
         verdict.actions().stream().filter(action -> action.type() == Verdict.Type.WARNING)
             .forEach(action -> log.log(session, "warning: " + action.text()));
         verdict.warnings().forEach(line -> log(session, sender, rcpt, "reject_warning", line));
@@ -94,12 +153,10 @@ public class SmtpdRestrictionsHook implements RcptHook {
             .filter(action -> action.type() == Verdict.Type.WARN || action.type() == Verdict.Type.INFO)
             .forEach(action -> log(session, sender, rcpt, action.type().name().toLowerCase(), action.text()));
         if (verdict.reply() != null) {
-            String line = verdict.reply().line();
-            return reply(verdict.result() == Verdict.Result.REJECT ? HookReturnCode.deny() : HookReturnCode.denySoft(),
-                line.substring(0, 3), line.substring(4));
+            return reply(verdict.reply());
         }
         Optional<Verdict.Action> unsupported = verdict.actions().stream()
-            .filter(action -> NOT_CARRIED_OUT.contains(action.type())).findFirst();
+            .filter(action -> NOT_CARRIED_OUT_AT_RCPT.contains(action.type())).findFirst();
         if (unsupported.isPresent()) {
             log(session, sender, rcpt, "warning", unsupported.get().type() + " " + unsupported.get().text()
                 + " is not supported yet");
@@ -114,7 +171,46 @@ public class SmtpdRestrictionsHook implements RcptHook {
         return HookResult.DECLINED;
     }
 
-    /** Records a result that acts on the message, with smtpd's log line; the pipeline carries it out. */
+    /**
+     * The message actions of a verdict outside RCPT (sender list at MAIL FROM, DATA and
+     * end-of-data lists): HOLD and DISCARD mark the transaction and are logged with Postfix's
+     * {@code <NAME>: CLASS triggers HOLD action}; the ones not carried out yet refuse the command.
+     *
+     * @param subject {@code <NAME>: CLASS}, e.g. {@code <DATA>: Data command}
+     * @return the refusal, if an action cannot be carried out
+     */
+    static Optional<HookResult> carryOut(SMTPSession session, Verdict verdict, VerdictLog.Context context, String subject,
+            VerdictLog verdictLog) {
+        Optional<Verdict.Action> unsupported = verdict.actions().stream()
+            .filter(action -> NOT_CARRIED_OUT.contains(action.type())).findFirst();
+        if (unsupported.isPresent()) {
+            verdictLog.write(session, context, "warning", unsupported.get().type() + " " + unsupported.get().text()
+                + " is not supported yet");
+            return Optional.of(reply(HookReturnCode.denySoft(), "451", "4.3.5 Server configuration error"));
+        }
+        for (Verdict.Action action : verdict.actions()) {
+            if (action.type() == Verdict.Type.HOLD) {
+                SessionDecisions.hold(session, action.text());
+                verdictLog.write(session, context, "hold", subject + " " + orDefault(action.text(), "triggers HOLD action"));
+            } else if (action.type() == Verdict.Type.DISCARD) {
+                SessionDecisions.discard(session, action.text());
+                verdictLog.write(session, context, "discard", subject + " " + orDefault(action.text(), "triggers DISCARD action"));
+            } else if (action.type() == Verdict.Type.REDIRECT) {
+                SessionDecisions.redirect(session, action.text());
+                verdictLog.write(session, context, "redirect", subject + " triggers REDIRECT " + action.text());
+            } else if (action.type() == Verdict.Type.BCC) {
+                SessionDecisions.bcc(session, action.text());
+                verdictLog.write(session, context, "bcc", subject + " triggers BCC " + action.text());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Optional<HookResult> carryOut(SMTPSession session, Verdict verdict, VerdictLog.Context context, String subject) {
+        return carryOut(session, verdict, context, subject, verdictLog);
+    }
+
+    /** Records a result of the RCPT lists that acts on the message, with smtpd's log line; the pipeline carries it out. */
     private void carryOut(SMTPSession session, MaybeSender sender, MailAddress rcpt, Verdict.Action action) {
         String prefix = "<" + rcpt.asString() + ">: ";
         switch (action.type()) {
@@ -136,7 +232,7 @@ public class SmtpdRestrictionsHook implements RcptHook {
             }
             case PREPEND -> SessionDecisions.prepend(session, action.text());
             default -> {
-                // WARN, INFO and reject_warning are logged above; FILTER is refused before this.
+                // WARN, INFO, WARNING and reject_warning are logged above; FILTER is refused before this.
             }
         }
     }
@@ -149,6 +245,11 @@ public class SmtpdRestrictionsHook implements RcptHook {
         log.log(session, SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
             + ClientIdentity.of(session) + ": " + text + "; from=<" + sender.asString("") + "> to=<" + rcpt.asString()
             + "> proto=" + SmtpdLogger.protocol(session) + " helo=<" + SmtpdLogger.helo(session) + ">");
+    }
+
+    static HookResult reply(Reply reply) {
+        return reply(reply.isPermanent() ? HookReturnCode.deny() : HookReturnCode.denySoft(),
+            Integer.toString(reply.code()), reply.dsn() + " " + reply.text());
     }
 
     private static HookResult reply(HookReturnCode code, String smtpCode, String description) {

@@ -86,6 +86,35 @@ class CommandEvaluationTest {
         assertThatThrownBy(() -> new Verdict(Verdict.Result.REJECT, null, List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /** smtpd_delay_reject = no: a defer_if_permit of an earlier command waits for the RCPT lists. */
+    @Test
+    void deferIfPermitOfAnEarlierCommandTakesEffectAtRcpt() {
+        String deferral = "450 4.7.0 <client.test[203.0.113.5]>: Client host rejected: defer_if_permit requested";
+        Verdict atConnect = RestrictionList.evaluateEarly(state("stage=CLIENT"),
+            List.of(CONFIG.parse("smtpd_client_restrictions", "defer_if_permit")), null);
+        assertThat(atConnect.result()).isEqualTo(Verdict.Result.DUNNO);
+        assertThat(atConnect.pendingDeferral().line()).isEqualTo(deferral);
+
+        Verdict atHelo = RestrictionList.evaluateEarly(state("stage=HELO"),
+            List.of(CONFIG.parse("smtpd_helo_restrictions", "permit")), atConnect.pendingDeferral());
+        assertThat(atHelo.result()).isEqualTo(Verdict.Result.PERMIT);
+        assertThat(atHelo.pendingDeferral()).as("carried on").isEqualTo(atConnect.pendingDeferral());
+
+        Verdict rejectedAtHelo = RestrictionList.evaluateEarly(state("stage=HELO"),
+            List.of(CONFIG.parse("smtpd_helo_restrictions", "reject")), atConnect.pendingDeferral());
+        assertThat(outcome(rejectedAtHelo)).isEqualTo("554 5.7.1 <client.test>: Helo command rejected: Access denied");
+
+        List<RestrictionList> rcpt = List.of(CONFIG.parse("smtpd_relay_restrictions", "permit"),
+            CONFIG.parse("smtpd_recipient_restrictions", ""));
+        assertThat(outcome(RestrictionList.evaluateAll(state(""), rcpt, atHelo.pendingDeferral()))).isEqualTo(deferral);
+        assertThat(outcome(RestrictionList.evaluateAll(state(""), rcpt, null))).isEqualTo("PERMIT");
+        assertThat(outcome(RestrictionList.evaluateAll(state(""),
+            List.of(CONFIG.parse("smtpd_recipient_restrictions", "reject")), atHelo.pendingDeferral())))
+            .isEqualTo("554 5.7.1 <r@example.com>: Recipient address rejected: Access denied");
+        assertThat(outcome(RestrictionList.evaluateAll(state(""), List.of(), atHelo.pendingDeferral()))).isEqualTo(deferral);
+        assertThat(RestrictionList.evaluateEarly(state(""), List.of(), null).pendingDeferral()).isNull();
+    }
+
     @Test
     void listsFromDifferentConfigurationsAreRefused() {
         RestrictionList a = CONFIG.parse("smtpd_client_restrictions", "permit");

@@ -275,9 +275,10 @@ final class Fixtures {
      * TLS, no login, no recipients yet. Overrides, space-separated: {@code client=name[ip]},
      * {@code helo=x} ({@code -} none), {@code from=x} ({@code <>} null sender),
      * {@code rcpt=x} ({@code -} none), {@code routed}, {@code sasl=x}, {@code tls},
-     * {@code count=n}, {@code stage=NAME}; the client's lookups: {@code reverse=name} (its PTR
-     * name; by default the client name), {@code namestatus=X}, {@code reversestatus=X}
-     * ({@link ClientHostname.Status}; by default OK for a name, PERMANENT for {@code unknown}).
+     * {@code count=n}, {@code stage=NAME}, {@code pipelined} (improper pipelining seen); the client's
+     * lookups: {@code reverse=name} (its PTR name; by default the client name), {@code namestatus=X},
+     * {@code reversestatus=X} ({@link ClientHostname.Status}; by default OK for a name, PERMANENT for
+     * {@code unknown}).
      */
     static SmtpState state(String spec) {
         String clientName = "client.test";
@@ -293,6 +294,7 @@ final class Fixtures {
         String reverse = null;
         String nameStatus = null;
         String reverseStatus = null;
+        boolean pipelined = false;
         for (String token : (spec == null ? "" : spec).trim().split("\\s+")) {
             if (token.isEmpty()) {
                 continue;
@@ -316,6 +318,7 @@ final class Fixtures {
                 case "reverse" -> reverse = value;
                 case "namestatus" -> nameStatus = value;
                 case "reversestatus" -> reverseStatus = value;
+                case "pipelined" -> pipelined = true;
                 default -> throw new IllegalArgumentException("bad state token " + token);
             }
         }
@@ -326,7 +329,7 @@ final class Fixtures {
             reverseStatus != null ? ClientHostname.Status.valueOf(reverseStatus)
                 : reverseName.equals(ClientHostname.UNKNOWN) ? ClientHostname.Status.PERMANENT : ClientHostname.Status.OK);
         return new SmtpState(client, ip(clientIp), helo, address(from, false),
-            rcpt == null ? null : address(rcpt, routed), sasl, tls, stage, count);
+            rcpt == null ? null : address(rcpt, routed), sasl, tls, stage, count, pipelined);
     }
 
     static InetAddress ip(String text) {

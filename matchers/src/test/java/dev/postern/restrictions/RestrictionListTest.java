@@ -105,6 +105,7 @@ class RestrictionListTest {
         rcpt   | reject_multi_recipient_bounce | count=3 | DUNNO |
         data   | reject_multi_recipient_bounce | from=<> count=2 stage=DATA | 550 5.5.3 <DATA>: Data command rejected: Multi-recipient bounce |
         data   | reject_multi_recipient_bounce | from=<> count=1 stage=DATA | DUNNO |
+        eod    | reject_multi_recipient_bounce | from=<> count=2 stage=END_OF_DATA | 550 5.5.3 <END-OF-MESSAGE>: End-of-data rejected: Multi-recipient bounce |
         """)
     void restrictions(String kind, String list, String state, String expected, String actions) {
         check(CONFIG, kind, list, state, expected, actions);
@@ -229,6 +230,50 @@ class RestrictionListTest {
         """)
     void softBounce(String kind, String list, String state, String expected, String actions) {
         check(config(Map.of("soft_bounce", "yes")), kind, list, state, expected, actions);
+    }
+
+    /**
+     * reject_unauth_pipelining acts on the session flag that the SMTP server raises; the data
+     * and end-of-data lists see the sender, the only recipient, and the client.
+     */
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        data   | reject_unauth_pipelining | stage=DATA pipelined | 503 5.5.0 <DATA>: Data command rejected: Improper use of SMTP command pipelining |
+        data   | reject_unauth_pipelining | stage=DATA | DUNNO |
+        eod    | reject_unauth_pipelining | stage=END_OF_DATA pipelined | 503 5.5.0 <END-OF-MESSAGE>: End-of-data rejected: Improper use of SMTP command pipelining |
+        rcpt   | reject_unauth_pipelining | pipelined | 503 5.5.0 <r@example.com>: Recipient address rejected: Improper use of SMTP command pipelining |
+        client | reject_unauth_pipelining | pipelined stage=CLIENT | 503 5.5.0 <client.test[203.0.113.5]>: Client host rejected: Improper use of SMTP command pipelining |
+        data   | warn_if_reject, reject_unauth_pipelining | stage=DATA pipelined | DUNNO | REJECT_WARNING:503 5.5.0 <DATA>: Data command rejected: Improper use of SMTP command pipelining
+        data   | permit_mynetworks, reject_unauth_pipelining | stage=DATA pipelined client=localhost[127.0.0.1] | PERMIT |
+        data   | reject | stage=DATA | 554 5.7.1 <DATA>: Data command rejected: Access denied |
+        data   | defer | stage=DATA | 450 4.3.2 <DATA>: Data command rejected: Try again later |
+        data   | check_sender_access test:access | stage=DATA from=rejtext@t.test | 554 5.7.1 <rejtext@t.test>: Sender address rejected: go away |
+        data   | check_recipient_access test:access | stage=DATA rcpt=rej@t.test | 554 5.7.1 <rej@t.test>: Recipient address rejected: Access denied |
+        data   | check_recipient_access test:access | stage=DATA rcpt=- | DUNNO |
+        data   | check_client_access test:access | stage=DATA client=bad.client.test[192.0.2.9] | 550 5.0.0 <bad.client.test[192.0.2.9]>: Client host rejected: go away |
+        eod    | check_sender_access test:access | stage=END_OF_DATA from=hold@t.test | DUNNO | HOLD:held
+        eod    | defer_if_permit | stage=END_OF_DATA | 450 4.7.0 <END-OF-MESSAGE>: End-of-data rejected: defer_if_permit requested |
+        """)
+    void dataAndPipelining(String kind, String list, String state, String expected, String actions) {
+        check(CONFIG, kind, list, state, expected, actions);
+    }
+
+    /**
+     * Before MAIL FROM (client and HELO lists at connect and HELO, smtpd_delay_reject = no) the
+     * actions on the message are skipped with a warning, and the list goes on.
+     */
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        client | check_client_access test:access, reject | stage=CLIENT client=discard.client.test[192.0.2.7] | 554 5.7.1 <discard.client.test[192.0.2.7]>: Client host rejected: Access denied | SKIPPED:DISCARD
+        client | check_client_access test:access | stage=CLIENT client=discard.client.test[192.0.2.7] | DUNNO | SKIPPED:DISCARD
+        helo   | check_recipient_access test:access | stage=HELO rcpt=hold@t.test | DUNNO | SKIPPED:HOLD
+        helo   | check_recipient_access test:access | stage=HELO rcpt=filter@t.test | DUNNO | SKIPPED:FILTER
+        helo   | check_recipient_access test:access | stage=HELO rcpt=warn@t.test | DUNNO | WARN:look here
+        sender | check_sender_access test:access | stage=SENDER from=hold@t.test | DUNNO | HOLD:held
+        client | check_client_access test:access | client=discard.client.test[192.0.2.7] | PERMIT | DISCARD:
+        """)
+    void messageActionsBeforeMailFrom(String kind, String list, String state, String expected, String actions) {
+        check(CONFIG, kind, list, state, expected, actions);
     }
 
     private static final RestrictionConfig CODES = config(Map.of(
