@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Date;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
@@ -27,6 +28,8 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
 import dev.postern.config.MailAttributes;
+import dev.postern.log.MailLog;
+import dev.postern.log.QueueIdGenerator;
 
 /**
  * Postfix's queue operations ({@code mailq}, {@code postqueue -f}, {@code postsuper -d/-h/-H/-r}) over
@@ -44,39 +47,48 @@ public final class QueueControl {
     /** The queue a mail was held from, so that a release puts it back where it was. */
     static final AttributeName HELD_FROM = AttributeName.of("dev.postern.held-from");
     private static final String ROOT = Mail.DEFAULT;
+    private static final String POSTSUPER = "postsuper";
     /** James's RemoteDelivery tells nobody why an attempt failed temporarily; this is what is known. */
     static final String DEFERRED_REASON = "delivery temporarily failed";
 
     private final MailQueueFactory<? extends ManageableMailQueue> queues;
     private final MailRepositoryStore repositories;
     private final Clock clock;
+    private final MailLog mailLog;
 
     @Inject
     public QueueControl(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                        Clock clock) {
+                        Clock clock, MailLog mailLog) {
         this.queues = queues;
         this.repositories = repositories;
         this.clock = clock;
+        this.mailLog = mailLog;
     }
 
     /** Every message in the queues and on hold, oldest first. */
     public List<QueueEntry> list() throws MessagingException {
         Instant now = clock.instant();
-        List<QueueEntry> entries = new ArrayList<>();
+        List<Listed> listed = new ArrayList<>();
         for (ManageableMailQueue queue : queues()) {
             for (ManageableMailQueue.MailQueueItemView item : browse(queue)) {
                 boolean deferred = item.getNextDelivery().map(ZonedDateTime::toInstant)
                     .filter(due -> due.isAfter(now)).isPresent();
-                entries.add(entry(item.getMail(), deferred ? QueueEntry.DEFERRED : QueueEntry.ACTIVE, now));
+                listed.add(listed(item.getMail(), deferred ? QueueEntry.DEFERRED : QueueEntry.ACTIVE, now));
             }
         }
         MailRepository hold = hold();
         for (Iterator<MailKey> keys = hold.list(); keys.hasNext(); ) {
             Optional.ofNullable(hold.retrieve(keys.next()))
-                .ifPresent(mail -> entries.add(entry(mail, QueueEntry.HOLD, now)));
+                .ifPresent(mail -> listed.add(listed(mail, QueueEntry.HOLD, now)));
         }
-        entries.sort(Comparator.comparingLong(QueueEntry::arrivalTime));
-        return List.copyOf(entries);
+        return listed.stream()
+            .sorted(Comparator.comparing(Listed::arrival).thenComparing(entry -> entry.entry().queueId()))
+            .map(Listed::entry)
+            .toList();
+    }
+
+    /** An entry with its arrival to the microsecond, so that messages of the same second keep their order. */
+    private record Listed(Instant arrival, QueueEntry entry) {
     }
 
     /** Makes every deferred message due now; returns how many. */
@@ -98,6 +110,7 @@ public final class QueueControl {
         MailRepository hold = hold();
         for (MailKey key : keys(hold, selection)) {
             hold.remove(key);
+            logAction(key, "removed");
             count++;
         }
         return count;
@@ -112,6 +125,7 @@ public final class QueueControl {
                 mail.setAttribute(new Attribute(HELD_FROM, AttributeValue.of(queue.getName().asString())));
                 hold.store(mail);
                 queue.remove(ManageableMailQueue.Type.Name, mail.getName());
+                logAction(mail, "placed on hold");
                 count++;
             }
         }
@@ -140,6 +154,7 @@ public final class QueueControl {
             }
             queue(from.orElse(SPOOL)).enQueue(mail);
             hold.remove(key);
+            logAction(mail, "released from hold");
             count++;
         }
         return count;
@@ -160,6 +175,7 @@ public final class QueueControl {
             for (Mail mail : mails(queue, selection)) {
                 spool.enQueue(restart(mail));
                 queue.remove(ManageableMailQueue.Type.Name, mail.getName());
+                logAction(mail, "requeued");
                 count++;
             }
         }
@@ -169,6 +185,7 @@ public final class QueueControl {
             if (mail != null) {
                 spool.enQueue(restart(mail));
                 hold.remove(key);
+                logAction(mail, "requeued");
                 count++;
             }
         }
@@ -182,14 +199,37 @@ public final class QueueControl {
         return mail;
     }
 
-    private QueueEntry entry(Mail mail, String queueName, Instant now) {
+    private static Listed listed(Mail mail, String queueName, Instant now) {
         Optional<String> reason = reason(mail, queueName);
         List<QueueEntry.Recipient> recipients = mail.getRecipients().stream()
             .map(recipient -> new QueueEntry.Recipient(recipient.asString(), reason.orElse(null)))
             .toList();
-        Instant arrival = Optional.ofNullable(mail.getLastUpdated()).map(java.util.Date::toInstant).orElse(now);
-        return new QueueEntry(queueName, QueueSelection.queueIdOf(mail.getName()), arrival.getEpochSecond(),
-            size(mail), mail.getMaybeSender().asString(""), recipients);
+        String queueId = QueueSelection.queueIdOf(mail.getName());
+        Instant arrival = arrival(queueId, mail, now);
+        return new Listed(arrival, new QueueEntry(queueName, queueId, arrival.getEpochSecond(), size(mail),
+            mail.getMaybeSender().asString(""), recipients));
+    }
+
+    /**
+     * The queue ID records the arrival; the mail's last-updated time does not (delivery attempts, a stay in
+     * the hold repository change it), so it is only the fallback for mail named otherwise.
+     */
+    private static Instant arrival(String queueId, Mail mail, Instant now) {
+        return QueueIdGenerator.arrivalOf(queueId, now)
+            .or(() -> Optional.ofNullable(mail.getLastUpdated()).map(Date::toInstant))
+            .orElse(now);
+    }
+
+    /**
+     * Postfix's postsuper logs what it did to each message; an operator reading the log after a hold or a
+     * requeue should not be left with a bare {@code removed} from the queue.
+     */
+    private void logAction(Mail mail, String what) {
+        mailLog.log(POSTSUPER, QueueSelection.queueIdOf(mail.getName()), what);
+    }
+
+    private void logAction(MailKey key, String what) {
+        mailLog.log(POSTSUPER, QueueSelection.queueIdOf(key.asString()), what);
     }
 
     /** The error a delivery left on the mail, the reason it was held, or for deferred mail what is known. */

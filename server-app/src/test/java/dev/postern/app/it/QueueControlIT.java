@@ -76,6 +76,9 @@ class QueueControlIT {
         assertThat(release.exitCode()).as("%s", release).isZero();
         assertThat(release.stderr()).contains("Released from hold: 1 message");
         assertThat(server.webAdmin().outgoingQueueSize()).isEqualTo(1);
+        assertThat(server.maillogLines())
+            .anyMatch(line -> line.contains(" postern/postsuper[") && line.endsWith(": " + qid + ": placed on hold"))
+            .anyMatch(line -> line.contains(" postern/postsuper[") && line.endsWith(": " + qid + ": released from hold"));
         // Released mail is tried again at once; the relay host still says 450, so it is deferred again.
         awaitEntry(server, qid, "deferred");
         assertThat(sink.messageCount()).isZero();
