@@ -12,6 +12,7 @@ import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -124,6 +125,25 @@ class QueueControlIT {
         assertThat(listing.stdoutLines()).containsExactly("Mail queue is empty");
         assertThat(server.runCommand("queue", "-j").stdout()).isEmpty();
         Await.holdsFor("deleted mail is not delivered", Duration.ofSeconds(2), () -> sink.messageCount() == 0);
+    }
+
+    @Test
+    void mailHeldByAnAccessTableIsListedWithItsReasonAndReleasedThroughThePipeline() throws IOException {
+        SmtpSink sink = postern.newSink();
+        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access, permit_mynetworks, reject");
+        Files.writeString(server.confDir().resolve("recipient_access"), "held@remote.example  HOLD waiting for review\n");
+        server.start();
+        String qid = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, SENDER, "held@remote.example", "held-1"));
+
+        JsonNode held = awaitEntry(server, qid, "hold");
+        assertThat(held.get("recipients").get(0).get("delay_reason").asText()).isEqualTo("waiting for review");
+        assertThat(server.runCommand("queue").stdoutLines()).contains(" ".repeat(78 - "(waiting for review)".length()) + "(waiting for review)");
+        Await.holdsFor("held mail is not delivered", Duration.ofSeconds(2), () -> sink.messageCount() == 0);
+
+        ExitResult release = server.runCommand("super", "-H", qid);
+        assertThat(release.exitCode()).as("%s", release).isZero();
+        assertThat(TestMessages.token(sink.awaitMessages(1, WAIT).get(0))).contains("held-1");
     }
 
     @Test
