@@ -1,7 +1,9 @@
 package dev.postern.log;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.inject.Inject;
@@ -18,6 +20,8 @@ import javax.inject.Singleton;
 @Singleton
 public class QueueIdGenerator {
     private static final long MASK = (1L << 48) - 1;
+    /** How far ahead of the clock an ID is still taken to be recent rather than nine years old. */
+    static final Duration AHEAD = Duration.ofHours(1);
 
     private final Clock clock;
     private final AtomicLong last = new AtomicLong();
@@ -46,6 +50,26 @@ public class QueueIdGenerator {
 
     public static boolean isQueueId(String text) {
         return text != null && text.matches("[0-9A-F]{10,12}");
+    }
+
+    /**
+     * When the message with this queue ID arrived, read back from the ID, given that it arrived less
+     * than the wrap period (about nine years) before {@code now}: the one instant not after {@code now}
+     * whose low 48 bits of microseconds are the ID. IDs pushed a little ahead of the clock (many messages
+     * in one microsecond, a clock step backwards) are allowed for, up to {@link #AHEAD}. Empty when the
+     * text is not a queue ID.
+     */
+    public static Optional<Instant> arrivalOf(String queueId, Instant now) {
+        if (!isQueueId(queueId)) {
+            return Optional.empty();
+        }
+        long value = Long.parseLong(queueId, 16);
+        long nowMicros = micros(now);
+        long arrival = (nowMicros & ~MASK) | value;
+        if (arrival > nowMicros + AHEAD.toNanos() / 1_000) {
+            arrival -= MASK + 1;
+        }
+        return Optional.of(Instant.ofEpochSecond(Math.floorDiv(arrival, 1_000_000L), Math.floorMod(arrival, 1_000_000L) * 1_000));
     }
 
     private static long micros(Instant instant) {

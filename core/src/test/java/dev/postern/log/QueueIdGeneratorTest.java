@@ -49,4 +49,27 @@ class QueueIdGeneratorTest {
 
         assertThat(ids).hasSize(40_000);
     }
+
+    @Test
+    void theArrivalTimeIsReadBackFromTheId() {
+        Instant arrival = Instant.parse("2026-11-28T19:40:31.123456Z");
+        String id = new QueueIdGenerator(Clock.fixed(arrival, ZoneOffset.UTC)).next();
+
+        assertThat(QueueIdGenerator.arrivalOf(id, arrival.plusSeconds(5 * 86400))).contains(arrival);
+        assertThat(QueueIdGenerator.arrivalOf(id, arrival)).contains(arrival);
+        assertThat(QueueIdGenerator.arrivalOf(id, arrival.minusSeconds(60))).as("an ID a little ahead of the clock")
+            .contains(arrival);
+        assertThat(QueueIdGenerator.arrivalOf("Mail123", arrival)).isEmpty();
+    }
+
+    @Test
+    void theArrivalBeforeTheLastWrapIsFound() {
+        long wrapMicros = 1L << 48;
+        Instant wrap = Instant.ofEpochSecond(Math.floorDiv(7 * wrapMicros, 1_000_000L),
+            Math.floorMod(7 * wrapMicros, 1_000_000L) * 1000);
+        Instant arrival = wrap.minusSeconds(10);
+        String id = new QueueIdGenerator(Clock.fixed(arrival, ZoneOffset.UTC)).next();
+
+        assertThat(QueueIdGenerator.arrivalOf(id, wrap.plusSeconds(10))).contains(arrival);
+    }
 }

@@ -41,6 +41,8 @@ public final class PosternMain {
             case "postconf" -> postconf(command);
             case "postmap" -> new PostmapCommand(command.home(), () -> loadMainCfOrExit(command.home()),
                 System.out, System.err).run(command.arguments());
+            case "queue", "flush", "super" -> new QueueCommand(command.home(), () -> loadMainCfOrExit(command.home()),
+                System.out, System.err).run(command.subcommand(), command.arguments());
             case "version" -> version();
             default -> throw new IllegalArgumentException("unknown subcommand \"" + command.subcommand() + "\"; "
                 + CommandLine.USAGE);

@@ -27,6 +27,7 @@ import dev.postern.app.modules.DrainProbe;
 import dev.postern.app.modules.FileMailQueueModule;
 import dev.postern.app.modules.MainCfModule;
 import dev.postern.app.modules.PosternDataModule;
+import dev.postern.app.modules.QueueControlModule;
 import dev.postern.config.MainCf;
 
 /**
@@ -47,7 +48,7 @@ public final class PosternServer {
             new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(home));
         GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(jamesModules())
-            .combineWith(new PosternDataModule(), new FileMailQueueModule())
+            .combineWith(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule())
             .overrideWith(new MainCfModule(mainCf, home));
         return new PosternServer(server);
     }

@@ -1,0 +1,128 @@
+package dev.postern.app;
+
+import java.io.PrintStream;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+import dev.postern.app.control.QueueControlClient;
+import dev.postern.app.control.QueueEntry;
+import dev.postern.app.control.QueueListing;
+import dev.postern.app.control.QueueSelection;
+import dev.postern.config.ListenAddress;
+import dev.postern.config.MainCf;
+
+/**
+ * {@code postern queue [-j]}, {@code postern flush} and {@code postern super -d|-h|-H|-r ID|ALL}: Postfix's
+ * {@code mailq}/{@code postqueue -p}/{@code postqueue -j}, {@code postqueue -f} and {@code postsuper},
+ * run against the server the home's {@code postern_webadmin_listen} names. The queue belongs to the
+ * running server, which holds it in memory as well as on disk, so these commands never touch
+ * {@code var/queue/} themselves. Exit status 0 on success, 1 when the server cannot be reached or
+ * refuses, 2 for a usage error.
+ */
+final class QueueCommand {
+    static final String QUEUE_USAGE = "usage: postern queue [-j]";
+    static final String FLUSH_USAGE = "usage: postern flush";
+    static final String SUPER_USAGE = "usage: postern super -d|-h|-H|-r QUEUE_ID|ALL [-d|-h|-H|-r QUEUE_ID|ALL...]";
+    private static final String PARAMETER = "postern_webadmin_listen";
+    /** postsuper's options, the route each one calls, and how its result is reported. */
+    private static final Map<String, Action> ACTIONS = Map.of(
+        "-d", new Action("delete", "Deleted"),
+        "-h", new Action("hold", "Placed on hold"),
+        "-H", new Action("release", "Released from hold"),
+        "-r", new Action("requeue", "Requeued"));
+
+    private record Action(String route, String report) {
+    }
+
+    private final PosternHome home;
+    private final Supplier<MainCf> mainCf;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    QueueCommand(PosternHome home, Supplier<MainCf> mainCf, PrintStream out, PrintStream err) {
+        this.home = home;
+        this.mainCf = mainCf;
+        this.out = out;
+        this.err = err;
+    }
+
+    int run(String subcommand, List<String> arguments) {
+        try {
+            return switch (subcommand) {
+                case "queue" -> queue(arguments);
+                case "flush" -> flush(arguments);
+                case "super" -> superCommand(arguments);
+                default -> throw new IllegalArgumentException("unknown queue subcommand " + subcommand);
+            };
+        } catch (QueueControlClient.Unreachable | QueueControlClient.Refused e) {
+            err.println("postern: fatal: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private int queue(List<String> arguments) throws QueueControlClient.Unreachable, QueueControlClient.Refused {
+        boolean json = arguments.equals(List.of("-j"));
+        if (!json && !arguments.isEmpty()) {
+            throw new IllegalArgumentException(QUEUE_USAGE);
+        }
+        List<QueueEntry> entries = client().list();
+        if (json) {
+            entries.forEach(entry -> out.println(QueueControlClient.json(entry)));
+        } else {
+            QueueListing.lines(entries, ZoneId.systemDefault()).forEach(out::println);
+        }
+        return 0;
+    }
+
+    private int flush(List<String> arguments) throws QueueControlClient.Unreachable, QueueControlClient.Refused {
+        if (!arguments.isEmpty()) {
+            throw new IllegalArgumentException(FLUSH_USAGE);
+        }
+        client().flush();
+        return 0;
+    }
+
+    private int superCommand(List<String> arguments) throws QueueControlClient.Unreachable, QueueControlClient.Refused {
+        List<Map.Entry<String, String>> steps = steps(arguments);
+        QueueControlClient client = client();
+        for (Map.Entry<String, String> step : steps) {
+            Action action = ACTIONS.get(step.getKey());
+            long count = client.apply(action.route(), List.of(step.getValue()));
+            err.println("postern: " + action.report() + ": " + count + (count == 1 ? " message" : " messages"));
+        }
+        return 0;
+    }
+
+    /** Checks every option before anything is done, so that a typo in the second one does not leave half a job. */
+    private static List<Map.Entry<String, String>> steps(List<String> arguments) {
+        if (arguments.isEmpty()) {
+            throw new IllegalArgumentException(SUPER_USAGE);
+        }
+        List<Map.Entry<String, String>> steps = new ArrayList<>();
+        for (int i = 0; i < arguments.size(); i += 2) {
+            String option = arguments.get(i);
+            if (!ACTIONS.containsKey(option)) {
+                throw new IllegalArgumentException("unknown option \"" + option + "\"; " + SUPER_USAGE);
+            }
+            if (i + 1 >= arguments.size()) {
+                throw new IllegalArgumentException(option + " needs a queue ID or ALL; " + SUPER_USAGE);
+            }
+            QueueSelection.of(List.of(arguments.get(i + 1)));
+            steps.add(Map.entry(option, arguments.get(i + 1)));
+        }
+        return List.copyOf(steps);
+    }
+
+    private QueueControlClient client() throws QueueControlClient.Unreachable {
+        Optional<ListenAddress> webadmin = ListenAddress.parse(PARAMETER, mainCf.get().get(PARAMETER));
+        if (webadmin.isEmpty()) {
+            throw new QueueControlClient.Unreachable(PARAMETER + " is empty in " + home.mainCf()
+                + ": queue control needs WebAdmin", null);
+        }
+        return new QueueControlClient(webadmin.get(), PARAMETER + " in " + home.mainCf());
+    }
+}

@@ -1,0 +1,141 @@
+package dev.postern.app.control;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.postern.config.ListenAddress;
+
+/** The command line's side of {@link QueueControlRoutes}: calls a running server's WebAdmin. */
+public final class QueueControlClient {
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    /** Listing a large queue reads every message's size; give it time. */
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    private static final ObjectMapper JSON = new ObjectMapper()
+        .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    /** No server answers at the address: it is stopped, or listens elsewhere. */
+    public static final class Unreachable extends Exception {
+        public Unreachable(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** The server answered, but not with success. */
+    public static final class Refused extends Exception {
+        public Refused(String message) {
+            super(message);
+        }
+    }
+
+    private final URI base;
+    private final String where;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+
+    /** @param where how to name the server's address in errors, e.g. the parameter it comes from */
+    public QueueControlClient(ListenAddress webadmin, String where) {
+        this.base = URI.create("http://" + connectable(webadmin) + QueueControlRoutes.BASE_PATH);
+        this.where = where;
+    }
+
+    public List<QueueEntry> list() throws Unreachable, Refused {
+        String body = send(HttpRequest.newBuilder(base).GET());
+        try {
+            return List.copyOf(JSON.readValue(body, new TypeReference<List<QueueEntry>>() { }));
+        } catch (IOException e) {
+            throw new Refused("the server's queue listing is not what this command reads: " + e.getMessage());
+        }
+    }
+
+    public long flush() throws Unreachable, Refused {
+        return count(send(post("/flush")));
+    }
+
+    /** @param action delete, hold, release or requeue */
+    public long apply(String action, List<String> operands) throws Unreachable, Refused {
+        String query = operands.stream().map(id -> "id=" + URLEncoder.encode(id, StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+        return count(send(post("/" + action + "?" + query)));
+    }
+
+    public static String json(QueueEntry entry) {
+        try {
+            return JSON.writeValueAsString(entry);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot write queue entry " + entry.queueId() + " as JSON", e);
+        }
+    }
+
+    private HttpRequest.Builder post(String path) {
+        return HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody());
+    }
+
+    private String send(HttpRequest.Builder request) throws Unreachable, Refused {
+        HttpResponse<String> response;
+        try {
+            response = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new Unreachable("no Postern server answers at " + base.getAuthority() + " (" + where + "): "
+                + describe(e) + "; is it running?", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Unreachable("interrupted while waiting for the server at " + base.getAuthority(), e);
+        }
+        if (response.statusCode() / 100 != 2) {
+            throw new Refused("the server at " + base.getAuthority() + " answered " + response.statusCode() + ": "
+                + message(response.body()));
+        }
+        return response.body();
+    }
+
+    private static long count(String body) throws Refused {
+        try {
+            JsonNode count = JSON.readTree(body).get("count");
+            if (count == null || !count.canConvertToLong()) {
+                throw new Refused("the server's answer has no count: " + body);
+            }
+            return count.asLong();
+        } catch (IOException e) {
+            throw new Refused("the server's answer is not JSON: " + body);
+        }
+    }
+
+    private static String message(String body) {
+        try {
+            JsonNode message = JSON.readTree(body).get("message");
+            return message == null ? body : message.asText();
+        } catch (IOException e) {
+            return body;
+        }
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof java.net.ConnectException) {
+            return "connection refused";
+        }
+        String text = e.getMessage();
+        return text == null || text.isBlank() ? e.getClass().getSimpleName() : text;
+    }
+
+    /** A wildcard listen address accepts connections on loopback, which is where this command looks. */
+    private static String connectable(ListenAddress address) {
+        String host = switch (address.host()) {
+            case "0.0.0.0" -> "127.0.0.1";
+            case "::", "0:0:0:0:0:0:0:0" -> "::1";
+            default -> address.host();
+        };
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + address.port();
+    }
+}
