@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
@@ -77,6 +78,48 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
             }
         }
         return new SmtpdListeners(listeners);
+    }
+
+    /**
+     * One listener of smtpserver.xml as {@code postern check} sees it.
+     *
+     * @param runs    whether the server starts it: enabled and given an address
+     * @param mainCf  main.cf with the listener's overrides
+     */
+    public record ListenerSetup(String name, boolean runs, MainCf mainCf) {
+    }
+
+    /**
+     * Every listener of smtpserver.xml with the parameters it would run with, for {@code postern
+     * check}: a listener whose jmxName or overrides are wrong goes to {@code problems} and is left
+     * out, so that one run names every bad listener rather than the first.
+     *
+     * @throws ConfigurationException when smtpserver.xml itself cannot be read
+     */
+    public List<ListenerSetup> listenerSetups(Consumer<String> problems) throws ConfigurationException {
+        HierarchicalConfiguration<ImmutableNode> configuration = delegate.getConfiguration("smtpserver", LoggingLevel.ERROR);
+        List<HierarchicalConfiguration<ImmutableNode>> servers = configuration.configurationsAt("smtpserver");
+        List<ListenerSetup> setups = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            try {
+                String jmxName = jmxName(servers.get(i), i);
+                MainCf listenerCf = listenerMainCf(servers.get(i), jmxName);
+                boolean runs = servers.get(i).getBoolean("[@enabled]", true)
+                    && listenerCf.listenAddress(LISTENERS.get(jmxName)).isPresent();
+                setups.add(new ListenerSetup(jmxName, runs, listenerCf));
+            } catch (ConfigurationException | IllegalArgumentException e) {
+                problems.accept(e.getMessage());
+            }
+        }
+        return List.copyOf(setups);
+    }
+
+    /**
+     * Whether the listener speaks TLS (STARTTLS or wrapper mode), and so needs its key and
+     * certificate; also the check of {@code smtpd_tls_security_level}.
+     */
+    public static boolean usesTls(MainCf listenerCf) throws ConfigurationException {
+        return !tlsLevel(listenerCf).equals("none") || listenerCf.bool("smtpd_tls_wrappermode");
     }
 
     private void applyToListeners(HierarchicalConfiguration<ImmutableNode> configuration) throws ConfigurationException {
