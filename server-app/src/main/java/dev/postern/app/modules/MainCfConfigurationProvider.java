@@ -104,8 +104,11 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
             try {
                 String jmxName = jmxName(servers.get(i), i);
                 MainCf listenerCf = listenerMainCf(servers.get(i), jmxName);
-                boolean runs = servers.get(i).getBoolean("[@enabled]", true)
-                    && listenerCf.listenAddress(LISTENERS.get(jmxName)).isPresent();
+                Optional<ListenAddress> address = listenerCf.listenAddress(LISTENERS.get(jmxName));
+                if (address.isPresent()) {
+                    requireBindable(LISTENERS.get(jmxName), address.get());
+                }
+                boolean runs = servers.get(i).getBoolean("[@enabled]", true) && address.isPresent();
                 setups.add(new ListenerSetup(jmxName, runs, listenerCf));
             } catch (ConfigurationException | IllegalArgumentException e) {
                 problems.accept(e.getMessage());
@@ -134,10 +137,7 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
                 configuration.setProperty(prefix + "[@enabled]", false);
                 continue;
             }
-            if (address.get().host().contains(":")) {
-                throw new ConfigurationException(parameter + ": IPv6 listen addresses are not supported yet"
-                    + " (James 3.8.1's SMTP server parses host:port only); use an IPv4 address or 0.0.0.0");
-            }
+            requireBindable(parameter, address.get());
             configuration.setProperty(prefix + "bind", address.get().host() + ":" + address.get().port());
             configuration.setProperty(prefix + "helloName", listenerCf.get("myhostname"));
             configuration.setProperty(prefix + "helloName[@autodetect]", false);
@@ -151,6 +151,13 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
             }
             applyTls(configuration, prefix, listenerCf, jmxName);
             applyAuth(configuration, prefix, listenerCf);
+        }
+    }
+
+    private static void requireBindable(String parameter, ListenAddress address) throws ConfigurationException {
+        if (address.host().contains(":")) {
+            throw new ConfigurationException(parameter + ": IPv6 listen addresses are not supported yet"
+                + " (James 3.8.1's SMTP server parses host:port only); use an IPv4 address or 0.0.0.0");
         }
     }
 

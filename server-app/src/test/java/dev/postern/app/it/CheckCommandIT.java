@@ -62,6 +62,31 @@ class CheckCommandIT {
     }
 
     @Test
+    void aProblemInAnEarlierListDoesNotHideOneInALaterList() {
+        PosternServer server = postern.newServer();
+        server.appendMainCf("smtpd_client_restrictions = reject_client_bogus",
+            "smtpd_data_restrictions = reject_data_bogus");
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(fatalLines(result)).as("every problem of %s", result).hasSize(2)
+            .anyMatch(l -> l.contains("smtpd_client_restrictions") && l.contains("reject_client_bogus"))
+            .anyMatch(l -> l.contains("smtpd_data_restrictions") && l.contains("reject_data_bogus"));
+    }
+
+    @Test
+    void anIpv6ListenAddressIsReportedAsTheStartWouldReportIt() {
+        PosternServer server = postern.newServer().parameter("postern_submission_listen", "[::1]:2587");
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(fatalLines(result)).as("%s", result).singleElement().asString()
+            .contains("postern_submission_listen").contains("IPv6");
+    }
+
+    @Test
     void aBadTableLineIsNamedByFileAndLineForHashAndTexthash() throws IOException {
         PosternServer server = postern.newServer();
         Files.writeString(server.confDir().resolve("sender_access"), "# senders\nok.example  OK\n\"bad.example  REJECT\n");
