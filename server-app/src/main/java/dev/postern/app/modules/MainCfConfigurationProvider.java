@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 import org.apache.commons.configuration2.HierarchicalConfiguration;
@@ -79,6 +80,51 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
         return new SmtpdListeners(listeners);
     }
 
+    /**
+     * One listener of smtpserver.xml as {@code postern check} sees it.
+     *
+     * @param runs    whether the server starts it: enabled and given an address
+     * @param mainCf  main.cf with the listener's overrides
+     */
+    public record ListenerSetup(String name, boolean runs, MainCf mainCf) {
+    }
+
+    /**
+     * Every listener of smtpserver.xml with the parameters it would run with, for {@code postern
+     * check}: a listener whose jmxName or overrides are wrong goes to {@code problems} and is left
+     * out, so that one run names every bad listener rather than the first.
+     *
+     * @throws ConfigurationException when smtpserver.xml itself cannot be read
+     */
+    public List<ListenerSetup> listenerSetups(Consumer<String> problems) throws ConfigurationException {
+        HierarchicalConfiguration<ImmutableNode> configuration = delegate.getConfiguration("smtpserver", LoggingLevel.ERROR);
+        List<HierarchicalConfiguration<ImmutableNode>> servers = configuration.configurationsAt("smtpserver");
+        List<ListenerSetup> setups = new ArrayList<>();
+        for (int i = 0; i < servers.size(); i++) {
+            try {
+                String jmxName = jmxName(servers.get(i), i);
+                MainCf listenerCf = listenerMainCf(servers.get(i), jmxName);
+                Optional<ListenAddress> address = listenerCf.listenAddress(LISTENERS.get(jmxName));
+                if (address.isPresent()) {
+                    requireBindable(LISTENERS.get(jmxName), address.get());
+                }
+                boolean runs = servers.get(i).getBoolean("[@enabled]", true) && address.isPresent();
+                setups.add(new ListenerSetup(jmxName, runs, listenerCf));
+            } catch (ConfigurationException | IllegalArgumentException e) {
+                problems.accept(e.getMessage());
+            }
+        }
+        return List.copyOf(setups);
+    }
+
+    /**
+     * Whether the listener speaks TLS (STARTTLS or wrapper mode), and so needs its key and
+     * certificate; also the check of {@code smtpd_tls_security_level}.
+     */
+    public static boolean usesTls(MainCf listenerCf) throws ConfigurationException {
+        return !tlsLevel(listenerCf).equals("none") || listenerCf.bool("smtpd_tls_wrappermode");
+    }
+
     private void applyToListeners(HierarchicalConfiguration<ImmutableNode> configuration) throws ConfigurationException {
         List<HierarchicalConfiguration<ImmutableNode>> servers = configuration.configurationsAt("smtpserver");
         for (int i = 0; i < servers.size(); i++) {
@@ -91,10 +137,7 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
                 configuration.setProperty(prefix + "[@enabled]", false);
                 continue;
             }
-            if (address.get().host().contains(":")) {
-                throw new ConfigurationException(parameter + ": IPv6 listen addresses are not supported yet"
-                    + " (James 3.8.1's SMTP server parses host:port only); use an IPv4 address or 0.0.0.0");
-            }
+            requireBindable(parameter, address.get());
             configuration.setProperty(prefix + "bind", address.get().host() + ":" + address.get().port());
             configuration.setProperty(prefix + "helloName", listenerCf.get("myhostname"));
             configuration.setProperty(prefix + "helloName[@autodetect]", false);
@@ -108,6 +151,13 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
             }
             applyTls(configuration, prefix, listenerCf, jmxName);
             applyAuth(configuration, prefix, listenerCf);
+        }
+    }
+
+    private static void requireBindable(String parameter, ListenAddress address) throws ConfigurationException {
+        if (address.host().contains(":")) {
+            throw new ConfigurationException(parameter + ": IPv6 listen addresses are not supported yet"
+                + " (James 3.8.1's SMTP server parses host:port only); use an IPv4 address or 0.0.0.0");
         }
     }
 

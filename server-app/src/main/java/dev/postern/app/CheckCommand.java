@@ -1,0 +1,217 @@
+package dev.postern.app;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.Proxy;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.server.core.configuration.FileConfigurationProvider;
+import org.apache.james.server.core.filesystem.FileSystemImpl;
+import org.apache.james.user.api.UsersRepository;
+
+import dev.postern.app.modules.MainCfConfigurationProvider;
+import dev.postern.app.modules.MainCfConfigurationProvider.ListenerSetup;
+import dev.postern.app.tls.TlsIdentity;
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.ConfigException;
+import dev.postern.config.MainCf;
+import dev.postern.log.MailLog;
+import dev.postern.restrictions.ContentChecks;
+import dev.postern.smtp.HookEnvironment;
+import dev.postern.smtp.SmtpdPolicy;
+import dev.postern.tables.TableRegistry;
+
+/**
+ * {@code postern check}: builds what the server builds from its configuration at start
+ * (main.cf, the listeners of smtpserver.xml with their overrides, the restriction lists,
+ * the header and body checks, their tables and the TLS files) without starting anything or
+ * binding a port, so that an operator can validate a change before a start or reload. Every
+ * problem found is one {@code postern: fatal:} line naming where it is; the status is 1 if
+ * there was any.
+ */
+public final class CheckCommand {
+    /** The component name in parameter errors; no override is passed, so it is rarely seen. */
+    private static final String COMPONENT = "postern check";
+    /** The restriction lists that can be checked one at a time; see separateListProblems. */
+    private static final List<String> SEPARABLE_LISTS = List.of("smtpd_client_restrictions", "smtpd_helo_restrictions",
+        "smtpd_sender_restrictions", "smtpd_data_restrictions", "smtpd_end_of_data_restrictions");
+
+    private final PosternHome home;
+    private final PrintStream out;
+    private final PrintStream err;
+
+    public CheckCommand(PosternHome home, PrintStream out, PrintStream err) {
+        this.home = home;
+        this.out = out;
+        this.err = err;
+    }
+
+    public int run(List<String> arguments) {
+        if (!arguments.isEmpty()) {
+            throw new IllegalArgumentException("check takes no arguments; " + CommandLine.USAGE);
+        }
+        List<String> problems = problems();
+        problems.forEach(problem -> err.println("postern: fatal: " + problem));
+        if (!problems.isEmpty()) {
+            return 1;
+        }
+        out.println("postern: check: configuration OK");
+        return 0;
+    }
+
+    /** Every problem, in the order the server would meet them; each one once. */
+    List<String> problems() {
+        MainCf mainCf;
+        try {
+            mainCf = MainCf.load(home.mainCf(), System.getenv());
+        } catch (ConfigException e) {
+            // nothing else can be checked without the parameters
+            return List.of(e.getMessage());
+        }
+        HookEnvironment environment = environment(mainCf);
+        Set<String> problems = new LinkedHashSet<>(parameterProblems(mainCf, environment));
+        Set<String> mainCfProblems = Set.copyOf(problems);
+        for (ListenerSetup listener : listeners(mainCf, problems)) {
+            if (!listener.runs()) {
+                continue;
+            }
+            for (String problem : listenerProblems(listener, environment)) {
+                // a problem of main.cf shows again in every listener that inherits it: say it once
+                if (!mainCfProblems.contains(problem)) {
+                    problems.add("smtpserver.xml: listener " + listener.name() + ": " + problem);
+                }
+            }
+        }
+        return List.copyOf(problems);
+    }
+
+    /**
+     * As the server's assembly sets it up: main.cf's parameters, its mail log (nothing is
+     * logged here) and one table registry with relative table paths resolved against the home.
+     */
+    private HookEnvironment environment(MainCf mainCf) {
+        HookEnvironment environment = new HookEnvironment(mainCf, MailLog.from(mainCf));
+        environment.setTables(new TableRegistry(home.home()));
+        return environment;
+    }
+
+    private List<ListenerSetup> listeners(MainCf mainCf, Set<String> problems) {
+        Configuration configuration = new Configuration.Basic(
+            new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(home));
+        FileConfigurationProvider files = new FileConfigurationProvider(
+            new FileSystemImpl(configuration.directories()), configuration);
+        try {
+            return new MainCfConfigurationProvider(files, mainCf, home).listenerSetups(problems::add);
+        } catch (ConfigurationException e) {
+            problems.add(home.conf().resolve("smtpserver.xml") + ": " + e.getMessage());
+            return List.of();
+        }
+    }
+
+    /** The restriction lists and the header/body checks of one set of parameters, with their tables. */
+    private static List<String> parameterProblems(MainCf parameters, HookEnvironment environment) {
+        List<String> problems = new ArrayList<>();
+        ComponentParameters component;
+        try {
+            component = ComponentParameters.of(parameters, name -> Optional.empty(), COMPONENT);
+        } catch (ConfigException e) {
+            return List.of(e.getMessage());
+        }
+        policyProblem(component, environment).ifPresent(problem -> {
+            problems.add(problem);
+            problems.addAll(separateListProblems(parameters, environment));
+        });
+        try {
+            ContentChecks.open(component::list, environment::openTable, component.number("body_checks_size_limit"),
+                Math.toIntExact(component.number("header_size_limit")));
+        } catch (RuntimeException e) {
+            problems.add(message(e));
+        }
+        return problems;
+    }
+
+    /** The restriction lists built as the server builds them; it stops at the first problem. */
+    private static Optional<String> policyProblem(ComponentParameters parameters, HookEnvironment environment) {
+        try {
+            SmtpdPolicy.of(parameters, environment, unavailable(DomainList.class), unavailable(UsersRepository.class));
+            return Optional.empty();
+        } catch (IOException | RuntimeException e) {
+            return Optional.of(message(e));
+        }
+    }
+
+    /**
+     * After a first problem, each list that the relay decision does not depend on is built again
+     * with the others of its kind emptied, so that a problem in a later list is not hidden by an
+     * earlier one. The relay and recipient lists are kept as they are: emptying one could make
+     * the other look unsafe. A problem found this way again is the same text, said once.
+     */
+    private static List<String> separateListProblems(MainCf parameters, HookEnvironment environment) {
+        List<String> problems = new ArrayList<>();
+        for (String list : SEPARABLE_LISTS) {
+            Map<String, String> others = new LinkedHashMap<>();
+            SEPARABLE_LISTS.stream().filter(other -> !other.equals(list)).forEach(other -> others.put(other, ""));
+            try {
+                ComponentParameters alone = ComponentParameters.of(parameters.withOverrides(others, COMPONENT),
+                    name -> Optional.empty(), COMPONENT);
+                policyProblem(alone, environment).ifPresent(problems::add);
+            } catch (ConfigException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
+    }
+
+    private List<String> listenerProblems(ListenerSetup listener, HookEnvironment environment) {
+        List<String> problems = new ArrayList<>(parameterProblems(listener.mainCf(), environment));
+        tlsProblem(listener.mainCf()).ifPresent(problems::add);
+        return problems;
+    }
+
+    /**
+     * The configured key and certificate must be readable PEM or PKCS#12. With none configured
+     * the server makes a self-signed pair under var/tls at start; check writes nothing, so
+     * there is nothing to check then.
+     */
+    private Optional<String> tlsProblem(MainCf listenerCf) {
+        try {
+            if (!MainCfConfigurationProvider.usesTls(listenerCf) || listenerCf.get("smtpd_tls_cert_file").isBlank()) {
+                return Optional.empty();
+            }
+            TlsIdentity.of(listenerCf, home.home(), home.var().resolve("tls"));
+            return Optional.empty();
+        } catch (ConfigurationException | ConfigException | RuntimeException e) {
+            return Optional.of(message(e));
+        }
+    }
+
+    /** The message itself, or the exception's class when it has none (a bug, not a configuration problem). */
+    private static String message(Exception e) {
+        return e.getMessage() == null ? e.toString() : e.getMessage();
+    }
+
+    /**
+     * The domain list and the users are only asked while mail is received (is this domain
+     * ours? does this user exist?), never while the lists are built; check has neither, and
+     * one that is asked anyway fails loudly so that the gap cannot go unnoticed.
+     */
+    static <T> T unavailable(Class<T> type) {
+        return type.cast(Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (proxy, method, args) ->
+            switch (method.getName()) {
+                case "toString" -> "unavailable " + type.getSimpleName();
+                case "hashCode" -> System.identityHashCode(proxy);
+                case "equals" -> proxy == args[0];
+                default -> throw new UnsupportedOperationException("postern check has no " + type.getSimpleName()
+                    + " and cannot answer " + method.getName() + "; it is only used while mail is received");
+            }));
+    }
+}
