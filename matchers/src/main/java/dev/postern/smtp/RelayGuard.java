@@ -114,14 +114,11 @@ public class RelayGuard implements ProtocolHandlerResultHandler<Response, Protoc
         SmtpdPolicy policy = policies.of(session);
         MaybeSender sender = smtp.getAttachment(SMTPSession.SENDER, State.Transaction).orElse(MaybeSender.nullSender());
         try {
-            ResolvedAddress resolved = policy.resolver().resolveRecipient("<" + CommandArguments.recipient(session)
-                .orElse(recipient.asString()) + ">");
+            ResolvedAddress resolved = policy.resolveRecipient(smtp, recipient);
             if (resolved.isError()) {
                 return false;
             }
-            SmtpState state = SmtpdPolicy.state(smtp, policy.resolver().resolveSender("<" + CommandArguments.sender(session)
-                .orElse(sender.asString("")) + ">"),
-                resolved, othersAccepted);
+            SmtpState state = SmtpdPolicy.state(smtp, policy.resolveSender(smtp, sender), resolved, othersAccepted);
             Verdict verdict = RestrictionList.evaluateAll(state, policy.relayLists());
             return verdict.isAccepted() && policy.covers(verdict, resolved);
         } catch (LookupException e) {

@@ -7,6 +7,8 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.domainlist.api.DomainListException;
 import org.apache.james.protocols.api.ProtocolSession.State;
@@ -110,6 +112,19 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
         } catch (LookupException e) {
             return false;
         }
+    }
+
+    /**
+     * The RCPT TO address of the command in progress, resolved from the form the client wrote
+     * ({@link CommandArguments}): James's parsed form drops the brackets of address literals.
+     */
+    ResolvedAddress resolveRecipient(SMTPSession session, MailAddress parsed) throws LookupException {
+        return resolver.resolveRecipient("<" + CommandArguments.recipient(session).orElse(parsed.asString()) + ">");
+    }
+
+    /** The MAIL FROM address of the transaction, resolved from the form the client wrote. */
+    ResolvedAddress resolveSender(SMTPSession session, MaybeSender parsed) throws LookupException {
+        return resolver.resolveSender("<" + CommandArguments.sender(session).orElse(parsed.asString("")) + ">");
     }
 
     /** What the restrictions see of the session at one RCPT. */

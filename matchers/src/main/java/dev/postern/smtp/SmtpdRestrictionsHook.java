@@ -22,7 +22,6 @@ import org.apache.james.user.api.UsersRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.postern.address.AddressResolver;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.restrictions.Reply;
 import dev.postern.restrictions.RestrictionList;
@@ -105,8 +104,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         SmtpState state;
         try {
             state = SmtpdPolicy.sessionState(session)
-                .withSender(policy.resolver().resolveSender("<" + CommandArguments.sender(session)
-                    .orElse(sender.asString("")) + ">"));
+                .withSender(policy.resolveSender(session, sender));
         } catch (LookupException e) {
             LOGGER.warn("restrictions for {}: {}", sender.asString(""), e.getMessage());
             return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + sender.asString("") + ">: Temporary lookup failure");
@@ -128,17 +126,13 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
         SmtpdPolicy policy = policies.of(session);
-        AddressResolver resolver = policy.resolver();
         SmtpState state;
         try {
-            // The addresses as written: James's parsed form drops the brackets of address literals.
-            ResolvedAddress recipient = resolver.resolveRecipient("<" + CommandArguments.recipient(session)
-                .orElse(rcpt.asString()) + ">");
+            ResolvedAddress recipient = policy.resolveRecipient(session, rcpt);
             if (recipient.isError()) {
                 return reply(HookReturnCode.deny(), "501", "5.1.3 Bad recipient address syntax");
             }
-            state = SmtpdPolicy.state(session, resolver.resolveSender("<" + CommandArguments.sender(session)
-                .orElse(sender.asString("")) + ">"), recipient,
+            state = SmtpdPolicy.state(session, policy.resolveSender(session, sender), recipient,
                 session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).map(List::size).orElse(0));
         } catch (LookupException e) {
             LOGGER.warn("restrictions for {}: {}", rcpt.asString(), e.getMessage());
