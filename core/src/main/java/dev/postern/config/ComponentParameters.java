@@ -69,6 +69,15 @@ public final class ComponentParameters {
         }
     }
 
+    /** A Postfix time value ({@code 300s}, {@code 5d}); a bare number is seconds. */
+    public java.time.Duration duration(String name) {
+        return ParameterType.toDuration(name, get(name));
+    }
+
+    public boolean bool(String name) {
+        return ParameterType.toBoolean(name, get(name).trim());
+    }
+
     public MainCf mainCf() {
         return mainCf;
     }

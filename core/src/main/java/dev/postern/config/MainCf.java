@@ -125,6 +125,11 @@ public final class MainCf {
         return ParameterType.toBoolean(name, get(name));
     }
 
+    /** A {@link ParameterType#TIME} value. @throws IllegalArgumentException naming the parameter */
+    public java.time.Duration duration(String name) {
+        return ParameterType.toDuration(name, get(name));
+    }
+
     /** @throws IllegalArgumentException naming the parameter when the value is not a decimal integer */
     public long number(String name) {
         return ParameterType.toNumber(name, get(name));

@@ -17,6 +17,11 @@ public enum ParameterType {
     LIST,
     /** A non-negative number of bytes. */
     SIZE,
+    /**
+     * A Postfix time value: a non-negative number with an optional unit {@code s}, {@code m},
+     * {@code h}, {@code d} or {@code w}; without one, seconds (see {@link #toDuration}).
+     */
+    TIME,
     /** A listener: {@code host:port}, {@code [ipv6]:port}, or empty for "disabled" (see {@link ListenAddress}). */
     LISTEN_ADDRESS,
     /** DNS servers: a list of {@code address[:port]}, {@code [ipv6][:port]}; empty for /etc/resolv.conf (see {@link dev.postern.dns.DnsServer}). */
@@ -43,6 +48,7 @@ public enum ParameterType {
                             name + ": bad numerical value \"" + value + "\" (must not be negative)");
                 }
             }
+            case TIME -> toDuration(name, value);
             case LISTEN_ADDRESS -> ListenAddress.parse(name, value);
             case DNS_SERVERS -> dev.postern.dns.DnsServer.parseList(name, value);
             case STRING, LIST, RAW -> { }
@@ -57,6 +63,35 @@ public enum ParameterType {
             default -> throw new IllegalArgumentException(
                     name + ": bad boolean value \"" + value + "\" (expected yes or no)");
         };
+    }
+
+    /**
+     * Postfix's time syntax ({@code 300s}, {@code 5d}, {@code 0h}, {@code 1w}); a bare number is
+     * seconds. @throws IllegalArgumentException naming the parameter
+     */
+    public static java.time.Duration toDuration(String name, String value) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([smhdwSMHDW]?)").matcher(value.trim());
+        if (!m.matches()) {
+            throw new IllegalArgumentException(name + ": bad time value \"" + value
+                    + "\" (expected a number with an optional unit s, m, h, d or w)");
+        }
+        long amount;
+        try {
+            amount = Long.parseLong(m.group(1));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + ": time value \"" + value + "\" is out of range");
+        }
+        long seconds = switch (m.group(2).toLowerCase(Locale.ROOT)) {
+            case "m" -> 60L;
+            case "h" -> 3600L;
+            case "d" -> 86400L;
+            case "w" -> 604800L;
+            default -> 1L;
+        };
+        if (amount > Long.MAX_VALUE / seconds / 1000) {
+            throw new IllegalArgumentException(name + ": time value \"" + value + "\" is out of range");
+        }
+        return java.time.Duration.ofSeconds(amount * seconds);
     }
 
     /** A decimal integer. @throws IllegalArgumentException naming the parameter */
