@@ -6,10 +6,11 @@ import java.util.TreeMap;
 
 /**
  * Parameters set through the environment: {@code POSTERN_} followed by the exact (lower-case)
- * parameter name, as containers are usually configured. Names with an upper-case letter after
- * the prefix ({@code POSTERN_HOME}, {@code POSTERN_OPTS}) belong to the launcher and are left
- * alone; any other all-lower-case name must be a known parameter, so a typo cannot silently
- * leave the default in place.
+ * parameter name, as containers are usually configured. Names starting with an upper-case
+ * letter after the prefix ({@code POSTERN_HOME}, {@code POSTERN_OPTS}) belong to the launcher and
+ * are left alone; any name starting with a lower-case letter (Postfix's few mixed-case ones such
+ * as {@code smtp_tls_CAfile} included) must be a known parameter, so a typo cannot silently leave
+ * the default in place.
  */
 final class EnvironmentOverrides {
     static final String PREFIX = "POSTERN_";
@@ -30,7 +31,7 @@ final class EnvironmentOverrides {
                 continue;
             }
             String name = key.substring(PREFIX.length());
-            if (!name.matches("[a-z0-9_]+")) {
+            if (!name.matches("[a-z0-9][A-Za-z0-9_]*")) {
                 continue;
             }
             String origin = "environment variable " + key;

@@ -16,9 +16,10 @@ public record Parameter(String name, ParameterType type, DefaultValue defaultVal
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(defaultValue, "defaultValue");
         Objects.requireNonNull(description, "description");
-        if (!name.matches("[a-z0-9_]+")) {
-            // Environment overrides rely on names being lower case (POSTERN_name).
-            throw new IllegalArgumentException("parameter names are lower-case letters, digits and '_': " + name);
+        if (!name.matches("[a-z0-9][A-Za-z0-9_]*")) {
+            // Environment overrides rely on names starting in lower case (POSTERN_name): the
+            // others belong to the launcher. Postfix has a few mixed-case names (smtp_tls_CAfile).
+            throw new IllegalArgumentException("parameter names start with a lower-case letter or digit and hold letters, digits and '_': " + name);
         }
     }
 }

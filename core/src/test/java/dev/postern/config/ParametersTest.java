@@ -93,5 +93,19 @@ class ParametersTest {
     void rowsMustHaveLowerCaseNamesForEnvironmentOverrides() {
         assertThatThrownBy(() -> new Parameter("Relayhost", ParameterType.STRING, DefaultValue.of(""), "x"))
                 .isInstanceOf(IllegalArgumentException.class);
+        assertThat(Parameters.isKnown("smtp_tls_CAfile")).isTrue();
+    }
+
+    @Test
+    void timeValuesTakePostfixUnits() {
+        assertThat(ParameterType.toDuration("t", "300s")).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(ParameterType.toDuration("t", "300")).isEqualTo(java.time.Duration.ofSeconds(300));
+        assertThat(ParameterType.toDuration("t", "5d")).isEqualTo(java.time.Duration.ofDays(5));
+        assertThat(ParameterType.toDuration("t", "2m")).isEqualTo(java.time.Duration.ofMinutes(2));
+        assertThat(ParameterType.toDuration("t", "1w")).isEqualTo(java.time.Duration.ofDays(7));
+        assertThat(ParameterType.toDuration("t", "0h")).isZero();
+        assertThatThrownBy(() -> ParameterType.toDuration("maximal_backoff_time", "4000 s"))
+                .hasMessageContaining("maximal_backoff_time: bad time value \"4000 s\"");
+        assertThatThrownBy(() -> ParameterType.toDuration("t", "-1s")).isInstanceOf(IllegalArgumentException.class);
     }
 }
