@@ -17,6 +17,18 @@ public final class MailAttributes {
     /** access(5) BCC results: addresses that get a copy. Value: a list of address strings. */
     public static final AttributeName BCC = AttributeName.of("dev.postern.bcc");
 
+    /**
+     * Recipients rewritten by cleanup (virtual alias expansion): a map from each final recipient to the
+     * address the client sent, for the delivery log's {@code orig_to=} and DSN Original-Recipient.
+     */
+    public static final AttributeName ORIGINAL_RECIPIENTS = AttributeName.of("dev.postern.orig-to");
+    /** Delivery attempts a deferred mail has had so far. Value: a Long. */
+    public static final AttributeName DELIVERY_ATTEMPTS = AttributeName.of("dev.postern.attempts");
+    /** Why each recipient of a deferred mail is waiting: a map from recipient to {@code D.S.N text}. */
+    public static final AttributeName DEFER_REASONS = AttributeName.of("dev.postern.defer-reasons");
+    /** Set once the sender of a deferred mail has had its delay warning. Value: true. */
+    public static final AttributeName DELAY_WARNED = AttributeName.of("dev.postern.delay-warned");
+
     private MailAttributes() {
     }
 }

@@ -1,25 +1,15 @@
 package dev.postern.mailets;
 
 import java.io.FileNotFoundException;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.FileSystemException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -32,15 +22,17 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import dev.postern.config.PosternEnvironment;
 import dev.postern.address.LocalMailboxes;
+import dev.postern.config.PosternEnvironment;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
-import dev.postern.log.MailLog;
-import dev.postern.log.MessageTimes;
+import dev.postern.delivery.Delivery;
+import dev.postern.delivery.DeliveryLog;
+import dev.postern.delivery.LocalCourier;
+import dev.postern.delivery.RecipientResult;
+import dev.postern.delivery.Recipients;
+import dev.postern.delivery.Route;
 import dev.postern.log.QueueIdGenerator;
 
 /**
@@ -69,9 +61,8 @@ public class MaildirDelivery extends GenericMailet {
     /** Postfix's minimal_backoff_time. */
     static final long RETRY_DELAY_SECONDS = 300;
 
-    private static final Logger LOGGER = LoggerFactory.getLogger(MaildirDelivery.class);
     private static final String SERVICE = "local";
-    private static final byte[] CRLF = {'\r', '\n'};
+    private static final Route LOCAL_ROUTE = new Route(SERVICE, "");
     /** Makes copy names unique across restarts too: mail repositories key mails by name. */
 
     private final UsersRepository usersRepository;
@@ -80,11 +71,12 @@ public class MaildirDelivery extends GenericMailet {
     private final Clock clock;
     private final QueueIdGenerator unique;
     private final PosternEnvironment environment;
-    private MailLog mailLog;
+    private DeliveryLog deliveryLog;
+    private MaildirNames names;
+    private LocalCourier courier;
 
     private LocalMailboxes mailboxes;
     private Path mailRoot;
-    private MaildirNames names;
     private String bounceProcessor;
     private String retryProcessor;
 
@@ -112,14 +104,15 @@ public class MaildirDelivery extends GenericMailet {
             String myhostname = parameters.get("myhostname");
             mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname, LocalMailboxes.Directory.of(
                 usersRepository::contains, usersRepository::supportVirtualHosting, domainList::containsDomain));
+            deliveryLog = new DeliveryLog(environment.mailLog(parameters), clock);
             names = new MaildirNames(clock, myhostname, unique::nextValue);
-            mailLog = environment.mailLog(parameters);
         } catch (ConfigException | IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
         }
         mailRoot = resolveMailRoot(getInitParameter(MAIL_ROOT, DEFAULT_MAIL_ROOT));
         bounceProcessor = getInitParameter(BOUNCE_PROCESSOR, DEFAULT_BOUNCE_PROCESSOR);
         retryProcessor = getInitParameter(RETRY_PROCESSOR, DEFAULT_RETRY_PROCESSOR);
+        courier = new LocalCourier(SERVICE, mailboxes, mailRoot, names, clock);
     }
 
     /** {@code file://...} through James's FileSystem; a relative path against the home. */
@@ -146,19 +139,21 @@ public class MaildirDelivery extends GenericMailet {
         Instant start = clock.instant();
         String queueId = queueId(mail.getName());
         List<MailAddress> kept = new ArrayList<>();
+        List<MailAddress> local = new ArrayList<>();
+        for (MailAddress recipient : Recipients.withoutDuplicates(mail.getRecipients())) {
+            (isLocal(recipient) ? local : kept).add(recipient);
+        }
         Map<MailAddress, String> bounced = new LinkedHashMap<>();
         Map<MailAddress, String> deferred = new LinkedHashMap<>();
-        Set<String> handled = new HashSet<>();
-        Attempt attempt = new Attempt(mail, queueId, start);
-
-        for (MailAddress recipient : mail.getRecipients()) {
-            Outcome outcome = attempt.deliver(recipient, handled);
-            switch (outcome.kind) {
-                case NOT_LOCAL -> kept.add(recipient);
-                case BOUNCED -> bounced.put(recipient, outcome.reason);
-                case DEFERRED -> deferred.put(recipient, outcome.reason);
-                case SENT, DUPLICATE -> { }
-                default -> throw new IllegalStateException(outcome.kind.name());
+        if (!local.isEmpty()) {
+            for (RecipientResult result : courier.deliver(new Delivery(queueId, mail, local, LOCAL_ROUTE, start))) {
+                deliveryLog.log(SERVICE, queueId, mail, start, result);
+                switch (result.status()) {
+                    case BOUNCED -> bounced.put(result.recipient(), result.dsn() + " " + result.text());
+                    case DEFERRED -> deferred.put(result.recipient(), result.dsn() + " " + result.text());
+                    case SENT -> { }
+                    default -> throw new IllegalStateException(result.status().name());
+                }
             }
         }
 
@@ -189,6 +184,15 @@ public class MaildirDelivery extends GenericMailet {
         }
     }
 
+    /** Recipients of other domains stay on the mail; a failed lookup is the courier's to report (it defers). */
+    private boolean isLocal(MailAddress recipient) {
+        try {
+            return !(mailboxes.resolve(recipient) instanceof LocalMailboxes.NotLocal);
+        } catch (LocalMailboxes.LookupException e) {
+            return true;
+        }
+    }
+
     private void sendCopy(Mail mail, String queueId, String kind, Map<MailAddress, String> failed, String processor,
                           long delaySeconds) throws MessagingException {
         if (failed.isEmpty()) {
@@ -214,153 +218,6 @@ public class MaildirDelivery extends GenericMailet {
             return mailName.substring(0, dash);
         }
         return mailName;
-    }
-
-    /** DUPLICATE: a final address already handled in this mail, which carries the outcome. */
-    private enum Kind { NOT_LOCAL, SENT, BOUNCED, DEFERRED, DUPLICATE }
-
-    /** @param reason {@code D.S.N text}, for the copy's error message */
-    private record Outcome(Kind kind, String reason) {
-    }
-
-    /** One mail's delivery: what is read from the message once and shared by its recipients. */
-    private final class Attempt {
-        private final Mail mail;
-        private final String queueId;
-        private final Instant start;
-        private Set<String> deliveredToHeaders;
-
-        Attempt(Mail mail, String queueId, Instant start) {
-            this.mail = mail;
-            this.queueId = queueId;
-            this.start = start;
-        }
-
-        Outcome deliver(MailAddress recipient, Set<String> handledAddresses) {
-            LocalMailboxes.Resolution resolution;
-            try {
-                resolution = mailboxes.resolve(recipient);
-            } catch (LocalMailboxes.LookupException e) {
-                LOGGER.warn("{}: {}", queueId, e.getMessage());
-                return defer(recipient, start, "4.3.0", "temporary lookup failure");
-            }
-            if (resolution instanceof LocalMailboxes.NotLocal) {
-                return new Outcome(Kind.NOT_LOCAL, null);
-            }
-            String address = resolution instanceof LocalMailboxes.Mailbox mailbox ? mailbox.address()
-                : ((LocalMailboxes.UnknownUser) resolution).address();
-            if (!handledAddresses.add(address)) {
-                return new Outcome(Kind.DUPLICATE, null);
-            }
-            Set<String> seen;
-            try {
-                seen = deliveredToHeaders();
-            } catch (MessagingException | RuntimeException e) {
-                LOGGER.warn("{}: cannot read the message headers", queueId, e);
-                return defer(recipient, start, "4.3.0", "cannot read message: " + oneLine(e.getMessage()));
-            }
-            if (seen.contains(address)) {
-                return bounce(recipient, "5.4.6", "mail forwarding loop for " + address);
-            }
-            if (resolution instanceof LocalMailboxes.UnknownUser unknown) {
-                return bounce(recipient, "5.1.1", "unknown user: \"" + unknown.user() + "\"");
-            }
-            return write(recipient, (LocalMailboxes.Mailbox) resolution);
-        }
-
-        private Outcome write(MailAddress recipient, LocalMailboxes.Mailbox mailbox) {
-            Maildir maildir = new Maildir(mailRoot.resolve(mailbox.directory()));
-            Instant connected = null;
-            try {
-                maildir.create();
-                connected = clock.instant();
-                byte[] prepended = ("Return-Path: <" + mail.getMaybeSender().asString("") + ">\r\n"
-                    + "Delivered-To: " + mailbox.address() + "\r\n").getBytes(StandardCharsets.UTF_8);
-                maildir.deliver(names.next(), out -> {
-                    out.write(prepended);
-                    writeMessage(out);
-                });
-            } catch (IOException | RuntimeException e) {
-                connected = connected != null ? connected : clock.instant();
-                LOGGER.warn("{}: delivery to {} failed", queueId, maildir.directory(), e);
-                return defer(recipient, connected, "4.3.0", "cannot update mailbox " + maildir.directory()
-                    + "/ for user " + mailbox.user() + ": " + describe(e));
-            }
-            log(recipient, connected, "2.0.0", "sent", "delivered to maildir");
-            return new Outcome(Kind.SENT, null);
-        }
-
-        private void writeMessage(OutputStream out) throws IOException {
-            try {
-                mail.getMessage().writeTo(out);
-            } catch (MessagingException e) {
-                throw new IOException("cannot read message: " + e.getMessage(), e);
-            }
-        }
-
-        private Set<String> deliveredToHeaders() throws MessagingException {
-            if (deliveredToHeaders == null) {
-                String[] values = mail.getMessage().getHeader("Delivered-To");
-                Set<String> folded = new HashSet<>();
-                if (values != null) {
-                    for (String value : values) {
-                        folded.add(foldHeaderAddress(value));
-                    }
-                }
-                deliveredToHeaders = folded;
-            }
-            return deliveredToHeaders;
-        }
-
-        private Outcome bounce(MailAddress recipient, String dsn, String text) {
-            log(recipient, start, dsn, "bounced", text);
-            return new Outcome(Kind.BOUNCED, dsn + " " + text);
-        }
-
-        private Outcome defer(MailAddress recipient, Instant connected, String dsn, String text) {
-            log(recipient, connected, dsn, "deferred", text);
-            return new Outcome(Kind.DEFERRED, dsn + " " + text);
-        }
-
-        private void log(MailAddress recipient, Instant connected, String dsn, String status, String text) {
-            mailLog.log(SERVICE, queueId, "to=<" + recipient.asString() + ">, relay=local, "
-                + MessageTimes.delays(mail, start, connected, clock.instant())
-                + ", dsn=" + dsn + ", status=" + status + " (" + text + ")");
-        }
-    }
-
-    /** {@code Delivered-To: <Bob@Example.COM> } compares as {@code bob@example.com}. */
-    static String foldHeaderAddress(String value) {
-        String trimmed = value.replaceAll("\\s+", "");
-        if (trimmed.startsWith("<") && trimmed.endsWith(">")) {
-            trimmed = trimmed.substring(1, trimmed.length() - 1);
-        }
-        return trimmed.toLowerCase(Locale.ROOT);
-    }
-
-    /** errno-style text for the log and the bounce: {@code /path: Permission denied}. */
-    static String describe(Exception e) {
-        if (e instanceof FileSystemException fse) {
-            String reason;
-            if (fse instanceof AccessDeniedException) {
-                reason = "Permission denied";
-            } else if (fse instanceof FileAlreadyExistsException) {
-                reason = "File exists";
-            } else if (fse instanceof NoSuchFileException) {
-                reason = "No such file or directory";
-            } else if (fse instanceof NotDirectoryException) {
-                reason = "Not a directory";
-            } else {
-                reason = fse.getReason() != null ? fse.getReason() : fse.getClass().getSimpleName();
-            }
-            return oneLine(fse.getFile() != null ? fse.getFile() + ": " + reason : reason);
-        }
-        return oneLine(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
-    }
-
-    /** Log lines and error messages stay on one line. */
-    private static String oneLine(String text) {
-        return text == null ? "" : text.replaceAll("[\\r\\n]+", " ");
     }
 
     private static MessagingException asMessagingException(Exception e) {
