@@ -43,6 +43,11 @@ public final class MessageTimes {
             + "/" + seconds(Duration.between(connected, now));
     }
 
+    /** When the message arrived, as stamped at SMTP time. */
+    public static Optional<Instant> arrival(Mail mail) {
+        return read(mail, ARRIVAL);
+    }
+
     /** Postfix prints delays with two significant digits, and 0 for nothing. */
     static String seconds(Duration duration) {
         double value = Math.max(0, duration.toNanos() / 1e9);

@@ -1,0 +1,189 @@
+package dev.postern.mailets;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.DsnParameters;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.postern.config.MailAttributes;
+import dev.postern.delivery.MessageDelivery;
+import dev.postern.delivery.Notifications;
+import dev.postern.delivery.RecipientResult;
+import dev.postern.delivery.RetrySchedule;
+import dev.postern.log.MailLog;
+import dev.postern.log.MessageTimes;
+import dev.postern.log.QueueIdGenerator;
+
+/**
+ * Postfix's qmgr as the last mailet of the pipeline: makes a delivery attempt of every mail that reaches
+ * it ({@link MessageDelivery}: route, courier, log line per recipient), then settles each recipient.
+ *
+ * <ul>
+ * <li>sent: done (a success notice when DSN NOTIFY asked for one);</li>
+ * <li>bounced: one non-delivery notification for all of the message's failed recipients;</li>
+ * <li>deferred: the mail itself, reduced to those recipients and carrying their reasons and its attempt
+ * count, is queued again, due after {@link RetrySchedule#nextDelay}; once the message is older than its
+ * lifetime the deferred recipients are returned to the sender instead ({@code status=expired}). A delay
+ * warning goes out once, when {@code delay_warning_time} has passed.</li>
+ * </ul>
+ *
+ * <p>The first attempt is made from the copy queued at SMTP time: only deferred mail is written again,
+ * and then only its envelope, since its content is unchanged (DESIGN, performance model). Then the mail
+ * becomes a ghost and its spool entry is dropped. If handing on a deferral or a notification fails, the
+ * mail keeps the recipients not yet settled and the failure goes to the container's error processor, so
+ * nothing answered 250 is lost.
+ *
+ * <p>Init parameter {@code retryProcessor}: the processor deferred mail returns to (default
+ * {@code transport}, where this mailet runs, so a retry skips cleanup).
+ */
+public class QueueManager extends GenericMailet {
+    static final String RETRY_PROCESSOR = "retryProcessor";
+    static final String DEFAULT_RETRY_PROCESSOR = "transport";
+    private static final Logger LOGGER = LoggerFactory.getLogger(QueueManager.class);
+    private static final String QMGR = "qmgr";
+
+    private final Clock clock;
+    private MessageDelivery delivery;
+    private Notifications notifications;
+    private RetrySchedule schedule;
+    private MailLog mailLog;
+    private String retryProcessor = DEFAULT_RETRY_PROCESSOR;
+
+    /** For tests: the parts given, not built from main.cf. */
+    QueueManager(Clock clock, MessageDelivery delivery, Notifications notifications, RetrySchedule schedule,
+                 MailLog mailLog) {
+        this.clock = clock;
+        this.delivery = delivery;
+        this.notifications = notifications;
+        this.schedule = schedule;
+        this.mailLog = mailLog;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Postern queue manager: routes, delivers, retries and bounces";
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        Instant start = clock.instant();
+        String queueId = MaildirDelivery.queueId(mail.getName());
+        List<RecipientResult> results = delivery.deliver(queueId, mail, start);
+
+        List<RecipientResult> delivered = new ArrayList<>();
+        List<RecipientResult> failed = new ArrayList<>();
+        List<RecipientResult> deferred = new ArrayList<>();
+        for (RecipientResult result : results) {
+            switch (result.status()) {
+                case SENT -> delivered.add(result);
+                case BOUNCED -> failed.add(result);
+                case DEFERRED -> deferred.add(result);
+                default -> throw new IllegalStateException(result.status().name());
+            }
+        }
+        Duration age = Duration.between(arrival(mail, queueId, start), clock.instant());
+        boolean nullSender = mail.getMaybeSender().isNullSender();
+        if (!deferred.isEmpty() && schedule.expired(age, nullSender)) {
+            mailLog.log(QMGR, queueId, "from=<" + mail.getMaybeSender().asString("") + ">, status=expired, returned to sender");
+            failed.addAll(deferred);
+            deferred.clear();
+        }
+        settle(mail, queueId, age, delivered, failed, deferred);
+    }
+
+    private void settle(Mail mail, String queueId, Duration age, List<RecipientResult> delivered,
+                        List<RecipientResult> failed, List<RecipientResult> deferred) throws MessagingException {
+        List<Mail> notices = new ArrayList<>();
+        List<MailAddress> unsettled = new ArrayList<>();
+        try {
+            if (!failed.isEmpty()) {
+                notices.addAll(notifications.nonDelivery(mail, queueId, failed));
+            }
+            List<RecipientResult> wantSuccess = delivered.stream().filter(result -> asksForSuccess(mail, result)).toList();
+            if (!wantSuccess.isEmpty()) {
+                notices.addAll(notifications.success(mail, queueId, wantSuccess));
+            }
+            boolean warn = !deferred.isEmpty() && schedule.warnNow(age) && !alreadyWarned(mail);
+            if (warn) {
+                notices.addAll(notifications.delayWarning(mail, queueId, deferred));
+            }
+            if (!deferred.isEmpty()) {
+                unsettled.addAll(deferred.stream().map(RecipientResult::recipient).toList());
+                requeue(mail, deferred, age, warn);
+                unsettled.clear();
+            }
+            // The notifications go out after the deferral is safe: a crash in between repeats a
+            // notice at worst, never loses a recipient.
+            for (Mail notice : notices) {
+                getMailetContext().sendMail(notice);
+            }
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("{}: cannot hand on the outcome of a delivery attempt; keeping the mail", queueId, e);
+            unsettled.addAll(failed.stream().map(RecipientResult::recipient).toList());
+            mail.setRecipients(unsettled);
+            throw e instanceof MessagingException me ? me : new MessagingException(e.getMessage(), e);
+        }
+        mail.setState(Mail.GHOST);
+    }
+
+    /**
+     * Queues this very mail again, reduced to its deferred recipients: its content is the one already on
+     * disk, so only a new envelope is written.
+     */
+    private void requeue(Mail mail, List<RecipientResult> deferred, Duration age, boolean warned) throws MessagingException {
+        Map<String, AttributeValue<?>> reasons = new LinkedHashMap<>();
+        deferred.forEach(result -> reasons.put(result.recipient().asString(),
+            AttributeValue.of(result.dsn() + " " + result.text())));
+        mail.setRecipients(deferred.stream().map(RecipientResult::recipient).toList());
+        mail.setAttribute(new Attribute(MailAttributes.DEFER_REASONS, AttributeValue.of(reasons)));
+        mail.setAttribute(new Attribute(MailAttributes.DELIVERY_ATTEMPTS, AttributeValue.of(attempts(mail) + 1)));
+        if (warned) {
+            mail.setAttribute(new Attribute(MailAttributes.DELAY_WARNED, AttributeValue.of(true)));
+        }
+        mail.setErrorMessage(deferred.get(0).text());
+        Duration delay = schedule.nextDelay(age);
+        getMailetContext().sendMail(mail, retryProcessor, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static long attempts(Mail mail) {
+        return mail.getAttribute(MailAttributes.DELIVERY_ATTEMPTS)
+            .map(Attribute::getValue)
+            .map(AttributeValue::getValue)
+            .filter(Number.class::isInstance)
+            .map(value -> ((Number) value).longValue())
+            .orElse(0L);
+    }
+
+    private static boolean alreadyWarned(Mail mail) {
+        return mail.getAttribute(MailAttributes.DELAY_WARNED).isPresent();
+    }
+
+    private static boolean asksForSuccess(Mail mail, RecipientResult result) {
+        return mail.dsnParameters()
+            .map(DsnParameters::getRcptParameters)
+            .map(parameters -> parameters.get(result.recipient()))
+            .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
+            .filter(notify -> notify.contains(DsnParameters.Notify.SUCCESS))
+            .isPresent();
+    }
+
+    /** The arrival stamped at SMTP time, else the time the queue ID records. */
+    private static Instant arrival(Mail mail, String queueId, Instant now) {
+        return MessageTimes.arrival(mail).or(() -> QueueIdGenerator.arrivalOf(queueId, now)).orElse(now);
+    }
+}
