@@ -48,6 +48,16 @@ public class QueueIdGenerator {
         return last.updateAndGet(previous -> Math.max(previous + 1, micros));
     }
 
+    /**
+     * The queue ID at the start of a mail name ({@code QID}, or {@code QID-suffix} for the copies a
+     * message was split into); the whole name when it does not start with one.
+     */
+    public static String queueIdOf(String mailName) {
+        int dash = mailName.indexOf('-');
+        String head = dash > 0 ? mailName.substring(0, dash) : mailName;
+        return isQueueId(head) ? head : mailName;
+    }
+
     public static boolean isQueueId(String text) {
         return text != null && text.matches("[0-9A-F]{10,12}");
     }

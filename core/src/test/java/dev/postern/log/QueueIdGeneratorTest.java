@@ -72,4 +72,13 @@ class QueueIdGeneratorTest {
 
         assertThat(QueueIdGenerator.arrivalOf(id, wrap.plusSeconds(10))).contains(arrival);
     }
+
+    @Test
+    void aMailNameIsLoggedUnderTheQueueIdItStartsWithOrWhole() {
+        assertThat(QueueIdGenerator.queueIdOf("3F2A1B4C5D6E")).isEqualTo("3F2A1B4C5D6E");
+        assertThat(QueueIdGenerator.queueIdOf("3F2A1B4C5D-to-example.net")).isEqualTo("3F2A1B4C5D");
+        assertThat(QueueIdGenerator.queueIdOf("3F2A1B4C5D6E7-x")).isEqualTo("3F2A1B4C5D6E7-x");
+        assertThat(QueueIdGenerator.queueIdOf("3f2a1b4c5d6e-to-example.net")).isEqualTo("3f2a1b4c5d6e-to-example.net");
+        assertThat(QueueIdGenerator.queueIdOf("Mail1234-5-to-example.net")).isEqualTo("Mail1234-5-to-example.net");
+    }
 }

@@ -137,7 +137,7 @@ public class MaildirDelivery extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         Instant start = clock.instant();
-        String queueId = queueId(mail.getName());
+        String queueId = QueueIdGenerator.queueIdOf(mail.getName());
         List<MailAddress> kept = new ArrayList<>();
         List<MailAddress> local = new ArrayList<>();
         for (MailAddress recipient : Recipients.withoutDuplicates(mail.getRecipients())) {
@@ -209,15 +209,6 @@ public class MaildirDelivery extends GenericMailet {
         } else {
             getMailetContext().sendMail(copy, processor);
         }
-    }
-
-    /** A copy is named {@code QID-kind-N}; its log lines still carry the QID. */
-    static String queueId(String mailName) {
-        int dash = mailName.indexOf('-');
-        if (dash > 0 && QueueIdGenerator.isQueueId(mailName.substring(0, dash))) {
-            return mailName.substring(0, dash);
-        }
-        return mailName;
     }
 
     private static MessagingException asMessagingException(Exception e) {

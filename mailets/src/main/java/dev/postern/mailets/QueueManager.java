@@ -82,7 +82,7 @@ public class QueueManager extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         Instant start = clock.instant();
-        String queueId = MaildirDelivery.queueId(mail.getName());
+        String queueId = QueueIdGenerator.queueIdOf(mail.getName());
         List<RecipientResult> results = delivery.deliver(queueId, mail, start);
 
         List<RecipientResult> delivered = new ArrayList<>();

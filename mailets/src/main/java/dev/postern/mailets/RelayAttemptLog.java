@@ -85,7 +85,7 @@ final class RelayAttemptLog {
     void attemptEnded(RelayAttempt attempt, CompletionStatus status) {
         Mail mail = attempt.mail();
         RelayAttempt.Result result = attempt.result();
-        String queueId = queueId(mail.getName());
+        String queueId = QueueIdGenerator.queueIdOf(mail.getName());
         String delays = MessageTimes.delays(mail, attempt.dequeued(), attempt.dequeued(), clock.instant());
         Outcome overall = overall(result, status);
         Set<MailAddress> recipients = new LinkedHashSet<>(result.original());
@@ -200,12 +200,4 @@ final class RelayAttemptLog {
         }
     }
 
-    /** A mail named {@code QID-...} (RemoteDelivery's {@code QID-to-domain}) is logged under its QID. */
-    static String queueId(String mailName) {
-        int dash = mailName.indexOf('-');
-        if (dash > 0 && QueueIdGenerator.isQueueId(mailName.substring(0, dash))) {
-            return mailName.substring(0, dash);
-        }
-        return mailName;
-    }
 }

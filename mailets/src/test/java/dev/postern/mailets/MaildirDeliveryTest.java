@@ -381,9 +381,9 @@ class MaildirDeliveryTest {
 
     @Test
     void queueIdsAreTakenFromCopyNames() {
-        assertThat(MaildirDelivery.queueId("3F2A1B4C5D6E")).isEqualTo("3F2A1B4C5D6E");
-        assertThat(MaildirDelivery.queueId("3F2A1B4C5D6E-defer-1A")).isEqualTo("3F2A1B4C5D6E");
-        assertThat(MaildirDelivery.queueId("Mail1234-5678")).isEqualTo("Mail1234-5678");
+        assertThat(QueueIdGenerator.queueIdOf("3F2A1B4C5D6E")).isEqualTo("3F2A1B4C5D6E");
+        assertThat(QueueIdGenerator.queueIdOf("3F2A1B4C5D6E-defer-1A")).isEqualTo("3F2A1B4C5D6E");
+        assertThat(QueueIdGenerator.queueIdOf("Mail1234-5678")).isEqualTo("Mail1234-5678");
     }
 
     private static String deliveredTo(Path file) {

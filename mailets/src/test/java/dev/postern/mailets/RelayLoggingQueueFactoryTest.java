@@ -257,14 +257,6 @@ class RelayLoggingQueueFactoryTest {
     }
 
     @Test
-    void queueIdIsTheNamesQueueIdPrefixOrTheWholeName() {
-        assertThat(RelayAttemptLog.queueId("3F2A1B4C5D6E")).isEqualTo("3F2A1B4C5D6E");
-        assertThat(RelayAttemptLog.queueId("3F2A1B4C5D-to-example.net")).isEqualTo("3F2A1B4C5D");
-        assertThat(RelayAttemptLog.queueId("3f2a1b4c5d6e-to-example.net")).isEqualTo("3f2a1b4c5d6e-to-example.net");
-        assertThat(RelayAttemptLog.queueId("Mail1234-5-to-example.net")).isEqualTo("Mail1234-5-to-example.net");
-    }
-
-    @Test
     void dsnComesFromAnEnhancedStatusCodeOfTheRightClass() {
         assertThat(RelayAttemptLog.dsn("550 5.7.1 relaying denied", '5')).isEqualTo("5.7.1");
         assertThat(RelayAttemptLog.dsn("451 4.7.1 try later", '5')).isEqualTo("5.0.0");

@@ -6,8 +6,10 @@ import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -201,10 +203,12 @@ public final class QueueControl {
 
     private static Listed listed(Mail mail, String queueName, Instant now) {
         Optional<String> reason = reason(mail, queueName);
+        Map<String, String> perRecipient = deferReasons(mail);
         List<QueueEntry.Recipient> recipients = mail.getRecipients().stream()
-            .map(recipient -> new QueueEntry.Recipient(recipient.asString(), reason.orElse(null)))
+            .map(recipient -> new QueueEntry.Recipient(recipient.asString(),
+                Optional.ofNullable(perRecipient.get(recipient.asString())).or(() -> reason).orElse(null)))
             .toList();
-        String queueId = QueueSelection.queueIdOf(mail.getName());
+        String queueId = QueueIdGenerator.queueIdOf(mail.getName());
         Instant arrival = arrival(queueId, mail, now);
         return new Listed(arrival, new QueueEntry(queueName, queueId, arrival.getEpochSecond(), size(mail),
             mail.getMaybeSender().asString(""), recipients));
@@ -225,11 +229,11 @@ public final class QueueControl {
      * requeue should not be left with a bare {@code removed} from the queue.
      */
     private void logAction(Mail mail, String what) {
-        mailLog.log(POSTSUPER, QueueSelection.queueIdOf(mail.getName()), what);
+        mailLog.log(POSTSUPER, QueueIdGenerator.queueIdOf(mail.getName()), what);
     }
 
     private void logAction(MailKey key, String what) {
-        mailLog.log(POSTSUPER, QueueSelection.queueIdOf(key.asString()), what);
+        mailLog.log(POSTSUPER, QueueIdGenerator.queueIdOf(key.asString()), what);
     }
 
     /** The error a delivery left on the mail, the reason it was held, or for deferred mail what is known. */
@@ -245,6 +249,22 @@ public final class QueueControl {
                 .filter(text -> !text.isBlank());
         }
         return queueName.equals(QueueEntry.DEFERRED) ? Optional.of(DEFERRED_REASON) : Optional.empty();
+    }
+
+    /**
+     * Why each recipient of a deferred mail waits, as the queue manager recorded it ({@code D.S.N text});
+     * the listing shows the text, as mailq does.
+     */
+    private static Map<String, String> deferReasons(Mail mail) {
+        Map<String, String> reasons = new HashMap<>();
+        mail.getAttribute(MailAttributes.DEFER_REASONS)
+            .map(attribute -> attribute.getValue().value())
+            .filter(Map.class::isInstance)
+            .ifPresent(map -> ((Map<?, ?>) map).forEach((recipient, value) -> {
+                Object text = value instanceof AttributeValue<?> attributeValue ? attributeValue.value() : value;
+                reasons.put(String.valueOf(recipient), String.valueOf(text).replaceFirst("^[245]\\.[0-9]{1,3}\\.[0-9]{1,3} ", ""));
+            }));
+        return reasons;
     }
 
     private static long size(Mail mail) {

@@ -36,13 +36,7 @@ public record QueueSelection(boolean all, Set<String> queueIds) {
     }
 
     public boolean matches(String mailName) {
-        return all || queueIds.contains(queueIdOf(mailName));
+        return all || queueIds.contains(QueueIdGenerator.queueIdOf(mailName));
     }
 
-    /** The queue ID at the start of a mail name ({@code QID} or {@code QID-suffix}); the whole name otherwise. */
-    public static String queueIdOf(String mailName) {
-        int dash = mailName.indexOf('-');
-        String head = dash > 0 ? mailName.substring(0, dash) : mailName;
-        return QueueIdGenerator.isQueueId(head) ? head : mailName;
-    }
 }

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
@@ -16,6 +15,8 @@ import javax.mail.internet.MimeMessage;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.postern.log.QueueIdGenerator;
 
 /**
  * The message bytes of every queued mail, one file per distinct content, each written once and shared by
@@ -36,7 +37,6 @@ import org.slf4j.LoggerFactory;
 final class ContentStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(ContentStore.class);
     /** Postern's queue IDs (core's QueueIdGenerator), kept here so that the queue needs nothing of the mail log. */
-    private static final Pattern QUEUE_ID = Pattern.compile("[0-9A-F]{10,12}");
 
     /** A content file the caller now holds one reference to; {@code written} says it is new. */
     record Stored(String contentId, boolean written) {
@@ -82,7 +82,7 @@ final class ContentStore {
         synchronized (this) {
             references.put(contentId, 1);
             if (mailName != null) {
-                own(contentId, queueId(mailName));
+                own(contentId, QueueIdGenerator.queueIdOf(mailName));
             }
         }
         return new Stored(contentId, true);
@@ -174,7 +174,7 @@ final class ContentStore {
             queueIds.clear();
             contentPerQueueId.clear();
             counts.keySet().forEach(contentId ->
-                own(contentId, queueId(mailNames.getOrDefault(contentId, contentId))));
+                own(contentId, QueueIdGenerator.queueIdOf(mailNames.getOrDefault(contentId, contentId))));
         }
         if (!deleteOrphans) {
             return 0;
@@ -187,15 +187,6 @@ final class ContentStore {
             }
         }
         return deleted;
-    }
-
-    /** The queue ID of a mail name: its {@code QID-} prefix, or the whole name. */
-    static String queueId(String mailName) {
-        int dash = mailName.indexOf('-');
-        if (dash > 0 && QUEUE_ID.matcher(mailName.substring(0, dash)).matches()) {
-            return mailName.substring(0, dash);
-        }
-        return mailName;
     }
 
     /** Called holding the lock. */

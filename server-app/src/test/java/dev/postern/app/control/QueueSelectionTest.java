@@ -30,10 +30,4 @@ class QueueSelectionTest {
         assertThatThrownBy(() -> QueueSelection.of(List.of("all"))).hasMessageContaining("\"all\"");
         assertThatThrownBy(() -> QueueSelection.of(List.of())).hasMessageContaining("no queue ID");
     }
-
-    @Test
-    void queueIdOfANameWithoutOneIsTheName() {
-        assertThat(QueueSelection.queueIdOf("0A1B2C3D4E5F-to-x")).isEqualTo("0A1B2C3D4E5F");
-        assertThat(QueueSelection.queueIdOf("Mail1234")).isEqualTo("Mail1234");
-    }
 }
