@@ -2,6 +2,8 @@ package dev.postern.delivery;
 
 import java.util.List;
 
+import javax.mail.MessagingException;
+
 import org.apache.mailet.Mail;
 
 /**
@@ -11,11 +13,11 @@ import org.apache.mailet.Mail;
  */
 public interface Notifications {
     /** Recipients that failed for good (bounced, or expired while deferred). */
-    List<Mail> nonDelivery(Mail original, String queueId, List<RecipientResult> failed);
+    List<Mail> nonDelivery(Mail original, String queueId, List<RecipientResult> failed) throws MessagingException;
 
     /** Recipients still deferred when {@code delay_warning_time} has passed. */
-    List<Mail> delayWarning(Mail original, String queueId, List<RecipientResult> delayed);
+    List<Mail> delayWarning(Mail original, String queueId, List<RecipientResult> delayed) throws MessagingException;
 
     /** Recipients delivered whose DSN NOTIFY asked for SUCCESS. */
-    List<Mail> success(Mail original, String queueId, List<RecipientResult> delivered);
+    List<Mail> success(Mail original, String queueId, List<RecipientResult> delivered) throws MessagingException;
 }

@@ -1,6 +1,5 @@
 package dev.postern.mailets;
 
-import java.io.FileNotFoundException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -109,24 +108,10 @@ public class MaildirDelivery extends GenericMailet {
         } catch (ConfigException | IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
         }
-        mailRoot = resolveMailRoot(getInitParameter(MAIL_ROOT, DEFAULT_MAIL_ROOT));
+        mailRoot = MailRoot.resolve(fileSystem, getInitParameter(MAIL_ROOT, DEFAULT_MAIL_ROOT), getMailetName());
         bounceProcessor = getInitParameter(BOUNCE_PROCESSOR, DEFAULT_BOUNCE_PROCESSOR);
         retryProcessor = getInitParameter(RETRY_PROCESSOR, DEFAULT_RETRY_PROCESSOR);
         courier = new LocalCourier(SERVICE, mailboxes, mailRoot, names, clock);
-    }
-
-    /** {@code file://...} through James's FileSystem; a relative path against the home. */
-    private Path resolveMailRoot(String value) throws MessagingException {
-        try {
-            if (value.startsWith("file:")) {
-                return fileSystem.getFile(value).toPath();
-            }
-            Path path = Path.of(value);
-            return path.isAbsolute() ? path : fileSystem.getFile(FileSystem.FILE_PROTOCOL + value).toPath();
-        } catch (FileNotFoundException | RuntimeException e) {
-            throw new MessagingException(getMailetName() + ": " + MAIL_ROOT + ": cannot resolve \"" + value + "\": "
-                + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -1,17 +1,27 @@
 package dev.postern.mailets;
 
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.DsnParameters;
@@ -20,14 +30,30 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.address.AddressClassifier;
+import dev.postern.address.LocalMailboxes;
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.ConfigException;
 import dev.postern.config.MailAttributes;
+import dev.postern.config.PosternEnvironment;
+import dev.postern.delivery.Courier;
+import dev.postern.delivery.DeliveryLog;
+import dev.postern.delivery.DiscardCourier;
+import dev.postern.delivery.ErrorCourier;
+import dev.postern.delivery.LocalCourier;
 import dev.postern.delivery.MessageDelivery;
 import dev.postern.delivery.Notifications;
 import dev.postern.delivery.RecipientResult;
+import dev.postern.delivery.RetryCourier;
 import dev.postern.delivery.RetrySchedule;
+import dev.postern.delivery.RouteResolver;
+import dev.postern.delivery.bounce.Notifier;
+import dev.postern.delivery.smtp.LmtpCourier;
+import dev.postern.delivery.smtp.SmtpCourier;
 import dev.postern.log.MailLog;
 import dev.postern.log.MessageTimes;
 import dev.postern.log.QueueIdGenerator;
+import dev.postern.tables.LookupException;
 
 /**
  * Postfix's qmgr as the last mailet of the pipeline: makes a delivery attempt of every mail that reaches
@@ -58,20 +84,107 @@ public class QueueManager extends GenericMailet {
     private static final String QMGR = "qmgr";
 
     private final Clock clock;
+    private final Assembly assembly;
+    private final List<AutoCloseable> closeables = new ArrayList<>();
     private MessageDelivery delivery;
     private Notifications notifications;
     private RetrySchedule schedule;
     private MailLog mailLog;
     private String retryProcessor = DEFAULT_RETRY_PROCESSOR;
 
+    /** What the mailet is built from in Postern's assembly (or a stock James server, with {@code mainCf}). */
+    private record Assembly(UsersRepository users, DomainList domains, FileSystem fileSystem, QueueIdGenerator queueIds,
+                            PosternEnvironment environment) {
+    }
+
+    @Inject
+    public QueueManager(UsersRepository users, DomainList domains, FileSystem fileSystem, QueueIdGenerator queueIds,
+                        PosternEnvironment environment) {
+        this.clock = Clock.systemUTC();
+        this.assembly = new Assembly(users, domains, fileSystem, queueIds, environment);
+    }
+
     /** For tests: the parts given, not built from main.cf. */
     QueueManager(Clock clock, MessageDelivery delivery, Notifications notifications, RetrySchedule schedule,
                  MailLog mailLog) {
         this.clock = clock;
+        this.assembly = null;
         this.delivery = delivery;
         this.notifications = notifications;
         this.schedule = schedule;
         this.mailLog = mailLog;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        retryProcessor = getInitParameter(RETRY_PROCESSOR, DEFAULT_RETRY_PROCESSOR);
+        if (assembly == null) {
+            return;
+        }
+        try {
+            PosternEnvironment environment = assembly.environment();
+            ComponentParameters parameters = environment.parameters(
+                name -> Optional.ofNullable(getInitParameter(name)), getMailetName());
+            mailLog = environment.mailLog(parameters);
+            schedule = RetrySchedule.fromParameters(parameters);
+            notifications = Notifier.from(parameters, assembly.queueIds(), mailLog, clock);
+            RouteResolver resolver = new RouteResolver(parameters, environment::openTable, classifier(parameters));
+            delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
+                couriers(parameters), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock);
+        } catch (ConfigException | IllegalArgumentException | UncheckedIOException e) {
+            throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One courier per transport name; smtp and relay share one, as they share Postfix's smtp(8) code. */
+    private Map<String, Courier> couriers(ComponentParameters parameters) throws MessagingException {
+        PosternEnvironment environment = assembly.environment();
+        String myhostname = parameters.get("myhostname");
+        LocalMailboxes mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname,
+            LocalMailboxes.Directory.of(assembly.users()::contains, assembly.users()::supportVirtualHosting,
+                assembly.domains()::containsDomain));
+        Path mailRoot = MailRoot.resolve(assembly.fileSystem(), getInitParameter(MaildirDelivery.MAIL_ROOT,
+            MaildirDelivery.DEFAULT_MAIL_ROOT), getMailetName());
+        MaildirNames names = new MaildirNames(clock, myhostname, assembly.queueIds()::nextValue);
+        SmtpCourier smtp = SmtpCourier.create(parameters, environment.dns(parameters), environment::openTable, clock);
+        LmtpCourier lmtp = LmtpCourier.create(parameters, environment.dns(parameters), clock);
+        closeables.add(smtp);
+        closeables.add(lmtp);
+        Map<String, Courier> couriers = new HashMap<>();
+        couriers.put("smtp", smtp);
+        couriers.put("relay", smtp);
+        couriers.put("lmtp", lmtp);
+        couriers.put("local", new LocalCourier("local", mailboxes, mailRoot, names, clock));
+        couriers.put("virtual", new LocalCourier("virtual", mailboxes, mailRoot, names, clock));
+        couriers.put("error", new ErrorCourier(clock));
+        couriers.put("retry", new RetryCourier(clock));
+        couriers.put("discard", new DiscardCourier(clock));
+        return couriers;
+    }
+
+    private AddressClassifier classifier(ComponentParameters parameters) {
+        DomainList domains = assembly.domains();
+        return AddressClassifier.fromParameters(parameters::get,
+            AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
+            assembly.environment()::openTable, domain -> {
+                try {
+                    return domains.containsDomain(Domain.of(domain));
+                } catch (DomainListException | RuntimeException e) {
+                    throw new LookupException("domain list: cannot look up " + domain + ": " + e.getMessage(), e);
+                }
+            });
+    }
+
+    /** Closes the couriers' cached SMTP/LMTP connections. */
+    @Override
+    public void destroy() {
+        for (AutoCloseable closeable : closeables) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOGGER.warn("{}: cannot close {}", getMailetName(), closeable, e);
+            }
+        }
     }
 
     @Override
