@@ -278,7 +278,8 @@ final class SmtpSession implements AutoCloseable {
         if (offers("DSN") && envelope.dsn().isPresent()) {
             DsnParameters dsn = envelope.dsn().get();
             dsn.getRetParameter().ifPresent(ret -> command.append(" RET=").append(ret.name()));
-            dsn.getEnvIdParameter().ifPresent(id -> command.append(" ENVID=").append(DsnParameters.XText.encode(id.asString())));
+            // James keeps ENVID in its xtext form already.
+            dsn.getEnvIdParameter().ifPresent(id -> command.append(" ENVID=").append(id.asString()));
         }
         return command.toString();
     }
