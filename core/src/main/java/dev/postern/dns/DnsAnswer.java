@@ -11,7 +11,7 @@ import java.util.Objects;
  *
  * @param status what came back
  * @param values the records when FOUND: an address in textual form (A, AAAA), the exchange
- *               host (MX; empty for the null MX {@code 0 .}), the server (NS), the joined strings of one TXT
+ *               host (MX, in preference order, lowest first; empty for the null MX {@code 0 .}), the server (NS), the joined strings of one TXT
  *               record, the target name (PTR); host names without their trailing dot
  * @param reason why there is no answer, for logs; empty when FOUND
  */

@@ -3,6 +3,7 @@ package dev.postern.dns;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 
@@ -96,7 +97,12 @@ public final class DnsjavaLookup implements DnsLookup {
 
     private static DnsAnswer values(Record[] records, DnsType type) {
         List<String> values = new ArrayList<>();
-        for (Record record : records) {
+        // The SMTP client tries MX hosts in preference order and DnsAnswer carries no
+        // preferences, so the order of the values is the preference (a stable sort keeps
+        // the server's order among equal preferences).
+        List<Record> ordered = new ArrayList<>(List.of(records));
+        ordered.sort(Comparator.comparingInt(r -> r instanceof MXRecord mx ? mx.getPriority() : 0));
+        for (Record record : ordered) {
             if (record instanceof ARecord a) {
                 values.add(a.getAddress().getHostAddress());
             } else if (record instanceof AAAARecord aaaa) {

@@ -1,0 +1,116 @@
+package dev.postern.delivery.smtp;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+
+import dev.postern.config.ComponentParameters;
+import dev.postern.delivery.Courier;
+import dev.postern.delivery.Delivery;
+import dev.postern.delivery.RecipientResult;
+import dev.postern.dns.DnsLookup;
+import dev.postern.tables.LookupTable;
+
+/**
+ * Postfix's smtp(8), the courier of the smtp and relay transports: finds the servers of the
+ * route's next hop (MX lookup unless the hop is {@code [host]}, a list of hops tried in order, the
+ * recipients' domain when there is none), holds one of default_destination_concurrency_limit
+ * permits for that destination, and delivers through {@link HostWalker}. Idle connections are
+ * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them.
+ */
+public final class SmtpCourier implements Courier, AutoCloseable {
+    public static final int DEFAULT_PORT = 25;
+
+    private final DestinationResolver resolver;
+    private final HostWalker walker;
+    private final SessionCache cache;
+    private final DestinationLimiter limiter;
+
+    private SmtpCourier(DestinationResolver resolver, HostWalker walker, SessionCache cache, DestinationLimiter limiter) {
+        this.resolver = resolver;
+        this.walker = walker;
+        this.cache = cache;
+        this.limiter = limiter;
+    }
+
+    /**
+     * @param tables opens a {@code type:name} table of smtp_sasl_password_maps
+     * @throws IllegalArgumentException naming a parameter with a bad value
+     */
+    public static SmtpCourier create(ComponentParameters parameters, DnsLookup dns, Function<String, LookupTable> tables,
+                                     Clock clock) {
+        ClientSettings settings = ClientSettings.from(parameters);
+        List<LookupTable> maps = new ArrayList<>();
+        if (settings.saslEnabled()) {
+            settings.saslPasswordMaps().forEach(name -> maps.add(tables.apply(name)));
+        }
+        SaslPasswords passwords = new SaslPasswords(maps, settings.senderDependentAuthentication());
+        Optional<javax.net.ssl.SSLSocketFactory> tls = settings.tlsLevel() == TlsLevel.NONE
+            ? Optional.empty()
+            : Optional.of(TlsContexts.forLevel(settings.tlsLevel(), settings.tlsCaFile()));
+        SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
+            ? settings.connectionCacheTimeLimit() : java.time.Duration.ZERO, clock);
+        HostWalker walker = new HostWalker(settings, SmtpSession.Mode.SMTP, tls, passwords, cache, clock);
+        return new SmtpCourier(new DestinationResolver(dns), walker, cache,
+            new DestinationLimiter(settings.destinationConcurrencyLimit()));
+    }
+
+    @Override
+    public List<RecipientResult> deliver(Delivery delivery) {
+        String nexthop = delivery.route().nexthop();
+        if (!nexthop.isEmpty()) {
+            return deliverTo(delivery, delivery.recipients(), nexthop, "");
+        }
+        // No next hop: each recipient's domain. The queue manager groups by route, so one
+        // Delivery normally has one domain; grouping again costs nothing and is never wrong.
+        Map<Domain, List<MailAddress>> byDomain = new LinkedHashMap<>();
+        delivery.recipients().forEach(r -> byDomain.computeIfAbsent(r.getDomain(), d -> new ArrayList<>()).add(r));
+        Map<MailAddress, RecipientResult> results = new HashMap<>();
+        byDomain.forEach((domain, recipients) -> {
+            List<RecipientResult> group = deliverTo(delivery, recipients, "", domain.asString());
+            group.forEach(result -> results.put(result.recipient(), result));
+        });
+        return delivery.recipients().stream().map(results::get).toList();
+    }
+
+    private List<RecipientResult> deliverTo(Delivery delivery, List<MailAddress> recipients, String nexthop, String domain) {
+        List<NextHop> hops;
+        try {
+            hops = NextHop.parseList(nexthop, domain, DEFAULT_PORT);
+        } catch (IllegalArgumentException e) {
+            return walker.all(recipients, Outcome.failure(false, "4.3.5", "route " + delivery.route() + ": "
+                + e.getMessage()), "none");
+        }
+        String destination = nexthop.isEmpty() ? domain : nexthop;
+        try (DestinationLimiter.Permit permit = limiter.acquire(destination)) {
+            DestinationResolver.Resolution resolution = resolver.resolve(hops, true);
+            if (resolution.targets().isEmpty()) {
+                return walker.all(recipients, resolution.failure().orElseThrow(), "none");
+            }
+            return walker.deliver(delivery, recipients, resolution.targets());
+        }
+    }
+
+    @Override
+    public String service() {
+        return "smtp";
+    }
+
+    /** Closes the cached idle connections (QUIT). */
+    @Override
+    public void close() {
+        cache.close();
+    }
+
+    int cachedSessions() {
+        return cache.size();
+    }
+}

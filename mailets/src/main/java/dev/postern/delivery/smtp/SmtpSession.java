@@ -1,0 +1,396 @@
+package dev.postern.delivery.smtp;
+
+import java.io.IOException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocketFactory;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.DsnParameters;
+
+import dev.postern.delivery.RecipientResult.Status;
+import dev.postern.delivery.smtp.SaslPasswords.Credentials;
+
+/**
+ * One SMTP or LMTP conversation with one server, from the greeting to QUIT: Postfix's smtp(8)
+ * protocol engine, with LMTP as a mode (LHLO instead of EHLO, no HELO fallback, and one reply
+ * per accepted recipient after the final dot). Session-level trouble (lost connection, timeout,
+ * refused greeting, TLS, AUTH) is a {@link SessionException}; a reply about a recipient or the
+ * transaction is an {@link Outcome}.
+ */
+final class SmtpSession implements AutoCloseable {
+
+    /** The protocol spoken. */
+    enum Mode { SMTP, LMTP }
+
+    private final Connection connection;
+    private final Target target;
+    private final ClientSettings settings;
+    private final Mode mode;
+    private final Map<String, String> extensions = new LinkedHashMap<>();
+    private boolean broken;
+
+    private SmtpSession(Connection connection, Target target, ClientSettings settings, Mode mode) {
+        this.connection = connection;
+        this.target = target;
+        this.settings = settings;
+        this.mode = mode;
+    }
+
+    /**
+     * Reads the greeting and says hello on a new connection, then starts TLS and authenticates
+     * as asked.
+     *
+     * @param tls the socket factory for STARTTLS, empty when TLS is not to be used
+     * @throws SessionException when this server cannot take mail now; a TLS handshake failure at
+     *         level "may" is a {@link TlsHandshakeException} so the caller can retry in plain text
+     */
+    static SmtpSession open(Connection connection, Target target, ClientSettings settings, Mode mode,
+                            Optional<SSLSocketFactory> tls, Optional<Credentials> credentials) throws SessionException {
+        SmtpSession session = new SmtpSession(connection, target, settings, mode);
+        try {
+            session.greet();
+            session.hello();
+            if (mode == Mode.SMTP) {
+                session.startTls(tls);
+                session.authenticate(credentials);
+            }
+            return session;
+        } catch (SessionException | RuntimeException e) {
+            session.closeQuietly();
+            throw e;
+        }
+    }
+
+    Target target() {
+        return target;
+    }
+
+    boolean isTls() {
+        return connection.isTls();
+    }
+
+    /** Whether the session may carry another transaction (no lost connection, no timeout). */
+    boolean isReusable() {
+        return !broken;
+    }
+
+    private void greet() throws SessionException {
+        SmtpReply greeting = read(settings.heloTimeout(), "receiving the initial server greeting");
+        if (!greeting.isPositive()) {
+            throw new SessionException(refused(greeting), true);
+        }
+    }
+
+    private Outcome refused(SmtpReply reply) {
+        return new Outcome(reply.isPermanent() ? Status.BOUNCED
+            : Status.DEFERRED, reply.dsn(),
+            "host " + target.peer() + " refused to talk to me: " + reply.text(), Optional.of(target.hostname()),
+            Optional.of(reply)).asDeferral();
+    }
+
+    private void hello() throws SessionException {
+        String verb = mode == Mode.LMTP ? "LHLO" : "EHLO";
+        SmtpReply reply = command(verb + " " + settings.heloName(), settings.heloTimeout(),
+            "performing the " + verb + " handshake");
+        if (!reply.isPositive() && mode == Mode.SMTP) {
+            verb = "HELO";
+            reply = command("HELO " + settings.heloName(), settings.heloTimeout(), "performing the HELO handshake");
+            extensions.clear();
+            if (reply.isPositive()) {
+                return;
+            }
+        }
+        if (!reply.isPositive()) {
+            throw new SessionException(Outcome.ofReply(target, reply, verb).asDeferral(), true);
+        }
+        extensions.clear();
+        for (String line : reply.lines().subList(1, reply.lines().size())) {
+            String trimmed = line.trim();
+            int space = trimmed.indexOf(' ');
+            // "AUTH=LOGIN PLAIN" is an old spelling of "AUTH LOGIN PLAIN".
+            int equals = trimmed.startsWith("AUTH=") ? 4 : -1;
+            int cut = equals > 0 ? equals : space;
+            String keyword = (cut < 0 ? trimmed : trimmed.substring(0, cut)).toUpperCase(Locale.ROOT);
+            extensions.put(keyword, cut < 0 ? "" : trimmed.substring(cut + 1).trim());
+        }
+    }
+
+    boolean offers(String extension) {
+        return extensions.containsKey(extension);
+    }
+
+    private void startTls(Optional<SSLSocketFactory> tls) throws SessionException {
+        TlsLevel level = settings.tlsLevel();
+        if (tls.isEmpty() || level == TlsLevel.NONE) {
+            return;
+        }
+        if (!offers("STARTTLS")) {
+            if (level.required()) {
+                throw new SessionException(Outcome.failure(false, "4.7.4",
+                    "TLS is required, but was not offered by host " + target.peer()), true);
+            }
+            return;
+        }
+        SmtpReply reply = command("STARTTLS", settings.heloTimeout(), "sending STARTTLS");
+        if (!reply.isPositive()) {
+            if (level.required()) {
+                throw new SessionException(Outcome.ofReply(target, reply, "STARTTLS").asDeferral(), true);
+            }
+            return;
+        }
+        if (connection.hasBufferedInput()) {
+            throw new SessionException(Outcome.failure(false, "4.7.5",
+                "host " + target.peer() + " sent data after its STARTTLS reply (possible command injection)"), true);
+        }
+        try {
+            connection.startTls(tls.get(), target.hostname(), level.verifies());
+        } catch (IOException e) {
+            broken = true;
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            if (level == TlsLevel.MAY) {
+                throw new TlsHandshakeException(Outcome.failure(false, "4.7.5",
+                    "Cannot start TLS: handshake failure with host " + target.peer() + ": " + why));
+            }
+            String text = level.verifies() && e instanceof SSLException
+                ? "Server certificate not verified: host " + target.peer() + ": " + why
+                : "Cannot start TLS: handshake failure with host " + target.peer() + ": " + why;
+            throw new SessionException(Outcome.failure(false, "4.7.5", text), true);
+        }
+        hello();
+    }
+
+    private void authenticate(Optional<Credentials> credentials) throws SessionException {
+        if (credentials.isEmpty() || !offers("AUTH")) {
+            return;
+        }
+        Set<String> mechanisms = new TreeSet<>();
+        for (String m : extensions.get("AUTH").split("\\s+")) {
+            mechanisms.add(m.toUpperCase(Locale.ROOT));
+        }
+        Credentials c = credentials.get();
+        SmtpReply reply;
+        if (mechanisms.contains("PLAIN")) {
+            String token = base64("\0" + c.username() + "\0" + c.password());
+            reply = command("AUTH PLAIN " + token, settings.heloTimeout(), "performing SASL authentication");
+        } else if (mechanisms.contains("LOGIN")) {
+            reply = command("AUTH LOGIN", settings.heloTimeout(), "performing SASL authentication");
+            if (reply.code() == 334) {
+                reply = command(base64(c.username()), settings.heloTimeout(), "performing SASL authentication");
+            }
+            if (reply.code() == 334) {
+                reply = command(base64(c.password()), settings.heloTimeout(), "performing SASL authentication");
+            }
+        } else {
+            throw new SessionException(Outcome.failure(false, "4.7.0", "SASL authentication failed; cannot authenticate to"
+                + " server " + target.peer() + ": no mechanism available (offered: " + extensions.get("AUTH") + ")"), true);
+        }
+        if (reply.code() != 235) {
+            throw new SessionException(new Outcome(Status.DEFERRED, "4.7.0",
+                "SASL authentication failed; server " + target.peer() + " said: " + reply.text(),
+                Optional.of(target.hostname()), Optional.of(reply)), true);
+        }
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * One mail transaction. Recipients that got a final answer from this server are put in
+     * {@code outcomes}; when a {@link SessionException} ends the transaction, the others may go
+     * to another server.
+     */
+    void send(Envelope envelope, MessageContent content, Map<MailAddress, Outcome> outcomes) throws SessionException {
+        boolean utf8 = envelope.needsSmtpUtf8();
+        if (utf8 && !offers("SMTPUTF8")) {
+            Outcome bounce = Outcome.failure(true, "5.6.7", "SMTPUTF8 is required, but was not offered by host "
+                + target.peer());
+            envelope.recipients().forEach(r -> outcomes.put(r, bounce));
+            return;
+        }
+        SmtpReply mail = command(mailFrom(envelope, content, utf8), settings.mailTimeout(), "sending MAIL FROM");
+        if (!mail.isPositive()) {
+            Outcome outcome = Outcome.ofReply(target, mail, "MAIL FROM");
+            envelope.recipients().forEach(r -> outcomes.put(r, outcome));
+            return;
+        }
+        List<MailAddress> accepted = new ArrayList<>();
+        for (MailAddress recipient : envelope.recipients()) {
+            SmtpReply rcpt = command(rcptTo(envelope, recipient), settings.rcptTimeout(), "sending RCPT TO");
+            if (rcpt.isPositive()) {
+                accepted.add(recipient);
+            } else {
+                outcomes.put(recipient, Outcome.ofReply(target, rcpt, "RCPT TO"));
+            }
+        }
+        if (accepted.isEmpty()) {
+            return;
+        }
+        SmtpReply data = command("DATA", settings.dataInitTimeout(), "sending DATA command");
+        if (data.code() != 354) {
+            Outcome outcome = Outcome.ofReply(target, data.isPositive() ? new SmtpReply(554, data.lines()) : data, "DATA");
+            accepted.forEach(r -> outcomes.put(r, outcome));
+            return;
+        }
+        try {
+            content.writeDotStuffed(connection);
+        } catch (IOException e) {
+            throw trouble(e, "sending message body");
+        }
+        String stage = "sending end of data -- message may be sent more than once";
+        if (mode == Mode.LMTP) {
+            // RFC 2033: one reply per accepted recipient, in RCPT order.
+            for (MailAddress recipient : accepted) {
+                outcomes.put(recipient, Outcome.ofReply(target, read(settings.dataDoneTimeout(), stage), "end of DATA"));
+            }
+            return;
+        }
+        Outcome done = Outcome.ofReply(target, read(settings.dataDoneTimeout(), stage), "end of DATA");
+        accepted.forEach(r -> outcomes.put(r, done));
+    }
+
+    private String mailFrom(Envelope envelope, MessageContent content, boolean utf8) {
+        StringBuilder command = new StringBuilder("MAIL FROM:<")
+            .append(envelope.sender().asOptional().map(MailAddress::asString).orElse("")).append('>');
+        if (offers("SIZE")) {
+            command.append(" SIZE=").append(content.size());
+        }
+        // Postfix sends 8-bit mail to servers without 8BITMIME as it is: most accept it.
+        if (content.isEightBit() && offers("8BITMIME")) {
+            command.append(" BODY=8BITMIME");
+        }
+        if (utf8) {
+            command.append(" SMTPUTF8");
+        }
+        if (offers("DSN") && envelope.dsn().isPresent()) {
+            DsnParameters dsn = envelope.dsn().get();
+            dsn.getRetParameter().ifPresent(ret -> command.append(" RET=").append(ret.name()));
+            // James keeps ENVID in its xtext form already.
+            dsn.getEnvIdParameter().ifPresent(id -> command.append(" ENVID=").append(id.asString()));
+        }
+        return command.toString();
+    }
+
+    private String rcptTo(Envelope envelope, MailAddress recipient) {
+        StringBuilder command = new StringBuilder("RCPT TO:<").append(recipient.asString()).append('>');
+        if (offers("DSN") && envelope.dsn().isPresent()) {
+            DsnParameters.RecipientDsnParameters parameters = envelope.dsn().get().getRcptParameters().get(recipient);
+            if (parameters != null) {
+                parameters.getNotifyParameter().filter(set -> !set.isEmpty()).ifPresent(set -> command.append(" NOTIFY=")
+                    .append(String.join(",", set.stream().map(Enum::name).toList())));
+                parameters.getOrcptParameter().ifPresent(o -> command.append(" ORCPT=rfc822;")
+                    .append(DsnParameters.XText.encode(o.asString())));
+            }
+        }
+        return command.toString();
+    }
+
+    /** RSET before a cached session carries another mail: false when the server is gone. */
+    boolean reset() {
+        try {
+            return command("RSET", settings.heloTimeout(), "sending RSET").isPositive();
+        } catch (SessionException e) {
+            return false;
+        }
+    }
+
+    /** QUIT and close, ignoring the server's answer: the mail's fate is already decided. */
+    void quit() {
+        if (!broken) {
+            try {
+                command("QUIT", settings.quitTimeout(), "sending QUIT");
+            } catch (SessionException e) {
+                // The conversation is over either way.
+            }
+        }
+        closeQuietly();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        broken = true;
+        try {
+            connection.close();
+        } catch (IOException e) {
+            // Nothing more to say to this server.
+        }
+    }
+
+    /** Errors name the stage, never the command line itself (it may carry a password). */
+    private SmtpReply command(String line, Duration timeout, String stage) throws SessionException {
+        try {
+            connection.writeLine(line);
+        } catch (IOException e) {
+            throw trouble(e, stage);
+        }
+        return read(timeout, stage);
+    }
+
+    private SmtpReply read(Duration timeout, String stage) throws SessionException {
+        List<String> lines = new ArrayList<>();
+        int code = -1;
+        try {
+            while (true) {
+                String line = connection.readLine(timeout);
+                if (line.length() < 3 || !line.substring(0, 3).chars().allMatch(Character::isDigit)
+                        || (line.length() > 3 && line.charAt(3) != ' ' && line.charAt(3) != '-')) {
+                    broken = true;
+                    throw new SessionException(Outcome.failure(false, "4.4.2", "malformed reply from host "
+                        + target.peer() + " while " + stage + ": " + printable(line)), true);
+                }
+                int lineCode = Integer.parseInt(line.substring(0, 3));
+                if (code >= 0 && lineCode != code) {
+                    broken = true;
+                    throw new SessionException(Outcome.failure(false, "4.4.2", "malformed reply from host "
+                        + target.peer() + " while " + stage + ": reply codes differ in a multi-line reply"), true);
+                }
+                code = lineCode;
+                lines.add(line.length() > 4 ? line.substring(4) : "");
+                if (line.length() == 3 || line.charAt(3) == ' ') {
+                    return new SmtpReply(code, lines);
+                }
+            }
+        } catch (IOException e) {
+            throw trouble(e, stage);
+        }
+    }
+
+    private SessionException trouble(IOException e, String stage) {
+        broken = true;
+        if (e instanceof SocketTimeoutException) {
+            return new SessionException(Outcome.failure(false, "4.4.2",
+                "conversation with " + target.peer() + " timed out while " + stage), true);
+        }
+        return new SessionException(Outcome.failure(false, "4.4.2",
+            "lost connection with " + target.peer() + " while " + stage), true);
+    }
+
+    private static String printable(String text) {
+        String cut = text.length() > 100 ? text.substring(0, 100) + "..." : text;
+        return cut.replaceAll("[^\\x20-\\x7e]", "?");
+    }
+
+    /** A failed handshake at level "may": the caller tries the same server again without TLS. */
+    static final class TlsHandshakeException extends SessionException {
+        TlsHandshakeException(Outcome outcome) {
+            super(outcome, true);
+        }
+    }
+}

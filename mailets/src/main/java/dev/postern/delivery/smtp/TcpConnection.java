@@ -1,0 +1,90 @@
+package dev.postern.delivery.smtp;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SNIHostName;
+
+import java.util.List;
+
+import dev.postern.address.HostSyntax;
+
+/** A TCP connection, upgraded in place by STARTTLS. */
+final class TcpConnection extends Connection {
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+
+    private TcpConnection(Socket socket) throws IOException {
+        use(socket);
+    }
+
+    static TcpConnection connect(InetSocketAddress address, Duration timeout) throws IOException {
+        Socket socket = new Socket();
+        try {
+            socket.connect(address, (int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+            socket.setTcpNoDelay(true);
+            return new TcpConnection(socket);
+        } catch (IOException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
+    private void use(Socket s) throws IOException {
+        this.socket = s;
+        this.in = s.getInputStream();
+        this.out = new BufferedOutputStream(s.getOutputStream(), 16 * 1024);
+    }
+
+    @Override
+    protected int readSome(byte[] into, int offset, int length, Duration timeout) throws IOException {
+        socket.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, timeout.toMillis())));
+        return in.read(into, offset, length);
+    }
+
+    @Override
+    void write(byte[] bytes, int offset, int length) throws IOException {
+        out.write(bytes, offset, length);
+    }
+
+    @Override
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    @Override
+    void startTls(SSLSocketFactory factory, String hostname, boolean verifyHostname) throws IOException {
+        SSLSocket tls = (SSLSocket) factory.createSocket(socket, hostname, socket.getPort(), true);
+        SSLParameters parameters = tls.getSSLParameters();
+        if (!HostSyntax.isValidHostAddress(hostname)) {
+            parameters.setServerNames(List.of(new SNIHostName(hostname)));
+        }
+        if (verifyHostname) {
+            // RFC 6125 matching of the name the client meant to reach, as HTTPS does it.
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        }
+        tls.setSSLParameters(parameters);
+        tls.setUseClientMode(true);
+        tls.startHandshake();
+        use(tls);
+    }
+
+    @Override
+    boolean isTls() {
+        return socket instanceof SSLSocket;
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}
