@@ -12,6 +12,8 @@ import org.apache.james.smtpserver.CoreCmdHandlerLoader;
 import org.apache.james.smtpserver.JamesDataCmdHandler;
 import org.apache.james.smtpserver.JamesWelcomeMessageHandler;
 import org.apache.james.smtpserver.SendMailHandler;
+import org.apache.james.smtpserver.dsn.DSNEhloHook;
+import org.apache.james.smtpserver.dsn.DSNMessageHook;
 
 /**
  * James's core SMTP handlers with Postern's in place of some of James's, each at the
@@ -28,8 +30,10 @@ import org.apache.james.smtpserver.SendMailHandler;
  * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
  * {@link ClientInputMetering} and {@link CommandPrechecks} (the first handler of every command),
  * {@link GracefulShutdownHandler}, {@link PostfixReplyText} (Postfix's wording of routine
- * replies), {@link AnvilLimits} and {@link TlsRequiredHook}; {@link QueueIdAssigner} with the
- * restrictions. Named as the {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
+ * replies), {@link AnvilLimits} and {@link TlsRequiredHook}, then ESMTP DSN: James's {@code DSNEhloHook}
+ * (the EHLO keyword), {@link DsnMailParameters} and {@link DsnRecipientParameters} (RET, ENVID, NOTIFY,
+ * ORCPT), with James's {@code DSNMessageHook} ahead of the end-of-data hooks; {@link QueueIdAssigner} with
+ * the restrictions. Named as the {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
  */
 public class PosternCmdHandlerLoader implements HandlersPackage {
     private final List<String> handlers = Stream.concat(
@@ -38,7 +42,10 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
                 ClientInputMetering.class.getName(), CommandPrechecks.class.getName(),
                 GracefulShutdownHandler.class.getName(),
                 PostfixReplyText.class.getName(),
-                AnvilLimits.class.getName(), TlsRequiredHook.class.getName()),
+                AnvilLimits.class.getName(), TlsRequiredHook.class.getName(),
+                // DSN (RFC 3461): the parameter hooks before every RCPT hook that may accept, as the first
+                // hook to accept a recipient ends the chain and the parameters would be lost
+                DSNEhloHook.class.getName(), DsnMailParameters.class.getName(), DsnRecipientParameters.class.getName()),
             new CoreCmdHandlerLoader().getHandlers().stream().flatMap(PosternCmdHandlerLoader::replace))
         .toList();
 
@@ -71,8 +78,9 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
         if (handler.equals(SendMailHandler.class.getName())) {
             // the checks decide before the message is queued, so that a REJECT is the reply to DATA;
             // end-of-data restrictions first, as Postfix's smtpd answers before cleanup's verdict
-            return Stream.of(EndOfDataRestrictionsHook.class.getName(), HeaderBodyChecksHook.class.getName(),
-                QueueingMessageHook.class.getName());
+            // DSNMessageHook first: it moves the DSN parameters from the session onto the mail that is queued
+            return Stream.of(DSNMessageHook.class.getName(), EndOfDataRestrictionsHook.class.getName(),
+                HeaderBodyChecksHook.class.getName(), QueueingMessageHook.class.getName());
         }
         return Stream.of(handler);
     }

@@ -10,6 +10,26 @@ final class FakeSessions {
     private FakeSessions() {
     }
 
+    /** A session that keeps the attachments it is given (whatever their state); other getters answer null. */
+    static SMTPSession withAttachments() {
+        java.util.Map<Object, Object> attachments = new java.util.HashMap<>();
+        return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
+            (proxy, method, args) -> {
+                switch (method.getName()) {
+                    case "getAttachment":
+                        return Optional.ofNullable(attachments.get(args[0]));
+                    case "setAttachment":
+                        return Optional.ofNullable(attachments.put(args[0], args[1]));
+                    case "removeAttachment":
+                        return Optional.ofNullable(attachments.remove(args[0]));
+                    case "toString":
+                        return "FakeSessions.withAttachments()";
+                    default:
+                        return method.getReturnType() == boolean.class ? false : null;
+                }
+            });
+    }
+
     /** A session whose attachments are all absent and whose other getters answer null. */
     static SMTPSession empty() {
         return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},

@@ -47,7 +47,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * }
  * </pre>
  *
- * The envelope's id is its file name and is not repeated inside. Unknown fields are ignored so that a
+ * ESMTP DSN parameters (RFC 3461 RET, ENVID, and each recipient's NOTIFY and ORCPT) are attributes of
+ * the mail ({@code dsn-envid}, {@code dsn-ret}, {@code dsn-notify}, {@code dsn-orcpt}, as
+ * {@code Mail.setDsnParameters} writes them) and are kept with the other attributes, so a message
+ * queued with DSN still has them after a restart and the format stays 1; an envelope written without
+ * them reads back as a mail without DSN parameters.
+ *
+ * <p>The envelope's id is its file name and is not repeated inside. Unknown fields are ignored so that a
  * newer writer's envelopes stay readable; a different {@code format} number is refused.
  */
 final class EnvelopeCodec {
