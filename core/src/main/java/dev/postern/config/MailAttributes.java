@@ -18,6 +18,11 @@ public final class MailAttributes {
     public static final AttributeName BCC = AttributeName.of("dev.postern.bcc");
 
     /**
+     * An access(5) or header/body check FILTER result: {@code transport:destination} that every
+     * recipient of the message is routed to instead of its own route (Postfix's content filter).
+     */
+    public static final AttributeName FILTER = AttributeName.of("dev.postern.filter");
+    /**
      * Recipients rewritten by cleanup (virtual alias expansion): a map from each final recipient to the
      * address the client sent, for the delivery log's {@code orig_to=} and DSN Original-Recipient.
      */

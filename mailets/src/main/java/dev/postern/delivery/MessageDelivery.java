@@ -6,12 +6,14 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.config.MailAttributes;
 import dev.postern.tables.LookupException;
 
 /**
@@ -42,14 +44,19 @@ public final class MessageDelivery {
         this.clock = clock;
     }
 
-    /** Delivers to every recipient of {@code mail} (duplicates once) and returns one result each. */
+    /**
+     * Delivers to every recipient of {@code mail} (duplicates once) and returns one result each. A mail
+     * with a FILTER decision ({@link MailAttributes#FILTER}) goes, all recipients together, to that
+     * {@code transport:destination} instead, as Postfix hands it to the content filter.
+     */
     public List<RecipientResult> deliver(String queueId, Mail mail, Instant start) {
         List<RecipientResult> results = new ArrayList<>();
         Map<Route, List<MailAddress>> groups = new LinkedHashMap<>();
+        Optional<Route> filter = filter(mail);
         for (MailAddress recipient : Recipients.withoutDuplicates(mail.getRecipients())) {
             try {
-                groups.computeIfAbsent(router.route(recipient, mail.getMaybeSender()), route -> new ArrayList<>())
-                    .add(recipient);
+                Route route = filter.isPresent() ? filter.get() : router.route(recipient, mail.getMaybeSender());
+                groups.computeIfAbsent(route, any -> new ArrayList<>()).add(recipient);
             } catch (LookupException | RuntimeException e) {
                 LOGGER.warn("{}: cannot route {}: {}", queueId, recipient.asString(), e.getMessage());
                 results.add(logged(QMGR, queueId, mail, start,
@@ -58,6 +65,15 @@ public final class MessageDelivery {
         }
         groups.forEach((route, recipients) -> results.addAll(deliverGroup(queueId, mail, start, route, recipients)));
         return results;
+    }
+
+    /** The content filter a FILTER action chose; one without a transport name is ignored, as Postfix does. */
+    private static Optional<Route> filter(Mail mail) {
+        return mail.getAttribute(MailAttributes.FILTER)
+            .map(attribute -> String.valueOf(attribute.getValue().value()))
+            .map(Route::parse)
+            .filter(parsed -> parsed.transport().isPresent())
+            .map(parsed -> new Route(parsed.transport().get(), parsed.nexthop().orElse("")));
     }
 
     private List<RecipientResult> deliverGroup(String queueId, Mail mail, Instant start, Route route,

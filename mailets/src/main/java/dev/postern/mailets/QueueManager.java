@@ -1,5 +1,6 @@
 package dev.postern.mailets;
 
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -131,7 +132,7 @@ public class QueueManager extends GenericMailet {
             RouteResolver resolver = new RouteResolver(parameters, environment::openTable, classifier(parameters));
             delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
                 couriers(parameters), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock);
-        } catch (ConfigException | IllegalArgumentException | UncheckedIOException e) {
+        } catch (ConfigException | IllegalArgumentException | IOException | UncheckedIOException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
         }
     }
@@ -162,7 +163,7 @@ public class QueueManager extends GenericMailet {
         return couriers;
     }
 
-    private AddressClassifier classifier(ComponentParameters parameters) {
+    private AddressClassifier classifier(ComponentParameters parameters) throws IOException {
         DomainList domains = assembly.domains();
         return AddressClassifier.fromParameters(parameters::get,
             AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),

@@ -91,6 +91,19 @@ class QueueManagerTest {
     }
 
     @Test
+    void aFilterDecisionSendsEveryRecipientToTheContentFilter() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ZERO), "a@a.example", "l@lmtp.example", "x@fail.example");
+        mail.setAttribute(new Attribute(MailAttributes.FILTER, AttributeValue.of("smtp:[127.0.0.1]:10025")));
+
+        manager(reply(r -> RecipientResult.sent(r, "2.0.0", "x", "ok", NOW))).service(mail);
+
+        assertThat(deliveries).singleElement().satisfies(d -> {
+            assertThat(d.route()).isEqualTo(new Route("smtp", "[127.0.0.1]:10025"));
+            assertThat(d.recipients()).hasSize(3);
+        });
+    }
+
+    @Test
     void duplicateRecipientsAreDeliveredOnce() throws Exception {
         Mail mail = mail(arrivedAgo(Duration.ZERO), "a@a.example", "A@A.example");
 

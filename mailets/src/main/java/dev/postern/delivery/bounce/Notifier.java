@@ -21,6 +21,7 @@ import org.apache.mailet.DsnParameters.Notify;
 import org.apache.mailet.Mail;
 
 import dev.postern.config.ComponentParameters;
+import dev.postern.delivery.Notifications;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.log.MailLog;
 import dev.postern.log.MessageTimes;
@@ -42,7 +43,7 @@ import dev.postern.log.QueueIdGenerator;
  * <p>As a notice does not pass through the SMTP server, this also writes the cleanup and qmgr lines
  * that a received message gets.
  */
-public final class Notifier {
+public final class Notifier implements Notifications {
     private static final String SERVICE = "bounce";
 
     private final NotifierSettings settings;
