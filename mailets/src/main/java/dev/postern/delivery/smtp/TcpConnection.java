@@ -135,11 +135,6 @@ final class TcpConnection extends Connection {
     }
 
     @Override
-    boolean isTls() {
-        return socket instanceof SSLSocket;
-    }
-
-    @Override
     public void close() throws IOException {
         socket.close();
     }
