@@ -98,8 +98,8 @@ public final class DnsjavaLookup implements DnsLookup {
     private static DnsAnswer values(Record[] records, DnsType type) {
         List<String> values = new ArrayList<>();
         // The SMTP client tries MX hosts in preference order and DnsAnswer carries no
-        // preferences, so the order of the values is the preference (a stable sort keeps
-        // the server's order among equal preferences).
+        // preferences, so the order of the values is the preference. dnsjava rotates the
+        // records of a cached answer on each use, so the order must be restored every time.
         List<Record> ordered = new ArrayList<>(List.of(records));
         ordered.sort(Comparator.comparingInt(r -> r instanceof MXRecord mx ? mx.getPriority() : 0));
         for (Record record : ordered) {

@@ -33,8 +33,6 @@ abstract class Connection implements Closeable {
     /** Starts TLS on this connection (after the server's 220 to STARTTLS). */
     abstract void startTls(SSLSocketFactory factory, String hostname, boolean verifyHostname) throws IOException;
 
-    abstract boolean isTls();
-
     /** One line without its CR LF. */
     String readLine(Duration timeout) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();

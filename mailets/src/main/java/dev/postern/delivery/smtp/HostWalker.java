@@ -39,15 +39,17 @@ final class HostWalker {
     private final Optional<SSLSocketFactory> tls;
     private final SaslPasswords passwords;
     private final SessionCache cache;
+    private final Watchdog watchdog;
     private final Clock clock;
 
     HostWalker(ClientSettings settings, SmtpSession.Mode mode, Optional<SSLSocketFactory> tls, SaslPasswords passwords,
-               SessionCache cache, Clock clock) {
+               SessionCache cache, Watchdog watchdog, Clock clock) {
         this.settings = settings;
         this.mode = mode;
         this.tls = tls;
         this.passwords = passwords;
         this.cache = cache;
+        this.watchdog = watchdog;
         this.clock = clock;
     }
 
@@ -152,7 +154,7 @@ final class HostWalker {
                 return connection;
             }
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(target.address()), target.port());
-            return TcpConnection.connect(address, settings.connectTimeout());
+            return TcpConnection.connect(address, settings.connectTimeout(), watchdog, settings.dataXferTimeout());
         } catch (IOException e) {
             String where = target.socketPath().isPresent() ? target.address() : target.relay();
             throw new SessionException(Outcome.failure(false, "4.4.1", "connect to " + where + ": " + why(e)), false);

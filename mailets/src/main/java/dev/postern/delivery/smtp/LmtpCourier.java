@@ -34,9 +34,11 @@ public final class LmtpCourier implements Courier, AutoCloseable {
     private final HostWalker walker;
     private final SessionCache cache;
     private final DestinationLimiter limiter;
+    private final Watchdog watchdog;
 
     private LmtpCourier(ClientSettings settings, DestinationResolver resolver, HostWalker walker, SessionCache cache,
-                        DestinationLimiter limiter) {
+                        DestinationLimiter limiter, Watchdog watchdog) {
+        this.watchdog = watchdog;
         this.settings = settings;
         this.resolver = resolver;
         this.walker = walker;
@@ -49,10 +51,11 @@ public final class LmtpCourier implements Courier, AutoCloseable {
         ClientSettings settings = ClientSettings.from(parameters);
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : Duration.ZERO, clock);
+        Watchdog watchdog = new Watchdog();
         HostWalker walker = new HostWalker(settings, SmtpSession.Mode.LMTP, Optional.empty(),
-            new SaslPasswords(List.of(), false), cache, clock);
+            new SaslPasswords(List.of(), false), cache, watchdog, clock);
         return new LmtpCourier(settings, new DestinationResolver(dns), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()));
+            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
     }
 
     @Override
@@ -111,5 +114,6 @@ public final class LmtpCourier implements Courier, AutoCloseable {
     @Override
     public void close() {
         cache.close();
+        watchdog.close();
     }
 }

@@ -33,8 +33,11 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     private final HostWalker walker;
     private final SessionCache cache;
     private final DestinationLimiter limiter;
+    private final Watchdog watchdog;
 
-    private SmtpCourier(DestinationResolver resolver, HostWalker walker, SessionCache cache, DestinationLimiter limiter) {
+    private SmtpCourier(DestinationResolver resolver, HostWalker walker, SessionCache cache, DestinationLimiter limiter,
+                        Watchdog watchdog) {
+        this.watchdog = watchdog;
         this.resolver = resolver;
         this.walker = walker;
         this.cache = cache;
@@ -58,9 +61,10 @@ public final class SmtpCourier implements Courier, AutoCloseable {
             : Optional.of(TlsContexts.forLevel(settings.tlsLevel(), settings.tlsCaFile()));
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : java.time.Duration.ZERO, clock);
-        HostWalker walker = new HostWalker(settings, SmtpSession.Mode.SMTP, tls, passwords, cache, clock);
+        Watchdog watchdog = new Watchdog();
+        HostWalker walker = new HostWalker(settings, SmtpSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
         return new SmtpCourier(new DestinationResolver(dns), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()));
+            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
     }
 
     @Override
@@ -108,6 +112,7 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     @Override
     public void close() {
         cache.close();
+        watchdog.close();
     }
 
     int cachedSessions() {

@@ -74,14 +74,6 @@ final class SmtpSession implements AutoCloseable {
         }
     }
 
-    Target target() {
-        return target;
-    }
-
-    boolean isTls() {
-        return connection.isTls();
-    }
-
     /** Whether the session may carry another transaction (no lost connection, no timeout). */
     boolean isReusable() {
         return !broken;
@@ -94,11 +86,11 @@ final class SmtpSession implements AutoCloseable {
         }
     }
 
+    /** A refused greeting defers even when permanent: another server, or this one later, may take the mail. */
     private Outcome refused(SmtpReply reply) {
-        return new Outcome(reply.isPermanent() ? Status.BOUNCED
-            : Status.DEFERRED, reply.dsn(),
+        return new Outcome(Status.DEFERRED, "4" + reply.dsn().substring(1),
             "host " + target.peer() + " refused to talk to me: " + reply.text(), Optional.of(target.hostname()),
-            Optional.of(reply)).asDeferral();
+            Optional.of(reply));
     }
 
     private void hello() throws SessionException {

@@ -98,11 +98,6 @@ final class UnixConnection extends Connection {
     }
 
     @Override
-    boolean isTls() {
-        return false;
-    }
-
-    @Override
     public void close() throws IOException {
         try {
             selector.close();

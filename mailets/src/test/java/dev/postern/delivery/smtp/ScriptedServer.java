@@ -46,6 +46,8 @@ final class ScriptedServer implements AutoCloseable {
         final Map<String, String> replies = Collections.synchronizedMap(new LinkedHashMap<>());
         /** Replies to the final dot: one for SMTP, one per accepted recipient for LMTP. */
         volatile List<String> dataEnd = List.of("250 2.0.0 Ok: queued as 4ABC123");
+        /** Stop reading after 354, as a server that hangs in the middle of a message. */
+        volatile boolean stallInData;
         /** Close the connection instead of answering the final dot. */
         volatile boolean dropAtEndOfData;
         /** Answers STARTTLS with this context (the EHLO reply should offer STARTTLS). */
@@ -219,6 +221,13 @@ final class ScriptedServer implements AutoCloseable {
                 send(out, "250 2.1.5 Ok");
             } else if (upper.equals("DATA")) {
                 send(out, "354 End data with <CR><LF>.<CR><LF>");
+                while (script.stallInData && !closed) {
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
                 ByteArrayOutputStream message = new ByteArrayOutputStream();
                 while (true) {
                     byte[] data = readLine(in);

@@ -164,6 +164,17 @@ class SmtpCourierTest {
     }
 
     @Test
+    void fallsBackToHeloWhenEhloIsRefused() throws Exception {
+        mx.script.replies.put("EHLO", "502 5.5.2 Error: command not recognized");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop()));
+
+        assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
+        mx.awaitIdle();
+        assertThat(mx.connection(0).lines).containsSubsequence("EHLO client.test", "HELO client.test",
+            "MAIL FROM:<sender@example.org>");
+    }
+
+    @Test
     void aRefusedGreetingMovesOnToTheNextHop() throws Exception {
         ScriptedServer second = track(ScriptedServer.tcp());
         mx.script.greeting = "421 4.3.2 Service shutting down";
@@ -234,6 +245,21 @@ class SmtpCourierTest {
             assertThat(r.dsn()).isEqualTo("4.4.2");
             assertThat(r.text()).isEqualTo("lost connection with " + peer() + " while sending end of data -- message may be"
                 + " sent more than once");
+        });
+    }
+
+    @Test
+    void aWriteThatStallsTimesOut() throws Exception {
+        mx.script.stallInData = true;
+        // Larger than what the kernel's socket buffers can absorb, so a write blocks.
+        String body = ("x".repeat(998) + "\r\n").repeat(32 * 1024);
+        List<RecipientResult> results = courier("smtp_data_xfer_timeout = 1s").deliver(delivery(
+            rawMail("sender@example.org", "Subject: big\r\n\r\n" + body, "a@example.com"), "smtp:" + mx.hop()));
+
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(Status.DEFERRED);
+            assertThat(r.dsn()).isEqualTo("4.4.2");
+            assertThat(r.text()).isEqualTo("conversation with " + peer() + " timed out while sending message body");
         });
     }
 
