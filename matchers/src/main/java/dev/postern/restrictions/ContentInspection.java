@@ -17,14 +17,11 @@ import dev.postern.tables.LookupException;
  * cleanup's form ({@code QID: warning: header ...}). One instance inspects one message.
  *
  * <p>REJECT, DISCARD, PASS, and the actions that refuse the message end the inspection.
- * REDIRECT (the last one wins) and BCC are returned for the pipeline to carry out, as the
- * access(5) ones are. FILTER is not carried out by Postern yet, so a message that triggers
- * it is refused with {@code 451 4.3.5 Server configuration error} rather than delivered
- * otherwise than the table says.
+ * FILTER and REDIRECT (for each, the last one wins) and BCC are returned for the pipeline to
+ * carry out, as the access(5) ones are.
  */
 public final class ContentInspection implements ContentVisitor {
     static final Reply LOOKUP_PROBLEM = new Reply(451, "4.3.0", "Error: queue file write error");
-    static final Reply NOT_SUPPORTED = new Reply(451, "4.3.5", "Server configuration error");
     /** The reason of a REJECT without text (Postfix's CLEANUP_STAT_CONT detail). */
     static final String DEFAULT_REJECT_TEXT = "message content rejected";
     private static final Pattern DSN_AT_START = Pattern.compile("[245]\\.\\d{1,3}\\.\\d{1,3}(?=\\s|$)");
@@ -38,6 +35,7 @@ public final class ContentInspection implements ContentVisitor {
     private Reply refusal;
     private String hold;
     private String discard;
+    private String filter;
     private String redirect;
     private final List<String> bcc = new java.util.ArrayList<>();
 
@@ -56,7 +54,7 @@ public final class ContentInspection implements ContentVisitor {
     public ContentOutcome inspect(InputStream message) throws IOException {
         new MessageScanner(this, checks.headerSizeLimit()).scan(message);
         return new ContentOutcome(Optional.ofNullable(refusal), Optional.ofNullable(hold), Optional.ofNullable(discard),
-            Optional.ofNullable(redirect), bcc, refusal == null ? new ContentEdits(edits) : ContentEdits.none());
+            Optional.ofNullable(filter), Optional.ofNullable(redirect), bcc, refusal == null ? new ContentEdits(edits) : ContentEdits.none());
     }
 
     @Override
@@ -138,9 +136,15 @@ public final class ContentInspection implements ContentVisitor {
                 edits.put(first, new ContentEdits.Edit(first, last, List.of(), null, true));
             }
             case IGNORE -> edits.put(first, new ContentEdits.Edit(first, last, List.of(), null, true));
-            case FILTER -> notCarriedOut(kind, content, action, text.isEmpty() || text.indexOf(':') < 0,
-                text.isEmpty() ? "missing FILTER command argument in " + map + " map"
-                    : "bad FILTER command " + text + " in " + map + " -- need transport:destination");
+            case FILTER -> {
+                if (text.isEmpty()) {
+                    log.accept("warning: missing FILTER command argument in " + map + " map");
+                } else if (wellFormed(text.indexOf(':') >= 0,
+                        "bad FILTER command " + text + " in " + map + " -- need transport:destination")) {
+                    logAction("filter", kind, content, text);
+                    filter = text;
+                }
+            }
             case REDIRECT -> {
                 if (wellFormed(text.indexOf('@') > 0, "bad REDIRECT target \"" + text + "\" in " + map + " map -- need user@domain")) {
                     logAction("redirect", kind, content, text);
@@ -185,26 +189,12 @@ public final class ContentInspection implements ContentVisitor {
         return "5.7.1 " + trimmed;
     }
 
-    /** A malformed REDIRECT or BCC is ignored with a warning, as Postfix ignores it. */
+    /** A malformed FILTER, REDIRECT or BCC is ignored with a warning, as Postfix ignores it. */
     private boolean wellFormed(boolean valid, String warning) {
         if (!valid) {
             log.accept("warning: " + warning);
         }
         return valid;
-    }
-
-    /**
-     * FILTER: malformed, it is ignored with a warning as Postfix ignores it; well formed,
-     * Postern cannot carry it out yet and refuses the message for now.
-     */
-    private void notCarriedOut(ContentClass kind, String content, ContentAction action, boolean malformed,
-            String malformedWarning) {
-        if (malformed) {
-            log.accept("warning: " + malformedWarning);
-            return;
-        }
-        logAction("warning", kind, content, action.type() + " " + action.text() + " is not supported yet");
-        refuse(NOT_SUPPORTED);
     }
 
     /** PREPEND and REPLACE need text, and in a header it must itself be a header. */

@@ -841,10 +841,17 @@ final class Evaluation {
                 discard = true;
                 return Outcome.OK;
             case "FILTER":
-                if (text.indexOf(':') > 0) {
+                // Postfix ignores a FILTER that names no transport:destination, with a warning.
+                if (text.isEmpty()) {
+                    actions.add(new Action(Type.WARNING, "access table " + table.name() + " entry \"" + rawValue
+                        + "\" has FILTER entry without value"));
+                } else if (text.indexOf(':') < 0) {
+                    actions.add(new Action(Type.WARNING, "access table " + table.name() + " entry \"" + rawValue
+                        + "\" requires transport:destination"));
+                } else {
                     actions.add(new Action(Type.FILTER, text));
                 }
-                return Outcome.DUNNO; // Postfix warns about a FILTER without transport:destination and ignores it
+                return Outcome.DUNNO;
             case "REDIRECT":
             case "BCC":
                 if (text.indexOf('@') >= 0) {

@@ -36,8 +36,9 @@ import dev.postern.restrictions.Reply;
  * Postfix's cleanup {@code header_checks}, {@code mime_header_checks},
  * {@code nested_header_checks} and {@code body_checks}, run on the received message before
  * the reply to DATA, so that a REJECT is an SMTP refusal ({@code 550 5.7.1 ...}, or
- * {@code 451} for a 4.x.x status) and never a bounce to a possibly forged sender. HOLD and
- * DISCARD become the same mail attributes as the access(5) actions; PREPEND, REPLACE, STRIP
+ * {@code 451} for a 4.x.x status) and never a bounce to a possibly forged sender. HOLD,
+ * DISCARD, FILTER, REDIRECT and BCC become the same mail attributes as the access(5) actions;
+ * PREPEND, REPLACE, STRIP
  * and IGNORE rewrite the message before {@link QueueingMessageHook} queues it. With no table
  * configured the message is not read at all.
  */
@@ -90,6 +91,8 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
         }
         outcome.hold().ifPresent(reason -> SessionDecisions.hold(session, reason));
         outcome.discard().ifPresent(reason -> SessionDecisions.discard(session, reason));
+        // cleanup's FILTER comes after smtpd's, so it replaces one the restriction lists chose
+        outcome.filter().ifPresent(route -> SessionDecisions.filter(session, route));
         outcome.redirect().ifPresent(address -> SessionDecisions.redirect(session, address));
         outcome.bcc().forEach(address -> SessionDecisions.bcc(session, address));
         return HookResult.DECLINED;

@@ -17,8 +17,8 @@ import dev.postern.config.MailAttributes;
 /**
  * The results of the restrictions that act on the whole message, whichever recipient's check
  * produced them, kept with the transaction until the message is received: HOLD, DISCARD,
- * REDIRECT (the last one wins) and BCC become mail attributes for the pipeline when the
- * message is queued; PREPEND headers are written into the message ahead of the
+ * FILTER and REDIRECT (for each, the last one wins) and BCC become mail attributes for the
+ * pipeline when the message is queued; PREPEND headers are written into the message ahead of the
  * {@code Received:} header, as Postfix's smtpd writes them.
  */
 final class SessionDecisions {
@@ -26,6 +26,8 @@ final class SessionDecisions {
         ProtocolSession.AttachmentKey.of("dev.postern.decision.hold", String.class);
     private static final ProtocolSession.AttachmentKey<String> DISCARD =
         ProtocolSession.AttachmentKey.of("dev.postern.decision.discard", String.class);
+    private static final ProtocolSession.AttachmentKey<String> FILTER =
+        ProtocolSession.AttachmentKey.of("dev.postern.decision.filter", String.class);
     private static final ProtocolSession.AttachmentKey<String> REDIRECT =
         ProtocolSession.AttachmentKey.of("dev.postern.decision.redirect", String.class);
     private static final ProtocolSession.AttachmentKey<Lines> BCC =
@@ -57,6 +59,11 @@ final class SessionDecisions {
         session.setAttachment(DISCARD, reason, State.Transaction);
     }
 
+    /** {@code transport:destination} of the content filter every recipient goes to; a later one replaces it. */
+    static void filter(ProtocolSession session, String route) {
+        session.setAttachment(FILTER, route, State.Transaction);
+    }
+
     static void redirect(ProtocolSession session, String address) {
         session.setAttachment(REDIRECT, address, State.Transaction);
     }
@@ -75,7 +82,8 @@ final class SessionDecisions {
     }
 
     static void applyTo(ProtocolSession session, Mail mail) {
-        Map.of(HOLD, MailAttributes.HOLD, DISCARD, MailAttributes.DISCARD, REDIRECT, MailAttributes.REDIRECT)
+        Map.of(HOLD, MailAttributes.HOLD, DISCARD, MailAttributes.DISCARD, FILTER, MailAttributes.FILTER,
+                REDIRECT, MailAttributes.REDIRECT)
             .forEach((key, name) -> copy(session.getAttachment(key, State.Transaction), name, mail));
         session.getAttachment(BCC, State.Transaction).map(Lines::all).ifPresent(addresses -> {
             List<AttributeValue<?>> values = addresses.stream().<AttributeValue<?>>map(AttributeValue::of).toList();

@@ -26,6 +26,7 @@ import dev.postern.address.ResolvedAddress;
 import dev.postern.restrictions.Reply;
 import dev.postern.restrictions.RestrictionList;
 import dev.postern.restrictions.SmtpState;
+import dev.postern.restrictions.Stage;
 import dev.postern.restrictions.Verdict;
 import dev.postern.tables.LookupException;
 
@@ -42,17 +43,16 @@ import dev.postern.tables.LookupException;
  * judged as Postfix judges them. A permitted command gets DECLINED, never OK, so the hooks
  * after this one (local recipient check) still run.
  *
- * <p>Results that act on the message are recorded on the transaction with smtpd's log lines:
- * HOLD and DISCARD (hold repository, dropped), REDIRECT and BCC (carried out by the
- * AccessActions mailet), PREPEND (written above the Received: header, RCPT lists only). FILTER
- * is not carried out yet: such a command gets {@code 451 4.3.5 Server configuration error} and
- * the mail log says why, rather than the mail being handled otherwise than the table says.
+ * <p>Results that act on the message are recorded on the transaction with smtpd's log lines
+ * ({@link MessageActions}): HOLD and DISCARD (hold repository, dropped), FILTER (the last one
+ * wins; the queue manager routes every recipient to that {@code transport:destination}),
+ * REDIRECT and BCC (carried out by the AccessActions mailet), PREPEND (written above the
+ * Received: header, RCPT lists only).
  */
 public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(SmtpdRestrictionsHook.class);
-    /** FILTER needs transport routing; PREPEND outside RCPT could come after the headers are written. */
-    static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(Verdict.Type.FILTER, Verdict.Type.PREPEND);
-    private static final Set<Verdict.Type> NOT_CARRIED_OUT_AT_RCPT = Set.of(Verdict.Type.FILTER);
+    /** PREPEND outside RCPT could come after the headers are written. */
+    static final Set<Verdict.Type> NOT_CARRIED_OUT = Set.of(Verdict.Type.PREPEND);
 
     private final DomainList domainList;
     private final UsersRepository users;
@@ -149,13 +149,6 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         if (verdict.reply() != null) {
             return reply(verdict.reply());
         }
-        Optional<Verdict.Action> unsupported = verdict.actions().stream()
-            .filter(action -> NOT_CARRIED_OUT_AT_RCPT.contains(action.type())).findFirst();
-        if (unsupported.isPresent()) {
-            log(session, sender, rcpt, "warning", unsupported.get().type() + " " + unsupported.get().text()
-                + " is not supported yet");
-            return reply(HookReturnCode.denySoft(), "451", "4.3.5 Server configuration error");
-        }
         for (Verdict.Action action : verdict.actions()) {
             carryOut(session, sender, rcpt, action);
         }
@@ -167,8 +160,9 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
 
     /**
      * The message actions of a verdict outside RCPT (sender list at MAIL FROM, DATA and
-     * end-of-data lists): HOLD and DISCARD mark the transaction and are logged with Postfix's
-     * {@code <NAME>: CLASS triggers HOLD action}; the ones not carried out yet refuse the command.
+     * end-of-data lists): HOLD, DISCARD, FILTER, REDIRECT and BCC mark the transaction and are
+     * logged with Postfix's {@code <NAME>: CLASS triggers HOLD action} and the like; PREPEND,
+     * which cannot be carried out there, refuses the command.
      *
      * @param subject {@code <NAME>: CLASS}, e.g. {@code <DATA>: Data command}
      * @return the refusal, if an action cannot be carried out
@@ -183,19 +177,8 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
             return Optional.of(reply(HookReturnCode.denySoft(), "451", "4.3.5 Server configuration error"));
         }
         for (Verdict.Action action : verdict.actions()) {
-            if (action.type() == Verdict.Type.HOLD) {
-                SessionDecisions.hold(session, action.text());
-                verdictLog.write(session, context, "hold", subject + " " + orDefault(action.text(), "triggers HOLD action"));
-            } else if (action.type() == Verdict.Type.DISCARD) {
-                SessionDecisions.discard(session, action.text());
-                verdictLog.write(session, context, "discard", subject + " " + orDefault(action.text(), "triggers DISCARD action"));
-            } else if (action.type() == Verdict.Type.REDIRECT) {
-                SessionDecisions.redirect(session, action.text());
-                verdictLog.write(session, context, "redirect", subject + " triggers REDIRECT " + action.text());
-            } else if (action.type() == Verdict.Type.BCC) {
-                SessionDecisions.bcc(session, action.text());
-                verdictLog.write(session, context, "bcc", subject + " triggers BCC " + action.text());
-            }
+            MessageActions.record(session, action, subject)
+                .ifPresent(logged -> verdictLog.write(session, context, logged.action(), logged.text()));
         }
         return Optional.empty();
     }
@@ -206,33 +189,13 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
 
     /** Records a result of the RCPT lists that acts on the message, with smtpd's log line; the pipeline carries it out. */
     private void carryOut(SMTPSession session, MaybeSender sender, MailAddress rcpt, Verdict.Action action) {
-        String prefix = "<" + rcpt.asString() + ">: ";
-        switch (action.type()) {
-            case HOLD -> {
-                SessionDecisions.hold(session, action.text());
-                log(session, sender, rcpt, "hold", prefix + orDefault(action.text(), "Recipient address triggers HOLD action"));
-            }
-            case DISCARD -> {
-                SessionDecisions.discard(session, action.text());
-                log(session, sender, rcpt, "discard", prefix + orDefault(action.text(), "Recipient address triggers DISCARD action"));
-            }
-            case REDIRECT -> {
-                SessionDecisions.redirect(session, action.text());
-                log(session, sender, rcpt, "redirect", prefix + "Recipient address triggers REDIRECT " + action.text());
-            }
-            case BCC -> {
-                SessionDecisions.bcc(session, action.text());
-                log(session, sender, rcpt, "bcc", prefix + "Recipient address triggers BCC " + action.text());
-            }
-            case PREPEND -> SessionDecisions.prepend(session, action.text());
-            default -> {
-                // WARN, INFO, WARNING and reject_warning are logged above; FILTER is refused before this.
-            }
+        if (action.type() == Verdict.Type.PREPEND) {
+            SessionDecisions.prepend(session, action.text());
+            return;
         }
-    }
-
-    private static String orDefault(String text, String fallback) {
-        return text.isBlank() ? fallback : text;
+        // WARN, INFO, WARNING and reject_warning are logged above; they record nothing.
+        MessageActions.record(session, action, "<" + rcpt.asString() + ">: " + Stage.RECIPIENT.replyClass())
+            .ifPresent(logged -> log(session, sender, rcpt, logged.action(), logged.text()));
     }
 
     private void log(SMTPSession session, MaybeSender sender, MailAddress rcpt, String action, String text) {

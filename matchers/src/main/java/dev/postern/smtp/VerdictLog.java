@@ -44,13 +44,15 @@ final class VerdictLog {
 
     /**
      * The lines of what a verdict did on the way: {@code reject_warning}, {@code warn},
-     * {@code info}, and a warning for each action skipped before MAIL FROM.
+     * {@code info}, its warnings (such as a malformed FILTER), and a warning for each action
+     * skipped before MAIL FROM.
      */
     void sideEffects(SMTPSession session, Context context, Verdict verdict) {
         verdict.warnings().forEach(line -> write(session, context, "reject_warning", line));
         for (Verdict.Action action : verdict.actions()) {
             switch (action.type()) {
                 case WARN, INFO -> write(session, context, action.type().name().toLowerCase(Locale.ROOT), action.text());
+                case WARNING -> log.log(session, "warning: " + action.text());
                 // Postfix also names the table; the verdict does not carry it.
                 case SKIPPED -> log.log(session, "warning: with smtpd_delay_reject=no, action " + action.text()
                     + " is always skipped in Client host or Helo command restrictions");

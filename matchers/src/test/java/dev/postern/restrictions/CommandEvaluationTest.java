@@ -86,6 +86,17 @@ class CommandEvaluationTest {
         assertThatThrownBy(() -> new Verdict(Verdict.Result.REJECT, null, List.of())).isInstanceOf(IllegalArgumentException.class);
     }
 
+    @Test
+    void theLastFilterOfACommandWins() {
+        RestrictionList list = CONFIG.parse("smtpd_recipient_restrictions",
+            "check_recipient_access test:access, check_sender_access test:access");
+        Verdict recipientThenSender = list.evaluate(state("rcpt=filter@t.test from=filterother@t.test"));
+        assertThat(recipientThenSender.filter()).contains("lmtp:[127.0.0.1]:24");
+        Verdict onlyRecipient = list.evaluate(state("rcpt=filter@t.test from=s@sender.test"));
+        assertThat(onlyRecipient.filter()).contains("smtp:[127.0.0.1]:10025");
+        assertThat(list.evaluate(state("rcpt=filterbad@t.test")).filter()).as("malformed: ignored").isEmpty();
+    }
+
     /** smtpd_delay_reject = no: a defer_if_permit of an earlier command waits for the RCPT lists. */
     @Test
     void deferIfPermitOfAnEarlierCommandTakesEffectAtRcpt() {

@@ -76,8 +76,10 @@ class ContentInspectionTest {
                 List.of(subject.formatted("redirect") + ": abuse@example.net")),
             new HeaderCase("/^Subject: spam/ BCC archive@example.net", null,
                 List.of(subject.formatted("bcc") + ": archive@example.net")),
-            new HeaderCase("/^Subject: spam/ FILTER smtp:[127.0.0.1]:10025", "451 4.3.5 Server configuration error",
-                List.of(subject.formatted("warning") + ": FILTER smtp:[127.0.0.1]:10025 is not supported yet")),
+            new HeaderCase("/^Subject: spam/ FILTER smtp:[127.0.0.1]:10025", null,
+                List.of(subject.formatted("filter") + ": smtp:[127.0.0.1]:10025")),
+            new HeaderCase("/^Subject: spam/ FILTER nocolon", null,
+                List.of("warning: bad FILTER command nocolon in header_checks -- need transport:destination")),
             new HeaderCase("/^Subject: spam/ REDIRECT nobody", null,
                 List.of("warning: bad REDIRECT target \"nobody\" in header_checks map -- need user@domain")),
             new HeaderCase("/^Subject: spam/ FILTER", null,
@@ -108,6 +110,21 @@ class ContentInspectionTest {
         Result result = inspect(Map.of(ContentClass.HEADER, c.rule()), MESSAGE);
         assertThat(result.outcome().refusal().map(Reply::line).orElse(null)).isEqualTo(c.reply());
         assertThat(result.log()).containsExactlyElementsOf(c.log());
+    }
+
+    @Test
+    void theLastFilterIsReturnedForThePipeline() throws Exception {
+        Result result = inspect(Map.of(ContentClass.HEADER,
+                "/^Subject: spam/ FILTER smtp:[127.0.0.1]:10025\n/^From:/ FILTER lmtp:unix:private/filter",
+                ContentClass.BODY, "/^buy now/ FILTER bad"), MESSAGE);
+
+        assertThat(result.outcome().refusal()).isEmpty();
+        assertThat(result.outcome().filter()).contains("lmtp:unix:private/filter");
+        assertThat(result.log()).containsExactly(
+            "QID1: filter: header Subject: spam offer" + WHO + ": smtp:[127.0.0.1]:10025",
+            "QID1: filter: header From: s@example.com" + WHO + ": lmtp:unix:private/filter",
+            "warning: bad FILTER command bad in body_checks -- need transport:destination");
+        assertThat(inspect(Map.of(ContentClass.HEADER, "/^Subject:/ WARN x"), MESSAGE).outcome().filter()).isEmpty();
     }
 
     @Test

@@ -61,6 +61,8 @@ final class Fixtures {
         Map.entry("discard@t.test", "DISCARD gone"),
         Map.entry("filter@t.test", "FILTER smtp:[127.0.0.1]:10025"),
         Map.entry("filterbad@t.test", "FILTER nocolon"),
+        Map.entry("filterempty@t.test", "FILTER"),
+        Map.entry("filterother@t.test", "FILTER lmtp:[127.0.0.1]:24"),
         Map.entry("redirect@t.test", "REDIRECT x@y.test"),
         Map.entry("bcc@t.test", "BCC archive@y.test"),
         Map.entry("prepend@t.test", "PREPEND X-Test: yes"),

@@ -144,7 +144,8 @@ class RestrictionListTest {
         rcpt   | check_recipient_access test:access, permit | rcpt=hold@t.test | PERMIT | HOLD:held
         rcpt   | check_recipient_access test:access, reject | rcpt=discard@t.test | PERMIT | DISCARD:gone
         rcpt   | check_recipient_access test:access | rcpt=filter@t.test | DUNNO | FILTER:smtp:[127.0.0.1]:10025
-        rcpt   | check_recipient_access test:access | rcpt=filterbad@t.test | DUNNO |
+        rcpt   | check_recipient_access test:access | rcpt=filterbad@t.test | DUNNO | WARNING:access table test:access entry "FILTER nocolon" requires transport:destination
+        rcpt   | check_recipient_access test:access | rcpt=filterempty@t.test | DUNNO | WARNING:access table test:access entry "FILTER" has FILTER entry without value
         rcpt   | check_recipient_access test:access | rcpt=redirect@t.test | DUNNO | REDIRECT:x@y.test
         rcpt   | check_recipient_access test:access | rcpt=bcc@t.test | DUNNO | BCC:archive@y.test
         rcpt   | check_recipient_access test:access | rcpt=prepend@t.test | DUNNO | PREPEND:X-Test: yes

@@ -12,6 +12,14 @@ final class FakeSessions {
 
     /** A session that keeps the attachments it is given (whatever their state); other getters answer null. */
     static SMTPSession withAttachments() {
+        return withClient(null);
+    }
+
+    /**
+     * A session that keeps the attachments it is given (whatever their state), with a client at
+     * {@code remote} and on no listener (main.cf applies); other getters answer null or false.
+     */
+    static SMTPSession withClient(java.net.InetSocketAddress remote) {
         java.util.Map<Object, Object> attachments = new java.util.HashMap<>();
         return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
             (proxy, method, args) -> {
@@ -22,6 +30,8 @@ final class FakeSessions {
                         return Optional.ofNullable(attachments.put(args[0], args[1]));
                     case "removeAttachment":
                         return Optional.ofNullable(attachments.remove(args[0]));
+                    case "getRemoteAddress":
+                        return remote;
                     case "toString":
                         return "FakeSessions.withAttachments()";
                     default:

@@ -111,7 +111,8 @@ class RestrictionsIT {
             line -> line.endsWith(dropped + ": removed"));
         assertThat(server.maillogLines())
             // At the first recipient the queue ID does not exist yet: Postfix writes NOQUEUE there too.
-            .anyMatch(line -> line.contains("NOQUEUE: hold: RCPT from localhost[127.0.0.1]: <held@" + H + ">: waiting for review;"))
+            .anyMatch(line -> line.contains("NOQUEUE: hold: RCPT from localhost[127.0.0.1]: <held@" + H + ">: Recipient address"
+                + " waiting for review;"))
             .anyMatch(line -> line.contains("NOQUEUE: discard: RCPT from localhost[127.0.0.1]: <dropped@" + H
                 + ">: Recipient address triggers DISCARD action;"));
         assertThat(server.varDir().resolve("mail").resolve(H).resolve("held")).doesNotExist();

@@ -1,0 +1,115 @@
+package dev.postern.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.postern.app.harness.Await;
+import dev.postern.app.harness.PosternExtension;
+import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.SinkMessage;
+import dev.postern.app.harness.SmtpClient;
+import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.SmtpSink;
+import dev.postern.app.harness.TestMessages;
+
+/**
+ * FILTER, end to end: an access(5) result in smtpd_recipient_restrictions and a header_checks
+ * result send the whole message (every recipient, in one delivery) to the content filter named
+ * by {@code transport:destination}, here a second SMTP sink; other mail still goes to the
+ * relayhost. smtpd's and cleanup's {@code filter:} lines appear in the mail log.
+ */
+class FilterIT {
+    private static final String H = "mx.filter-it.test";
+    private static final String SENDER = "alice@client.example";
+    private static final Duration DELIVERY = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    final PosternExtension postern = new PosternExtension();
+
+    @Test
+    void anAccessTableFilterRoutesEveryRecipientOfTheMessageToTheContentFilter() {
+        SmtpSink relay = postern.newSink();
+        SmtpSink filter = postern.newSink();
+        String route = "smtp:" + filter.relayhost();
+        PosternServer server = postern.newServer().myhostname(H).relayhost(relay)
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/filter_access")
+            .writeConfFile("filter_access", "filtered@remote.example  FILTER " + route + "\n")
+            .start();
+
+        String filtered = queueId(send(server, List.of("plain@remote.example", "filtered@remote.example"), "filtered-1",
+            "Subject: to be filtered"));
+        String plain = queueId(send(server, List.of("plain@remote.example", "other@remote.example"), "plain-1",
+            "Subject: ordinary"));
+
+        SinkMessage atFilter = filter.awaitMessages(1, DELIVERY).get(0);
+        assertThat(TestMessages.token(atFilter)).contains("filtered-1");
+        assertThat(atFilter.recipients()).as("all recipients of the message, in one delivery")
+            .containsExactlyInAnyOrder("plain@remote.example", "filtered@remote.example");
+        SinkMessage atRelay = relay.awaitMessages(1, DELIVERY).get(0);
+        assertThat(TestMessages.token(atRelay)).contains("plain-1");
+        assertThat(atRelay.recipients()).containsExactlyInAnyOrder("plain@remote.example", "other@remote.example");
+        Await.holdsFor("one message at each sink", Duration.ofSeconds(3),
+            () -> filter.messageCount() == 1 && relay.messageCount() == 1);
+
+        // the queue ID exists from the first accepted recipient on, so the second RCPT's line carries it
+        assertMaillogLine(server, "smtpd", filtered + ": filter: RCPT from localhost[127.0.0.1]: <filtered@remote.example>:"
+            + " Recipient address triggers FILTER " + route + "; from=<" + SENDER + "> to=<filtered@remote.example>"
+            + " proto=ESMTP helo=<client.example>");
+        assertMaillogLine(server, "smtp", filtered + ": to=<filtered@remote.example>, relay=");
+        assertThat(server.maillogLines()).noneMatch(line -> line.contains(plain + ": filter:"));
+    }
+
+    @Test
+    void aHeaderChecksFilterRoutesTheMessageToTheContentFilter() {
+        SmtpSink relay = postern.newSink();
+        SmtpSink filter = postern.newSink();
+        String route = "smtp:" + filter.relayhost();
+        PosternServer server = postern.newServer().myhostname(H).relayhost(relay)
+            .parameter("header_checks", "regexp:conf/header_checks")
+            .writeConfFile("header_checks", "/^Subject: filter me/ FILTER " + route + "\n")
+            .start();
+
+        String filtered = queueId(send(server, List.of("bob@remote.example", "carol@remote.example"), "filtered-2",
+            "Subject: filter me please"));
+        queueId(send(server, List.of("bob@remote.example"), "plain-2", "Subject: leave me alone"));
+
+        SinkMessage atFilter = filter.awaitMessages(1, DELIVERY).get(0);
+        assertThat(TestMessages.token(atFilter)).contains("filtered-2");
+        assertThat(atFilter.recipients()).containsExactlyInAnyOrder("bob@remote.example", "carol@remote.example");
+        SinkMessage atRelay = relay.awaitMessages(1, DELIVERY).get(0);
+        assertThat(TestMessages.token(atRelay)).contains("plain-2");
+        Await.holdsFor("one message at each sink", Duration.ofSeconds(3),
+            () -> filter.messageCount() == 1 && relay.messageCount() == 1);
+
+        // cleanup names one recipient, the last one of the envelope
+        assertMaillogLine(server, "cleanup", filtered + ": filter: header Subject: filter me please from localhost[127.0.0.1];"
+            + " from=<" + SENDER + "> to=<carol@remote.example> proto=ESMTP helo=<client.example>: " + route);
+    }
+
+    private static SmtpReply send(PosternServer server, List<String> recipients, String token, String header) {
+        String content = header + "\r\n" + TestMessages.withToken(SENDER, recipients.get(0), token, "hello\r\n");
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            SmtpReply reply = client.sendMail(SENDER, recipients, content);
+            client.quit();
+            return reply;
+        }
+    }
+
+    private static String queueId(SmtpReply reply) {
+        assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{10,12}");
+        return reply.full().substring(reply.full().lastIndexOf(' ') + 1);
+    }
+
+    /** A line of {@code postern/DAEMON} that starts with {@code text} after the syslog prefix. */
+    private static void assertMaillogLine(PosternServer server, String daemon, String text) {
+        Pattern line = Pattern.compile(".* postern/" + daemon + "\\[\\d+\\]: " + Pattern.quote(text) + ".*");
+        server.awaitMaillogLine(text, Duration.ofSeconds(30), l -> line.matcher(l).matches());
+    }
+}
