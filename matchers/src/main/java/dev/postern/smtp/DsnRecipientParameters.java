@@ -1,5 +1,6 @@
 package dev.postern.smtp;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -66,7 +67,8 @@ public class DsnRecipientParameters implements RcptHook {
         Map<MailAddress, RecipientDsnParameters> all = new LinkedHashMap<>(session.getAttachment(GIVEN, State.Transaction)
             .orElse(Map.of()));
         all.put(rcpt, given);
-        session.setAttachment(GIVEN, Map.copyOf(all), State.Transaction);
+        // in RCPT order, which the message's parameters keep
+        session.setAttachment(GIVEN, Collections.unmodifiableMap(all), State.Transaction);
         // James's builder cannot replace an entry: a new one from the whole map each time
         DSNRcptParameterHook.Builder builder = new DSNRcptParameterHook.Builder();
         all.forEach(builder::add);
