@@ -107,10 +107,12 @@ public class Canonicalize extends CleanupMailet {
 
     private Optional<MailAddress> rewrite(MailAddress address, AddressKind kind) throws LookupException, MessagingException {
         String written = address.asString();
-        String result = Addresses.external(rewriter.rewrite(Addresses.internal(written), kind));
-        if (result.equals(written)) {
+        String internal = Addresses.internal(written);
+        String rewritten = rewriter.rewrite(internal, kind);
+        if (rewritten.equals(internal)) {
             return Optional.empty();
         }
+        String result = Addresses.external(rewritten);
         try {
             return Optional.of(new MailAddress(result));
         } catch (AddressException e) {

@@ -31,8 +31,8 @@ public final class CanonicalMap {
     /**
      * @param address internal form
      * @return the rewritten address; the address itself when no table has an entry
-     * @throws LookupException when a table fails, or when more than {@value #MAX_NESTING}
-     *                         different addresses chain into each other
+     * @throws LookupException when a table fails, or when {@value #MAX_NESTING} lookups in a row
+     *                         find an entry (Postfix's "unreasonable nesting")
      */
     public String rewrite(String address) throws LookupException {
         if (map.isEmpty() || address.isEmpty()) {
@@ -52,6 +52,6 @@ public final class CanonicalMap {
             }
         }
         throw new LookupException(map.parameter() + ": unreasonable nesting for " + address
-            + " (more than " + MAX_NESTING + " lookups)");
+            + " (" + MAX_NESTING + " rewrites in a row)");
     }
 }

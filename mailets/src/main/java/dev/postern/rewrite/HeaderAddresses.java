@@ -52,15 +52,17 @@ public final class HeaderAddresses {
             if (written.indexOf('@') < 0) {
                 continue;
             }
-            String replacement = Addresses.external(rewrite.apply(Addresses.internal(written)));
+            String internal = Addresses.internal(written);
+            String result = rewrite.apply(internal);
             int at = find(value, written, from);
             if (at < 0) {
                 return Optional.empty();
             }
             from = at + written.length();
-            if (replacement.equals(written)) {
+            if (result.equals(internal)) {
                 continue;
             }
+            String replacement = Addresses.external(result);
             out.append(value, copied, at).append(replacement);
             copied = from;
             changed = true;
@@ -76,13 +78,25 @@ public final class HeaderAddresses {
         for (InternetAddress address : InternetAddress.parseHeader(value, false)) {
             if (address.isGroup()) {
                 for (InternetAddress member : address.getGroup(false)) {
-                    addresses.add(member.getAddress());
+                    addresses.add(checked(member));
                 }
             } else if (address.getAddress() != null) {
-                addresses.add(address.getAddress());
+                addresses.add(checked(address));
             }
         }
         return addresses;
+    }
+
+    /**
+     * The lenient parser takes {@code Bob <bob@example.com} (no closing bracket) for one address
+     * "Bob <bob@example.com"; strict validation of each address found refuses such text.
+     */
+    private static String checked(InternetAddress address) throws AddressException {
+        String text = address.getAddress();
+        if (text.indexOf('@') >= 0) {
+            new InternetAddress(text, true).validate();
+        }
+        return text;
     }
 
     /**
