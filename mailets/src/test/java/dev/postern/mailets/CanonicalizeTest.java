@@ -143,4 +143,25 @@ class CanonicalizeTest {
         assertThat(fixture.context.sent.get(0).delay()).as("minimal_backoff_time's default").isEqualTo(300);
         assertThat(List.of(fixture.context.sent.get(0).mail().getState())).containsExactly("canonical-retry");
     }
+
+    @Test
+    void repeatedHeadersFollowTheFirstOneAndUnparsableOnesStayAsTheyAre() throws Exception {
+        String raw = "Resent-To: a@old.example\r\n"
+            + "Subject: x\r\n"
+            + "Resent-To: b@else.example\r\n"
+            + "Resent-To: c@old.example (C)\r\n"
+            + "Cc: Broken <bob@old.example\r\n"
+            + "\r\n"
+            + "body\r\n";
+        FakeMail mail = CleanupMailets.mail(raw, "alice@remote.example", "bob@else.example");
+
+        mailet("canonical_maps = inline:{@old.example=@new.example}").service(mail);
+
+        String text = CleanupMailets.text(mail.getMessage());
+        assertThat(text).startsWith("Resent-To: a@new.example\r\n")
+            .contains("Resent-To: b@else.example\r\nResent-To: c@new.example (C)\r\n")
+            .contains("Cc: Broken <bob@old.example\r\n");
+        assertThat(mail.getMessage().getHeader("Resent-To"))
+            .containsExactly("a@new.example", "b@else.example", "c@new.example (C)");
+    }
 }
