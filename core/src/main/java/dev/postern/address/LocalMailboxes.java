@@ -260,6 +260,11 @@ public final class LocalMailboxes {
         return isSafeName(localPart) && localPart.indexOf('@') < 0;
     }
 
+    /** {@link #unquote}, for callers outside this package that search tables by the internal form. */
+    public static String unquoted(String localPart) {
+        return unquote(localPart);
+    }
+
     /**
      * The internal (unquoted) form Postfix looks users up by: {@code "bob"} is {@code bob},
      * and {@code ".hidden"} is {@code .hidden}, refused like any other leading dot.

@@ -16,6 +16,13 @@ public final class MailAttributes {
     public static final AttributeName REDIRECT = AttributeName.of("dev.postern.redirect");
     /** access(5) BCC results: addresses that get a copy. Value: a list of address strings. */
     public static final AttributeName BCC = AttributeName.of("dev.postern.bcc");
+    /**
+     * Postfix's {@code orig_to}: the recipient as it was before virtual alias expansion, for
+     * the delivery log's {@code orig_to=<a>}. Value: a map from a final recipient address
+     * ({@code MailAddress.asString()}) to the original address it came from; recipients that
+     * were not rewritten have no entry.
+     */
+    public static final AttributeName ORIG_TO = AttributeName.of("dev.postern.orig-to");
 
     /**
      * An access(5) or header/body check FILTER result: {@code transport:destination} that every

@@ -194,9 +194,9 @@ final class Evaluation {
             case REJECT_KNOWN_SENDER_LOGIN_MISMATCH -> senderLogin(true, true, true);
             case REJECT_UNAUTHENTICATED_SENDER_LOGIN_MISMATCH -> senderLogin(false, true, false);
             case REJECT_UNLISTED_RECIPIENT -> state.recipient() == null ? Outcome.DUNNO
-                : unlisted(state.recipient(), "5.1.1", "Recipient address rejected");
+                : unlisted(state.recipient(), false, "5.1.1", "Recipient address rejected");
             case REJECT_UNLISTED_SENDER -> !state.hasSender() || state.isNullSender() ? Outcome.DUNNO
-                : unlisted(state.sender(), "5.1.0", "Sender address rejected");
+                : unlisted(state.sender(), true, "5.1.0", "Sender address rejected");
             case CHECK_CLIENT_ACCESS -> access(r, AccessKeys.forClient(state.clientName(), state.clientAddressText(), config.accessStyle),
                 Stage.CLIENT, state.clientNameAddress());
             case CHECK_HELO_ACCESS -> state.helo() == null ? Outcome.DUNNO
@@ -321,11 +321,11 @@ final class Evaluation {
 
     // ---- unlisted addresses
 
-    /** An address of a local or virtual mailbox domain that no user has: {@code 550 User unknown in ...}. */
-    private Outcome unlisted(ResolvedAddress address, String dsn, String what) {
+    /** An address its class's table does not list ({@link UnlistedRecipients}): {@code 550 User unknown in ...}. */
+    private Outcome unlisted(ResolvedAddress address, boolean sender, String dsn, String what) {
         Optional<String> table;
         try {
-            table = config.unlisted.missingFrom(address);
+            table = config.unlisted.missingFrom(address, sender);
         } catch (LookupException e) {
             throw new Abort(lookupFailure(address.address()));
         }

@@ -1,6 +1,8 @@
 package dev.postern.smtp;
 
+import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
 
 import javax.inject.Inject;
 
@@ -18,16 +20,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.postern.address.LocalMailboxes;
-import dev.postern.address.LocalMailboxes.AddressClass;
+import dev.postern.address.ResolvedAddress;
 import dev.postern.config.ParameterType;
+import dev.postern.restrictions.UnlistedRecipients;
+import dev.postern.tables.LookupException;
 
 /**
- * Postfix's {@code reject_unlisted_recipient} for the local and virtual mailbox classes,
- * by the same rules local delivery uses ({@link LocalMailboxes}): a recipient of a
+ * Postfix's implicit {@code reject_unlisted_recipient} ({@code smtpd_reject_unlisted_recipient})
+ * and {@code smtpd_reject_unlisted_sender}, by the rules of {@link UnlistedRecipients}: an
+ * address the canonical or virtual alias maps list is known; otherwise a recipient of a
  * {@code mydestination} domain must be a user of {@code $myhostname} (the local namespace:
- * {@code bob@localhost} is the user {@code bob@$myhostname}; {@code postmaster} always
- * exists), a recipient of another DomainList domain (added through WebAdmin) must be that
- * very user ({@code postmaster} is accepted there too: it reaches the local postmaster).
+ * {@code bob@localhost} is the user {@code bob@$myhostname}; {@code postmaster} always exists),
+ * a recipient of another DomainList domain (added through WebAdmin) must be that very user
+ * ({@code postmaster} is accepted there too: it reaches the local postmaster), a recipient of a
+ * {@code virtual_alias_domains} domain must have a {@code virtual_alias_maps} entry, and one of
+ * a {@code relay_domains} domain must be in {@code relay_recipient_maps} when that is set.
  * Anything else is DECLINED, for other hooks to judge.
  *
  * <p>A known recipient gets DECLINED, never OK, so the hooks after this one still run.
@@ -47,7 +54,7 @@ public class LocalRecipientHook implements RcptHook {
      * @param recipients {@code smtpd_reject_unlisted_recipient} (default yes)
      * @param senders    {@code smtpd_reject_unlisted_sender} (default no)
      */
-    private record Settings(LocalMailboxes mailboxes, boolean recipients, boolean senders) {
+    private record Settings(UnlistedRecipients unlisted, boolean recipients, boolean senders) {
     }
 
     @Inject
@@ -60,7 +67,8 @@ public class LocalRecipientHook implements RcptHook {
     @Override
     public void init(Configuration config) throws ConfigurationException {
         settings = environment.perListener(config, this, parameters -> new Settings(
-            SmtpdPolicy.mailboxes(parameters, domainList, usersRepository),
+            SmtpdPolicy.unlistedRecipients(parameters, environment, SmtpdPolicy.classifier(parameters, environment, domainList),
+                domainList, usersRepository),
             ParameterType.toBoolean("smtpd_reject_unlisted_recipient", parameters.get("smtpd_reject_unlisted_recipient")),
             ParameterType.toBoolean("smtpd_reject_unlisted_sender", parameters.get("smtpd_reject_unlisted_sender"))));
     }
@@ -70,18 +78,18 @@ public class LocalRecipientHook implements RcptHook {
         Settings active = settings.of(session);
         try {
             if (active.senders() && !sender.isNullSender()) {
-                Optional<LocalMailboxes.UnknownUser> unknownSender = active.mailboxes().unknownUser(sender.get());
-                if (unknownSender.isPresent()) {
-                    return unknown("5.1.0", sender.get(), "Sender address rejected", unknownSender.get().addressClass());
+                Optional<String> table = active.unlisted().missingFrom(internal(sender.get()), true);
+                if (table.isPresent()) {
+                    return unknown("5.1.0", sender.get(), "Sender address rejected", table.get());
                 }
             }
             if (!active.recipients()) {
                 return HookResult.DECLINED;
             }
-            return active.mailboxes().unknownUser(rcpt)
-                .map(unknown -> unknown("5.1.1", rcpt, "Recipient address rejected", unknown.addressClass()))
+            return active.unlisted().missingFrom(internal(rcpt), false)
+                .map(table -> unknown("5.1.1", rcpt, "Recipient address rejected", table))
                 .orElse(HookResult.DECLINED);
-        } catch (LocalMailboxes.LookupException e) {
+        } catch (LookupException e) {
             LOGGER.warn("recipient lookup failed for {}: {}", rcpt.asString(), e.getMessage());
             return HookResult.builder()
                 .hookReturnCode(HookReturnCode.denySoft())
@@ -91,11 +99,18 @@ public class LocalRecipientHook implements RcptHook {
         }
     }
 
-    private static HookResult unknown(String dsn, MailAddress address, String what, AddressClass addressClass) {
+    /** The internal form tables are searched with: the local part unquoted, the domain lower-case. */
+    private static ResolvedAddress internal(MailAddress address) {
+        String internal = LocalMailboxes.unquoted(address.getLocalPart()) + "@"
+            + address.getDomain().asString().toLowerCase(Locale.ROOT);
+        return new ResolvedAddress(address.asString(), internal, Set.of(), "");
+    }
+
+    private static HookResult unknown(String dsn, MailAddress address, String what, String table) {
         return HookResult.builder()
             .hookReturnCode(HookReturnCode.deny())
             .smtpReturnCode("550")
-            .smtpDescription(dsn + " <" + address.asString() + ">: " + what + ": User unknown in " + addressClass.table())
+            .smtpDescription(dsn + " <" + address.asString() + ">: " + what + ": User unknown in " + table)
             .build();
     }
 }

@@ -27,6 +27,7 @@ import dev.postern.restrictions.RestrictionConfig;
 import dev.postern.restrictions.RestrictionList;
 import dev.postern.restrictions.SmtpState;
 import dev.postern.restrictions.UnlistedAddresses;
+import dev.postern.restrictions.UnlistedRecipients;
 import dev.postern.restrictions.Verdict;
 import dev.postern.tables.LookupException;
 
@@ -61,13 +62,11 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
      */
     public static SmtpdPolicy of(ComponentParameters parameters, HookEnvironment environment, DomainList domainList,
             UsersRepository users) throws IOException {
-        AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get,
-            AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
-            environment::openTable, domain -> isRuntimeDomain(domainList, domain));
+        AddressClassifier classifier = classifier(parameters, environment, domainList);
         Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
             .collect(Collectors.toMap(name -> name, parameters::get));
         RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
-            classifier, unlisted(mailboxes(parameters, domainList, users)), environment.dns(parameters));
+            classifier, unlistedRecipients(parameters, environment, classifier, domainList, users), environment.dns(parameters));
         List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
         RelaySafety.check(lists.get(RELAY), lists.get(RECIPIENT));
         boolean delayReject = ParameterType.toBoolean("smtpd_delay_reject", parameters.get("smtpd_delay_reject").trim());
@@ -143,6 +142,24 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
             .withImproperPipelining(CommandPrechecks.improperPipelining(session));
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
         return helo == null ? state : state.withHelo(helo);
+    }
+
+    /** The address classes of this listener's parameters; domains added through WebAdmin are virtual mailbox domains. */
+    static AddressClassifier classifier(ComponentParameters parameters, HookEnvironment environment, DomainList domainList)
+            throws IOException {
+        return AddressClassifier.fromParameters(parameters::get,
+            AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
+            environment::openTable, domain -> isRuntimeDomain(domainList, domain));
+    }
+
+    /**
+     * Who {@code reject_unlisted_recipient} knows: the address maps, the virtual alias and relay
+     * recipient tables, and for the local and virtual mailbox classes the users store.
+     */
+    static UnlistedRecipients unlistedRecipients(ComponentParameters parameters, HookEnvironment environment,
+            AddressClassifier classifier, DomainList domainList, UsersRepository users) {
+        return UnlistedRecipients.fromParameters(parameters::get, environment::openTable, classifier,
+            unlisted(mailboxes(parameters, domainList, users)));
     }
 
     /** The local and virtual mailbox classes, by the same rules local delivery uses. */

@@ -214,6 +214,10 @@ final class Fixtures {
             case "test:logins" -> new MapTable(spec, Map.of(
                 "s@sender.test", "alice, Bob", "shared@sender.test", "carol", "@team.test", "dave"));
             case "test:fail" -> new FailingTable(spec);
+            case "test:valias" -> new MapTable(spec, Map.of("known@valias.test", "bob@local.test",
+                "alias@local.test", "bob@local.test", "@catch.valias.test", "bob@local.test"));
+            case "test:canonical" -> new MapTable(spec, Map.of("canon@local.test", "bob@local.test"));
+            case "test:relayrcpt" -> new MapTable(spec, Map.of("known@relay.example.org", "OK"));
             case "test:rblreply" -> new MapTable(spec, Map.of(
                 "rbl.test", "550 5.7.9 Go away, $client_address ($rbl_reason)",
                 "zen.test=127.0.0.[4;10]", "$rbl_code Listed by $rbl_domain ($rbl_txt) for $rbl_class $rbl_what",
@@ -240,8 +244,16 @@ final class Fixtures {
      */
     static RestrictionConfig configWithUsers() {
         Map<String, String> parameters = new HashMap<>(MAIN_CF);
-        AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get, Set.of(), Fixtures::table, d -> false);
-        UnlistedAddresses unlisted = address -> switch (address.domain()) {
+        parameters.putAll(Map.of("mydestination", "example.com, local.test", "virtual_alias_domains", "valias.test",
+            "virtual_alias_maps", "test:valias", "canonical_maps", "test:canonical", "relay_recipient_maps", "test:relayrcpt",
+            "recipient_delimiter", "+", "myorigin", "example.com"));
+        AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get, Set.of(), Fixtures::table, d -> {
+            if (d.equals("fail.test")) {
+                throw new LookupException("domain list unavailable");
+            }
+            return d.equals("virtual.test");
+        });
+        UnlistedAddresses mailboxes = address -> switch (address.domain()) {
             case "local.test" -> Set.of("bob", "postmaster").contains(address.localPart())
                 ? Optional.empty() : Optional.of("local recipient table");
             case "virtual.test" -> address.localPart().equals("alice")
@@ -249,6 +261,7 @@ final class Fixtures {
             case "fail.test" -> throw new LookupException("users store unavailable");
             default -> Optional.empty();
         };
+        UnlistedAddresses unlisted = UnlistedRecipients.fromParameters(parameters::get, Fixtures::table, classifier, mailboxes);
         return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier, unlisted);
     }
 

@@ -338,6 +338,15 @@ class RestrictionListTest {
         sender | reject_unlisted_sender | from=bob@local.test | DUNNO |
         sender | reject_unlisted_sender | from=<> | DUNNO |
         rcpt   | warn_if_reject, reject_unlisted_recipient | rcpt=carol@local.test | DUNNO | REJECT_WARNING:550 5.1.1 <carol@local.test>: Recipient address rejected: User unknown in local recipient table
+        rcpt   | reject_unlisted_recipient | rcpt=known@valias.test | DUNNO |
+        rcpt   | reject_unlisted_recipient | rcpt=known+tag@valias.test | DUNNO |
+        rcpt   | reject_unlisted_recipient | rcpt=stranger@valias.test | 550 5.1.1 <stranger@valias.test>: Recipient address rejected: User unknown in virtual alias table |
+        rcpt   | reject_unlisted_recipient | rcpt=alias@local.test | DUNNO |
+        rcpt   | reject_unlisted_recipient | rcpt=canon@local.test | DUNNO |
+        rcpt   | reject_unlisted_recipient | rcpt=known@relay.example.org | DUNNO |
+        rcpt   | reject_unlisted_recipient | rcpt=stranger@relay.example.org | 550 5.1.1 <stranger@relay.example.org>: Recipient address rejected: User unknown in relay recipient table |
+        rcpt   | reject_unlisted_recipient | rcpt=x@sub.relay.example.org | 550 5.1.1 <x@sub.relay.example.org>: Recipient address rejected: User unknown in relay recipient table |
+        sender | reject_unlisted_sender | from=stranger@valias.test | 550 5.1.0 <stranger@valias.test>: Sender address rejected: User unknown in virtual alias table |
         """)
     void unlistedAddresses(String kind, String list, String state, String expected, String actions) {
         check(Fixtures.configWithUsers(), kind, list, state, expected, actions);

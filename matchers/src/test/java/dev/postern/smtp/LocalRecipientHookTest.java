@@ -14,6 +14,7 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.postern.config.MainCf;
@@ -121,5 +122,87 @@ class LocalRecipientHookTest {
         // localhost is no longer a local domain for this listener, nor a DomainList one
         assertThat(doRcpt(users, domains, "carol@localhost", "mydestination", "example.org"))
             .isEqualTo(HookResult.DECLINED);
+    }
+
+    private static final String[] TABLES = {
+        "recipient_delimiter", "+",
+        "virtual_alias_domains", "valias.example, other.valias.example",
+        "virtual_alias_maps", "inline:{known@valias.example=bob@mx.example.com, @other.valias.example=bob@mx.example.com,"
+            + " alias@localhost=bob@mx.example.com}",
+        "canonical_maps", "inline:{canon@localhost=bob@mx.example.com}",
+        "sender_canonical_maps", "inline:{sender@localhost=bob@mx.example.com}",
+        "relay_domains", "relay.example",
+        "relay_recipient_maps", "inline:{known@relay.example=x, @open.relay.example=x}",
+    };
+
+    /** "-" for DECLINED, else the 550 reply's table. */
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        known@valias.example          | -
+        Known+tag@VALIAS.example      | -
+        stranger@valias.example       | virtual alias table
+        postmaster@valias.example     | virtual alias table
+        anyone@other.valias.example   | -
+        alias@localhost               | -
+        canon@localhost               | -
+        sender@localhost              | local recipient table
+        carol@localhost               | local recipient table
+        bob@localhost                 | -
+        known@relay.example           | -
+        stranger@relay.example        | relay recipient table
+        x@sub.relay.example           | relay recipient table
+        anyone@open.relay.example     | -
+        anyone@remote.example         | -
+        """)
+    void aliasAndRelayRecipientTables(String recipient, String table) throws Exception {
+        HookResult result = doRcpt(new FakeUsersRepository("bob@mx.example.com"),
+            new FakeDomainList("mx.example.com", "localhost.example.com", "localhost"), recipient, TABLES);
+        if (table.equals("-")) {
+            assertThat(result).isEqualTo(HookResult.DECLINED);
+        } else {
+            assertThat(result.getSmtpRetCode() + " " + result.getSmtpDescription()).isEqualTo("550 5.1.1 <" + recipient
+                + ">: Recipient address rejected: User unknown in " + table);
+            assertThat(result.getResult()).isEqualTo(HookReturnCode.deny());
+        }
+    }
+
+    @Test
+    void withoutRelayRecipientMapsEveryRelayRecipientIsValid() throws Exception {
+        assertThat(doRcpt(new FakeUsersRepository(), new FakeDomainList("mx.example.com"), "stranger@relay.example",
+            "relay_domains", "relay.example")).isEqualTo(HookResult.DECLINED);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"stranger@valias.example, virtual_alias_maps", "stranger@relay.example, relay_recipient_maps",
+        "carol@localhost, canonical_maps"})
+    void aFailedTableLookupDefers(String recipient, String parameter) throws Exception {
+        HookResult result = doRcpt(new FakeUsersRepository("bob@mx.example.com"), new FakeDomainList("mx.example.com", "localhost"),
+            recipient, "virtual_alias_domains", "valias.example", "relay_domains", "relay.example", parameter, "fail:broken");
+        assertThat(result.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(result.getSmtpRetCode() + " " + result.getSmtpDescription())
+            .isEqualTo("451 4.3.0 <" + recipient + ">: Temporary lookup failure");
+    }
+
+    @Test
+    void aRemoteRecipientNeedsNoTableAtAll() throws Exception {
+        assertThat(doRcpt(new FakeUsersRepository(), new FakeDomainList("mx.example.com"), "anyone@remote.example",
+            "virtual_alias_maps", "fail:broken", "canonical_maps", "fail:broken")).isEqualTo(HookResult.DECLINED);
+    }
+
+    @Test
+    void unlistedSendersUseTheSenderCanonicalMaps() throws Exception {
+        LocalRecipientHook hook = new LocalRecipientHook(new FakeUsersRepository("bob@mx.example.com"),
+            new FakeDomainList("mx.example.com", "localhost"),
+            new HookEnvironment(MainCf.parse("main.cf", List.of("myhostname = mx.example.com"), Map.of()), null));
+        BaseHierarchicalConfiguration config = new BaseHierarchicalConfiguration();
+        config.addProperty("smtpd_reject_unlisted_sender", "yes");
+        config.addProperty("sender_canonical_maps", "inline:{sender@localhost=bob@mx.example.com}");
+        hook.init(config);
+        MailAddress bob = new MailAddress("bob@localhost");
+        assertThat(hook.doRcpt(FakeSessions.empty(), MaybeSender.getMailSender("sender@localhost"), bob))
+            .isEqualTo(HookResult.DECLINED);
+        HookResult unknown = hook.doRcpt(FakeSessions.empty(), MaybeSender.getMailSender("carol@localhost"), bob);
+        assertThat(unknown.getSmtpRetCode() + " " + unknown.getSmtpDescription())
+            .isEqualTo("550 5.1.0 <carol@localhost>: Sender address rejected: User unknown in local recipient table");
     }
 }

@@ -1,0 +1,156 @@
+package dev.postern.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.postern.app.harness.Await;
+import dev.postern.app.harness.PosternExtension;
+import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.SmtpClient;
+import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.SmtpSink;
+
+/**
+ * cleanup end to end: canonical rewriting of envelope and headers and masquerading, as the next
+ * hop (the test's sink, the relayhost) sees them; always_bcc; a virtual alias that expands to five
+ * recipients, some delivered into local Maildirs and some relayed; and the RCPT-time refusal of an
+ * address of a virtual alias domain that has no alias.
+ */
+class CleanupRewritingIT {
+    private static final String HOST = "mx.cleanup-it.test";
+    private static final String LISTS = "lists.cleanup-it.test";
+    private static final Duration DELIVERY = Duration.ofSeconds(60);
+
+    @RegisterExtension
+    final PosternExtension postern = new PosternExtension();
+
+    private PosternServer start(SmtpSink sink) {
+        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
+            .parameter("canonical_maps", "texthash:conf/canonical")
+            .parameter("masquerade_domains", "corp.example")
+            .parameter("always_bcc", "archive@remote.example")
+            .parameter("virtual_alias_domains", LISTS)
+            .parameter("virtual_alias_maps", "texthash:conf/virtual");
+        server.writeConfFile("canonical", String.join("\n",
+            "# envelope and header addresses, senders and recipients",
+            "alice@client.example   alice.smith@client.example",
+            "old@remote.example     new@remote.example",
+            ""));
+        server.writeConfFile("virtual", String.join("\n",
+            "team@" + LISTS + "   bob@" + HOST + ", carol@" + HOST + ", dave@remote.example, sales@" + LISTS,
+            "sales@" + LISTS + "  erin@remote.example, frank@remote.example",
+            ""));
+        server.start();
+        server.webAdmin().putUser("bob@" + HOST, "secret");
+        server.webAdmin().putUser("carol@" + HOST, "secret");
+        return server;
+    }
+
+    @Test
+    void canonicalMasqueradeAndBccAreVisibleAtTheNextHop() {
+        SmtpSink sink = postern.newSink();
+        PosternServer server = start(sink);
+        String content = "From: \"Alice\" <alice@client.example>\r\n"
+            + "Reply-To: helpdesk@mail.corp.example (Help Desk)\r\n"
+            + "To: Old Friend <old@remote.example>, other@remote.example\r\n"
+            + "Subject: canonical-1\r\n"
+            + "Message-ID: <canonical-1@it.postern.test>\r\n"
+            + "\r\n"
+            + "alice@client.example stays in the body\r\n";
+
+        SmtpReply reply = send(server, "alice@client.example", List.of("old@remote.example"), content);
+        assertThat(reply.code()).as("%s", reply).isEqualTo(250);
+
+        // the relay may hand the bcc copy over in a transaction of its own
+        List<String> relayed = Await.value("the recipient and the bcc copy", DELIVERY, () -> recipients(sink),
+            list -> list.size() >= 2);
+        assertThat(relayed).containsExactlyInAnyOrder("new@remote.example", "archive@remote.example");
+        assertThat(sink.messages()).isNotEmpty().allSatisfy(message -> {
+            assertThat(message.sender()).isEqualTo("alice.smith@client.example");
+            assertThat(message.headerValues("From")).containsExactly("\"Alice\" <alice.smith@client.example>");
+            assertThat(message.headerValues("Reply-To")).as("masqueraded: a header sender")
+                .containsExactly("helpdesk@corp.example (Help Desk)");
+            assertThat(message.headerValues("To")).containsExactly("Old Friend <new@remote.example>, other@remote.example");
+            assertThat(message.headerValues("Message-ID")).containsExactly("<canonical-1@it.postern.test>");
+            assertThat(message.body()).isEqualTo("alice@client.example stays in the body\r\n");
+        });
+    }
+
+    @Test
+    void aVirtualAliasExpandsToLocalAndRelayedRecipientsAndAnUnknownAliasIsRefused() {
+        SmtpSink sink = postern.newSink();
+        PosternServer server = start(sink);
+
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            assertThat(client.mailFrom("zed@client.example").code()).isEqualTo(250);
+            assertThat(client.rcptTo("nobody@" + LISTS).full()).isEqualTo("550 5.1.1 <nobody@" + LISTS
+                + ">: Recipient address rejected: User unknown in virtual alias table");
+            assertThat(client.rcptTo("team@" + LISTS).full()).isEqualTo("250 2.1.5 Ok");
+            SmtpReply reply = client.data("From: zed@client.example\r\nTo: team@" + LISTS + "\r\nSubject: alias-1\r\n"
+                + "Message-ID: <alias-1@it.postern.test>\r\n\r\nto the whole team\r\n");
+            assertThat(reply.code()).as("%s", reply).isEqualTo(250);
+            client.quit();
+        }
+
+        for (String user : List.of("bob", "carol")) {
+            Path maildir = server.varDir().resolve("mail").resolve(HOST).resolve(user).resolve("Maildir").resolve("new");
+            List<String> delivered = Await.value("a message in " + maildir, DELIVERY, () -> readAll(maildir),
+                list -> !list.isEmpty());
+            assertThat(delivered).hasSize(1);
+            assertThat(delivered.get(0)).contains("Delivered-To: " + user + "@" + HOST + "\r\n")
+                .contains("Subject: alias-1\r\n")
+                .contains("To: team@" + LISTS + "\r\n");
+        }
+        List<String> relayed = Await.value("the relayed recipients", DELIVERY, () -> recipients(sink),
+            list -> list.size() >= 4);
+        assertThat(relayed).containsExactlyInAnyOrder("dave@remote.example", "erin@remote.example",
+            "frank@remote.example", "archive@remote.example");
+        assertThat(sink.messages()).allSatisfy(m -> assertThat(m.headerValues("Subject")).containsExactly("alias-1"));
+        assertThat(server.maillog()).as("the refused RCPT is logged as smtpd's NOQUEUE reject")
+            .contains("NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <nobody@" + LISTS
+                + ">: Recipient address rejected: User unknown in virtual alias table;");
+    }
+
+    private static SmtpReply send(PosternServer server, String sender, List<String> recipients, String content) {
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            SmtpReply reply = client.sendMail(sender, recipients, content);
+            client.quit();
+            return reply;
+        }
+    }
+
+    private static List<String> recipients(SmtpSink sink) {
+        List<String> all = new ArrayList<>();
+        sink.messages().forEach(m -> all.addAll(m.recipients()));
+        return all;
+    }
+
+    private static List<String> readAll(Path directory) {
+        if (!Files.isDirectory(directory)) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            List<String> contents = new ArrayList<>();
+            for (Path file : files.toList()) {
+                contents.add(Files.readString(file, StandardCharsets.UTF_8));
+            }
+            return contents;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
