@@ -29,11 +29,6 @@ public final class MailAttributes {
      * recipient of the message is routed to instead of its own route (Postfix's content filter).
      */
     public static final AttributeName FILTER = AttributeName.of("dev.postern.filter");
-    /**
-     * Recipients rewritten by cleanup (virtual alias expansion): a map from each final recipient to the
-     * address the client sent, for the delivery log's {@code orig_to=} and DSN Original-Recipient.
-     */
-    public static final AttributeName ORIGINAL_RECIPIENTS = AttributeName.of("dev.postern.orig-to");
     /** Delivery attempts a deferred mail has had so far. Value: a Long. */
     public static final AttributeName DELIVERY_ATTEMPTS = AttributeName.of("dev.postern.attempts");
     /** Why each recipient of a deferred mail is waiting: a map from recipient to {@code D.S.N text}. */

@@ -2,21 +2,16 @@ package dev.postern.delivery;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Optional;
 
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
-import dev.postern.config.MailAttributes;
 import dev.postern.log.MailLog;
 import dev.postern.log.MessageTimes;
 
 /**
  * Writes a delivery agent's line for one recipient, in the shape pflogsumm parses:
  * {@code QID: to=<r>, orig_to=<o>, relay=R, delay=N, delays=a/b/c/d, dsn=D, status=S (text)}.
- * {@code orig_to} appears when cleanup rewrote the recipient (virtual alias expansion).
+ * {@code orig_to} appears when cleanup rewrote the recipient ({@link OriginalRecipients}).
  */
 public final class DeliveryLog {
     private final MailLog mailLog;
@@ -32,22 +27,10 @@ public final class DeliveryLog {
      */
     public void log(String service, String queueId, Mail mail, Instant start, RecipientResult result) {
         String recipient = result.recipient().asString();
-        String origTo = originalRecipient(mail, recipient).map(o -> "orig_to=<" + o + ">, ").orElse("");
+        String origTo = OriginalRecipients.of(mail, result.recipient()).filter(o -> !o.equalsIgnoreCase(recipient)).map(o -> "orig_to=<" + o + ">, ").orElse("");
         Instant connected = result.connected().isBefore(start) ? start : result.connected();
         mailLog.log(service, queueId, "to=<" + recipient + ">, " + origTo + "relay=" + result.relay() + ", "
             + MessageTimes.delays(mail, start, connected, clock.instant())
             + ", dsn=" + result.dsn() + ", status=" + result.status().logName() + " (" + result.text() + ")");
-    }
-
-    /** The address the sender wrote, when cleanup replaced it (see {@link MailAttributes#ORIGINAL_RECIPIENTS}). */
-    public static Optional<String> originalRecipient(Mail mail, String recipient) {
-        return mail.getAttribute(MailAttributes.ORIGINAL_RECIPIENTS)
-            .map(Attribute::getValue)
-            .map(AttributeValue::getValue)
-            .filter(Map.class::isInstance)
-            .map(map -> ((Map<?, ?>) map).get(recipient))
-            .map(value -> value instanceof AttributeValue<?> attributeValue ? attributeValue.getValue() : value)
-            .map(Object::toString)
-            .filter(original -> !original.equalsIgnoreCase(recipient));
     }
 }

@@ -98,7 +98,7 @@ public class AutomaticBcc extends CleanupMailet {
             if (parsed.isEmpty()) {
                 // a table mistake must not hold up the mail for its real recipients
                 LOGGER.warn("{}: {}: bcc address \"{}\" is not a valid address; not added",
-                    MaildirDelivery.queueId(mail.getName()), getMailetName(), address);
+                    QueueIdGenerator.queueIdOf(mail.getName()), getMailetName(), address);
             } else if (recipients.add(parsed.get())) {
                 bcc.add(parsed.get());
             }

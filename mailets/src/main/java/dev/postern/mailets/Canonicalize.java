@@ -17,6 +17,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
+import dev.postern.delivery.OriginalRecipients;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.PosternEnvironment;
 import dev.postern.log.QueueIdGenerator;

@@ -47,7 +47,7 @@ final class CleanupDeferral {
      *                            as it was, for the container's error handling to keep
      */
     void defer(Mail mail, MailetContext context, Instant start, String dsn, String text) throws MessagingException {
-        String queueId = MaildirDelivery.queueId(mail.getName());
+        String queueId = QueueIdGenerator.queueIdOf(mail.getName());
         Mail copy = mail.duplicate();
         copy.setName(queueId + "-cleanup-" + Long.toHexString(unique.nextValue()).toUpperCase(Locale.ROOT));
         context.sendMail(copy, processor, Math.max(0, delay.toSeconds()), TimeUnit.SECONDS);

@@ -78,7 +78,7 @@ abstract class CleanupMailet extends GenericMailet {
         try {
             process(mail);
         } catch (StageFailure failure) {
-            LOGGER.warn("{}: {}: {} -- message deferred", MaildirDelivery.queueId(mail.getName()), getMailetName(),
+            LOGGER.warn("{}: {}: {} -- message deferred", QueueIdGenerator.queueIdOf(mail.getName()), getMailetName(),
                 failure.getMessage());
             deferral.defer(mail, getMailetContext(), start, failure.dsn, failure.text);
         }

@@ -16,6 +16,7 @@ import javax.mail.internet.AddressException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
+import dev.postern.delivery.OriginalRecipients;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.MailAttributes;
 import dev.postern.config.PosternEnvironment;

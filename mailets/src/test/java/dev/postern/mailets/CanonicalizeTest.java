@@ -1,5 +1,7 @@
 package dev.postern.mailets;
 
+import dev.postern.delivery.OriginalRecipients;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -464,7 +464,7 @@ public final class PosternServer implements AutoCloseable {
     }
 
     /**
-     * Flushes the outgoing queue through WebAdmin every {@code flushEvery} until {@code done} holds; throws
+     * Flushes the spool (where deferred mail waits) through WebAdmin every {@code flushEvery} until {@code done} holds; throws
      * an {@link AssertionError} with {@code what} and {@link #describe()} after {@code timeout}.
      */
     public void flushUntil(String what, Duration timeout, Duration flushEvery, BooleanSupplier done) {
@@ -476,7 +476,7 @@ public final class PosternServer implements AutoCloseable {
                 throw new AssertionError("timed out after " + timeout + " waiting for " + what + "\n" + describe());
             }
             if (now - nextFlush >= 0) {
-                webAdmin().flushOutgoing();
+                webAdmin().flushSpool();
                 nextFlush = System.nanoTime() + flushEvery.toNanos();
             }
             Await.sleep(Duration.ofMillis(200));

@@ -137,8 +137,8 @@ class PosternServerTest {
         web.putUser("alice@example.org", "secret");
         assertThat(web.domains()).containsExactly("example.org");
         assertThat(web.users()).containsExactly("alice@example.org");
-        assertThat(web.outgoingQueueSize()).isZero();
-        web.flushOutgoing();
+        assertThat(web.spoolQueueSize()).isZero();
+        web.flushSpool();
         assertThatThrownBy(() -> web.flushQueue("nosuchqueue")).isInstanceOf(AssertionError.class)
                 .hasMessageContaining("HTTP 404");
 

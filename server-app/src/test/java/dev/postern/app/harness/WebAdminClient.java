@@ -121,8 +121,9 @@ public final class WebAdminClient {
         return Long.parseLong(m.group(1));
     }
 
-    public long outgoingQueueSize() {
-        return queueSize("outgoing");
+    /** The spool holds every queued mail, deferred mail included (the queue manager re-queues it there). */
+    public long spoolQueueSize() {
+        return queueSize("spool");
     }
 
     /**
@@ -134,8 +135,8 @@ public final class WebAdminClient {
                 "flush of queue " + queue);
     }
 
-    public void flushOutgoing() {
-        flushQueue("outgoing");
+    public void flushSpool() {
+        flushQueue("spool");
     }
 
     // ---- internals --------------------------------------------------------------------------

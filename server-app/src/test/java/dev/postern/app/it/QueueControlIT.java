@@ -71,12 +71,12 @@ class QueueControlIT {
         assertThat(hold.stderr()).contains("Placed on hold: 1 message");
         assertThat(entry(server, qid).map(e -> e.get("queue_name").asText())).contains("hold");
         assertThat(server.runCommand("queue").stdoutLines()).anyMatch(line -> line.startsWith(qid + "! "));
-        assertThat(server.webAdmin().outgoingQueueSize()).as("held mail is out of the queue, so it never expires").isZero();
+        assertThat(server.webAdmin().spoolQueueSize()).as("held mail is out of the queue, so it never expires").isZero();
 
         ExitResult release = server.runCommand("super", "-H", qid);
         assertThat(release.exitCode()).as("%s", release).isZero();
         assertThat(release.stderr()).contains("Released from hold: 1 message");
-        assertThat(server.webAdmin().outgoingQueueSize()).isEqualTo(1);
+        assertThat(server.webAdmin().spoolQueueSize()).isEqualTo(1);
         assertThat(server.maillogLines())
             .anyMatch(line -> line.contains(" postern/postsuper[") && line.endsWith(": " + qid + ": placed on hold"))
             .anyMatch(line -> line.contains(" postern/postsuper[") && line.endsWith(": " + qid + ": released from hold"));

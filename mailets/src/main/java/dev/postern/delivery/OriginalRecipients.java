@@ -1,4 +1,4 @@
-package dev.postern.mailets;
+package dev.postern.delivery;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -26,7 +26,7 @@ public final class OriginalRecipients {
     }
 
     /** Records {@code final → original} entries, chaining through earlier ones. */
-    static void record(Mail mail, Map<MailAddress, MailAddress> originals) {
+    public static void record(Mail mail, Map<MailAddress, MailAddress> originals) {
         if (originals.isEmpty()) {
             return;
         }
