@@ -11,7 +11,8 @@
 # /etc/apt/sources.list.d) and cached in $POSTERN_TEST_CACHE (default /var/cache/postern-test)
 # and in podman's image store. Skips (exit 0, with the reason) only when this machine cannot
 # run containers at all. Needs: podman, runc, debootstrap, swaks, smtp-sink, openssl, and the
-# distribution built by `mvn package` (server-app/target/postern/).
+# distribution built by `mvn package` (server-app/target/postern/). Uses ss (iproute2) to pick
+# free ports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$(pwd)
@@ -23,7 +24,7 @@ fail() {
     exit 1
 }
 
-for tool in podman runc debootstrap swaks smtp-sink openssl; do
+for tool in podman runc debootstrap swaks smtp-sink openssl ss; do
     command -v "$tool" >/dev/null 2>&1 || [ -x "/usr/sbin/$tool" ] ||
         fail "$tool is missing (./test.sh installs it: apt-get install podman runc debootstrap swaks postfix openssl)"
 done
@@ -158,12 +159,14 @@ ok "the JVM runs as postern (uid $uid)"
 # --- ports, sink, volume, configuration, secrets ------------------------------------------
 # Free loopback ports chosen now: other tests run servers on random ports at the same time.
 free_ports() {
-    python3 -c '
-import socket, sys
-socks = []
-for _ in range(int(sys.argv[1])):
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); socks.append(s)
-print(" ".join(str(s.getsockname()[1]) for s in socks))' "$1"
+    local ports=() port
+    while [ ${#ports[@]} -lt "$1" ]; do
+        port=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+        case " ${ports[*]} " in *" $port "*) continue ;; esac
+        [ -z "$(ss -Htan "( sport = :$port or dport = :$port )" 2>/dev/null)" ] || continue
+        ports+=("$port")
+    done
+    echo "${ports[*]}"
 }
 read -r smtp_port submission_port submissions_port webadmin_port sink_port <<<"$(free_ports 5)"
 say "ports: smtpd $smtp_port, submission $submission_port, submissions $submissions_port, webadmin $webadmin_port, sink $sink_port"
@@ -373,6 +376,16 @@ pod kill --signal TERM "$second" >/dev/null
 exit_code=$(timeout 40 podman wait "$second" 2>>"$work/podman.log") || fail "$second did not stop within 40 s"
 [ "$exit_code" = 0 ] || fail "$second exited with status $exit_code after SIGTERM"
 stop_sink
+
+# A read-only /etc/postern that lacks the defaults: one line, before any JVM starts.
+mkdir -p "$work/readonly-conf"
+printf 'myhostname = %s\n' "$host" >"$work/readonly-conf/main.cf"
+podman run --rm --network=none -v "$work/readonly-conf:/etc/postern:ro" "$image" \
+    >"$work/readonly.out" 2>"$work/readonly.err" && readonly_status=0 || readonly_status=$?
+[ "$readonly_status" = 1 ] || fail "a read-only /etc/postern without the defaults: status $readonly_status, not 1"
+grep -q '^postern: fatal: /etc/postern lacks .*smtpserver.xml.* and cannot be written by postern (uid '"$uid"')' "$work/readonly.err" ||
+    fail "a read-only /etc/postern without the defaults: no one-line reason: $(tail -3 "$work/readonly.err")"
+ok "a read-only /etc/postern without the defaults stops the start: $(grep '^postern: fatal' "$work/readonly.err" | cut -c1-110)..."
 
 # --- the image's own ports, 25/587/465, as the non-root user ---------------------------------
 # Its own network namespace, where the sysctl may be set (Docker 20.10+ sets it by default;
