@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every Postern test: unit tests, the end-to-end tests against the packaged
-# distribution (mvn verify), and the script tests. Installs the Debian packages the
-# tests use when they are missing; services among them are installed without being
-# started (the tests start their own instances on loopback ports).
+# distribution (mvn verify), and the container image test (docker/test-image.sh). Installs
+# the Debian packages the tests use when they are missing; services among them are installed
+# without being started (the tests start their own instances on loopback ports).
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -13,12 +13,18 @@ command -v pflogsumm >/dev/null 2>&1 || packages+=(pflogsumm)
 command -v nmap >/dev/null 2>&1 || packages+=(nmap)
 # The DNS restriction tests run their own DNS server (dnsmasq-base has no system service).
 [ -x /usr/sbin/dnsmasq ] || command -v dnsmasq >/dev/null 2>&1 || packages+=(dnsmasq-base)
+# The container image test (docker/test-image.sh) builds a Java base with debootstrap and runs
+# the image with podman (runc: crun fails on some cgroup layouts); its certificate comes from openssl.
+command -v podman >/dev/null 2>&1 || packages+=(podman)
+command -v runc >/dev/null 2>&1 || packages+=(runc)
+command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || packages+=(debootstrap)
+command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 
 if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix as a system service during the install.
+    # Keep Debian from starting Postfix (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then
@@ -33,3 +39,6 @@ if [ ${#packages[@]} -gt 0 ]; then
 fi
 
 mvn -B verify "$@"
+
+# The container image, from the distribution mvn verify just packaged, built and run for real.
+docker/test-image.sh

@@ -226,6 +226,11 @@ public final class TableRegistry implements Closeable {
         }
     }
 
+    /** The files of the tables opened so far, for a health check that they can still be read. */
+    public synchronized List<Path> files() {
+        return sources.values().stream().map(FileSource::file).distinct().sorted().toList();
+    }
+
     /** The shared contents holder of a file-backed table, for tests of sharing. */
     synchronized FileSource<?> sourceOf(String kind, Path file) {
         return sources.get(kind + "\0" + baseDirectory.resolve(file).toAbsolutePath().normalize());

@@ -64,6 +64,21 @@ class TableRegistryTest {
     }
 
     @Test
+    void filesListsEachTableFileOnceAndNoInMemoryTable() throws Exception {
+        write(dir, "virtual", "a@example.com b@example.net");
+        write(dir, "access", "10.0.0.0/8 OK");
+        assertThat(registry.files()).isEmpty();
+
+        registry.open("hash:virtual");
+        registry.open("texthash:virtual");
+        registry.open("unionmap:{cidr:access, static:x}");
+        registry.open("inline:{a=b}");
+
+        assertThat(registry.files()).containsExactly(dir.resolve("access").toAbsolutePath().normalize(),
+            dir.resolve("virtual").toAbsolutePath().normalize());
+    }
+
+    @Test
     void aFileOpenedUnderSeveralHashTypesIsReadOnce() throws Exception {
         write(dir, "virtual", "a@example.com b@example.net");
 

@@ -10,6 +10,7 @@ import org.apache.james.modules.protocols.ProtocolHandlerModule;
 import org.apache.james.modules.protocols.SMTPServerModule;
 import org.apache.james.modules.server.DataRoutesModules;
 import org.apache.james.modules.server.DefaultProcessorsConfigurationProviderModule;
+import org.apache.james.modules.server.HealthCheckRoutesModule;
 import org.apache.james.modules.server.MailQueueRoutesModule;
 import org.apache.james.modules.server.MailRepositoriesRoutesModule;
 import org.apache.james.modules.server.NoJwtModule;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.inject.Module;
 
+import dev.postern.app.health.HealthModule;
 import dev.postern.app.modules.DrainProbe;
 import dev.postern.app.modules.FileMailQueueModule;
 import dev.postern.app.modules.MainCfModule;
@@ -48,7 +50,7 @@ public final class PosternServer {
             new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(home));
         GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(jamesModules())
-            .combineWith(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule())
+            .combineWith(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule(), new HealthModule())
             .overrideWith(new MainCfModule(mainCf, home));
         return new PosternServer(server);
     }
@@ -66,7 +68,8 @@ public final class PosternServer {
             new NoJwtModule(),
             new DataRoutesModules(),
             new MailRepositoriesRoutesModule(),
-            new MailQueueRoutesModule());
+            new MailQueueRoutesModule(),
+            new HealthCheckRoutesModule());
     }
 
     public void start() throws Exception {

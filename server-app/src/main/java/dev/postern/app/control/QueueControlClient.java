@@ -129,8 +129,11 @@ public final class QueueControlClient {
         return text == null || text.isBlank() ? e.getClass().getSimpleName() : text;
     }
 
-    /** A wildcard listen address accepts connections on loopback, which is where this command looks. */
-    private static String connectable(ListenAddress address) {
+    /**
+     * {@code host:port} to connect to for a listen address: a wildcard address accepts connections
+     * on loopback, which is where the command line looks.
+     */
+    public static String connectable(ListenAddress address) {
         String host = switch (address.host()) {
             case "0.0.0.0" -> "127.0.0.1";
             case "::", "0:0:0:0:0:0:0:0" -> "::1";
