@@ -57,10 +57,12 @@ public final class QueueControl {
     private final MailRepositoryStore repositories;
     private final Clock clock;
     private final MailLog mailLog;
+    private final QueueIdGenerator unique;
 
     @Inject
     public QueueControl(MailQueueFactory<? extends ManageableMailQueue> queues, MailRepositoryStore repositories,
-                        Clock clock, MailLog mailLog) {
+                        Clock clock, MailLog mailLog, QueueIdGenerator unique) {
+        this.unique = unique;
         this.queues = queues;
         this.repositories = repositories;
         this.clock = clock;
@@ -164,20 +166,25 @@ public final class QueueControl {
 
     /**
      * Sends the selected messages, queued or held, through the whole pipeline again (rewriting, routing),
-     * as {@code postsuper -r} does. Mail still in the spool is already on its way there and is left alone:
-     * removing it by name would remove the new copy too.
+     * as {@code postsuper -r} does. In the spool only mail past cleanup is requeued (deferred mail waits
+     * there for its next attempt); mail that has not reached cleanup yet is on its way there already. The
+     * copy gets a name of its own ({@code QID-r...}) before the old one is removed by name, so that a crash
+     * in between leaves the message twice, never nowhere.
      */
     public long requeue(QueueSelection selection) throws MessagingException {
         MailQueue spool = queue(SPOOL);
         long count = 0;
         for (ManageableMailQueue queue : queues()) {
-            if (queue.getName().equals(SPOOL)) {
-                continue;
-            }
             for (Mail mail : mails(queue, selection)) {
-                spool.enQueue(restart(mail));
-                queue.remove(ManageableMailQueue.Type.Name, mail.getName());
-                logAction(mail, "requeued");
+                if (queue.getName().equals(SPOOL) && ROOT.equals(mail.getState())) {
+                    continue;
+                }
+                String oldName = mail.getName();
+                Mail copy = restart(mail);
+                copy.setName(QueueIdGenerator.queueIdOf(oldName) + "-r" + unique.next());
+                spool.enQueue(copy);
+                queue.remove(ManageableMailQueue.Type.Name, oldName);
+                logAction(copy, "requeued");
                 count++;
             }
         }

@@ -36,7 +36,6 @@ import dev.postern.log.QueueIdGenerator;
  */
 final class ContentStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(ContentStore.class);
-    /** Postern's queue IDs (core's QueueIdGenerator), kept here so that the queue needs nothing of the mail log. */
 
     /** A content file the caller now holds one reference to; {@code written} says it is new. */
     record Stored(String contentId, boolean written) {

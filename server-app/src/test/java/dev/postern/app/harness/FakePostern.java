@@ -150,9 +150,9 @@ public final class FakePostern {
         } else if (method.equals("GET") && path.equals("/users")) {
             respond(exchange, 200, "[" + String.join(",", entries.stream().filter(e -> e.startsWith("user "))
                     .map(e -> "{\"username\":\"" + e.substring(5) + "\"}").toList()) + "]");
-        } else if (method.equals("GET") && path.equals("/mailQueues/outgoing")) {
-            respond(exchange, 200, "{\"name\":\"outgoing\",\"size\":0}");
-        } else if (method.equals("PATCH") && path.equals("/mailQueues/outgoing/mails")
+        } else if (method.equals("GET") && path.equals("/mailQueues/spool")) {
+            respond(exchange, 200, "{\"name\":\"spool\",\"size\":0}");
+        } else if (method.equals("PATCH") && path.equals("/mailQueues/spool/mails")
                 && "delayed=true".equals(exchange.getRequestURI().getQuery())) {
             respond(exchange, 204, "");
         } else {
