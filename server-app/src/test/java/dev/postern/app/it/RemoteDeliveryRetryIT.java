@@ -31,6 +31,7 @@ class RemoteDeliveryRetryIT {
     private static final String SENDER = "alice@client.example";
     private static final String RECIPIENT = "bob@remote.test";
     private static final Duration MINIMAL_BACKOFF = Duration.ofSeconds(2);
+    private static final Duration MAXIMAL_BACKOFF = Duration.ofSeconds(4);
     private static final Duration WAIT = Duration.ofSeconds(60);
 
     @RegisterExtension
@@ -47,7 +48,7 @@ class RemoteDeliveryRetryIT {
         List<Instant> rcpts = Collections.synchronizedList(new ArrayList<>());
         SmtpSink sink = postern.newSink().setRcptReply(recipient -> {
             rcpts.add(Instant.now());
-            return rcpts.size() <= 2 ? "450 4.2.0 try later" : "250 2.1.5 Ok";
+            return rcpts.size() <= 3 ? "450 4.2.0 try later" : "250 2.1.5 Ok";
         });
         PosternServer server = server(sink.relayhost()).start();
 
@@ -58,7 +59,7 @@ class RemoteDeliveryRetryIT {
         assertThat(TestMessages.token(message)).contains("retry-1");
         List<DeliveryLogLine> lines = Await.value("the sent line", WAIT, () -> DeliveryLogLine.of(server, RECIPIENT),
             all -> all.stream().anyMatch(line -> line.status().equals("sent")));
-        assertThat(lines).extracting(DeliveryLogLine::status).containsExactly("deferred", "deferred", "sent");
+        assertThat(lines).extracting(DeliveryLogLine::status).containsExactly("deferred", "deferred", "deferred", "sent");
         assertThat(lines).allSatisfy(line -> {
             assertThat(line.queueId()).as(line.line()).isEqualTo(queueId);
             assertThat(line.relay()).as(line.line()).isEqualTo("127.0.0.1[127.0.0.1]:" + sink.port());
@@ -66,18 +67,23 @@ class RemoteDeliveryRetryIT {
         assertThat(lines.get(0).dsn()).isEqualTo("4.2.0");
         assertThat(lines.get(0).text())
             .isEqualTo("host 127.0.0.1[127.0.0.1] said: 450 4.2.0 try later (in reply to RCPT TO command)");
-        assertThat(lines.get(2).dsn()).isEqualTo("2.0.0");
-        assertThat(lines.get(2).text()).startsWith("250 2.0.0 Ok: queued as SINK");
+        assertThat(lines.get(3).dsn()).isEqualTo("2.0.0");
+        assertThat(lines.get(3).text()).startsWith("250 2.0.0 Ok: queued as SINK");
 
         List<Instant> attempts = List.copyOf(rcpts);
-        assertThat(attempts).as("one RCPT per attempt").hasSize(3);
+        assertThat(attempts).as("one RCPT per attempt").hasSize(4);
         for (int i = 1; i < attempts.size(); i++) {
             assertThat(Duration.between(attempts.get(i - 1), attempts.get(i)))
                 .as("attempt %d came at least minimal_backoff_time after attempt %d: %s", i + 1, i, attempts)
                 .isGreaterThanOrEqualTo(MINIMAL_BACKOFF);
         }
+        // The wait is the message's age, within the bounds: over 4 s old at the third attempt, it waits
+        // maximal_backoff_time.
+        assertThat(Duration.between(attempts.get(2), attempts.get(3)))
+            .as("the fourth attempt waited maximal_backoff_time: %s", attempts)
+            .isGreaterThanOrEqualTo(MAXIMAL_BACKOFF);
         Await.holdsFor("the message is delivered exactly once", Duration.ofSeconds(5), () -> sink.messageCount() == 1);
-        assertThat(DeliveryLogLine.of(server, RECIPIENT)).as("no attempt after the delivery").hasSize(3);
+        assertThat(DeliveryLogLine.of(server, RECIPIENT)).as("no attempt after the delivery").hasSize(4);
     }
 
     @Test
