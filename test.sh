@@ -13,6 +13,10 @@ command -v pflogsumm >/dev/null 2>&1 || packages+=(pflogsumm)
 command -v nmap >/dev/null 2>&1 || packages+=(nmap)
 # The DNS restriction tests run their own DNS server (dnsmasq-base has no system service).
 [ -x /usr/sbin/dnsmasq ] || command -v dnsmasq >/dev/null 2>&1 || packages+=(dnsmasq-base)
+# Dovecot takes mail over LMTP from Postern's lmtp agent and serves Maildirs over IMAP in the
+# interoperability tests (installed without starting its service).
+[ -x /usr/lib/dovecot/lmtp ] || packages+=(dovecot-lmtpd)
+[ -x /usr/lib/dovecot/imap ] || packages+=(dovecot-imapd)
 # The container image test (docker/test-image.sh) builds a Java base with debootstrap and runs
 # the image with podman (runc: crun fails on some cgroup layouts); its certificate comes from openssl.
 command -v podman >/dev/null 2>&1 || packages+=(podman)
@@ -24,7 +28,7 @@ if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then
