@@ -25,7 +25,8 @@ import dev.postern.app.harness.SmtpSink;
 /**
  * cleanup end to end: canonical rewriting of envelope and headers and masquerading, as the next
  * hop (the test's sink, the relayhost) sees them; always_bcc; a virtual alias that expands to five
- * recipients, some delivered into local Maildirs and some relayed; and the RCPT-time refusal of an
+ * recipients on three routes (local Maildirs, the relayhost, a transport_maps next hop), logged with
+ * orig_to; and the RCPT-time refusal of an
  * address of a virtual alias domain that has no alias.
  */
 class CleanupRewritingIT {
@@ -37,7 +38,13 @@ class CleanupRewritingIT {
     final PosternExtension postern = new PosternExtension();
 
     private PosternServer start(SmtpSink sink) {
+        return start(sink, sink);
+    }
+
+    /** Mail for branch.example goes to {@code branch} through transport_maps, other remote mail to the relayhost. */
+    private PosternServer start(SmtpSink sink, SmtpSink branch) {
         PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
+            .parameter("transport_maps", "texthash:conf/transport")
             .parameter("canonical_maps", "texthash:conf/canonical")
             .parameter("masquerade_domains", "corp.example")
             .parameter("always_bcc", "archive@remote.example")
@@ -50,8 +57,9 @@ class CleanupRewritingIT {
             ""));
         server.writeConfFile("virtual", String.join("\n",
             "team@" + LISTS + "   bob@" + HOST + ", carol@" + HOST + ", dave@remote.example, sales@" + LISTS,
-            "sales@" + LISTS + "  erin@remote.example, frank@remote.example",
+            "sales@" + LISTS + "  erin@branch.example, frank@branch.example",
             ""));
+        server.writeConfFile("transport", "branch.example  smtp:[127.0.0.1]:" + branch.port() + "\n");
         server.start();
         server.webAdmin().putUser("bob@" + HOST, "secret");
         server.webAdmin().putUser("carol@" + HOST, "secret");
@@ -89,9 +97,10 @@ class CleanupRewritingIT {
     }
 
     @Test
-    void aVirtualAliasExpandsToLocalAndRelayedRecipientsAndAnUnknownAliasIsRefused() {
+    void aVirtualAliasExpandsToFiveRecipientsOnThreeRoutesAndAnUnknownAliasIsRefused() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = start(sink);
+        SmtpSink branch = postern.newSink();
+        PosternServer server = start(sink, branch);
 
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
@@ -115,10 +124,17 @@ class CleanupRewritingIT {
                 .contains("To: team@" + LISTS + "\r\n");
         }
         List<String> relayed = Await.value("the relayed recipients", DELIVERY, () -> recipients(sink),
-            list -> list.size() >= 4);
-        assertThat(relayed).containsExactlyInAnyOrder("dave@remote.example", "erin@remote.example",
-            "frank@remote.example", "archive@remote.example");
+            list -> list.size() >= 2);
+        assertThat(relayed).containsExactlyInAnyOrder("dave@remote.example", "archive@remote.example");
+        List<String> routed = Await.value("the recipients routed by transport_maps", DELIVERY, () -> recipients(branch),
+            list -> list.size() >= 2);
+        assertThat(routed).containsExactlyInAnyOrder("erin@branch.example", "frank@branch.example");
+        assertThat(branch.messages()).as("one route, one transaction").hasSize(1);
         assertThat(sink.messages()).allSatisfy(m -> assertThat(m.headerValues("Subject")).containsExactly("alias-1"));
+        assertThat(server.maillog()).as("the delivery log names the alias each recipient came from")
+            .containsPattern("postern/smtp\\[\\d+\\]: [0-9A-F]{12}: to=<erin@branch\\.example>, orig_to=<team@" + LISTS.replace(".", "\\.")
+                + ">, relay=127\\.0\\.0\\.1\\[127\\.0\\.0\\.1\\]:" + branch.port() + ", .*status=sent")
+            .containsPattern("postern/local\\[\\d+\\]: [0-9A-F]{12}: to=<bob@" + HOST.replace(".", "\\.") + ">, orig_to=<team@");
         assertThat(server.maillog()).as("the refused RCPT is logged as smtpd's NOQUEUE reject")
             .contains("NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <nobody@" + LISTS
                 + ">: Recipient address rejected: User unknown in virtual alias table;");
