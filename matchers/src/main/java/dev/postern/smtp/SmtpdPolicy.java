@@ -18,6 +18,7 @@ import org.apache.james.user.api.UsersRepository;
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.AddressResolver;
 import dev.postern.address.LocalMailboxes;
+import dev.postern.address.RecipientListings;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
@@ -67,7 +68,9 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
         Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
             .collect(Collectors.toMap(name -> name, parameters::get));
         RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
-            classifier, unlisted(mailboxes(parameters, domainList, users)), environment.dns(parameters));
+            classifier, unlisted(mailboxes(parameters, domainList, users)
+                .with(parameters.get("recipient_delimiter"),
+                    RecipientListings.from(parameters, environment::openAliasTable, environment::openTable))), environment.dns(parameters));
         List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
         RelaySafety.check(lists.get(RELAY), lists.get(RECIPIENT));
         boolean delayReject = ParameterType.toBoolean("smtpd_delay_reject", parameters.get("smtpd_delay_reject").trim());
