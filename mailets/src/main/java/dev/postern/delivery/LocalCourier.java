@@ -290,7 +290,7 @@ public final class LocalCourier implements Courier {
             for (String text : destinations) {
                 AliasDestination destination = AliasDestination.parse(text, settings.home());
                 if (destination instanceof AliasDestination.Address written) {
-                    parts.add(deliverAddress(written.address(), remote, expansion, start));
+                    deliverAddress(written.address(), remote, expansion, start).ifPresent(parts::add);
                 } else if (destination instanceof AliasDestination.File file) {
                     parts.add(settings.filesAllowed().contains(expansion.context())
                         ? appendToFile(key, file.path(), start)
@@ -309,27 +309,29 @@ public final class LocalCourier implements Courier {
             return Outcome.combine(parts, start);
         }
 
-        private Outcome deliverAddress(String written, List<MailAddress> remote, Expansion expansion, Instant start) {
+        /** Delivers a local or virtual address; adds any other to {@code remote} (empty outcome: forwarded later). */
+        private Optional<Outcome> deliverAddress(String written, List<MailAddress> remote, Expansion expansion,
+                                                 Instant start) {
             String text = written.startsWith("<") && written.endsWith(">") ? written.substring(1, written.length() - 1)
                 : written;
             MailAddress address;
             try {
                 address = new MailAddress(text.contains("@") ? text : text + "@" + myhostname);
             } catch (AddressException e) {
-                return Outcome.bounced("5.1.3", "bad address syntax: \"" + written + "\"", start);
+                return Optional.of(Outcome.bounced("5.1.3", "bad address syntax: \"" + written + "\"", start));
             }
             LocalMailboxes.Resolution resolution;
             try {
                 resolution = mailboxes.resolve(address);
             } catch (LocalMailboxes.LookupException e) {
                 LOGGER.warn("{}: {}", queueId, e.getMessage());
-                return Outcome.deferred("4.3.0", "temporary lookup failure", start);
+                return Optional.of(Outcome.deferred("4.3.0", "temporary lookup failure", start));
             }
             if (resolution instanceof LocalMailboxes.NotLocal) {
                 remote.add(address);
-                return Outcome.sent("forwarded", start);
+                return Optional.empty();
             }
-            return deliver(address, resolution, expansion, start);
+            return Optional.of(deliver(address, resolution, expansion, start));
         }
 
         /** {@code :include:} files list destinations, one or more a line, {@code #} comments. */
@@ -361,8 +363,8 @@ public final class LocalCourier implements Courier {
         private Outcome luserRelay(MailAddress address, String localPart, Expansion expansion, Instant start) {
             String target = expandLuserRelay(settings.luserRelay(), localPart, address.getDomain().asString());
             List<MailAddress> remote = new ArrayList<>();
-            Outcome outcome = deliverAddress(target, remote, expansion.relayed(), start);
-            return remote.isEmpty() ? outcome : forward(address.asString().toLowerCase(Locale.ROOT), remote,
+            Optional<Outcome> outcome = deliverAddress(target, remote, expansion.relayed(), start);
+            return outcome.isPresent() ? outcome.get() : forward(address.asString().toLowerCase(Locale.ROOT), remote,
                 expansion, start);
         }
 
