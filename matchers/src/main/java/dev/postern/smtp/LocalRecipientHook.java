@@ -60,7 +60,7 @@ public class LocalRecipientHook implements RcptHook {
     @Override
     public void init(Configuration config) throws ConfigurationException {
         settings = environment.perListener(config, this, parameters -> new Settings(
-            SmtpdPolicy.mailboxes(parameters, domainList, usersRepository),
+            SmtpdPolicy.mailboxes(parameters, environment, domainList, usersRepository),
             ParameterType.toBoolean("smtpd_reject_unlisted_recipient", parameters.get("smtpd_reject_unlisted_recipient")),
             ParameterType.toBoolean("smtpd_reject_unlisted_sender", parameters.get("smtpd_reject_unlisted_sender"))));
     }

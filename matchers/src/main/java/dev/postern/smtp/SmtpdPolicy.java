@@ -22,6 +22,7 @@ import dev.postern.address.RecipientListings;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
+import dev.postern.config.PosternEnvironment;
 import dev.postern.config.ParameterType;
 import dev.postern.restrictions.RelaySafety;
 import dev.postern.restrictions.RestrictionConfig;
@@ -68,9 +69,7 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
         Map<String, String> classes = parameters.list("smtpd_restriction_classes").stream()
             .collect(Collectors.toMap(name -> name, parameters::get));
         RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
-            classifier, unlisted(mailboxes(parameters, domainList, users)
-                .with(parameters.get("recipient_delimiter"),
-                    RecipientListings.from(parameters, environment::openAliasTable, environment::openTable))), environment.dns(parameters));
+            classifier, unlisted(mailboxes(parameters, environment, domainList, users)), environment.dns(parameters));
         List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
         RelaySafety.check(lists.get(RELAY), lists.get(RECIPIENT));
         boolean delayReject = ParameterType.toBoolean("smtpd_delay_reject", parameters.get("smtpd_delay_reject").trim());
@@ -148,10 +147,17 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
         return helo == null ? state : state.withHelo(helo);
     }
 
-    /** The local and virtual mailbox classes, by the same rules local delivery uses. */
-    static LocalMailboxes mailboxes(ComponentParameters parameters, DomainList domainList, UsersRepository users) {
+    /**
+     * The local and virtual mailbox classes, by the same rules local delivery uses: users without
+     * their {@code recipient_delimiter} extension, aliases, {@code luser_relay} and
+     * {@code virtual_mailbox_maps} entries count as known recipients.
+     */
+    static LocalMailboxes mailboxes(ComponentParameters parameters, PosternEnvironment environment, DomainList domainList,
+                                    UsersRepository users) {
         return new LocalMailboxes(parameters.list("mydestination"), parameters.get("myhostname"),
-            LocalMailboxes.Directory.of(users::contains, users::supportVirtualHosting, domainList::containsDomain));
+            LocalMailboxes.Directory.of(users::contains, users::supportVirtualHosting, domainList::containsDomain))
+            .with(parameters.get("recipient_delimiter"),
+                RecipientListings.from(parameters, environment::openAliasTable, environment::openTable));
     }
 
     private static UnlistedAddresses unlisted(LocalMailboxes mailboxes) {
