@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
+import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternServer;
 import dev.postern.app.harness.SinkMessage;
@@ -119,6 +120,20 @@ class LocalMailboxIT {
         assertThat(bounce.contentAsString()).contains("mail forwarding loop for bob@" + HOST);
         assertThat(server.varDir().resolve("mail").resolve(HOST).resolve("bob").resolve("Maildir").resolve("new"))
             .satisfiesAnyOf(dir -> assertThat(dir).doesNotExist(), dir -> assertThat(dir).isEmptyDirectory());
+    }
+
+    @Test
+    void aBadAliasesLineIsNamedByFileAndLineBeforeTheServerStarts() {
+        PosternServer server = postern.newServer().myhostname(HOST)
+            .parameter("alias_maps", "texthash:conf/aliases")
+            .writeConfFile("aliases", "# aliases\nteam: bob\nbroken line without a colon\n");
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(result.stderrLines()).as("%s", result)
+            .anyMatch(line -> line.startsWith("postern: fatal: ") && line.contains("aliases:3: expected format: name: destination"));
+        assertThat(result.stderr()).doesNotContain("\tat ");
     }
 
     private static SmtpReply send(PosternServer server, String from, String to, String token, String body) {
