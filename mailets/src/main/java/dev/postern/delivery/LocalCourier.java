@@ -49,7 +49,7 @@ import dev.postern.tables.LookupTable;
  * <ol>
  * <li>a {@code Delivered-To:} already naming it bounces {@code 5.4.6 mail forwarding loop for r};</li>
  * <li>local class only: {@code alias_maps}, by the lower-cased local part, then without its
- * {@code recipient_delimiter} extension ({@link AliasExpansion}: addresses, {@code /file},
+ * {@code recipient_delimiter} extension (addresses, {@code /file},
  * {@code |command}, {@code :include:}; addresses of other domains are forwarded as a new message);</li>
  * <li>virtual class: {@code virtual_mailbox_maps}, results relative to {@code virtual_mailbox_base};</li>
  * <li>the user's mailbox: {@code <mailRoot>/<domain>/<user>/Maildir/}, or for the local class with
@@ -177,6 +177,16 @@ public final class LocalCourier implements Courier {
         RecipientResult deliverTop(MailAddress recipient) {
             top = recipient;
             Instant start = clock.instant();
+            try {
+                return deliverTop(recipient, start);
+            } catch (RuntimeException e) {
+                // A courier answers every recipient: an unforeseen fault defers, so the mail is kept.
+                LOGGER.error("{}: local delivery to {} failed", queueId, recipient, e);
+                return RecipientResult.deferred(recipient, "4.3.0", RELAY, "local delivery failed: " + describe(e), start);
+            }
+        }
+
+        private RecipientResult deliverTop(MailAddress recipient, Instant start) {
             LocalMailboxes.Resolution resolution;
             try {
                 resolution = mailboxes.resolve(recipient);
@@ -278,7 +288,7 @@ public final class LocalCourier implements Courier {
                 return Outcome.deferred("4.3.5", "alias \"" + alias.name() + "\": " + e.getMessage(), start);
             }
             Optional<MaybeSender> owner = lookupAlias("owner-" + alias.name()).isPresent()
-                ? Optional.of(MaybeSender.of(address("owner-" + alias.name() + "@" + myhostname)))
+                ? ownerSender(alias.name()).or(expansion::owner)
                 : expansion.owner();
             return expandList(key, destinations, expansion.into("alias", owner, alias.name()), start);
         }
@@ -599,11 +609,12 @@ public final class LocalCourier implements Courier {
             : ((LocalMailboxes.UnknownUser) resolution).address();
     }
 
-    private static MailAddress address(String text) {
+    /** {@code owner-NAME@$myhostname}, when that is an address (alias names may hold spaces). */
+    private Optional<MaybeSender> ownerSender(String name) {
         try {
-            return new MailAddress(text);
+            return Optional.of(MaybeSender.of(new MailAddress("owner-" + name + "@" + myhostname)));
         } catch (AddressException e) {
-            throw new IllegalArgumentException("not an address: " + text, e);
+            return Optional.empty();
         }
     }
 
