@@ -2,7 +2,6 @@ package dev.postern.delivery;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
@@ -19,13 +18,11 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
@@ -37,7 +34,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.postern.address.LocalMailboxes;
-import dev.postern.mailets.Maildir;
 import dev.postern.mailets.MaildirNames;
 import dev.postern.tables.AliasList;
 import dev.postern.tables.LookupException;
@@ -76,6 +72,7 @@ public final class LocalCourier implements Courier {
     private final LocalDeliverySettings settings;
     private final Forwarder forwarder;
     private final String myhostname;
+    private final MailboxWriter mailboxWriter;
 
     /** Maildir delivery with default settings and no forwarding: the stock James mailet's courier. */
     public LocalCourier(String service, LocalMailboxes mailboxes, Path mailRoot, MaildirNames names, Clock clock) {
@@ -97,6 +94,7 @@ public final class LocalCourier implements Courier {
         this.settings = settings;
         this.forwarder = forwarder;
         this.myhostname = myhostname.toLowerCase(Locale.ROOT);
+        this.mailboxWriter = new MailboxWriter(names, clock);
     }
 
     @Override
@@ -127,44 +125,11 @@ public final class LocalCourier implements Courier {
         }
     }
 
-    /** A per-recipient outcome before it is tied to the recipient the queue manager gave. */
-    private record Outcome(RecipientResult.Status status, String dsn, String text, Instant connected) {
-        static Outcome sent(String text, Instant connected) {
-            return new Outcome(RecipientResult.Status.SENT, "2.0.0", text, connected);
-        }
-
-        static Outcome deferred(String dsn, String text, Instant connected) {
-            return new Outcome(RecipientResult.Status.DEFERRED, dsn, text, connected);
-        }
-
-        static Outcome bounced(String dsn, String text, Instant connected) {
-            return new Outcome(RecipientResult.Status.BOUNCED, dsn, text, connected);
-        }
-
-        RecipientResult of(MailAddress recipient) {
-            return new RecipientResult(recipient, status, dsn, RELAY, text, Optional.empty(), Optional.empty(), connected);
-        }
-
-        /** The outcome of several destinations: a deferral wins, then a bounce; sent texts are joined. */
-        static Outcome combine(List<Outcome> parts, Instant start) {
-            for (RecipientResult.Status status : List.of(RecipientResult.Status.DEFERRED, RecipientResult.Status.BOUNCED)) {
-                Optional<Outcome> first = parts.stream().filter(part -> part.status == status).findFirst();
-                if (first.isPresent()) {
-                    return first.get();
-                }
-            }
-            Set<String> texts = new LinkedHashSet<>();
-            parts.forEach(part -> texts.add(part.text));
-            Instant connected = parts.stream().map(Outcome::connected).min(Instant::compareTo).orElse(start);
-            return sent(String.join(", ", texts), connected);
-        }
-    }
-
     /** One mail's delivery: what is read from the message once and shared by its recipients. */
     private final class Attempt {
         private final Mail mail;
         private final String queueId;
-        private final Map<String, Outcome> byMailbox = new HashMap<>();
+        private final Map<String, LocalOutcome> byMailbox = new HashMap<>();
         private Set<String> deliveredToHeaders;
         private byte[] message;
         private MailAddress top;
@@ -202,32 +167,32 @@ public final class LocalCourier implements Courier {
         }
 
         /** One local or virtual address, at any depth of an alias expansion. */
-        private Outcome deliver(MailAddress address, LocalMailboxes.Resolution resolution, Expansion expansion,
+        private LocalOutcome deliver(MailAddress address, LocalMailboxes.Resolution resolution, Expansion expansion,
                                 Instant start) {
             String key = finalAddress(resolution);
-            Outcome earlier = byMailbox.get(key);
+            LocalOutcome earlier = byMailbox.get(key);
             if (earlier != null) {
-                return new Outcome(earlier.status, earlier.dsn, earlier.text, start);
+                return new LocalOutcome(earlier.status(), earlier.dsn(), earlier.text(), start);
             }
-            Outcome outcome = deliverOnce(address, key, resolution, expansion, start);
+            LocalOutcome outcome = deliverOnce(address, key, resolution, expansion, start);
             byMailbox.put(key, outcome);
             return outcome;
         }
 
-        private Outcome deliverOnce(MailAddress address, String key, LocalMailboxes.Resolution resolution,
+        private LocalOutcome deliverOnce(MailAddress address, String key, LocalMailboxes.Resolution resolution,
                                     Expansion expansion, Instant start) {
             Set<String> seen;
             try {
                 seen = deliveredToHeaders();
             } catch (MessagingException | RuntimeException e) {
                 LOGGER.warn("{}: cannot read the message headers", queueId, e);
-                return Outcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
+                return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
             }
             if (seen.contains(key)) {
-                return Outcome.bounced("5.4.6", "mail forwarding loop for " + key, start);
+                return LocalOutcome.bounced("5.4.6", "mail forwarding loop for " + key, start);
             }
             if (expansion.depth() > EXPANSION_DEPTH_LIMIT) {
-                return Outcome.bounced("5.4.6", "alias expansion nested too deeply for " + key, start);
+                return LocalOutcome.bounced("5.4.6", "alias expansion nested too deeply for " + key, start);
             }
             boolean localClass = mailboxes.isLocalClass(address.getDomain());
             String localPart = key.substring(0, key.lastIndexOf('@'));
@@ -246,7 +211,7 @@ public final class LocalCourier implements Courier {
                 }
             } catch (LookupException e) {
                 LOGGER.warn("{}: {}", queueId, e.getMessage());
-                return Outcome.deferred("4.3.0", "temporary lookup failure", start);
+                return LocalOutcome.deferred("4.3.0", "temporary lookup failure", start);
             }
             if (resolution instanceof LocalMailboxes.Mailbox mailbox) {
                 return writeMailbox(key, mailbox, localClass, start);
@@ -255,7 +220,7 @@ public final class LocalCourier implements Courier {
             if (localClass && !settings.luserRelay().isEmpty() && !expansion.luserRelayed()) {
                 return luserRelay(address, localPart, expansion, start);
             }
-            return Outcome.bounced("5.1.1", "unknown user: \"" + unknown.user() + "\"", start);
+            return LocalOutcome.bounced("5.1.1", "unknown user: \"" + unknown.user() + "\"", start);
         }
 
         // ---- aliases
@@ -280,12 +245,12 @@ public final class LocalCourier implements Courier {
             return Optional.empty();
         }
 
-        private Outcome expand(String key, Alias alias, Expansion expansion, Instant start) throws LookupException {
+        private LocalOutcome expand(String key, Alias alias, Expansion expansion, Instant start) throws LookupException {
             List<String> destinations;
             try {
                 destinations = AliasList.split(alias.value());
             } catch (IllegalArgumentException e) {
-                return Outcome.deferred("4.3.5", "alias \"" + alias.name() + "\": " + e.getMessage(), start);
+                return LocalOutcome.deferred("4.3.5", "alias \"" + alias.name() + "\": " + e.getMessage(), start);
             }
             Optional<MaybeSender> owner = lookupAlias("owner-" + alias.name()).isPresent()
                 ? ownerSender(alias.name()).or(expansion::owner)
@@ -293,9 +258,9 @@ public final class LocalCourier implements Courier {
             return expandList(key, destinations, expansion.into("alias", owner, alias.name()), start);
         }
 
-        private Outcome expandList(String key, List<String> destinations, Expansion expansion, Instant start)
+        private LocalOutcome expandList(String key, List<String> destinations, Expansion expansion, Instant start)
                 throws LookupException {
-            List<Outcome> parts = new ArrayList<>();
+            List<LocalOutcome> parts = new ArrayList<>();
             List<MailAddress> remote = new ArrayList<>();
             for (String text : destinations) {
                 AliasDestination destination = AliasDestination.parse(text, settings.home());
@@ -304,11 +269,11 @@ public final class LocalCourier implements Courier {
                 } else if (destination instanceof AliasDestination.File file) {
                     parts.add(settings.filesAllowed().contains(expansion.context())
                         ? appendToFile(key, file.path(), start)
-                        : Outcome.bounced("5.7.1", "mail to file is restricted: " + file.path(), start));
+                        : LocalOutcome.bounced("5.7.1", "mail to file is restricted: " + file.path(), start));
                 } else if (destination instanceof AliasDestination.Command command) {
                     parts.add(settings.commandsAllowed().contains(expansion.context())
                         ? runCommand(key, command.command(), start)
-                        : Outcome.bounced("5.7.1", "mail to command is restricted: \"" + command.command() + "\"", start));
+                        : LocalOutcome.bounced("5.7.1", "mail to command is restricted: \"" + command.command() + "\"", start));
                 } else if (destination instanceof AliasDestination.Include include) {
                     parts.add(include(key, include.path(), expansion, start));
                 }
@@ -316,11 +281,11 @@ public final class LocalCourier implements Courier {
             if (!remote.isEmpty()) {
                 parts.add(forward(key, remote, expansion, start));
             }
-            return Outcome.combine(parts, start);
+            return LocalOutcome.combine(parts, start);
         }
 
         /** Delivers a local or virtual address; adds any other to {@code remote} (empty outcome: forwarded later). */
-        private Optional<Outcome> deliverAddress(String written, List<MailAddress> remote, Expansion expansion,
+        private Optional<LocalOutcome> deliverAddress(String written, List<MailAddress> remote, Expansion expansion,
                                                  Instant start) {
             String text = written.startsWith("<") && written.endsWith(">") ? written.substring(1, written.length() - 1)
                 : written;
@@ -328,14 +293,14 @@ public final class LocalCourier implements Courier {
             try {
                 address = new MailAddress(text.contains("@") ? text : text + "@" + myhostname);
             } catch (AddressException e) {
-                return Optional.of(Outcome.bounced("5.1.3", "bad address syntax: \"" + written + "\"", start));
+                return Optional.of(LocalOutcome.bounced("5.1.3", "bad address syntax: \"" + written + "\"", start));
             }
             LocalMailboxes.Resolution resolution;
             try {
                 resolution = mailboxes.resolve(address);
             } catch (LocalMailboxes.LookupException e) {
                 LOGGER.warn("{}: {}", queueId, e.getMessage());
-                return Optional.of(Outcome.deferred("4.3.0", "temporary lookup failure", start));
+                return Optional.of(LocalOutcome.deferred("4.3.0", "temporary lookup failure", start));
             }
             if (resolution instanceof LocalMailboxes.NotLocal) {
                 remote.add(address);
@@ -345,7 +310,7 @@ public final class LocalCourier implements Courier {
         }
 
         /** {@code :include:} files list destinations, one or more a line, {@code #} comments. */
-        private Outcome include(String key, Path file, Expansion expansion, Instant start) throws LookupException {
+        private LocalOutcome include(String key, Path file, Expansion expansion, Instant start) throws LookupException {
             List<String> destinations = new ArrayList<>();
             try {
                 List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
@@ -357,23 +322,23 @@ public final class LocalCourier implements Courier {
                     try {
                         destinations.addAll(AliasList.split(line));
                     } catch (IllegalArgumentException e) {
-                        return Outcome.deferred("4.3.5", file + ":" + (i + 1) + ": " + e.getMessage(), start);
+                        return LocalOutcome.deferred("4.3.5", file + ":" + (i + 1) + ": " + e.getMessage(), start);
                     }
                 }
             } catch (IOException e) {
                 LOGGER.warn("{}: cannot read include file {}", queueId, file, e);
-                return Outcome.deferred("4.3.0", "cannot open include file " + file + ": " + describe(e), start);
+                return LocalOutcome.deferred("4.3.0", "cannot open include file " + file + ": " + describe(e), start);
             }
             if (destinations.isEmpty()) {
-                return Outcome.bounced("5.1.1", "include file " + file + " has no destination", start);
+                return LocalOutcome.bounced("5.1.1", "include file " + file + " has no destination", start);
             }
             return expandList(key, destinations, expansion.into("include", expansion.owner(), expansion.self()), start);
         }
 
-        private Outcome luserRelay(MailAddress address, String localPart, Expansion expansion, Instant start) {
+        private LocalOutcome luserRelay(MailAddress address, String localPart, Expansion expansion, Instant start) {
             String target = expandLuserRelay(settings.luserRelay(), localPart, address.getDomain().asString());
             List<MailAddress> remote = new ArrayList<>();
-            Optional<Outcome> outcome = deliverAddress(target, remote, expansion.relayed(), start);
+            Optional<LocalOutcome> outcome = deliverAddress(target, remote, expansion.relayed(), start);
             return outcome.isPresent() ? outcome.get() : forward(address.asString().toLowerCase(Locale.ROOT), remote,
                 expansion, start);
         }
@@ -394,24 +359,24 @@ public final class LocalCourier implements Courier {
             return out;
         }
 
-        private Outcome forward(String key, List<MailAddress> remote, Expansion expansion, Instant start) {
+        private LocalOutcome forward(String key, List<MailAddress> remote, Expansion expansion, Instant start) {
             MaybeSender sender = expansion.owner().orElse(mail.getMaybeSender());
             byte[] prepended = ("Delivered-To: " + key + "\r\n").getBytes(StandardCharsets.UTF_8);
             try {
                 String newQueueId = forwarder.forward(mail, queueId, sender, remote, prepended);
-                return Outcome.sent("forwarded as " + newQueueId, clock.instant());
+                return LocalOutcome.sent("forwarded as " + newQueueId, clock.instant());
             } catch (MessagingException | RuntimeException e) {
                 LOGGER.warn("{}: cannot forward to {}", queueId, remote, e);
-                return Outcome.deferred("4.3.0", "cannot forward: " + e.getMessage(), start);
+                return LocalOutcome.deferred("4.3.0", "cannot forward: " + e.getMessage(), start);
             }
         }
 
-        private Outcome runCommand(String key, String command, Instant start) {
+        private LocalOutcome runCommand(String key, String command, Instant start) {
             byte[] body;
             try {
                 body = concat(headers(key, "\n", true), withLf(message()));
             } catch (IOException e) {
-                return Outcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
+                return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
             }
             String localPart = key.substring(0, key.lastIndexOf('@'));
             String user = mailboxes.withoutExtension(localPart);
@@ -428,19 +393,19 @@ public final class LocalCourier implements Courier {
             PipeCommand.Outcome outcome = new PipeCommand(settings.home(), settings.commandTimeLimit())
                 .run(command, environment, body);
             if (outcome.delivered()) {
-                return Outcome.sent(outcome.text(), connected);
+                return LocalOutcome.sent(outcome.text(), connected);
             }
-            return outcome.temporary() ? Outcome.deferred(outcome.dsn(), outcome.text(), connected)
-                : Outcome.bounced(outcome.dsn(), outcome.text(), connected);
+            return outcome.temporary() ? LocalOutcome.deferred(outcome.dsn(), outcome.text(), connected)
+                : LocalOutcome.bounced(outcome.dsn(), outcome.text(), connected);
         }
 
-        private Outcome appendToFile(String key, Path file, Instant start) {
+        private LocalOutcome appendToFile(String key, Path file, Instant start) {
             try {
                 long limit = settings.quota().limitFor(key, Optional.empty()).bytes();
                 return appendMbox(key, file, limit, "delivered to file: " + file, start);
             } catch (LookupException e) {
                 LOGGER.warn("{}: {}", queueId, e.getMessage());
-                return Outcome.deferred("4.3.0", "temporary lookup failure", start);
+                return LocalOutcome.deferred("4.3.0", "temporary lookup failure", start);
             }
         }
 
@@ -474,7 +439,7 @@ public final class LocalCourier implements Courier {
             return new Location(resolved, result.endsWith("/"));
         }
 
-        private Outcome writeMailbox(String key, LocalMailboxes.Mailbox mailbox, boolean localClass, Instant start) {
+        private LocalOutcome writeMailbox(String key, LocalMailboxes.Mailbox mailbox, boolean localClass, Instant start) {
             Optional<String> localUser = localClass ? Optional.of(mailbox.user()) : Optional.empty();
             if (localClass && settings.localFormat() == LocalDeliverySettings.MailboxFormat.MBOX) {
                 Path file = mailRoot.resolve(mailbox.directory().getParent());
@@ -483,54 +448,33 @@ public final class LocalCourier implements Courier {
             return write(key, mailbox.user(), localUser, mailRoot.resolve(mailbox.directory()), true, start);
         }
 
-        private Outcome write(String key, String user, Optional<String> localUser, Path path, boolean maildir,
+        private LocalOutcome write(String key, String user, Optional<String> localUser, Path path, boolean maildir,
                               Instant start) {
             MailboxQuota.Limit limit;
             try {
                 limit = settings.quota().limitFor(key, localUser);
             } catch (LookupException e) {
                 LOGGER.warn("{}: {}", queueId, e.getMessage());
-                return Outcome.deferred("4.3.0", "temporary lookup failure", start);
+                return LocalOutcome.deferred("4.3.0", "temporary lookup failure", start);
             }
             if (!maildir) {
                 return appendMbox(key, path, limit.bytes(), "delivered to mailbox", start);
             }
-            Maildir target = new Maildir(path);
-            Instant connected = null;
             try {
-                target.create();
-                connected = clock.instant();
-                byte[] content = concat(headers(key, "\r\n", false), message());
-                long size = limit.perUser() ? usage(path) + content.length : content.length;
-                if (limit.exceededBy(size)) {
-                    return tooLarge(target.directory() + "/", user, connected);
-                }
-                target.deliver(names.next(), out -> out.write(content));
-            } catch (IOException | RuntimeException e) {
-                LOGGER.warn("{}: delivery to {} failed", queueId, target.directory(), e);
-                return failed(target.directory() + "/", user, e, connected != null ? connected : start);
+                return mailboxWriter.maildir(queueId, path, user, limit, concat(headers(key, "\r\n", false), message()),
+                    start);
+            } catch (IOException e) {
+                return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
             }
-            return Outcome.sent("delivered to maildir", connected);
         }
 
-        private Outcome appendMbox(String key, Path file, long limit, String sentText, Instant start) {
-            Instant connected = clock.instant();
+        private LocalOutcome appendMbox(String key, Path file, long limit, String sentText, Instant start) {
             try {
-                byte[] headers = headers(key, "\n", true);
-                new MboxFile(file, clock).append(limit, out -> {
-                    out.write(headers);
-                    MboxLines body = new MboxLines(out);
-                    writeMessage(body);
-                    body.finish();
-                    out.write('\n');
-                });
-            } catch (MboxFile.TooLargeException e) {
-                return tooLarge(file.toString(), key.substring(0, key.lastIndexOf('@')), connected);
-            } catch (IOException | RuntimeException e) {
-                LOGGER.warn("{}: delivery to {} failed", queueId, file, e);
-                return failed(file.toString(), key.substring(0, key.lastIndexOf('@')), e, connected);
+                return mailboxWriter.mbox(queueId, file, key.substring(0, key.lastIndexOf('@')), limit,
+                    headers(key, "\n", true), message(), sentText, start);
+            } catch (IOException e) {
+                return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
             }
-            return Outcome.sent(sentText, connected);
         }
 
         /** Return-Path, X-Original-To, Delivered-To; for mbox the From_ line first. */
@@ -548,10 +492,6 @@ public final class LocalCourier implements Courier {
         private String originalRecipient() {
             String recipient = top.asString();
             return DeliveryLog.originalRecipient(mail, recipient).orElse(recipient);
-        }
-
-        private void writeMessage(OutputStream out) throws IOException {
-            out.write(message());
         }
 
         private byte[] message() throws IOException {
@@ -616,46 +556,6 @@ public final class LocalCourier implements Courier {
         } catch (AddressException e) {
             return Optional.empty();
         }
-    }
-
-    /** Bytes in a Maildir's new/ and cur/: what a per-user quota counts. */
-    private static long usage(Path maildir) throws IOException {
-        long total = 0;
-        for (String sub : List.of("new", "cur")) {
-            Path dir = maildir.resolve(sub);
-            if (!Files.isDirectory(dir)) {
-                continue;
-            }
-            try (Stream<Path> files = Files.list(dir)) {
-                for (Path file : (Iterable<Path>) files::iterator) {
-                    total += Files.size(file);
-                }
-            }
-        }
-        return total;
-    }
-
-    /** Postfix's text for EFBIG: {@code 5.2.2}, the mailbox is full. */
-    private static Outcome tooLarge(String mailbox, String user, Instant connected) {
-        return Outcome.bounced("5.2.2", "cannot update mailbox " + mailbox + " for user " + user
-            + ". error writing message: File too large", connected);
-    }
-
-    /**
-     * A write that failed: a full disk and a locked mailbox try again ({@code 4.3.0}, {@code 4.2.0}); a
-     * quota of the file system bounces ({@code 5.2.2}); anything else is deferred too, since the mail
-     * must not be lost to a passing fault (a permission fixed by the operator).
-     */
-    private static Outcome failed(String mailbox, String user, Exception e, Instant connected) {
-        String text = "cannot update mailbox " + mailbox + " for user " + user + ". " + describe(e);
-        String reason = String.valueOf(e.getMessage());
-        if (e instanceof MboxFile.LockedException) {
-            return Outcome.deferred("4.2.0", text, connected);
-        }
-        if (reason.contains("Disk quota exceeded") || reason.contains("File too large")) {
-            return Outcome.bounced("5.2.2", text, connected);
-        }
-        return Outcome.deferred("4.3.0", text, connected);
     }
 
     /** {@code Delivered-To: <Bob@Example.COM> } compares as {@code bob@example.com}. */
