@@ -103,7 +103,7 @@ final class MailboxWriter {
             + ". error writing message: File too large", connected);
     }
 
-    private static LocalOutcome failed(String mailbox, String user, Exception e, Instant connected) {
+    static LocalOutcome failed(String mailbox, String user, Exception e, Instant connected) {
         String text = "cannot update mailbox " + mailbox + " for user " + user + ". " + LocalCourier.describe(e);
         String reason = String.valueOf(e.getMessage());
         if (e instanceof MboxFile.LockedException) {
