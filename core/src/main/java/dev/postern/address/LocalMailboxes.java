@@ -40,14 +40,66 @@ public final class LocalMailboxes {
     private final Set<String> mydestination;
     private final String myhostname;
     private final Directory directory;
+    private final String recipientDelimiter;
+    private final Listings listings;
 
     public LocalMailboxes(Collection<String> mydestination, String myhostname, Directory directory) {
+        this(mydestination, myhostname, directory, "", Listings.NONE);
+    }
+
+    private LocalMailboxes(Collection<String> mydestination, String myhostname, Directory directory,
+                           String recipientDelimiter, Listings listings) {
         this.mydestination = mydestination.stream().map(LocalMailboxes::foldDomain).collect(Collectors.toUnmodifiableSet());
         this.myhostname = foldDomain(myhostname);
         if (this.myhostname.isEmpty() || !isSafeName(this.myhostname)) {
             throw new IllegalArgumentException("myhostname: not usable as a mailbox directory: \"" + myhostname + "\"");
         }
         this.directory = directory;
+        this.recipientDelimiter = recipientDelimiter == null ? "" : recipientDelimiter;
+        this.listings = listings;
+    }
+
+    /**
+     * The same mailboxes with {@code recipient_delimiter} applied (the user of {@code bob+ext} is
+     * {@code bob}) and with names that are valid recipients without being users (aliases,
+     * {@code luser_relay}, {@code virtual_mailbox_maps} entries), for the SMTP server's check.
+     */
+    public LocalMailboxes with(String delimiter, Listings names) {
+        return new LocalMailboxes(mydestination, myhostname, directory, delimiter, names);
+    }
+
+    /**
+     * Recipients that are valid without being James users: local aliases and {@code luser_relay}
+     * (local class, by lower-cased local part, with and without extension), and
+     * {@code virtual_mailbox_maps} entries (virtual mailbox class, by lower-cased address). A
+     * failure is a failed lookup, never a "no".
+     */
+    public interface Listings {
+        Listings NONE = new Listings() {
+            @Override
+            public boolean localListed(String localPart) {
+                return false;
+            }
+
+            @Override
+            public boolean virtualListed(String address) {
+                return false;
+            }
+        };
+
+        boolean localListed(String localPart) throws Exception;
+
+        boolean virtualListed(String address) throws Exception;
+    }
+
+    /** Whether the domain is of the local class ({@code mydestination}). */
+    public boolean isLocalClass(Domain domain) {
+        return mydestination.contains(foldDomain(domain.asString()));
+    }
+
+    /** The local part without its {@code recipient_delimiter} extension. */
+    public String withoutExtension(String localPart) {
+        return RecipientDelimiter.base(localPart, recipientDelimiter).orElse(localPart);
     }
 
     /** The users and domains; any exception a lookup throws is a failed lookup, never a "no". */
@@ -162,7 +214,7 @@ public final class LocalMailboxes {
      * never turns mail to postmaster away.
      */
     public Optional<UnknownUser> unknownUser(MailAddress recipient) throws LookupException {
-        return resolve(recipient, false) instanceof UnknownUser unknown ? Optional.of(unknown) : Optional.empty();
+        return unlisted(resolve(recipient, false));
     }
 
     /**
@@ -176,8 +228,25 @@ public final class LocalMailboxes {
         } catch (IllegalArgumentException e) {
             return Optional.empty(); // not a domain any mailbox class can hold
         }
-        return resolve(localPart.toLowerCase(Locale.ROOT), parsed, false) instanceof UnknownUser unknown
-            ? Optional.of(unknown) : Optional.empty();
+        return unlisted(resolve(localPart.toLowerCase(Locale.ROOT), parsed, false));
+    }
+
+    /** An unknown user that no alias, luser_relay or virtual mailbox table lists. */
+    private Optional<UnknownUser> unlisted(Resolution resolution) throws LookupException {
+        if (!(resolution instanceof UnknownUser unknown)) {
+            return Optional.empty();
+        }
+        String address = unknown.address();
+        String localPart = address.substring(0, address.lastIndexOf('@'));
+        try {
+            boolean listed = unknown.addressClass() == AddressClass.LOCAL
+                ? listings.localListed(localPart) || listings.localListed(withoutExtension(localPart))
+                : listings.virtualListed(address)
+                    || listings.virtualListed(withoutExtension(localPart) + address.substring(address.lastIndexOf('@')));
+            return listed ? Optional.empty() : Optional.of(unknown);
+        } catch (Exception e) {
+            throw lookupFailed("recipient table lookup failed for " + address, e);
+        }
     }
 
     /** Whether the domain is one of the local or virtual mailbox classes. */
@@ -202,13 +271,14 @@ public final class LocalMailboxes {
     }
 
     private Resolution resolveLocal(String address, String localPart) throws LookupException {
-        if (!isSafeUser(localPart)) {
-            return new UnknownUser(address, localPart);
+        String user = withoutExtension(localPart);
+        if (!isSafeUser(user)) {
+            return new UnknownUser(address, user);
         }
-        if (localPart.equals(POSTMASTER) || userExists(localPart, myhostname)) {
-            return new Mailbox(address, localPart, Path.of(myhostname, localPart, "Maildir"));
+        if (user.equals(POSTMASTER) || userExists(user, myhostname)) {
+            return new Mailbox(address, user, Path.of(myhostname, user, "Maildir"));
         }
-        return new UnknownUser(address, localPart);
+        return new UnknownUser(address, user);
     }
 
     /** Without {@code findMailbox}, postmaster's Mailbox only means "exists": its directory may be wrong. */
@@ -220,6 +290,10 @@ public final class LocalMailboxes {
         boolean postmaster = localPart.equals(POSTMASTER);
         if ((findMailbox || !postmaster) && userExists(localPart, domain)) {
             return new Mailbox(address, address, Path.of(domain, localPart, "Maildir"));
+        }
+        String user = withoutExtension(localPart);
+        if (!user.equals(localPart) && isSafeUser(user) && userExists(user, domain)) {
+            return new Mailbox(address, address, Path.of(domain, user, "Maildir"));
         }
         if (postmaster) {
             return new Mailbox(address, POSTMASTER, Path.of(myhostname, POSTMASTER, "Maildir"));

@@ -167,6 +167,24 @@ public final class Parameters {
             new Parameter("relay_recipient_maps", LIST, DefaultValue.of(""),
                     "tables of the valid recipients of relay_domains (empty: all are valid)"),
 
+            // Local and virtual delivery: local(8), virtual(8), aliases(5)
+            new Parameter("alias_maps", LIST, DefaultValue.of(""),
+                    "aliases(5) tables of the local class (file-based types read the file in aliases format)"),
+            new Parameter("allow_mail_to_commands", LIST, DefaultValue.of("alias, forward"),
+                    "where |command destinations are allowed: alias, forward, include"),
+            new Parameter("allow_mail_to_files", LIST, DefaultValue.of("alias, forward"),
+                    "where /file destinations are allowed: alias, forward, include"),
+            new Parameter("luser_relay", STRING, DefaultValue.of(""),
+                    "where mail for unknown local users goes ($user, $local, $extension, $domain, $recipient expand)"),
+            new Parameter("mailbox_size_limit", SIZE, DefaultValue.of("51200000"),
+                    "the largest mbox file, or Maildir message, local delivery writes; 0 = no limit"),
+            new Parameter("virtual_mailbox_base", STRING, DefaultValue.of(""),
+                    "the directory virtual_mailbox_maps results are relative to; empty = var/mail/"),
+            new Parameter("postern_local_mailbox_format", STRING, DefaultValue.of("maildir"),
+                    "the mailbox of local-class users: maildir (var/mail/HOST/USER/Maildir/) or mbox (var/mail/HOST/USER)"),
+            new Parameter("postern_mailbox_quota_maps", LIST, DefaultValue.of(""),
+                    "tables of per-mailbox quotas in bytes, by address, then (local class) by user"),
+
             // SMTP and LMTP client
             new Parameter("smtp_helo_name", STRING, DefaultValue.of("$myhostname"),
                     "the host name the SMTP client sends in EHLO/HELO (and LHLO)"),

@@ -129,4 +129,16 @@ public class PosternEnvironment {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
     }
+
+    /** {@link TableRegistry#openAliases}: an {@code alias_maps} entry, through the server's registry. */
+    public synchronized LookupTable openAliasTable(String typeAndName) {
+        if (tables == null) {
+            tables = new TableRegistry();
+        }
+        try {
+            return tables.openAliases(typeAndName);
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
 }

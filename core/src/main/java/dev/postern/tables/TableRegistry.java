@@ -117,6 +117,38 @@ public final class TableRegistry implements Closeable {
         }
     }
 
+    /**
+     * Opens a table of {@code alias_maps}: the file-based types ({@code hash:}, {@code texthash:}...)
+     * read their file in aliases(5) format ({@code name: a, b}), as postalias(1) would build it;
+     * every other type is the ordinary table of {@link #open}, its values destination lists.
+     *
+     * @throws ConfigException naming FILE:LINE for a syntax error in an aliases file
+     */
+    public LookupTable openAliases(String typeAndName) throws ConfigException {
+        String spec = typeAndName.trim();
+        int colon = spec.indexOf(':');
+        if (colon <= 0 || !HASH_TYPES.contains(spec.substring(0, colon))) {
+            return open(spec);
+        }
+        String name = spec.substring(colon + 1);
+        if (name.isEmpty()) {
+            throw new ConfigException("table " + spec + ": missing name after \"" + spec.substring(0, colon) + ":\"");
+        }
+        String key = "aliases\0" + spec;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("table registry is closed");
+            }
+            LookupTable existing = tables.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            LookupTable table = new AliasTable(spec, source("aliases", spec, name, AliasFile::parse));
+            tables.put(key, table);
+            return table;
+        }
+    }
+
     private LookupTable create(String spec) throws ConfigException {
         int colon = spec.indexOf(':');
         if (colon <= 0) {

@@ -193,4 +193,60 @@ class LocalMailboxesTest {
         assertThatThrownBy(() -> failing.resolve(new MailAddress("bob@localhost")))
             .isInstanceOf(LookupException.class).hasMessage("user lookup failed for bob@mx.example.com: connection refused");
     }
+
+    @Test
+    void theRecipientDelimiterExtensionIsRemovedToFindTheUser() throws Exception {
+        LocalMailboxes withDelimiter = mailboxes.with("+-", LocalMailboxes.Listings.NONE);
+
+        assertThat(withDelimiter.resolve(new MailAddress("Bob+News@localhost")))
+            .isEqualTo(new LocalMailboxes.Mailbox("bob+news@localhost", "bob", Path.of("mx.example.com", "bob", "Maildir")));
+        assertThat(withDelimiter.resolve(new MailAddress("alice-lists@virtual.example")))
+            .isEqualTo(new LocalMailboxes.Mailbox("alice-lists@virtual.example", "alice-lists@virtual.example",
+                Path.of("virtual.example", "alice", "Maildir")));
+        assertThat(mailboxes.unknownUser(new MailAddress("bob+news@localhost"))).as("no delimiter, no extension").isPresent();
+        assertThat(withDelimiter.unknownUser(new MailAddress("bob+news@localhost"))).isEmpty();
+    }
+
+    @Test
+    void listedNamesAreKnownRecipientsWithAndWithoutTheirExtension() throws Exception {
+        List<String> asked = new java.util.ArrayList<>();
+        LocalMailboxes listed = mailboxes.with("+", new LocalMailboxes.Listings() {
+            @Override
+            public boolean localListed(String localPart) {
+                asked.add(localPart);
+                return localPart.equals("team");
+            }
+
+            @Override
+            public boolean virtualListed(String address) {
+                asked.add(address);
+                return address.equals("anyone@virtual.example");
+            }
+        });
+
+        assertThat(listed.unknownUser(new MailAddress("team+x@localhost"))).isEmpty();
+        assertThat(asked).containsExactly("team+x", "team");
+        assertThat(listed.unknownUser(new MailAddress("anyone@virtual.example"))).isEmpty();
+        assertThat(listed.unknownUser(new MailAddress("nobody@localhost")))
+            .contains(new LocalMailboxes.UnknownUser("nobody@localhost", "nobody"));
+    }
+
+    @Test
+    void aFailingListingIsAFailedLookup() {
+        LocalMailboxes broken = mailboxes.with("", new LocalMailboxes.Listings() {
+            @Override
+            public boolean localListed(String localPart) throws IOException {
+                throw new IOException("alias table unreadable");
+            }
+
+            @Override
+            public boolean virtualListed(String address) {
+                return false;
+            }
+        });
+
+        assertThatThrownBy(() -> broken.unknownUser(new MailAddress("nobody@localhost")))
+            .isInstanceOf(LocalMailboxes.LookupException.class)
+            .hasMessageContaining("nobody@localhost").hasMessageContaining("alias table unreadable");
+    }
 }

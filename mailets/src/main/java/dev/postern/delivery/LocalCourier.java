@@ -1,62 +1,100 @@
 package dev.postern.delivery;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.mail.MessagingException;
+import javax.mail.internet.AddressException;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.core.MaybeSender;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.postern.address.LocalMailboxes;
-import dev.postern.mailets.Maildir;
 import dev.postern.mailets.MaildirNames;
+import dev.postern.tables.AliasList;
+import dev.postern.tables.LookupException;
+import dev.postern.tables.LookupTable;
 
 /**
- * Postfix's local(8) and virtual(8) for Maildir: each recipient of the local and virtual mailbox classes
- * (see {@link LocalMailboxes}) goes into {@code <mailRoot>/<domain>/<user>/Maildir/}, with
- * {@code Return-Path:} and {@code Delivered-To:} prepended.
- *
- * <p>Unknown users bounce {@code 5.1.1 unknown user: "u"}; a {@code Delivered-To:} already naming the
- * recipient bounces {@code 5.4.6 mail forwarding loop for r}; a failed lookup or mailbox write defers
- * ({@code 4.3.0}). Two recipients that reach the same mailbox get one copy: the second is reported
- * sent as well, as Postfix's duplicate elimination does.
+ * Postfix's local(8) and virtual(8): each recipient of the local and virtual mailbox classes (see
+ * {@link LocalMailboxes}) is delivered in local(8)'s order of precedence:
+ * <ol>
+ * <li>a {@code Delivered-To:} already naming it bounces {@code 5.4.6 mail forwarding loop for r};</li>
+ * <li>local class only: {@code alias_maps}, by the lower-cased local part, then without its
+ * {@code recipient_delimiter} extension (addresses, {@code /file},
+ * {@code |command}, {@code :include:}; addresses of other domains are forwarded as a new message);</li>
+ * <li>virtual class: {@code virtual_mailbox_maps}, results relative to {@code virtual_mailbox_base};</li>
+ * <li>the user's mailbox: {@code <mailRoot>/<domain>/<user>/Maildir/}, or for the local class with
+ * {@code postern_local_mailbox_format = mbox} the mbox file {@code <mailRoot>/<myhostname>/<user>};</li>
+ * <li>local class: {@code luser_relay} for an unknown user; otherwise {@code 5.1.1 unknown user: "u"}.</li>
+ * </ol>
+ * Each mailbox gets {@link DeliveryHeaders}; {@link MailboxQuota} limits its size ({@code 5.2.2}). A
+ * failed lookup, a locked mbox or a full disk defers ({@code 4.x}): nothing is lost. Two recipients that
+ * reach the same mailbox get one copy: the second is reported sent as well, as Postfix's duplicate
+ * elimination does.
  */
 public final class LocalCourier implements Courier {
     private static final Logger LOGGER = LoggerFactory.getLogger(LocalCourier.class);
     private static final String RELAY = "local";
+    /** How deep aliases may nest (aliases naming aliases, include files naming include files). */
+    static final int EXPANSION_DEPTH_LIMIT = 20;
+    private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
     private final String service;
     private final LocalMailboxes mailboxes;
     private final Path mailRoot;
     private final MaildirNames names;
     private final Clock clock;
+    private final LocalDeliverySettings settings;
+    private final Forwarder forwarder;
+    private final String myhostname;
+    private final MailboxWriter mailboxWriter;
 
-    /** @param service {@code local} or {@code virtual}: the log's service name */
+    /** Maildir delivery with default settings and no forwarding: the stock James mailet's courier. */
     public LocalCourier(String service, LocalMailboxes mailboxes, Path mailRoot, MaildirNames names, Clock clock) {
+        this(service, mailboxes, mailRoot, names, clock, LocalDeliverySettings.defaults(Path.of("").toAbsolutePath()),
+            Forwarder.NONE, "localhost");
+    }
+
+    /**
+     * @param service {@code local} or {@code virtual}: the log's service name
+     * @param myhostname the domain of alias destinations written without one, and of owner- senders
+     */
+    public LocalCourier(String service, LocalMailboxes mailboxes, Path mailRoot, MaildirNames names, Clock clock,
+                        LocalDeliverySettings settings, Forwarder forwarder, String myhostname) {
         this.service = service;
-        this.mailboxes = mailboxes;
+        this.mailboxes = mailboxes.with(settings.recipientDelimiter(), LocalMailboxes.Listings.NONE);
         this.mailRoot = mailRoot;
         this.names = names;
         this.clock = clock;
+        this.settings = settings;
+        this.forwarder = forwarder;
+        this.myhostname = myhostname.toLowerCase(Locale.ROOT);
+        this.mailboxWriter = new MailboxWriter(names, clock);
     }
 
     @Override
@@ -69,25 +107,51 @@ public final class LocalCourier implements Courier {
         Attempt attempt = new Attempt(delivery.mail(), delivery.queueId());
         List<RecipientResult> results = new ArrayList<>();
         for (MailAddress recipient : delivery.recipients()) {
-            results.add(attempt.deliver(recipient));
+            results.add(attempt.deliverTop(recipient));
         }
         return results;
+    }
+
+    /** Where one expansion stands: how deep, who gets its errors, where it came from. */
+    private record Expansion(int depth, String context, Optional<MaybeSender> owner, String self, boolean luserRelayed) {
+        static final Expansion TOP = new Expansion(0, "alias", Optional.empty(), "", false);
+
+        Expansion into(String context, Optional<MaybeSender> owner, String self) {
+            return new Expansion(depth + 1, context, owner, self, luserRelayed);
+        }
+
+        Expansion relayed() {
+            return new Expansion(depth + 1, "alias", owner, self, true);
+        }
     }
 
     /** One mail's delivery: what is read from the message once and shared by its recipients. */
     private final class Attempt {
         private final Mail mail;
         private final String queueId;
-        private final Map<String, RecipientResult> byMailbox = new HashMap<>();
+        private final Map<String, LocalOutcome> byMailbox = new HashMap<>();
         private Set<String> deliveredToHeaders;
+        private byte[] message;
+        private MailAddress top;
 
         Attempt(Mail mail, String queueId) {
             this.mail = mail;
             this.queueId = queueId;
         }
 
-        RecipientResult deliver(MailAddress recipient) {
+        RecipientResult deliverTop(MailAddress recipient) {
+            top = recipient;
             Instant start = clock.instant();
+            try {
+                return deliverTop(recipient, start);
+            } catch (RuntimeException e) {
+                // A courier answers every recipient: an unforeseen fault defers, so the mail is kept.
+                LOGGER.error("{}: local delivery to {} failed", queueId, recipient, e);
+                return RecipientResult.deferred(recipient, "4.3.0", RELAY, "local delivery failed: " + describe(e), start);
+            }
+        }
+
+        private RecipientResult deliverTop(MailAddress recipient, Instant start) {
             LocalMailboxes.Resolution resolution;
             try {
                 resolution = mailboxes.resolve(recipient);
@@ -99,63 +163,348 @@ public final class LocalCourier implements Courier {
                 return RecipientResult.bounced(recipient, "5.1.1", RELAY,
                     "unknown user: \"" + recipient.getLocalPart().toLowerCase(Locale.ROOT) + "\"", start);
             }
-            String address = resolution instanceof LocalMailboxes.Mailbox mailbox ? mailbox.address()
-                : ((LocalMailboxes.UnknownUser) resolution).address();
-            RecipientResult earlier = byMailbox.get(address);
-            if (earlier != null) {
-                return new RecipientResult(recipient, earlier.status(), earlier.dsn(), earlier.relay(), earlier.text(),
-                    earlier.remoteMta(), earlier.diagnostic(), start);
-            }
-            RecipientResult result = deliverOnce(recipient, address, resolution, start);
-            byMailbox.put(address, result);
-            return result;
+            return deliver(recipient, resolution, Expansion.TOP, start).of(recipient);
         }
 
-        private RecipientResult deliverOnce(MailAddress recipient, String address, LocalMailboxes.Resolution resolution,
-                                            Instant start) {
+        /** One local or virtual address, at any depth of an alias expansion. */
+        private LocalOutcome deliver(MailAddress address, LocalMailboxes.Resolution resolution, Expansion expansion,
+                                Instant start) {
+            String key = finalAddress(resolution);
+            LocalOutcome earlier = byMailbox.get(key);
+            if (earlier != null) {
+                return new LocalOutcome(earlier.status(), earlier.dsn(), earlier.text(), start);
+            }
+            LocalOutcome outcome = deliverOnce(address, key, resolution, expansion, start);
+            byMailbox.put(key, outcome);
+            return outcome;
+        }
+
+        private LocalOutcome deliverOnce(MailAddress address, String key, LocalMailboxes.Resolution resolution,
+                                    Expansion expansion, Instant start) {
             Set<String> seen;
             try {
                 seen = deliveredToHeaders();
             } catch (MessagingException | RuntimeException e) {
                 LOGGER.warn("{}: cannot read the message headers", queueId, e);
-                return RecipientResult.deferred(recipient, "4.3.0", RELAY, "cannot read message: " + e.getMessage(), start);
+                return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
             }
-            if (seen.contains(address)) {
-                return RecipientResult.bounced(recipient, "5.4.6", RELAY, "mail forwarding loop for " + address, start);
+            if (seen.contains(key)) {
+                return LocalOutcome.bounced("5.4.6", "mail forwarding loop for " + key, start);
             }
-            if (resolution instanceof LocalMailboxes.UnknownUser unknown) {
-                return RecipientResult.bounced(recipient, "5.1.1", RELAY, "unknown user: \"" + unknown.user() + "\"",
+            if (expansion.depth() > EXPANSION_DEPTH_LIMIT) {
+                return LocalOutcome.bounced("5.4.6", "alias expansion nested too deeply for " + key, start);
+            }
+            boolean localClass = mailboxes.isLocalClass(address.getDomain());
+            String localPart = key.substring(0, key.lastIndexOf('@'));
+            try {
+                if (localClass && !localPart.equals(expansion.self())) {
+                    Optional<Alias> alias = alias(localPart);
+                    if (alias.isPresent()) {
+                        return expand(key, alias.get(), expansion, start);
+                    }
+                }
+                if (!localClass) {
+                    Optional<Location> mapped = virtualMailbox(key, localPart);
+                    if (mapped.isPresent()) {
+                        return write(key, key, Optional.empty(), mapped.get().path(), mapped.get().maildir(), start);
+                    }
+                }
+            } catch (LookupException e) {
+                LOGGER.warn("{}: {}", queueId, e.getMessage());
+                return LocalOutcome.deferred("4.3.0", "temporary lookup failure", start);
+            }
+            if (resolution instanceof LocalMailboxes.Mailbox mailbox) {
+                return writeMailbox(key, mailbox, localClass, start);
+            }
+            LocalMailboxes.UnknownUser unknown = (LocalMailboxes.UnknownUser) resolution;
+            if (localClass && !settings.luserRelay().isEmpty() && !expansion.luserRelayed()) {
+                return luserRelay(address, localPart, expansion, start);
+            }
+            return LocalOutcome.bounced("5.1.1", "unknown user: \"" + unknown.user() + "\"", start);
+        }
+
+        // ---- aliases
+
+        /** An alias entry found by the local part, then by the local part without extension. */
+        private record Alias(String name, String value) {
+        }
+
+        private Optional<Alias> alias(String localPart) throws LookupException {
+            Optional<Alias> found = lookupAlias(localPart);
+            String base = mailboxes.withoutExtension(localPart);
+            return found.isPresent() || base.equals(localPart) ? found : lookupAlias(base);
+        }
+
+        private Optional<Alias> lookupAlias(String name) throws LookupException {
+            for (LookupTable table : settings.aliasMaps()) {
+                Optional<String> value = table.lookup(name);
+                if (value.isPresent()) {
+                    return Optional.of(new Alias(name, value.get()));
+                }
+            }
+            return Optional.empty();
+        }
+
+        private LocalOutcome expand(String key, Alias alias, Expansion expansion, Instant start) throws LookupException {
+            List<String> destinations;
+            try {
+                destinations = AliasList.split(alias.value());
+            } catch (IllegalArgumentException e) {
+                return LocalOutcome.deferred("4.3.5", "alias \"" + alias.name() + "\": " + e.getMessage(), start);
+            }
+            Optional<MaybeSender> owner = lookupAlias("owner-" + alias.name()).isPresent()
+                ? ownerSender(alias.name()).or(expansion::owner)
+                : expansion.owner();
+            return expandList(key, destinations, expansion.into("alias", owner, alias.name()), start);
+        }
+
+        private LocalOutcome expandList(String key, List<String> destinations, Expansion expansion, Instant start)
+                throws LookupException {
+            List<LocalOutcome> parts = new ArrayList<>();
+            List<MailAddress> remote = new ArrayList<>();
+            for (String text : destinations) {
+                AliasDestination destination = AliasDestination.parse(text, settings.home());
+                if (destination instanceof AliasDestination.Address written) {
+                    deliverAddress(written.address(), remote, expansion, start).ifPresent(parts::add);
+                } else if (destination instanceof AliasDestination.File file) {
+                    parts.add(settings.filesAllowed().contains(expansion.context())
+                        ? appendToFile(key, file.path(), start)
+                        : LocalOutcome.bounced("5.7.1", "mail to file is restricted: " + file.path(), start));
+                } else if (destination instanceof AliasDestination.Command command) {
+                    parts.add(settings.commandsAllowed().contains(expansion.context())
+                        ? runCommand(key, command.command(), start)
+                        : LocalOutcome.bounced("5.7.1", "mail to command is restricted: \"" + command.command() + "\"", start));
+                } else if (destination instanceof AliasDestination.Include include) {
+                    parts.add(include(key, include.path(), expansion, start));
+                }
+            }
+            if (!remote.isEmpty()) {
+                parts.add(forward(key, remote, expansion, start));
+            }
+            return LocalOutcome.combine(parts, start);
+        }
+
+        /** Delivers a local or virtual address; adds any other to {@code remote} (empty outcome: forwarded later). */
+        private Optional<LocalOutcome> deliverAddress(String written, List<MailAddress> remote, Expansion expansion,
+                                                 Instant start) {
+            String text = written.startsWith("<") && written.endsWith(">") ? written.substring(1, written.length() - 1)
+                : written;
+            MailAddress address;
+            try {
+                address = new MailAddress(text.contains("@") ? text : text + "@" + myhostname);
+            } catch (AddressException e) {
+                return Optional.of(LocalOutcome.bounced("5.1.3", "bad address syntax: \"" + written + "\"", start));
+            }
+            LocalMailboxes.Resolution resolution;
+            try {
+                resolution = mailboxes.resolve(address);
+            } catch (LocalMailboxes.LookupException e) {
+                LOGGER.warn("{}: {}", queueId, e.getMessage());
+                return Optional.of(LocalOutcome.deferred("4.3.0", "temporary lookup failure", start));
+            }
+            if (resolution instanceof LocalMailboxes.NotLocal) {
+                remote.add(address);
+                return Optional.empty();
+            }
+            return Optional.of(deliver(address, resolution, expansion, start));
+        }
+
+        /** {@code :include:} files list destinations, one or more a line, {@code #} comments. */
+        private LocalOutcome include(String key, Path file, Expansion expansion, Instant start) throws LookupException {
+            List<String> destinations = new ArrayList<>();
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                for (int i = 0; i < lines.size(); i++) {
+                    String line = lines.get(i).strip();
+                    if (line.isEmpty() || line.startsWith("#")) {
+                        continue;
+                    }
+                    try {
+                        destinations.addAll(AliasList.split(line));
+                    } catch (IllegalArgumentException e) {
+                        return LocalOutcome.deferred("4.3.5", file + ":" + (i + 1) + ": " + e.getMessage(), start);
+                    }
+                }
+            } catch (IOException e) {
+                LOGGER.warn("{}: cannot read include file {}", queueId, file, e);
+                return LocalOutcome.deferred("4.3.0", "cannot open include file " + file + ": " + describe(e), start);
+            }
+            if (destinations.isEmpty()) {
+                return LocalOutcome.bounced("5.1.1", "include file " + file + " has no destination", start);
+            }
+            return expandList(key, destinations, expansion.into("include", expansion.owner(), expansion.self()), start);
+        }
+
+        private LocalOutcome luserRelay(MailAddress address, String localPart, Expansion expansion, Instant start) {
+            String target = expandLuserRelay(settings.luserRelay(), localPart, address.getDomain().asString());
+            List<MailAddress> remote = new ArrayList<>();
+            Optional<LocalOutcome> outcome = deliverAddress(target, remote, expansion.relayed(), start);
+            return outcome.isPresent() ? outcome.get() : forward(address.asString().toLowerCase(Locale.ROOT), remote,
+                expansion, start);
+        }
+
+        private String expandLuserRelay(String template, String localPart, String domain) {
+            String user = mailboxes.withoutExtension(localPart);
+            String extension = localPart.length() > user.length() ? localPart.substring(user.length() + 1) : "";
+            Map<String, String> values = new LinkedHashMap<>();
+            values.put("recipient", localPart + "@" + domain);
+            values.put("extension", extension);
+            values.put("domain", domain);
+            values.put("local", localPart);
+            values.put("user", user);
+            String out = template;
+            for (Map.Entry<String, String> entry : values.entrySet()) {
+                out = out.replace("${" + entry.getKey() + "}", entry.getValue()).replace("$" + entry.getKey(), entry.getValue());
+            }
+            return out;
+        }
+
+        private LocalOutcome forward(String key, List<MailAddress> remote, Expansion expansion, Instant start) {
+            MaybeSender sender = expansion.owner().orElse(mail.getMaybeSender());
+            byte[] prepended = ("Delivered-To: " + key + "\r\n").getBytes(StandardCharsets.UTF_8);
+            try {
+                String newQueueId = forwarder.forward(mail, queueId, sender, remote, prepended);
+                return LocalOutcome.sent("forwarded as " + newQueueId, clock.instant());
+            } catch (MessagingException | RuntimeException e) {
+                LOGGER.warn("{}: cannot forward to {}", queueId, remote, e);
+                return LocalOutcome.deferred("4.3.0", "cannot forward: " + e.getMessage(), start);
+            }
+        }
+
+        private LocalOutcome runCommand(String key, String command, Instant start) {
+            byte[] body;
+            try {
+                body = concat(headers(key, "\n", true), withLf(message()));
+            } catch (IOException e) {
+                return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
+            }
+            String localPart = key.substring(0, key.lastIndexOf('@'));
+            String user = mailboxes.withoutExtension(localPart);
+            Map<String, String> environment = new LinkedHashMap<>();
+            environment.put("SENDER", mail.getMaybeSender().asString(""));
+            environment.put("RECIPIENT", key);
+            environment.put("ORIGINAL_RECIPIENT", originalRecipient());
+            environment.put("LOCAL", localPart);
+            environment.put("USER", user);
+            environment.put("EXTENSION", localPart.length() > user.length() ? localPart.substring(user.length() + 1) : "");
+            environment.put("DOMAIN", key.substring(key.lastIndexOf('@') + 1));
+            environment.put("HOME", settings.home().toString());
+            Instant connected = clock.instant();
+            PipeCommand.Outcome outcome = new PipeCommand(settings.home(), settings.commandTimeLimit())
+                .run(command, environment, body);
+            if (outcome.delivered()) {
+                return LocalOutcome.sent(outcome.text(), connected);
+            }
+            return outcome.temporary() ? LocalOutcome.deferred(outcome.dsn(), outcome.text(), connected)
+                : LocalOutcome.bounced(outcome.dsn(), outcome.text(), connected);
+        }
+
+        private LocalOutcome appendToFile(String key, Path file, Instant start) {
+            try {
+                long limit = settings.quota().limitFor(key, Optional.empty()).bytes();
+                return appendMbox(key, file, limit, "delivered to file: " + file, start);
+            } catch (LookupException e) {
+                LOGGER.warn("{}: {}", queueId, e.getMessage());
+                return LocalOutcome.deferred("4.3.0", "temporary lookup failure", start);
+            }
+        }
+
+        // ---- mailboxes
+
+        private Optional<Location> virtualMailbox(String key, String localPart) throws LookupException {
+            if (settings.virtualMailboxMaps().isEmpty()) {
+                return Optional.empty();
+            }
+            String domain = key.substring(key.lastIndexOf('@'));
+            String base = mailboxes.withoutExtension(localPart);
+            List<String> keys = base.equals(localPart) ? List.of(key, domain) : List.of(key, base + domain, domain);
+            for (String lookupKey : keys) {
+                for (LookupTable table : settings.virtualMailboxMaps()) {
+                    Optional<String> value = table.lookup(lookupKey);
+                    if (value.isPresent()) {
+                        return Optional.of(virtualPath(table, value.get().strip()));
+                    }
+                }
+            }
+            return Optional.empty();
+        }
+
+        /** A result is relative to virtual_mailbox_base; a trailing {@code /} means Maildir, else mbox. */
+        private Location virtualPath(LookupTable table, String result) throws LookupException {
+            Path relative = Path.of(result);
+            if (result.isEmpty() || relative.isAbsolute() || relative.normalize().startsWith("..")) {
+                throw new LookupException(table.name() + ": not a mailbox path under virtual_mailbox_base: \"" + result + "\"");
+            }
+            Path resolved = settings.virtualMailboxBase().orElse(mailRoot).resolve(relative).normalize();
+            return new Location(resolved, result.endsWith("/"));
+        }
+
+        private LocalOutcome writeMailbox(String key, LocalMailboxes.Mailbox mailbox, boolean localClass, Instant start) {
+            Optional<String> localUser = localClass ? Optional.of(mailbox.user()) : Optional.empty();
+            if (localClass && settings.localFormat() == LocalDeliverySettings.MailboxFormat.MBOX) {
+                Path file = mailRoot.resolve(mailbox.directory().getParent());
+                return write(key, mailbox.user(), localUser, file, false, start);
+            }
+            return write(key, mailbox.user(), localUser, mailRoot.resolve(mailbox.directory()), true, start);
+        }
+
+        private LocalOutcome write(String key, String user, Optional<String> localUser, Path path, boolean maildir,
+                              Instant start) {
+            MailboxQuota.Limit limit;
+            try {
+                limit = settings.quota().limitFor(key, localUser);
+            } catch (LookupException e) {
+                LOGGER.warn("{}: {}", queueId, e.getMessage());
+                return LocalOutcome.deferred("4.3.0", "temporary lookup failure", start);
+            }
+            if (!maildir) {
+                return appendMbox(key, path, limit.bytes(), "delivered to mailbox", start);
+            }
+            try {
+                return mailboxWriter.maildir(queueId, path, user, limit, concat(headers(key, "\r\n", false), message()),
                     start);
+            } catch (IOException e) {
+                return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
             }
-            return write(recipient, (LocalMailboxes.Mailbox) resolution, start);
         }
 
-        private RecipientResult write(MailAddress recipient, LocalMailboxes.Mailbox mailbox, Instant start) {
-            Maildir maildir = new Maildir(mailRoot.resolve(mailbox.directory()));
-            Instant connected = null;
+        private LocalOutcome appendMbox(String key, Path file, long limit, String sentText, Instant start) {
             try {
-                maildir.create();
-                connected = clock.instant();
-                byte[] prepended = ("Return-Path: <" + mail.getMaybeSender().asString("") + ">\r\n"
-                    + "Delivered-To: " + mailbox.address() + "\r\n").getBytes(StandardCharsets.UTF_8);
-                maildir.deliver(names.next(), out -> {
-                    out.write(prepended);
-                    writeMessage(out);
-                });
-            } catch (IOException | RuntimeException e) {
-                LOGGER.warn("{}: delivery to {} failed", queueId, maildir.directory(), e);
-                return RecipientResult.deferred(recipient, "4.3.0", RELAY, "cannot update mailbox " + maildir.directory()
-                    + "/ for user " + mailbox.user() + ": " + describe(e), connected != null ? connected : start);
+                return mailboxWriter.mbox(queueId, file, key.substring(0, key.lastIndexOf('@')), limit,
+                    headers(key, "\n", true), message(), sentText, start);
+            } catch (IOException e) {
+                return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
             }
-            return RecipientResult.sent(recipient, "2.0.0", RELAY, "delivered to maildir", connected);
         }
 
-        private void writeMessage(OutputStream out) throws IOException {
-            try {
-                mail.getMessage().writeTo(out);
-            } catch (MessagingException e) {
-                throw new IOException("cannot read message: " + e.getMessage(), e);
+        /** Return-Path, X-Original-To, Delivered-To; for mbox the From_ line first. */
+        private byte[] headers(String key, String lineEnd, boolean fromLine) throws IOException {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            if (fromLine) {
+                String sender = mail.getMaybeSender().asString("MAILER-DAEMON");
+                out.write(("From " + sender + "  " + ASCTIME.format(clock.instant().atZone(ZoneId.systemDefault())) + "\n")
+                    .getBytes(StandardCharsets.UTF_8));
             }
+            out.write(new DeliveryHeaders(mail.getMaybeSender().asString(""), originalRecipient(), key).bytes(lineEnd));
+            return out.toByteArray();
+        }
+
+        private String originalRecipient() {
+            String recipient = top.asString();
+            return DeliveryLog.originalRecipient(mail, recipient).orElse(recipient);
+        }
+
+        private byte[] message() throws IOException {
+            if (message == null) {
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                try {
+                    mail.getMessage().writeTo(out);
+                } catch (MessagingException e) {
+                    throw new IOException("cannot read message: " + e.getMessage(), e);
+                }
+                message = out.toByteArray();
+            }
+            return message;
         }
 
         private Set<String> deliveredToHeaders() throws MessagingException {
@@ -170,6 +519,42 @@ public final class LocalCourier implements Courier {
                 deliveredToHeaders = folded;
             }
             return deliveredToHeaders;
+        }
+    }
+
+    /** A mailbox on disk: a Maildir directory or an mbox file. */
+    private record Location(Path path, boolean maildir) {
+    }
+
+    private static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = new byte[first.length + second.length];
+        System.arraycopy(first, 0, both, 0, first.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    /** The message with LF line ends, as a command reads it from a pipe. */
+    private static byte[] withLf(byte[] crlf) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(crlf.length);
+        for (int i = 0; i < crlf.length; i++) {
+            if (!(crlf[i] == '\r' && i + 1 < crlf.length && crlf[i + 1] == '\n')) {
+                out.write(crlf[i]);
+            }
+        }
+        return out.toByteArray();
+    }
+
+    private static String finalAddress(LocalMailboxes.Resolution resolution) {
+        return resolution instanceof LocalMailboxes.Mailbox mailbox ? mailbox.address()
+            : ((LocalMailboxes.UnknownUser) resolution).address();
+    }
+
+    /** {@code owner-NAME@$myhostname}, when that is an address (alias names may hold spaces). */
+    private Optional<MaybeSender> ownerSender(String name) {
+        try {
+            return Optional.of(MaybeSender.of(new MailAddress("owner-" + name + "@" + myhostname)));
+        } catch (AddressException e) {
+            return Optional.empty();
         }
     }
 

@@ -29,4 +29,13 @@ final class MailRoot {
                 + "\": " + e.getMessage(), e);
         }
     }
+
+    /** The home: the base of relative paths in aliases and of commands' working directory. */
+    static Path home(FileSystem fileSystem, String mailetName) throws MessagingException {
+        try {
+            return fileSystem.getBasedir().toPath().toAbsolutePath();
+        } catch (FileNotFoundException | RuntimeException e) {
+            throw new MessagingException(mailetName + ": cannot find the home directory: " + e.getMessage(), e);
+        }
+    }
 }

@@ -29,6 +29,7 @@ import dev.postern.config.ConfigException;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.DeliveryLog;
 import dev.postern.delivery.LocalCourier;
+import dev.postern.delivery.LocalDeliverySettings;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.Recipients;
 import dev.postern.delivery.Route;
@@ -111,7 +112,17 @@ public class MaildirDelivery extends GenericMailet {
         mailRoot = MailRoot.resolve(fileSystem, getInitParameter(MAIL_ROOT, DEFAULT_MAIL_ROOT), getMailetName());
         bounceProcessor = getInitParameter(BOUNCE_PROCESSOR, DEFAULT_BOUNCE_PROCESSOR);
         retryProcessor = getInitParameter(RETRY_PROCESSOR, DEFAULT_RETRY_PROCESSOR);
-        courier = new LocalCourier(SERVICE, mailboxes, mailRoot, names, clock);
+        try {
+            ComponentParameters parameters = environment.parameters(
+                name -> Optional.ofNullable(getInitParameter(name)), getMailetName());
+            LocalDeliverySettings settings = LocalDeliverySettings.from(parameters, environment::openTable,
+                environment::openAliasTable, MailRoot.home(fileSystem, getMailetName()));
+            courier = new LocalCourier(SERVICE, mailboxes, mailRoot, names, clock, settings,
+                new MailetForwarder(this::getMailetContext, unique, environment.mailLog(parameters), clock),
+                parameters.get("myhostname"));
+        } catch (ConfigException | IllegalArgumentException e) {
+            throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -41,6 +41,8 @@ import dev.postern.delivery.Courier;
 import dev.postern.delivery.DeliveryLog;
 import dev.postern.delivery.DiscardCourier;
 import dev.postern.delivery.ErrorCourier;
+import dev.postern.delivery.Forwarder;
+import dev.postern.delivery.LocalDeliverySettings;
 import dev.postern.delivery.LocalCourier;
 import dev.postern.delivery.MessageDelivery;
 import dev.postern.delivery.Notifications;
@@ -155,8 +157,13 @@ public class QueueManager extends GenericMailet {
         couriers.put("smtp", smtp);
         couriers.put("relay", smtp);
         couriers.put("lmtp", lmtp);
-        couriers.put("local", new LocalCourier("local", mailboxes, mailRoot, names, clock));
-        couriers.put("virtual", new LocalCourier("virtual", mailboxes, mailRoot, names, clock));
+        Path home = MailRoot.home(assembly.fileSystem(), getMailetName());
+        LocalDeliverySettings local = LocalDeliverySettings.from(parameters, environment::openTable,
+            environment::openAliasTable, home);
+        Forwarder forwarder = new MailetForwarder(this::getMailetContext, assembly.queueIds(), mailLog, clock);
+        couriers.put("local", new LocalCourier("local", mailboxes, mailRoot, names, clock, local, forwarder, myhostname));
+        couriers.put("virtual", new LocalCourier("virtual", mailboxes, mailRoot, names, clock, local, forwarder,
+            myhostname));
         couriers.put("error", new ErrorCourier(clock));
         couriers.put("retry", new RetryCourier(clock));
         couriers.put("discard", new DiscardCourier(clock));

@@ -105,7 +105,7 @@ class MaildirDeliveryTest {
     }
 
     @Test
-    void deliversIntoNewWithReturnPathAndDeliveredToBeforeTheOriginalBytes() throws Exception {
+    void deliversIntoNewWithReturnPathXOriginalToAndDeliveredToBeforeTheOriginalBytes() throws Exception {
         FakeMail message = mail(RAW, "alice@remote.example", "bob@localhost");
 
         mailet().service(message);
@@ -116,7 +116,7 @@ class MaildirDeliveryTest {
         assertThat(delivered.get(0).getFileName().toString())
             .matches("1704164645\\.M123456P" + ProcessHandle.current().pid() + "Q\\d+\\.mx\\.example\\.com");
         assertThat(Files.readAllBytes(delivered.get(0))).isEqualTo(("Return-Path: <alice@remote.example>\r\n"
-            + "Delivered-To: bob@localhost\r\n" + RAW).getBytes(StandardCharsets.UTF_8));
+            + "X-Original-To: bob@localhost\r\nDelivered-To: bob@localhost\r\n" + RAW).getBytes(StandardCharsets.UTF_8));
         assertThat(maildir.resolve("tmp")).isEmptyDirectory();
         assertThat(maildir.resolve("cur")).isEmptyDirectory();
 
@@ -143,7 +143,8 @@ class MaildirDeliveryTest {
         mailet().service(mail(RAW, null, "bob@localhost"));
 
         Path delivered = files(maildir("mx.example.com", "bob").resolve("new")).get(0);
-        assertThat(Files.readString(delivered)).startsWith("Return-Path: <>\r\nDelivered-To: bob@localhost\r\n");
+        assertThat(Files.readString(delivered)).startsWith("Return-Path: <>\r\nX-Original-To: bob@localhost\r\n"
+            + "Delivered-To: bob@localhost\r\n");
     }
 
     @Test
@@ -255,7 +256,7 @@ class MaildirDeliveryTest {
 
         Path delivered = files(maildir("mx.example.com", "bob").resolve("new")).get(0);
         assertThat(Files.readString(delivered)).startsWith("Return-Path: <alice@remote.example>\r\n"
-            + "Delivered-To: bob@localhost\r\nDelivered-To: bob@mx.example.com\r\n");
+            + "X-Original-To: bob@localhost\r\nDelivered-To: bob@localhost\r\nDelivered-To: bob@mx.example.com\r\n");
         assertThat(context.sent).isEmpty();
     }
 
@@ -276,7 +277,7 @@ class MaildirDeliveryTest {
         assertThat(retry.unit()).isEqualTo(TimeUnit.SECONDS);
         assertThat(retry.mail().getName()).startsWith(QID + "-defer-");
         assertThat(retry.mail().getRecipients()).containsExactly(new MailAddress("bob@localhost"));
-        String reason = "cannot update mailbox " + maildir("mx.example.com", "bob") + "/ for user bob: "
+        String reason = "cannot update mailbox " + maildir("mx.example.com", "bob") + "/ for user bob. "
             + mail.resolve("mx.example.com/bob") + ": File exists";
         assertThat(retry.mail().getErrorMessage()).isEqualTo("<bob@localhost>: 4.3.0 " + reason);
 
@@ -388,7 +389,7 @@ class MaildirDeliveryTest {
 
     private static String deliveredTo(Path file) {
         try {
-            return Files.readAllLines(file).get(1).substring("Delivered-To: ".length());
+            return Files.readAllLines(file).get(2).substring("Delivered-To: ".length());
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -18,9 +18,11 @@ import org.apache.james.user.api.UsersRepository;
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.AddressResolver;
 import dev.postern.address.LocalMailboxes;
+import dev.postern.address.RecipientListings;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
+import dev.postern.config.PosternEnvironment;
 import dev.postern.config.ParameterType;
 import dev.postern.restrictions.RelaySafety;
 import dev.postern.restrictions.RestrictionConfig;
@@ -159,13 +161,20 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
     static UnlistedRecipients unlistedRecipients(ComponentParameters parameters, HookEnvironment environment,
             AddressClassifier classifier, DomainList domainList, UsersRepository users) {
         return UnlistedRecipients.fromParameters(parameters::get, environment::openTable, classifier,
-            unlisted(mailboxes(parameters, domainList, users)));
+            unlisted(mailboxes(parameters, environment, domainList, users)));
     }
 
-    /** The local and virtual mailbox classes, by the same rules local delivery uses. */
-    static LocalMailboxes mailboxes(ComponentParameters parameters, DomainList domainList, UsersRepository users) {
+    /**
+     * The local and virtual mailbox classes, by the same rules local delivery uses: users without
+     * their {@code recipient_delimiter} extension, aliases, {@code luser_relay} and
+     * {@code virtual_mailbox_maps} entries count as known recipients.
+     */
+    static LocalMailboxes mailboxes(ComponentParameters parameters, PosternEnvironment environment, DomainList domainList,
+                                    UsersRepository users) {
         return new LocalMailboxes(parameters.list("mydestination"), parameters.get("myhostname"),
-            LocalMailboxes.Directory.of(users::contains, users::supportVirtualHosting, domainList::containsDomain));
+            LocalMailboxes.Directory.of(users::contains, users::supportVirtualHosting, domainList::containsDomain))
+            .with(parameters.get("recipient_delimiter"),
+                RecipientListings.from(parameters, environment::openAliasTable, environment::openTable));
     }
 
     private static UnlistedAddresses unlisted(LocalMailboxes mailboxes) {

@@ -43,10 +43,12 @@ class LocalDeliveryIT {
         assertThat(Files.list(maildir.resolve("tmp")).count()).as("nothing left in tmp/").isZero();
 
         String first = messages.stream().filter(m -> m.contains("local-1")).findFirst().orElseThrow();
-        assertThat(first).startsWith("Return-Path: <alice@sender.example>\r\nDelivered-To: bob@" + HOST + "\r\n");
+        assertThat(first).startsWith("Return-Path: <alice@sender.example>\r\nX-Original-To: bob@" + HOST
+            + "\r\nDelivered-To: bob@" + HOST + "\r\n");
         assertThat(first).contains("by " + HOST + " (Postern) with ESMTP id " + queueId1);
         String second = messages.stream().filter(m -> m.contains("local-2")).findFirst().orElseThrow();
-        assertThat(second).startsWith("Return-Path: <>\r\nDelivered-To: bob@localhost\r\n");
+        assertThat(second).startsWith("Return-Path: <>\r\nX-Original-To: BOB@localhost\r\n"
+            + "Delivered-To: bob@localhost\r\n");
         assertThat(second).contains("id " + queueId2);
 
         server.awaitMaillogLine("local delivery of " + queueId1, DELIVERY, line -> line.contains(

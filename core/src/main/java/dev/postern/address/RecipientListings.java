@@ -1,0 +1,55 @@
+package dev.postern.address;
+
+import java.util.List;
+import java.util.function.Function;
+
+import dev.postern.config.ComponentParameters;
+import dev.postern.tables.LookupTable;
+
+/**
+ * The valid recipients that are not users, for {@code reject_unlisted_recipient}: names in
+ * {@code alias_maps} and, when {@code luser_relay} is set, every local name (Postfix's
+ * {@code local_recipient_maps} lists {@code $alias_maps}; Postern's local users are James users,
+ * and a catch-all makes any name deliverable); addresses in {@code virtual_mailbox_maps}.
+ */
+public final class RecipientListings implements LocalMailboxes.Listings {
+    private final List<LookupTable> aliasMaps;
+    private final boolean luserRelay;
+    private final List<LookupTable> virtualMailboxMaps;
+
+    public RecipientListings(List<LookupTable> aliasMaps, boolean luserRelay, List<LookupTable> virtualMailboxMaps) {
+        this.aliasMaps = List.copyOf(aliasMaps);
+        this.luserRelay = luserRelay;
+        this.virtualMailboxMaps = List.copyOf(virtualMailboxMaps);
+    }
+
+    /**
+     * @param aliasTables opens an {@code alias_maps} entry; {@code tables} any other table
+     */
+    public static RecipientListings from(ComponentParameters parameters, Function<String, LookupTable> aliasTables,
+                                         Function<String, LookupTable> tables) {
+        return new RecipientListings(parameters.list("alias_maps").stream().map(aliasTables).toList(),
+            !parameters.get("luser_relay").isBlank(),
+            parameters.list("virtual_mailbox_maps").stream().map(tables).toList());
+    }
+
+    @Override
+    public boolean localListed(String localPart) throws Exception {
+        return luserRelay || anyHas(aliasMaps, localPart);
+    }
+
+    @Override
+    public boolean virtualListed(String address) throws Exception {
+        return anyHas(virtualMailboxMaps, address)
+            || anyHas(virtualMailboxMaps, address.substring(address.lastIndexOf('@')));
+    }
+
+    private static boolean anyHas(List<LookupTable> tables, String key) throws Exception {
+        for (LookupTable table : tables) {
+            if (table.lookup(key).isPresent()) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
