@@ -5,10 +5,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import javax.inject.Inject;
+import javax.mail.MessagingException;
 
 import org.apache.james.webadmin.Routes;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.postern.app.control.QueueControl;
+import dev.postern.app.control.QueueEntry;
 import spark.Service;
 
 /**
@@ -18,6 +22,7 @@ import spark.Service;
  */
 public final class MetricsRoutes implements Routes {
     public static final String PATH = "/metrics";
+    private static final Logger LOGGER = LoggerFactory.getLogger(MetricsRoutes.class);
 
     private final MailLogMetrics metrics;
     private final QueueControl queue;
@@ -38,10 +43,19 @@ public final class MetricsRoutes implements Routes {
     @Override
     public void define(Service service) {
         service.get(PATH, (request, response) -> {
+            List<QueueEntry> entries;
+            try {
+                entries = queue.list();
+            } catch (MessagingException | RuntimeException e) {
+                // The scrape fails, so that Prometheus marks the target down rather than
+                // showing stale queue sizes; the answer says what could not be read.
+                LOGGER.warn("GET {}: cannot list the queue for the queue gauges", PATH, e);
+                response.status(500);
+                response.type("text/plain; charset=utf-8");
+                return "cannot list the queue for the queue gauges: " + e.getMessage() + "\n";
+            }
             List<MetricFamily> families = new ArrayList<>(metrics.snapshot());
-            // A queue that cannot be listed fails the scrape (an HTTP 500 WebAdmin reports), so
-            // that Prometheus marks the target down rather than showing stale queue sizes.
-            families.addAll(QueueGauges.of(queue.list(), clock.instant()));
+            families.addAll(QueueGauges.of(entries, clock.instant()));
             response.type(PrometheusText.CONTENT_TYPE);
             return PrometheusText.write(families);
         });
