@@ -45,6 +45,8 @@ class MetricsIT {
             .setRcptReply(recipient -> recipient.equals(LATER) ? "450 4.2.0 <" + LATER + ">: try again later" : "250 2.1.5 Ok");
         PosternServer server = postern.newServer().myhostname(H).relayhost(sink).start();
         Instant started = Instant.now();
+        // WebAdmin may come up a moment after the SMTP listener; the harness's client waits for it.
+        assertThat(server.webAdmin().get("/metrics").status()).isEqualTo(200);
 
         Map<String, Double> before = scrape(server);
         assertThat(before).containsEntry("postern_messages_received_total", 0.0)
