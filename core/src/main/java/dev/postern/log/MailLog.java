@@ -29,13 +29,19 @@ public final class MailLog {
     private final long pid;
     private final Clock clock;
     private final Consumer<String> sink;
+    private final MailLogObserver observer;
 
     public MailLog(String syslogName, String hostname, Clock clock, Consumer<String> sink) {
+        this(syslogName, shortName(hostname), clock, sink, MailLogObserver.NONE);
+    }
+
+    private MailLog(String syslogName, String host, Clock clock, Consumer<String> sink, MailLogObserver observer) {
         this.syslogName = syslogName;
-        this.host = shortName(hostname);
+        this.host = host;
         this.pid = ProcessHandle.current().pid();
         this.clock = clock;
         this.sink = sink;
+        this.observer = observer;
     }
 
     /** The mail log of a main.cf: {@code syslog_name} and {@code myhostname}, to the mail log logger. */
@@ -46,7 +52,15 @@ public final class MailLog {
 
     /** The same log under another {@code syslog_name}, as a master.cf service sets with {@code -o syslog_name=}. */
     public MailLog withSyslogName(String name) {
-        return name.equals(syslogName) ? this : new MailLog(name, host, clock, sink);
+        return name.equals(syslogName) ? this : new MailLog(name, host, clock, sink, observer);
+    }
+
+    /**
+     * The same log, also showing each line to {@code observer} (which every log derived from
+     * it with {@link #withSyslogName} keeps).
+     */
+    public MailLog withObserver(MailLogObserver observer) {
+        return new MailLog(syslogName, host, clock, sink, observer);
     }
 
     /**
@@ -58,6 +72,13 @@ public final class MailLog {
     public void log(String service, String text) {
         sink.accept(SYSLOG_TIME.format(ZonedDateTime.now(clock)) + " " + host + " " + syslogName + "/" + service
             + "[" + pid + "]: " + text);
+        try {
+            observer.logged(service, text);
+        } catch (RuntimeException e) {
+            // The line is written; a fault in what merely counts lines must not fail the
+            // delivery or the SMTP command that logged it.
+            LoggerFactory.getLogger(MailLog.class).warn("mail log observer failed on a {} line: {}", service, e.toString());
+        }
     }
 
     /** {@code QID: text}, the form of every line about one message. */

@@ -37,4 +37,31 @@ class MailLogTest {
 
         assertThat(lines.get(0)).startsWith("Nov 28 15:49:01 mx postern/qmgr[");
     }
+
+    @Test
+    void anObserverSeesEachLineAndIsKeptUnderAnotherSyslogName() {
+        List<String> lines = new ArrayList<>();
+        List<String> observed = new ArrayList<>();
+        MailLog log = new MailLog("postern", "mx", Clock.systemUTC(), lines::add)
+            .withObserver((service, text) -> observed.add(service + "|" + text));
+
+        log.log("smtpd", "connect from unknown[192.0.2.2]");
+        log.withSyslogName("postern/submission").log("smtpd", "ABC", "client=unknown[192.0.2.2]");
+
+        assertThat(observed).containsExactly("smtpd|connect from unknown[192.0.2.2]", "smtpd|ABC: client=unknown[192.0.2.2]");
+        assertThat(lines).hasSize(2);
+        assertThat(lines.get(1)).contains(" postern/submission/smtpd[");
+    }
+
+    @Test
+    void aFailingObserverNeitherStopsTheLineNorTheCaller() {
+        List<String> lines = new ArrayList<>();
+        MailLog log = new MailLog("postern", "mx", Clock.systemUTC(), lines::add).withObserver((service, text) -> {
+            throw new IllegalStateException("broken counter");
+        });
+
+        log.log("qmgr", "ABC", "removed");
+
+        assertThat(lines).singleElement().asString().endsWith(": ABC: removed");
+    }
 }

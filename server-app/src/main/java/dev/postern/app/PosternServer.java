@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import com.google.inject.Module;
 
 import dev.postern.app.health.HealthModule;
+import dev.postern.app.metrics.MetricsModule;
 import dev.postern.app.modules.DrainProbe;
 import dev.postern.app.modules.FileMailQueueModule;
 import dev.postern.app.modules.MainCfModule;
@@ -50,7 +51,8 @@ public final class PosternServer {
             new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(home));
         GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(jamesModules())
-            .combineWith(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule(), new HealthModule())
+            .combineWith(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule(), new HealthModule(),
+                new MetricsModule())
             .overrideWith(new MainCfModule(mainCf, home));
         return new PosternServer(server);
     }

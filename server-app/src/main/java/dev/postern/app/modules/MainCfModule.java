@@ -14,6 +14,7 @@ import com.google.inject.Singleton;
 import com.google.inject.multibindings.Multibinder;
 
 import dev.postern.app.PosternHome;
+import dev.postern.app.metrics.MailLogMetrics;
 import dev.postern.config.MainCf;
 import dev.postern.dns.DnsLookup;
 import dev.postern.dns.DnsServer;
@@ -40,8 +41,17 @@ public class MainCfModule extends AbstractModule {
     protected void configure() {
         bind(MainCf.class).toInstance(mainCf);
         bind(PosternHome.class).toInstance(home);
-        bind(MailLog.class).toInstance(MailLog.from(mainCf));
         Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(DrainProbe.class);
+    }
+
+    /**
+     * The server's mail log, every line of which also goes to the metrics: counting what is
+     * logged, in one place, keeps {@code /metrics} and the log in agreement.
+     */
+    @Provides
+    @Singleton
+    MailLog mailLog(MailLogMetrics metrics) {
+        return MailLog.from(mainCf).withObserver(metrics);
     }
 
     /**

@@ -1,0 +1,90 @@
+package dev.postern.app.metrics;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads the lines Postern's mail log writes (the shapes pflogsumm parses, postfix-reference §9)
+ * into {@link MailLogEvent}s. Lines it does not count (cleanup's message-id, qmgr's removed,
+ * disconnects, warnings) give nothing.
+ */
+public final class MailLogParser {
+    private static final String QID = "[A-Za-z0-9]+: ";
+    private static final Pattern RECEIVED = Pattern.compile(
+        QID + "from=<[^>]*>, size=(\\d+), nrcpt=\\d+ \\(queue active\\)");
+    private static final Pattern EXPIRED = Pattern.compile(QID + "from=<[^>]*>, status=expired, returned to sender");
+    /** pflogsumm's reject form: {@code QID|NOQUEUE: reject: WHERE from NAME[IP]: CODE text; from=<s> ...}. */
+    private static final Pattern REJECT = Pattern.compile(QID + "reject: \\S+ from \\S+: ([2-5]\\d\\d) (.*)");
+    /** The tail of a reject line after the reply: {@code ; from=<s> to=<r> proto=ESMTP helo=<h>}. */
+    private static final Pattern REJECT_TAIL = Pattern.compile("; (?:from=<|to=<|proto=)");
+    private static final Pattern HOLD = Pattern.compile(QID + "hold: .*");
+    private static final Pattern DISCARD = Pattern.compile(QID + "discard: .*");
+    private static final Pattern BOUNCE = Pattern.compile(QID + "sender non-delivery notification: [A-Za-z0-9]+");
+    /** pflogsumm's delivery regex, anchored on the queue ID. */
+    private static final Pattern DELIVERY = Pattern.compile(QID + "to=<[^>]*>, (?:orig_to=<[^>]*>, )?relay=[^,]+, "
+        + "(?:conn_use=[^,]+, )?delay=([0-9]+(?:\\.[0-9]+)?), (?:delays=[^,]+, )?(?:dsn=[^,]+, )?status=(\\w+)(?: .*)?");
+
+    private MailLogParser() {
+    }
+
+    /**
+     * @param service the daemon as logged; a listener prefix ({@code submission/smtpd}) is ignored
+     * @param text    the line after the {@code name[pid]: } prefix
+     */
+    public static Optional<MailLogEvent> parse(String service, String text) {
+        String daemon = service.substring(service.lastIndexOf('/') + 1);
+        Matcher m;
+        switch (daemon) {
+            case "smtpd" -> {
+                if (text.startsWith("connect from ")) {
+                    return Optional.of(new MailLogEvent.Connection());
+                }
+                if ((m = REJECT.matcher(text)).matches()) {
+                    return Optional.of(new MailLogEvent.Reject(m.group(1), RejectRestriction.of(reason(m.group(2)))));
+                }
+                return actions(text);
+            }
+            case "cleanup" -> {
+                return actions(text);
+            }
+            case "qmgr" -> {
+                if ((m = RECEIVED.matcher(text)).matches()) {
+                    return Optional.of(new MailLogEvent.Received(Long.parseLong(m.group(1))));
+                }
+                if (EXPIRED.matcher(text).matches()) {
+                    return Optional.of(new MailLogEvent.Expired());
+                }
+            }
+            case "bounce" -> {
+                if (BOUNCE.matcher(text).matches()) {
+                    return Optional.of(new MailLogEvent.Bounce());
+                }
+                return Optional.empty();
+            }
+            default -> {
+            }
+        }
+        // Delivery lines: every agent's (smtp, lmtp, local, ...), and qmgr's for what it defers itself.
+        if ((m = DELIVERY.matcher(text)).matches()) {
+            return Optional.of(new MailLogEvent.Delivery(daemon, m.group(2), Double.parseDouble(m.group(1))));
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<MailLogEvent> actions(String text) {
+        if (HOLD.matcher(text).matches()) {
+            return Optional.of(new MailLogEvent.Hold());
+        }
+        if (DISCARD.matcher(text).matches()) {
+            return Optional.of(new MailLogEvent.Discard());
+        }
+        return Optional.empty();
+    }
+
+    /** The reply text without the envelope tail, whose addresses must not decide the restriction. */
+    private static String reason(String afterCode) {
+        Matcher tail = REJECT_TAIL.matcher(afterCode);
+        return tail.find() ? afterCode.substring(0, tail.start()) : afterCode;
+    }
+}

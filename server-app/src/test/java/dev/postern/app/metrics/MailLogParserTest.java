@@ -1,0 +1,123 @@
+package dev.postern.app.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.postern.app.metrics.MailLogEvent.Bounce;
+import dev.postern.app.metrics.MailLogEvent.Connection;
+import dev.postern.app.metrics.MailLogEvent.Delivery;
+import dev.postern.app.metrics.MailLogEvent.Discard;
+import dev.postern.app.metrics.MailLogEvent.Expired;
+import dev.postern.app.metrics.MailLogEvent.Hold;
+import dev.postern.app.metrics.MailLogEvent.Received;
+import dev.postern.app.metrics.MailLogEvent.Reject;
+
+/** Lines of the shapes Postern's mail log writes (README "The mail log", the ITs), and what each one counts as. */
+class MailLogParserTest {
+    private static final String TAIL = "; from=<a@b.example> to=<someone@remote.example> proto=ESMTP helo=<vm>";
+
+    static Stream<Arguments> lines() {
+        return Stream.of(
+            // smtpd, on every listener
+            line("smtpd", "connect from localhost[127.0.0.1]", new Connection()),
+            line("submission/smtpd", "connect from unknown[127.0.0.2]", new Connection()),
+            line("smtpd", "disconnect from localhost[127.0.0.1] ehlo=1 mail=1 rcpt=1 data=1 quit=1 commands=5", null),
+            line("smtpd", "615860A55495: client=localhost[127.0.0.1]", null),
+            line("smtpd", "warning: hostname nowhere.example does not resolve to address 127.0.0.2", null),
+            // the queue manager
+            line("qmgr", "615860A55495: from=<a@b.example>, size=449, nrcpt=1 (queue active)", new Received(449)),
+            line("qmgr", "61586A000001: from=<>, size=2310, nrcpt=1 (queue active)", new Received(2310)),
+            line("qmgr", "615860A55495: removed", null),
+            line("qmgr", "615860A55495: from=<a@b.example>, status=expired, returned to sender", new Expired()),
+            line("cleanup", "615860A55495: message-id=<20261128160746.028219@vm>", null),
+            // smtpd rejects, by restriction
+            line("smtpd", "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 454 4.7.1 <someone@remote.example>: Relay access denied" + TAIL,
+                new Reject("454", RejectRestriction.RELAY_DENIED)),
+            line("smtps/smtpd", "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 554 5.7.1 <someone@remote.example>: Relay access denied" + TAIL,
+                new Reject("554", RejectRestriction.RELAY_DENIED)),
+            line("smtpd", "NOQUEUE: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <nobody@localhost>: Recipient address rejected: "
+                + "User unknown in local recipient table; from=<alice@sender.example> to=<nobody@localhost> proto=ESMTP helo=<client.example>",
+                new Reject("550", RejectRestriction.UNKNOWN_USER)),
+            line("smtpd", "61586714B934: reject: RCPT from localhost[127.0.0.1]: 550 5.1.1 <x@virtual.example>: Recipient address rejected: "
+                + "User unknown in virtual alias table" + TAIL, new Reject("550", RejectRestriction.UNKNOWN_USER)),
+            line("smtpd", "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 554 5.7.1 Service unavailable; Client host [127.0.0.2] "
+                + "blocked using dnsbl.test; listed" + TAIL, new Reject("554", RejectRestriction.BLOCKED)),
+            line("smtpd", "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 554 5.7.1 Service unavailable; Sender address [a@spam.test] "
+                + "blocked using rhsbl.test" + TAIL, new Reject("554", RejectRestriction.BLOCKED)),
+            line("smtpd", "NOQUEUE: reject: MAIL from unknown[127.0.0.2]: 553 5.7.1 <spam@bad.example>: Sender address rejected: "
+                + "Access denied; from=<spam@bad.example> proto=ESMTP helo=<vm>", new Reject("553", RejectRestriction.SENDER_REJECTED)),
+            line("smtpd", "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 450 4.1.8 <a@nxdomain.example>: Sender address rejected: "
+                + "Domain not found" + TAIL, new Reject("450", RejectRestriction.SENDER_REJECTED)),
+            line("smtpd", "NOQUEUE: reject: CONNECT from unknown[192.0.2.7]: 554 5.7.1 <unknown[192.0.2.7]>: Client host rejected: "
+                + "Access denied; proto=SMTP", new Reject("554", RejectRestriction.CLIENT_REJECTED)),
+            line("smtpd", "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 504 5.5.2 <bad_helo>: Helo command rejected: need "
+                + "fully-qualified hostname; from=<a@b.example> to=<u@mx.test> proto=ESMTP helo=<bad_helo>",
+                new Reject("504", RejectRestriction.HELO_REJECTED)),
+            line("smtpd", "61586714B934: reject: DATA from localhost[127.0.0.1]: 554 5.5.1 Error: no valid recipients; "
+                + "from=<a@b.example> proto=ESMTP helo=<vm>", new Reject("554", RejectRestriction.OTHER)),
+            line("smtpd", "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 550 5.7.1 <x@mx.test>: Recipient address rejected: no; "
+                + "from=<\"Relay access denied\"@spam.example> to=<x@mx.test> proto=ESMTP helo=<vm>",
+                new Reject("550", RejectRestriction.OTHER)),
+            line("smtpd", "NOQUEUE: reject_warning: RCPT from unknown[127.0.0.2]: 454 4.7.1 <someone@remote.example>: Relay access denied"
+                + TAIL, null),
+            // access(5) and header/body actions
+            line("smtpd", "NOQUEUE: hold: RCPT from localhost[127.0.0.1]: <held@mx.test>: Recipient address triggers HOLD action"
+                + TAIL, new Hold()),
+            line("smtpd", "NOQUEUE: discard: RCPT from localhost[127.0.0.1]: <gone@mx.test>: Recipient address triggers DISCARD action"
+                + TAIL, new Discard()),
+            line("cleanup", "61586714B934: hold: header Subject: for review from localhost[127.0.0.1]; from=<a@b.example> "
+                + "to=<c@remote.example> proto=ESMTP helo=<vm>: needs review", new Hold()),
+            line("cleanup", "61586714B934: discard: header Subject: please drop from localhost[127.0.0.1]; from=<a@b.example> "
+                + "to=<c@remote.example> proto=ESMTP helo=<vm>: dropped by policy", new Discard()),
+            line("cleanup", "61586714B934: reject: header Subject: forbidden fruit from localhost[127.0.0.1]; from=<a@b.example> "
+                + "to=<c@remote.example> proto=ESMTP helo=<vm>: 5.7.1 no forbidden subjects", null),
+            line("cleanup", "61586714B934: warning: header Subject: odd from localhost[127.0.0.1]; proto=ESMTP helo=<vm>", null),
+            // delivery agents
+            line("local", "615860A55495: to=<bob@vm.localdomain>, relay=local, delay=0.21, delays=0.01/0.18/0/0.02, dsn=2.0.0, "
+                + "status=sent (delivered to maildir)", new Delivery("local", "sent", 0.21)),
+            line("virtual", "615860A55495: to=<alice@virtual.example>, relay=local, delay=0, delays=0/0/0/0, dsn=2.0.0, "
+                + "status=sent (delivered to maildir)", new Delivery("virtual", "sent", 0)),
+            line("local", "615860A55495: to=<bob@localhost>, relay=local, delay=0, delays=0/0/0/0, dsn=5.4.6, "
+                + "status=bounced (mail forwarding loop for bob@localhost)", new Delivery("local", "bounced", 0)),
+            line("smtp", "615860A55495: to=<r@remote.example>, orig_to=<alias@mx.test>, relay=mx.example.net[192.0.2.7]:25, "
+                + "delay=1.2, delays=0.01/0/0.4/0.8, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X)",
+                new Delivery("smtp", "sent", 1.2)),
+            line("smtp", "615860A55495: to=<later@remote.example>, relay=sink.test[127.0.0.1]:2525, delay=120, "
+                + "delays=0.1/0/0.1/0, dsn=4.2.0, status=deferred (host sink.test[127.0.0.1] said: 450 4.2.0 try again later "
+                + "(in reply to RCPT TO command))", new Delivery("smtp", "deferred", 120)),
+            line("smtp", "615860A55495: to=<x@remote.example>, relay=none, delay=3.5, delays=0/0/3.5/0, dsn=4.4.1, "
+                + "status=deferred (connect to x[127.0.0.1]:25: Connection refused)", new Delivery("smtp", "deferred", 3.5)),
+            line("lmtp", "615860A55495: to=<bob@virtual.example>, relay=127.0.0.1[127.0.0.1]:24, delay=0.05, "
+                + "delays=0.01/0/0.01/0.03, dsn=2.0.0, status=sent (250 2.0.0 <bob@virtual.example> Saved)",
+                new Delivery("lmtp", "sent", 0.05)),
+            line("error", "615860A55495: to=<x@mx.test>, relay=none, delay=0.02, delays=0.01/0/0/0.01, dsn=5.7.1, "
+                + "status=bounced (no mail here)", new Delivery("error", "bounced", 0.02)),
+            line("retry", "615860A55495: to=<x@mx.test>, relay=none, delay=0.02, delays=0.01/0/0/0.01, dsn=4.3.2, "
+                + "status=deferred (later)", new Delivery("retry", "deferred", 0.02)),
+            line("discard", "615860A55495: to=<x@mx.test>, relay=none, delay=0.02, delays=0.01/0/0/0.01, dsn=2.0.0, "
+                + "status=sent (silently)", new Delivery("discard", "sent", 0.02)),
+            line("qmgr", "615860A55495: to=<bob@localhost>, relay=none, delay=0, delays=0/0/0/0, dsn=4.6.0, "
+                + "status=deferred (Alias expansion error)", new Delivery("qmgr", "deferred", 0)),
+            // the bounce service
+            line("bounce", "615860A55495: sender non-delivery notification: 61586A000001", new Bounce()),
+            line("bounce", "615860A55495: postmaster non-delivery notification: 61586A000002", null),
+            line("bounce", "615860A55495: sender delay notification: 61586A000003", null),
+            line("postsuper", "615860A55495: placed on hold", null));
+    }
+
+    private static Arguments line(String service, String text, MailLogEvent expected) {
+        return Arguments.of(service, text, Optional.ofNullable(expected));
+    }
+
+    @ParameterizedTest(name = "{0}: {1}")
+    @MethodSource("lines")
+    void eachLineCountsAsItsKind(String service, String text, Optional<MailLogEvent> expected) {
+        assertThat(MailLogParser.parse(service, text)).isEqualTo(expected);
+    }
+}
