@@ -19,6 +19,7 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.config.MailAttributes;
 import dev.postern.log.MailLog;
 import dev.postern.log.MessageTimes;
 
@@ -74,11 +75,18 @@ public class QueueingMessageHook implements JamesMessageHook {
             .build();
     }
 
-    /** What Postfix's cleanup and qmgr log when a message enters the queue. */
+    /**
+     * What Postfix's cleanup and qmgr log when a message enters the queue. Mail on HOLD goes to
+     * Postfix's hold queue, which qmgr never reads: it gets cleanup's line only, and qmgr's when it is
+     * released. (pflogsumm takes a received message's sender and size from qmgr's line, so a held
+     * message with one would be counted in its "Messages Received" tables as if it had moved on.)
+     */
     private void logQueued(String queueId, Mail mail) throws MessagingException {
         String messageId = Optional.ofNullable(mail.getMessage().getHeader("Message-ID", null)).orElse("<>").trim();
         mailLog.log("cleanup", queueId, "message-id=" + messageId);
-        mailLog.log("qmgr", queueId, "from=<" + mail.getMaybeSender().asString("") + ">, size=" + mail.getMessageSize()
-            + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
+        if (mail.getAttribute(MailAttributes.HOLD).isEmpty()) {
+            mailLog.log("qmgr", queueId, "from=<" + mail.getMaybeSender().asString("") + ">, size=" + mail.getMessageSize()
+                + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
+        }
     }
 }

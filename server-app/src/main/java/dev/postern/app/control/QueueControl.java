@@ -159,6 +159,9 @@ public final class QueueControl {
             queue(from.orElse(SPOOL)).enQueue(mail);
             hold.remove(key);
             logAction(mail, "released from hold");
+            if (from.isEmpty()) {
+                logQueueActive(mail);
+            }
             count++;
         }
         return count;
@@ -192,9 +195,13 @@ public final class QueueControl {
         for (MailKey key : keys(hold, selection)) {
             Mail mail = hold.retrieve(key);
             if (mail != null) {
+                boolean neverQueued = mail.getAttribute(HELD_FROM).isEmpty();
                 spool.enQueue(restart(mail));
                 hold.remove(key);
                 logAction(mail, "requeued");
+                if (neverQueued) {
+                    logQueueActive(mail);
+                }
                 count++;
             }
         }
@@ -237,6 +244,16 @@ public final class QueueControl {
      */
     private void logAction(Mail mail, String what) {
         mailLog.log(POSTSUPER, QueueIdGenerator.queueIdOf(mail.getName()), what);
+    }
+
+    /**
+     * Mail held by an access(5) or header/body check HOLD went to hold straight from the SMTP dialogue, so
+     * qmgr never logged it; entering the pipeline now, it gets qmgr's line, as Postfix's qmgr logs released
+     * mail it takes into the active queue (pflogsumm reads the sender and size of a message from it).
+     */
+    private void logQueueActive(Mail mail) throws MessagingException {
+        mailLog.log("qmgr", QueueIdGenerator.queueIdOf(mail.getName()), "from=<" + mail.getMaybeSender().asString("")
+            + ">, size=" + mail.getMessageSize() + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
     }
 
     private void logAction(MailKey key, String what) {
