@@ -491,7 +491,7 @@ public final class LocalCourier implements Courier {
 
         private String originalRecipient() {
             String recipient = top.asString();
-            return DeliveryLog.originalRecipient(mail, recipient).orElse(recipient);
+            return OriginalRecipients.of(mail, top).orElse(recipient);
         }
 
         private byte[] message() throws IOException {
