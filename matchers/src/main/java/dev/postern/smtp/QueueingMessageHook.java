@@ -79,12 +79,13 @@ public class QueueingMessageHook implements JamesMessageHook {
      * What Postfix's cleanup and qmgr log when a message enters the queue. Mail on HOLD goes to
      * Postfix's hold queue, which qmgr never reads: it gets cleanup's line only, and qmgr's when it is
      * released. (pflogsumm takes a received message's sender and size from qmgr's line, so a held
-     * message with one would be counted in its "Messages Received" tables as if it had moved on.)
+     * message with one would be counted in its "Messages Received" tables as if it had moved on.) A
+     * DISCARDed message never reaches Postfix's qmgr either.
      */
     private void logQueued(String queueId, Mail mail) throws MessagingException {
         String messageId = Optional.ofNullable(mail.getMessage().getHeader("Message-ID", null)).orElse("<>").trim();
         mailLog.log("cleanup", queueId, "message-id=" + messageId);
-        if (mail.getAttribute(MailAttributes.HOLD).isEmpty()) {
+        if (mail.getAttribute(MailAttributes.HOLD).isEmpty() && mail.getAttribute(MailAttributes.DISCARD).isEmpty()) {
             mailLog.log("qmgr", queueId, "from=<" + mail.getMaybeSender().asString("") + ">, size=" + mail.getMessageSize()
                 + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
         }

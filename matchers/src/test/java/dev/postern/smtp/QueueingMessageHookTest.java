@@ -79,6 +79,17 @@ class QueueingMessageHookTest {
             .containsExactly("postern/cleanup: " + QID + ": message-id=<m1@client.example>");
     }
 
+    @Test
+    void discardedMailNeverReachesQmgr() throws Exception {
+        SessionDecisions.discard(session, "spam trap");
+
+        HookResult result = hook.onMessage(session, mail());
+
+        assertThat(result.getSmtpRetCode()).isEqualTo("250");
+        assertThat(logged()).as("discarded mail is not queued for delivery: no qmgr line")
+            .containsExactly("postern/cleanup: " + QID + ": message-id=<m1@client.example>");
+    }
+
     private static Mail mail() throws Exception {
         MimeMessage message = new MimeMessage(Session.getDefaultInstance(new Properties()), new ByteArrayInputStream(
             "Message-ID: <m1@client.example>\r\nSubject: hello\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
