@@ -4,6 +4,7 @@
 # can be measured in the same role as Postern. Needs root (Postfix's master does).
 #
 #   postfix_start DIR PORT RELAYHOST     e.g. postfix_start /tmp/pf 2600 '[127.0.0.1]:2700'
+#                                        ($POSTFIX_MAIN_CF, if set, is appended to its main.cf)
 #   postfix_stop DIR
 #   postfix_pid DIR                      the master's PID (for memory figures)
 
@@ -29,6 +30,8 @@ maillog_file = $dir/maillog
 maillog_file_prefixes = $dir
 smtp_dns_support_level = disabled
 CONF
+    # Extra main.cf lines from the caller, e.g. POSTFIX_MAIN_CF='default_process_limit = 300'.
+    [ -z "${POSTFIX_MAIN_CF:-}" ] || printf '%s\n' "$POSTFIX_MAIN_CF" >> "$dir/etc/main.cf"
     # Our port instead of 25, no chroot (the queue is a plain folder here).
     sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$port inet n - n - - smtpd/" "$dir/etc/master.cf"
     postconf -c "$dir/etc" -F '*/*/chroot = n' >/dev/null
