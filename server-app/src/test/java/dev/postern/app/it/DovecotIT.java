@@ -92,7 +92,7 @@ class DovecotIT {
 
         assertThat(served).as("IMAP serves the Maildir file byte for byte").isEqualTo(written);
         String message = new String(served, StandardCharsets.UTF_8);
-        assertThat(message).startsWith("Return-Path: <" + SENDER + ">\r\nDelivered-To: bob@" + HOST + "\r\n");
+        assertThat(message).startsWith("Return-Path: <" + SENDER + ">\r\nX-Original-To: bob@" + HOST + "\r\nDelivered-To: bob@" + HOST + "\r\n");
         assertThat(headers(message))
             .anyMatch(h -> h.startsWith("Received: ") && h.contains("by " + HOST + " (Postern) with ESMTP id " + queueId))
             .contains("Subject: Dovecot interoperability dovecot-1", "Message-ID: <dovecot-1@it.postern.test>",
