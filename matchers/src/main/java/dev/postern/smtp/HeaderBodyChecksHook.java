@@ -48,13 +48,13 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
 
     private final HookEnvironment environment;
     private PerListener<Settings> settings;
+    private MailLog mailLog;
 
     /** The checks of one listener in one configuration generation. */
-    private record Settings(ContentChecks checks, MailLog mailLog, boolean softBounce) {
+    private record Settings(ContentChecks checks, boolean softBounce) {
         static Settings of(ComponentParameters parameters, HookEnvironment environment) {
             return new Settings(ContentChecks.open(parameters::list, environment::openTable,
                 parameters.number("body_checks_size_limit"), Math.toIntExact(parameters.number("header_size_limit"))),
-                environment.mailLog(parameters),
                 ParameterType.toBoolean("soft_bounce", parameters.get("soft_bounce").trim()));
         }
     }
@@ -67,13 +67,15 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
     @Override
     public void init(Configuration config) throws ConfigurationException {
         settings = environment.perListener(config, this, parameters -> Settings.of(parameters, environment));
+        // cleanup is one service for all listeners, as in Postfix: its lines keep main.cf's
+        // syslog_name whatever a listener's override says
+        mailLog = environment.mailLog(environment.parameters(config, this));
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         Settings current = settings.of(session);
         ContentChecks checks = current.checks();
-        MailLog mailLog = current.mailLog();
         if (checks.isEmpty()) {
             return HookResult.DECLINED;
         }
