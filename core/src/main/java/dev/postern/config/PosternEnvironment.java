@@ -28,6 +28,9 @@ public class PosternEnvironment {
     private DnsLookup serverDns;
     private DnsLookup ownDns;
     private String ownDnsServers;
+    private LiveConfiguration live;
+    /** Generation 0 where nothing reloads, made once so that every caller sees the same one. */
+    private Generation fixed;
 
     @Inject
     public PosternEnvironment() {
@@ -42,6 +45,48 @@ public class PosternEnvironment {
     @com.google.inject.Inject(optional = true)
     public void setMainCf(MainCf mainCf) {
         this.mainCf = mainCf;
+    }
+
+    /**
+     * The server's reloadable configuration; without it (a stock James server, unit tests) the
+     * configuration is the one main.cf given at start, generation 0, forever.
+     */
+    @com.google.inject.Inject(optional = true)
+    public void setLive(LiveConfiguration live) {
+        this.live = live;
+    }
+
+    /** The current generation of the configuration. */
+    public Generation generation() {
+        if (live != null) {
+            return live.current();
+        }
+        synchronized (this) {
+            if (fixed == null || fixed.mainCf() != mainCf || fixed.listeners() != startListeners()) {
+                fixed = new Generation(0, mainCf, startListeners());
+            }
+            return fixed;
+        }
+    }
+
+    /** The SMTP listeners of the configuration at start; none for components that are not SMTP hooks. */
+    protected SmtpdListeners startListeners() {
+        return SmtpdListeners.none();
+    }
+
+    /**
+     * Asks for {@code component} to prepare for every reload (see {@link LiveConfiguration}); does
+     * nothing where nothing reloads.
+     */
+    public void registerReloadable(Reloadable component) {
+        if (live != null) {
+            live.register(component);
+        }
+    }
+
+    /** Whether a reload can replace the configuration this environment gives. */
+    public boolean reloads() {
+        return live != null;
     }
 
     @com.google.inject.Inject(optional = true)
@@ -98,7 +143,13 @@ public class PosternEnvironment {
      */
     public ComponentParameters parameters(Function<String, Optional<String>> overrides, String component)
             throws ConfigException {
-        return ComponentParameters.of(mainCf, overrides, component);
+        return parameters(generation(), overrides, component);
+    }
+
+    /** The same for one generation of the configuration (a component rebuilding for a reload). */
+    public ComponentParameters parameters(Generation generation, Function<String, Optional<String>> overrides,
+            String component) throws ConfigException {
+        return ComponentParameters.of(generation.mainCf(), overrides, component);
     }
 
     /**

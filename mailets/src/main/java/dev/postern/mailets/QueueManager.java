@@ -35,6 +35,7 @@ import dev.postern.address.AddressClassifier;
 import dev.postern.address.LocalMailboxes;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
+import dev.postern.config.Generation;
 import dev.postern.config.MailAttributes;
 import dev.postern.config.PosternEnvironment;
 import dev.postern.delivery.Courier;
@@ -88,11 +89,10 @@ public class QueueManager extends GenericMailet {
 
     private final Clock clock;
     private final Assembly assembly;
-    private final List<AutoCloseable> closeables = new ArrayList<>();
-    private MessageDelivery delivery;
-    private Notifications notifications;
-    private RetrySchedule schedule;
-    private MailLog mailLog;
+    /** What mails are delivered with now; replaced, under this object's lock, after a reload. */
+    private DeliveryParts parts;
+    /** Built by a reload's check, used if that reload took effect. */
+    private DeliveryParts prepared;
     private String retryProcessor = DEFAULT_RETRY_PROCESSOR;
 
     /** What the mailet is built from in Postern's assembly (or a stock James server, with {@code mainCf}). */
@@ -112,10 +112,7 @@ public class QueueManager extends GenericMailet {
                  MailLog mailLog) {
         this.clock = clock;
         this.assembly = null;
-        this.delivery = delivery;
-        this.notifications = notifications;
-        this.schedule = schedule;
-        this.mailLog = mailLog;
+        this.parts = new DeliveryParts(null, delivery, notifications, schedule, mailLog, List.of());
     }
 
     @Override
@@ -125,22 +122,85 @@ public class QueueManager extends GenericMailet {
             return;
         }
         try {
-            PosternEnvironment environment = assembly.environment();
-            ComponentParameters parameters = environment.parameters(
-                name -> Optional.ofNullable(getInitParameter(name)), getMailetName());
-            mailLog = environment.mailLog(parameters);
-            schedule = RetrySchedule.fromParameters(parameters);
-            notifications = Notifier.from(parameters, assembly.queueIds(), mailLog, clock);
-            RouteResolver resolver = new RouteResolver(parameters, environment::openTable, classifier(parameters));
-            delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
-                couriers(parameters), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock);
-        } catch (ConfigException | IllegalArgumentException | IOException | UncheckedIOException e) {
-            throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
+            parts = build(assembly.environment().generation());
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
+        assembly.environment().registerReloadable(this::prepare);
+    }
+
+    /** Builds the parts for a reload's candidate configuration: the check that can refuse it. */
+    private void prepare(Generation candidate) throws ConfigException {
+        DeliveryParts built = build(candidate);
+        DeliveryParts unused;
+        synchronized (this) {
+            unused = prepared;
+            prepared = built;
+        }
+        if (unused != null) {
+            unused.retire();
         }
     }
 
+    /** Everything the delivery of one mail uses, from one generation of the configuration. */
+    private DeliveryParts build(Generation generation) throws ConfigException {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        try {
+            PosternEnvironment environment = assembly.environment();
+            ComponentParameters parameters = environment.parameters(generation,
+                name -> Optional.ofNullable(getInitParameter(name)), getMailetName());
+            MailLog mailLog = environment.mailLog(parameters);
+            RetrySchedule schedule = RetrySchedule.fromParameters(parameters);
+            Notifications notifications = Notifier.from(parameters, assembly.queueIds(), mailLog, clock);
+            RouteResolver resolver = new RouteResolver(parameters, environment::openTable, classifier(parameters));
+            MessageDelivery delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
+                couriers(parameters, mailLog, closeables), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock);
+            return new DeliveryParts(generation, delivery, notifications, schedule, mailLog, closeables);
+        } catch (ConfigException | IllegalArgumentException | IOException | UncheckedIOException | MessagingException e) {
+            new DeliveryParts(generation, null, null, null, null, closeables).retire();
+            throw new ConfigException(getMailetName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The parts for the next mail, leased until {@link DeliveryParts#release}: after a reload the
+     * parts of the new generation replace the old ones, whose cached connections close once the
+     * deliveries still using them are done.
+     */
+    private DeliveryParts lease() throws MessagingException {
+        DeliveryParts retired = null;
+        DeliveryParts leased;
+        synchronized (this) {
+            if (assembly != null) {
+                Generation current = assembly.environment().generation();
+                if (parts.generation() != current) {
+                    DeliveryParts fresh;
+                    if (prepared != null && prepared.generation() == current) {
+                        fresh = prepared;
+                        prepared = null;
+                    } else {
+                        try {
+                            fresh = build(current);
+                        } catch (ConfigException e) {
+                            throw new MessagingException(e.getMessage(), e);
+                        }
+                    }
+                    retired = parts;
+                    parts = fresh;
+                }
+            }
+            leased = parts;
+            leased.acquire();
+        }
+        if (retired != null) {
+            retired.retire();
+        }
+        return leased;
+    }
+
     /** One courier per transport name; smtp and relay share one, as they share Postfix's smtp(8) code. */
-    private Map<String, Courier> couriers(ComponentParameters parameters) throws MessagingException {
+    private Map<String, Courier> couriers(ComponentParameters parameters, MailLog mailLog, List<AutoCloseable> closeables)
+            throws MessagingException {
         PosternEnvironment environment = assembly.environment();
         String myhostname = parameters.get("myhostname");
         LocalMailboxes mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname,
@@ -186,12 +246,18 @@ public class QueueManager extends GenericMailet {
     /** Closes the couriers' cached SMTP/LMTP connections. */
     @Override
     public void destroy() {
-        for (AutoCloseable closeable : closeables) {
-            try {
-                closeable.close();
-            } catch (Exception e) {
-                LOGGER.warn("{}: cannot close {}", getMailetName(), closeable, e);
-            }
+        DeliveryParts last;
+        DeliveryParts unused;
+        synchronized (this) {
+            last = parts;
+            unused = prepared;
+            prepared = null;
+        }
+        if (last != null) {
+            last.retire();
+        }
+        if (unused != null) {
+            unused.retire();
         }
     }
 
@@ -202,9 +268,18 @@ public class QueueManager extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        DeliveryParts leased = lease();
+        try {
+            service(mail, leased);
+        } finally {
+            leased.release();
+        }
+    }
+
+    private void service(Mail mail, DeliveryParts parts) throws MessagingException {
         Instant start = clock.instant();
         String queueId = QueueIdGenerator.queueIdOf(mail.getName());
-        List<RecipientResult> results = delivery.deliver(queueId, mail, start);
+        List<RecipientResult> results = parts.delivery().deliver(queueId, mail, start);
 
         List<RecipientResult> delivered = new ArrayList<>();
         List<RecipientResult> failed = new ArrayList<>();
@@ -219,18 +294,19 @@ public class QueueManager extends GenericMailet {
         }
         Duration age = Duration.between(arrival(mail, queueId, start), clock.instant());
         boolean nullSender = mail.getMaybeSender().isNullSender();
-        if (!deferred.isEmpty() && schedule.expired(age, nullSender)) {
-            mailLog.log(QMGR, queueId, "from=<" + mail.getMaybeSender().asString("") + ">, status=expired, returned to sender");
+        if (!deferred.isEmpty() && parts.schedule().expired(age, nullSender)) {
+            parts.mailLog().log(QMGR, queueId, "from=<" + mail.getMaybeSender().asString("") + ">, status=expired, returned to sender");
             failed.addAll(deferred);
             deferred.clear();
         }
-        settle(mail, queueId, age, delivered, failed, deferred);
+        settle(mail, parts, queueId, age, delivered, failed, deferred);
     }
 
-    private void settle(Mail mail, String queueId, Duration age, List<RecipientResult> delivered,
+    private void settle(Mail mail, DeliveryParts parts, String queueId, Duration age, List<RecipientResult> delivered,
                         List<RecipientResult> failed, List<RecipientResult> deferred) throws MessagingException {
         List<Mail> notices = new ArrayList<>();
         List<MailAddress> unsettled = new ArrayList<>();
+        Notifications notifications = parts.notifications();
         try {
             if (!failed.isEmpty()) {
                 notices.addAll(notifications.nonDelivery(mail, queueId, failed));
@@ -239,13 +315,13 @@ public class QueueManager extends GenericMailet {
             if (!wantSuccess.isEmpty()) {
                 notices.addAll(notifications.success(mail, queueId, wantSuccess));
             }
-            boolean warn = !deferred.isEmpty() && schedule.warnNow(age) && !alreadyWarned(mail);
+            boolean warn = !deferred.isEmpty() && parts.schedule().warnNow(age) && !alreadyWarned(mail);
             if (warn) {
                 notices.addAll(notifications.delayWarning(mail, queueId, deferred));
             }
             if (!deferred.isEmpty()) {
                 unsettled.addAll(deferred.stream().map(RecipientResult::recipient).toList());
-                requeue(mail, deferred, age, warn);
+                requeue(mail, deferred, parts.schedule().nextDelay(age), warn);
                 unsettled.clear();
             }
             // The notifications go out after the deferral is safe: a crash in between repeats a
@@ -266,7 +342,7 @@ public class QueueManager extends GenericMailet {
      * Queues this very mail again, reduced to its deferred recipients: its content is the one already on
      * disk, so only a new envelope is written.
      */
-    private void requeue(Mail mail, List<RecipientResult> deferred, Duration age, boolean warned) throws MessagingException {
+    private void requeue(Mail mail, List<RecipientResult> deferred, Duration delay, boolean warned) throws MessagingException {
         Map<String, AttributeValue<?>> reasons = new LinkedHashMap<>();
         deferred.forEach(result -> reasons.put(result.recipient().asString(),
             AttributeValue.of(result.dsn() + " " + result.text())));
@@ -277,7 +353,6 @@ public class QueueManager extends GenericMailet {
             mail.setAttribute(new Attribute(MailAttributes.DELAY_WARNED, AttributeValue.of(true)));
         }
         mail.setErrorMessage(deferred.get(0).text());
-        Duration delay = schedule.nextDelay(age);
         getMailetContext().sendMail(mail, retryProcessor, delay.toMillis(), TimeUnit.MILLISECONDS);
     }
 

@@ -47,9 +47,17 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
     private static final Reply READ_ERROR = new Reply(451, "4.3.0", "Error: queue file write error");
 
     private final HookEnvironment environment;
-    private ContentChecks checks;
+    private PerListener<Settings> settings;
     private MailLog mailLog;
-    private boolean softBounce;
+
+    /** The checks of one listener in one configuration generation. */
+    private record Settings(ContentChecks checks, boolean softBounce) {
+        static Settings of(ComponentParameters parameters, HookEnvironment environment) {
+            return new Settings(ContentChecks.open(parameters::list, environment::openTable,
+                parameters.number("body_checks_size_limit"), Math.toIntExact(parameters.number("header_size_limit"))),
+                ParameterType.toBoolean("soft_bounce", parameters.get("soft_bounce").trim()));
+        }
+    }
 
     @Inject
     public HeaderBodyChecksHook(HookEnvironment environment) {
@@ -58,19 +66,16 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        ComponentParameters parameters = environment.parameters(config, this);
-        try {
-            checks = ContentChecks.open(parameters::list, environment::openTable,
-                parameters.number("body_checks_size_limit"), Math.toIntExact(parameters.number("header_size_limit")));
-            softBounce = ParameterType.toBoolean("soft_bounce", parameters.get("soft_bounce").trim());
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new ConfigurationException(e.getMessage(), e);
-        }
-        mailLog = environment.mailLog(parameters);
+        settings = environment.perListener(config, this, parameters -> Settings.of(parameters, environment));
+        // cleanup is one service for all listeners, as in Postfix: its lines keep main.cf's
+        // syslog_name whatever a listener's override says
+        mailLog = environment.mailLog(environment.parameters(config, this));
     }
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
+        Settings current = settings.of(session);
+        ContentChecks checks = current.checks();
         if (checks.isEmpty()) {
             return HookResult.DECLINED;
         }
@@ -78,7 +83,7 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
         ContentOutcome outcome;
         try (InputStream message = new MimeMessageInputStream(mail.getMessage())) {
             outcome = new ContentInspection(checks, context(session, mail, queueId),
-                line -> mailLog.log("cleanup", line), softBounce).inspect(message);
+                line -> mailLog.log("cleanup", line), current.softBounce()).inspect(message);
             if (outcome.refusal().isEmpty() && !outcome.edits().isEmpty()) {
                 rewrite(mail, outcome, queueId);
             }

@@ -45,21 +45,40 @@ public class HookEnvironment extends PosternEnvironment {
         this.listeners = listeners;
     }
 
+    @Override
+    protected SmtpdListeners startListeners() {
+        return listeners;
+    }
+
     /**
      * Builds a hook's settings for main.cf and for each listener with its smtpserver.xml
-     * overrides; a problem is a startup error naming the listener.
+     * overrides; a problem is a startup error naming the listener. They are built again for each
+     * reload (which a problem then refuses), and sessions use those of their generation.
      */
     public <T> PerListener<T> perListener(Configuration handlerConfig, ProtocolHandler hook, Setup<T> setup)
             throws ConfigurationException {
         String component = hook.getClass().getSimpleName();
         Function<String, Optional<String>> own = name -> Optional.ofNullable(handlerConfig.getString(name, null));
-        T fallback = build(setup, () -> parameters(own, component), "");
+        PerListener<T> perListener;
+        try {
+            perListener = new PerListener<>(this::generation, reloads(),
+                generation -> build(setup, generation, own, component));
+        } catch (ConfigException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+        registerReloadable(perListener);
+        return perListener;
+    }
+
+    private <T> PerListener.Listeners<T> build(Setup<T> setup, dev.postern.config.Generation generation,
+            Function<String, Optional<String>> own, String component) throws ConfigException {
+        T fallback = build(setup, () -> parameters(generation, own, component), "");
         Map<Integer, T> byPort = new HashMap<>();
-        for (SmtpdListeners.Listener listener : listeners.all()) {
+        for (SmtpdListeners.Listener listener : generation.listeners().all()) {
             byPort.put(listener.port(), build(setup, () -> ComponentParameters.of(listener.mainCf(), own, component),
                 "listener " + listener.name() + ": "));
         }
-        return new PerListener<>(fallback, byPort);
+        return new PerListener.Listeners<>(fallback, byPort);
     }
 
     /** The smtpd mail log of a hook, per listener. */
@@ -71,13 +90,11 @@ public class HookEnvironment extends PosternEnvironment {
         ComponentParameters get() throws ConfigException;
     }
 
-    private static <T> T build(Setup<T> setup, ParametersSource source, String where) throws ConfigurationException {
+    private static <T> T build(Setup<T> setup, ParametersSource source, String where) throws ConfigException {
         try {
             return setup.build(source.get());
-        } catch (ConfigurationException e) {
-            throw new ConfigurationException(where + e.getMessage(), e);
         } catch (Exception e) {
-            throw new ConfigurationException(where + e.getMessage(), e);
+            throw new ConfigException(where + e.getMessage(), e);
         }
     }
 

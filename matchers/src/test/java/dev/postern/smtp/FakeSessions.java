@@ -20,6 +20,15 @@ final class FakeSessions {
      * {@code remote} and on no listener (main.cf applies); other getters answer null or false.
      */
     static SMTPSession withClient(java.net.InetSocketAddress remote) {
+        return session(remote, null);
+    }
+
+    /** A session that keeps the attachments it is given, on the listener bound to {@code localPort}. */
+    static SMTPSession onListener(int localPort) {
+        return session(null, new java.net.InetSocketAddress("127.0.0.1", localPort));
+    }
+
+    private static SMTPSession session(java.net.InetSocketAddress remote, java.net.InetSocketAddress local) {
         java.util.Map<Object, Object> attachments = new java.util.HashMap<>();
         return (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(), new Class<?>[] {SMTPSession.class},
             (proxy, method, args) -> {
@@ -32,6 +41,8 @@ final class FakeSessions {
                         return Optional.ofNullable(attachments.remove(args[0]));
                     case "getRemoteAddress":
                         return remote;
+                    case "getLocalAddress":
+                        return local;
                     case "toString":
                         return "FakeSessions.withAttachments()";
                     default:

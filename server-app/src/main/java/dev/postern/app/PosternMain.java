@@ -45,6 +45,8 @@ public final class PosternMain {
                 System.out, System.err).run(command.subcommand(), command.arguments());
             case "health" -> new HealthCommand(command.home(), () -> loadMainCfOrExit(command.home()),
                 System.out, System.err).run(command.arguments());
+            case "reload" -> new ReloadCommand(command.home(), () -> loadMainCf(command.home()),
+                System.out, System.err).run(command.arguments());
             case "check" -> new CheckCommand(command.home(), System.out, System.err).run(command.arguments());
             case "version" -> version();
             default -> throw new IllegalArgumentException("unknown subcommand \"" + command.subcommand() + "\"; "

@@ -41,12 +41,14 @@ public final class QueueControlClient {
     }
 
     private final URI base;
+    private final URI reload;
     private final String where;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
 
     /** @param where how to name the server's address in errors, e.g. the parameter it comes from */
     public QueueControlClient(ListenAddress webadmin, String where) {
         this.base = URI.create("http://" + connectable(webadmin) + QueueControlRoutes.BASE_PATH);
+        this.reload = URI.create("http://" + connectable(webadmin) + ReloadRoutes.BASE_PATH);
         this.where = where;
     }
 
@@ -68,6 +70,16 @@ public final class QueueControlClient {
         String query = operands.stream().map(id -> "id=" + URLEncoder.encode(id, StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
         return count(send(post("/" + action + "?" + query)));
+    }
+
+    /** Asks the server to reload its configuration; a refused main.cf is a {@link Refused} naming the problem. */
+    public ReloadOutcome reload() throws Unreachable, Refused {
+        String body = send(HttpRequest.newBuilder(reload).POST(HttpRequest.BodyPublishers.noBody()));
+        try {
+            return JSON.readValue(body, ReloadOutcome.class);
+        } catch (IOException e) {
+            throw new Refused("the server's reload answer is not what this command reads: " + e.getMessage());
+        }
     }
 
     public static String json(QueueEntry entry) {

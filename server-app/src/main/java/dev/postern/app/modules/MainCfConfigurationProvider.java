@@ -170,8 +170,36 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
         return jmxName;
     }
 
+    /**
+     * The running listeners again, for a reload: each keeps the port it is bound to and gets
+     * {@code reloaded} with its {@code <override>} elements, read again from smtpserver.xml.
+     *
+     * @throws ConfigurationException naming the listener whose overrides do not apply
+     */
+    public SmtpdListeners reloaded(MainCf reloaded, SmtpdListeners running) throws ConfigurationException {
+        HierarchicalConfiguration<ImmutableNode> configuration = delegate.getConfiguration("smtpserver", LoggingLevel.ERROR);
+        List<HierarchicalConfiguration<ImmutableNode>> servers = configuration.configurationsAt("smtpserver");
+        List<SmtpdListeners.Listener> listeners = new ArrayList<>();
+        for (SmtpdListeners.Listener listener : running.all()) {
+            HierarchicalConfiguration<ImmutableNode> server = null;
+            for (int i = 0; i < servers.size(); i++) {
+                if (jmxName(servers.get(i), i).equals(listener.name())) {
+                    server = servers.get(i);
+                }
+            }
+            MainCf listenerCf = server == null ? reloaded : listenerMainCf(server, listener.name(), reloaded);
+            listeners.add(new SmtpdListeners.Listener(listener.name(), listener.port(), listenerCf));
+        }
+        return new SmtpdListeners(listeners);
+    }
+
     /** main.cf with the listener's {@code <override>} elements, each {@code name = value}. */
     private MainCf listenerMainCf(HierarchicalConfiguration<ImmutableNode> server, String jmxName)
+            throws ConfigurationException {
+        return listenerMainCf(server, jmxName, mainCf);
+    }
+
+    private static MainCf listenerMainCf(HierarchicalConfiguration<ImmutableNode> server, String jmxName, MainCf mainCf)
             throws ConfigurationException {
         String where = "smtpserver.xml: listener " + jmxName;
         Map<String, String> overrides = new LinkedHashMap<>();

@@ -15,6 +15,7 @@ import com.google.inject.multibindings.Multibinder;
 
 import dev.postern.app.PosternHome;
 import dev.postern.app.metrics.MailLogMetrics;
+import dev.postern.config.LiveConfiguration;
 import dev.postern.config.MainCf;
 import dev.postern.dns.DnsLookup;
 import dev.postern.dns.DnsServer;
@@ -88,6 +89,13 @@ public class MainCfModule extends AbstractModule {
     @Singleton
     SmtpdListeners smtpdListeners(MainCfConfigurationProvider provider) throws ConfigurationException {
         return provider.listeners();
+    }
+
+    /** The configuration a reload replaces: main.cf and the listeners as started, generation 0. */
+    @Provides
+    @Singleton
+    LiveConfiguration liveConfiguration(SmtpdListeners listeners) {
+        return new LiveConfiguration(mainCf, listeners);
     }
 
     @Provides
