@@ -59,9 +59,11 @@ python3 bench/smtp-fuzz/smtp_fuzz.py --smtp "$smtp_port" --submission "$submissi
     --pid "$server_pid" "$@" || status=$?
 
 # What the server logged meanwhile: for reading, not judged (a failed TLS handshake is logged).
-exceptions=$(grep -c 'Exception' "$work/console.log" || true)
-echo "server log: $exceptions lines naming an exception; the most frequent:"
-grep -o '[A-Za-z0-9_.]*Exception[A-Za-z0-9_.:]*\( [^ ]*\)\{0,6\}' "$work/console.log" | sort | uniq -c | sort -rn | head -10 || true
+# The mail log lines quote client input, so they are left out.
+grep -a -v 'smtpd\[' "$work/console.log" | grep -a -o -E '[A-Za-z0-9_.]*(Exception|Error)\b[^ ]*' \
+    | sort | uniq -c | sort -rn | head -10 > "$work/exceptions" || true
+echo "exceptions and errors the server logged (most frequent first):"
+cat "$work/exceptions"
 if [ "$status" -ne 0 ] && [ -n "${FUZZ_KEEP:-}" ]; then
     cp "$work/console.log" "$FUZZ_KEEP"; echo "server console log kept in $FUZZ_KEEP"
 fi
