@@ -9,7 +9,8 @@
 #   bench/smtp-fuzz/run.sh [SESSIONS] [SEED] [more smtp_fuzz.py options...]   (defaults 2000, random)
 #
 # Needs the distribution (mvn -B -DskipTests package) and python3. Exits non-zero on any
-# violation (smtp_fuzz.py prints them).
+# violation (smtp_fuzz.py prints them) and then keeps the server's console log ($FUZZ_KEEP,
+# or a file under /tmp that it names).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -64,7 +65,8 @@ grep -a -v 'smtpd\[' "$work/console.log" | grep -a -o -E '[A-Za-z0-9_.]*(Excepti
     | sort | uniq -c | sort -rn | head -10 > "$work/exceptions" || true
 echo "exceptions and errors the server logged (most frequent first):"
 cat "$work/exceptions"
-if [ "$status" -ne 0 ] && [ -n "${FUZZ_KEEP:-}" ]; then
-    cp "$work/console.log" "$FUZZ_KEEP"; echo "server console log kept in $FUZZ_KEEP"
+if [ "$status" -ne 0 ]; then
+    keep=${FUZZ_KEEP:-/tmp/postern-fuzz-console.$$.log}
+    cp "$work/console.log" "$keep"; echo "server console log kept in $keep"
 fi
 exit "$status"

@@ -566,8 +566,12 @@ def run_session(args, kind, seed):
 
 # --- the server process ------------------------------------------------------------------------
 def process_figures(pid):
+    """RSS, threads and start time of the process, or None if it is gone."""
     figures = {}
     try:
+        with open(f'/proc/{pid}/stat') as stat:
+            # the start time (field 22) tells the server from a later process given the same pid
+            figures['start'] = stat.read().rsplit(')', 1)[1].split()[19]
         with open(f'/proc/{pid}/status') as status:
             for line in status:
                 key, _, value = line.partition(':')
@@ -742,7 +746,8 @@ def main():
             print(f'  {note} x{n}')
 
     if args.pid:
-        if process_figures(args.pid) is None:
+        now = process_figures(args.pid)
+        if now is None or now['start'] != idle['start']:
             violations.append(f'the server process {args.pid} died')
         else:
             try:
@@ -759,7 +764,7 @@ def main():
             while after and after['Threads'] > limit and time.monotonic() < deadline:
                 time.sleep(2)
                 after = process_figures(args.pid)
-            if after is None:
+            if after is None or after['start'] != idle['start']:
                 violations.append(f'the server process {args.pid} died')
             else:
                 print(f'idle before: {describe(idle)}')
