@@ -9,6 +9,7 @@ import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
+import org.apache.james.protocols.api.handler.UnknownCommandHandler;
 import org.apache.james.protocols.smtp.SMTPResponse;
 
 /**
@@ -28,8 +29,6 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
     private static final ProtocolSession.AttachmentKey<Boolean> RECIPIENT_REFUSED =
         ProtocolSession.AttachmentKey.of("dev.postern.recipientRefused", Boolean.class);
-    /** What James's {@code UnknownCmdHandler} implements: every command no other handler takes. */
-    private static final String UNKNOWN_COMMAND = "UNKNOWN_CMD";
 
     @Override
     public Response onResponse(ProtocolSession session, Response response, long executionTime, ProtocolHandler handler) {
@@ -43,7 +42,7 @@ public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, 
             case "MAIL" -> code.equals("250") ? reply(response, "250", "2.1.0 Ok") : response;
             case "RCPT" -> rcpt(session, response, code);
             case "DATA" -> data(session, response, code);
-            case UNKNOWN_COMMAND -> code.equals("500") ? reply(response, "502", "5.5.2 Error: command not recognized") : response;
+            case UnknownCommandHandler.COMMAND_IDENTIFIER -> code.equals("500") ? reply(response, "502", "5.5.2 Error: command not recognized") : response;
             default -> response;
         };
     }
