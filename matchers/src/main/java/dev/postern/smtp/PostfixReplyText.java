@@ -9,6 +9,7 @@ import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
+import org.apache.james.protocols.api.handler.UnknownCommandHandler;
 import org.apache.james.protocols.smtp.SMTPResponse;
 
 /**
@@ -17,8 +18,13 @@ import org.apache.james.protocols.smtp.SMTPResponse;
  * {@code 250 2.1.0 Ok} for MAIL, {@code 250 2.1.5 Ok} for RCPT,
  * {@code 354 End data with <CR><LF>.<CR><LF>}, and for DATA without an accepted recipient
  * {@code 554 5.5.1 Error: no valid recipients} when recipients were refused or
- * {@code 503 5.5.1 Error: need RCPT command} when none was given. Codes are unchanged
- * except for that last case, where Postfix's code is kept too.
+ * {@code 503 5.5.1 Error: need RCPT command} when none was given, and for a command it does not
+ * know {@code 502 5.5.2 Error: command not recognized}. Codes are unchanged except for those last
+ * two cases, where Postfix's code is kept too.
+ *
+ * <p>James's own reply to an unknown command repeats the command line as the client sent it,
+ * NUL, bare CR, control and 8-bit bytes included: a malformed reply (RFC 5321 reply text is
+ * printable ASCII) that reflects the client's bytes back. Postfix's fixed text repeats nothing.
  */
 public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
     private static final ProtocolSession.AttachmentKey<Boolean> RECIPIENT_REFUSED =
@@ -36,6 +42,7 @@ public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, 
             case "MAIL" -> code.equals("250") ? reply(response, "250", "2.1.0 Ok") : response;
             case "RCPT" -> rcpt(session, response, code);
             case "DATA" -> data(session, response, code);
+            case UnknownCommandHandler.COMMAND_IDENTIFIER -> code.equals("500") ? reply(response, "502", "5.5.2 Error: command not recognized") : response;
             default -> response;
         };
     }
