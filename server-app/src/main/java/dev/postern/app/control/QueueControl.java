@@ -156,12 +156,14 @@ public final class QueueControl {
                 mail.removeAttribute(MailAttributes.HOLD);
                 mail.setState(ROOT);
             }
-            queue(from.orElse(SPOOL)).enQueue(mail);
-            hold.remove(key);
+            // qmgr's line goes first: once enqueued the mail may be delivered at once, and pflogsumm takes
+            // a delivery's size from the qmgr line logged before it.
             logAction(mail, "released from hold");
             if (from.isEmpty()) {
                 logQueueActive(mail);
             }
+            queue(from.orElse(SPOOL)).enQueue(mail);
+            hold.remove(key);
             count++;
         }
         return count;
@@ -196,12 +198,12 @@ public final class QueueControl {
             Mail mail = hold.retrieve(key);
             if (mail != null) {
                 boolean neverQueued = mail.getAttribute(HELD_FROM).isEmpty();
-                spool.enQueue(restart(mail));
-                hold.remove(key);
                 logAction(mail, "requeued");
                 if (neverQueued) {
                     logQueueActive(mail);
                 }
+                spool.enQueue(restart(mail));
+                hold.remove(key);
                 count++;
             }
         }
