@@ -66,6 +66,23 @@ public final class AddressResolver {
     }
 
     /**
+     * Resolves the one reading of a MAIL FROM or RCPT TO path: the mailbox qualified with
+     * {@code $myorigin} exactly as the SMTP handlers qualify it for James's address, so that the
+     * restrictions judge the text that is queued; the input kept for messages and for
+     * {@code reject_non_fqdn_*} is the mailbox as read, before qualification.
+     *
+     * @throws LookupException as {@link #resolve(String, Role)}
+     */
+    public ResolvedAddress resolve(EnvelopePath path, Role role) throws LookupException {
+        String input = "<" + path.mailbox() + ">";
+        if (path.isNull() || path.isQualified()) {
+            return resolve(input, role);
+        }
+        ResolvedAddress resolved = resolve("<" + path.qualified(parameters.myorigin()) + ">", role);
+        return new ResolvedAddress(input, resolved.address(), resolved.flags(), resolved.reason());
+    }
+
+    /**
      * @param path the MAIL FROM or RCPT TO argument as the client sent it, with or without
      *             {@code <>} (ESMTP parameters already split off)
      * @throws LookupException when deciding whether a domain is local needs a table that failed;

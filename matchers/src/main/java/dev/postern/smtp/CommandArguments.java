@@ -12,27 +12,40 @@ import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 
+import dev.postern.address.EnvelopePath;
+
 /**
- * Keeps the address of each MAIL FROM and RCPT TO exactly as the client wrote it, before
- * James parses it. James's parsed form loses what Postfix's resolver and log lines need: the
- * brackets of an address literal ({@code user@[192.0.2.1]} becomes {@code user@192.0.2.1}),
- * and a recipient James cannot parse at all never reaches a hook. Runs first for MAIL and RCPT
- * and always passes the command on (answers nothing).
+ * Reads the path of each MAIL FROM and RCPT TO once ({@link EnvelopePath}) and keeps that one
+ * reading for the rest of the command: {@link PosternMailCmdHandler} and
+ * {@link PosternRcptCmdHandler} build James's address from it (or refuse the command when it
+ * could not be read), the restrictions resolve it, the relay guard and the log lines use it.
+ * Also keeps the path as the client wrote it, for the log line of a refusal, even when it could
+ * not be read. Runs first for MAIL and RCPT and always passes the command on (answers nothing).
  */
 public class CommandArguments implements CommandHandler<SMTPSession> {
-    private static final ProtocolSession.AttachmentKey<String> MAIL_PATH =
-        ProtocolSession.AttachmentKey.of("dev.postern.mailPath", String.class);
-    private static final ProtocolSession.AttachmentKey<String> RCPT_PATH =
-        ProtocolSession.AttachmentKey.of("dev.postern.rcptPath", String.class);
+    private static final ProtocolSession.AttachmentKey<Reading> MAIL_PATH =
+        ProtocolSession.AttachmentKey.of("dev.postern.mailPath", Reading.class);
+    private static final ProtocolSession.AttachmentKey<Reading> RCPT_PATH =
+        ProtocolSession.AttachmentKey.of("dev.postern.rcptPath", Reading.class);
+
+    /**
+     * One command's path: what the client wrote and either the path read from it or why it could not be read.
+     *
+     * @param asWritten the path without its angle brackets, for log lines
+     * @param path      the reading, when the path is unambiguous
+     * @param error     why it is not, when it is not
+     */
+    record Reading(String asWritten, Optional<EnvelopePath> path, Optional<EnvelopePath.SyntaxException> error) {
+    }
 
     @Override
     public Response onCommand(SMTPSession session, Request request) {
         String command = request.getCommand().toUpperCase(Locale.ROOT);
-        String path = path(request.getArgument());
+        boolean brackets = session.getConfiguration().useAddressBracketsEnforcement();
         if (command.equals("MAIL")) {
-            session.setAttachment(MAIL_PATH, path, State.Transaction);
+            session.setAttachment(MAIL_PATH, read(request.getArgument(), "FROM", brackets), State.Transaction);
         } else if (command.equals("RCPT")) {
-            session.setAttachment(RCPT_PATH, path, State.Transaction);
+            session.setAttachment(RCPT_PATH, read(request.getArgument(), "TO", brackets), State.Transaction);
         }
         return null;
     }
@@ -42,42 +55,50 @@ public class CommandArguments implements CommandHandler<SMTPSession> {
         return List.of("MAIL", "RCPT");
     }
 
+    static Reading read(String argument, String keyword, boolean requireBrackets) {
+        try {
+            EnvelopePath path = EnvelopePath.parse(argument, keyword, requireBrackets);
+            return new Reading(path.asWritten(), Optional.of(path), Optional.empty());
+        } catch (EnvelopePath.SyntaxException e) {
+            return new Reading(unbracketed(e.asWritten()), Optional.empty(), Optional.of(e));
+        }
+    }
+
     /** The address of the MAIL FROM command in progress, as written, without its angle brackets. */
     public static Optional<String> sender(ProtocolSession session) {
-        return session.getAttachment(MAIL_PATH, State.Transaction);
+        return session.getAttachment(MAIL_PATH, State.Transaction).map(Reading::asWritten);
     }
 
     /** The address of the RCPT TO command in progress, as written, without its angle brackets. */
     public static Optional<String> recipient(ProtocolSession session) {
+        return session.getAttachment(RCPT_PATH, State.Transaction).map(Reading::asWritten);
+    }
+
+    /** The one reading of the MAIL FROM path of the transaction; empty when it could not be read. */
+    public static Optional<EnvelopePath> senderPath(ProtocolSession session) {
+        return session.getAttachment(MAIL_PATH, State.Transaction).flatMap(Reading::path);
+    }
+
+    /** The one reading of the RCPT TO path in progress; empty when it could not be read. */
+    public static Optional<EnvelopePath> recipientPath(ProtocolSession session) {
+        return session.getAttachment(RCPT_PATH, State.Transaction).flatMap(Reading::path);
+    }
+
+    static Optional<Reading> senderReading(ProtocolSession session) {
+        return session.getAttachment(MAIL_PATH, State.Transaction);
+    }
+
+    static Optional<Reading> recipientReading(ProtocolSession session) {
         return session.getAttachment(RCPT_PATH, State.Transaction);
     }
 
-    /**
-     * The path of {@code FROM:<path> params} or {@code TO:<path> params}: between the first
-     * {@code <} and the {@code >} that closes it outside a quoted string; without brackets,
-     * the first word after the colon.
-     */
-    static String path(String argument) {
-        if (argument == null) {
-            return "";
+    /** A path that could not be read, for the log: the text after the colon without one pair of angle brackets. */
+    private static String unbracketed(String text) {
+        String path = text.startsWith("<") ? text.substring(1) : text;
+        int space = path.lastIndexOf("> ");
+        if (space >= 0) {
+            return path.substring(0, space);
         }
-        int colon = argument.indexOf(':');
-        String rest = (colon < 0 ? argument : argument.substring(colon + 1)).stripLeading();
-        if (!rest.startsWith("<")) {
-            int space = rest.indexOf(' ');
-            return space < 0 ? rest : rest.substring(0, space);
-        }
-        boolean quoted = false;
-        for (int i = 1; i < rest.length(); i++) {
-            char c = rest.charAt(i);
-            if (c == '\\' && quoted) {
-                i++;
-            } else if (c == '"') {
-                quoted = !quoted;
-            } else if (c == '>' && !quoted) {
-                return rest.substring(1, i);
-            }
-        }
-        return rest.substring(1);
+        return path.endsWith(">") ? path.substring(0, path.length() - 1) : path;
     }
 }

@@ -10,6 +10,8 @@ import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.AuthRequiredToRelayRcptHook;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
 import org.apache.james.smtpserver.JamesDataCmdHandler;
+import org.apache.james.smtpserver.JamesMailCmdHandler;
+import org.apache.james.smtpserver.JamesRcptCmdHandler;
 import org.apache.james.smtpserver.JamesWelcomeMessageHandler;
 import org.apache.james.smtpserver.SendMailHandler;
 import org.apache.james.smtpserver.dsn.DSNEhloHook;
@@ -25,7 +27,9 @@ import org.apache.james.smtpserver.dsn.DSNMessageHook;
  * {@link QueueingMessageHook} for {@code SendMailHandler}, {@link PosternWelcomeMessageHandler}
  * for James's greeting, {@link DataRestrictionsHandler} just before James's DATA handler,
  * {@link PosternAuthCmdHandler} for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
- * Added first: {@link CommandArguments} (MAIL and RCPT addresses as written), {@link RelayGuard} (the last word
+ * {@link PosternMailCmdHandler} and {@link PosternRcptCmdHandler} for James's MAIL and RCPT handlers (James's
+ * address built from the one reading of the path).
+ * Added first: {@link CommandArguments} (the one reading of each MAIL and RCPT path), {@link RelayGuard} (the last word
  * on each accepted RCPT, so it must see the
  * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
  * {@link ClientInputMetering} and {@link CommandPrechecks} (the first handler of every command),
@@ -58,6 +62,12 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
         if (handler.equals(AuthRequiredToRelayRcptHook.class.getName())) {
             return Stream.of(QueueMinfreeHook.class.getName(), RecipientLimitHook.class.getName(), SmtpdRestrictionsHook.class.getName(),
                 LocalRecipientHook.class.getName(), QueueIdAssigner.class.getName());
+        }
+        if (handler.equals(JamesMailCmdHandler.class.getName())) {
+            return Stream.of(PosternMailCmdHandler.class.getName());
+        }
+        if (handler.equals(JamesRcptCmdHandler.class.getName())) {
+            return Stream.of(PosternRcptCmdHandler.class.getName());
         }
         if (handler.equals(JamesWelcomeMessageHandler.class.getName())) {
             return Stream.of(PosternWelcomeMessageHandler.class.getName());

@@ -3,6 +3,7 @@ package dev.postern.smtp;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -17,6 +18,7 @@ import org.apache.james.user.api.UsersRepository;
 
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.AddressResolver;
+import dev.postern.address.EnvelopePath;
 import dev.postern.address.LocalMailboxes;
 import dev.postern.address.RecipientListings;
 import dev.postern.address.ResolvedAddress;
@@ -116,16 +118,21 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
     }
 
     /**
-     * The RCPT TO address of the command in progress, resolved from the form the client wrote
-     * ({@link CommandArguments}): James's parsed form drops the brackets of address literals.
+     * The RCPT TO address of the command in progress, resolved from the one reading of its path
+     * ({@link CommandArguments}), from which James's address was built too. Without that reading
+     * (a handler chain without Postern's command handlers) James's address is the only reading.
      */
     ResolvedAddress resolveRecipient(SMTPSession session, MailAddress parsed) throws LookupException {
-        return resolver.resolveRecipient("<" + CommandArguments.recipient(session).orElse(parsed.asString()) + ">");
+        Optional<EnvelopePath> path = CommandArguments.recipientPath(session);
+        return path.isPresent() ? resolver.resolve(path.get(), AddressResolver.Role.RECIPIENT)
+            : resolver.resolveRecipient("<" + parsed.asString() + ">");
     }
 
-    /** The MAIL FROM address of the transaction, resolved from the form the client wrote. */
+    /** The MAIL FROM address of the transaction, resolved from the one reading of its path. */
     ResolvedAddress resolveSender(SMTPSession session, MaybeSender parsed) throws LookupException {
-        return resolver.resolveSender("<" + CommandArguments.sender(session).orElse(parsed.asString("")) + ">");
+        Optional<EnvelopePath> path = CommandArguments.senderPath(session);
+        return path.isPresent() ? resolver.resolve(path.get(), AddressResolver.Role.SENDER)
+            : resolver.resolveSender("<" + parsed.asString("") + ">");
     }
 
     /** What the restrictions see of the session at one RCPT. */

@@ -16,10 +16,25 @@ class CommandArgumentsTest {
         TO:<"a>b"@example.com>                       | "a>b"@example.com
         TO:<"a\\"> b"@example.com>                   | "a\\"> b"@example.com
         TO:<@[127.0.0.1]:relaytest@victim.example>   | @[127.0.0.1]:relaytest@victim.example
-        TO:postmaster                                | postmaster
-        TO:<unclosed@example.com                     | unclosed@example.com
         """)
-    void thePathIsTakenAsWritten(String argument, String path) {
-        assertThat(CommandArguments.path(argument)).isEqualTo(path);
+    void aPathThatCanBeReadIsKeptAsWrittenWithItsReading(String argument, String path) {
+        CommandArguments.Reading reading = CommandArguments.read(argument, argument.startsWith("TO") ? "TO" : "FROM", true);
+        assertThat(reading.asWritten()).isEqualTo(path);
+        assertThat(reading.path()).isPresent();
+        assertThat(reading.error()).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', textBlock = """
+        TO:<v\\>@evil.example>                       | v\\>@evil.example
+        TO:<victim+\\>@evil.example> NOTIFY=NEVER    | victim+\\>@evil.example
+        TO:<unclosed@example.com                     | unclosed@example.com
+        TO:postmaster                                | postmaster
+        """)
+    void aPathThatCannotBeReadIsKeptAsWrittenForTheLogOnly(String argument, String asWritten) {
+        CommandArguments.Reading reading = CommandArguments.read(argument, "TO", true);
+        assertThat(reading.asWritten()).isEqualTo(asWritten);
+        assertThat(reading.path()).isEmpty();
+        assertThat(reading.error()).isPresent();
     }
 }

@@ -1,0 +1,48 @@
+package dev.postern.smtp;
+
+import java.util.Optional;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPResponse;
+
+import dev.postern.address.EnvelopePath;
+
+/**
+ * What MAIL and RCPT share in turning the one reading of a path ({@link CommandArguments})
+ * into James's address: the argument James is given is rebuilt from that reading, so James
+ * parses nothing the client wrote, and the address James makes of it must be that reading
+ * ({@link EnvelopePath#readsAs}) or the command is refused.
+ *
+ * @param keyword     {@code FROM} or {@code TO}
+ * @param syntaxError Postfix's reply to a path that cannot be read
+ */
+record EnvelopePathCommand(String keyword, Response syntaxError) {
+    static final EnvelopePathCommand MAIL =
+        new EnvelopePathCommand("FROM", new SMTPResponse("501", "5.1.7 Bad sender address syntax").immutable());
+    static final EnvelopePathCommand RCPT =
+        new EnvelopePathCommand("TO", new SMTPResponse("501", "5.1.3 Bad recipient address syntax").immutable());
+
+    /**
+     * James's command argument for {@code mailbox}: {@code KEYWORD:<mailbox> parameters}, the
+     * parameters as the client sent them (James's parameter hooks read them).
+     */
+    String argument(String mailbox, EnvelopePath path) {
+        String bracketed = keyword + ":<" + mailbox + ">";
+        return path.parameters().isEmpty() ? bracketed : bracketed + " " + path.parameters();
+    }
+
+    /**
+     * The reply when James's handler gave no error but its address is not the reading: never
+     * expected, as the argument James read was built from the reading; if James ever reads it
+     * otherwise, the command is refused instead of carrying two addresses.
+     */
+    Optional<Response> disagreement(String mailbox, MailAddress parsed) {
+        return EnvelopePath.readsAs(mailbox, parsed) ? Optional.empty() : Optional.of(syntaxError);
+    }
+
+    /** A sequence error of James's (503, e.g. no MAIL before RCPT) comes before a syntax error, as in Postfix. */
+    static boolean isSequenceError(Response response) {
+        return response != null && response.getRetCode().equals("503");
+    }
+}
