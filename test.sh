@@ -11,6 +11,8 @@ command -v swaks >/dev/null 2>&1 || packages+=(swaks)
 command -v smtp-source >/dev/null 2>&1 || packages+=(postfix)
 command -v pflogsumm >/dev/null 2>&1 || packages+=(pflogsumm)
 command -v nmap >/dev/null 2>&1 || packages+=(nmap)
+# LogForgeryIT reads the mail log with fail2ban's Debian filter (installed without starting its service).
+command -v fail2ban-regex >/dev/null 2>&1 || packages+=(fail2ban)
 # The DNS restriction tests run their own DNS server (dnsmasq-base has no system service).
 [ -x /usr/sbin/dnsmasq ] || command -v dnsmasq >/dev/null 2>&1 || packages+=(dnsmasq-base)
 # Dovecot takes mail over LMTP from Postern's lmtp agent and serves Maildirs over IMAP in the
@@ -28,7 +30,7 @@ if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix, Dovecot (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot, fail2ban (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then

@@ -17,6 +17,10 @@ import dev.postern.config.MainCf;
  * <pre>Nov 28 15:49:01 mx postern/smtpd[4242]: 3F2A1B4C5D6E: client=host.example[192.0.2.1]</pre>
  * Lines go to the SLF4J logger {@value #LOGGER_NAME} as complete lines; Postern's
  * logback.xml sends that logger to {@code var/log/maillog} and to standard output.
+ *
+ * <p>Callers put client, header and remote-server values into their text as they came: the text
+ * is made {@link Printable} here, so that no caller can forget it and no value can write a line
+ * of its own.
  */
 public final class MailLog {
     public static final String LOGGER_NAME = "postern.maillog";
@@ -67,13 +71,16 @@ public final class MailLog {
      * @param service the Postfix daemon name, such as {@code smtpd}, {@code cleanup},
      *                {@code qmgr}, {@code local}, {@code smtp}; a listener may prefix it,
      *                as in {@code submission/smtpd}
-     * @param text    the line after the {@code name[pid]: } prefix
+     * @param text    the line after the {@code name[pid]: } prefix, values in it as they came
      */
     public void log(String service, String text) {
+        // The one place every value from a client, a header or a remote server passes on its way
+        // to the log: one event stays one physical line whatever the caller put into it.
+        String printable = Printable.of(text);
         sink.accept(SYSLOG_TIME.format(ZonedDateTime.now(clock)) + " " + host + " " + syslogName + "/" + service
-            + "[" + pid + "]: " + text);
+            + "[" + pid + "]: " + printable);
         try {
-            observer.logged(service, text);
+            observer.logged(service, printable);
         } catch (RuntimeException e) {
             // The line is written; a fault in what merely counts lines must not fail the
             // delivery or the SMTP command that logged it.

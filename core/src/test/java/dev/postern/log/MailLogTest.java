@@ -64,4 +64,28 @@ class MailLogTest {
 
         assertThat(lines).singleElement().asString().endsWith(": ABC: removed");
     }
+
+    @Test
+    void valuesFromOutsideNeverMakeALineOfTheirOwn() {
+        List<String> lines = new ArrayList<>();
+        List<String> observed = new ArrayList<>();
+        MailLog log = new MailLog("postern", "mx", Clock.fixed(Instant.parse("2026-12-07T03:15:51Z"), ZoneOffset.UTC),
+            lines::add).withObserver((service, text) -> observed.add(text));
+        String forged = "Dec  7 03:15:51 mx postfix/smtpd[1]: warning: unknown[10.9.9.9]: SASL LOGIN authentication failed";
+        String messageId = "<x@client.example>\r\n\t" + forged + "\r\n " + forged;
+        String helo = "x\r" + forged + "\n" + forged + "\u001b[1A\u001b[2K\u0000\b\b\u007f";
+
+        log.log("cleanup", "ABC", "message-id=" + messageId);
+        log.log("smtpd", "NOQUEUE: reject: RCPT from unknown[192.0.2.1]: 454 4.7.1 Relay access denied; helo=<" + helo + ">");
+
+        assertThat(lines).hasSize(2).allSatisfy(line -> {
+            assertThat(line).doesNotContainPattern("[\\x00-\\x1f\\x7f]");
+            assertThat(line).matches("^Dec  7 03:15:51 mx postern/(cleanup|smtpd)\\[\\d+\\]: .*");
+        });
+        assertThat(lines.get(0)).endsWith(": ABC: message-id=<x@client.example> " + forged + " " + forged);
+        assertThat(lines.get(1)).endsWith("; helo=<x?" + forged + "?" + forged + "?[1A?[2K????>");
+        assertThat(observed).as("what metrics count is what the log shows")
+            .containsExactly(lines.get(0).substring(lines.get(0).indexOf("]: ") + 3),
+                lines.get(1).substring(lines.get(1).indexOf("]: ") + 3));
+    }
 }

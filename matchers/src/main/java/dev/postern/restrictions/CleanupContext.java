@@ -14,8 +14,8 @@ public record CleanupContext(String queueId, String client, String sender, Strin
     static final int CONTENT_LOG_LIMIT = 200;
 
     /**
-     * The text after {@code cleanup[PID]: }. Control characters (the newlines of a folded
-     * header) become {@code ?}, as Postfix's logger makes them.
+     * The text after {@code cleanup[PID]: }, with the header or body line as it came: the mail
+     * log makes it printable (a folded header becomes one line), as it does every line.
      */
     public String line(String action, ContentClass kind, String content, String text) {
         StringBuilder line = new StringBuilder().append(queueId).append(": ").append(action).append(": ")
@@ -33,17 +33,6 @@ public record CleanupContext(String queueId, String client, String sender, Strin
         if (!text.isEmpty()) {
             line.append(": ").append(text);
         }
-        return printable(line.toString());
-    }
-
-    static String printable(String text) {
-        StringBuilder result = new StringBuilder(text);
-        for (int i = 0; i < result.length(); i++) {
-            char c = result.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                result.setCharAt(i, '?');
-            }
-        }
-        return result.toString();
+        return line.toString();
     }
 }

@@ -90,7 +90,7 @@ class ContentInspectionTest {
                 List.of("warning: bad PREPEND header text \"not a header\" in header_checks map"
                     + " -- need \"headername: headervalue\"")),
             new HeaderCase("/^Received: from client\\.example\\n\\tby mx/ WARN folded", null,
-                List.of("QID1: warning: header Received: from client.example?\tby mx.example.net".replace("\t", "?") + WHO
+                List.of("QID1: warning: header Received: from client.example\n\tby mx.example.net" + WHO
                     + ": folded")));
     }
 
@@ -164,7 +164,7 @@ class ContentInspectionTest {
             ContentClass.BODY, "/buy/ REJECT"), MESSAGE);
         assertThat(result.outcome().refusal()).isEmpty();
         assertThat(result.log()).containsExactly(
-            "QID1: pass: header Received: from client.example?\tby mx.example.net".replace("\t", "?") + WHO + ": trusted");
+            "QID1: pass: header Received: from client.example\n\tby mx.example.net" + WHO + ": trusted");
     }
 
     @Test
