@@ -41,7 +41,7 @@ class EnvelopePathDifferentialTest {
         int readable = 0;
         int authorized = 0;
         for (int i = 0; i < PATHS; i++) {
-            String argument = "TO:" + candidate(random);
+            String argument = "TO:" + candidate(random, PIECES);
             EnvelopePath path;
             try {
                 path = EnvelopePath.parse(argument, "TO", true);
@@ -83,6 +83,71 @@ class EnvelopePathDifferentialTest {
         assertThat(authorized).as("paths judged a final or relay destination").isGreaterThan(PATHS / 100);
     }
 
+    /**
+     * The same for MAIL FROM against a sender access table ({@code spam@bad.example} and the
+     * domain {@code bad2.example} REJECT): whenever the sender James queues is listed, the sender
+     * the restrictions judge is listed too, so no second reading slips past check_sender_access.
+     */
+    @Test
+    void aListedSenderIsJudgedAsListed() throws Exception {
+        AddressClassifier classifier = AddressResolverTest.classifier();
+        AddressResolver resolver = new AddressResolver(AddressResolverTest.parameters("-"), classifier::isLocal);
+        Random random = new Random(20261208L);
+        List<String> bypasses = new ArrayList<>();
+        int listed = 0;
+        for (int i = 0; i < PATHS; i++) {
+            String argument = "FROM:" + sender(random);
+            EnvelopePath path;
+            MailAddress james;
+            try {
+                path = EnvelopePath.parse(argument, "FROM", true);
+                if (path.isNull()) {
+                    continue;
+                }
+                james = new MailAddress(path.qualified(H));
+            } catch (Exception refused) {
+                continue;
+            }
+            if (!EnvelopePath.readsAs(path.qualified(H), james) || !isListed(james.asString())) {
+                continue;
+            }
+            listed++;
+            ResolvedAddress judged = resolver.resolve(path, Role.SENDER);
+            if (!judged.isError() && !isListed(judged.address())) {
+                bypasses.add(argument + " queued as " + james.asString() + " but judged as " + judged.address());
+            }
+        }
+        assertThat(bypasses).as("listed senders judged as unlisted").isEmpty();
+        assertThat(listed).as("generated senders that are listed").isGreaterThan(PATHS / 200);
+    }
+
+    /** {@code <noise spam noise @ domain noise>}: mostly near a listed sender, so the listed case is common. */
+    private static String sender(Random random) {
+        StringBuilder path = new StringBuilder("<");
+        appendNoise(path, random);
+        path.append(random.nextBoolean() ? "spam" : "x");
+        appendNoise(path, random);
+        path.append('@').append(SENDER_PIECES[random.nextInt(SENDER_PIECES.length)]);
+        appendNoise(path, random);
+        return path.append('>').toString();
+    }
+
+    private static void appendNoise(StringBuilder path, Random random) {
+        for (int n = random.nextInt(3) - 1; n > 0; n--) {
+            path.append(SENDER_PIECES[random.nextInt(SENDER_PIECES.length)]);
+        }
+    }
+
+    private static boolean isListed(String address) {
+        String lower = address.toLowerCase(Locale.ROOT);
+        return lower.equals("spam@bad.example") || lower.endsWith("@bad2.example");
+    }
+
+    private static final String[] SENDER_PIECES = {
+        "spam", "spam", "x", "+", ".", "@", "@", "%", "!", "\\\"", "\\", "\\>", ">", "\"", "<", " ", "(", ")", ":",
+        "bad.example", "bad.example", "BAD.Example", "bad2.example", "bad2.example", "ok.example", H, "[127.0.0.1]"
+    };
+
     @Test
     void everyGeneratedBackslashOutsideQuotesIsRefused() {
         Random random = new Random(7L);
@@ -108,16 +173,16 @@ class EnvelopePathDifferentialTest {
     }
 
     /** {@code <pieces>} mostly, sometimes unbracketed or with a parameter after. */
-    private static String candidate(Random random) {
+    private static String candidate(Random random, String[] alphabet) {
         StringBuilder path = new StringBuilder();
         int pieces = 1 + random.nextInt(7);
         for (int i = 0; i < pieces; i++) {
-            path.append(PIECES[random.nextInt(PIECES.length)]);
+            path.append(alphabet[random.nextInt(alphabet.length)]);
         }
         return switch (random.nextInt(10)) {
             case 0 -> path.toString();
             case 1 -> "<" + path + "> NOTIFY=NEVER";
-            case 2 -> "<" + path + ">" + PIECES[random.nextInt(PIECES.length)] + ">";
+            case 2 -> "<" + path + ">" + alphabet[random.nextInt(alphabet.length)] + ">";
             default -> "<" + path + ">";
         };
     }
