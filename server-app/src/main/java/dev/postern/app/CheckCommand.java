@@ -23,6 +23,7 @@ import dev.postern.app.modules.MainCfConfigurationProvider.ListenerSetup;
 import dev.postern.app.tls.TlsIdentity;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
+import dev.postern.config.ConfigWarnings;
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
 import dev.postern.restrictions.ContentChecks;
@@ -36,7 +37,8 @@ import dev.postern.tables.TableRegistry;
  * the header and body checks, their tables and the TLS files) without starting anything or
  * binding a port, so that an operator can validate a change before a start or reload. Every
  * problem found is one {@code postern: fatal:} line naming where it is; the status is 1 if
- * there was any.
+ * there was any. What the server would warn of at start comes first, as {@code postern: warning:}
+ * lines that do not change the status.
  */
 public final class CheckCommand {
     /** The component name in parameter errors; no override is passed, so it is rarely seen. */
@@ -59,6 +61,7 @@ public final class CheckCommand {
         if (!arguments.isEmpty()) {
             throw new IllegalArgumentException("check takes no arguments; " + CommandLine.USAGE);
         }
+        warnings().forEach(warning -> err.println("postern: warning: " + warning));
         List<String> problems = problems();
         problems.forEach(problem -> err.println("postern: fatal: " + problem));
         if (!problems.isEmpty()) {
@@ -66,6 +69,18 @@ public final class CheckCommand {
         }
         out.println("postern: check: configuration OK");
         return 0;
+    }
+
+    /**
+     * What the server warns of at start ({@link ConfigWarnings}): settings that work but hurt others.
+     * None when main.cf does not load; {@link #problems()} reports that.
+     */
+    List<String> warnings() {
+        try {
+            return ConfigWarnings.of(MainCf.load(home.mainCf(), System.getenv()));
+        } catch (ConfigException e) {
+            return List.of();
+        }
     }
 
     /** Every problem, in the order the server would meet them; each one once. */

@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import dev.postern.config.ConfigException;
+import dev.postern.config.ConfigWarnings;
 import dev.postern.config.MainCf;
 import dev.postern.config.Postconf;
+import dev.postern.log.MailLog;
 
 /**
  * The {@code bin/postern} entry point. Every failure the operator can fix ends in one
@@ -91,6 +93,7 @@ public final class PosternMain {
     private static int runServer(PosternHome home) throws StartupFailure {
         MainCf mainCf = loadMainCf(home);
         VarTree.create(home.var());
+        logConfigWarnings(mainCf);
         ListenerCheck.assertAvailable(mainCf);
         PosternServer server = PosternServer.assemble(home, mainCf);
         CountDownLatch stopRequested = stopSignals();
@@ -102,6 +105,12 @@ public final class PosternMain {
         awaitUninterruptibly(stopRequested);
         server.stop(DRAIN_TIMEOUT);
         return 0;
+    }
+
+    /** Settings that work but hurt others ({@link ConfigWarnings}), as Postfix-style warnings in the mail log. */
+    private static void logConfigWarnings(MainCf mainCf) {
+        MailLog mailLog = MailLog.from(mainCf);
+        ConfigWarnings.of(mainCf).forEach(warning -> mailLog.log("smtpd", "warning: " + warning));
     }
 
     /**

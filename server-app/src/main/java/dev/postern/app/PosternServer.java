@@ -26,6 +26,7 @@ import com.google.inject.Module;
 
 import dev.postern.app.health.HealthModule;
 import dev.postern.app.metrics.MetricsModule;
+import dev.postern.app.modules.DeliveryStartProbe;
 import dev.postern.app.modules.DrainProbe;
 import dev.postern.app.modules.FileMailQueueModule;
 import dev.postern.app.modules.MainCfModule;
@@ -74,8 +75,13 @@ public final class PosternServer {
             new HealthCheckRoutesModule());
     }
 
+    /**
+     * Starts every component, then delivery: the queues hand out mail only once the users repository,
+     * the domain list and the tables are ready, so no queued mail is judged by a half-started server.
+     */
     public void start() throws Exception {
         server.start();
+        server.getProbe(DeliveryStartProbe.class).startDelivery();
     }
 
     /**

@@ -50,4 +50,19 @@ class CheckCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).singleElement().asString()
             .startsWith("postern: fatal: ").contains("main.cf");
     }
+
+    @Test
+    void relayDomainsWithoutRelayRecipientMapsIsAWarning() throws Exception {
+        Files.createDirectories(home.resolve("conf"));
+        Files.writeString(home.resolve("conf/main.cf"), "myhostname = mx.example\nrelay_domains = relayed.example\n");
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CheckCommand command = new CheckCommand(PosternHome.of(home), new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+
+        command.run(List.of());
+
+        assertThat(err.toString(StandardCharsets.UTF_8).lines().toList()).first().asString()
+            .startsWith("postern: warning: relay_domains is set (relayed.example) but relay_recipient_maps is empty:")
+            .contains("backscatter");
+    }
 }

@@ -40,6 +40,7 @@ import dev.postern.app.data.FileMailRepositoryUrlStore;
 import dev.postern.app.data.FileUsersDAO;
 import dev.postern.app.data.NoDelegationAuthorizator;
 import dev.postern.app.data.PosternDomainList;
+import dev.postern.app.data.PosternUsersRepository;
 import dev.postern.config.MainCf;
 
 /**
@@ -98,7 +99,7 @@ public class PosternDataModule extends AbstractModule {
     @Provides
     @Singleton
     UsersRepository usersRepository(DomainList domainList, FileUsersDAO dao, UserEntityValidator validator) {
-        UsersRepositoryImpl<FileUsersDAO> repository = new UsersRepositoryImpl<>(domainList, dao);
+        UsersRepositoryImpl<FileUsersDAO> repository = new PosternUsersRepository(domainList, dao);
         repository.setValidator(validator);
         return repository;
     }

@@ -44,7 +44,8 @@ import reactor.core.scheduler.Schedulers;
  * <p>The mail is captured when {@code enQueue} is called ({@link MailSnapshot}): what the caller does
  * with its object afterwards (RemoteDelivery sets it to GHOST) does not reach the queue.
  *
- * <p><b>Dequeue</b> hands each ready mail to one consumer that asked for it ({@link DeliverySubscription});
+ * <p><b>Dequeue</b> hands each ready mail to one consumer that asked for it ({@link DeliverySubscription}),
+ * once the factory's delivery has started ({@link DeliveryStart});
  * it stays in flight until the consumer's {@code done}: SUCCESS and REJECT delete the envelope (and the
  * content with the last envelope), RETRY makes it ready again, as it was queued, with its attempt count
  * raised. A crash forgets what was in flight, and the next start delivers it again: delivery is at
@@ -311,6 +312,11 @@ public final class FileMailQueue implements ManageableMailQueue {
         }
     }
 
+    /** The factory's delivery has started: consumers waiting since they subscribed get their mail now. */
+    void deliveryStarted() {
+        signalConsumers();
+    }
+
     private void signalConsumers() {
         subscriptions.forEach(DeliverySubscription::signal);
     }
@@ -330,6 +336,9 @@ public final class FileMailQueue implements ManageableMailQueue {
     private final class Source implements DeliverySubscription.Source {
         @Override
         public Optional<FileMailQueueItem> take() {
+            if (!services.deliveryStarted().getAsBoolean()) {
+                return Optional.empty();
+            }
             return index.take().map(envelope -> {
                 metrics.dequeued();
                 return new FileMailQueueItem(FileMailQueue.this, envelope, toMail(envelope));

@@ -63,6 +63,8 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
     private final ExecutorService dispatch;
     private final SyncStatistics statistics;
     private volatile boolean closed;
+    /** Whether consumers may be handed mail: see {@link DeliveryStart}. */
+    private volatile boolean deliveryStarted;
 
     /** A factory without metrics, using James's plain item decorator. */
     public FileMailQueueFactory(Path queueDirectory, Clock clock) throws IOException {
@@ -72,13 +74,13 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
     /** A factory without metrics that tells {@code contentRemoved} the queue ID of each message that left it. */
     public FileMailQueueFactory(Path queueDirectory, Clock clock, Consumer<String> contentRemoved) throws IOException {
         this(queueDirectory, Optional.empty(), Optional.empty(), new RawMailQueueItemDecoratorFactory(), clock,
-            contentRemoved);
+            contentRemoved, DeliveryStart.AT_ONCE);
     }
 
     /** A factory that counts enqueues, dequeues and enqueue time under James's metric names. */
     public FileMailQueueFactory(Path queueDirectory, MetricFactory metricFactory, Clock clock) throws IOException {
         this(queueDirectory, Optional.of(metricFactory), Optional.empty(), new RawMailQueueItemDecoratorFactory(), clock,
-            NO_LISTENER);
+            NO_LISTENER, DeliveryStart.AT_ONCE);
     }
 
     /** A factory with all of James's queue plumbing: metrics, the queue size gauge and the item decorators. */
@@ -94,12 +96,24 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
     public FileMailQueueFactory(Path queueDirectory, MetricFactory metricFactory, GaugeRegistry gaugeRegistry,
                                 MailQueueItemDecoratorFactory decorators, Clock clock, Consumer<String> contentRemoved)
             throws IOException {
-        this(queueDirectory, Optional.of(metricFactory), Optional.of(gaugeRegistry), decorators, clock, contentRemoved);
+        this(queueDirectory, metricFactory, gaugeRegistry, decorators, clock, contentRemoved, DeliveryStart.AT_ONCE);
+    }
+
+    /**
+     * The server's factory: as above, and with {@link DeliveryStart#WHEN_SERVER_STARTED} no mail reaches a
+     * consumer before {@link #startDelivery()}.
+     */
+    public FileMailQueueFactory(Path queueDirectory, MetricFactory metricFactory, GaugeRegistry gaugeRegistry,
+                                MailQueueItemDecoratorFactory decorators, Clock clock, Consumer<String> contentRemoved,
+                                DeliveryStart start) throws IOException {
+        this(queueDirectory, Optional.of(metricFactory), Optional.of(gaugeRegistry), decorators, clock, contentRemoved,
+            start);
     }
 
     private FileMailQueueFactory(Path queueDirectory, Optional<MetricFactory> metrics, Optional<GaugeRegistry> gauges,
-                                 MailQueueItemDecoratorFactory decorators, Clock clock, Consumer<String> contentRemoved)
-            throws IOException {
+                                 MailQueueItemDecoratorFactory decorators, Clock clock, Consumer<String> contentRemoved,
+                                 DeliveryStart start) throws IOException {
+        this.deliveryStarted = start == DeliveryStart.AT_ONCE;
         this.statistics = new SyncStatistics();
         QueueLayout layout = new QueueLayout(queueDirectory);
         DirectorySync.Factory syncs = new DirectorySync.Factory(statistics);
@@ -111,7 +125,7 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
         this.dispatch = Executors.newCachedThreadPool(daemonThreads("postern-queue-dispatch"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("postern-queue-timer"));
         this.services = new QueueServices(layout, content, writer, syncs, new EnvelopeCodec(), ids, clock, dispatch,
-            decorators, metrics, gauges);
+            decorators, metrics, gauges, () -> deliveryStarted);
 
         try {
             new QueueRecovery(layout, content).recover(this::envelopeStore)
@@ -138,6 +152,21 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
     @Override
     public Set<MailQueueName> listCreatedMailQueues() {
         return ImmutableSet.copyOf(queues.keySet());
+    }
+
+    /**
+     * Lets the queues hand their mail to consumers; until then they accept and store mail but deliver none
+     * (see {@link DeliveryStart}). The server calls this once all its components are started. Calling it
+     * again does nothing.
+     */
+    public void startDelivery() {
+        if (deliveryStarted) {
+            return;
+        }
+        deliveryStarted = true;
+        long ready = queues.values().stream().mapToLong(FileMailQueue::getSize).sum();
+        LOGGER.info("Mail queue {}: delivery started, {} mails queued", services.layout().root(), ready);
+        queues.values().forEach(FileMailQueue::deliveryStarted);
     }
 
     /** fsync calls made so far by this factory's queues. */

@@ -14,7 +14,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -56,6 +59,32 @@ class FileMailQueueDeliveryTest {
         MailQueueItem deferred = items.poll(10, TimeUnit.SECONDS);
         assertThat(deferred.getMail().getName()).isEqualTo("deferred");
         assertThat(queue.getSize()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerQueueHandsOutNoMailUntilDeliveryStarts() throws Exception {
+        FileMailQueueFactory previousRun = new FileMailQueueFactory(directory, Clock.systemUTC());
+        previousRun.createQueue(MailQueueName.of("spool")).enQueue(TestMails.mail("recovered"));
+        previousRun.close();
+        FileMailQueueFactory factory = new FileMailQueueFactory(directory, new RecordingMetricFactory(),
+            new NoopGaugeRegistry(), new RawMailQueueItemDecoratorFactory(), Clock.systemUTC(), queueId -> { },
+            DeliveryStart.WHEN_SERVER_STARTED);
+        factories.add(factory);
+        FileMailQueue queue = factory.createQueue(MailQueueName.of("spool"));
+        BlockingQueue<MailQueueItem> items = consume(queue);
+        queue.enQueue(TestMails.mail("fresh"));
+
+        assertThat(items.poll(500, TimeUnit.MILLISECONDS)).as("mail handed out before delivery started").isNull();
+        assertThat(queue.getSize()).isEqualTo(2);
+
+        factory.startDelivery();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            MailQueueItem item = items.poll(10, TimeUnit.SECONDS);
+            assertThat(item).as("mail %d after delivery started", i + 1).isNotNull();
+            names.add(item.getMail().getName());
+        }
+        assertThat(names).containsExactlyInAnyOrder("recovered", "fresh");
     }
 
     @Test

@@ -1,0 +1,50 @@
+package dev.postern.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * Settings that are valid but hurt other people, reported when the server starts (mail log,
+ * {@code warning:}) and by {@code postern check}; the server starts anyway, as Postfix would.
+ *
+ * <p>{@code relay_domains} with an empty {@code relay_recipient_maps}: every local part of a relay
+ * domain is accepted at RCPT, and mail to one that does not exist is bounced later by the next hop,
+ * to a sender that is usually forged. postconf(5) calls such domains "a source of backscatter mail".
+ * Relay domains that are also in {@code mydestination} are of the local class and are checked by
+ * {@code local_recipient_maps} instead, so they do not count.
+ */
+public final class ConfigWarnings {
+    private ConfigWarnings() {
+    }
+
+    /** The warnings about {@code mainCf}, one line each, without the {@code warning:} prefix; empty if none. */
+    public static List<String> of(MainCf mainCf) {
+        List<String> warnings = new ArrayList<>();
+        List<String> relayOnly = relayOnlyDomains(mainCf);
+        if (!relayOnly.isEmpty() && mainCf.list("relay_recipient_maps").isEmpty()) {
+            warnings.add("relay_domains is set (" + String.join(", ", relayOnly) + ") but relay_recipient_maps is empty:"
+                + " mail for every local part of those domains is accepted, and mail for non-existent recipients is"
+                + " bounced later to senders that are often forged (backscatter); list the valid recipients"
+                + " (or @domain for a domain without a recipient list) in relay_recipient_maps");
+        }
+        return warnings;
+    }
+
+    /** The relay_domains entries (domains or tables) that mydestination does not already make local. */
+    private static List<String> relayOnlyDomains(MainCf mainCf) {
+        Set<String> local = mainCf.list("mydestination").stream()
+            .map(ConfigWarnings::fold)
+            .collect(Collectors.toSet());
+        return mainCf.list("relay_domains").stream()
+            .filter(entry -> !local.contains(fold(entry)))
+            .toList();
+    }
+
+    private static String fold(String domain) {
+        String lower = domain.toLowerCase(Locale.ROOT);
+        return lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+    }
+}
