@@ -30,7 +30,9 @@ import dev.postern.app.harness.TestMessages;
  * Issue 14 item 6: after a Maildir delivery, a {@code /file} delivery, a message left in the queue (the
  * relayhost answers 450) and an AUTH user created through WebAdmin, nothing under {@code var/} may be
  * readable by the group or others, nor any folder open to them (Postfix: queue files and mailboxes 0600).
- * The test JVM runs with the usual umask 022, so only Postern's own care makes that hold.
+ * The test JVM runs with the usual umask 022, so only Postern's own care makes that hold. The {@code /file}
+ * is outside var/, in a folder of its own: when Postern runs as root it writes such a file only where
+ * {@code default_privs} (nobody) may, and gives a file it creates to that user.
  */
 class FileModesIT {
     private static final String HOST = "mx.modes-it.test";
@@ -48,7 +50,7 @@ class FileModesIT {
         sink.setRcptReply("450 4.2.0 try again later");
         PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
             .parameter("alias_maps", "texthash:conf/aliases");
-        Path archive = server.varDir().resolve("archive/list.mbox");
+        Path archive = archiveFolder(server.home().resolve("archive")).resolve("list.mbox");
         server.writeConfFile("aliases", "archive: " + archive + "\n").start();
 
         server.webAdmin().putUser("bob@" + HOST, "password-whose-hash-is-secret");
@@ -66,6 +68,27 @@ class FileModesIT {
 
         List<String> open = openToOthers(server.varDir());
         assertThat(open).as("files and folders under var/ that the group or others may use").isEmpty();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive))).isEqualTo("rw-------");
+        if (runningAsRoot()) {
+            assertThat(Files.getAttribute(archive, "unix:uid")).as("the /file's owner: default_privs")
+                .isEqualTo(Files.getAttribute(archive.getParent(), "unix:uid"));
+        }
+    }
+
+    /** A folder for the /file: nobody's when the test (hence Postern) runs as root, as an operator would set it up. */
+    private static Path archiveFolder(Path folder) throws Exception {
+        Files.createDirectories(folder);
+        Files.setPosixFilePermissions(folder, PosixFilePermissions.fromString("rwx------"));
+        if (runningAsRoot()) {
+            Process chown = new ProcessBuilder("chown", "nobody:", folder.toString()).inheritIO().start();
+            assertThat(chown.waitFor()).as("chown nobody: " + folder).isZero();
+            assertThat(Files.getAttribute(folder, "unix:uid")).isNotEqualTo(0);
+        }
+        return folder;
+    }
+
+    private static boolean runningAsRoot() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
     }
 
     private static SmtpReply send(PosternServer server, String to, String token) {
