@@ -40,8 +40,8 @@ class PipeCommandTest {
 
         assertThat(outcome.delivered()).as(outcome.toString()).isTrue();
         assertThat(Files.readAllLines(dir.resolve("env.txt")).stream().map(line -> line.substring(0, line.indexOf('='))))
-            .as("variables, besides those the shell sets itself").containsOnly("RECIPIENT", "PWD", "SHLVL", "_")
-            .contains("RECIPIENT");
+            .as("variables, besides those the shell may set itself").contains("RECIPIENT")
+            .isSubsetOf("RECIPIENT", "PWD", "SHLVL", "_");
     }
 
     @ParameterizedTest
