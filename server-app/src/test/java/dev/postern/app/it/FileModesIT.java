@@ -32,7 +32,9 @@ import dev.postern.app.harness.TestMessages;
  * readable by the group or others, nor any folder open to them (Postfix: queue files and mailboxes 0600).
  * The test JVM runs with the usual umask 022, so only Postern's own care makes that hold. The {@code /file}
  * is outside var/, in a folder of its own: when Postern runs as root it writes such a file only where
- * {@code default_privs} (nobody) may, and gives a file it creates to that user.
+ * {@code default_privs} (nobody) may, and gives a file it creates to that user. A {@code |command} alias
+ * shows the command's side of item 8: it runs as nobody when Postern runs as root, sees none of the
+ * server's {@code POSTERN_*} environment, and what it writes is 0600 (the umask is inherited).
  */
 class FileModesIT {
     private static final String HOST = "mx.modes-it.test";
@@ -51,11 +53,15 @@ class FileModesIT {
         PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
             .parameter("alias_maps", "texthash:conf/aliases");
         Path archive = archiveFolder(server.home().resolve("archive")).resolve("list.mbox");
-        server.writeConfFile("aliases", "archive: " + archive + "\n").start();
+        Path folder = archive.getParent();
+        server.writeConfFile("aliases", "archive: " + archive + "\n"
+            + "whoami: \"|/usr/bin/id -u > " + folder.resolve("uid.txt") + "; /usr/bin/env > " + folder.resolve("env.txt")
+            + "\"\n").start();
 
         server.webAdmin().putUser("bob@" + HOST, "password-whose-hash-is-secret");
         send(server, "bob@" + HOST, "maildir");
         send(server, "archive@" + HOST, "file");
+        send(server, "whoami@" + HOST, "command");
         String queued = LocalDeliveryIT.queueIdOf(send(server, "someone@remote.example", "queued"));
 
         Await.value("bob's message", DELIVERY, () -> count(server.varDir().resolve("mail/" + HOST + "/bob/Maildir/new")),
@@ -69,9 +75,16 @@ class FileModesIT {
         List<String> open = openToOthers(server.varDir());
         assertThat(open).as("files and folders under var/ that the group or others may use").isEmpty();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(archive))).isEqualTo("rw-------");
+        Path env = folder.resolve("env.txt");
+        Await.value("the command's output", DELIVERY, () -> env.toFile().length(), n -> n > 0);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(env))).isEqualTo("rw-------");
+        assertThat(Files.readString(env)).as("the command's environment").doesNotContain("POSTERN_")
+            .contains("RECIPIENT=whoami@" + HOST, "PATH=/usr/bin:/bin");
         if (runningAsRoot()) {
-            assertThat(Files.getAttribute(archive, "unix:uid")).as("the /file's owner: default_privs")
-                .isEqualTo(Files.getAttribute(archive.getParent(), "unix:uid"));
+            Object nobody = Files.getAttribute(folder, "unix:uid");
+            assertThat(Files.getAttribute(archive, "unix:uid")).as("the /file's owner: default_privs").isEqualTo(nobody);
+            assertThat(Files.readString(folder.resolve("uid.txt")).strip()).as("the command's uid: default_privs")
+                .isEqualTo(nobody.toString());
         }
     }
 
