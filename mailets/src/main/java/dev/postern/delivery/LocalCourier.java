@@ -7,6 +7,7 @@ import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -62,6 +63,8 @@ public final class LocalCourier implements Courier {
     private static final String RELAY = "local";
     /** How deep aliases may nest (aliases naming aliases, include files naming include files). */
     static final int EXPANSION_DEPTH_LIMIT = 20;
+    /** The PATH of commands: local(8) resets it to the system default rather than pass on the server's. */
+    static final String COMMAND_PATH = "/usr/bin:/bin";
     private static final DateTimeFormatter ASCTIME = DateTimeFormatter.ofPattern("EEE MMM ppd HH:mm:ss yyyy", Locale.US);
 
     private final String service;
@@ -380,7 +383,14 @@ public final class LocalCourier implements Courier {
             }
             String localPart = key.substring(0, key.lastIndexOf('@'));
             String user = mailboxes.withoutExtension(localPart);
+            // local(8): the exported variables, a fixed PATH, then its own; nothing else of Postern's.
             Map<String, String> environment = new LinkedHashMap<>();
+            Map<String, String> own = System.getenv();
+            settings.exportEnvironment().stream().filter(own::containsKey)
+                .forEach(name -> environment.put(name, own.get(name)));
+            environment.put("PATH", COMMAND_PATH);
+            environment.put("SHELL", "/bin/sh");
+            environment.put("LOGNAME", user);
             environment.put("SENDER", mail.getMaybeSender().asString(""));
             environment.put("RECIPIENT", key);
             environment.put("ORIGINAL_RECIPIENT", originalRecipient());
@@ -390,8 +400,8 @@ public final class LocalCourier implements Courier {
             environment.put("DOMAIN", key.substring(key.lastIndexOf('@') + 1));
             environment.put("HOME", settings.home().toString());
             Instant connected = clock.instant();
-            PipeCommand.Outcome outcome = new PipeCommand(settings.home(), settings.commandTimeLimit())
-                .run(command, environment, body);
+            PipeCommand.Outcome outcome = new PipeCommand(settings.home(), settings.commandTimeLimit(),
+                settings.defaultPrivs()).run(command, environment, body);
             if (outcome.delivered()) {
                 return LocalOutcome.sent(outcome.text(), connected);
             }
@@ -402,6 +412,9 @@ public final class LocalCourier implements Courier {
         private LocalOutcome appendToFile(String key, Path file, Instant start) {
             try {
                 long limit = settings.quota().limitFor(key, Optional.empty()).bytes();
+                if (settings.defaultPrivs().isPresent()) {
+                    return appendAs(settings.defaultPrivs().get(), key, file, limit, start);
+                }
                 return appendMbox(key, file, limit, "delivered to file: " + file, start);
             } catch (LookupException e) {
                 LOGGER.warn("{}: {}", queueId, e.getMessage());
@@ -466,6 +479,34 @@ public final class LocalCourier implements Courier {
             } catch (IOException e) {
                 return LocalOutcome.deferred("4.3.0", "cannot read message: " + e.getMessage(), start);
             }
+        }
+
+        /**
+         * Postern runs as root: the file is written only where {@code default_privs} could write it, and
+         * a file created here is given to that user, so an alias never writes with root's rights. A refusal
+         * defers (the operator can fix the modes) rather than bounce.
+         */
+        private LocalOutcome appendAs(DefaultPrivs privs, String key, Path file, long limit, Instant start) {
+            boolean created;
+            try {
+                if (!privs.mayWrite(file)) {
+                    return LocalOutcome.deferred("4.3.0", "cannot append message to file " + file + ": not writable by"
+                        + " default_privs user " + privs.name() + " (Postern runs as root and writes a file for an alias"
+                        + " only where that user may)", start);
+                }
+                created = !Files.exists(file, LinkOption.NOFOLLOW_LINKS);
+            } catch (IOException e) {
+                return LocalOutcome.deferred("4.3.0", "cannot append message to file " + file + ": " + describe(e), start);
+            }
+            LocalOutcome outcome = appendMbox(key, file, limit, "delivered to file: " + file, start);
+            if (created && Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+                try {
+                    privs.adopt(file);
+                } catch (IOException e) {
+                    LOGGER.warn("{}: cannot give {} to default_privs user {}", queueId, file, privs.name(), e);
+                }
+            }
+            return outcome;
         }
 
         private LocalOutcome appendMbox(String key, Path file, long limit, String sentText, Instant start) {

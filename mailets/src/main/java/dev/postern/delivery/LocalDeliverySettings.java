@@ -19,14 +19,19 @@ import dev.postern.tables.LookupTable;
  * @param virtualMailboxBase where {@code virtual_mailbox_maps} results are; empty: the mail root
  * @param commandsAllowed {@code allow_mail_to_commands}: {@code alias}, {@code forward}, {@code include}
  * @param filesAllowed {@code allow_mail_to_files}, the same words
+ * @param exportEnvironment {@code export_environment}: the variables of Postern's environment commands see
+ * @param defaultPrivs {@code default_privs}, resolved when Postern runs as root; empty otherwise
  */
 public record LocalDeliverySettings(String recipientDelimiter, MailboxFormat localFormat, MailboxQuota quota,
                                     List<LookupTable> aliasMaps, Set<String> commandsAllowed, Set<String> filesAllowed,
                                     String luserRelay, List<LookupTable> virtualMailboxMaps,
-                                    Optional<Path> virtualMailboxBase, Path home, Duration commandTimeLimit) {
+                                    Optional<Path> virtualMailboxBase, Path home, Duration commandTimeLimit,
+                                    List<String> exportEnvironment, Optional<DefaultPrivs> defaultPrivs) {
     /** Postfix's {@code command_time_limit}. */
     static final Duration COMMAND_TIME_LIMIT = Duration.ofSeconds(1000);
     private static final Set<String> CONTEXTS = Set.of("alias", "forward", "include");
+    /** Postfix's {@code export_environment} default. */
+    static final List<String> EXPORT_ENVIRONMENT = List.of("TZ", "MAIL_CONFIG", "LANG");
 
     /** Where local-class users' mail is kept ({@code postern_local_mailbox_format}). */
     public enum MailboxFormat { MAILDIR, MBOX }
@@ -36,13 +41,14 @@ public record LocalDeliverySettings(String recipientDelimiter, MailboxFormat loc
         commandsAllowed = Set.copyOf(commandsAllowed);
         filesAllowed = Set.copyOf(filesAllowed);
         virtualMailboxMaps = List.copyOf(virtualMailboxMaps);
+        exportEnvironment = List.copyOf(exportEnvironment);
     }
 
     /** Maildir, no aliases, no limit beyond Postfix's default mailbox_size_limit: the stock James mailet's. */
     public static LocalDeliverySettings defaults(Path home) {
         return new LocalDeliverySettings("", MailboxFormat.MAILDIR, new MailboxQuota(51_200_000L, List.of()), List.of(),
             Set.of("alias", "forward"), Set.of("alias", "forward"), "", List.of(), Optional.empty(), home,
-            COMMAND_TIME_LIMIT);
+            COMMAND_TIME_LIMIT, EXPORT_ENVIRONMENT, DefaultPrivs.whenRoot("nobody"));
     }
 
     /**
@@ -65,7 +71,8 @@ public record LocalDeliverySettings(String recipientDelimiter, MailboxFormat loc
             open(parameters, "alias_maps", aliasTables),
             contexts(parameters, "allow_mail_to_commands"), contexts(parameters, "allow_mail_to_files"),
             parameters.get("luser_relay").trim(), open(parameters, "virtual_mailbox_maps", tables),
-            base.isEmpty() ? Optional.empty() : Optional.of(home.resolve(base).normalize()), home, COMMAND_TIME_LIMIT);
+            base.isEmpty() ? Optional.empty() : Optional.of(home.resolve(base).normalize()), home, COMMAND_TIME_LIMIT,
+            parameters.list("export_environment"), DefaultPrivs.whenRoot(parameters.get("default_privs").trim()));
     }
 
     private static List<LookupTable> open(ComponentParameters parameters, String name, Function<String, LookupTable> opener) {

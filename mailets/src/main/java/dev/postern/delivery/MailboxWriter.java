@@ -106,6 +106,10 @@ final class MailboxWriter {
     static LocalOutcome failed(String mailbox, String user, Exception e, Instant connected) {
         String text = "cannot update mailbox " + mailbox + " for user " + user + ". " + LocalCourier.describe(e);
         String reason = String.valueOf(e.getMessage());
+        if (e instanceof MboxFile.UnsafeFileException) {
+            return LocalOutcome.bounced("5.2.0", "cannot update mailbox " + mailbox + " for user " + user + ". "
+                + e.getMessage(), connected);
+        }
         if (e instanceof MboxFile.LockedException) {
             return LocalOutcome.deferred("4.2.0", text, connected);
         }

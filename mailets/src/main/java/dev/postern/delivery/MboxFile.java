@@ -7,13 +7,19 @@ import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
+
+import dev.postern.files.PrivateFiles;
 
 /**
  * One mbox file and the one way a message enters it: under an exclusive lock (a {@code FILE.lock}
@@ -23,6 +29,10 @@ import java.time.Instant;
  *
  * <p>A dotlock older than {@link #STALE_LOCK} is taken to be left by a crashed writer and removed,
  * as mail readers do.
+ *
+ * <p>As Postfix's {@code safe_open}, the file is never opened through a symbolic link, nor when it has
+ * other hard links (either could make a delivery append to {@code /etc/passwd}); a new file is created
+ * 0600 and new folders 0700.
  */
 public final class MboxFile {
     static final Duration STALE_LOCK = Duration.ofMinutes(5);
@@ -49,6 +59,13 @@ public final class MboxFile {
         }
     }
 
+    /** The file is a symbolic link or has other hard links: Postfix's EPERM, 5.2.0. */
+    public static final class UnsafeFileException extends IOException {
+        public UnsafeFileException(String message) {
+            super(message);
+        }
+    }
+
     /** The entry would make the file larger than its limit; the file is unchanged. */
     public static final class TooLargeException extends IOException {
         public TooLargeException(String message) {
@@ -71,12 +88,12 @@ public final class MboxFile {
     public long append(long limit, Entry entry) throws IOException {
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
-            Files.createDirectories(parent);
+            PrivateFiles.createDirectories(parent);
         }
+        requireSafe();
         Path dotlock = file.resolveSibling(file.getFileName() + ".lock");
         acquireDotlock(dotlock);
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.READ); FileLock lock = channel.lock()) {
+        try (FileChannel channel = open(); FileLock lock = channel.lock()) {
             long original = channel.size();
             channel.position(original);
             try {
@@ -103,11 +120,50 @@ public final class MboxFile {
         }
     }
 
+    /** The checks of Postfix's {@code safe_open} on an existing file, with its texts. */
+    private void requireSafe() throws IOException {
+        if (Files.isSymbolicLink(file)) {
+            throw new UnsafeFileException("file is a symbolic link");
+        }
+        if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+            return; // absent (created below), or a device such as /dev/null, or a folder (the open fails)
+        }
+        int links = hardLinks();
+        if (links > 1) {
+            throw new UnsafeFileException("file has " + links + " hard links");
+        }
+    }
+
+    private int hardLinks() throws IOException {
+        try {
+            return (Integer) Files.getAttribute(file, "unix:nlink", LinkOption.NOFOLLOW_LINKS);
+        } catch (UnsupportedOperationException | IllegalArgumentException e) {
+            return 1; // no such attribute here: nothing to compare
+        }
+    }
+
+    /**
+     * O_NOFOLLOW closes the window between {@link #requireSafe()} and the open: a link put in place
+     * meanwhile makes the open fail instead of being followed.
+     */
+    private FileChannel open() throws IOException {
+        Set<OpenOption> options = Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ,
+            LinkOption.NOFOLLOW_LINKS);
+        try {
+            return FileChannel.open(file, options, PrivateFiles.fileAttributes(file));
+        } catch (FileSystemException e) {
+            if (Files.isSymbolicLink(file)) {
+                throw new UnsafeFileException("file is a symbolic link");
+            }
+            throw e;
+        }
+    }
+
     private void acquireDotlock(Path dotlock) throws IOException {
         Instant deadline = clock.instant().plus(LOCK_WAIT);
         while (true) {
             try {
-                Files.createFile(dotlock);
+                PrivateFiles.createFile(dotlock);
                 return;
             } catch (FileAlreadyExistsException e) {
                 removeIfStale(dotlock);

@@ -7,7 +7,10 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,6 +23,10 @@ import java.util.regex.Pattern;
  * {@code EX_NOUSER} (67) 5.1.1, anything else {@code 5.3.0 Command died with status N}. Output that
  * starts with an enhanced status code ({@code 5.7.1 text}) gives the detail, as in Postfix. A command
  * that outlives its time limit is killed and bounces.
+ *
+ * <p>The command sees only the environment it is given (Postern's own, which may hold secrets, is not
+ * passed on: local(8) exports only {@code export_environment}), and runs as {@code default_privs} when
+ * Postern runs as root.
  */
 public final class PipeCommand {
     private static final int EX_NOUSER = 67;
@@ -30,10 +37,17 @@ public final class PipeCommand {
 
     private final Path workingDirectory;
     private final Duration timeLimit;
+    private final Optional<DefaultPrivs> runAs;
 
     public PipeCommand(Path workingDirectory, Duration timeLimit) {
+        this(workingDirectory, timeLimit, Optional.empty());
+    }
+
+    /** @param runAs the account to run as; empty: as this process */
+    public PipeCommand(Path workingDirectory, Duration timeLimit, Optional<DefaultPrivs> runAs) {
         this.workingDirectory = workingDirectory;
         this.timeLimit = timeLimit;
+        this.runAs = runAs;
     }
 
     /** How a command ended, as a delivery outcome. */
@@ -41,9 +55,13 @@ public final class PipeCommand {
     }
 
     public Outcome run(String command, Map<String, String> environment, byte[] message) {
-        ProcessBuilder builder = new ProcessBuilder("/bin/sh", "-c", command)
+        List<String> line = new ArrayList<>();
+        runAs.ifPresent(privs -> line.addAll(privs.commandPrefix()));
+        line.addAll(List.of("/bin/sh", "-c", command));
+        ProcessBuilder builder = new ProcessBuilder(line)
             .directory(workingDirectory.toFile())
             .redirectErrorStream(true);
+        builder.environment().clear();
         builder.environment().putAll(environment);
         Process process;
         try {

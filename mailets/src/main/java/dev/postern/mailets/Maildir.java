@@ -11,14 +11,17 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Set;
 
 import dev.postern.address.LocalMailboxes;
+import dev.postern.files.PrivateFiles;
 
 /**
  * One Maildir ({@code tmp/}, {@code new/}, {@code cur/}) and the one way a message enters
  * it: written and fsync'd under {@code tmp/}, renamed into {@code new/}, and {@code new/}
  * fsync'd, so a reader never sees a partial message and a delivery reported as done
- * survives a crash. A failed delivery leaves nothing behind in either directory.
+ * survives a crash. A failed delivery leaves nothing behind in either directory. Messages are
+ * created 0600 and the folders 0700, as Postfix's local(8) makes mailboxes: mail is the recipient's.
  */
 public final class Maildir {
     private final Path directory;
@@ -57,7 +60,8 @@ public final class Maildir {
         Path delivered = directory.resolve("new").resolve(uniqueName);
         Path written = null;
         try {
-            try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(tmp,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.fileAttributes(tmp))) {
                 written = tmp;
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), 64 * 1024);
                 content.writeTo(out);
@@ -93,7 +97,7 @@ public final class Maildir {
         while (!missing.isEmpty()) {
             Path next = missing.pop();
             try {
-                Files.createDirectory(next);
+                PrivateFiles.createDirectory(next);
             } catch (java.nio.file.FileAlreadyExistsException e) {
                 if (!Files.isDirectory(next)) {
                     throw e;

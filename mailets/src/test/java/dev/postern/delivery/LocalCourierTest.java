@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,9 +17,11 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 import javax.mail.Session;
@@ -245,6 +248,63 @@ class LocalCourierTest {
     }
 
     @Test
+    void commandsSeeLocalsVariablesAndOfPosternsEnvironmentOnlyTheExportedNames() throws Exception {
+        Set<String> locals = Set.of("PATH", "SHELL", "LOGNAME", "USER", "HOME", "SENDER", "RECIPIENT", "ORIGINAL_RECIPIENT",
+            "LOCAL", "EXTENSION", "DOMAIN");
+        List<String> inherited = System.getenv().keySet().stream().filter(name -> !locals.contains(name))
+            .filter(name -> name.matches("[A-Za-z_][A-Za-z0-9_]*")).sorted().toList();
+        assertThat(inherited).as("variables of the test JVM to export and to withhold").hasSizeGreaterThanOrEqualTo(2);
+        String exported = inherited.get(0);
+        aliases("team: \"|env > env.txt\"");
+
+        RecipientResult result = deliver(courier(settings().aliases("texthash:aliases").exportEnvironment(exported)),
+            mail(RAW, "alice@remote.example"), "team+news@localhost");
+
+        assertThat(result.status()).isEqualTo(RecipientResult.Status.SENT);
+        Map<String, String> seen = new TreeMap<>();
+        for (String line : Files.readAllLines(home.resolve("env.txt"))) {
+            int equals = line.indexOf('=');
+            if (equals > 0) {
+                seen.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        }
+        seen.keySet().removeAll(Set.of("PWD", "SHLVL", "_"));  // the shell's own
+        assertThat(seen).containsEntry(exported, System.getenv(exported))
+            .containsEntry("PATH", "/usr/bin:/bin").containsEntry("SHELL", "/bin/sh")
+            .containsEntry("LOGNAME", "team").containsEntry("USER", "team").containsEntry("LOCAL", "team+news")
+            .containsEntry("EXTENSION", "news").containsEntry("DOMAIN", "localhost")
+            .containsEntry("RECIPIENT", "team+news@localhost").containsEntry("SENDER", "alice@remote.example");
+        assertThat(seen.keySet()).as("nothing else of Postern's environment").isSubsetOf(
+            Stream.concat(locals.stream(), Stream.of(exported)).toList());
+    }
+
+    @Test
+    void asRootAFileIsWrittenOnlyWhereDefaultPrivsMayAndANewOneIsGivenToThatUser() throws Exception {
+        DefaultPrivs privs = new DefaultPrivs("mailer", 54321, 54321);
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx--x--x"));
+        Path closed = home.resolve("archive.mbox");
+        Path drop = Files.createDirectory(home.resolve("drop"));
+        Files.setPosixFilePermissions(drop, PosixFilePermissions.fromString("rwxrwxrwx"));
+        aliases("closed: " + closed, "open: " + drop.resolve("archive.mbox"));
+        LocalDeliverySettings settings = settings().aliases("texthash:aliases").defaultPrivs(privs).build();
+
+        RecipientResult refused = deliver(courier(settings), mail(RAW, "alice@remote.example"), "closed@localhost");
+        RecipientResult written = deliver(courier(settings), mail(RAW, "alice@remote.example"), "open@localhost");
+
+        assertThat(refused.status()).isEqualTo(RecipientResult.Status.DEFERRED);
+        assertThat(refused.dsn()).isEqualTo("4.3.0");
+        assertThat(refused.text()).isEqualTo("cannot append message to file " + closed + ": not writable by default_privs"
+            + " user mailer (Postern runs as root and writes a file for an alias only where that user may)");
+        assertThat(closed).doesNotExist();
+        assertThat(written.status()).isEqualTo(RecipientResult.Status.SENT);
+        Path file = drop.resolve("archive.mbox");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        boolean root = DefaultPrivs.currentUid() == 0;
+        assertThat(Files.getAttribute(file, "unix:uid")).as("owner (only root can give a file away)")
+            .isEqualTo(root ? 54321 : DefaultPrivs.currentUid());
+    }
+
+    @Test
     void fileAndCommandDestinationsAreRefusedWhereNotAllowed() throws Exception {
         Files.writeString(home.resolve("list.txt"), home.resolve("file") + "\n\"|cat > x\"\n");
         aliases("included: :include:list.txt", "direct: \"|cat > y\"");
@@ -376,6 +436,9 @@ class LocalCourierTest {
         private String luserRelay = "";
         private List<LookupTable> virtualMaps = List.of();
         private Optional<Path> virtualBase = Optional.empty();
+        private List<String> exportEnvironment = LocalDeliverySettings.EXPORT_ENVIRONMENT;
+        /** As a process that is not root: the unit tests run commands and write files as themselves. */
+        private Optional<DefaultPrivs> defaultPrivs = Optional.empty();
 
         SettingsBuilder mbox() {
             format = LocalDeliverySettings.MailboxFormat.MBOX;
@@ -406,6 +469,16 @@ class LocalCourierTest {
             return this;
         }
 
+        SettingsBuilder exportEnvironment(String... names) {
+            exportEnvironment = List.of(names);
+            return this;
+        }
+
+        SettingsBuilder defaultPrivs(DefaultPrivs privs) {
+            defaultPrivs = Optional.of(privs);
+            return this;
+        }
+
         SettingsBuilder luserRelay(String value) {
             luserRelay = value;
             return this;
@@ -423,7 +496,8 @@ class LocalCourierTest {
 
         LocalDeliverySettings build() {
             return new LocalDeliverySettings("+", format, new MailboxQuota(sizeLimit, quotaMaps), aliasMaps, commands,
-                Set.of("alias", "forward"), luserRelay, virtualMaps, virtualBase, home, Duration.ofSeconds(30));
+                Set.of("alias", "forward"), luserRelay, virtualMaps, virtualBase, home, Duration.ofSeconds(30),
+                exportEnvironment, defaultPrivs);
         }
     }
 

@@ -83,4 +83,19 @@ class MailboxWriterTest {
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
+
+    @Test
+    void aSymbolicLinkInPlaceOfTheMboxBouncesAsPostfixDoes() throws IOException {
+        Path target = Files.writeString(dir.resolve("victim"), "untouched\n");
+        Files.createSymbolicLink(dir.resolve("bob"), target);
+
+        LocalOutcome outcome = writer.mbox("QID", dir.resolve("bob"), "bob", 0, bytes("From a  x\n"), bytes("m\r\n"),
+            "delivered to mailbox", NOW);
+
+        assertThat(outcome.status()).isEqualTo(RecipientResult.Status.BOUNCED);
+        assertThat(outcome.dsn()).isEqualTo("5.2.0");
+        assertThat(outcome.text()).isEqualTo("cannot update mailbox " + dir.resolve("bob")
+            + " for user bob. file is a symbolic link");
+        assertThat(Files.readString(target)).isEqualTo("untouched\n");
+    }
 }

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -113,5 +114,49 @@ class MboxFileTest {
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aNewMboxIsOwnerOnlyInOwnerOnlyFolders() throws Exception {
+        Path file = dir.resolve("mail/host/bob");
+        new MboxFile(file, clock).append(0, out -> out.write(bytes("From a  x\nm\n\n")));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("mail/host")))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("mail")))).isEqualTo("rwx------");
+    }
+
+    @Test
+    void neverWritesThroughASymbolicLink() throws Exception {
+        Path target = Files.writeString(dir.resolve("passwd"), "root:x:0:0::/root:/bin/sh\n");
+        Path link = Files.createSymbolicLink(dir.resolve("bob"), target);
+
+        assertThatThrownBy(() -> new MboxFile(link, clock).append(0, out -> out.write(bytes("From a  x\nm\n\n"))))
+            .isInstanceOf(MboxFile.UnsafeFileException.class).hasMessage("file is a symbolic link");
+
+        assertThat(Files.readString(target)).isEqualTo("root:x:0:0::/root:/bin/sh\n");
+        assertThat(dir.resolve("bob.lock")).doesNotExist();
+    }
+
+    @Test
+    void neverWritesThroughADanglingSymbolicLink() throws Exception {
+        Path target = dir.resolve("created-elsewhere");
+        Path link = Files.createSymbolicLink(dir.resolve("bob"), target);
+
+        assertThatThrownBy(() -> new MboxFile(link, clock).append(0, out -> out.write(bytes("From a  x\nm\n\n"))))
+            .isInstanceOf(MboxFile.UnsafeFileException.class);
+
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void neverWritesAFileThatHasOtherHardLinks() throws Exception {
+        Path target = Files.writeString(dir.resolve("shadow"), "secret\n");
+        Path link = Files.createLink(dir.resolve("bob"), target);
+
+        assertThatThrownBy(() -> new MboxFile(link, clock).append(0, out -> out.write(bytes("From a  x\nm\n\n"))))
+            .isInstanceOf(MboxFile.UnsafeFileException.class).hasMessage("file has 2 hard links");
+
+        assertThat(Files.readString(target)).isEqualTo("secret\n");
     }
 }

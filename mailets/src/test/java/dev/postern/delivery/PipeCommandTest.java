@@ -31,6 +31,19 @@ class PipeCommandTest {
         assertThat(Files.readString(dir.resolve("env.txt"))).isEqualTo("team@mx.example alice@example.net\n");
     }
 
+    @Test
+    void theCommandSeesOnlyTheEnvironmentItIsGiven() throws Exception {
+        assertThat(System.getenv()).as("the test JVM's own environment").isNotEmpty();
+
+        PipeCommand.Outcome outcome = new PipeCommand(dir, Duration.ofSeconds(30))
+            .run("/usr/bin/env > env.txt", Map.of("RECIPIENT", "team@mx.example"), new byte[0]);
+
+        assertThat(outcome.delivered()).as(outcome.toString()).isTrue();
+        assertThat(Files.readAllLines(dir.resolve("env.txt")).stream().map(line -> line.substring(0, line.indexOf('='))))
+            .as("variables, besides those the shell may set itself").contains("RECIPIENT")
+            .isSubsetOf("RECIPIENT", "PWD", "SHLVL", "_");
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
         "exit 75|false|true|4.3.0|Command died with status 75: \"exit 75\"",

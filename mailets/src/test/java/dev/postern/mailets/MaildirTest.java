@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -86,5 +87,19 @@ class MaildirTest {
 
     private static long counter(String name) {
         return Long.parseLong(name.substring(name.indexOf('Q') + 1, name.indexOf('.', name.indexOf('Q'))));
+    }
+
+    @Test
+    void messagesAreOwnerOnlyAndEveryNewFolderToo() throws IOException {
+        Maildir maildir = new Maildir(root.resolve("mail/host/bob/Maildir"));
+
+        Path delivered = maildir.deliver("1.M2P3Q4.host", out -> out.write("hello\r\n".getBytes(StandardCharsets.US_ASCII)));
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(delivered))).isEqualTo("rw-------");
+        for (String folder : new String[] {"mail", "mail/host", "mail/host/bob", "mail/host/bob/Maildir",
+                "mail/host/bob/Maildir/new", "mail/host/bob/Maildir/tmp", "mail/host/bob/Maildir/cur"}) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve(folder))))
+                .as(folder).isEqualTo("rwx------");
+        }
     }
 }

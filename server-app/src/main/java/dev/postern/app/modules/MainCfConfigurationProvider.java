@@ -18,6 +18,7 @@ import org.apache.james.util.LoggingLevel;
 
 import dev.postern.address.NetworkList;
 import dev.postern.app.PosternHome;
+import dev.postern.app.tls.ForwardSecretCipherSuites;
 import dev.postern.app.tls.TlsIdentity;
 import dev.postern.config.ConfigException;
 import dev.postern.config.ListenAddress;
@@ -220,8 +221,9 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
 
     /**
      * STARTTLS ({@code smtpd_tls_security_level} may or encrypt) or TLS from the first byte
-     * ({@code smtpd_tls_wrappermode}), with the configured or self-signed key. encrypt's
-     * refusal of mail before STARTTLS is Postern's TLS gate in the handler chain.
+     * ({@code smtpd_tls_wrappermode}), with the configured or self-signed key, offering only
+     * forward-secret cipher suites. encrypt's refusal of mail before STARTTLS is Postern's TLS gate
+     * in the handler chain.
      */
     private void applyTls(HierarchicalConfiguration<ImmutableNode> configuration, String prefix, MainCf listenerCf,
             String jmxName) throws ConfigurationException {
@@ -247,6 +249,7 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
             configuration.setProperty(prefix + "tls.privateKey", fileUrl(identity.key()));
             configuration.setProperty(prefix + "tls.certificates", fileUrl(identity.certificate()));
         }
+        configuration.setProperty(prefix + "tls.supportedCipherSuites.cipherSuite", ForwardSecretCipherSuites.jvmDefaults());
     }
 
     /** Checked here, before any listener binds, so a typo is a startup error naming where it is. */

@@ -9,9 +9,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.mail.MessagingException;
+
+import dev.postern.files.PrivateFiles;
 
 /**
  * Writes a file so that it appears under its final name only complete: the bytes go to a temporary
@@ -20,6 +23,8 @@ import javax.mail.MessagingException;
  *
  * <p>The rename itself is made durable by the caller through {@link DirectorySync}, so that it can be
  * ordered after other renames and shared between concurrent writers.
+ *
+ * <p>Queue files are created 0600 (as Postfix's are): they hold other people's mail.
  */
 final class DurableFileWriter {
     private static final int BUFFER_SIZE = 64 * 1024;
@@ -42,7 +47,8 @@ final class DurableFileWriter {
     void write(Path target, Content content) throws IOException, MessagingException {
         Path temporary = temporaryDirectory.resolve(UUID.randomUUID() + ".tmp");
         try {
-            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (FileChannel channel = FileChannel.open(temporary,
+                    Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), PrivateFiles.fileAttributes(temporary))) {
                 OutputStream out = new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER_SIZE);
                 content.writeTo(out);
                 out.flush();

@@ -30,6 +30,8 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.collect.ImmutableSet;
 
+import dev.postern.files.PrivateFiles;
+
 /**
  * The durable file mail queues under one directory (by default {@code var/queue/}); see
  * {@link FileMailQueue} for what a queue guarantees and {@link QueueLayout} for the files.
@@ -197,7 +199,7 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
         Path directory = services.layout().queueDirectory(name);
         try {
             if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory);
+                PrivateFiles.createDirectories(directory);
                 // Without this, a crash could take the new directory, and the envelopes fsync'd in it, away.
                 services.syncs().forDirectory(services.layout().queuesDirectory()).awaitDurable();
             }

@@ -14,6 +14,8 @@ import java.util.stream.Stream;
 
 import org.apache.james.queue.api.MailQueueName;
 
+import dev.postern.files.PrivateFiles;
+
 /**
  * Where things live under the queue directory:
  *
@@ -26,7 +28,8 @@ import org.apache.james.queue.api.MailQueueName;
  *
  * Queue names are James's and may hold any character, so they are percent-encoded into one safe path
  * segment; queues sit under {@code queues/} so that no queue name can collide with {@code content} or
- * {@code tmp}. All four directories are on one file system, which makes the renames atomic.
+ * {@code tmp}. All four directories are on one file system, which makes the renames atomic. Directories
+ * are created 0700 and files 0600: only Postern reads the queue.
  */
 final class QueueLayout {
     private final Path root;
@@ -67,7 +70,7 @@ final class QueueLayout {
         boolean created = false;
         for (Path directory : List.of(root, contentDirectory(), temporaryDirectory(), queuesDirectory(), corruptDirectory())) {
             if (!Files.isDirectory(directory)) {
-                Files.createDirectories(directory);
+                PrivateFiles.createDirectories(directory);
                 created = true;
             }
         }

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -31,6 +30,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
+import dev.postern.files.PrivateFiles;
 
 /**
  * The server's TLS key and certificate: the files main.cf names ({@code smtpd_tls_cert_file},
@@ -106,12 +106,12 @@ public record TlsIdentity(Path certificate, Path key, String pkcs12Password) {
             return new TlsIdentity(certificate, key, null);
         }
         try {
-            Files.createDirectories(directory);
+            PrivateFiles.createDirectories(directory);
             KeyPair pair = keyPair();
             X509Certificate cert = certificate(hostname, pair);
             // The key first: a certificate without its key would be taken as a complete pair next time.
-            write(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()), true);
-            write(certificate, pem("CERTIFICATE", cert.getEncoded()), false);
+            write(key, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            write(certificate, pem("CERTIFICATE", cert.getEncoded()));
         } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
             throw new ConfigException(directory + ": cannot make a self-signed TLS certificate: " + e.getMessage(), e);
         }
@@ -145,16 +145,12 @@ public record TlsIdentity(Path certificate, Path key, String pkcs12Password) {
             + "\n-----END " + type + "-----\n";
     }
 
-    private static void write(Path file, String text, boolean secret) throws IOException {
+    /** Both files are made 0600 from their creation: the key must never be readable by others, even briefly. */
+    private static void write(Path file, String text) throws IOException {
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temporary, text, StandardCharsets.US_ASCII);
-        if (secret) {
-            try {
-                Files.setPosixFilePermissions(temporary, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                LOGGER.debug("no POSIX permissions on {}", temporary);
-            }
-        }
+        Files.deleteIfExists(temporary);
+        Files.write(Files.createFile(temporary, PrivateFiles.fileAttributes(temporary)),
+            text.getBytes(StandardCharsets.US_ASCII));
         Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 }

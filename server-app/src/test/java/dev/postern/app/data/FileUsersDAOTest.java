@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 
 import org.apache.james.core.Username;
 import org.apache.james.user.api.UsersRepositoryException;
@@ -45,5 +46,22 @@ class FileUsersDAOTest {
         assertThat(open().countUsers()).isZero();
         assertThatThrownBy(() -> open().removeUser(Username.of("alice@example.org")))
             .isInstanceOf(UsersRepositoryException.class);
+    }
+
+    @Test
+    void thePasswordHashesAreReadableByPosternOnly() throws Exception {
+        Path file = var.resolve("store/users.properties");
+        // A temporary file a crash left with a wide mode must not pass that mode on.
+        Files.createDirectories(file.getParent());
+        Files.writeString(file.resolveSibling(".users.properties.tmp"), "left over");
+        Files.setPosixFilePermissions(file.resolveSibling(".users.properties.tmp"), PosixFilePermissions.fromString("rw-r--r--"));
+
+        open().addUser(Username.of("alice@example.org"), "secret");
+
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        Path fresh = var.resolve("other/store/users.properties");
+        new FileUsersDAO(fresh).addUser(Username.of("bob@example.org"), "secret");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(fresh.getParent()))).isEqualTo("rwx------");
     }
 }

@@ -73,6 +73,19 @@ class MainCfConfigurationProviderTest {
     }
 
     @Test
+    void everyTlsListenerOffersForwardSecretSuitesOnly() throws Exception {
+        HierarchicalConfiguration<ImmutableNode> config = smtpserver(List.of("myhostname = mx.example.com"),
+            Files.readString(SMTPSERVER_XML));
+
+        for (int listener = 0; listener < 3; listener++) {
+            assertThat(config.getStringArray("smtpserver(" + listener + ").tls.supportedCipherSuites.cipherSuite"))
+                .as("listener " + config.getString("smtpserver(" + listener + ").jmxName"))
+                .contains("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", "TLS_AES_128_GCM_SHA256")
+                .noneMatch(suite -> suite.startsWith("TLS_RSA_"));
+        }
+    }
+
+    @Test
     void tlsLevelNoneTurnsStartTlsOff() throws Exception {
         HierarchicalConfiguration<ImmutableNode> config = smtpserver(List.of("smtpd_tls_security_level = none"),
             Files.readString(SMTPSERVER_XML));
