@@ -28,7 +28,8 @@ import org.apache.james.smtpserver.dsn.DSNMessageHook;
  * Added first: {@link CommandArguments} (MAIL and RCPT addresses as written), {@link RelayGuard} (the last word
  * on each accepted RCPT, so it must see the
  * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
- * {@link ClientInputMetering} and {@link CommandPrechecks} (the first handler of every command),
+ * {@link ClientInputMetering}, {@link SmtpdTimeout} (smtpd_timeout's 421 in place of James's silent idle close),
+ * {@link CommandPrechecks} (the first handler of every command),
  * {@link HeloNameCheck} (ahead of James's HELO and EHLO handlers, which store the name before any hook runs),
  * {@link GracefulShutdownHandler}, {@link PostfixReplyText} (Postfix's wording of routine
  * replies), {@link AnvilLimits} and {@link TlsRequiredHook}, then ESMTP DSN: James's {@code DSNEhloHook}
@@ -40,7 +41,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
     private final List<String> handlers = Stream.concat(
             // first, so that they see every MAIL and RCPT before any hook can refuse it
             Stream.of(CommandArguments.class.getName(), RelayGuard.class.getName(), SmtpdLogger.class.getName(),
-                ClientInputMetering.class.getName(), CommandPrechecks.class.getName(), HeloNameCheck.class.getName(),
+                ClientInputMetering.class.getName(), SmtpdTimeout.class.getName(), CommandPrechecks.class.getName(),
+                HeloNameCheck.class.getName(),
                 GracefulShutdownHandler.class.getName(),
                 PostfixReplyText.class.getName(),
                 AnvilLimits.class.getName(), TlsRequiredHook.class.getName(),
