@@ -251,6 +251,8 @@ public final class Parameters {
             // SMTP server
             new Parameter("smtpd_banner", STRING, DefaultValue.of("$myhostname ESMTP $mail_name"),
                     "the text after 220 in the SMTP greeting"),
+            new Parameter("smtpd_timeout", TIME, DefaultValue.of("300s"),
+                    "how long the SMTP server waits for the client's next command or data before 421 and disconnect"),
             new Parameter("smtpd_client_restrictions", LIST, DefaultValue.of(""),
                     "restrictions on the client, evaluated at each RCPT TO (smtpd_delay_reject)"),
             new Parameter("smtpd_helo_restrictions", LIST, DefaultValue.of(""),

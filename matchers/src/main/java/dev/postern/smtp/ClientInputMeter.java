@@ -1,13 +1,10 @@
 package dev.postern.smtp;
 
-import java.lang.reflect.Field;
 import java.util.Optional;
 
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolSession.State;
-import org.apache.james.protocols.api.ProtocolSessionImpl;
 import org.apache.james.protocols.netty.HandlerConstants;
-import org.apache.james.protocols.netty.NettyProtocolTransport;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -29,14 +26,12 @@ import io.netty.handler.codec.TooLongFrameException;
  * cannot skew the count. Both handlers and the command dispatcher run on the event loop; the
  * methods are synchronized all the same, as the framer's thread is another.
  *
- * <p>James keeps the Netty channel to itself ({@link NettyProtocolTransport} has no accessor),
- * so it is read from the transport's field; {@link #isSupported} says whether that works.
+ * <p>The Netty channel comes from {@link SessionChannel}; {@link #isSupported} says whether it can.
  */
 final class ClientInputMeter {
     private static final ProtocolSession.AttachmentKey<ClientInputMeter> KEY =
         ProtocolSession.AttachmentKey.of("dev.postern.clientInputMeter", ClientInputMeter.class);
     private static final int TAIL = 512;
-    private static final Optional<Field> CHANNEL_FIELD = channelField();
 
     private final byte[] tail = new byte[TAIL];
     private long tailEnd;
@@ -49,12 +44,12 @@ final class ClientInputMeter {
 
     /** Whether James's transport lets the meter reach the Netty pipeline. */
     static boolean isSupported() {
-        return CHANNEL_FIELD.isPresent();
+        return SessionChannel.isSupported();
     }
 
     /** Puts the meter in the session's pipeline, at connect before any input is read. */
     static Optional<ClientInputMeter> install(ProtocolSession session) {
-        Optional<Channel> channel = channelOf(session);
+        Optional<Channel> channel = SessionChannel.of(session);
         if (channel.isEmpty()) {
             return Optional.empty();
         }
@@ -189,31 +184,5 @@ final class ClientInputMeter {
             }
             super.exceptionCaught(ctx, cause);
         }
-    }
-
-    private static Optional<Channel> channelOf(ProtocolSession session) {
-        if (CHANNEL_FIELD.isEmpty() || !(session instanceof ProtocolSessionImpl impl)
-                || !(impl.getProtocolTransport() instanceof NettyProtocolTransport transport)) {
-            return Optional.empty();
-        }
-        try {
-            return Optional.ofNullable((Channel) CHANNEL_FIELD.get().get(transport));
-        } catch (IllegalAccessException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<Field> channelField() {
-        for (Field field : NettyProtocolTransport.class.getDeclaredFields()) {
-            if (Channel.class.isAssignableFrom(field.getType())) {
-                try {
-                    field.setAccessible(true);
-                    return Optional.of(field);
-                } catch (RuntimeException e) {
-                    return Optional.empty();
-                }
-            }
-        }
-        return Optional.empty();
     }
 }

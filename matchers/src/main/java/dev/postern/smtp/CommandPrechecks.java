@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 
 import javax.inject.Inject;
@@ -132,6 +133,14 @@ public class CommandPrechecks implements CommandHandler<SMTPSession> {
     /** The command being processed, as the client named it (upper case). */
     static String command(ProtocolSession session) {
         return session.getAttachment(COMMAND, State.Connection).orElse("UNKNOWN");
+    }
+
+    /**
+     * The last command the client gave, by Postfix's name for it: {@code UNKNOWN} for one
+     * that is not an SMTP command; empty before the first.
+     */
+    static Optional<String> lastCommand(ProtocolSession session) {
+        return session.getAttachment(COMMAND, State.Connection).map(command -> KNOWN.contains(command) ? command : "UNKNOWN");
     }
 
     @Override

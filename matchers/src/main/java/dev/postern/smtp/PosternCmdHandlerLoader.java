@@ -22,8 +22,8 @@ import org.apache.james.smtpserver.dsn.DSNMessageHook;
  * position of the one it replaces: {@link SmtpdRestrictionsHook} (with the
  * {@link QueueMinfreeHook} guard of MAIL FROM, {@link RecipientLimitHook} before it and
  * {@link LocalRecipientHook}'s check of local and virtual mailbox users after it) for
- * {@code AuthRequiredToRelayRcptHook}, {@link PostfixReceivedHeader} for James's Received
- * header, {@link EndOfDataRestrictionsHook}, {@link HeaderBodyChecksHook} and
+ * {@code AuthRequiredToRelayRcptHook}, {@link BareCarriageReturnFilter} and {@link PostfixReceivedHeader}
+ * for James's Received header, {@link EndOfDataRestrictionsHook}, {@link HeaderBodyChecksHook} and
  * {@link QueueingMessageHook} for {@code SendMailHandler}, {@link PosternWelcomeMessageHandler}
  * for James's greeting, {@link DataRestrictionsHandler} just before James's DATA handler,
  * {@link PosternAuthCmdHandler} for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
@@ -32,7 +32,9 @@ import org.apache.james.smtpserver.dsn.DSNMessageHook;
  * Added first: {@link CommandArguments} (the one reading of each MAIL and RCPT path), {@link RelayGuard} (the last word
  * on each accepted RCPT, so it must see the
  * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
- * {@link ClientInputMetering} and {@link CommandPrechecks} (the first handler of every command),
+ * {@link ClientInputMetering}, {@link SmtpdTimeout} (smtpd_timeout's 421 in place of James's silent idle close),
+ * {@link CommandPrechecks} (the first handler of every command),
+ * {@link HeloNameCheck} (ahead of James's HELO and EHLO handlers, which store the name before any hook runs),
  * {@link GracefulShutdownHandler}, {@link PostfixReplyText} (Postfix's wording of routine
  * replies), {@link AnvilLimits} and {@link TlsRequiredHook}, then ESMTP DSN: James's {@code DSNEhloHook}
  * (the EHLO keyword), {@link DsnMailParameters} and {@link DsnRecipientParameters} (RET, ENVID, NOTIFY,
@@ -43,7 +45,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
     private final List<String> handlers = Stream.concat(
             // first, so that they see every MAIL and RCPT before any hook can refuse it
             Stream.of(CommandArguments.class.getName(), RelayGuard.class.getName(), SmtpdLogger.class.getName(),
-                ClientInputMetering.class.getName(), CommandPrechecks.class.getName(),
+                ClientInputMetering.class.getName(), SmtpdTimeout.class.getName(), CommandPrechecks.class.getName(),
+                HeloNameCheck.class.getName(),
                 GracefulShutdownHandler.class.getName(),
                 PostfixReplyText.class.getName(),
                 AnvilLimits.class.getName(), TlsRequiredHook.class.getName(),
@@ -83,7 +86,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             return Stream.of(PostfixMessageSizeLimit.class.getName());
         }
         if (handler.equals(ReceivedDataLineFilter.class.getName())) {
-            return Stream.of(PostfixReceivedHeader.class.getName());
+            return Stream.of(BareCarriageReturnFilter.class.getName(), PostfixReceivedHeader.class.getName());
         }
         if (handler.equals(SendMailHandler.class.getName())) {
             // the checks decide before the message is queued, so that a REJECT is the reply to DATA;

@@ -21,7 +21,9 @@ import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
  *         for &lt;rcpt&gt;; DATE
  * </pre>
  * The recipient is named only for single-recipient mail, as Postfix does, so that a
- * message to many does not disclose the list.
+ * message to many does not disclose the list. Every value is made printable before it is
+ * written ({@link #printable}): HELO names with control characters are refused at HELO
+ * ({@link HeloNameCheck}), and this is the second line of defence.
  */
 public class PostfixReceivedHeader extends ReceivedDataLineFilter {
     private static final DateTimeFormatter DATE =
@@ -34,14 +36,14 @@ public class PostfixReceivedHeader extends ReceivedDataLineFilter {
         String address = ClientIdentity.address(session);
         // The name SmtpdLogger looked up at connect (forward-confirmed, or "unknown"), as Postfix writes it.
         String name = ClientIdentity.name(session);
-        Header header = new Header("Received", "from " + helo + " (" + name + " [" + address + "])");
-        String by = "by " + session.getConfiguration().getHelloName() + " (Postern) with " + getServiceType(session, heloMode)
-            + SessionQueueId.get(session).map(id -> " id " + id).orElse("");
+        Header header = new Header("Received", printable("from " + helo + " (" + name + " [" + address + "])"));
+        String by = printable("by " + session.getConfiguration().getHelloName() + " (Postern) with "
+            + getServiceType(session, heloMode) + SessionQueueId.get(session).map(id -> " id " + id).orElse(""));
         List<MailAddress> recipients = session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).orElse(List.of());
         String date = DATE.format(ZonedDateTime.now());
         if (recipients.size() == 1) {
             header.add(by);
-            header.add("for <" + recipients.get(0).asString() + ">; " + date);
+            header.add(printable("for <" + recipients.get(0).asString() + ">; " + date));
         } else {
             header.add(by + "; " + date);
         }
@@ -55,8 +57,19 @@ public class PostfixReceivedHeader extends ReceivedDataLineFilter {
         return SessionDecisions.prepended(session).stream()
             .map(line -> {
                 int colon = line.indexOf(':');
-                return new Header(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+                return new Header(printable(line.substring(0, colon).trim()), printable(line.substring(colon + 1).trim()));
             })
             .toList();
+    }
+
+    /**
+     * The text with each control character (CR, LF, NUL, TAB, DEL, C1) replaced by {@code ?}:
+     * a header line written here is one line whatever the client's HELO name, a DNS name or a
+     * table's PREPEND text holds, so nothing can start a header of its own above the real ones.
+     */
+    static String printable(String text) {
+        StringBuilder result = new StringBuilder(text.length());
+        text.chars().forEach(c -> result.append(Character.isISOControl(c) ? '?' : (char) c));
+        return result.toString();
     }
 }

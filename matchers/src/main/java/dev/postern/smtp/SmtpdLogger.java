@@ -87,7 +87,8 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
             return response;
         }
         // CommandPrechecks answers for many commands (503 after a refused connect): it says which.
-        String name = handler instanceof CommandPrechecks ? CommandPrechecks.command(session)
+        // So does HeloNameCheck (HELO or EHLO).
+        String name = handler instanceof CommandPrechecks || handler instanceof HeloNameCheck ? CommandPrechecks.command(session)
             : command.getImplCommands().iterator().next().toUpperCase(Locale.ROOT);
         boolean ok = response.getRetCode().startsWith("2") || response.getRetCode().startsWith("3");
         session.getAttachment(COUNTS, State.Connection).ifPresent(counts -> counts.count(name, ok));

@@ -6,10 +6,14 @@ import java.io.IOException;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
+import dev.postern.content.BareCarriageReturns;
+
 /**
- * The message as it goes on the wire: lines end in CR LF (a bare LF or CR becomes CR LF, so a
- * stored message can never smuggle an end of data), the size for {@code SIZE=}, and whether
- * any byte is 8-bit (for {@code BODY=8BITMIME}). Dot-stuffing happens while writing.
+ * The message as it goes on the wire: lines end in CR LF (a bare LF, which ends a line for the
+ * header and body checks too, becomes CR LF), the size for {@code SIZE=}, and whether any byte
+ * is 8-bit (for {@code BODY=8BITMIME}). Dot-stuffing happens while writing. A bare CR is never
+ * made a line break, which would start a header line or an end of data that the checks never
+ * saw: it becomes a space ({@link BareCarriageReturns}), as the receiving side already made it.
  */
 final class MessageContent {
     private static final byte[] END_OF_DATA = {'.', '\r', '\n'};
@@ -36,12 +40,12 @@ final class MessageContent {
             if (b < 0) {
                 eightBit = true;
             }
-            if (b == '\r') {
+            if (BareCarriageReturns.isBare(raw, i)) {
+                out.write(' ');
+            } else if (b == '\r') {
                 out.write('\r');
                 out.write('\n');
-                if (i + 1 < raw.length && raw[i + 1] == '\n') {
-                    i++;
-                }
+                i++;
             } else if (b == '\n') {
                 out.write('\r');
                 out.write('\n');

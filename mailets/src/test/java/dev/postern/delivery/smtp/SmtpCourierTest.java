@@ -271,7 +271,8 @@ class SmtpCourierTest {
 
         mx.awaitIdle();
         String wire = mx.connection(0).message(0);
-        assertThat(wire).contains("\r\n..leading dot\r\nplain\r\n...two\r\n..\r\nbare\r\ncr\r\nlast\r\n");
+        // a bare CR is no line end (it would be one the header and body checks never saw): it becomes a space
+        assertThat(wire).contains("\r\n..leading dot\r\nplain\r\n...two\r\n..\r\nbare cr\r\nlast\r\n");
         assertThat(wire.replace("\r\n", "")).doesNotContain("\n").doesNotContain("\r");
     }
 

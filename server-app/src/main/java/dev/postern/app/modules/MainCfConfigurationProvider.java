@@ -28,8 +28,8 @@ import dev.postern.config.SmtpdListeners;
 /**
  * Reads James's XML files as usual, then applies main.cf where a Postfix parameter and
  * a James setting describe the same thing, so that an operator sets each thing once,
- * in main.cf: the listeners' addresses, greeting, host name, size limit and trusted
- * networks, TLS and AUTH in smtpserver.xml. A listener is identified by its {@code jmxName};
+ * in main.cf: the listeners' addresses, greeting, host name, size limit, idle timeout and
+ * trusted networks, TLS and AUTH in smtpserver.xml. A listener is identified by its {@code jmxName};
  * its {@code <override>name = value</override>} elements set main.cf parameters for it alone,
  * as master.cf's {@code -o name=value} does for a Postfix service.
  */
@@ -144,6 +144,9 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
             configuration.setProperty(prefix + "helloName[@autodetect]", false);
             configuration.setProperty(prefix + "smtpGreeting", listenerCf.get("smtpd_banner"));
             configuration.setProperty(prefix + "maxmessagesize", kilobytes(listenerCf.number("message_size_limit")));
+            // Postern's SmtpdTimeout replaces James's idle timer in each connection; James's stays the
+            // fallback where it cannot (James closes silently, after twice this)
+            configuration.setProperty(prefix + "connectiontimeout", seconds(listenerCf.duration("smtpd_timeout")));
             String trusted = jamesNetworks(listenerCf);
             if (trusted.isEmpty()) {
                 configuration.clearProperty(prefix + "authorizedAddresses");
@@ -283,6 +286,11 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
 
     private static String fileUrl(Path file) {
         return "file://" + file.toAbsolutePath();
+    }
+
+    /** James counts its idle timeout in whole seconds. */
+    private static String seconds(java.time.Duration duration) {
+        return Long.toString(Math.max(1, (duration.toMillis() + 999) / 1000));
     }
 
     /** James counts the size limit in kilobytes, 0 meaning unlimited, as Postfix's 0 does. */

@@ -1,0 +1,74 @@
+package dev.postern.delivery.smtp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import javax.net.ssl.SSLSocketFactory;
+
+import org.junit.jupiter.api.Test;
+
+class MessageContentTest {
+    @Test
+    void aBareCrInAHeaderNeverStartsAHeaderLineOnTheWire() throws IOException {
+        String wire = onTheWire("Received: from x.example\rFrom: \"Your Bank\" <security@bank.example>\r\n"
+            + "From: alice@client.example\r\n\r\nbody\r\n");
+
+        assertThat(wire).isEqualTo("Received: from x.example From: \"Your Bank\" <security@bank.example>\r\n"
+            + "From: alice@client.example\r\n\r\nbody\r\n.\r\n");
+    }
+
+    @Test
+    void aBareCrBeforeADotIsNoEndOfDataForALenientNextHop() throws IOException {
+        String wire = onTheWire("Subject: x\r\n\r\nfirst\r.\r\nMAIL FROM:<smuggler@evil.example>\r\n");
+
+        assertThat(wire).isEqualTo("Subject: x\r\n\r\nfirst .\r\nMAIL FROM:<smuggler@evil.example>\r\n.\r\n");
+        assertThat(wire.replace("\r\n", "")).doesNotContain("\r", "\n");
+    }
+
+    @Test
+    void aBareLfEndsALineAsItDoesForTheChecksAndIsSentAsCrLf() throws IOException {
+        assertThat(onTheWire("Subject: x\n\n.dot\nlast")).isEqualTo("Subject: x\r\n\r\n..dot\r\nlast\r\n.\r\n");
+    }
+
+    @Test
+    void theSizeIsThatOfWhatIsSent() {
+        assertThat(MessageContent.of("a\rb\r\n".getBytes(StandardCharsets.US_ASCII)).size()).isEqualTo(5);
+    }
+
+    private static String onTheWire(String stored) throws IOException {
+        RecordingConnection connection = new RecordingConnection();
+        MessageContent.of(stored.getBytes(StandardCharsets.ISO_8859_1)).writeDotStuffed(connection);
+        return connection.written.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    private static final class RecordingConnection extends Connection {
+        private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+
+        @Override
+        protected int readSome(byte[] into, int offset, int length, Duration timeout) {
+            return -1;
+        }
+
+        @Override
+        void write(byte[] bytes, int offset, int length) {
+            written.write(bytes, offset, length);
+        }
+
+        @Override
+        void flush() {
+        }
+
+        @Override
+        void startTls(SSLSocketFactory factory, String hostname, boolean verifyHostname) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
