@@ -458,7 +458,7 @@ public final class PosternServer implements AutoCloseable {
 
     public synchronized WebAdminClient webAdmin() {
         if (webAdmin == null) {
-            webAdmin = new WebAdminClient(webadminPort);
+            webAdmin = new WebAdminClient(webadminPort, webAdminTokenFile());
         }
         return webAdmin;
     }
@@ -507,6 +507,11 @@ public final class PosternServer implements AutoCloseable {
 
     public Path mainCf() {
         return confDir().resolve("main.cf");
+    }
+
+    /** The credential WebAdmin requires, made by the server at its first start. */
+    public Path webAdminTokenFile() {
+        return varDir().resolve("store").resolve("webadmin.token");
     }
 
     public Path consoleLog() {
