@@ -132,8 +132,15 @@ public final class WebAdminToken {
     }
 
     private static void restrict(Path path, Set<PosixFilePermission> mode) throws IOException {
-        if (isPosix(path)) {
+        if (!isPosix(path)) {
+            return;
+        }
+        try {
             Files.setPosixFilePermissions(path, mode);
+        } catch (IOException e) {
+            // AccessDeniedException's message is the bare path; say what was tried.
+            throw new IOException("cannot make " + path + " " + PosixFilePermissions.toString(mode) + " ("
+                + e.getClass().getSimpleName() + "; is it owned by the user that runs the server?)", e);
         }
     }
 
