@@ -6,7 +6,7 @@
 #   docker run IMAGE sh              -> any other command is run as given
 set -eu
 case "${1:-run}" in
-    run|check|health|postconf|postmap|queue|flush|super|reload|version) ;;
+    run|check|health|postconf|postmap|queue|flush|super|reload|user|domain|version) ;;
     *) exec "$@" ;;
 esac
 conf=/etc/postern

@@ -2,21 +2,18 @@ package dev.postern.app;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.postern.app.control.QueueControlClient;
-import dev.postern.config.ListenAddress;
+import dev.postern.app.control.WebAdminHttp;
 import dev.postern.config.MainCf;
 
 /**
@@ -28,7 +25,6 @@ import dev.postern.config.MainCf;
  */
 final class HealthCommand {
     static final String USAGE = "usage: postern health";
-    private static final String PARAMETER = "postern_webadmin_listen";
     /** A health probe that hangs is a failed probe; container runtimes give it about 30 s. */
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -49,23 +45,15 @@ final class HealthCommand {
         if (!arguments.isEmpty()) {
             throw new IllegalArgumentException(USAGE);
         }
-        Optional<ListenAddress> webadmin = ListenAddress.parse(PARAMETER, mainCf.get().get(PARAMETER));
-        if (webadmin.isEmpty()) {
-            return unhealthy(PARAMETER + " is empty in " + home.mainCf() + ": the health check needs WebAdmin");
-        }
-        String authority = QueueControlClient.connectable(webadmin.get());
+        WebAdminHttp http;
         HttpResponse<String> response;
         try {
-            HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
-            response = http.send(HttpRequest.newBuilder(URI.create("http://" + authority + "/healthcheck"))
-                .timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            return unhealthy("no Postern server answers at " + authority + " (" + PARAMETER + " in " + home.mainCf()
-                + "): " + describe(e) + "; is it running?");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return unhealthy("interrupted while waiting for the server at " + authority);
+            http = WebAdminHttp.forHome(home, mainCf.get(), "the health check", TIMEOUT);
+            response = http.send(HttpRequest.newBuilder(http.uri("/healthcheck")).GET());
+        } catch (QueueControlClient.Unreachable e) {
+            return unhealthy(e.getMessage());
         }
+        String authority = http.authority();
         return report(authority, response.statusCode(), response.body());
     }
 
@@ -98,13 +86,5 @@ final class HealthCommand {
     private int unhealthy(String line) {
         err.println("postern: health: " + line);
         return 1;
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        String text = e.getMessage();
-        return text == null || text.isBlank() ? e.getClass().getSimpleName() : text;
     }
 }

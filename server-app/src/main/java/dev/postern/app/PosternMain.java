@@ -49,6 +49,10 @@ public final class PosternMain {
                 System.out, System.err).run(command.arguments());
             case "reload" -> new ReloadCommand(command.home(), () -> loadMainCf(command.home()),
                 System.out, System.err).run(command.arguments());
+            case "user" -> new UserCommand(command.home(), () -> loadMainCfOrExit(command.home()), System.in,
+                System.console(), System.out, System.err).run(command.arguments());
+            case "domain" -> new DomainCommand(command.home(), () -> loadMainCfOrExit(command.home()),
+                System.out, System.err).run(command.arguments());
             case "check" -> new CheckCommand(command.home(), System.out, System.err).run(command.arguments());
             case "version" -> version();
             default -> throw new IllegalArgumentException("unknown subcommand \"" + command.subcommand() + "\"; "

@@ -32,6 +32,7 @@ import dev.postern.app.modules.FileMailQueueModule;
 import dev.postern.app.modules.MainCfModule;
 import dev.postern.app.modules.PosternDataModule;
 import dev.postern.app.modules.QueueControlModule;
+import dev.postern.app.modules.WebAdminSecurityModule;
 import dev.postern.config.MainCf;
 
 /**
@@ -53,7 +54,7 @@ public final class PosternServer {
         GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
             .combineWith(jamesModules())
             .combineWith(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule(), new HealthModule(),
-                new MetricsModule())
+                new MetricsModule(), new WebAdminSecurityModule())
             .overrideWith(new MainCfModule(mainCf, home));
         return new PosternServer(server);
     }

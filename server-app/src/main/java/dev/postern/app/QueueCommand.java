@@ -5,14 +5,13 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.postern.app.control.QueueControlClient;
 import dev.postern.app.control.QueueEntry;
 import dev.postern.app.control.QueueListing;
 import dev.postern.app.control.QueueSelection;
-import dev.postern.config.ListenAddress;
+import dev.postern.app.control.WebAdminHttp;
 import dev.postern.config.MainCf;
 
 /**
@@ -27,7 +26,6 @@ final class QueueCommand {
     static final String QUEUE_USAGE = "usage: postern queue [-j]";
     static final String FLUSH_USAGE = "usage: postern flush";
     static final String SUPER_USAGE = "usage: postern super -d|-h|-H|-r QUEUE_ID|ALL [-d|-h|-H|-r QUEUE_ID|ALL...]";
-    private static final String PARAMETER = "postern_webadmin_listen";
     /** postsuper's options, the route each one calls, and how its result is reported. */
     private static final Map<String, Action> ACTIONS = Map.of(
         "-d", new Action("delete", "Deleted"),
@@ -118,11 +116,7 @@ final class QueueCommand {
     }
 
     private QueueControlClient client() throws QueueControlClient.Unreachable {
-        Optional<ListenAddress> webadmin = ListenAddress.parse(PARAMETER, mainCf.get().get(PARAMETER));
-        if (webadmin.isEmpty()) {
-            throw new QueueControlClient.Unreachable(PARAMETER + " is empty in " + home.mainCf()
-                + ": queue control needs WebAdmin", null);
-        }
-        return new QueueControlClient(webadmin.get(), PARAMETER + " in " + home.mainCf());
+        return new QueueControlClient(WebAdminHttp.forHome(home, mainCf.get(), "queue control",
+            QueueControlClient.REQUEST_TIMEOUT));
     }
 }

@@ -2,11 +2,10 @@ package dev.postern.app;
 
 import java.io.PrintStream;
 import java.util.List;
-import java.util.Optional;
 
 import dev.postern.app.control.QueueControlClient;
 import dev.postern.app.control.ReloadOutcome;
-import dev.postern.config.ListenAddress;
+import dev.postern.app.control.WebAdminHttp;
 import dev.postern.config.MainCf;
 
 /**
@@ -17,7 +16,6 @@ import dev.postern.config.MainCf;
  */
 final class ReloadCommand {
     static final String USAGE = "usage: postern reload";
-    private static final String PARAMETER = "postern_webadmin_listen";
 
     /** Reads the home's main.cf; a problem is a {@link StartupFailure} naming FILE:LINE. */
     @FunctionalInterface
@@ -41,21 +39,18 @@ final class ReloadCommand {
         if (!arguments.isEmpty()) {
             throw new IllegalArgumentException(USAGE);
         }
-        Optional<ListenAddress> webadmin;
+        MainCf loaded;
         try {
             // The server would refuse the same file; saying so here also covers a main.cf too
             // broken to name the server's address.
-            webadmin = ListenAddress.parse(PARAMETER, mainCf.load().get(PARAMETER));
+            loaded = mainCf.load();
         } catch (StartupFailure e) {
             err.println("postern: fatal: configuration not reloaded, the running one stays: " + e.getMessage());
             return 1;
         }
-        if (webadmin.isEmpty()) {
-            err.println("postern: fatal: " + PARAMETER + " is empty in " + home.mainCf() + ": reload needs WebAdmin");
-            return 1;
-        }
         try {
-            ReloadOutcome outcome = new QueueControlClient(webadmin.get(), PARAMETER + " in " + home.mainCf()).reload();
+            ReloadOutcome outcome = new QueueControlClient(WebAdminHttp.forHome(home, loaded, "reload",
+                QueueControlClient.REQUEST_TIMEOUT)).reload();
             out.println("postern: " + outcome.summary());
             return 0;
         } catch (QueueControlClient.Unreachable e) {

@@ -17,11 +17,13 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.sun.net.httpserver.HttpServer;
 
+import dev.postern.app.webadmin.WebAdminToken;
 import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
 
@@ -32,7 +34,15 @@ class HealthCommandTest {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
     private final AtomicReference<String> path = new AtomicReference<>();
+    private final AtomicReference<String> authorization = new AtomicReference<>();
     private HttpServer server;
+    private WebAdminToken token;
+
+    /** The server made its token at its first start; the command reads it from the home's var/. */
+    @BeforeEach
+    void token() throws IOException {
+        token = WebAdminToken.loadOrCreate(home.resolve("var"));
+    }
 
     @AfterEach
     void stop() {
@@ -45,6 +55,7 @@ class HealthCommandTest {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         server.createContext("/", exchange -> {
             path.set(exchange.getRequestURI().getPath());
+            authorization.set(exchange.getRequestHeaders().getFirst("Authorization"));
             byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(status, bytes.length);
             try (OutputStream stream = exchange.getResponseBody()) {
@@ -80,6 +91,8 @@ class HealthCommandTest {
         assertThat(command(listen).run(List.of())).isZero();
 
         assertThat(path.get()).isEqualTo("/healthcheck");
+        assertThat(authorization.get()).as("the token of the home's var/").isEqualTo(token.authorization())
+            .startsWith("Bearer ");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("postern: health: healthy" + System.lineSeparator());
         assertThat(errText()).isEmpty();
     }
@@ -115,6 +128,17 @@ class HealthCommandTest {
         assertThat(command(listen).run(List.of())).isEqualTo(1);
 
         assertThat(errText()).contains("answered 404 without a health status: <html>Not Found</html>");
+    }
+
+    @Test
+    void aServerThatAnswersWhileTheHomeHasNoTokenIsNamedWithTheTokenFile() throws IOException {
+        String listen = answering(401, "{\"message\":\"unauthorized\"}");
+        java.nio.file.Files.delete(WebAdminToken.file(home.resolve("var")));
+
+        assertThat(command(listen).run(List.of())).isEqualTo(1);
+
+        assertThat(errText()).startsWith("postern: health: no WebAdmin token at "
+            + WebAdminToken.file(home.resolve("var").toAbsolutePath()));
     }
 
     @Test

@@ -1,11 +1,8 @@
 package dev.postern.app.control;
 
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -20,9 +17,8 @@ import dev.postern.config.ListenAddress;
 
 /** The command line's side of {@link QueueControlRoutes}: calls a running server's WebAdmin. */
 public final class QueueControlClient {
-    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     /** Listing a large queue reads every message's size; give it time. */
-    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(5);
     private static final ObjectMapper JSON = new ObjectMapper()
         .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -40,20 +36,14 @@ public final class QueueControlClient {
         }
     }
 
-    private final URI base;
-    private final URI reload;
-    private final String where;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    private final WebAdminHttp http;
 
-    /** @param where how to name the server's address in errors, e.g. the parameter it comes from */
-    public QueueControlClient(ListenAddress webadmin, String where) {
-        this.base = URI.create("http://" + connectable(webadmin) + QueueControlRoutes.BASE_PATH);
-        this.reload = URI.create("http://" + connectable(webadmin) + ReloadRoutes.BASE_PATH);
-        this.where = where;
+    public QueueControlClient(WebAdminHttp http) {
+        this.http = http;
     }
 
     public List<QueueEntry> list() throws Unreachable, Refused {
-        String body = send(HttpRequest.newBuilder(base).GET());
+        String body = send(HttpRequest.newBuilder(http.uri(QueueControlRoutes.BASE_PATH)).GET());
         try {
             return List.copyOf(JSON.readValue(body, new TypeReference<List<QueueEntry>>() { }));
         } catch (IOException e) {
@@ -74,7 +64,7 @@ public final class QueueControlClient {
 
     /** Asks the server to reload its configuration; a refused main.cf is a {@link Refused} naming the problem. */
     public ReloadOutcome reload() throws Unreachable, Refused {
-        String body = send(HttpRequest.newBuilder(reload).POST(HttpRequest.BodyPublishers.noBody()));
+        String body = send(HttpRequest.newBuilder(http.uri(ReloadRoutes.BASE_PATH)).POST(HttpRequest.BodyPublishers.noBody()));
         try {
             return JSON.readValue(body, ReloadOutcome.class);
         } catch (IOException e) {
@@ -91,25 +81,11 @@ public final class QueueControlClient {
     }
 
     private HttpRequest.Builder post(String path) {
-        return HttpRequest.newBuilder(URI.create(base + path)).POST(HttpRequest.BodyPublishers.noBody());
+        return HttpRequest.newBuilder(http.uri(QueueControlRoutes.BASE_PATH + path)).POST(HttpRequest.BodyPublishers.noBody());
     }
 
     private String send(HttpRequest.Builder request) throws Unreachable, Refused {
-        HttpResponse<String> response;
-        try {
-            response = http.send(request.timeout(REQUEST_TIMEOUT).build(), HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new Unreachable("no Postern server answers at " + base.getAuthority() + " (" + where + "): "
-                + describe(e) + "; is it running?", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Unreachable("interrupted while waiting for the server at " + base.getAuthority(), e);
-        }
-        if (response.statusCode() / 100 != 2) {
-            throw new Refused("the server at " + base.getAuthority() + " answered " + response.statusCode() + ": "
-                + message(response.body()));
-        }
-        return response.body();
+        return http.expectSuccess(request);
     }
 
     private static long count(String body) throws Refused {
@@ -122,23 +98,6 @@ public final class QueueControlClient {
         } catch (IOException e) {
             throw new Refused("the server's answer is not JSON: " + body);
         }
-    }
-
-    private static String message(String body) {
-        try {
-            JsonNode message = JSON.readTree(body).get("message");
-            return message == null ? body : message.asText();
-        } catch (IOException e) {
-            return body;
-        }
-    }
-
-    private static String describe(IOException e) {
-        if (e instanceof java.net.ConnectException) {
-            return "connection refused";
-        }
-        String text = e.getMessage();
-        return text == null || text.isBlank() ? e.getClass().getSimpleName() : text;
     }
 
     /**

@@ -15,8 +15,8 @@ import dev.postern.config.MainCf;
 
 /**
  * James's properties files, with WebAdmin's address taken from main.cf's
- * {@code postern_webadmin_listen} (empty disables it). WebAdmin has no authentication,
- * which is why the default address is loopback.
+ * {@code postern_webadmin_listen} (empty disables it). The default address is loopback; every
+ * request needs the token of var/ whatever the address (see {@code dev.postern.app.webadmin}).
  */
 public class MainCfPropertiesProvider extends PropertiesProvider {
     private static final String WEBADMIN = "webadmin";

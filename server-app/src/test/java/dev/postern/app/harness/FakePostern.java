@@ -104,6 +104,12 @@ public final class FakePostern {
         Files.createDirectories(maillog.getParent());
         Files.writeString(maillog, "Jan  1 00:00:00 fake postern/master[1]: daemon started\n",
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        // As the real server does at its first start: the credential the harness's WebAdmin client reads.
+        Path token = home.resolve("var/store/webadmin.token");
+        Files.createDirectories(token.getParent());
+        if (!Files.exists(token)) {
+            Files.writeString(token, "fake-postern-token-fake-postern-token-fake-pos\n");
+        }
         web.set(webAdmin(home, values.get("postern_webadmin_listen")));
         try {
             sink.start();

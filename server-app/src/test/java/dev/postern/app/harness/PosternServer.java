@@ -407,20 +407,35 @@ public final class PosternServer implements AutoCloseable {
         return command(all);
     }
 
+    /** Runs {@code bin/postern ARGS... --home HOME} with {@code input} as its standard input. */
+    public ExitResult runCommandWithInput(String input, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.add("--home");
+        all.add(home.toString());
+        return command(all, input);
+    }
+
     /** Runs {@code bin/postern ARGS...} exactly as given (no {@code --home}) with this server's environment. */
     public ExitResult runCommandWithoutHome(String... args) {
         return command(List.of(args));
     }
 
     private ExitResult command(List<String> args) {
+        return command(args, "");
+    }
+
+    private ExitResult command(List<String> args, String input) {
         int number;
         synchronized (this) {
             number = ++commands;
         }
         Path out = home.resolve("command-" + number + ".out");
         Path err = home.resolve("command-" + number + ".err");
+        Path in = home.resolve("command-" + number + ".in");
         try {
+            Files.writeString(in, input, StandardCharsets.UTF_8);
             ProcessBuilder builder = processBuilder(args);
+            builder.redirectInput(in.toFile());
             builder.redirectOutput(out.toFile());
             builder.redirectError(err.toFile());
             Process command = builder.start();
@@ -458,7 +473,7 @@ public final class PosternServer implements AutoCloseable {
 
     public synchronized WebAdminClient webAdmin() {
         if (webAdmin == null) {
-            webAdmin = new WebAdminClient(webadminPort);
+            webAdmin = new WebAdminClient(webadminPort, webAdminTokenFile());
         }
         return webAdmin;
     }
@@ -507,6 +522,11 @@ public final class PosternServer implements AutoCloseable {
 
     public Path mainCf() {
         return confDir().resolve("main.cf");
+    }
+
+    /** The credential WebAdmin requires, made by the server at its first start. */
+    public Path webAdminTokenFile() {
+        return varDir().resolve("store").resolve("webadmin.token");
     }
 
     public Path consoleLog() {

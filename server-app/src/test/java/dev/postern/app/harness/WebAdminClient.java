@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,15 +31,28 @@ public final class WebAdminClient {
     private static final Pattern SIZE = Pattern.compile("\"size\"\\s*:\\s*(\\d+)");
 
     private final String base;
+    private final Path tokenFile;
     private final HttpClient http;
 
-    public WebAdminClient(int port) {
-        this("http://127.0.0.1:" + port);
+    /** @param tokenFile the server's var/store/webadmin.token, read at each request (the server makes it at its first start) */
+    public WebAdminClient(int port, Path tokenFile) {
+        this("http://127.0.0.1:" + port, tokenFile);
     }
 
-    public WebAdminClient(String base) {
+    public WebAdminClient(String base, Path tokenFile) {
         this.base = base;
+        this.tokenFile = tokenFile;
         this.http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    /** The value of the {@code Authorization} header that WebAdmin requires of every request. */
+    public String authorization() {
+        try {
+            return "Bearer " + Files.readString(tokenFile, StandardCharsets.US_ASCII).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the WebAdmin token " + tokenFile
+                    + " (has the server been started?): " + e, e);
+        }
     }
 
     /** Status and body of one HTTP exchange. */
@@ -142,7 +157,7 @@ public final class WebAdminClient {
     // ---- internals --------------------------------------------------------------------------
 
     private Response send(HttpRequest.Builder builder) {
-        HttpRequest request = builder.timeout(REQUEST_TIMEOUT).build();
+        HttpRequest request = builder.timeout(REQUEST_TIMEOUT).header("Authorization", authorization()).build();
         long deadline = System.nanoTime() + CONNECT_RETRY.toNanos();
         while (true) {
             try {

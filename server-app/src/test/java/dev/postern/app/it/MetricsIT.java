@@ -94,7 +94,8 @@ class MetricsIT {
         HttpResponse<String> response;
         try {
             response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.webadminPort() + "/metrics")).timeout(Duration.ofSeconds(30)).build(),
+                URI.create("http://127.0.0.1:" + server.webadminPort() + "/metrics")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", server.webAdmin().authorization()).build(),
                 HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             throw new UncheckedIOException("GET /metrics: " + e, e);
