@@ -29,6 +29,9 @@ import io.netty.handler.codec.TooLongFrameException;
  * cannot skew the count. Both handlers and the command dispatcher run on the event loop; the
  * methods are synchronized all the same, as the framer's thread is another.
  *
+ * <p>The same counts bound the backlog: {@link InputBacklogLimit} pauses reading while too many
+ * lines wait.
+ *
  * <p>James keeps the Netty channel to itself ({@link NettyProtocolTransport} has no accessor),
  * so it is read from the transport's field; {@link #isSupported} says whether that works.
  */
@@ -142,6 +145,11 @@ final class ClientInputMeter {
         linesDispatched++;
     }
 
+    /** Whole lines received and not yet handed to the dispatcher. */
+    private synchronized long waitingLines() {
+        return linesReceived - linesDispatched;
+    }
+
     private static void escape(byte value, StringBuilder out) {
         int c = value & 0xff;
         switch (c) {
@@ -169,6 +177,7 @@ final class ClientInputMeter {
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof ByteBuf buffer) {
                 received(buffer);
+                InputBacklogLimit.afterReceived(ctx.channel(), waitingLines());
             }
             super.channelRead(ctx, msg);
         }
@@ -179,6 +188,7 @@ final class ClientInputMeter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             dispatched();
+            InputBacklogLimit.afterDispatched(ctx.channel(), waitingLines());
             super.channelRead(ctx, msg);
         }
 
@@ -186,6 +196,7 @@ final class ClientInputMeter {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
             if (cause instanceof TooLongFrameException) {
                 dispatched(); // the framer dropped a whole line; it will not be dispatched
+                InputBacklogLimit.afterDispatched(ctx.channel(), waitingLines());
             }
             super.exceptionCaught(ctx, cause);
         }
