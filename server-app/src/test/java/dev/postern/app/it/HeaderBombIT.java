@@ -27,6 +27,7 @@ import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternServer;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -87,13 +88,44 @@ class HeaderBombIT {
                 TestMessages.withToken("alice@client.example", "bob@remote.example", "after-bombs", "hello\r\n")).code())
                 .isEqualTo(250);
         }
+        postfixHeaderLimits(server, sink);
         long accepted = replies.stream().filter(reply -> reply.startsWith("250")).count();
-        Await.until("the normal message and each accepted bomb are delivered", Duration.ofSeconds(60),
+        Await.until("the normal messages and each accepted bomb are delivered", Duration.ofSeconds(60),
             () -> sink.messages().stream().anyMatch(m -> TestMessages.token(m).filter("after-bombs"::equals).isPresent())
-                && sink.messageCount() == accepted + 1);
+                && sink.messageCount() == accepted + 3);
         Await.until("nothing is left in the queue", Duration.ofSeconds(30),
             () -> server.runCommand("queue").stdout().equals("Mail queue is empty\n"));
         assertThat(temporaryFiles(server.varDir())).as("temporary files left under var/").isEmpty();
+    }
+
+    /**
+     * Postfix's limits on the same server: 49 Received: headers and Postern's own make the 50th
+     * ({@code hopcount_limit}); 20 pass (the default pipeline's RelayLimit=30 parks mail with more in
+     * var/spool/error); a 200 KB folded header arrives cut to {@code header_size_limit}.
+     */
+    private static void postfixHeaderLimits(PosternServer server, SmtpSink sink) {
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            assertThat(client.sendMail("alice@client.example", "bob@remote.example",
+                "Received: from hop.example\r\n".repeat(49) + TestMessages.withToken("alice@client.example",
+                    "bob@remote.example", "looping", "hello\r\n")).full())
+                .isEqualTo("554 5.4.0 Error: too many hops");
+            assertThat(client.sendMail("alice@client.example", "bob@remote.example",
+                "Received: from hop.example\r\n".repeat(20) + TestMessages.withToken("alice@client.example",
+                    "bob@remote.example", "20-hops", "hello\r\n")).code())
+                .isEqualTo(250);
+            assertThat(client.sendMail("alice@client.example", "bob@remote.example",
+                "X-Long: start\r\n" + ("\t" + "x".repeat(99) + "\r\n").repeat(2000) + TestMessages.withToken(
+                    "alice@client.example", "bob@remote.example", "long-header", "hello\r\n")).code())
+                .isEqualTo(250);
+        }
+        SinkMessage truncated = Await.value("the message with the long header is delivered", Duration.ofSeconds(60),
+            () -> sink.messages().stream().filter(m -> TestMessages.token(m).filter("long-header"::equals).isPresent())
+                .findFirst(), java.util.Optional::isPresent).orElseThrow();
+        String longHeader = truncated.headers().stream().filter(h -> h.startsWith("X-Long:")).findFirst().orElseThrow();
+        assertThat(longHeader.length()).as("unfolded X-Long: header, 200 KB sent, header_size_limit = 102400")
+            .isBetween(100_000, 102_400);
+        assertThat(truncated.body()).isEqualTo("hello\r\n");
     }
 
     /**
