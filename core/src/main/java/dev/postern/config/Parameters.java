@@ -348,7 +348,14 @@ public final class Parameters {
             new Parameter("body_checks_size_limit", NUMBER, DefaultValue.of("51200"),
                     "how many bytes of each body part body_checks inspect (0: all)"),
             new Parameter("header_size_limit", NUMBER, DefaultValue.of("102400"),
-                    "how many bytes of one logical header the header checks inspect"),
+                    "bytes of one logical (folded) message header; the excess is discarded as the message is received"),
+            new Parameter("hopcount_limit", NUMBER, DefaultValue.of("50"),
+                    "Received: headers (this server's included) at which a message is refused: 554 5.4.0 Error: too many hops"),
+            new Parameter("header_address_token_limit", NUMBER, DefaultValue.of("10240"),
+                    "address tokens kept of one address header (From:, To:, Cc:, ...); the excess is discarded"),
+            new Parameter("postern_header_block_size_limit", NUMBER, DefaultValue.of("262144"),
+                    "bytes of a message's whole primary header; a larger one is refused with 552 5.3.4,"
+                        + " since the mail pipeline holds the header in memory"),
 
             // Postern listeners
             new Parameter("postern_smtpd_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2525"),

@@ -27,6 +27,9 @@ import io.netty.handler.codec.TooLongFrameException;
  * methods are synchronized all the same, as the framer's thread is another.
  *
  * <p>The Netty channel comes from {@link SessionChannel}; {@link #isSupported} says whether it can.
+ *
+ * <p>The same counts bound the backlog: {@link InputBacklogLimit} pauses reading while too many
+ * lines wait.
  */
 final class ClientInputMeter {
     private static final ProtocolSession.AttachmentKey<ClientInputMeter> KEY =
@@ -137,6 +140,11 @@ final class ClientInputMeter {
         linesDispatched++;
     }
 
+    /** Whole lines received and not yet handed to the dispatcher. */
+    private synchronized long waitingLines() {
+        return linesReceived - linesDispatched;
+    }
+
     private static void escape(byte value, StringBuilder out) {
         int c = value & 0xff;
         switch (c) {
@@ -164,6 +172,7 @@ final class ClientInputMeter {
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof ByteBuf buffer) {
                 received(buffer);
+                InputBacklogLimit.afterReceived(ctx.channel(), waitingLines());
             }
             super.channelRead(ctx, msg);
         }
@@ -174,6 +183,7 @@ final class ClientInputMeter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             dispatched();
+            InputBacklogLimit.afterDispatched(ctx.channel(), waitingLines());
             super.channelRead(ctx, msg);
         }
 
@@ -181,6 +191,7 @@ final class ClientInputMeter {
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
             if (cause instanceof TooLongFrameException) {
                 dispatched(); // the framer dropped a whole line; it will not be dispatched
+                InputBacklogLimit.afterDispatched(ctx.channel(), waitingLines());
             }
             super.exceptionCaught(ctx, cause);
         }

@@ -23,7 +23,8 @@ import org.apache.james.smtpserver.dsn.DSNMessageHook;
  * {@link QueueMinfreeHook} guard of MAIL FROM, {@link RecipientLimitHook} before it and
  * {@link LocalRecipientHook}'s check of local and virtual mailbox users after it) for
  * {@code AuthRequiredToRelayRcptHook}, {@link BareCarriageReturnFilter} and {@link PostfixReceivedHeader}
- * for James's Received header, {@link EndOfDataRestrictionsHook}, {@link HeaderBodyChecksHook} and
+ * for James's Received header followed by {@link CleanupHeaderLimits} (the header limits, applied as
+ * each line streams in), {@link EndOfDataRestrictionsHook}, {@link HeaderBodyChecksHook} and
  * {@link QueueingMessageHook} for {@code SendMailHandler}, {@link PosternWelcomeMessageHandler}
  * for James's greeting, {@link DataRestrictionsHandler} just before James's DATA handler,
  * {@link PosternAuthCmdHandler} for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
@@ -86,7 +87,9 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             return Stream.of(PostfixMessageSizeLimit.class.getName());
         }
         if (handler.equals(ReceivedDataLineFilter.class.getName())) {
-            return Stream.of(BareCarriageReturnFilter.class.getName(), PostfixReceivedHeader.class.getName());
+            // the header limits see the lines after the Received: header is added, so it counts as a hop
+            return Stream.of(BareCarriageReturnFilter.class.getName(), PostfixReceivedHeader.class.getName(),
+                CleanupHeaderLimits.class.getName());
         }
         if (handler.equals(SendMailHandler.class.getName())) {
             // the checks decide before the message is queued, so that a REJECT is the reply to DATA;

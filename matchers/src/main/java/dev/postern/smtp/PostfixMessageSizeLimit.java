@@ -19,6 +19,7 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
 public class PostfixMessageSizeLimit extends MailSizeEsmtpExtension {
     static final String TOO_BIG_AT_MAIL = "5.3.4 Message size exceeds fixed limit";
     static final String TOO_BIG_IN_DATA = "5.3.4 Error: message file too big";
+    private static final String JAMES_TOO_BIG = "Quota exceeded";
 
     @Override
     public HookResult doMailParameter(SMTPSession session, String paramName, String paramValue) {
@@ -28,10 +29,19 @@ public class PostfixMessageSizeLimit extends MailSizeEsmtpExtension {
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
         Response response = super.onLine(session, line, next);
-        if (response != null && "552".equals(response.getRetCode())) {
+        if (response != null && "552".equals(response.getRetCode()) && isJamesQuotaReply(response)) {
             return new SMTPResponse("552", TOO_BIG_IN_DATA);
         }
         return response;
+    }
+
+    /**
+     * James's own answer to an oversized message. Only that one is reworded: the reply to the end of
+     * data passes through here from the hooks after it, whose 552s (a header over its limit) say
+     * something else.
+     */
+    private static boolean isJamesQuotaReply(Response response) {
+        return response.getLines().stream().anyMatch(text -> text.toString().endsWith(JAMES_TOO_BIG));
     }
 
     @Override

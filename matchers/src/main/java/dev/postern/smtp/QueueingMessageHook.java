@@ -53,13 +53,16 @@ public class QueueingMessageHook implements JamesMessageHook {
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         String queueId = SessionQueueId.get(session).orElse(mail.getName());
+        QueuedLines lines;
         try {
             mail.setName(queueId);
             Instant queued = Instant.now();
             MessageTimes.stamp(mail, SessionQueueId.arrival(session).orElse(queued), queued);
             SessionDecisions.applyTo(session, mail);
+            // everything the log lines need is read before the mail is queued: once it is, nothing
+            // may fail and turn the 250 into a 4xx, or the client's retry would deliver it twice
+            lines = QueuedLines.of(queueId, mail);
             spool.enQueue(mail);
-            logQueued(queueId, mail);
         } catch (Exception e) {
             LOGGER.error("{}: cannot queue the message: {}", queueId, e.getMessage(), e);
             return HookResult.builder()
@@ -68,6 +71,7 @@ public class QueueingMessageHook implements JamesMessageHook {
                 .smtpDescription("4.3.0 Error: queue file write error")
                 .build();
         }
+        lines.log(mailLog);
         return HookResult.builder()
             .hookReturnCode(HookReturnCode.ok())
             .smtpReturnCode("250")
@@ -82,12 +86,20 @@ public class QueueingMessageHook implements JamesMessageHook {
      * message with one would be counted in its "Messages Received" tables as if it had moved on.) A
      * DISCARDed message never reaches Postfix's qmgr either.
      */
-    private void logQueued(String queueId, Mail mail) throws MessagingException {
-        String messageId = Optional.ofNullable(mail.getMessage().getHeader("Message-ID", null)).orElse("<>").trim();
-        mailLog.log("cleanup", queueId, "message-id=" + messageId);
-        if (mail.getAttribute(MailAttributes.HOLD).isEmpty() && mail.getAttribute(MailAttributes.DISCARD).isEmpty()) {
-            mailLog.log("qmgr", queueId, "from=<" + mail.getMaybeSender().asString("") + ">, size=" + mail.getMessageSize()
-                + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
+    private record QueuedLines(String queueId, String cleanup, Optional<String> qmgr) {
+        static QueuedLines of(String queueId, Mail mail) throws MessagingException {
+            String messageId = Optional.ofNullable(mail.getMessage().getHeader("Message-ID", null)).orElse("<>").trim();
+            Optional<String> qmgr = Optional.empty();
+            if (mail.getAttribute(MailAttributes.HOLD).isEmpty() && mail.getAttribute(MailAttributes.DISCARD).isEmpty()) {
+                qmgr = Optional.of("from=<" + mail.getMaybeSender().asString("") + ">, size=" + mail.getMessageSize()
+                    + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
+            }
+            return new QueuedLines(queueId, "message-id=" + messageId, qmgr);
+        }
+
+        void log(MailLog mailLog) {
+            mailLog.log("cleanup", queueId, cleanup);
+            qmgr.ifPresent(line -> mailLog.log("qmgr", queueId, line));
         }
     }
 }

@@ -56,6 +56,27 @@ class ClientInputMeterTest {
     }
 
     @Test
+    void readingPausesWhileTooManyLinesWaitAndResumesWhenTheyAreWorkedOff() {
+        List<Boolean> readingAtEachLine = new ArrayList<>();
+        channel.pipeline().addBefore(HandlerConstants.CORE_HANDLER, "autoReadProbe", new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                readingAtEachLine.add(ctx.channel().config().isAutoRead());
+                ctx.fireChannelRead(msg);
+            }
+        });
+
+        receive("X-b: 1\r\n".repeat((int) InputBacklogLimit.HIGH + 1));
+
+        assertThat(readingAtEachLine.get(0)).as("over the limit when the read arrived: reading paused").isFalse();
+        int resumedAt = readingAtEachLine.indexOf(true);
+        assertThat(resumedAt).as("reading resumes once only LOW lines wait")
+            .isEqualTo((int) (InputBacklogLimit.HIGH - InputBacklogLimit.LOW));
+        assertThat(channel.config().isAutoRead()).isTrue();
+        assertThat(dispatcher.seen).hasSize((int) InputBacklogLimit.HIGH + 1);
+    }
+
+    @Test
     void commandsSentOneAtATimeLeaveNothingPending() {
         receive("HELO x\r\n");
         receive("MAIL FROM:<a@b>\r\n");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
+import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 
@@ -88,6 +89,23 @@ class QueueingMessageHookTest {
         assertThat(result.getSmtpRetCode()).isEqualTo("250");
         assertThat(logged()).as("discarded mail is not queued for delivery: no qmgr line")
             .containsExactly("postern/cleanup: " + QID + ": message-id=<m1@client.example>");
+    }
+
+    @Test
+    void aMessageThatCannotBeReadIsNeitherQueuedNorAccepted() throws Exception {
+        MimeMessage unreadable = new MimeMessage(Session.getDefaultInstance(new Properties())) {
+            @Override
+            public String getHeader(String name, String delimiter) throws MessagingException {
+                throw new MessagingException("cannot read the header");
+            }
+        };
+        Mail mail = FakeMail.builder().name("mail1").sender("alice@client.example")
+            .recipients(new MailAddress("bob@remote.example")).mimeMessage(unreadable).build();
+
+        HookResult result = hook.onMessage(session, mail);
+
+        assertThat(result.getSmtpRetCode()).isEqualTo("451");
+        assertThat(queued).as("a 4xx makes the client send the message again: it must not be queued as well").isEmpty();
     }
 
     private static Mail mail() throws Exception {

@@ -56,13 +56,14 @@ final class DurableFileWriter {
                 statistics.fileSynced();
             }
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException | MessagingException | RuntimeException e) {
+        } catch (IOException | MessagingException | RuntimeException | Error e) {
+            // an Error too (OutOfMemoryError while the content is written): no temporary file may outlive a failure
             deleteQuietly(temporary, e);
             throw e;
         }
     }
 
-    private static void deleteQuietly(Path temporary, Exception cause) {
+    private static void deleteQuietly(Path temporary, Throwable cause) {
         try {
             Files.deleteIfExists(temporary);
         } catch (IOException e) {
