@@ -140,6 +140,9 @@ public final class DovecotServer implements AutoCloseable {
     public void handOver() {
         try {
             run("chown", "-R", mailUser + ":", mailRoot.toString());
+            // Postern keeps var/ to itself (0700); a site that shares var/mail with Dovecot runs Dovecot's
+            // mail processes as Postern's user. Here Dovecot cannot be root, so it is let through var/ only.
+            run("chmod", "o+x", mailRoot.getParent().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
