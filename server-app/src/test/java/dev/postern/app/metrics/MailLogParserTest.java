@@ -18,7 +18,7 @@ import dev.postern.app.metrics.MailLogEvent.Hold;
 import dev.postern.app.metrics.MailLogEvent.Received;
 import dev.postern.app.metrics.MailLogEvent.Reject;
 
-/** Lines of the shapes Postern's mail log writes (README "The mail log", the ITs), and what each one counts as. */
+/** Lines of the shapes Postern's mail log writes (docs/logging-and-metrics.md, the ITs), and what each one counts as. */
 class MailLogParserTest {
     private static final String TAIL = "; from=<a@b.example> to=<someone@remote.example> proto=ESMTP helo=<vm>";
 
