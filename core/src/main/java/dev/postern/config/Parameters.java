@@ -365,7 +365,7 @@ public final class Parameters {
             new Parameter("postern_submissions_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2465"),
                     "address of the submissions (implicit TLS) listener; empty disables it"),
             new Parameter("postern_webadmin_listen", LISTEN_ADDRESS, DefaultValue.of("127.0.0.1:8000"),
-                    "address of the unauthenticated WebAdmin API; empty disables it"),
+                    "address of the WebAdmin API (every route needs the token of var/store/webadmin.token); empty disables it"),
 
             // Postern DNS
             new Parameter("postern_dns_servers", DNS_SERVERS, DefaultValue.of(""),
