@@ -19,6 +19,7 @@ import dev.postern.restrictions.Verdict.Action;
 import dev.postern.restrictions.Verdict.Type;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * One command's evaluation, after Postfix's {@code generic_checks} and {@code smtpd_check_reject}:
@@ -757,9 +758,9 @@ final class Evaluation {
     }
 
     private Optional<Outcome> serverEntry(Restriction r, AccessKeys keys, Stage replyClass, String replyName) {
-        Optional<AccessKeys.Match> match;
+        Optional<TableSearch.Hit> match;
         try {
-            match = keys.find(r.table());
+            match = keys.find(r.search());
         } catch (LookupException e) {
             throw new Abort(lookupFailure(replyName));
         }
@@ -781,9 +782,9 @@ final class Evaluation {
 
     private Outcome access(Restriction r, AccessKeys keys, Stage replyClass, String replyName) {
         LookupTable table = r.table();
-        Optional<AccessKeys.Match> match;
+        Optional<TableSearch.Hit> match;
         try {
-            match = keys.walk(table);
+            match = keys.walk(r.search());
         } catch (LookupException e) {
             throw new Abort(lookupFailure(replyName));
         }
