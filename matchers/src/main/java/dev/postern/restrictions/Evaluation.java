@@ -619,16 +619,11 @@ final class Evaluation {
 
     /** The reply of a listed client or domain: rbl_reply_maps or default_rbl_reply, expanded. */
     private Outcome rblReject(DnsList list, Listing listing, String what, String replyClass, Stage stage) {
-        String template = null;
-        for (LookupTable table : config.rblReplyMaps) {
-            try {
-                template = table.lookup(list.argument()).orElse(null);
-            } catch (LookupException e) {
-                throw new Abort(configurationError());
-            }
-            if (template != null) {
-                break;
-            }
+        String template;
+        try {
+            template = config.rblReplyMaps.find(list.argument()).map(TableSearch.Hit::value).orElse(null);
+        } catch (LookupException e) {
+            throw new Abort(configurationError());
         }
         String reply = null;
         if (template != null) {
