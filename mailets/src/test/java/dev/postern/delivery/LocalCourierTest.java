@@ -400,6 +400,16 @@ class LocalCourierTest {
     }
 
     @Test
+    void theAddressInTheSecondQuotaTableBeatsTheUserInTheFirst() throws Exception {
+        LocalCourier courier = courier(settings().sizeLimit(0)
+            .quotaMaps(table("inline:{ carol=1 }"), table("inline:{ carol@localhost=100000 }")));
+
+        assertThat(deliver(courier, mail(RAW, "a@b.example"), "carol@localhost").status())
+            .as("postern_mailbox_quota_maps is searched key by key across both tables")
+            .isEqualTo(RecipientResult.Status.SENT);
+    }
+
+    @Test
     void aQuotaThatIsNotANumberDefers() throws Exception {
         RecipientResult result = deliver(courier(settings().quotaMaps(table("inline:{ bob=lots }"))),
             mail(RAW, "a@b.example"), "bob@localhost");
