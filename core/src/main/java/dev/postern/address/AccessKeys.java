@@ -59,7 +59,7 @@ public final class AccessKeys {
         if (!domain.isEmpty()) {
             keys.add(new Key(domain, false));
             if (!domain.startsWith("[")) {
-                for (String parent : parents(domain, style)) {
+                for (String parent : style.parents(domain)) {
                     keys.add(new Key(parent, false));
                 }
             }
@@ -111,24 +111,11 @@ public final class AccessKeys {
         }
         keys.add(new Key(folded, true));
         if (!HostSyntax.isValidHostAddress(folded)) {
-            for (String parent : parents(folded, style)) {
+            for (String parent : style.parents(folded)) {
                 keys.add(new Key(parent, false));
             }
         }
         return keys;
-    }
-
-    /** {@code a.b.com} → {@code b.com}, {@code com}; or {@code .b.com}, {@code .com}. */
-    private static List<String> parents(String domain, ParentStyle style) {
-        List<String> parents = new ArrayList<>();
-        for (int dot = domain.indexOf('.', 1); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
-            String parent = style == ParentStyle.PARENT_MATCHES_SUBDOMAINS ? domain.substring(dot + 1) : domain.substring(dot);
-            if (parent.isEmpty()) {
-                break;
-            }
-            parents.add(parent);
-        }
-        return parents;
     }
 
     public List<Key> keys() {

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import dev.postern.address.ParentStyle;
 import dev.postern.address.RecipientDelimiter;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.TableSearch;
@@ -47,8 +48,8 @@ final class TransportMap {
         RecipientDelimiter.base(localPart, recipientDelimiter).ifPresent(base -> keys.add(TableSearch.Key.part(base + "@" + domain)));
         keys.add(TableSearch.Key.part(domain));
         // An address literal has no parent domains.
-        for (int dot = domain.indexOf('.', 1); dot > 0 && !domain.startsWith("["); dot = domain.indexOf('.', dot + 1)) {
-            keys.add(TableSearch.Key.part(domain.substring(dot)));
+        if (!domain.startsWith("[")) {
+            ParentStyle.DOT_MATCHES_SUBDOMAINS.parents(domain).forEach(parent -> keys.add(TableSearch.Key.part(parent)));
         }
         keys.add(TableSearch.Key.part("*"));
         return keys;
