@@ -137,6 +137,20 @@ class LocalCourierTest {
         assertThat(Files.readString(base.resolve("virtual.example/all"))).contains("Delivered-To: zed@virtual.example\n");
     }
 
+    @Test
+    void anExactVirtualMailboxInTheSecondTableBeatsAtDomainInTheFirst() throws Exception {
+        Path base = home.resolve("vmail");
+        LocalCourier courier = courier(settings()
+            .virtualMaps(table("inline:{ @virtual.example=virtual.example/all }"),
+                table("inline:{ alice@virtual.example=virtual.example/alice/ }"))
+            .virtualBase(base));
+
+        assertThat(deliver(courier, mail(RAW, "x@remote.example"), "alice@virtual.example").text())
+            .as("virtual_mailbox_maps is searched key by key across both tables")
+            .isEqualTo("delivered to maildir");
+        assertThat(files(base.resolve("virtual.example/alice/new"))).hasSize(1);
+    }
+
     // ---- loops
 
     @Test
