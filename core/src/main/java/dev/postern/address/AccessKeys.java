@@ -6,7 +6,8 @@ import java.util.Locale;
 import java.util.Optional;
 
 import dev.postern.tables.LookupException;
-import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
+import dev.postern.tables.TableSearch.Key;
 
 /**
  * The keys an access(5) table is searched with, in Postfix's order, and the search itself.
@@ -19,20 +20,6 @@ public final class AccessKeys {
     /** Postfix's {@code smtpd_null_access_lookup_key}. */
     public static final String NULL_SENDER_KEY = "<>";
     private static final String DUNNO = "DUNNO";
-
-    /**
-     * One query.
-     *
-     * @param whole whether it is a whole string (pattern tables are asked these), rather than a
-     *              part (a parent domain, an address without its extension) only exact-key
-     *              tables are asked
-     */
-    public record Key(String text, boolean whole) {
-    }
-
-    /** What a search found: the key that matched, the value, and the table that had it. */
-    public record Match(String key, String value, LookupTable table) {
-    }
 
     private final List<Key> keys;
 
@@ -72,7 +59,7 @@ public final class AccessKeys {
         if (!domain.isEmpty()) {
             keys.add(new Key(domain, false));
             if (!domain.startsWith("[")) {
-                for (String parent : parents(domain, style)) {
+                for (String parent : style.parents(domain)) {
                     keys.add(new Key(parent, false));
                 }
             }
@@ -124,33 +111,15 @@ public final class AccessKeys {
         }
         keys.add(new Key(folded, true));
         if (!HostSyntax.isValidHostAddress(folded)) {
-            for (String parent : parents(folded, style)) {
+            for (String parent : style.parents(folded)) {
                 keys.add(new Key(parent, false));
             }
         }
         return keys;
     }
 
-    /** {@code a.b.com} → {@code b.com}, {@code com}; or {@code .b.com}, {@code .com}. */
-    private static List<String> parents(String domain, ParentStyle style) {
-        List<String> parents = new ArrayList<>();
-        for (int dot = domain.indexOf('.', 1); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
-            String parent = style == ParentStyle.PARENT_MATCHES_SUBDOMAINS ? domain.substring(dot + 1) : domain.substring(dot);
-            if (parent.isEmpty()) {
-                break;
-            }
-            parents.add(parent);
-        }
-        return parents;
-    }
-
     public List<Key> keys() {
         return keys;
-    }
-
-    /** The key texts, in order, that a table is asked: all of them, or the whole ones for a pattern table. */
-    public List<String> keysFor(LookupTable table) {
-        return keys.stream().filter(k -> k.whole() || !table.isPattern()).map(Key::text).toList();
     }
 
     /** The key texts, in order. */
@@ -159,49 +128,22 @@ public final class AccessKeys {
     }
 
     /**
-     * Searches one table.
+     * Searches the tables as Postfix searches a list of maps ({@link TableSearch}): for each key in
+     * turn, each table in turn.
      *
      * @return the first entry found, or empty when there is none or the first found is {@code DUNNO}
-     * @throws LookupException when the table fails: never read as "not found"
+     * @throws LookupException when a table fails: never read as "not found"
      */
-    public Optional<Match> walk(LookupTable table) throws LookupException {
-        return walk(List.of(table));
+    public Optional<TableSearch.Hit> walk(TableSearch tables) throws LookupException {
+        return find(tables).filter(hit -> !isDunno(hit.value()));
     }
 
     /**
-     * Searches one table and reports a {@code DUNNO} entry too: the MX/NS/A server checks stop
-     * at the first entry found, whatever it says.
+     * As {@link #walk}, but reports a {@code DUNNO} entry too: the MX/NS/A server checks stop at
+     * the first entry found, whatever it says.
      */
-    public Optional<Match> find(LookupTable table) throws LookupException {
-        for (Key key : keys) {
-            if (!key.whole() && table.isPattern()) {
-                continue;
-            }
-            Optional<String> value = table.lookup(key.text());
-            if (value.isPresent()) {
-                return Optional.of(new Match(key.text(), value.get(), table));
-            }
-        }
-        return Optional.empty();
-    }
-
-    /**
-     * Searches several tables as Postfix searches a list of maps: for each key in turn, each
-     * table in turn.
-     */
-    public Optional<Match> walk(List<LookupTable> tables) throws LookupException {
-        for (Key key : keys) {
-            for (LookupTable table : tables) {
-                if (!key.whole() && table.isPattern()) {
-                    continue;
-                }
-                Optional<String> value = table.lookup(key.text());
-                if (value.isPresent()) {
-                    return isDunno(value.get()) ? Optional.empty() : Optional.of(new Match(key.text(), value.get(), table));
-                }
-            }
-        }
-        return Optional.empty();
+    public Optional<TableSearch.Hit> find(TableSearch tables) throws LookupException {
+        return tables.find(keys);
     }
 
     /** {@code DUNNO}, in any case, possibly followed by text. */

@@ -6,15 +6,15 @@ import java.util.Locale;
 import java.util.Optional;
 
 import dev.postern.tables.LookupException;
-import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * The order in which Postfix's cleanup searches {@code canonical_maps}, {@code virtual_alias_maps},
  * the bcc maps and smtpd's "known recipient" checks search them ({@code mail_addr_find}):
  * {@code user+ext@domain}, {@code user@domain}, then {@code user+ext} and {@code user} only when
  * the domain is {@code $myorigin}, a {@code mydestination} domain or one of this server's own
- * {@code [address]} literals, then {@code @domain}. For each key every table is asked in turn,
- * as Postfix searches a list of maps. Tables that match patterns (regexp, pcre) are asked the
+ * {@code [address]} literals, then {@code @domain}. For each key every table is asked in turn
+ * ({@link TableSearch}), as Postfix searches a list of maps. Tables that match patterns (regexp, pcre) are asked the
  * whole address only: the other keys are parts of it.
  *
  * <p>Unlike access(5) there is no {@code DUNNO} and no parent-domain walk.
@@ -93,26 +93,17 @@ public final class AddressMapLookup {
     }
 
     /**
-     * Searches a list of tables.
+     * Searches the tables of one parameter, key by key ({@link TableSearch}).
      *
      * @return the first entry found, empty when none has one
      * @throws LookupException when a table fails before an entry is found: never read as "not found"
      */
-    public Optional<Found> find(List<LookupTable> tables, String address) throws LookupException {
-        if (tables.isEmpty()) {
+    public Optional<Found> find(TableSearch maps, String address) throws LookupException {
+        if (maps.isEmpty()) {
             return Optional.empty();
         }
-        for (Key key : keys(address)) {
-            for (LookupTable table : tables) {
-                if (!key.whole() && table.isPattern()) {
-                    continue;
-                }
-                Optional<String> value = table.lookup(key.text());
-                if (value.isPresent()) {
-                    return Optional.of(new Found(key.text(), value.get(), key.extension()));
-                }
-            }
-        }
-        return Optional.empty();
+        List<Key> keys = keys(address);
+        Optional<TableSearch.Hit> hit = maps.find(keys.stream().map(k -> new TableSearch.Key(k.text(), k.whole())).toList());
+        return hit.map(h -> new Found(h.key().text(), h.value(), keys.get(h.index()).extension()));
     }
 }

@@ -13,6 +13,7 @@ import java.util.function.Function;
 import dev.postern.config.PostfixList;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * A Postfix list of domains such as {@code mydestination} or {@code relay_domains}
@@ -101,23 +102,17 @@ public final class DomainMatchList {
         return style == ParentStyle.PARENT_MATCHES_SUBDOMAINS && domain.endsWith("." + pattern);
     }
 
-    private boolean matchesTable(LookupTable table, String domain) throws LookupException {
-        if (table.lookup(domain).isPresent()) {
-            return true;
+    /** The domain, then for a domain list its parent domains (exact-key tables only), in the item's table. */
+    private boolean matchesTable(TableSearch table, String domain) throws LookupException {
+        List<TableSearch.Key> keys = new ArrayList<>();
+        keys.add(TableSearch.Key.whole(domain));
+        if (style != null) {
+            style.parents(domain).forEach(parent -> keys.add(TableSearch.Key.part(parent)));
         }
-        if (style == null || table.isPattern()) {
-            return false;
-        }
-        for (int dot = domain.indexOf('.', 1); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
-            String parent = style == ParentStyle.PARENT_MATCHES_SUBDOMAINS ? domain.substring(dot + 1) : domain.substring(dot);
-            if (!parent.isEmpty() && table.lookup(parent).isPresent()) {
-                return true;
-            }
-        }
-        return false;
+        return table.find(keys).isPresent();
     }
 
-    private record Entry(boolean negated, String name, LookupTable table) {
+    private record Entry(boolean negated, String name, TableSearch table) {
     }
 
     private static List<Entry> parse(String parameter, List<String> items, Function<String, LookupTable> tables,
@@ -139,7 +134,7 @@ public final class DomainMatchList {
                 if (tables == null) {
                     throw new IllegalArgumentException(parameter + ": lookup tables are not supported here: \"" + item + "\"");
                 }
-                entries.add(new Entry(negated, item, tables.apply(item)));
+                entries.add(new Entry(negated, item, new TableSearch(parameter, List.of(tables.apply(item)))));
             } else {
                 entries.add(new Entry(negated, item.toLowerCase(Locale.ROOT), null));
             }

@@ -1,6 +1,8 @@
 package dev.postern.address;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * How an entry for {@code example.com} covers {@code mail.example.com}, per Postfix's
@@ -26,5 +28,21 @@ public enum ParentStyle {
      */
     public static ParentStyle of(Collection<String> parentDomainMatchesSubdomains, String feature) {
         return parentDomainMatchesSubdomains.contains(feature) ? PARENT_MATCHES_SUBDOMAINS : DOT_MATCHES_SUBDOMAINS;
+    }
+
+    /**
+     * The parent domains a table is searched for after the name itself, nearest first:
+     * {@code a.b.com} gives {@code b.com}, {@code com}, or {@code .b.com}, {@code .com}.
+     */
+    public List<String> parents(String domain) {
+        List<String> parents = new ArrayList<>();
+        for (int dot = domain.indexOf('.', 1); dot >= 0; dot = domain.indexOf('.', dot + 1)) {
+            String parent = this == PARENT_MATCHES_SUBDOMAINS ? domain.substring(dot + 1) : domain.substring(dot);
+            if (parent.isEmpty()) {
+                break;
+            }
+            parents.add(parent);
+        }
+        return parents;
     }
 }

@@ -5,6 +5,7 @@ import java.util.function.Function;
 
 import dev.postern.config.ComponentParameters;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * The valid recipients that are not users, for {@code reject_unlisted_recipient}: names in
@@ -13,14 +14,14 @@ import dev.postern.tables.LookupTable;
  * and a catch-all makes any name deliverable); addresses in {@code virtual_mailbox_maps}.
  */
 public final class RecipientListings implements LocalMailboxes.Listings {
-    private final List<LookupTable> aliasMaps;
+    private final TableSearch aliasMaps;
     private final boolean luserRelay;
-    private final List<LookupTable> virtualMailboxMaps;
+    private final TableSearch virtualMailboxMaps;
 
     public RecipientListings(List<LookupTable> aliasMaps, boolean luserRelay, List<LookupTable> virtualMailboxMaps) {
-        this.aliasMaps = List.copyOf(aliasMaps);
+        this.aliasMaps = new TableSearch("alias_maps", aliasMaps);
         this.luserRelay = luserRelay;
-        this.virtualMailboxMaps = List.copyOf(virtualMailboxMaps);
+        this.virtualMailboxMaps = new TableSearch("virtual_mailbox_maps", virtualMailboxMaps);
     }
 
     /**
@@ -35,21 +36,13 @@ public final class RecipientListings implements LocalMailboxes.Listings {
 
     @Override
     public boolean localListed(String localPart) throws Exception {
-        return luserRelay || anyHas(aliasMaps, localPart);
+        return luserRelay || aliasMaps.find(localPart).isPresent();
     }
 
     @Override
     public boolean virtualListed(String address) throws Exception {
-        return anyHas(virtualMailboxMaps, address)
-            || anyHas(virtualMailboxMaps, address.substring(address.lastIndexOf('@')));
-    }
-
-    private static boolean anyHas(List<LookupTable> tables, String key) throws Exception {
-        for (LookupTable table : tables) {
-            if (table.lookup(key).isPresent()) {
-                return true;
-            }
-        }
-        return false;
+        // Both keys are asked of pattern tables too, as local delivery asks them (LocalCourier).
+        return virtualMailboxMaps.find(List.of(TableSearch.Key.whole(address),
+            TableSearch.Key.whole(address.substring(address.lastIndexOf('@'))))).isPresent();
     }
 }

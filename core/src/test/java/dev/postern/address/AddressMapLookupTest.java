@@ -11,6 +11,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.postern.tables.LookupException;
+import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 class AddressMapLookupTest {
     /** myorigin = origin.example; local class: mx.example and [192.0.2.1]. */
@@ -59,7 +61,7 @@ class AddressMapLookupTest {
             String[] kv = entry.split("=");
             table.with(kv[0], kv[1]);
         }
-        AddressMapLookup.Found found = lookup("+").find(List.of(table), address).orElseThrow();
+        AddressMapLookup.Found found = lookup("+").find(maps(table), address).orElseThrow();
         assertThat(found.key()).isEqualTo(key);
         assertThat(found.value()).isEqualTo(value);
         assertThat(found.extension()).isEqualTo(extension.equals("-") ? "" : extension);
@@ -69,28 +71,28 @@ class AddressMapLookupTest {
     void eachKeyIsAskedOfEveryTableBeforeTheNextKey() throws LookupException {
         FakeTable first = FakeTable.fixed("@mx.example", "first-domain");
         FakeTable second = FakeTable.fixed("user@mx.example", "second-user");
-        assertThat(lookup("+").find(List.of(first, second), "user@mx.example").orElseThrow().value())
+        assertThat(lookup("+").find(maps(first, second), "user@mx.example").orElseThrow().value())
             .isEqualTo("second-user");
     }
 
     @Test
     void localPartKeysAreNotTriedForOtherDomains() throws LookupException {
         FakeTable table = FakeTable.fixed("user", "local-only");
-        assertThat(lookup("+").find(List.of(table), "user@remote.example")).isEmpty();
+        assertThat(lookup("+").find(maps(table), "user@remote.example")).isEmpty();
         assertThat(table.queries()).containsExactly("user@remote.example", "@remote.example");
     }
 
     @Test
     void patternTablesGetOnlyTheWholeAddress() throws LookupException {
         FakeTable pattern = FakeTable.pattern("@mx.example", "domain", "user", "local");
-        assertThat(lookup("+").find(List.of(pattern), "user+x@mx.example")).isEmpty();
+        assertThat(lookup("+").find(maps(pattern), "user+x@mx.example")).isEmpty();
         assertThat(pattern.queries()).containsExactly("user+x@mx.example");
     }
 
     @Test
     void aFailingTableIsAnErrorNotAMiss() {
         FakeTable table = FakeTable.fixed("@mx.example", "domain").failingOn("user@mx.example");
-        assertThatThrownBy(() -> lookup("+").find(List.of(table), "user+x@mx.example"))
+        assertThatThrownBy(() -> lookup("+").find(maps(table), "user+x@mx.example"))
             .isInstanceOf(LookupException.class)
             .hasMessageContaining("user@mx.example");
     }
@@ -98,8 +100,12 @@ class AddressMapLookupTest {
     @Test
     void atDomainMatchesAreMarked() throws LookupException {
         FakeTable table = FakeTable.fixed("@remote.example", "@other.example");
-        assertThat(lookup("+").find(List.of(table), "a@remote.example").orElseThrow().atDomain()).isTrue();
-        assertThat(lookup("+").find(List.of(FakeTable.fixed("a@remote.example", "b")), "a@remote.example")
+        assertThat(lookup("+").find(maps(table), "a@remote.example").orElseThrow().atDomain()).isTrue();
+        assertThat(lookup("+").find(maps(FakeTable.fixed("a@remote.example", "b")), "a@remote.example")
             .orElseThrow().atDomain()).isFalse();
+    }
+
+    private static TableSearch maps(LookupTable... tables) {
+        return new TableSearch("virtual_alias_maps", List.of(tables));
     }
 }

@@ -39,6 +39,7 @@ import dev.postern.mailets.MaildirNames;
 import dev.postern.tables.AliasList;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * Postfix's local(8) and virtual(8): each recipient of the local and virtual mailbox classes (see
@@ -73,6 +74,8 @@ public final class LocalCourier implements Courier {
     private final MaildirNames names;
     private final Clock clock;
     private final LocalDeliverySettings settings;
+    private final TableSearch aliases;
+    private final TableSearch virtualMailboxes;
     private final Forwarder forwarder;
     private final String myhostname;
     private final MailboxWriter mailboxWriter;
@@ -95,6 +98,8 @@ public final class LocalCourier implements Courier {
         this.names = names;
         this.clock = clock;
         this.settings = settings;
+        this.aliases = settings.aliasSearch();
+        this.virtualMailboxes = settings.virtualMailboxSearch();
         this.forwarder = forwarder;
         this.myhostname = myhostname.toLowerCase(Locale.ROOT);
         this.mailboxWriter = new MailboxWriter(names, clock);
@@ -239,13 +244,7 @@ public final class LocalCourier implements Courier {
         }
 
         private Optional<Alias> lookupAlias(String name) throws LookupException {
-            for (LookupTable table : settings.aliasMaps()) {
-                Optional<String> value = table.lookup(name);
-                if (value.isPresent()) {
-                    return Optional.of(new Alias(name, value.get()));
-                }
-            }
-            return Optional.empty();
+            return aliases.find(name).map(hit -> new Alias(name, hit.value()));
         }
 
         private LocalOutcome expand(String key, Alias alias, Expansion expansion, Instant start) throws LookupException {
@@ -430,16 +429,10 @@ public final class LocalCourier implements Courier {
             }
             String domain = key.substring(key.lastIndexOf('@'));
             String base = mailboxes.withoutExtension(localPart);
+            // Every key is asked of pattern tables too, as reject_unlisted_recipient asks them (RecipientListings).
             List<String> keys = base.equals(localPart) ? List.of(key, domain) : List.of(key, base + domain, domain);
-            for (String lookupKey : keys) {
-                for (LookupTable table : settings.virtualMailboxMaps()) {
-                    Optional<String> value = table.lookup(lookupKey);
-                    if (value.isPresent()) {
-                        return Optional.of(virtualPath(table, value.get().strip()));
-                    }
-                }
-            }
-            return Optional.empty();
+            Optional<TableSearch.Hit> hit = virtualMailboxes.find(keys.stream().map(TableSearch.Key::whole).toList());
+            return hit.isPresent() ? Optional.of(virtualPath(hit.get().table(), hit.get().value().strip())) : Optional.empty();
         }
 
         /** A result is relative to virtual_mailbox_base; a trailing {@code /} means Maildir, else mbox. */

@@ -11,6 +11,7 @@ import java.util.stream.Collectors;
 
 import dev.postern.config.ComponentParameters;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * What local(8) and virtual(8) are configured with, read once from main.cf.
@@ -42,6 +43,16 @@ public record LocalDeliverySettings(String recipientDelimiter, MailboxFormat loc
         filesAllowed = Set.copyOf(filesAllowed);
         virtualMailboxMaps = List.copyOf(virtualMailboxMaps);
         exportEnvironment = List.copyOf(exportEnvironment);
+    }
+
+    /** {@code alias_maps} as one search ({@link TableSearch}). */
+    public TableSearch aliasSearch() {
+        return new TableSearch("alias_maps", aliasMaps);
+    }
+
+    /** {@code virtual_mailbox_maps} as one search ({@link TableSearch}). */
+    public TableSearch virtualMailboxSearch() {
+        return new TableSearch("virtual_mailbox_maps", virtualMailboxMaps);
     }
 
     /** Maildir, no aliases, no limit beyond Postfix's default mailbox_size_limit: the stock James mailet's. */

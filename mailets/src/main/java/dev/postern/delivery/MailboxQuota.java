@@ -5,6 +5,7 @@ import java.util.Optional;
 
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * How large a mailbox may grow: {@code postern_mailbox_quota_maps} by the recipient's address, then,
@@ -13,11 +14,11 @@ import dev.postern.tables.LookupTable;
  */
 public final class MailboxQuota {
     private final long mailboxSizeLimit;
-    private final List<LookupTable> quotaMaps;
+    private final TableSearch quotaMaps;
 
     public MailboxQuota(long mailboxSizeLimit, List<LookupTable> quotaMaps) {
         this.mailboxSizeLimit = mailboxSizeLimit;
-        this.quotaMaps = List.copyOf(quotaMaps);
+        this.quotaMaps = new TableSearch("postern_mailbox_quota_maps", quotaMaps);
     }
 
     /** The quota of one mailbox, and whether it comes from the table (a quota of the whole mailbox). */
@@ -29,13 +30,12 @@ public final class MailboxQuota {
 
     /** @param localUser the user of a local-class recipient, empty for the virtual class */
     public Limit limitFor(String address, Optional<String> localUser) throws LookupException {
-        for (String key : localUser.map(user -> List.of(address, user)).orElse(List.of(address))) {
-            for (LookupTable table : quotaMaps) {
-                Optional<String> value = table.lookup(key);
-                if (value.isPresent()) {
-                    return new Limit(parse(table, key, value.get()), true);
-                }
-            }
+        // Both keys are asked of pattern tables too: the user name is a whole string, not a part of the address.
+        List<TableSearch.Key> keys = localUser.map(user -> List.of(TableSearch.Key.whole(address), TableSearch.Key.whole(user)))
+            .orElse(List.of(TableSearch.Key.whole(address)));
+        Optional<TableSearch.Hit> hit = quotaMaps.find(keys);
+        if (hit.isPresent()) {
+            return new Limit(parse(hit.get().table(), hit.get().key().text(), hit.get().value()), true);
         }
         return new Limit(mailboxSizeLimit, false);
     }

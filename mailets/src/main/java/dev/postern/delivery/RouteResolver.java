@@ -12,6 +12,7 @@ import dev.postern.address.AddressClassifier;
 import dev.postern.config.ComponentParameters;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * The resolve step of Postfix's trivial-rewrite: the address class and the route
@@ -65,11 +66,11 @@ public final class RouteResolver {
         this.defaultTransport = ClassTransport.of("default_transport", parameters.get("default_transport"));
         this.relayhost = parameters.get("relayhost").trim();
         this.transportMap = new TransportMap(
-            TableList.open(TransportMap.PARAMETER, parameters.list(TransportMap.PARAMETER), tables),
+            TableSearch.open(TransportMap.PARAMETER, parameters.list(TransportMap.PARAMETER), tables),
             parameters.get("recipient_delimiter"));
-        this.senderRelayhosts = new SenderDependentMap(TableList.open("sender_dependent_relayhost_maps",
+        this.senderRelayhosts = new SenderDependentMap(TableSearch.open("sender_dependent_relayhost_maps",
             parameters.list("sender_dependent_relayhost_maps"), tables));
-        this.senderDefaultTransports = new SenderDependentMap(TableList.open("sender_dependent_default_transport_maps",
+        this.senderDefaultTransports = new SenderDependentMap(TableSearch.open("sender_dependent_default_transport_maps",
             parameters.list("sender_dependent_default_transport_maps"), tables));
     }
 
@@ -104,7 +105,7 @@ public final class RouteResolver {
     }
 
     private ClassTransport senderDefaultTransport(MaybeSender sender) throws LookupException {
-        Optional<TableList.Hit> hit = senderDefaultTransports.find(sender);
+        Optional<TableSearch.Hit> hit = senderDefaultTransports.find(sender);
         if (hit.isEmpty()) {
             return defaultTransport;
         }
@@ -129,7 +130,7 @@ public final class RouteResolver {
     }
 
     private String relayhost(MaybeSender sender, String domain) throws LookupException {
-        Optional<TableList.Hit> hit = senderRelayhosts.find(sender);
+        Optional<TableSearch.Hit> hit = senderRelayhosts.find(sender);
         if (hit.isPresent()) {
             return hit.get().value().trim();
         }

@@ -1,11 +1,13 @@
 package dev.postern.delivery;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
 import org.apache.james.core.MaybeSender;
 
 import dev.postern.tables.LookupException;
+import dev.postern.tables.TableSearch;
 
 /**
  * {@code sender_dependent_relayhost_maps} and {@code sender_dependent_default_transport_maps}: a
@@ -16,9 +18,9 @@ import dev.postern.tables.LookupException;
 final class SenderDependentMap {
     static final String NULL_SENDER_KEY = "<>";
 
-    private final TableList tables;
+    private final TableSearch tables;
 
-    SenderDependentMap(TableList tables) {
+    SenderDependentMap(TableSearch tables) {
         this.tables = tables;
     }
 
@@ -27,19 +29,14 @@ final class SenderDependentMap {
     }
 
     /** The value for this sender; empty when no key has one or the first that does says DUNNO. */
-    Optional<TableList.Hit> find(MaybeSender sender) throws LookupException {
+    Optional<TableSearch.Hit> find(MaybeSender sender) throws LookupException {
         if (tables.isEmpty()) {
             return Optional.empty();
         }
-        Optional<TableList.Hit> hit;
-        if (sender.isNullSender()) {
-            hit = tables.find(NULL_SENDER_KEY, true);
-        } else {
-            hit = tables.find(sender.get().asString(), true);
-            if (hit.isEmpty()) {
-                hit = tables.find("@" + Domains.of(sender.get()), false);
-            }
-        }
-        return hit.filter(h -> !h.value().isBlank() && !h.value().trim().toUpperCase(Locale.ROOT).equals("DUNNO"));
+        List<TableSearch.Key> keys = sender.isNullSender()
+            ? List.of(TableSearch.Key.whole(NULL_SENDER_KEY))
+            : List.of(TableSearch.Key.whole(sender.get().asString()), TableSearch.Key.part("@" + Domains.of(sender.get())));
+        return tables.find(keys)
+            .filter(h -> !h.value().isBlank() && !h.value().trim().toUpperCase(Locale.ROOT).equals("DUNNO"));
     }
 }

@@ -1,9 +1,13 @@
 package dev.postern.delivery;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
+import dev.postern.address.ParentStyle;
 import dev.postern.address.RecipientDelimiter;
 import dev.postern.tables.LookupException;
+import dev.postern.tables.TableSearch;
 
 /**
  * {@code transport_maps} (transport(5)): the entry for one recipient, searched in Postfix's order
@@ -11,15 +15,16 @@ import dev.postern.tables.LookupException;
  * {@code recipient_delimiter}), {@code domain}, its parent domains written with a leading dot
  * ({@code .example.com}, then {@code .com}: transport_maps is not in
  * {@code parent_domain_matches_subdomains}, so a plain {@code example.com} covers only itself),
- * and last the {@code *} wildcard. Pattern tables are asked once, with the whole address.
+ * and last the {@code *} wildcard, each key in every table before the next ({@link TableSearch}).
+ * Pattern tables are asked once, with the whole address.
  */
 final class TransportMap {
     static final String PARAMETER = "transport_maps";
 
-    private final TableList tables;
+    private final TableSearch tables;
     private final String recipientDelimiter;
 
-    TransportMap(TableList tables, String recipientDelimiter) {
+    TransportMap(TableSearch tables, String recipientDelimiter) {
         this.tables = tables;
         this.recipientDelimiter = recipientDelimiter;
     }
@@ -34,24 +39,19 @@ final class TransportMap {
         if (tables.isEmpty()) {
             return Optional.empty();
         }
-        Optional<TableList.Hit> hit = tables.find(localPart + "@" + domain, true);
-        if (hit.isEmpty()) {
-            Optional<String> base = RecipientDelimiter.base(localPart, recipientDelimiter);
-            if (base.isPresent()) {
-                hit = tables.find(base.get() + "@" + domain, false);
-            }
-        }
-        if (hit.isEmpty()) {
-            hit = tables.find(domain, false);
-        }
+        return tables.find(keys(localPart, domain)).map(hit -> Route.parse(hit.value()));
+    }
+
+    private List<TableSearch.Key> keys(String localPart, String domain) {
+        List<TableSearch.Key> keys = new ArrayList<>();
+        keys.add(TableSearch.Key.whole(localPart + "@" + domain));
+        RecipientDelimiter.base(localPart, recipientDelimiter).ifPresent(base -> keys.add(TableSearch.Key.part(base + "@" + domain)));
+        keys.add(TableSearch.Key.part(domain));
         // An address literal has no parent domains.
-        for (int dot = domain.indexOf('.', 1); hit.isEmpty() && dot > 0 && !domain.startsWith("[");
-                dot = domain.indexOf('.', dot + 1)) {
-            hit = tables.find(domain.substring(dot), false);
+        if (!domain.startsWith("[")) {
+            ParentStyle.DOT_MATCHES_SUBDOMAINS.parents(domain).forEach(parent -> keys.add(TableSearch.Key.part(parent)));
         }
-        if (hit.isEmpty()) {
-            hit = tables.find("*", false);
-        }
-        return hit.map(h -> Route.parse(h.value()));
+        keys.add(TableSearch.Key.part("*"));
+        return keys;
     }
 }

@@ -8,6 +8,7 @@ import dev.postern.address.AddressMapLookup;
 import dev.postern.config.PostfixList;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * One address-mapping parameter ({@code canonical_maps}, {@code virtual_alias_maps}, ...) as
@@ -23,7 +24,7 @@ import dev.postern.tables.LookupTable;
  */
 public final class AddressMap {
     private final String parameter;
-    private final List<LookupTable> tables;
+    private final TableSearch tables;
     private final AddressMapLookup lookup;
     private final boolean propagateExtension;
     private final String myorigin;
@@ -35,7 +36,7 @@ public final class AddressMap {
     public AddressMap(String parameter, List<LookupTable> tables, AddressMapLookup lookup, boolean propagateExtension,
             String myorigin) {
         this.parameter = parameter;
-        this.tables = List.copyOf(tables);
+        this.tables = new TableSearch(parameter, tables);
         this.lookup = lookup;
         this.propagateExtension = propagateExtension;
         this.myorigin = myorigin;
@@ -55,12 +56,7 @@ public final class AddressMap {
      * @throws LookupException when a table fails (the message names the parameter)
      */
     public Optional<List<String>> map(String address) throws LookupException {
-        Optional<AddressMapLookup.Found> found;
-        try {
-            found = lookup.find(tables, address);
-        } catch (LookupException e) {
-            throw new LookupException(parameter + ": lookup of " + address + " failed: " + e.getMessage(), e);
-        }
+        Optional<AddressMapLookup.Found> found = lookup.find(tables, address);
         if (found.isEmpty()) {
             return Optional.empty();
         }
@@ -106,6 +102,6 @@ public final class AddressMap {
 
     @Override
     public String toString() {
-        return parameter + " " + tables.stream().map(LookupTable::name).toList();
+        return tables.toString();
     }
 }

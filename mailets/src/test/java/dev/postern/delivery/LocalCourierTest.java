@@ -137,6 +137,20 @@ class LocalCourierTest {
         assertThat(Files.readString(base.resolve("virtual.example/all"))).contains("Delivered-To: zed@virtual.example\n");
     }
 
+    @Test
+    void anExactVirtualMailboxInTheSecondTableBeatsAtDomainInTheFirst() throws Exception {
+        Path base = home.resolve("vmail");
+        LocalCourier courier = courier(settings()
+            .virtualMaps(table("inline:{ @virtual.example=virtual.example/all }"),
+                table("inline:{ alice@virtual.example=virtual.example/alice/ }"))
+            .virtualBase(base));
+
+        assertThat(deliver(courier, mail(RAW, "x@remote.example"), "alice@virtual.example").text())
+            .as("virtual_mailbox_maps is searched key by key across both tables")
+            .isEqualTo("delivered to maildir");
+        assertThat(files(base.resolve("virtual.example/alice/new"))).hasSize(1);
+    }
+
     // ---- loops
 
     @Test
@@ -397,6 +411,16 @@ class LocalCourierTest {
         assertThat(bob1.status()).isEqualTo(RecipientResult.Status.SENT);
         assertThat(bob2.status()).as("the second copy passes bob's 300 bytes").isEqualTo(RecipientResult.Status.BOUNCED);
         assertThat(bob2.dsn()).isEqualTo("5.2.2");
+    }
+
+    @Test
+    void theAddressInTheSecondQuotaTableBeatsTheUserInTheFirst() throws Exception {
+        LocalCourier courier = courier(settings().sizeLimit(0)
+            .quotaMaps(table("inline:{ carol=1 }"), table("inline:{ carol@localhost=100000 }")));
+
+        assertThat(deliver(courier, mail(RAW, "a@b.example"), "carol@localhost").status())
+            .as("postern_mailbox_quota_maps is searched key by key across both tables")
+            .isEqualTo(RecipientResult.Status.SENT);
     }
 
     @Test

@@ -338,6 +338,18 @@ class RouteResolverTest {
             .hasMessageContaining("fail:broken");
     }
 
+    /** Postfix's maps search: each key in every table before the next key, so the second table's exact entry wins. */
+    @ParameterizedTest(name = "{0} = {1}")
+    @CsvSource(delimiter = '|', value = {
+        "transport_maps                          | inline:{remote.example=smtp:[first]}, inline:{x@remote.example=smtp:[second]} | smtp:[second] DEFAULT",
+        "sender_dependent_relayhost_maps         | inline:{@sender.example=[first]}, inline:{alice@sender.example=[second]}      | smtp:[second] DEFAULT",
+        "sender_dependent_default_transport_maps | inline:{@sender.example=relay:[first]}, inline:{alice@sender.example=relay:[second]} | relay:[second] DEFAULT",
+    })
+    void twoTablesAreSearchedKeyByKey(String parameter, String tables, String expected) throws LookupException {
+        fixture.with(parameter, tables);
+        assertThat(resolve(fixture.resolver(), "x@remote.example", SENDER)).isEqualTo(expected);
+    }
+
     @Test
     void lookupFailureNamesTheParameterAndKey() {
         fixture.with("transport_maps", "fail:broken");

@@ -50,6 +50,16 @@ class AddressMapTest {
         assertThat(map(entries, propagate).map(address).orElse(List.of())).containsExactlyElementsOf(Cleanup.list(expected));
     }
 
+    /** Postfix's mail_addr_find: each key in every table before the next, so an exact address in the second table beats {@code @domain} in the first. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"canonical_maps", "sender_canonical_maps", "recipient_canonical_maps", "virtual_alias_maps",
+        "sender_bcc_maps", "recipient_bcc_maps"})
+    void twoTablesAreSearchedKeyByKey(String parameter) throws LookupException {
+        AddressMap map = Cleanup.maps(directory, parameter + " = inline:{@remote.example=domain@o.example},"
+            + " inline:{bob@remote.example=exact@o.example}").map(parameter, null);
+        assertThat(map.map("bob@remote.example")).contains(List.of("exact@o.example"));
+    }
+
     @Test
     void texthashTablesFoldTheKeyAndKeepTheValue() throws LookupException {
         String table = Cleanup.texthash(directory, "canonical", "# comment", "Bob@Remote.Example  Alice.Smith@Other.Example");

@@ -8,20 +8,21 @@ import java.util.function.Function;
 
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * The tables of header_checks, mime_header_checks, nested_header_checks and body_checks, and
  * the limits on how much content they see. Within one class the tables are asked in the
- * order listed and the first answer counts, as with every Postfix table list.
+ * order listed and the first answer counts, as with every Postfix table list ({@link TableSearch}).
  */
 public final class ContentChecks {
-    private final Map<ContentClass, List<LookupTable>> tables;
+    private final Map<ContentClass, TableSearch> tables;
     private final long bodySizeLimit;
     private final int headerSizeLimit;
 
     public ContentChecks(Map<ContentClass, List<LookupTable>> tables, long bodySizeLimit, int headerSizeLimit) {
-        EnumMap<ContentClass, List<LookupTable>> copy = new EnumMap<>(ContentClass.class);
-        tables.forEach((kind, list) -> copy.put(kind, List.copyOf(list)));
+        EnumMap<ContentClass, TableSearch> copy = new EnumMap<>(ContentClass.class);
+        tables.forEach((kind, list) -> copy.put(kind, new TableSearch(kind.parameter(), list)));
         this.tables = copy;
         this.bodySizeLimit = bodySizeLimit;
         this.headerSizeLimit = headerSizeLimit;
@@ -54,11 +55,12 @@ public final class ContentChecks {
 
     /** No table at all: messages can be queued without being read. */
     public boolean isEmpty() {
-        return tables.values().stream().allMatch(List::isEmpty);
+        return tables.values().stream().allMatch(TableSearch::isEmpty);
     }
 
     public boolean has(ContentClass kind) {
-        return !tables.getOrDefault(kind, List.of()).isEmpty();
+        TableSearch search = tables.get(kind);
+        return search != null && !search.isEmpty();
     }
 
     /**
@@ -69,13 +71,8 @@ public final class ContentChecks {
         if (input.isEmpty()) {
             return Optional.empty();
         }
-        for (LookupTable table : tables.getOrDefault(kind, List.of())) {
-            Optional<String> value = table.lookup(input);
-            if (value.isPresent()) {
-                return value;
-            }
-        }
-        return Optional.empty();
+        TableSearch search = tables.get(kind);
+        return search == null ? Optional.empty() : search.find(input).map(TableSearch.Hit::value);
     }
 
     /** Bytes of each body part that body_checks see; 0 means no limit. */

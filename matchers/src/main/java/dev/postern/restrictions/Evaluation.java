@@ -19,6 +19,7 @@ import dev.postern.restrictions.Verdict.Action;
 import dev.postern.restrictions.Verdict.Type;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * One command's evaluation, after Postfix's {@code generic_checks} and {@code smtpd_check_reject}:
@@ -618,16 +619,11 @@ final class Evaluation {
 
     /** The reply of a listed client or domain: rbl_reply_maps or default_rbl_reply, expanded. */
     private Outcome rblReject(DnsList list, Listing listing, String what, String replyClass, Stage stage) {
-        String template = null;
-        for (LookupTable table : config.rblReplyMaps) {
-            try {
-                template = table.lookup(list.argument()).orElse(null);
-            } catch (LookupException e) {
-                throw new Abort(configurationError());
-            }
-            if (template != null) {
-                break;
-            }
+        String template;
+        try {
+            template = config.rblReplyMaps.find(list.argument()).map(TableSearch.Hit::value).orElse(null);
+        } catch (LookupException e) {
+            throw new Abort(configurationError());
         }
         String reply = null;
         if (template != null) {
@@ -757,9 +753,9 @@ final class Evaluation {
     }
 
     private Optional<Outcome> serverEntry(Restriction r, AccessKeys keys, Stage replyClass, String replyName) {
-        Optional<AccessKeys.Match> match;
+        Optional<TableSearch.Hit> match;
         try {
-            match = keys.find(r.table());
+            match = keys.find(r.search());
         } catch (LookupException e) {
             throw new Abort(lookupFailure(replyName));
         }
@@ -781,9 +777,9 @@ final class Evaluation {
 
     private Outcome access(Restriction r, AccessKeys keys, Stage replyClass, String replyName) {
         LookupTable table = r.table();
-        Optional<AccessKeys.Match> match;
+        Optional<TableSearch.Hit> match;
         try {
-            match = keys.walk(table);
+            match = keys.walk(r.search());
         } catch (LookupException e) {
             throw new Abort(lookupFailure(replyName));
         }

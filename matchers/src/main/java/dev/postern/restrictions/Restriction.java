@@ -1,6 +1,9 @@
 package dev.postern.restrictions;
 
+import java.util.List;
+
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * One parsed element of a restriction list.
@@ -12,6 +15,11 @@ import dev.postern.tables.LookupTable;
  * @param dnsList  the parsed DNS list of reject_rbl_client, reject_rhsbl_*, permit_dnswl_client ...; null otherwise
  */
 record Restriction(Kind kind, String name, String argument, LookupTable table, DnsList dnsList) {
+
+    /** The check_*_access table as a search, its errors naming the restriction: {@code check_sender_access: hash:x: ...}. */
+    TableSearch search() {
+        return new TableSearch(name, List.of(table));
+    }
 
     enum Kind {
         PERMIT, REJECT, DEFER, WARN_IF_REJECT, DEFER_IF_PERMIT, DEFER_IF_REJECT,

@@ -16,6 +16,7 @@ import dev.postern.config.PostfixList;
 import dev.postern.dns.DnsLookup;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * What restriction lists are parsed and evaluated with: parameter values (reply codes,
@@ -44,7 +45,7 @@ public final class RestrictionConfig {
     final DnsLookup dns;
     final int mapsRblCode;
     final String defaultRblReply;
-    final List<LookupTable> rblReplyMaps;
+    final TableSearch rblReplyMaps;
     final int unknownAddressCode;
     final int unknownClientCode;
     final int unknownHostnameCode;
@@ -123,7 +124,7 @@ public final class RestrictionConfig {
         this.mapsRblCode = number(value, "maps_rbl_reject_code", 554);
         this.defaultRblReply = orDefault(value, "default_rbl_reply", DEFAULT_RBL_REPLY);
         checkTemplate("default_rbl_reply", defaultRblReply);
-        this.rblReplyMaps = openTables(value, "rbl_reply_maps", tables);
+        this.rblReplyMaps = new TableSearch("rbl_reply_maps", openTables(value, "rbl_reply_maps", tables));
         this.unknownAddressCode = number(value, "unknown_address_reject_code", 450);
         this.unknownClientCode = number(value, "unknown_client_reject_code", 450);
         this.unknownHostnameCode = number(value, "unknown_hostname_reject_code", 450);

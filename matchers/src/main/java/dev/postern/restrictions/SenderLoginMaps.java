@@ -9,18 +9,23 @@ import java.util.function.Function;
 import dev.postern.config.PostfixList;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
- * {@code smtpd_sender_login_maps}: which SASL login names own a MAIL FROM address. The tables
- * are searched in order; in each, an address table is asked for the address, the address
- * without its {@code recipient_delimiter} extension, then {@code @domain}; a pattern table
- * for the address only. The first answer, a list of login names, decides.
+ * {@code smtpd_sender_login_maps}: which SASL login names own a MAIL FROM address. The keys are
+ * the address, the address without its {@code recipient_delimiter} extension, then
+ * {@code @domain}; as in Postfix's {@code mail_addr_find}, each key is asked of every table before
+ * the next key ({@link TableSearch}), so an exact address in the second table beats an
+ * {@code @domain} entry in the first. Pattern tables are asked the address only. The first
+ * answer, a list of login names, decides.
  */
 final class SenderLoginMaps {
-    private final List<LookupTable> tables;
+    static final String PARAMETER = "smtpd_sender_login_maps";
+
+    private final TableSearch tables;
     private final String recipientDelimiter;
 
-    private SenderLoginMaps(List<LookupTable> tables, String recipientDelimiter) {
+    private SenderLoginMaps(TableSearch tables, String recipientDelimiter) {
         this.tables = tables;
         this.recipientDelimiter = recipientDelimiter;
     }
@@ -45,39 +50,28 @@ final class SenderLoginMaps {
             }
             tables.add(table);
         }
-        return new SenderLoginMaps(List.copyOf(tables), recipientDelimiter);
+        return new SenderLoginMaps(new TableSearch(PARAMETER, tables), recipientDelimiter);
     }
 
     /** The login names owning {@code sender}; empty when no table knows the address. */
     Optional<List<String>> owners(String sender) throws LookupException {
-        for (LookupTable table : tables) {
-            for (String key : keys(table, sender)) {
-                Optional<String> value = table.lookup(key);
-                if (value.isPresent()) {
-                    return Optional.of(PostfixList.split(value.get()));
-                }
-            }
-        }
-        return Optional.empty();
+        return tables.find(keys(sender)).map(hit -> PostfixList.split(hit.value()));
     }
 
-    private List<String> keys(LookupTable table, String sender) {
-        if (table.isPattern()) {
-            return List.of(sender);
-        }
+    private List<TableSearch.Key> keys(String sender) {
         String address = sender.toLowerCase(Locale.ROOT);
         int at = address.lastIndexOf('@');
-        List<String> keys = new ArrayList<>();
-        keys.add(address);
+        List<TableSearch.Key> keys = new ArrayList<>();
+        keys.add(TableSearch.Key.whole(sender));
         if (at > 0 && !recipientDelimiter.isEmpty()) {
             String local = address.substring(0, at);
             int cut = firstDelimiter(local);
             if (cut > 0) {
-                keys.add(local.substring(0, cut) + address.substring(at));
+                keys.add(TableSearch.Key.part(local.substring(0, cut) + address.substring(at)));
             }
         }
         if (at >= 0) {
-            keys.add(address.substring(at));
+            keys.add(TableSearch.Key.part(address.substring(at)));
         }
         return keys;
     }

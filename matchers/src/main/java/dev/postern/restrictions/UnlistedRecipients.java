@@ -1,6 +1,5 @@
 package dev.postern.restrictions;
 
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Function;
@@ -12,6 +11,7 @@ import dev.postern.address.ResolvedAddress;
 import dev.postern.config.PostfixList;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * Postfix's {@code check_rcpt_maps}, behind {@code reject_unlisted_recipient} and
@@ -33,15 +33,15 @@ public final class UnlistedRecipients implements UnlistedAddresses {
     private final UnlistedAddresses mailboxes;
     private final AddressClassifier classifier;
     private final AddressMapLookup lookup;
-    private final List<LookupTable> senderCanonical;
-    private final List<LookupTable> recipientCanonical;
-    private final List<LookupTable> canonical;
-    private final List<LookupTable> virtualAlias;
-    private final List<LookupTable> relayRecipients;
+    private final TableSearch senderCanonical;
+    private final TableSearch recipientCanonical;
+    private final TableSearch canonical;
+    private final TableSearch virtualAlias;
+    private final TableSearch relayRecipients;
 
     private UnlistedRecipients(UnlistedAddresses mailboxes, AddressClassifier classifier, AddressMapLookup lookup,
-            List<LookupTable> senderCanonical, List<LookupTable> recipientCanonical, List<LookupTable> canonical,
-            List<LookupTable> virtualAlias, List<LookupTable> relayRecipients) {
+            TableSearch senderCanonical, TableSearch recipientCanonical, TableSearch canonical,
+            TableSearch virtualAlias, TableSearch relayRecipients) {
         this.mailboxes = mailboxes;
         this.classifier = classifier;
         this.lookup = lookup;
@@ -62,7 +62,7 @@ public final class UnlistedRecipients implements UnlistedAddresses {
         Function<String, String> orEmpty = name -> Objects.requireNonNullElse(value.apply(name), "");
         AddressMapLookup lookup = new AddressMapLookup(orEmpty.apply("recipient_delimiter"), orEmpty.apply("myorigin"),
             classifier::isLocal);
-        Function<String, List<LookupTable>> maps = name -> PostfixList.split(orEmpty.apply(name)).stream().map(tables).toList();
+        Function<String, TableSearch> maps = name -> TableSearch.open(name, PostfixList.split(orEmpty.apply(name)), tables);
         return new UnlistedRecipients(mailboxes, classifier, lookup, maps.apply("sender_canonical_maps"),
             maps.apply("recipient_canonical_maps"), maps.apply("canonical_maps"), maps.apply("virtual_alias_maps"),
             maps.apply("relay_recipient_maps"));
@@ -96,7 +96,7 @@ public final class UnlistedRecipients implements UnlistedAddresses {
         return mailboxes.missingFrom(address, sender);
     }
 
-    private boolean isListed(List<LookupTable> tables, String address) throws LookupException {
+    private boolean isListed(TableSearch tables, String address) throws LookupException {
         return !tables.isEmpty() && lookup.find(tables, address).isPresent();
     }
 }

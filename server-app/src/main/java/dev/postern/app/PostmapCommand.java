@@ -18,6 +18,7 @@ import dev.postern.config.MainCf;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableRegistry;
+import dev.postern.tables.TableSearch;
 
 /**
  * {@code postern postmap -q KEY type:name...}: queries the tables in order and prints the
@@ -79,11 +80,11 @@ final class PostmapCommand {
             for (String spec : specs) {
                 tables.add(registry.open(spec));
             }
-            Optional<AccessKeys.Match> match = accessKeys(mainCf.get(), kind, key).walk(tables);
+            Optional<TableSearch.Hit> match = accessKeys(mainCf.get(), kind, key).walk(new TableSearch("postmap", tables));
             if (match.isEmpty()) {
                 return NOT_FOUND;
             }
-            out.println(match.get().key() + "\t" + match.get().value() + "\t" + match.get().table().name());
+            out.println(match.get().key().text() + "\t" + match.get().value() + "\t" + match.get().table().name());
             return FOUND;
         } catch (ConfigException e) {
             err.println("postmap: fatal: " + e.getMessage());

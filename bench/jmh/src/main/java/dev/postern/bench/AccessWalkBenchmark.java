@@ -2,6 +2,7 @@ package dev.postern.bench;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +19,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import dev.postern.address.AccessKeys;
 import dev.postern.address.ParentStyle;
 import dev.postern.tables.LookupException;
-import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableRegistry;
+import dev.postern.tables.TableSearch;
 
 /**
  * The full access(5) address search against a 1,000,000-entry hash table, as
@@ -33,7 +34,7 @@ public class AccessWalkBenchmark {
     private static final int KEYS = 4096;
 
     private TableRegistry registry;
-    private LookupTable table;
+    private TableSearch table;
     private final String[] listed = new String[KEYS];
     private final String[] unlisted = new String[KEYS];
 
@@ -41,7 +42,7 @@ public class AccessWalkBenchmark {
     public void load() throws Exception {
         Path dir = Files.createTempDirectory("postern-bench");
         registry = new TableRegistry(dir);
-        table = registry.open("hash:" + TableFiles.hash(dir));
+        table = new TableSearch("check_sender_access", List.of(registry.open("hash:" + TableFiles.hash(dir))));
         for (int i = 0; i < KEYS; i++) {
             int n = ThreadLocalRandom.current().nextInt(TableFiles.HASH_ENTRIES);
             listed[i] = TableFiles.hashKey(n).replace("@", "+tag@");
@@ -55,13 +56,13 @@ public class AccessWalkBenchmark {
     }
 
     @Benchmark
-    public Optional<AccessKeys.Match> listedAddress() throws LookupException {
+    public Optional<TableSearch.Hit> listedAddress() throws LookupException {
         return AccessKeys.forAddress(listed[ThreadLocalRandom.current().nextInt(KEYS)], "+",
             ParentStyle.PARENT_MATCHES_SUBDOMAINS).walk(table);
     }
 
     @Benchmark
-    public Optional<AccessKeys.Match> unlistedAddress() throws LookupException {
+    public Optional<TableSearch.Hit> unlistedAddress() throws LookupException {
         return AccessKeys.forAddress(unlisted[ThreadLocalRandom.current().nextInt(KEYS)], "+",
             ParentStyle.PARENT_MATCHES_SUBDOMAINS).walk(table);
     }

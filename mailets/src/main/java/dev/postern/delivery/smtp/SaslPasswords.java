@@ -8,20 +8,21 @@ import org.apache.james.core.MaybeSender;
 
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
+import dev.postern.tables.TableSearch;
 
 /**
  * smtp_sasl_password_maps: the {@code user:password} the client authenticates with, looked up
  * in Postfix's order: the envelope sender and then its {@code @domain} (only with
  * smtp_sender_dependent_authentication, never for the null sender), the remote host name, then
  * the next hop as written ({@code [mail.isp.example]:587}). Each key is asked of every table
- * in turn before the next key.
+ * in turn before the next key ({@link TableSearch}).
  */
 public final class SaslPasswords {
-    private final List<LookupTable> tables;
+    private final TableSearch tables;
     private final boolean senderDependent;
 
     public SaslPasswords(List<LookupTable> tables, boolean senderDependent) {
-        this.tables = List.copyOf(tables);
+        this.tables = new TableSearch("smtp_sasl_password_maps", tables);
         this.senderDependent = senderDependent;
     }
 
@@ -34,15 +35,9 @@ public final class SaslPasswords {
     }
 
     public Optional<Credentials> find(MaybeSender sender, String hostname, String nexthop) throws LookupException {
-        for (String key : keys(sender, hostname, nexthop)) {
-            for (LookupTable table : tables) {
-                Optional<String> value = table.lookup(key);
-                if (value.isPresent()) {
-                    return Optional.of(parse(value.get()));
-                }
-            }
-        }
-        return Optional.empty();
+        // Every key is a whole string of its own (an address, a host name, a next hop), asked of pattern tables too.
+        List<TableSearch.Key> keys = keys(sender, hostname, nexthop).stream().map(TableSearch.Key::whole).toList();
+        return tables.find(keys).map(hit -> parse(hit.value()));
     }
 
     List<String> keys(MaybeSender sender, String hostname, String nexthop) {

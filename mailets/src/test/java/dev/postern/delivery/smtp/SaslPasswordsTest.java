@@ -35,6 +35,16 @@ class SaslPasswordsTest {
     }
 
     @Test
+    void aLaterKeyInTheFirstTableLosesToAnEarlierKeyInTheSecond() throws Exception {
+        MapTable first = new MapTable(Map.of("@example.org", "domain:d", "mx.isp.example", "host:h"));
+        MapTable second = new MapTable(Map.of("alice@example.org", "alice:a"));
+        assertThat(new SaslPasswords(List.of(first, second), true).find(SENDER, "mx.isp.example", "isp.example"))
+            .contains(new Credentials("alice", "a"));
+        assertThat(new SaslPasswords(List.of(first, second), false).find(SENDER, "mx.isp.example", "isp.example"))
+            .contains(new Credentials("host", "h"));
+    }
+
+    @Test
     void theSenderIsAskedOnlyWhenAuthenticationIsSenderDependent() throws Exception {
         MapTable table = new MapTable(Map.of("alice@example.org", "alice:a", "mx.isp.example", "host:h"));
 
