@@ -17,11 +17,49 @@ import dev.postern.address.EnvelopePath;
  * @param keyword     {@code FROM} or {@code TO}
  * @param syntaxError Postfix's reply to a path that cannot be read
  */
-record EnvelopePathCommand(String keyword, Response syntaxError) {
+record EnvelopePathCommand(String keyword, Response syntaxError, boolean nullPathAllowed) {
     static final EnvelopePathCommand MAIL =
-        new EnvelopePathCommand("FROM", new SMTPResponse("501", "5.1.7 Bad sender address syntax").immutable());
+        new EnvelopePathCommand("FROM", new SMTPResponse("501", "5.1.7 Bad sender address syntax").immutable(), true);
     static final EnvelopePathCommand RCPT =
-        new EnvelopePathCommand("TO", new SMTPResponse("501", "5.1.3 Bad recipient address syntax").immutable());
+        new EnvelopePathCommand("TO", new SMTPResponse("501", "5.1.3 Bad recipient address syntax").immutable(), false);
+
+    /** What one of James's MAIL/RCPT handlers offers: its own checks on an argument, and the address they stored. */
+    interface JamesHandler {
+        /** James's {@code doFilterChecks} on {@code argument} (null: James's checks on no argument at all). */
+        Response filter(String argument);
+
+        /** The address James stored for the command, if any. */
+        Optional<MailAddress> parsed();
+
+        /** Takes James's stored address back, when the command is refused after all. */
+        void forget();
+    }
+
+    /**
+     * The filter checks of MAIL or RCPT from the one reading of the path: a path that could not
+     * be read gets James's sequence or usage reply if there is one, else Postfix's syntax error;
+     * otherwise James reads the argument rebuilt from the reading, and its address must be the reading.
+     *
+     * @param reading  {@link CommandArguments}'s reading of this command, if any
+     * @param myorigin what an unqualified address is qualified with
+     */
+    Response filter(Optional<CommandArguments.Reading> reading, String myorigin, JamesHandler james) {
+        Optional<EnvelopePath> path = reading.flatMap(CommandArguments.Reading::path);
+        if (path.isEmpty() || (path.get().isNull() && !nullPathAllowed)) {
+            Response sequence = james.filter(null);
+            boolean usage = reading.flatMap(CommandArguments.Reading::error).map(EnvelopePath.SyntaxException::isUsage)
+                .orElse(false);
+            return isSequenceError(sequence) || usage ? sequence : syntaxError;
+        }
+        String mailbox = path.get().qualified(myorigin);
+        Response response = james.filter(argument(mailbox, path.get()));
+        if (response != null || path.get().isNull()) {
+            return response;
+        }
+        Optional<Response> disagreement = disagreement(mailbox, james.parsed().orElse(null));
+        disagreement.ifPresent(refused -> james.forget());
+        return disagreement.orElse(null);
+    }
 
     /**
      * James's command argument for {@code mailbox}: {@code KEYWORD:<mailbox> parameters}, the

@@ -6,6 +6,7 @@ import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.metrics.api.MetricFactory;
@@ -14,7 +15,6 @@ import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.smtpserver.JamesMailCmdHandler;
 
-import dev.postern.address.EnvelopePath;
 
 /**
  * James's MAIL handler, given the one reading of the path ({@link CommandArguments}) instead
@@ -41,23 +41,22 @@ public class PosternMailCmdHandler extends JamesMailCmdHandler {
 
     @Override
     protected Response doFilterChecks(SMTPSession session, String command, String argument) {
-        EnvelopePathCommand mail = EnvelopePathCommand.MAIL;
-        Optional<EnvelopePath> path = CommandArguments.senderPath(session);
-        if (path.isEmpty()) {
-            // James's checks on no argument: the sequence errors (nested MAIL, no HELO) or its usage reply
-            Response james = super.doFilterChecks(session, command, null);
-            boolean usage = CommandArguments.senderReading(session)
-                .flatMap(CommandArguments.Reading::error).map(EnvelopePath.SyntaxException::isUsage).orElse(false);
-            return EnvelopePathCommand.isSequenceError(james) || usage ? james : mail.syntaxError();
-        }
-        String mailbox = path.get().qualified(myorigin.of(session));
-        Response james = super.doFilterChecks(session, command, mail.argument(mailbox, path.get()));
-        if (james != null || path.get().isNull()) {
-            return james;
-        }
-        MaybeSender parsed = session.getAttachment(SMTPSession.SENDER, State.Transaction).orElse(MaybeSender.nullSender());
-        Optional<Response> disagreement = mail.disagreement(mailbox, parsed.asOptional().orElse(null));
-        disagreement.ifPresent(refused -> session.removeAttachment(SMTPSession.SENDER, State.Transaction));
-        return disagreement.orElse(null);
+        return EnvelopePathCommand.MAIL.filter(CommandArguments.senderReading(session), myorigin.of(session),
+            new EnvelopePathCommand.JamesHandler() {
+                @Override
+                public Response filter(String rebuilt) {
+                    return PosternMailCmdHandler.super.doFilterChecks(session, command, rebuilt);
+                }
+
+                @Override
+                public Optional<MailAddress> parsed() {
+                    return session.getAttachment(SMTPSession.SENDER, State.Transaction).flatMap(MaybeSender::asOptional);
+                }
+
+                @Override
+                public void forget() {
+                    session.removeAttachment(SMTPSession.SENDER, State.Transaction);
+                }
+            });
     }
 }

@@ -14,7 +14,6 @@ import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.smtpserver.JamesRcptCmdHandler;
 
-import dev.postern.address.EnvelopePath;
 
 /**
  * James's RCPT handler, given the one reading of the path ({@link CommandArguments}) instead
@@ -40,23 +39,22 @@ public class PosternRcptCmdHandler extends JamesRcptCmdHandler {
 
     @Override
     protected Response doFilterChecks(SMTPSession session, String command, String argument) {
-        EnvelopePathCommand rcpt = EnvelopePathCommand.RCPT;
-        Optional<EnvelopePath> path = CommandArguments.recipientPath(session);
-        if (path.isEmpty() || path.get().isNull()) {
-            // James's checks on no argument: the sequence error (no MAIL yet) or its usage reply
-            Response james = super.doFilterChecks(session, command, null);
-            boolean usage = CommandArguments.recipientReading(session)
-                .flatMap(CommandArguments.Reading::error).map(EnvelopePath.SyntaxException::isUsage).orElse(false);
-            return EnvelopePathCommand.isSequenceError(james) || usage ? james : rcpt.syntaxError();
-        }
-        String mailbox = path.get().qualified(myorigin.of(session));
-        Response james = super.doFilterChecks(session, command, rcpt.argument(mailbox, path.get()));
-        if (james != null) {
-            return james;
-        }
-        MailAddress parsed = session.getAttachment(CURRENT_RECIPIENT, State.Transaction).orElse(null);
-        Optional<Response> disagreement = rcpt.disagreement(mailbox, parsed);
-        disagreement.ifPresent(refused -> session.removeAttachment(CURRENT_RECIPIENT, State.Transaction));
-        return disagreement.orElse(null);
+        return EnvelopePathCommand.RCPT.filter(CommandArguments.recipientReading(session), myorigin.of(session),
+            new EnvelopePathCommand.JamesHandler() {
+                @Override
+                public Response filter(String rebuilt) {
+                    return PosternRcptCmdHandler.super.doFilterChecks(session, command, rebuilt);
+                }
+
+                @Override
+                public Optional<MailAddress> parsed() {
+                    return session.getAttachment(CURRENT_RECIPIENT, State.Transaction);
+                }
+
+                @Override
+                public void forget() {
+                    session.removeAttachment(CURRENT_RECIPIENT, State.Transaction);
+                }
+            });
     }
 }
