@@ -1,6 +1,8 @@
 package dev.postern.smtp;
 
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.api.Response;
@@ -23,16 +25,14 @@ record EnvelopePathCommand(String keyword, Response syntaxError, boolean nullPat
     static final EnvelopePathCommand RCPT =
         new EnvelopePathCommand("TO", new SMTPResponse("501", "5.1.3 Bad recipient address syntax").immutable(), false);
 
-    /** What one of James's MAIL/RCPT handlers offers: its own checks on an argument, and the address they stored. */
-    interface JamesHandler {
-        /** James's {@code doFilterChecks} on {@code argument} (null: James's checks on no argument at all). */
-        Response filter(String argument);
-
-        /** The address James stored for the command, if any. */
-        Optional<MailAddress> parsed();
-
-        /** Takes James's stored address back, when the command is refused after all. */
-        void forget();
+    /**
+     * What one of James's MAIL/RCPT handlers offers.
+     *
+     * @param filter James's {@code doFilterChecks} on an argument (null: James's checks on no argument at all)
+     * @param parsed the address James stored for the command, if any
+     * @param forget takes James's stored address back, when the command is refused after all
+     */
+    record JamesHandler(Function<String, Response> filter, Supplier<Optional<MailAddress>> parsed, Runnable forget) {
     }
 
     /**
@@ -46,18 +46,18 @@ record EnvelopePathCommand(String keyword, Response syntaxError, boolean nullPat
     Response filter(Optional<CommandArguments.Reading> reading, String myorigin, JamesHandler james) {
         Optional<EnvelopePath> path = reading.flatMap(CommandArguments.Reading::path);
         if (path.isEmpty() || (path.get().isNull() && !nullPathAllowed)) {
-            Response sequence = james.filter(null);
+            Response sequence = james.filter().apply(null);
             boolean usage = reading.flatMap(CommandArguments.Reading::error).map(EnvelopePath.SyntaxException::isUsage)
                 .orElse(false);
             return isSequenceError(sequence) || usage ? sequence : syntaxError;
         }
         String mailbox = path.get().qualified(myorigin);
-        Response response = james.filter(argument(mailbox, path.get()));
+        Response response = james.filter().apply(argument(mailbox, path.get()));
         if (response != null || path.get().isNull()) {
             return response;
         }
-        Optional<Response> disagreement = disagreement(mailbox, james.parsed().orElse(null));
-        disagreement.ifPresent(refused -> james.forget());
+        Optional<Response> disagreement = disagreement(mailbox, james.parsed().get().orElse(null));
+        disagreement.ifPresent(refused -> james.forget().run());
         return disagreement.orElse(null);
     }
 

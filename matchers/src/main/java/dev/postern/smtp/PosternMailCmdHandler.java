@@ -1,12 +1,9 @@
 package dev.postern.smtp;
 
-import java.util.Optional;
-
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.metrics.api.MetricFactory;
@@ -14,7 +11,6 @@ import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.smtpserver.JamesMailCmdHandler;
-
 
 /**
  * James's MAIL handler, given the one reading of the path ({@link CommandArguments}) instead
@@ -42,21 +38,8 @@ public class PosternMailCmdHandler extends JamesMailCmdHandler {
     @Override
     protected Response doFilterChecks(SMTPSession session, String command, String argument) {
         return EnvelopePathCommand.MAIL.filter(CommandArguments.senderReading(session), myorigin.of(session),
-            new EnvelopePathCommand.JamesHandler() {
-                @Override
-                public Response filter(String rebuilt) {
-                    return PosternMailCmdHandler.super.doFilterChecks(session, command, rebuilt);
-                }
-
-                @Override
-                public Optional<MailAddress> parsed() {
-                    return session.getAttachment(SMTPSession.SENDER, State.Transaction).flatMap(MaybeSender::asOptional);
-                }
-
-                @Override
-                public void forget() {
-                    session.removeAttachment(SMTPSession.SENDER, State.Transaction);
-                }
-            });
+            new EnvelopePathCommand.JamesHandler(rebuilt -> super.doFilterChecks(session, command, rebuilt),
+                () -> session.getAttachment(SMTPSession.SENDER, State.Transaction).flatMap(MaybeSender::asOptional),
+                () -> session.removeAttachment(SMTPSession.SENDER, State.Transaction)));
     }
 }

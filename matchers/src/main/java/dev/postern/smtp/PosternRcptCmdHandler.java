@@ -1,19 +1,15 @@
 package dev.postern.smtp;
 
-import java.util.Optional;
-
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.james.core.MailAddress;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.smtpserver.JamesRcptCmdHandler;
-
 
 /**
  * James's RCPT handler, given the one reading of the path ({@link CommandArguments}) instead
@@ -40,21 +36,8 @@ public class PosternRcptCmdHandler extends JamesRcptCmdHandler {
     @Override
     protected Response doFilterChecks(SMTPSession session, String command, String argument) {
         return EnvelopePathCommand.RCPT.filter(CommandArguments.recipientReading(session), myorigin.of(session),
-            new EnvelopePathCommand.JamesHandler() {
-                @Override
-                public Response filter(String rebuilt) {
-                    return PosternRcptCmdHandler.super.doFilterChecks(session, command, rebuilt);
-                }
-
-                @Override
-                public Optional<MailAddress> parsed() {
-                    return session.getAttachment(CURRENT_RECIPIENT, State.Transaction);
-                }
-
-                @Override
-                public void forget() {
-                    session.removeAttachment(CURRENT_RECIPIENT, State.Transaction);
-                }
-            });
+            new EnvelopePathCommand.JamesHandler(rebuilt -> super.doFilterChecks(session, command, rebuilt),
+                () -> session.getAttachment(CURRENT_RECIPIENT, State.Transaction),
+                () -> session.removeAttachment(CURRENT_RECIPIENT, State.Transaction)));
     }
 }

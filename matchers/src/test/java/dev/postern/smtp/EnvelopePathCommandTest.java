@@ -13,26 +13,17 @@ import org.junit.jupiter.api.Test;
 
 class EnvelopePathCommandTest {
     /** Records what James was given and answers as told. */
-    private static final class RecordingJames implements EnvelopePathCommand.JamesHandler {
+    private static final class RecordingJames {
         final List<String> arguments = new ArrayList<>();
         Response answer;
         MailAddress stored;
         boolean forgotten;
 
-        @Override
-        public Response filter(String argument) {
-            arguments.add(argument);
-            return answer;
-        }
-
-        @Override
-        public Optional<MailAddress> parsed() {
-            return Optional.ofNullable(stored);
-        }
-
-        @Override
-        public void forget() {
-            forgotten = true;
+        EnvelopePathCommand.JamesHandler handler() {
+            return new EnvelopePathCommand.JamesHandler(argument -> {
+                arguments.add(argument);
+                return answer;
+            }, () -> Optional.ofNullable(stored), () -> forgotten = true);
         }
     }
 
@@ -41,7 +32,7 @@ class EnvelopePathCommandTest {
         RecordingJames james = new RecordingJames();
         james.stored = new MailAddress("postmaster@mx.example.com");
         Response response = EnvelopePathCommand.RCPT.filter(
-            Optional.of(CommandArguments.read("TO: <postmaster>   NOTIFY=NEVER", "TO", true)), "mx.example.com", james);
+            Optional.of(CommandArguments.read("TO: <postmaster>   NOTIFY=NEVER", "TO", true)), "mx.example.com", james.handler());
         assertThat(response).isNull();
         assertThat(james.arguments).containsExactly("TO:<postmaster@mx.example.com> NOTIFY=NEVER");
     }
@@ -51,7 +42,7 @@ class EnvelopePathCommandTest {
         RecordingJames james = new RecordingJames();
         james.answer = new SMTPResponse("501", "5.5.4 Usage: RCPT TO:<recipient>");
         Response response = EnvelopePathCommand.RCPT.filter(
-            Optional.of(CommandArguments.read("TO:<v\\>@evil.example>", "TO", true)), "mx.example.com", james);
+            Optional.of(CommandArguments.read("TO:<v\\>@evil.example>", "TO", true)), "mx.example.com", james.handler());
         assertThat(response.getRetCode()).isEqualTo("501");
         assertThat(response.getLines()).containsExactly("501 5.1.3 Bad recipient address syntax");
         assertThat(james.arguments).containsOnlyNulls();
@@ -62,7 +53,7 @@ class EnvelopePathCommandTest {
         RecordingJames james = new RecordingJames();
         james.answer = new SMTPResponse("503", "5.5.1 Error: need MAIL command");
         Response response = EnvelopePathCommand.RCPT.filter(
-            Optional.of(CommandArguments.read("TO:<v\\>@evil.example>", "TO", true)), "mx.example.com", james);
+            Optional.of(CommandArguments.read("TO:<v\\>@evil.example>", "TO", true)), "mx.example.com", james.handler());
         assertThat(response.getRetCode()).isEqualTo("503");
     }
 
@@ -71,7 +62,7 @@ class EnvelopePathCommandTest {
         RecordingJames james = new RecordingJames();
         james.stored = new MailAddress("v@evil.example");
         Response response = EnvelopePathCommand.RCPT.filter(
-            Optional.of(CommandArguments.read("TO:<v@mx.example.com>", "TO", true)), "mx.example.com", james);
+            Optional.of(CommandArguments.read("TO:<v@mx.example.com>", "TO", true)), "mx.example.com", james.handler());
         assertThat(response.getLines()).containsExactly("501 5.1.3 Bad recipient address syntax");
         assertThat(james.forgotten).isTrue();
     }
@@ -80,10 +71,10 @@ class EnvelopePathCommandTest {
     void theNullPathIsASenderButNoRecipient() {
         RecordingJames james = new RecordingJames();
         assertThat(EnvelopePathCommand.MAIL.filter(Optional.of(CommandArguments.read("FROM:<> SIZE=10", "FROM", true)),
-            "mx.example.com", james)).isNull();
+            "mx.example.com", james.handler())).isNull();
         assertThat(james.arguments).containsExactly("FROM:<> SIZE=10");
         Response recipient = EnvelopePathCommand.RCPT.filter(Optional.of(CommandArguments.read("TO:<>", "TO", true)),
-            "mx.example.com", new RecordingJames());
+            "mx.example.com", new RecordingJames().handler());
         assertThat(recipient.getLines()).containsExactly("501 5.1.3 Bad recipient address syntax");
     }
 }
