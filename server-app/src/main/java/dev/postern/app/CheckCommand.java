@@ -27,8 +27,8 @@ import dev.postern.config.ConfigWarnings;
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
 import dev.postern.restrictions.ContentChecks;
-import dev.postern.smtp.HookEnvironment;
-import dev.postern.smtp.SmtpdPolicy;
+import dev.postern.smtpd.HookEnvironment;
+import dev.postern.smtpd.SmtpdPolicy;
 import dev.postern.tables.TableRegistry;
 
 /**

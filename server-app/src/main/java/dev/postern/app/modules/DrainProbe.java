@@ -6,7 +6,7 @@ import javax.inject.Inject;
 
 import org.apache.james.utils.GuiceProbe;
 
-import dev.postern.smtp.SessionRegistry;
+import dev.postern.smtpd.SessionRegistry;
 
 /** Lets the launcher reach the SMTP sessions from outside the injector when it stops the server. */
 public class DrainProbe implements GuiceProbe {

@@ -127,7 +127,7 @@ class SitePolicyExtensionIT {
         String h = "mx.policy-it.test";
         PosternServer server = postern.newServer().myhostname(h).relayhost(sink).mynetworks("127.0.0.1/32");
         Files.copy(jar, server.home().resolve("extensions-jars").resolve("site-policy.jar"));
-        String chain = "<handlerchain enableJmx=\"false\" coreHandlersPackage=\"dev.postern.smtp.PosternCmdHandlerLoader\"/>";
+        String chain = "<handlerchain enableJmx=\"false\" coreHandlersPackage=\"dev.postern.smtpd.PosternCmdHandlerLoader\"/>";
         String distributed = Files.readString(server.distribution().resolve("conf").resolve("smtpserver.xml"));
         assertThat(distributed).as("the MX listener's handler chain to extend").contains(chain);
         server.writeConfFile("smtpserver.xml", distributed.replaceFirst(java.util.regex.Pattern.quote(chain),

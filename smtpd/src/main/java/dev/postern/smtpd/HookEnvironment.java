@@ -1,0 +1,120 @@
+package dev.postern.smtpd;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.protocols.api.handler.ProtocolHandler;
+
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.ConfigException;
+import dev.postern.config.MainCf;
+import dev.postern.config.PosternEnvironment;
+import dev.postern.config.SmtpdListeners;
+import dev.postern.log.MailLog;
+
+/**
+ * {@link PosternEnvironment} for SMTP hooks. A hook's parameters come from main.cf, then from
+ * its listener's {@code <override>} elements in smtpserver.xml (as {@code -o name=value} in
+ * master.cf), then from child elements of its own {@code <handler>} element, if it is listed.
+ */
+public class HookEnvironment extends PosternEnvironment {
+    private SmtpdListeners listeners = SmtpdListeners.none();
+
+    @Inject
+    public HookEnvironment() {
+    }
+
+    public HookEnvironment(MainCf mainCf, MailLog mailLog) {
+        super(mainCf, mailLog);
+    }
+
+    /** What a hook builds from its parameters, once per listener at start. */
+    @FunctionalInterface
+    public interface Setup<T> {
+        T build(ComponentParameters parameters) throws Exception;
+    }
+
+    @com.google.inject.Inject(optional = true)
+    public void setListeners(SmtpdListeners listeners) {
+        this.listeners = listeners;
+    }
+
+    @Override
+    protected SmtpdListeners startListeners() {
+        return listeners;
+    }
+
+    /**
+     * Builds a hook's settings for main.cf and for each listener with its smtpserver.xml
+     * overrides; a problem is a startup error naming the listener. They are built again for each
+     * reload (which a problem then refuses), and sessions use those of their generation.
+     */
+    public <T> PerListener<T> perListener(Configuration handlerConfig, ProtocolHandler hook, Setup<T> setup)
+            throws ConfigurationException {
+        String component = hook.getClass().getSimpleName();
+        Function<String, Optional<String>> own = name -> Optional.ofNullable(handlerConfig.getString(name, null));
+        PerListener<T> perListener;
+        try {
+            perListener = new PerListener<>(this::generation, reloads(),
+                generation -> build(setup, generation, own, component));
+        } catch (ConfigException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+        registerReloadable(perListener);
+        return perListener;
+    }
+
+    private <T> PerListener.Listeners<T> build(Setup<T> setup, dev.postern.config.Generation generation,
+            Function<String, Optional<String>> own, String component) throws ConfigException {
+        T fallback = build(setup, () -> parameters(generation, own, component), "");
+        Map<Integer, T> byPort = new HashMap<>();
+        for (SmtpdListeners.Listener listener : generation.listeners().all()) {
+            byPort.put(listener.port(), build(setup, () -> ComponentParameters.of(listener.mainCf(), own, component),
+                "listener " + listener.name() + ": "));
+        }
+        return new PerListener.Listeners<>(fallback, byPort);
+    }
+
+    /** The smtpd mail log of a hook, per listener. */
+    public SmtpdLog smtpdLog(Configuration handlerConfig, ProtocolHandler hook) throws ConfigurationException {
+        return new SmtpdLog(perListener(handlerConfig, hook, this::mailLog), service(handlerConfig));
+    }
+
+    private interface ParametersSource {
+        ComponentParameters get() throws ConfigException;
+    }
+
+    private static <T> T build(Setup<T> setup, ParametersSource source, String where) throws ConfigException {
+        try {
+            return setup.build(source.get());
+        } catch (Exception e) {
+            throw new ConfigException(where + e.getMessage(), e);
+        }
+    }
+
+    public ComponentParameters parameters(Configuration handlerConfig, ProtocolHandler hook) throws ConfigurationException {
+        try {
+            return parameters(name -> Optional.ofNullable(handlerConfig.getString(name, null)),
+                hook.getClass().getSimpleName());
+        } catch (ConfigException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+    }
+
+    /** The lookup of the client's name, with each listener's {@code postern_dns_servers}. */
+    public PerListener<ClientIdentity> clientIdentity(Configuration handlerConfig, ProtocolHandler hook)
+            throws ConfigurationException {
+        return perListener(handlerConfig, hook, parameters -> new ClientIdentity(clientHostnames(parameters)));
+    }
+
+    /** The daemon name in log lines: {@code smtpd}, or e.g. {@code submission/smtpd} set per listener. */
+    public static String service(Configuration handlerConfig) {
+        return handlerConfig.getString("syslogService", "smtpd");
+    }
+}

@@ -1,0 +1,113 @@
+package dev.postern.smtpd;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.inject.Inject;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.core.Username;
+import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Request;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.smtp.SMTPResponse;
+import org.apache.james.protocols.smtp.SMTPSession;
+import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
+
+import dev.postern.address.NetworkList;
+
+/**
+ * AUTH PLAIN and LOGIN the Postfix way, on top of James's AUTH handler (which checks the
+ * password against the users store through its auth hook):
+ * <ul>
+ * <li>an AUTH that was not announced is refused with {@code 503 5.5.1 Error: authentication
+ * not enabled}: James would otherwise authenticate before STARTTLS even where
+ * {@code smtpd_tls_auth_only} hides AUTH, and on listeners where SASL is off;</li>
+ * <li>{@code 503} for a second AUTH or an AUTH inside a mail transaction;</li>
+ * <li>{@code smtpd_client_auth_rate_limit}: AUTH commands per client and minute, except
+ * {@code smtpd_client_event_limit_exceptions} ({@code $mynetworks});</li>
+ * <li>Postfix's replies ({@code 235 2.7.0 Authentication successful},
+ * {@code 535 5.7.8 Error: authentication failed: authentication failure}) and the
+ * {@code warning: NAME[IP]: SASL LOGIN authentication failed} log line that fail2ban reads.</li>
+ * </ul>
+ */
+public class PosternAuthCmdHandler extends AuthCmdHandler {
+    private static final org.apache.james.protocols.api.ProtocolSession.AttachmentKey<String> METHOD =
+        org.apache.james.protocols.api.ProtocolSession.AttachmentKey.of("dev.postern.saslMethod", String.class);
+
+    private final HookEnvironment environment;
+    private final ClientEventRate rate = new ClientEventRate(Duration.ofMinutes(1), Clock.systemUTC());
+    private PerListener<Limit> limits;
+    private SmtpdLog log;
+
+    /** {@code smtpd_client_auth_rate_limit} (0 = none) and the clients it does not apply to. */
+    private record Limit(long perMinute, NetworkList exempt) {
+    }
+
+    @Inject
+    public PosternAuthCmdHandler(HookEnvironment environment) {
+        this.environment = environment;
+    }
+
+    @Override
+    public void init(Configuration config) throws ConfigurationException {
+        super.init(config);
+        limits = environment.perListener(config, this, parameters -> new Limit(
+            parameters.number("smtpd_client_auth_rate_limit"),
+            NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions"))));
+        log = environment.smtpdLog(config, this);
+    }
+
+    /** The SASL mechanism the session authenticated with, for the {@code sasl_method=} log field. */
+    public static Optional<String> method(SMTPSession session) {
+        return session.getAttachment(METHOD, State.Connection);
+    }
+
+    @Override
+    public Response onCommand(SMTPSession session, Request request) {
+        if (!session.isAuthAnnounced()) {
+            return reply("503", "5.5.1 Error: authentication not enabled");
+        }
+        if (session.getUsername() != null) {
+            return reply("503", "5.5.1 Error: already authenticated");
+        }
+        if (session.getAttachment(SMTPSession.SENDER, State.Transaction).isPresent()) {
+            return reply("503", "5.5.1 Error: MAIL transaction in progress");
+        }
+        Limit limit = limits.of(session);
+        String client = ClientIdentity.address(session);
+        if (limit.perMinute() > 0 && !limit.exempt().contains(session.getRemoteAddress().getAddress())
+                && rate.record(client) > limit.perMinute()) {
+            log.log(session, "warning: AUTH command rate limit exceeded: from " + ClientIdentity.of(session));
+            return reply("450", "4.7.1 Error: too many AUTH commands from " + client);
+        }
+        String argument = request.getArgument() == null ? "" : request.getArgument().trim();
+        session.setAttachment(METHOD, argument.split(" ", 2)[0].toUpperCase(Locale.ROOT), State.Connection);
+        return super.onCommand(session, request);
+    }
+
+    @Override
+    protected Response doAuthTest(SMTPSession session, Username username, String pass, String authType) {
+        Response response = super.doAuthTest(session, username, pass, authType);
+        String code = response.getRetCode();
+        if (code.equals("235")) {
+            return reply("235", "2.7.0 Authentication successful");
+        }
+        if (code.equals("535")) {
+            log.log(session, "warning: " + ClientIdentity.of(session) + ": SASL " + authType
+                + " authentication failed: authentication failure");
+            return reply("535", "5.7.8 Error: authentication failed: authentication failure");
+        }
+        if (code.equals("501")) {
+            return reply("501", "5.5.2 Cannot decode response");
+        }
+        return response;
+    }
+
+    private static Response reply(String code, String text) {
+        return new SMTPResponse(code, text);
+    }
+}
