@@ -23,8 +23,8 @@ final class EnvironmentOverrides {
      *
      * @throws ConfigException {@code environment variable POSTERN_x: unknown parameter "x"}
      */
-    static Map<String, Resolver.Definition> from(Map<String, String> environment) throws ConfigException {
-        Map<String, Resolver.Definition> overrides = new LinkedHashMap<>();
+    static Map<String, ParameterExpander.Definition> from(Map<String, String> environment) throws ConfigException {
+        Map<String, ParameterExpander.Definition> overrides = new LinkedHashMap<>();
         for (Map.Entry<String, String> variable : new TreeMap<>(environment).entrySet()) {
             String key = variable.getKey();
             if (!key.startsWith(PREFIX)) {
@@ -38,7 +38,7 @@ final class EnvironmentOverrides {
             if (!Parameters.isKnown(name)) {
                 throw new ConfigException(origin + ": " + Parameters.unknown(name));
             }
-            overrides.put(name, new Resolver.Definition(singleLine(variable.getValue()), origin));
+            overrides.put(name, new ParameterExpander.Definition(singleLine(variable.getValue()), origin));
         }
         return overrides;
     }

@@ -18,8 +18,8 @@ final class MainCfLoader {
 
     static MainCf load(String fileName, Path file, List<String> lines, Map<String, String> environment)
             throws ConfigException {
-        Map<String, Resolver.Definition> explicit = fromFile(fileName, lines, declaredClasses(lines, environment));
-        for (Map.Entry<String, Resolver.Definition> override : EnvironmentOverrides.from(environment).entrySet()) {
+        Map<String, ParameterExpander.Definition> explicit = fromFile(fileName, lines, declaredClasses(lines, environment));
+        for (Map.Entry<String, ParameterExpander.Definition> override : EnvironmentOverrides.from(environment).entrySet()) {
             // The environment wins over main.cf, before expansion, so $name users see it too.
             explicit.remove(override.getKey());
             explicit.put(override.getKey(), override.getValue());
@@ -35,9 +35,9 @@ final class MainCfLoader {
      * @param origin where the overrides are written, for errors and {@link MainCf#origin}
      */
     static MainCf override(MainCf base, Map<String, String> overrides, String origin) throws ConfigException {
-        Map<String, Resolver.Definition> explicit = new LinkedHashMap<>();
+        Map<String, ParameterExpander.Definition> explicit = new LinkedHashMap<>();
         for (String name : base.explicitNames()) {
-            explicit.put(name, new Resolver.Definition(base.raw(name), base.origin(name)));
+            explicit.put(name, new ParameterExpander.Definition(base.raw(name), base.origin(name)));
         }
         List<String> classNames = overrides.containsKey(RESTRICTION_CLASSES)
             ? PostfixList.split(overrides.get(RESTRICTION_CLASSES)) : base.list(RESTRICTION_CLASSES);
@@ -47,24 +47,24 @@ final class MainCfLoader {
                 throw new ConfigException(origin + ": " + Parameters.unknown(name));
             }
             explicit.remove(name);
-            explicit.put(name, new Resolver.Definition(override.getValue(), origin));
+            explicit.put(name, new ParameterExpander.Definition(override.getValue(), origin));
         }
         return build(base.file(), explicit);
     }
 
-    private static MainCf build(Path file, Map<String, Resolver.Definition> explicit) throws ConfigException {
+    private static MainCf build(Path file, Map<String, ParameterExpander.Definition> explicit) throws ConfigException {
         checkClasses(explicit);
 
-        Resolver resolver = new Resolver(explicit);
+        ParameterExpander expander = new ParameterExpander(explicit);
         Map<String, String> raw = new TreeMap<>();
         Map<String, String> expanded = new TreeMap<>();
         Map<String, String> origins = new TreeMap<>();
         for (String name : validationOrder(explicit)) {
             String value;
             try {
-                value = resolver.expand(name);
+                value = expander.expand(name);
             } catch (Expander.Failure failure) {
-                throw new ConfigException(resolver.origin(failure.parameter()) + ": "
+                throw new ConfigException(expander.origin(failure.parameter()) + ": "
                         + failure.parameter() + ": " + failure.reason());
             }
             try {
@@ -72,19 +72,19 @@ final class MainCfLoader {
                     Parameters.get(name).type().check(name, value);
                 }
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(resolver.origin(name) + ": " + e.getMessage());
+                throw new ConfigException(expander.origin(name) + ": " + e.getMessage());
             }
             expanded.put(name, value);
-            raw.put(name, resolver.raw(name));
-            origins.put(name, resolver.origin(name));
+            raw.put(name, expander.raw(name));
+            origins.put(name, expander.origin(name));
         }
         return new MainCf(file, raw, expanded, origins, explicit.keySet());
     }
 
     /** The file's settings, in file order, a later setting of a name replacing an earlier one. */
-    private static Map<String, Resolver.Definition> fromFile(String fileName, List<String> lines,
+    private static Map<String, ParameterExpander.Definition> fromFile(String fileName, List<String> lines,
             List<String> classNames) throws ConfigException {
-        Map<String, Resolver.Definition> settings = new LinkedHashMap<>();
+        Map<String, ParameterExpander.Definition> settings = new LinkedHashMap<>();
         for (MainCfParser.Entry entry : MainCfParser.parse(lines)) {
             String where = fileName + ":" + entry.line();
             if (entry instanceof MainCfParser.Malformed malformed) {
@@ -96,7 +96,7 @@ final class MainCfLoader {
             }
             // Re-inserting keeps the map in the order of the settings that take effect.
             settings.remove(setting.name());
-            settings.put(setting.name(), new Resolver.Definition(setting.value(), where));
+            settings.put(setting.name(), new ParameterExpander.Definition(setting.value(), where));
         }
         return settings;
     }
@@ -122,8 +122,8 @@ final class MainCfLoader {
     }
 
     /** A declared class must be defined and must not take a parameter's name. */
-    private static void checkClasses(Map<String, Resolver.Definition> explicit) throws ConfigException {
-        Resolver.Definition classes = explicit.get(RESTRICTION_CLASSES);
+    private static void checkClasses(Map<String, ParameterExpander.Definition> explicit) throws ConfigException {
+        ParameterExpander.Definition classes = explicit.get(RESTRICTION_CLASSES);
         List<String> classNames = classes == null ? List.of() : PostfixList.split(classes.raw());
         for (String name : classNames) {
             if (Parameters.isKnown(name)) {
@@ -140,7 +140,7 @@ final class MainCfLoader {
     private static final String RESTRICTION_CLASSES = "smtpd_restriction_classes";
 
     /** Explicit settings in the order they were written (so errors follow the file), then defaults. */
-    private static List<String> validationOrder(Map<String, Resolver.Definition> explicit) {
+    private static List<String> validationOrder(Map<String, ParameterExpander.Definition> explicit) {
         List<String> order = new ArrayList<>(explicit.keySet());
         for (String name : Parameters.names()) {
             if (!explicit.containsKey(name)) {

@@ -35,14 +35,14 @@ import dev.postern.tables.LookupException;
  */
 final class HostWalker {
     private final ClientSettings settings;
-    private final SmtpSession.Mode mode;
+    private final SmtpClientSession.Mode mode;
     private final Optional<SSLSocketFactory> tls;
     private final SaslPasswords passwords;
     private final SessionCache cache;
     private final Watchdog watchdog;
     private final Clock clock;
 
-    HostWalker(ClientSettings settings, SmtpSession.Mode mode, Optional<SSLSocketFactory> tls, SaslPasswords passwords,
+    HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<SSLSocketFactory> tls, SaslPasswords passwords,
                SessionCache cache, Watchdog watchdog, Clock clock) {
         this.settings = settings;
         this.mode = mode;
@@ -80,7 +80,7 @@ final class HostWalker {
                 break;
             }
             String key = target.relay() + credentials.map(c -> " " + c.username()).orElse("");
-            SmtpSession session;
+            SmtpClientSession session;
             try {
                 session = obtain(target, key, credentials);
             } catch (SessionException e) {
@@ -123,15 +123,15 @@ final class HostWalker {
     }
 
     private Optional<Credentials> credentials(Delivery delivery, Target target) throws LookupException {
-        if (mode != SmtpSession.Mode.SMTP || !settings.saslEnabled() || passwords.isEmpty()) {
+        if (mode != SmtpClientSession.Mode.SMTP || !settings.saslEnabled() || passwords.isEmpty()) {
             return Optional.empty();
         }
         return passwords.find(delivery.mail().getMaybeSender(), target.hostname(), target.hop());
     }
 
     /** A cached session that still answers RSET, or a new one. */
-    private SmtpSession obtain(Target target, String key, Optional<Credentials> credentials) throws SessionException {
-        Optional<SmtpSession> cached;
+    private SmtpClientSession obtain(Target target, String key, Optional<Credentials> credentials) throws SessionException {
+        Optional<SmtpClientSession> cached;
         while ((cached = cache.take(key)).isPresent()) {
             if (cached.get().reset()) {
                 return cached.get();
@@ -139,10 +139,10 @@ final class HostWalker {
             cached.get().close();
         }
         try {
-            return SmtpSession.open(connect(target), target, settings, mode, tls, credentials);
-        } catch (SmtpSession.TlsHandshakeException e) {
+            return SmtpClientSession.open(connect(target), target, settings, mode, tls, credentials);
+        } catch (SmtpClientSession.TlsHandshakeException e) {
             // Level "may": a server whose TLS is broken still gets the mail, in plain text.
-            return SmtpSession.open(connect(target), target, settings, mode, Optional.empty(), credentials);
+            return SmtpClientSession.open(connect(target), target, settings, mode, Optional.empty(), credentials);
         }
     }
 

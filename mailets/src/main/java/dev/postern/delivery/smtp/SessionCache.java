@@ -28,7 +28,7 @@ final class SessionCache implements AutoCloseable {
     private ScheduledExecutorService sweeper;
     private boolean closed;
 
-    private record Idle(SmtpSession session, Instant deadline) {
+    private record Idle(SmtpClientSession session, Instant deadline) {
     }
 
     SessionCache(Duration limit, Clock clock) {
@@ -41,9 +41,9 @@ final class SessionCache implements AutoCloseable {
     }
 
     /** An idle session for {@code key}, the most recently used first; expired ones are closed. */
-    Optional<SmtpSession> take(String key) {
-        List<SmtpSession> expired = new ArrayList<>();
-        Optional<SmtpSession> found = Optional.empty();
+    Optional<SmtpClientSession> take(String key) {
+        List<SmtpClientSession> expired = new ArrayList<>();
+        Optional<SmtpClientSession> found = Optional.empty();
         synchronized (this) {
             Deque<Idle> sessions = idle.get(key);
             Instant now = clock.instant();
@@ -59,12 +59,12 @@ final class SessionCache implements AutoCloseable {
                 idle.remove(key);
             }
         }
-        expired.forEach(SmtpSession::quit);
+        expired.forEach(SmtpClientSession::quit);
         return found;
     }
 
     /** Keeps a session that can carry another mail; closes it when caching is off. */
-    void put(String key, SmtpSession session) {
+    void put(String key, SmtpClientSession session) {
         if (!isEnabled() || !session.isReusable()) {
             session.quit();
             return;
@@ -89,7 +89,7 @@ final class SessionCache implements AutoCloseable {
 
     /** Closes the sessions whose time is up. */
     void sweep() {
-        List<SmtpSession> expired = new ArrayList<>();
+        List<SmtpClientSession> expired = new ArrayList<>();
         synchronized (this) {
             Instant now = clock.instant();
             for (Iterator<Deque<Idle>> it = idle.values().iterator(); it.hasNext();) {
@@ -106,7 +106,7 @@ final class SessionCache implements AutoCloseable {
                 }
             }
         }
-        expired.forEach(SmtpSession::quit);
+        expired.forEach(SmtpClientSession::quit);
     }
 
     synchronized int size() {
@@ -116,7 +116,7 @@ final class SessionCache implements AutoCloseable {
     /** Says QUIT to every idle session and stops caching. */
     @Override
     public void close() {
-        List<SmtpSession> all = new ArrayList<>();
+        List<SmtpClientSession> all = new ArrayList<>();
         synchronized (this) {
             closed = true;
             idle.values().forEach(sessions -> sessions.forEach(entry -> all.add(entry.session())));
@@ -125,6 +125,6 @@ final class SessionCache implements AutoCloseable {
                 sweeper.shutdownNow();
             }
         }
-        all.forEach(SmtpSession::quit);
+        all.forEach(SmtpClientSession::quit);
     }
 }

@@ -62,7 +62,7 @@ public final class SmtpCourier implements Courier, AutoCloseable {
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : java.time.Duration.ZERO, clock);
         Watchdog watchdog = new Watchdog();
-        HostWalker walker = new HostWalker(settings, SmtpSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
+        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
         return new SmtpCourier(new DestinationResolver(dns), walker, cache,
             new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
     }

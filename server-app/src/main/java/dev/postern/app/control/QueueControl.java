@@ -36,7 +36,7 @@ import dev.postern.log.QueueIdGenerator;
 /**
  * Postfix's queue operations ({@code mailq}, {@code postqueue -f}, {@code postsuper -d/-h/-H/-r}) over
  * James's queues and the hold repository. Every queue the factory made is looked at (the spool, where
- * mail enters the pipeline, and the relay's outgoing queue); held mail lives in the hold repository, out
+ * mail enters the pipeline and where the queue manager leaves deferred mail until it is due); held mail lives in the hold repository, out
  * of every queue, so no retry schedule or expiry ever reaches it.
  *
  * <p>Moves copy before they delete (store in the repository, then remove from the queue; enqueue, then
@@ -50,7 +50,7 @@ public final class QueueControl {
     static final AttributeName HELD_FROM = AttributeName.of("dev.postern.held-from");
     private static final String ROOT = Mail.DEFAULT;
     private static final String POSTSUPER = "postsuper";
-    /** James's RemoteDelivery tells nobody why an attempt failed temporarily; this is what is known. */
+    /** What is shown for deferred mail whose envelope holds no reason of its own. */
     static final String DEFERRED_REASON = "delivery temporarily failed";
 
     private final MailQueueFactory<? extends ManageableMailQueue> queues;

@@ -42,7 +42,7 @@ import reactor.core.scheduler.Schedulers;
  * before the envelope is renamed, so that no envelope can ever survive a crash without its content.
  *
  * <p>The mail is captured when {@code enQueue} is called ({@link MailSnapshot}): what the caller does
- * with its object afterwards (RemoteDelivery sets it to GHOST) does not reach the queue.
+ * with its object afterwards (a mailet may set it to GHOST) does not reach the queue.
  *
  * <p><b>Dequeue</b> hands each ready mail to one consumer that asked for it ({@link DeliverySubscription}),
  * once the factory's delivery has started ({@link DeliveryStart});

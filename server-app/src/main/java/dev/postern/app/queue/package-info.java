@@ -6,8 +6,8 @@
  * <li>{@link dev.postern.app.queue.FileMailQueueFactory} opens the directory, recovers it and hands out
  * one {@link dev.postern.app.queue.FileMailQueue} per name.</li>
  * <li>A message's bytes are written once, to {@code content/<id>}; each queue holds small envelope
- * files ({@code queues/<name>/<id>}, JSON, see {@code EnvelopeCodec}) that refer to it, so moving an
- * unchanged mail from {@code spool} to {@code outgoing} writes only an envelope.</li>
+ * files ({@code queues/<name>/<id>}, JSON, see {@code EnvelopeCodec}) that refer to it, so re-queueing
+ * deferred mail (reduced to its deferred recipients) writes only a new envelope.</li>
  * <li>Every file is written to {@code tmp/}, fsync'd and renamed into place, and the rename made
  * durable by a directory fsync shared between concurrent writers, before {@code enQueue} returns.
  * A first enqueue costs two file fsyncs and two (shared) directory fsyncs; moving an unchanged mail

@@ -11,7 +11,7 @@ import java.util.Map;
  * then defaults (literal or derived), following references recursively and refusing loops.
  * Results are memoised for the duration of the load only; the instance is thrown away after.
  */
-final class Resolver implements DefaultContext {
+final class ParameterExpander implements DefaultContext {
 
     /** An explicit setting: its text as written and where it was written. */
     record Definition(String raw, String origin) {
@@ -24,7 +24,7 @@ final class Resolver implements DefaultContext {
     private final LinkedHashSet<String> active = new LinkedHashSet<>();
     private String machineHostname;
 
-    Resolver(Map<String, Definition> explicit) {
+    ParameterExpander(Map<String, Definition> explicit) {
         this.explicit = explicit;
     }
 

@@ -30,7 +30,7 @@ import dev.postern.delivery.smtp.SaslPasswords.Credentials;
  * refused greeting, TLS, AUTH) is a {@link SessionException}; a reply about a recipient or the
  * transaction is an {@link Outcome}.
  */
-final class SmtpSession implements AutoCloseable {
+final class SmtpClientSession implements AutoCloseable {
 
     /** The protocol spoken. */
     enum Mode { SMTP, LMTP }
@@ -42,7 +42,7 @@ final class SmtpSession implements AutoCloseable {
     private final Map<String, String> extensions = new LinkedHashMap<>();
     private boolean broken;
 
-    private SmtpSession(Connection connection, Target target, ClientSettings settings, Mode mode) {
+    private SmtpClientSession(Connection connection, Target target, ClientSettings settings, Mode mode) {
         this.connection = connection;
         this.target = target;
         this.settings = settings;
@@ -57,9 +57,9 @@ final class SmtpSession implements AutoCloseable {
      * @throws SessionException when this server cannot take mail now; a TLS handshake failure at
      *         level "may" is a {@link TlsHandshakeException} so the caller can retry in plain text
      */
-    static SmtpSession open(Connection connection, Target target, ClientSettings settings, Mode mode,
+    static SmtpClientSession open(Connection connection, Target target, ClientSettings settings, Mode mode,
                             Optional<SSLSocketFactory> tls, Optional<Credentials> credentials) throws SessionException {
-        SmtpSession session = new SmtpSession(connection, target, settings, mode);
+        SmtpClientSession session = new SmtpClientSession(connection, target, settings, mode);
         try {
             session.greet();
             session.hello();

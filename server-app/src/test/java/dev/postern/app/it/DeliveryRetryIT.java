@@ -26,7 +26,7 @@ import dev.postern.app.harness.TestMessages;
  * retried no sooner than the backoff allows and the message is delivered once it accepts, exactly
  * once; a deferred message keeps its retry schedule across a server restart.
  */
-class RemoteDeliveryRetryIT {
+class DeliveryRetryIT {
     private static final String H = "mx.retry-it.test";
     private static final String SENDER = "alice@client.example";
     private static final String RECIPIENT = "bob@remote.test";
