@@ -18,15 +18,15 @@ import org.apache.james.server.core.configuration.FileConfigurationProvider;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.user.api.UsersRepository;
 
-import dev.postern.app.modules.MainCfConfigurationProvider;
 import dev.postern.app.modules.MainCfConfigurationProvider.ListenerSetup;
+import dev.postern.app.modules.MainCfConfigurationProvider;
 import dev.postern.app.tls.TlsIdentity;
+import dev.postern.cleanup.ContentChecks;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
 import dev.postern.config.ConfigWarnings;
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
-import dev.postern.restrictions.ContentChecks;
 import dev.postern.smtpd.HookEnvironment;
 import dev.postern.smtpd.SmtpdPolicy;
 import dev.postern.tables.TableRegistry;

@@ -15,9 +15,9 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MessageHook;
 
+import dev.postern.cleanup.HeaderLimiter;
+import dev.postern.cleanup.HeaderLimits;
 import dev.postern.config.ComponentParameters;
-import dev.postern.restrictions.HeaderLimiter;
-import dev.postern.restrictions.HeaderLimits;
 import dev.postern.restrictions.Reply;
 
 /**

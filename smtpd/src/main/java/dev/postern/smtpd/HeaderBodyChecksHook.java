@@ -23,13 +23,13 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.cleanup.CleanupContext;
+import dev.postern.cleanup.ContentChecks;
+import dev.postern.cleanup.ContentInspection;
+import dev.postern.cleanup.ContentOutcome;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ParameterType;
 import dev.postern.log.MailLog;
-import dev.postern.restrictions.CleanupContext;
-import dev.postern.restrictions.ContentChecks;
-import dev.postern.restrictions.ContentInspection;
-import dev.postern.restrictions.ContentOutcome;
 import dev.postern.restrictions.Reply;
 
 /**

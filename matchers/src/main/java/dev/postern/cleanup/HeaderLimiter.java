@@ -1,10 +1,13 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
+
 
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+
+import dev.postern.restrictions.Reply;
 
 /**
  * Applies {@link HeaderLimits} to one message while its lines stream in, before anything is

@@ -1,4 +1,5 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
+
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -8,6 +9,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
+import dev.postern.restrictions.Reply;
 import dev.postern.tables.LookupException;
 
 /**

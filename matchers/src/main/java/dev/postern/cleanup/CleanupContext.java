@@ -1,4 +1,4 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
 
 /**
  * Who sent the message being inspected, for the lines cleanup logs about it:

@@ -1,4 +1,4 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
 
 /**
  * The limits that keep the memory of one message bounded whatever the shape of its header, applied

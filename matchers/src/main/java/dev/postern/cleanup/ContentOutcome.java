@@ -1,7 +1,10 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
+
 
 import java.util.List;
 import java.util.Optional;
+
+import dev.postern.restrictions.Reply;
 
 /**
  * What header and body checks decided about one message.

@@ -1,4 +1,4 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
 
 /**
  * Counts the RFC 822 tokens of an address header as Postfix's address parser splits them: each

@@ -1,4 +1,4 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
 
 import java.util.Locale;
 

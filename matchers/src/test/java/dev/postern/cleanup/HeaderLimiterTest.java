@@ -1,4 +1,5 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -8,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+
+import dev.postern.restrictions.Reply;
 
 /**
  * The header limits as the lines of one message stream through them: what is kept, shortened or

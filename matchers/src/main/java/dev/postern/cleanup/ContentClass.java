@@ -1,4 +1,4 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
 
 /**
  * The four kinds of content cleanup inspects, each with its own main.cf table list: Postfix

@@ -1,4 +1,5 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
+
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -23,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.postern.config.ConfigException;
+import dev.postern.restrictions.Reply;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableRegistry;

@@ -1,4 +1,4 @@
-package dev.postern.restrictions;
+package dev.postern.cleanup;
 
 /**
  * Receives a message's content as {@link MessageScanner} splits it. Record numbers say where
