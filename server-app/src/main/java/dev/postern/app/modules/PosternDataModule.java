@@ -8,6 +8,7 @@ import javax.inject.Named;
 import javax.inject.Singleton;
 
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.CoreDataModule;
 import org.apache.james.UserEntityValidator;
 import org.apache.james.core.Domain;
@@ -96,11 +97,20 @@ public class PosternDataModule extends AbstractModule {
         return new FileUsersDAO(home.var().resolve("store/users.properties"));
     }
 
+    /**
+     * Configured here, as it is made, rather than by an initialization operation: James starts the SMTP
+     * listeners and the spooler among its first operations, and a repository not yet configured would
+     * answer lookups wrongly (without virtual hosting) or, guarded, with a temporary failure; so the
+     * first RCPT or delivery after a start gets a real answer.
+     */
     @Provides
     @Singleton
-    UsersRepository usersRepository(DomainList domainList, FileUsersDAO dao, UserEntityValidator validator) {
+    UsersRepository usersRepository(DomainList domainList, FileUsersDAO dao, UserEntityValidator validator,
+                                    ConfigurationProvider configurationProvider) throws ConfigurationException {
         UsersRepositoryImpl<FileUsersDAO> repository = new PosternUsersRepository(domainList, dao);
         repository.setValidator(validator);
+        dao.configure(configurationProvider.getConfiguration("usersrepository"));
+        repository.configure(configurationProvider.getConfiguration("usersrepository"));
         return repository;
     }
 
@@ -108,17 +118,6 @@ public class PosternDataModule extends AbstractModule {
     @Singleton
     MailRepositoryUrlStore mailRepositoryUrlStore(PosternHome home) {
         return new FileMailRepositoryUrlStore(home.var().resolve("store/mailrepositories"));
-    }
-
-    @ProvidesIntoSet
-    InitializationOperation configureUsers(ConfigurationProvider configurationProvider, UsersRepository repository,
-                                           FileUsersDAO dao) {
-        return InitilizationOperationBuilder
-            .forClass(UsersRepositoryImpl.class)
-            .init(() -> {
-                ((UsersRepositoryImpl<?>) repository).configure(configurationProvider.getConfiguration("usersrepository"));
-                dao.configure(configurationProvider.getConfiguration("usersrepository"));
-            });
     }
 
     @ProvidesIntoSet
