@@ -10,7 +10,7 @@ import javax.inject.Inject;
 import javax.inject.Singleton;
 
 /**
- * Queue IDs as DESIGN fixes them: twelve upper-case hexadecimal digits, unique per
+ * Queue IDs in the form the mail log and the queue use (docs/logging-and-metrics.md): twelve upper-case hexadecimal digits, unique per
  * message. The value is the arrival time in microseconds (48 bits, which wrap after
  * about nine years), made strictly increasing so that two messages in the same
  * microsecond, or a clock step backwards, still get different IDs. Like Postfix's

@@ -72,7 +72,7 @@ import dev.postern.tables.LookupException;
  * </ul>
  *
  * <p>The first attempt is made from the copy queued at SMTP time: only deferred mail is written again,
- * and then only its envelope, since its content is unchanged (DESIGN, performance model). Then the mail
+ * and then only its envelope, since its content is unchanged (docs/queue.md). Then the mail
  * becomes a ghost and its spool entry is dropped. If handing on a deferral or a notification fails, the
  * mail keeps the recipients not yet settled and the failure goes to the container's error processor, so
  * nothing answered 250 is lost.

@@ -8,17 +8,18 @@ import org.apache.james.core.MaybeSender;
 import org.apache.mailet.DsnParameters;
 
 /**
- * The sender, the recipients of one transaction and the DSN parameters the client passes on
- * (RET, ENVID, NOTIFY, ORCPT) when the server offers DSN.
+ * What the SMTP client sends in one mail transaction (MAIL, RCPT, DATA): the envelope sender, the
+ * recipients and the DSN parameters it passes on (RET, ENVID, NOTIFY, ORCPT) when the server offers
+ * DSN. (The queue's own envelope, what a queued mail is kept as, is {@code dev.postern.app.queue.Envelope}.)
  */
-record Envelope(MaybeSender sender, List<MailAddress> recipients, Optional<DsnParameters> dsn) {
+record Transaction(MaybeSender sender, List<MailAddress> recipients, Optional<DsnParameters> dsn) {
 
-    Envelope {
+    Transaction {
         recipients = List.copyOf(recipients);
     }
 
-    Envelope withRecipients(List<MailAddress> others) {
-        return new Envelope(sender, others, dsn);
+    Transaction withRecipients(List<MailAddress> others) {
+        return new Transaction(sender, others, dsn);
     }
 
     /** Whether an address needs SMTPUTF8 (RFC 6531): any non-ASCII character in it. */
