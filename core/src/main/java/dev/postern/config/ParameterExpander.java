@@ -119,7 +119,6 @@ final class ParameterExpander implements DefaultContext {
         return derived;
     }
 
-
     private Expander.Failure loop(String repeated) {
         List<String> cycle = new ArrayList<>();
         boolean inCycle = false;

@@ -86,6 +86,11 @@ class PostfixMainCfIT {
             .doesNotContain("smtp_tls_session_cache_database")
             .doesNotContain("biff");
 
+        ExitResult warned = server.runCommand("check");
+        assertThat(warned.exitCode()).as("%s", warned).isZero();
+        assertThat(warned.stderrLines()).as("check warns as the start does").contains(
+            "postern: warning: " + mainCf + ", line " + (first + 6) + ": unused parameter: site_note=nobody reads this");
+
         ExitResult status = server.runCommand("postconf", "--status", "biff", "smtpd_tls_protocols", "relayhost",
             "site_relay_checks");
         assertThat(status.exitCode()).as("%s", status).isZero();
