@@ -3,6 +3,7 @@ package dev.postern.config;
 import static dev.postern.config.TestConfigs.error;
 import static dev.postern.config.TestConfigs.parse;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -168,6 +169,23 @@ class PostfixParameterNamesTest {
     void anUndefinedReferenceIsStillAnError() {
         assertThat(error("smtpd_recipient_restrictions = $my_chekcs", "my_checks = reject"))
             .isEqualTo("main.cf:1: smtpd_recipient_restrictions: undefined parameter \"my_chekcs\"");
+    }
+
+    @Test
+    void aListenerOverrideMaySetPostfixAndUserDefinedNamesAndIsJudgedTheSameWay() throws Exception {
+        MainCf base = parse("mua_checks = permit_sasl_authenticated, reject");
+        String where = "smtpserver.xml: listener submission";
+
+        MainCf submission = base.withOverrides(
+            Map.of("smtpd_recipient_restrictions", "$mua_checks", "mua_checks", "reject", "inet_protocols", "ipv4"), where);
+        assertThat(submission.list("smtpd_recipient_restrictions")).containsExactly("reject");
+
+        assertThat(catchThrowableOfType(
+                () -> base.withOverrides(Map.of("smtpd_milters", "inet:127.0.0.1:8891"), where), ConfigException.class))
+            .hasMessageStartingWith(where + ": smtpd_milters is a Postfix parameter that Postern does not implement");
+        assertThat(catchThrowableOfType(
+                () -> base.withOverrides(Map.of("mua_chekcs", "reject"), where), ConfigException.class))
+            .hasMessageStartingWith(where + ": unknown parameter \"mua_chekcs\"");
     }
 
     /** Debian's /usr/share/postfix/main.cf.dist, Postfix's sample: read where Postfix is installed. */
