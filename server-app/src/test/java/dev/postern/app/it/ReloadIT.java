@@ -101,14 +101,14 @@ class ReloadIT {
         server.start();
         String valid = Files.readString(server.mainCf(), StandardCharsets.UTF_8);
 
-        int line = server.appendMainCf("smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination",
-            "relayhots = [typo.example]");
+        // A misspelt restriction would change what is accepted: refused, naming it.
+        server.appendMainCf("smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destinaton");
         ExitResult misspelt = server.runCommand("reload");
         assertThat(misspelt.exitCode()).as("%s", misspelt).isEqualTo(1);
         assertThat(misspelt.stderrLines()).as("%s", misspelt).singleElement().asString()
             .contains("configuration not reloaded")
-            .contains("main.cf:" + (line + 1))
-            .contains("relayhots");
+            .contains("smtpd_recipient_restrictions")
+            .contains("reject_unauth_destinaton");
         assertStillRunsTheStartConfiguration(server, sink, "after-misspelt", 1);
 
         // A main.cf that parses but names a table the server cannot open: the server refuses it.
@@ -128,6 +128,19 @@ class ReloadIT {
         ExitResult unchanged = server.runCommand("reload");
         assertThat(unchanged.exitCode()).as("%s", unchanged).isZero();
         assertThat(unchanged.stdout()).contains("configuration reloaded (0 parameters changed; no restart needed)");
+
+        // A name Postfix does not define is Postfix's "unused parameter" warning, not a refusal.
+        int line = server.appendMainCf("relayhots = [typo.example]");
+        ExitResult misspeltName = server.runCommand("reload");
+        assertThat(misspeltName.exitCode()).as("%s", misspeltName).isZero();
+        assertThat(misspeltName.stderrLines()).as("%s", misspeltName).singleElement().asString()
+            .startsWith("postern: warning: ")
+            .contains("main.cf, line " + line + ":")
+            .contains("unused parameter: relayhots=[typo.example]")
+            .contains("relayhost");
+        assertThat(server.maillogLines()).anyMatch(logLine -> logLine.contains(" postern/reload[")
+            && logLine.contains("warning: ") && logLine.contains("unused parameter: relayhots"));
+        assertStillRunsTheStartConfiguration(server, sink, "after-misspelt-name", 3);
     }
 
     @Test
