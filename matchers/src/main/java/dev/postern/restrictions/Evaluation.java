@@ -56,6 +56,7 @@ final class Evaluation {
 
     private final RestrictionConfig config;
     private final SmtpState state;
+    private final EvaluationTrace trace;
     private final List<Action> actions = new ArrayList<>();
     private int recursion;
     private int warnIfReject;
@@ -67,10 +68,11 @@ final class Evaluation {
      * @param carriedDeferral a {@code defer_if_permit} raised at an earlier command whose lists ran
      *                        then (smtpd_delay_reject = no); null when none
      */
-    Evaluation(RestrictionConfig config, SmtpState state, Reply carriedDeferral) {
+    Evaluation(RestrictionConfig config, SmtpState state, Reply carriedDeferral, EvaluationTrace trace) {
         this.config = config;
         this.state = state;
         this.deferIfPermit = carriedDeferral;
+        this.trace = trace;
     }
 
     /**
@@ -82,9 +84,11 @@ final class Evaluation {
         for (RestrictionList list : lists) {
             if (list.replyClass() == Stage.HELO && state.helo() == null
                     || list.replyClass() == Stage.SENDER && !state.hasSender()) {
+                trace.listSkipped(list.parameter(), "no " + (list.replyClass() == Stage.HELO ? "HELO" : "sender") + " yet");
                 continue;
             }
             if (list.restrictions().isEmpty()) {
+                trace.listSkipped(list.parameter(), "empty");
                 // It could only answer DUNNO (the per-list state below is reset before each list
                 // and after the last): skipped, so that its reply name (for the client list the
                 // formatted name[address]) is not built for nothing on every command.
@@ -94,11 +98,13 @@ final class Evaluation {
             warnIfReject = 0;
             deferIfReject = null;
             Outcome outcome;
+            trace.listStarts(list.parameter());
             try {
                 outcome = generic(list.restrictions(), list.replyClass(), replyName(list.replyClass()));
             } catch (Abort abort) {
                 outcome = new Outcome(Status.REJECT, abort.reply);
             }
+            trace.listEnds(list.parameter(), describe(outcome));
             if (outcome.status() == Status.REJECT) {
                 return verdictFor(outcome.reply());
             }
@@ -140,7 +146,7 @@ final class Evaluation {
                     }
                     continue;
                 }
-                Outcome outcome = check(restriction, replyClass, replyName);
+                Outcome outcome = traced(restriction, replyClass, replyName);
                 if (warnIfReject >= recursion) {
                     warnIfReject = 0;
                 }
@@ -152,6 +158,22 @@ final class Evaluation {
         } finally {
             recursion--;
         }
+    }
+
+    private Outcome traced(Restriction r, Stage replyClass, String replyName) {
+        String written = r.argument() == null ? r.name() : r.name() + " " + r.argument();
+        try {
+            Outcome outcome = check(r, replyClass, replyName);
+            trace.restriction(recursion, written, describe(outcome));
+            return outcome;
+        } catch (Abort abort) {
+            trace.restriction(recursion, written, abort.reply.line());
+            throw abort;
+        }
+    }
+
+    private static String describe(Outcome outcome) {
+        return outcome.status() == Status.REJECT && outcome.reply() != null ? outcome.reply().line() : outcome.status().name();
     }
 
     private Outcome check(Restriction r, Stage replyClass, String replyName) {
@@ -759,6 +781,7 @@ final class Evaluation {
         } catch (LookupException e) {
             throw new Abort(lookupFailure(replyName));
         }
+        match.ifPresent(hit -> traceHit(r, hit));
         return match.map(m -> tableResult(r.table(), m.value(), replyClass, replyName));
     }
 
@@ -786,7 +809,12 @@ final class Evaluation {
         if (match.isEmpty()) {
             return Outcome.DUNNO;
         }
+        traceHit(r, match.get());
         return tableResult(table, match.get().value(), replyClass, replyName);
+    }
+
+    private void traceHit(Restriction r, TableSearch.Hit hit) {
+        trace.tableHit(r.name(), hit.table().name(), hit.key().text(), hit.value());
     }
 
     /** Postfix's {@code check_table_result}. */
