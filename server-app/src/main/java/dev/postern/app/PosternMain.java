@@ -23,6 +23,7 @@ public final class PosternMain {
     }
 
     public static void main(String[] args) {
+        ToolLogging.select(args);
         int status;
         try {
             status = run(args);
@@ -42,7 +43,9 @@ public final class PosternMain {
             case "run" -> runServer(command.home());
             case "postconf" -> postconf(command);
             case "postmap" -> new PostmapCommand(command.home(), () -> loadMainCfOrExit(command.home()),
-                System.out, System.err).run(command.arguments());
+                System.in, System.out, System.err).run(command.arguments());
+            case "postalias" -> PostmapCommand.postalias(command.home(), System.in, System.out, System.err)
+                .run(command.arguments());
             case "queue", "flush", "super" -> new QueueCommand(command.home(), () -> loadMainCfOrExit(command.home()),
                 System.out, System.err).run(command.subcommand(), command.arguments());
             case "health" -> new HealthCommand(command.home(), () -> loadMainCfOrExit(command.home()),
