@@ -99,6 +99,12 @@ public final class PosternMain {
 
     private static int runServer(PosternHome home) throws StartupFailure {
         MainCf mainCf = loadMainCf(home);
+        List<Problem> problems = CheckCommand.beforeStart(home).stream().filter(Problem::isError).toList();
+        if (!problems.isEmpty()) {
+            // every problem at once, as check reports them, rather than the first the assembly meets
+            problems.forEach(problem -> System.err.println(problem.line()));
+            return 1;
+        }
         VarTree.create(home.var());
         logConfigWarnings(mainCf);
         ListenerCheck.assertAvailable(mainCf);

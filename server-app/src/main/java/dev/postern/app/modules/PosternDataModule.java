@@ -75,7 +75,16 @@ public class PosternDataModule extends AbstractModule {
         Set<Domain> configured = mainCf.list("mydestination").stream()
             .map(PosternDataModule::mydestinationDomain)
             .collect(Collectors.toSet());
-        return new PosternDomainList(configured, Domain.of(mainCf.get("myorigin")), home.var().resolve("store/domains"));
+        return new PosternDomainList(configured, myorigin(mainCf), home.var().resolve("store/domains"));
+    }
+
+    private static Domain myorigin(MainCf mainCf) {
+        try {
+            return Domain.of(mainCf.get("myorigin"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(mainCf.origin("myorigin") + ": myorigin: \"" + mainCf.get("myorigin")
+                + "\" is not a domain name: " + e.getMessage(), e);
+        }
     }
 
     /**
