@@ -1,6 +1,7 @@
 package dev.postern.app;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -95,6 +96,7 @@ final class AssemblyCheck {
             return List.of("smtpserver.xml: " + describe(e));
         }
         GuiceProtocolHandlerLoader loader = injector.getInstance(GuiceProtocolHandlerLoader.class);
+        Set<String> seen = new HashSet<>();
         for (HierarchicalConfiguration<ImmutableNode> server : smtpserver.configurationsAt("smtpserver")) {
             String name = server.getString("jmxName", "");
             if (!listeners.contains(name)) {
@@ -104,7 +106,11 @@ final class AssemblyCheck {
                 new ProtocolHandlerChainImpl(loader, server.configurationAt("handlerchain"), name,
                     CoreCmdHandlerLoader.class, JMXHandlersLoader.class).init();
             } catch (Exception e) {
-                problems.add("smtpserver.xml: listener " + name + ": <handlerchain>: " + describe(e));
+                // the hooks build every listener's settings: a problem of one shows in each chain, said once
+                String problem = describe(e);
+                if (seen.add(problem)) {
+                    problems.add("smtpserver.xml: listener " + name + ": <handlerchain>: " + problem);
+                }
             }
         }
         return problems;
@@ -208,8 +214,8 @@ final class AssemblyCheck {
     static String describe(Throwable e) {
         List<String> parts = new ArrayList<>();
         for (Throwable t = e; t != null && parts.size() < 5; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof ProvisionException && t.getCause() != null) {
-                continue; // Guice's "Unable to provision": the cause says what
+            if (t.getCause() != null && (t instanceof ProvisionException || t.getCause().toString().equals(t.getMessage()))) {
+                continue; // Guice's "Unable to provision", or an exception made of its cause: the cause says what
             }
             String text = t.getMessage() == null ? t.getClass().getSimpleName() : firstLine(t.getMessage());
             String message = t instanceof ClassNotFoundException ? "class not found: " + text : text;

@@ -156,6 +156,7 @@ public final class CheckCommand {
                 // a problem of main.cf shows again in every listener that inherits it: say it once
                 if (!mainCfProblems.contains(problem)) {
                     problems.add("smtpserver.xml: listener " + listener.name() + ": " + problem);
+                    causes.add(problem);
                 }
             }
         }
