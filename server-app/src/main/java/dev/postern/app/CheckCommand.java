@@ -20,6 +20,7 @@ import org.apache.james.user.api.UsersRepository;
 
 import dev.postern.app.modules.MainCfConfigurationProvider.ListenerSetup;
 import dev.postern.app.modules.MainCfConfigurationProvider;
+import dev.postern.app.modules.PosternDataModule;
 import dev.postern.app.tls.TlsIdentity;
 import dev.postern.cleanup.ContentChecks;
 import dev.postern.config.ComponentParameters;
@@ -136,15 +137,22 @@ public final class CheckCommand {
     private List<String> problems(MainCf mainCf, TableRegistry tables, boolean assembly) {
         HookEnvironment environment = new HookEnvironment(mainCf, MailLog.from(mainCf));
         environment.setTables(tables);
-        Set<String> problems = new LinkedHashSet<>(parameterProblems(mainCf, environment));
+        Optional<String> domainList = domainListProblem(mainCf);
+        Set<String> problems = new LinkedHashSet<>(domainList.stream().toList());
+        problems.addAll(parameterProblems(mainCf, environment));
         // what a later problem may repeat inside its own message, to be said once
         List<String> causes = new ArrayList<>(problems);
-        Map<String, String> badTables = new LinkedHashMap<>();
+        Map<String, String> badParameters = new LinkedHashMap<>();
         for (TableParameterCheck.Found found : new TableParameterCheck(tables).problems(mainCf, home)) {
             problems.add(found.text());
             causes.add(found.cause());
-            badTables.put(found.parameter(), "");
+            badParameters.put(found.parameter(), "");
         }
+        // what the domain list refused is reported; the assembly is checked with Postfix's defaults instead
+        domainList.filter(problem -> problem.contains("myorigin:")).ifPresent(problem ->
+            badParameters.put("myorigin", "$myhostname"));
+        domainList.filter(problem -> problem.contains("mydestination:")).ifPresent(problem ->
+            badParameters.put("mydestination", "$myhostname, localhost.$mydomain, localhost"));
         Set<String> mainCfProblems = Set.copyOf(problems);
         Set<String> running = new LinkedHashSet<>();
         for (ListenerSetup listener : listeners(mainCf, problems)) {
@@ -162,23 +170,33 @@ public final class CheckCommand {
         }
         if (assembly) {
             causes.addAll(problems);
-            assemblyProblems(mainCf, badTables, running).stream()
+            assemblyProblems(mainCf, badParameters, running).stream()
                 .filter(problem -> causes.stream().noneMatch(problem::contains))
                 .forEach(problems::add);
         }
         return List.copyOf(problems);
     }
 
+    /** The domain list takes mydestination's names and myorigin as they are; a table or a file there it refuses. */
+    private Optional<String> domainListProblem(MainCf mainCf) {
+        try {
+            PosternDataModule.makeDomainList(mainCf, home);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(message(e));
+        }
+    }
+
     /**
-     * The handler chains and the pipeline, built with the table parameters already found bad
-     * emptied: a component stops at its first problem, and one bad table (already reported) must
-     * not hide the next problem of the same component (the queue manager opens transport_maps before
-     * it reads the smtp client's TLS level).
+     * The handler chains and the pipeline, built with the parameters already found bad replaced
+     * (tables emptied, myorigin and mydestination at Postfix's defaults): a component stops at its
+     * first problem, and one already reported must not hide the next one (the queue manager opens
+     * transport_maps before it reads the smtp client's TLS level; every mailet needs the domain list).
      */
-    private List<String> assemblyProblems(MainCf mainCf, Map<String, String> badTables, Set<String> running) {
+    private List<String> assemblyProblems(MainCf mainCf, Map<String, String> badParameters, Set<String> running) {
         MainCf withoutBadTables;
         try {
-            withoutBadTables = badTables.isEmpty() ? mainCf : mainCf.withOverrides(badTables, COMPONENT);
+            withoutBadTables = badParameters.isEmpty() ? mainCf : mainCf.withOverrides(badParameters, COMPONENT);
         } catch (ConfigException e) {
             withoutBadTables = mainCf;
         }

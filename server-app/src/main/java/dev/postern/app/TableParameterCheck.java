@@ -39,7 +39,7 @@ final class TableParameterCheck {
 
     List<Found> problems(MainCf mainCf, PosternHome home) {
         List<Found> problems = new ArrayList<>();
-        for (String parameter : Parameters.names()) {
+        for (String parameter : mainCf.explicitNames()) {
             if (!isTableList(parameter)) {
                 continue;
             }
@@ -63,8 +63,11 @@ final class TableParameterCheck {
 
     /**
      * Postfix's naming: a parameter ending in {@code _maps} is a list of tables. Only the parameters
-     * Postern implements: a Postfix parameter that is accepted but not used must not fail a check
-     * that the start passes.
+     * Postern implements, and only as set in main.cf or the environment (Postern's own defaults of
+     * these are empty): a Postfix parameter that is accepted but not used (say Postfix's default
+     * {@code local_recipient_maps = proxy:unix:passwd.byname $alias_maps}) must not fail a check that
+     * the start passes. Once parameters carry an implemented/inert/not-implemented status, this is
+     * where "implemented" belongs instead of "known".
      */
     private static boolean isTableList(String parameter) {
         return parameter.endsWith("_maps") && Parameters.isKnown(parameter);

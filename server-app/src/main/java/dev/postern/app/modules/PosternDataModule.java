@@ -72,6 +72,17 @@ public class PosternDataModule extends AbstractModule {
     @Provides
     @Singleton
     DomainList domainList(MainCf mainCf, PosternHome home) {
+        return makeDomainList(mainCf, home);
+    }
+
+    /**
+     * The domain list as the server makes it: mydestination's names and myorigin as the default
+     * domain, plus the domains added at run time (read, never written, here). Also what
+     * {@code postern check} and the check a start makes first call.
+     *
+     * @throws IllegalArgumentException naming the parameter whose value James's domain list cannot take
+     */
+    public static DomainList makeDomainList(MainCf mainCf, PosternHome home) {
         Set<Domain> configured = mainCf.list("mydestination").stream()
             .map(PosternDataModule::mydestinationDomain)
             .collect(Collectors.toSet());

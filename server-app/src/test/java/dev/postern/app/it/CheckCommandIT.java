@@ -224,15 +224,16 @@ class CheckCommandIT {
     }
 
     @Test
-    void aDomainListThatCannotBeMadeNamesMyorigin() {
+    void aDomainListThatCannotBeMadeNamesMyoriginAndHidesNoOtherProblem() {
         PosternServer server = postern.newServer();
-        int line = server.appendMainCf("myorigin = no!such");
+        int line = server.appendMainCf("myorigin = no!such", "smtp_tls_security_level = bogus");
 
         ExitResult result = server.runCommand("check");
 
         assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
-        assertThat(fatalLines(result)).as("%s", result).singleElement().asString()
-            .contains("main.cf:" + line + ": myorigin").contains("no!such");
+        assertThat(fatalLines(result)).as("%s", result).hasSize(2)
+            .anyMatch(l -> l.contains("main.cf:" + line + ": myorigin") && l.contains("no!such"))
+            .anyMatch(l -> l.contains("smtp_tls_security_level") && l.contains("bogus"));
         assertNoStackTrace(result);
     }
 
