@@ -175,6 +175,127 @@ class CheckCommandIT {
         assertThat(server.isRunning()).as("the running server is untouched").isTrue();
     }
 
+    @Test
+    void checkWritesNothingNotEvenALogFile() throws IOException {
+        PosternServer server = postern.newServer();
+        Files.delete(server.varDir());
+        List<String> before = tree(server.home());
+
+        ExitResult ok = server.runCommand("check");
+        server.appendMainCf("transport_maps = hash:conf/no-such-transport");
+        List<String> edited = tree(server.home());
+        ExitResult failed = server.runCommand("check");
+
+        assertThat(ok.exitCode()).as("%s", ok).isZero();
+        assertThat(failed.exitCode()).as("%s", failed).isEqualTo(1);
+        assertThat(server.varDir()).as("check creates no var/ (no log, no queue, no TLS pair)").doesNotExist();
+        assertThat(before).as("the home after a clean check").isEqualTo(edited);
+        assertThat(tree(server.home())).as("the home after a failed check").isEqualTo(edited);
+        assertThat(ok.stdout() + failed.stdout()).as("no log line on standard output")
+            .doesNotContain("WARN").doesNotContain("INFO");
+    }
+
+    @Test
+    void whatAStartRefusesCheckReportsAllInOneRun() throws IOException {
+        PosternServer server = postern.newServer();
+        int tlsLine = server.appendMainCf("smtp_tls_security_level = bogus");
+        server.appendMainCf("transport_maps = hash:conf/no-such-transport",
+            "smtp_sasl_password_maps = hash:conf/no-such-passwords",
+            "sender_dependent_relayhost_maps = texthash:conf/no-such-relayhosts");
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(fatalLines(result)).as("every problem of %s", result)
+            .anyMatch(l -> l.contains("transport_maps") && l.contains("no-such-transport"))
+            .anyMatch(l -> l.contains("smtp_sasl_password_maps") && l.contains("no-such-passwords"))
+            .anyMatch(l -> l.contains("sender_dependent_relayhost_maps") && l.contains("no-such-relayhosts"))
+            .anyMatch(l -> l.contains("smtp_tls_security_level") && l.contains("bogus"))
+            .noneMatch(l -> l.contains("transport_maps") && l.contains("QueueManager"));
+        assertNoStackTrace(result);
+
+        // the start makes the same check first: every problem at once, not the first one it meets
+        ExitResult run = server.runUntilExit(PosternServer.COMMAND_TIMEOUT);
+        assertThat(run.exitCode()).as("%s", run).isNotZero();
+        assertThat(run.stderrLines()).as("%s", run)
+            .anyMatch(l -> l.startsWith("postern: fatal: ") && l.contains("no-such-transport"))
+            .anyMatch(l -> l.startsWith("postern: fatal: ") && l.contains("no-such-passwords"));
+        assertThat(tlsLine).isPositive();
+    }
+
+    @Test
+    void aDomainListThatCannotBeMadeNamesMyoriginAndHidesNoOtherProblem() {
+        PosternServer server = postern.newServer();
+        int line = server.appendMainCf("myorigin = no!such", "smtp_tls_security_level = bogus");
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(fatalLines(result)).as("%s", result).hasSize(2)
+            .anyMatch(l -> l.contains("main.cf:" + line + ": myorigin") && l.contains("no!such"))
+            .anyMatch(l -> l.contains("smtp_tls_security_level") && l.contains("bogus"));
+        assertNoStackTrace(result);
+    }
+
+    @Test
+    void everyMatcherAndMailetOfThePipelineIsLoadedAsTheServerLoadsIt() throws IOException {
+        PosternServer server = postern.newServer();
+        String shipped = Files.readString(server.confDir().resolve("mailetcontainer.xml"));
+        server.writeConfFile("mailetcontainer.xml", shipped
+            .replace("class=\"dev.postern.mailets.AutomaticBcc\"", "class=\"dev.postern.mailets.NoSuchMailet\"")
+            .replace("match=\"RelayLimit=50\"", "match=\"NoSuchMatcher=50\"")
+            .replace("<mailet match=\"All\" class=\"PostmasterAlias\"/>",
+                "<mailet match=\"All\" class=\"PostmasterAlias\"/><mailet match=\"All\" class=\"ToProcessor\"/>"));
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(fatalLines(result)).as("every problem of %s", result).hasSize(3)
+            .anyMatch(l -> l.contains("mailetcontainer.xml: processor root: mailet dev.postern.mailets.NoSuchMailet"))
+            .anyMatch(l -> l.contains("mailetcontainer.xml: processor root: matcher NoSuchMatcher=50"))
+            // a mailet's own init: ToProcessor needs its <processor>
+            .anyMatch(l -> l.contains("mailetcontainer.xml: processor root: mailet ToProcessor"));
+        assertNoStackTrace(result);
+    }
+
+    @Test
+    void aHandlerOfTheHandlerChainIsLoadedWithItsSettings() throws IOException {
+        PosternServer server = postern.newServer();
+        String shipped = Files.readString(server.confDir().resolve("smtpserver.xml"));
+        server.writeConfFile("smtpserver.xml", shipped.replaceFirst(
+            "<handlerchain enableJmx=\"false\" coreHandlersPackage=\"dev.postern.smtpd.PosternCmdHandlerLoader\"/>",
+            "<handlerchain enableJmx=\"false\" coreHandlersPackage=\"dev.postern.smtpd.PosternCmdHandlerLoader\">"
+                + "<handler class=\"org.example.NoSuchHook\"/></handlerchain>"));
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(fatalLines(result)).as("%s", result).singleElement().asString()
+            .startsWith("postern: fatal: smtpserver.xml: listener smtpserver: <handlerchain>: ")
+            .contains("org.example.NoSuchHook");
+    }
+
+    @Test
+    void anUnreadableIncludeFileOfTheAliasesIsNamed() throws IOException {
+        PosternServer server = postern.newServer();
+        Files.writeString(server.confDir().resolve("aliases"), "postmaster: root\nlist: :include:conf/no-such-list\n");
+        server.appendMainCf("alias_maps = hash:conf/aliases");
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        assertThat(fatalLines(result)).as("%s", result).singleElement().asString()
+            .contains("alias_maps").contains("\"list\"").contains("no-such-list");
+    }
+
+    /** Every path under the home, but the harness's own command-N files. */
+    private static List<String> tree(java.nio.file.Path home) throws IOException {
+        try (var paths = Files.walk(home)) {
+            return paths.map(path -> home.relativize(path).toString())
+                .filter(path -> !path.startsWith("command-")).sorted().toList();
+        }
+    }
+
     private static List<String> fatalLines(ExitResult result) {
         return result.stderrLines().stream().filter(l -> l.startsWith("postern: fatal: ")).toList();
     }
