@@ -42,7 +42,7 @@ final class MessageStageRestrictions {
     static MessageStageRestrictions create(Configuration config, ProtocolHandler handler, HookEnvironment environment,
             DomainList domainList, UsersRepository users) throws ConfigurationException {
         return new MessageStageRestrictions(
-            environment.perListener(config, handler, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users)),
+            environment.policies(config, handler, domainList, users),
             new VerdictLog(environment.smtpdLog(config, handler)));
     }
 

@@ -58,7 +58,7 @@ public class RelayGuard implements ProtocolHandlerResultHandler<Response, Protoc
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
+        policies = environment.policies(config, this, domainList, users);
     }
 
     /** Recipients of the current transaction that the restrictions vetted and found covered. */

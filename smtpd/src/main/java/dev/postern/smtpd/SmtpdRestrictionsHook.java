@@ -70,7 +70,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
+        policies = environment.policies(config, this, domainList, users);
         log = environment.smtpdLog(config, this);
         verdictLog = new VerdictLog(log);
     }
