@@ -100,6 +100,21 @@ class SmtpdRestrictionsHookTest {
             new MailAddress("bob@mx.example.com"))).isEqualTo(HookResult.DECLINED);
     }
 
+    /** As in Postfix, a defer_if_permit at HELO waits for RCPT and then defers the recipient the lists accept. */
+    @Test
+    void withoutDelayRejectADeferIfPermitOfTheHeloListTakesEffectAtRcpt() throws Exception {
+        SmtpdRestrictionsHook hook = hook(List.of("smtpd_delay_reject = no", "smtpd_helo_restrictions = defer_if_permit"));
+        SMTPSession session = session("192.0.2.10", "", "client.example");
+
+        assertThat(hook.doHelo(session, "client.example")).isEqualTo(HookResult.DECLINED);
+        assertThat(hook.doMail(session, MaybeSender.getMailSender("alice@client.example"))).isEqualTo(HookResult.DECLINED);
+        HookResult rcpt = hook.doRcpt(session, MaybeSender.getMailSender("alice@client.example"),
+            new MailAddress("bob@mx.example.com"));
+
+        assertThat(rcpt.getResult()).isEqualTo(HookReturnCode.denySoft());
+        assertThat(line(rcpt)).isEqualTo("450 4.7.0 <client.example>: Helo command rejected: defer_if_permit requested");
+    }
+
     private static String line(HookResult result) {
         return result == HookResult.DECLINED ? "DECLINED" : result.getSmtpRetCode() + " " + result.getSmtpDescription();
     }
