@@ -24,11 +24,13 @@ final class FakeSmtpSession {
     private boolean tls;
     private boolean authAnnounced;
     private Username username;
+    private boolean keepsAttachments = true;
     private final Map<ProtocolSession.State, Map<Object, Object>> attachments = new HashMap<>();
     private final SMTPSession session = (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(),
         new Class<?>[] {SMTPSession.class}, (proxy, method, args) -> switch (method.getName()) {
             case "getAttachment" -> Optional.ofNullable(state(args[1]).get(args[0]));
-            case "setAttachment" -> Optional.ofNullable(state(args[2]).put(args[0], args[1]));
+            case "setAttachment" -> keepsAttachments ? Optional.ofNullable(state(args[2]).put(args[0], args[1]))
+                : Optional.empty();
             case "removeAttachment" -> Optional.ofNullable(state(args[1]).remove(args[0]));
             case "getRemoteAddress" -> remote;
             case "getLocalAddress" -> local;
@@ -47,6 +49,26 @@ final class FakeSmtpSession {
         FakeSmtpSession fake = new FakeSmtpSession();
         fake.remote = new InetSocketAddress(address, 40000);
         return fake;
+    }
+
+    /** A session with neither client nor listener address (main.cf's settings apply). */
+    static FakeSmtpSession unaddressed() {
+        FakeSmtpSession fake = new FakeSmtpSession();
+        fake.remote = null;
+        fake.local = null;
+        return fake;
+    }
+
+    /** Attachments set on the session are dropped: every one reads as absent. */
+    FakeSmtpSession forgettingAttachments() {
+        keepsAttachments = false;
+        return this;
+    }
+
+    /** The client's address. */
+    FakeSmtpSession from(java.net.InetSocketAddress address) {
+        remote = address;
+        return this;
     }
 
     /** The listener the client connected to, by its port. */
