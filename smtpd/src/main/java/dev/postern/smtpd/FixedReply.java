@@ -103,6 +103,12 @@ enum FixedReply {
 
     /** What follows the code: the enhanced status code and the text with {@code values} filled in. */
     String description(Object... values) {
+        String filled = filled(values);
+        return dsn.isEmpty() ? filled : dsn + " " + filled;
+    }
+
+    /** The text with {@code values} in place of its {@code %s}, in order, each taken literally. */
+    private String filled(Object... values) {
         if (values.length != slots) {
             throw new IllegalArgumentException(name() + " takes " + slots + " values, not " + values.length);
         }
@@ -113,7 +119,7 @@ enum FixedReply {
             slot.appendReplacement(filled, Matcher.quoteReplacement(String.valueOf(values[next++])));
         }
         slot.appendTail(filled);
-        return dsn.isEmpty() ? filled.toString() : dsn + " " + filled;
+        return filled.toString();
     }
 
     /** The whole reply line, as the client reads it. */
@@ -133,8 +139,7 @@ enum FixedReply {
 
     /** The reply as the restriction engine's {@link Reply}, for code that logs and answers those. */
     Reply reply(Object... values) {
-        String description = description(values);
-        return new Reply(Integer.parseInt(code), dsn, dsn.isEmpty() ? description : description.substring(dsn.length() + 1));
+        return new Reply(Integer.parseInt(code), dsn, filled(values));
     }
 
     private HookReturnCode returnCode() {

@@ -19,7 +19,6 @@ import org.apache.james.protocols.smtp.hook.MailHook;
  * cut off in the middle of a message.
  */
 public class GracefulShutdownHandler implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession>, MailHook {
-
     private final SessionRegistry registry;
 
     @Inject
@@ -30,7 +29,8 @@ public class GracefulShutdownHandler implements ConnectHandler<SMTPSession>, Dis
     @Override
     public Response onConnect(SMTPSession session) {
         if (registry.isDraining()) {
-            SMTPResponse response = new SMTPResponse("421", session.getConfiguration().getHelloName() + " " + FixedReply.SHUTTING_DOWN.description());
+            SMTPResponse response = new SMTPResponse(FixedReply.SHUTTING_DOWN.code(),
+                session.getConfiguration().getHelloName() + " " + FixedReply.SHUTTING_DOWN.description());
             response.setEndSession(true);
             return response;
         }

@@ -110,7 +110,8 @@ public class HookEnvironment extends PosternEnvironment {
         PolicyInputs inputs = new PolicyInputs(ownElements(handlerConfig), domainList, users);
         PerListener<SmtpdPolicy> shared = policies.get(inputs);
         if (shared == null) {
-            shared = perListener(handlerConfig, hook, parameters -> SmtpdPolicy.of(parameters, this, domainList, users));
+            shared = perListener(handlerConfig, hook,
+                parameters -> SmtpdPolicy.of(parameters, this, domainList, users));
             policies.put(inputs, shared);
         }
         return shared;
