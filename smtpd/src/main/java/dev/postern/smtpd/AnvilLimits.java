@@ -17,7 +17,6 @@ import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 
 import dev.postern.address.NetworkList;
@@ -87,8 +86,8 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     private Response refuse(SMTPSession session, String what, Limits limit) {
         log.log(session, "warning: " + what + " from " + ClientIdentity.of(session) + " for service " + limit.service());
-        SMTPResponse response = new SMTPResponse("421", "4.7.0 " + session.getConfiguration().getHelloName()
-            + " Error: too many connections from " + ClientIdentity.address(session));
+        SMTPResponse response = FixedReply.TOO_MANY_CONNECTIONS.response(session.getConfiguration().getHelloName(),
+            ClientIdentity.address(session));
         response.setEndSession(true);
         return response;
     }
@@ -111,7 +110,6 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
         }
         log.log(session, "warning: Message delivery request rate limit exceeded: " + rate + " from "
             + ClientIdentity.of(session) + " for service " + limit.service());
-        return HookResult.builder().hookReturnCode(HookReturnCode.denySoft()).smtpReturnCode("450")
-            .smtpDescription("4.7.1 Error: too much mail from " + ClientIdentity.address(session)).build();
+        return FixedReply.TOO_MUCH_MAIL.hookResult(ClientIdentity.address(session));
     }
 }
