@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -37,13 +37,13 @@ class CleanupRewritingIT {
     @RegisterExtension
     final PosternExtension postern = new PosternExtension();
 
-    private PosternServer start(SmtpSink sink) {
+    private PosternProcess start(SmtpSink sink) {
         return start(sink, sink);
     }
 
     /** Mail for branch.example goes to {@code branch} through transport_maps, other remote mail to the relayhost. */
-    private PosternServer start(SmtpSink sink, SmtpSink branch) {
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
+    private PosternProcess start(SmtpSink sink, SmtpSink branch) {
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(sink)
             .parameter("transport_maps", "texthash:conf/transport")
             .parameter("canonical_maps", "texthash:conf/canonical")
             .parameter("masquerade_domains", "corp.example")
@@ -69,7 +69,7 @@ class CleanupRewritingIT {
     @Test
     void canonicalMasqueradeAndBccAreVisibleAtTheNextHop() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = start(sink);
+        PosternProcess server = start(sink);
         String content = "From: \"Alice\" <alice@client.example>\r\n"
             + "Reply-To: helpdesk@mail.corp.example (Help Desk)\r\n"
             + "To: Old Friend <old@remote.example>, other@remote.example\r\n"
@@ -78,7 +78,7 @@ class CleanupRewritingIT {
             + "\r\n"
             + "alice@client.example stays in the body\r\n";
 
-        SmtpReply reply = send(server, "alice@client.example", List.of("old@remote.example"), content);
+        ClientReply reply = send(server, "alice@client.example", List.of("old@remote.example"), content);
         assertThat(reply.code()).as("%s", reply).isEqualTo(250);
 
         // the relay may hand the bcc copy over in a transaction of its own
@@ -100,7 +100,7 @@ class CleanupRewritingIT {
     void aVirtualAliasExpandsToFiveRecipientsOnThreeRoutesAndAnUnknownAliasIsRefused() {
         SmtpSink sink = postern.newSink();
         SmtpSink branch = postern.newSink();
-        PosternServer server = start(sink, branch);
+        PosternProcess server = start(sink, branch);
 
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
@@ -108,7 +108,7 @@ class CleanupRewritingIT {
             assertThat(client.rcptTo("nobody@" + LISTS).full()).isEqualTo("550 5.1.1 <nobody@" + LISTS
                 + ">: Recipient address rejected: User unknown in virtual alias table");
             assertThat(client.rcptTo("team@" + LISTS).full()).isEqualTo("250 2.1.5 Ok");
-            SmtpReply reply = client.data("From: zed@client.example\r\nTo: team@" + LISTS + "\r\nSubject: alias-1\r\n"
+            ClientReply reply = client.data("From: zed@client.example\r\nTo: team@" + LISTS + "\r\nSubject: alias-1\r\n"
                 + "Message-ID: <alias-1@it.postern.test>\r\n\r\nto the whole team\r\n");
             assertThat(reply.code()).as("%s", reply).isEqualTo(250);
             client.quit();
@@ -140,10 +140,10 @@ class CleanupRewritingIT {
                 + ">: Recipient address rejected: User unknown in virtual alias table;");
     }
 
-    private static SmtpReply send(PosternServer server, String sender, List<String> recipients, String content) {
+    private static ClientReply send(PosternProcess server, String sender, List<String> recipients, String content) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(sender, recipients, content);
+            ClientReply reply = client.sendMail(sender, recipients, content);
             client.quit();
             return reply;
         }

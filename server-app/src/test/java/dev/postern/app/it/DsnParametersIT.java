@@ -3,10 +3,10 @@ package dev.postern.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.time.Duration;
@@ -27,17 +27,17 @@ class DsnParametersIT {
     @Test
     void dsnIsAnnouncedAndItsParametersAreAcceptedAndTheMessageRelayed() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.dsn-it.test").relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname("mx.dsn-it.test").relayhost(sink).start();
         String content = TestMessages.withToken("alice@client.example", "bob@remote.example", "dsn-1", "hello\r\n");
 
         try (SmtpClient client = server.connect()) {
             client.greeting();
-            SmtpReply ehlo = client.ehlo("client.example");
+            ClientReply ehlo = client.ehlo("client.example");
             assertThat(ehlo.hasExtension("DSN")).as("EHLO reply %s", ehlo).isTrue();
             assertThat(client.mailFrom("alice@client.example", "RET=HDRS ENVID=QQ314159").full()).isEqualTo("250 2.1.0 Ok");
             assertThat(client.command("RCPT TO:<bob@remote.example> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;bob@remote.example")
                 .full()).isEqualTo("250 2.1.5 Ok");
-            SmtpReply end = client.data(content);
+            ClientReply end = client.data(content);
             assertThat(end.code()).as("reply to the end of DATA: %s", end).isEqualTo(250);
             client.quit();
         }
@@ -51,7 +51,7 @@ class DsnParametersIT {
     @Test
     void badDsnParametersGetPostfixsReplyAndTheSessionGoesOn() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.dsn-it.test").relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname("mx.dsn-it.test").relayhost(sink).start();
 
         try (SmtpClient client = server.connect()) {
             client.greeting();
@@ -62,7 +62,7 @@ class DsnParametersIT {
             assertThat(client.command("RCPT TO:<bob@remote.example> NOTIFY=NEVER,DELAY").full())
                 .isEqualTo("501 5.5.4 Error: Bad NOTIFY parameter syntax");
             assertThat(client.command("RCPT TO:<bob@remote.example> NOTIFY=NEVER").full()).isEqualTo("250 2.1.5 Ok");
-            SmtpReply end = client.data(TestMessages.withToken("alice@client.example", "bob@remote.example", "dsn-2", "x\r\n"));
+            ClientReply end = client.data(TestMessages.withToken("alice@client.example", "bob@remote.example", "dsn-2", "x\r\n"));
             assertThat(end.code()).as("reply to the end of DATA: %s", end).isEqualTo(250);
             client.quit();
         }

@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -37,7 +37,7 @@ class FilterIT {
         SmtpSink relay = postern.newSink();
         SmtpSink filter = postern.newSink();
         String route = "smtp:" + filter.relayhost();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(relay)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(relay)
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/filter_access")
             .writeConfFile("filter_access", "filtered@remote.example  FILTER " + route + "\n")
             .start();
@@ -70,7 +70,7 @@ class FilterIT {
         SmtpSink relay = postern.newSink();
         SmtpSink filter = postern.newSink();
         String route = "smtp:" + filter.relayhost();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(relay)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(relay)
             .parameter("header_checks", "regexp:conf/header_checks")
             .writeConfFile("header_checks", "/^Subject: filter me/ FILTER " + route + "\n")
             .start();
@@ -92,23 +92,23 @@ class FilterIT {
             + " from=<" + SENDER + "> to=<carol@remote.example> proto=ESMTP helo=<client.example>: " + route);
     }
 
-    private static SmtpReply send(PosternServer server, List<String> recipients, String token, String header) {
+    private static ClientReply send(PosternProcess server, List<String> recipients, String token, String header) {
         String content = header + "\r\n" + TestMessages.withToken(SENDER, recipients.get(0), token, "hello\r\n");
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(SENDER, recipients, content);
+            ClientReply reply = client.sendMail(SENDER, recipients, content);
             client.quit();
             return reply;
         }
     }
 
-    private static String queueId(SmtpReply reply) {
+    private static String queueId(ClientReply reply) {
         assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{10,12}");
         return reply.full().substring(reply.full().lastIndexOf(' ') + 1);
     }
 
     /** A line of {@code postern/DAEMON} that starts with {@code text} after the syslog prefix. */
-    private static void assertMaillogLine(PosternServer server, String daemon, String text) {
+    private static void assertMaillogLine(PosternProcess server, String daemon, String text) {
         Pattern line = Pattern.compile(".* postern/" + daemon + "\\[\\d+\\]: " + Pattern.quote(text) + ".*");
         server.awaitMaillogLine(text, Duration.ofSeconds(30), l -> line.matcher(l).matches());
     }

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -50,7 +50,7 @@ class HeaderBodyChecksIT {
     @Test
     void refusalsAreTheReplyToDataAndNothingIsRelayed() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = start(sink);
+        PosternProcess server = start(sink);
 
         assertThat(send(server, "forbidden fruit", "hello").full()).isEqualTo("550 5.7.1 no forbidden subjects");
         assertThat(send(server, "fine", "first line\r\nevil payload inside\r\n").full()).isEqualTo("550 5.7.0 body says no");
@@ -78,7 +78,7 @@ class HeaderBodyChecksIT {
     @Test
     void editsWarnHoldAndDiscardActOnTheAcceptedMessage() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = start(sink);
+        PosternProcess server = start(sink);
 
         assertThat(send(server, "[tag] hello", "X-Internal: secret\r\nX-Mailer: bulk 1.0", "edited body\r\n").full())
             .startsWith("250 2.0.0 Ok: queued as ");
@@ -113,7 +113,7 @@ class HeaderBodyChecksIT {
 
     @Test
     void aTableThatCannotBeReadStopsTheStartNamingTheParameter() {
-        PosternServer server = postern.newServer().myhostname(H).parameter("body_checks", "regexp:conf/no_such_table");
+        PosternProcess server = postern.newServer().myhostname(H).parameter("body_checks", "regexp:conf/no_such_table");
 
         ExitResult result = server.runUntilExit(Duration.ofSeconds(60));
 
@@ -122,8 +122,8 @@ class HeaderBodyChecksIT {
             .anyMatch(line -> line.contains("body_checks: cannot open regexp:conf/no_such_table"));
     }
 
-    private PosternServer start(SmtpSink sink) throws Exception {
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+    private PosternProcess start(SmtpSink sink) throws Exception {
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
             .parameter("header_checks", "regexp:conf/header_checks")
             .parameter("body_checks", "pcre:conf/body_checks");
         server.writeConfFile("header_checks", HEADER_CHECKS);
@@ -131,14 +131,14 @@ class HeaderBodyChecksIT {
         return server.start();
     }
 
-    private static SmtpReply send(PosternServer server, String subject, String body) {
+    private static ClientReply send(PosternProcess server, String subject, String body) {
         return send(server, subject, null, body);
     }
 
-    private static SmtpReply send(PosternServer server, String subject, String extraHeaders, String body) {
+    private static ClientReply send(PosternProcess server, String subject, String extraHeaders, String body) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(SENDER, RECIPIENT, content(subject, extraHeaders, body));
+            ClientReply reply = client.sendMail(SENDER, RECIPIENT, content(subject, extraHeaders, body));
             client.quit();
             return reply;
         }
@@ -149,13 +149,13 @@ class HeaderBodyChecksIT {
             + (extraHeaders == null ? "" : extraHeaders + "\r\n") + "\r\n" + body;
     }
 
-    private static String queueId(SmtpReply reply) {
+    private static String queueId(ClientReply reply) {
         assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{10,12}");
         return reply.full().substring(reply.full().lastIndexOf(' ') + 1);
     }
 
     /** A cleanup line ending with {@code text}, under a queue ID when the text does not start with one. */
-    private static void assertCleanupLine(PosternServer server, String text) {
+    private static void assertCleanupLine(PosternProcess server, String text) {
         Pattern line = Pattern.compile(".* postern/cleanup\\[\\d+\\]: (?:[0-9A-F]{10,12}: )?" + Pattern.quote(text));
         server.awaitMaillogLine(text, Duration.ofSeconds(10), l -> line.matcher(l).matches());
     }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.TestMessages;
 
 /** Mail for a local user lands in its Maildir under var/mail/; an unknown local user is refused at RCPT. */
@@ -31,7 +31,7 @@ class LocalDeliveryIT {
 
     @Test
     void aLocalUserReceivesIntoMaildirUnderEveryLocalDomain() throws Exception {
-        PosternServer server = postern.newServer().myhostname(HOST).start();
+        PosternProcess server = postern.newServer().myhostname(HOST).start();
         server.webAdmin().putUser("bob@" + HOST, "secret");
 
         String queueId1 = queueIdOf(send(server, "alice@sender.example", "bob@" + HOST, "local-1"));
@@ -58,7 +58,7 @@ class LocalDeliveryIT {
 
     @Test
     void anUnknownLocalUserIsRefusedAtRcptAndLogged() {
-        PosternServer server = postern.newServer().myhostname(HOST).start();
+        PosternProcess server = postern.newServer().myhostname(HOST).start();
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.mailFrom("alice@sender.example").code()).isEqualTo(250);
@@ -72,10 +72,10 @@ class LocalDeliveryIT {
                 + "from=<alice@sender\\.example> to=<nobody@localhost> proto=ESMTP helo=<client\\.example>"));
     }
 
-    static SmtpReply send(PosternServer server, String from, String to, String token) {
+    static ClientReply send(PosternProcess server, String from, String to, String token) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(from, to, TestMessages.withToken(from.isEmpty() ? "mailer-daemon@sender.example" : from,
+            ClientReply reply = client.sendMail(from, to, TestMessages.withToken(from.isEmpty() ? "mailer-daemon@sender.example" : from,
                 to, token, "hello " + token + "\r\n"));
             client.quit();
             assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{12}");
@@ -83,7 +83,7 @@ class LocalDeliveryIT {
         }
     }
 
-    static String queueIdOf(SmtpReply reply) {
+    static String queueIdOf(ClientReply reply) {
         return reply.full().substring(reply.full().lastIndexOf(' ') + 1);
     }
 

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -39,7 +39,7 @@ class LocalMailboxIT {
 
     @Test
     void mboxDeliveryIsReadableByAStandardMboxParser() throws Exception {
-        PosternServer server = postern.newServer().myhostname(HOST)
+        PosternProcess server = postern.newServer().myhostname(HOST)
             .parameter("postern_local_mailbox_format", "mbox").start();
         server.webAdmin().putUser("bob@" + HOST, "secret");
 
@@ -61,7 +61,7 @@ class LocalMailboxIT {
     @Test
     void anAliasReachesALocalUserAnIncludeListAndARemoteAddress() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(sink)
             .parameter("alias_maps", "texthash:conf/aliases")
             .writeConfFile("aliases", "# Postern's aliases\n"
                 + "team: bob,\n"
@@ -98,7 +98,7 @@ class LocalMailboxIT {
     @Test
     void aMessageThatWasAlreadyDeliveredToTheRecipientBouncesAsALoop() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(sink).start();
         server.webAdmin().putUser("bob@" + HOST, "secret");
         String message = "Delivered-To: bob@" + HOST + "\r\n"
             + TestMessages.withToken("alice@sender.example", "bob@" + HOST, "loop-1", "looping\r\n");
@@ -106,7 +106,7 @@ class LocalMailboxIT {
         String queueId;
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail("alice@sender.example", "bob@" + HOST, message);
+            ClientReply reply = client.sendMail("alice@sender.example", "bob@" + HOST, message);
             client.quit();
             assertThat(reply.code()).isEqualTo(250);
             queueId = LocalDeliveryIT.queueIdOf(reply);
@@ -124,7 +124,7 @@ class LocalMailboxIT {
 
     @Test
     void aBadAliasesLineIsNamedByFileAndLineBeforeTheServerStarts() {
-        PosternServer server = postern.newServer().myhostname(HOST)
+        PosternProcess server = postern.newServer().myhostname(HOST)
             .parameter("alias_maps", "texthash:conf/aliases")
             .writeConfFile("aliases", "# aliases\nteam: bob\nbroken line without a colon\n");
 
@@ -136,10 +136,10 @@ class LocalMailboxIT {
         assertThat(result.stderr()).doesNotContain("\tat ");
     }
 
-    private static SmtpReply send(PosternServer server, String from, String to, String token, String body) {
+    private static ClientReply send(PosternProcess server, String from, String to, String token, String body) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(from, to, TestMessages.withToken(
+            ClientReply reply = client.sendMail(from, to, TestMessages.withToken(
                 from.isEmpty() ? "mailer-daemon@sender.example" : from, to, token, body));
             client.quit();
             assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{12}");

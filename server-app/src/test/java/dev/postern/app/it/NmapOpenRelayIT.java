@@ -19,7 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -50,7 +50,7 @@ class NmapOpenRelayIT {
     void nmapFindsNoOpenRelayFromAnUntrustedAddress() {
         String nmap = nmapExecutable();
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
 
         String output = runNmap(nmap, server, "127.0.0.2");
 
@@ -73,7 +73,7 @@ class NmapOpenRelayIT {
     void nmapReportsTheOpenRelayThatMynetworksIs() {
         String nmap = nmapExecutable();
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
 
         String output = runNmap(nmap, server, "127.0.0.1");
 
@@ -91,7 +91,7 @@ class NmapOpenRelayIT {
     }
 
     /** The port line of nmap's report: open, and service detection called it smtp. */
-    private static String serviceLine(PosternServer server) {
+    private static String serviceLine(PosternProcess server) {
         return "(?m)^" + server.smtpPort() + "/tcp\\s+open\\s+smtp\\s";
     }
 
@@ -99,7 +99,7 @@ class NmapOpenRelayIT {
      * Runs nmap from {@code source} against the MX listener, bounded by {@link #NMAP_TIMEOUT}, keeps its
      * output in the server's home and returns it after checking that nmap ended with status 0.
      */
-    private static String runNmap(String nmap, PosternServer server, String source) {
+    private static String runNmap(String nmap, PosternProcess server, String source) {
         List<String> command = List.of(nmap, "-n", "-Pn", "-sT", "-sV", "-vv",
             "-S", source, "-e", "lo",
             "-p", String.valueOf(server.smtpPort()),

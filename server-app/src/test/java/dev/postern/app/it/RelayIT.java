@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.time.Duration;
@@ -33,14 +33,14 @@ class RelayIT {
     @Test
     void trustedClientIsRelayedThroughRelayhost() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.relay-it.test").relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname("mx.relay-it.test").relayhost(sink).start();
         String body = "first line\r\n"
                 + ".a line that starts with a dot\r\n"
                 + "..and one with two\r\n"
                 + "last line\r\n";
         String content = TestMessages.withToken("alice@client.example", "bob@remote.example", "relay-1", body);
 
-        SmtpReply finalReply;
+        ClientReply finalReply;
         try (SmtpClient client = server.connect()) {
             assertThat(client.greeting().full()).isEqualTo("220 mx.relay-it.test ESMTP Postern");
             assertThat(client.ehlo("client.example").code()).isEqualTo(250);
@@ -72,9 +72,9 @@ class RelayIT {
     @Test
     void untrustedClientIsRefusedAtRcptAndNothingIsRelayed() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.relay-it.test").relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname("mx.relay-it.test").relayhost(sink).start();
 
-        SmtpReply dataReply;
+        ClientReply dataReply;
         try (SmtpClient client = server.connectFrom("127.0.0.2")) {
             assertThat(client.localAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.2");
             assertThat(client.greeting().code()).isEqualTo(220);
@@ -108,15 +108,15 @@ class RelayIT {
     void twoInstancesRelayAtTheSameTime() {
         SmtpSink sinkA = postern.newSink();
         SmtpSink sinkB = postern.newSink();
-        PosternServer a = postern.newServer().myhostname("mx-a.relay-it.test").relayhost(sinkA);
-        PosternServer b = postern.newServer().myhostname("mx-b.relay-it.test").relayhost(sinkB);
+        PosternProcess a = postern.newServer().myhostname("mx-a.relay-it.test").relayhost(sinkA);
+        PosternProcess b = postern.newServer().myhostname("mx-b.relay-it.test").relayhost(sinkB);
         a.launch();
         b.launch();
         a.awaitReady();
         b.awaitReady();
 
-        SmtpReply replyA = send(a, "via-a");
-        SmtpReply replyB = send(b, "via-b");
+        ClientReply replyA = send(a, "via-a");
+        ClientReply replyB = send(b, "via-b");
         assertThat(replyA.code()).as("%s", replyA).isEqualTo(250);
         assertThat(replyB.code()).as("%s", replyB).isEqualTo(250);
 
@@ -132,17 +132,17 @@ class RelayIT {
         assertThat(b.isRunning()).isTrue();
     }
 
-    private static SmtpReply send(PosternServer server, String token) {
+    private static ClientReply send(PosternProcess server, String token) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail("alice@client.example", "bob@remote.example",
+            ClientReply reply = client.sendMail("alice@client.example", "bob@remote.example",
                     TestMessages.withToken("alice@client.example", "bob@remote.example", token, "hello\r\n"));
             client.quit();
             return reply;
         }
     }
 
-    private static String queueId(SmtpReply reply) {
+    private static String queueId(ClientReply reply) {
         Matcher m = QUEUED.matcher(reply.full());
         assertThat(m.matches()).as("final reply %s is `250 2.0.0 Ok: queued as QID`", reply.full()).isTrue();
         return m.group(1);

@@ -12,9 +12,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -46,14 +46,14 @@ class RestrictionsIT {
     @Test
     void noNmapRelayTestAddressIsAcceptedFromAnUntrustedClient() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
         List<String> accepted = new ArrayList<>();
         for (String sender : List.of("", "antispam@victim.example", "antispam@" + H, "antispam@[127.0.0.1]")) {
             for (String recipient : NMAP_RECIPIENTS) {
                 try (SmtpClient client = server.connectFrom("127.0.0.2")) {
                     client.ehlo("outsider.example");
                     client.mailFrom(sender);
-                    SmtpReply reply = client.command("RCPT TO:<" + recipient + ">");
+                    ClientReply reply = client.command("RCPT TO:<" + recipient + ">");
                     if (reply.code() < 400) {
                         accepted.add("MAIL FROM:<" + sender + "> RCPT TO:<" + recipient + ">: " + reply.full());
                     }
@@ -67,7 +67,7 @@ class RestrictionsIT {
 
     @Test
     void accessTablesInRestrictionListsAnswerWithPostfixTexts() throws Exception {
-        PosternServer server = postern.newServer().myhostname(H)
+        PosternProcess server = postern.newServer().myhostname(H)
             .parameter("smtpd_client_restrictions", "check_client_access inline:{127.0.0.3=REJECT}")
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
         server.appendMainCf("smtpd_restriction_classes = strict", "strict = reject_non_fqdn_sender, reject");
@@ -92,7 +92,7 @@ class RestrictionsIT {
 
     @Test
     void holdAndDiscardResultsKeepOrDropTheAcceptedMessage() throws Exception {
-        PosternServer server = postern.newServer().myhostname(H)
+        PosternProcess server = postern.newServer().myhostname(H)
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
         Files.writeString(server.confDir().resolve("recipient_access"),
             "held@" + H + "  HOLD waiting for review\ndropped@" + H + "  DISCARD\n");
@@ -119,7 +119,7 @@ class RestrictionsIT {
         assertThat(server.varDir().resolve("mail").resolve(H).resolve("dropped")).doesNotExist();
     }
 
-    private static String rcpt(PosternServer server, String from, String recipient) {
+    private static String rcpt(PosternProcess server, String from, String recipient) {
         try (SmtpClient client = server.connectFrom(from)) {
             client.ehlo("client.example");
             client.mailFrom("alice@client.example");
@@ -132,7 +132,7 @@ class RestrictionsIT {
     @Test
     void redirectBccAndPrependResultsActOnTheRelayedMessage() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
         Files.writeString(server.confDir().resolve("recipient_access"),
             "moved@remote.example  REDIRECT new-home@remote.example\n"
@@ -143,7 +143,7 @@ class RestrictionsIT {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             for (String recipient : List.of("moved@remote.example", "watched@remote.example", "tagged@remote.example")) {
-                SmtpReply reply = client.sendMail("alice@client.example", recipient,
+                ClientReply reply = client.sendMail("alice@client.example", recipient,
                     dev.postern.app.harness.TestMessages.withToken("alice@client.example", recipient, recipient, "hi"));
                 assertThat(reply.code()).as("%s: %s", recipient, reply).isEqualTo(250);
             }
@@ -169,7 +169,7 @@ class RestrictionsIT {
 
     @Test
     void unlistedSendersAndRecipientsOfTheMailboxDomains() {
-        PosternServer server = postern.newServer().myhostname(H)
+        PosternProcess server = postern.newServer().myhostname(H)
             .parameter("smtpd_reject_unlisted_sender", "yes")
             .parameter("smtpd_reject_unlisted_recipient", "no")
             .parameter("smtpd_recipient_restrictions", "permit_mynetworks, reject_unlisted_recipient").start();

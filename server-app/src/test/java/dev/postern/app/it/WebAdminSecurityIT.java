@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.RawHttp;
 import dev.postern.app.harness.RawHttp.Answer;
 import dev.postern.app.harness.SmtpClient;
@@ -39,7 +39,7 @@ class WebAdminSecurityIT {
 
     @Test
     void onlyRequestsWithTheTokenFromNoWebPageToItsOwnAddressAreAnswered() throws IOException {
-        PosternServer server = postern.newServer().myhostname(H).start();
+        PosternProcess server = postern.newServer().myhostname(H).start();
         int port = server.webadminPort();
         String own = "Host: 127.0.0.1:" + port;
         String token = "Authorization: " + server.webAdmin().authorization();
@@ -91,7 +91,7 @@ class WebAdminSecurityIT {
 
     @Test
     void administratorsUseTheCommandLineAndRepositoriesStayUnderVar() {
-        PosternServer server = postern.newServer().myhostname(H).start();
+        PosternProcess server = postern.newServer().myhostname(H).start();
 
         ExitResult add = server.runCommandWithInput("first pass\n", "user", "add", BOB);
         assertThat(add.exitCode()).as("%s", add).isZero();
@@ -141,7 +141,7 @@ class WebAdminSecurityIT {
         assertThat(server.varDir().resolve("spool/site")).isDirectory();
     }
 
-    private static boolean authenticates(PosternServer server, String user, String password) {
+    private static boolean authenticates(PosternProcess server, String user, String password) {
         try (SmtpClient client = SmtpClient.connect(server.submissionPort())) {
             client.ehlo("laptop.example");
             assertThat(client.starttls().code()).isEqualTo(220);
