@@ -10,6 +10,7 @@ import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.time.Duration;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -22,12 +23,19 @@ class DsnParametersIT {
     private static final Duration DELIVERY = Duration.ofSeconds(60);
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /** Shared by both tests; each finds its message by token. */
+    private static SmtpSink sink;
+    private static PosternProcess server;
+
+    @BeforeAll
+    static void startSharedServer() {
+        sink = postern.newSink();
+        server = postern.newServer().myhostname("mx.dsn-it.test").relayhost(sink).start();
+    }
 
     @Test
     void dsnIsAnnouncedAndItsParametersAreAcceptedAndTheMessageRelayed() {
-        SmtpSink sink = postern.newSink();
-        PosternProcess server = postern.newServer().myhostname("mx.dsn-it.test").relayhost(sink).start();
         String content = TestMessages.withToken("alice@client.example", "bob@remote.example", "dsn-1", "hello\r\n");
 
         try (SmtpClient client = server.connect()) {
@@ -42,7 +50,7 @@ class DsnParametersIT {
             client.quit();
         }
 
-        SinkMessage message = sink.awaitMessages(1, DELIVERY).get(0);
+        SinkMessage message = TestMessages.awaitToken(sink, "dsn-1", DELIVERY).get(0);
         assertThat(message.sender()).isEqualTo("alice@client.example");
         assertThat(message.recipients()).containsExactly("bob@remote.example");
         assertThat(TestMessages.token(message)).contains("dsn-1");
@@ -50,8 +58,6 @@ class DsnParametersIT {
 
     @Test
     void badDsnParametersGetPostfixsReplyAndTheSessionGoesOn() {
-        SmtpSink sink = postern.newSink();
-        PosternProcess server = postern.newServer().myhostname("mx.dsn-it.test").relayhost(sink).start();
 
         try (SmtpClient client = server.connect()) {
             client.greeting();
@@ -67,6 +73,7 @@ class DsnParametersIT {
             client.quit();
         }
 
-        assertThat(TestMessages.token(sink.awaitMessages(1, DELIVERY).get(0))).contains("dsn-2");
+        assertThat(TestMessages.awaitToken(sink, "dsn-2", DELIVERY)).hasSize(1)
+            .allSatisfy(message -> assertThat(message.recipients()).containsExactly("bob@remote.example"));
     }
 }

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -27,12 +28,18 @@ class LocalDeliveryIT {
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /** Shared by both tests: only the first delivers, to bob, whom the second never names. */
+    private static PosternProcess server;
+
+    @BeforeAll
+    static void startSharedServer() {
+        server = postern.newServer().myhostname(HOST).start();
+        server.webAdmin().putUser("bob@" + HOST, "secret");
+    }
 
     @Test
     void aLocalUserReceivesIntoMaildirUnderEveryLocalDomain() throws Exception {
-        PosternProcess server = postern.newServer().myhostname(HOST).start();
-        server.webAdmin().putUser("bob@" + HOST, "secret");
 
         String queueId1 = queueIdOf(send(server, "alice@sender.example", "bob@" + HOST, "local-1"));
         String queueId2 = queueIdOf(send(server, "", "BOB@localhost", "local-2"));
@@ -58,7 +65,6 @@ class LocalDeliveryIT {
 
     @Test
     void anUnknownLocalUserIsRefusedAtRcptAndLogged() {
-        PosternProcess server = postern.newServer().myhostname(HOST).start();
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.mailFrom("alice@sender.example").code()).isEqualTo(250);

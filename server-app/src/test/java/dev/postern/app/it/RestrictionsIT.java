@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -41,7 +42,32 @@ class RestrictionsIT {
         "victim.example!relaytest@" + H);
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /**
+     * One server for the access-table tests: one recipient_access table holds every test's entries, each
+     * test its own recipients; only the REDIRECT/BCC/PREPEND test relays to the sink.
+     */
+    private static PosternProcess accessServer;
+    private static SmtpSink accessSink;
+
+    @BeforeAll
+    static void startAccessTableServer() throws Exception {
+        accessSink = postern.newSink();
+        accessServer = postern.newServer().myhostname(H).relayhost(accessSink)
+            .parameter("smtpd_client_restrictions", "check_client_access inline:{127.0.0.3=REJECT}")
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
+        accessServer.appendMainCf("smtpd_restriction_classes = strict", "strict = reject_non_fqdn_sender, reject");
+        Files.writeString(accessServer.confDir().resolve("recipient_access"), String.join("\n",
+            "blocked@localhost  REJECT no thanks",
+            "later@localhost  DEFER try tomorrow",
+            "classy@localhost  strict",
+            "held@" + H + "  HOLD waiting for review",
+            "dropped@" + H + "  DISCARD",
+            "moved@remote.example  REDIRECT new-home@remote.example",
+            "watched@remote.example  BCC archive@remote.example",
+            "tagged@remote.example  PREPEND X-Access-Tag: seen by the access table", ""));
+        accessServer.start();
+    }
 
     @Test
     void noNmapRelayTestAddressIsAcceptedFromAnUntrustedClient() {
@@ -66,14 +92,8 @@ class RestrictionsIT {
     }
 
     @Test
-    void accessTablesInRestrictionListsAnswerWithPostfixTexts() throws Exception {
-        PosternProcess server = postern.newServer().myhostname(H)
-            .parameter("smtpd_client_restrictions", "check_client_access inline:{127.0.0.3=REJECT}")
-            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
-        server.appendMainCf("smtpd_restriction_classes = strict", "strict = reject_non_fqdn_sender, reject");
-        Files.writeString(server.confDir().resolve("recipient_access"),
-            "blocked@localhost  REJECT no thanks\nlater@localhost  DEFER try tomorrow\nclassy@localhost  strict\n");
-        server.start();
+    void accessTablesInRestrictionListsAnswerWithPostfixTexts() {
+        PosternProcess server = accessServer;
 
         assertThat(rcpt(server, "127.0.0.1", "blocked@localhost"))
             .isEqualTo("554 5.7.1 <blocked@localhost>: Recipient address rejected: no thanks");
@@ -91,12 +111,8 @@ class RestrictionsIT {
     }
 
     @Test
-    void holdAndDiscardResultsKeepOrDropTheAcceptedMessage() throws Exception {
-        PosternProcess server = postern.newServer().myhostname(H)
-            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
-        Files.writeString(server.confDir().resolve("recipient_access"),
-            "held@" + H + "  HOLD waiting for review\ndropped@" + H + "  DISCARD\n");
-        server.start();
+    void holdAndDiscardResultsKeepOrDropTheAcceptedMessage() {
+        PosternProcess server = accessServer;
         server.webAdmin().putUser("held@" + H, "secret");
         server.webAdmin().putUser("dropped@" + H, "secret");
 
@@ -130,15 +146,9 @@ class RestrictionsIT {
     }
 
     @Test
-    void redirectBccAndPrependResultsActOnTheRelayedMessage() throws Exception {
-        SmtpSink sink = postern.newSink();
-        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
-            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
-        Files.writeString(server.confDir().resolve("recipient_access"),
-            "moved@remote.example  REDIRECT new-home@remote.example\n"
-                + "watched@remote.example  BCC archive@remote.example\n"
-                + "tagged@remote.example  PREPEND X-Access-Tag: seen by the access table\n");
-        server.start();
+    void redirectBccAndPrependResultsActOnTheRelayedMessage() {
+        PosternProcess server = accessServer;
+        SmtpSink sink = accessSink;
 
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");

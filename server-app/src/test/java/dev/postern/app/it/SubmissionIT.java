@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -31,18 +32,25 @@ class SubmissionIT {
     private static final String REMOTE = "friend@remote.example";
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /** Shared by the tests that use the shipped listeners unchanged; each sends its own token. */
+    private static SmtpSink sink;
+    private static PosternProcess server;
 
-    private PosternProcess server(SmtpSink sink) {
+    @BeforeAll
+    static void startSharedServer() {
+        sink = postern.newSink();
+        server = server(sink).start();
+        server.webAdmin().putUser(BOB, PASSWORD);
+    }
+
+    private static PosternProcess server(SmtpSink sink) {
         PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.0/8");
         return server;
     }
 
     @Test
     void submissionRelaysOnlyAfterStartTlsAndAuthEvenForMynetworks() {
-        SmtpSink sink = postern.newSink();
-        PosternProcess server = server(sink).start();
-        server.webAdmin().putUser(BOB, PASSWORD);
 
         try (SmtpClient client = SmtpClient.connect(server.submissionPort())) {
             ClientReply ehlo = client.ehlo("laptop.example");
@@ -70,9 +78,9 @@ class SubmissionIT {
             client.quit();
         }
 
-        List<SinkMessage> relayed = sink.awaitMessages(1, Duration.ofSeconds(30));
+        List<SinkMessage> relayed = TestMessages.awaitToken(sink, "submitted-1", Duration.ofSeconds(30));
         assertThat(relayed.get(0).recipients()).containsExactly(REMOTE);
-        assertThat(sink.messageCount()).as("only the authenticated message is relayed").isEqualTo(1);
+        assertThat(relayed).as("only the authenticated message is relayed, once").hasSize(1);
         server.awaitMaillogLine("the failed AUTH warning", Duration.ofSeconds(10), line -> line.contains(
             "postern/submission/smtpd[") && line.endsWith(
             "warning: localhost[127.0.0.1]: SASL LOGIN authentication failed: authentication failure"));
@@ -84,9 +92,6 @@ class SubmissionIT {
 
     @Test
     void submissionsSpeaksTlsFromTheFirstByteAndRelaysAfterAuth() {
-        SmtpSink sink = postern.newSink();
-        PosternProcess server = server(sink).start();
-        server.webAdmin().putUser(BOB, PASSWORD);
 
         try (SmtpClient client = SmtpClient.connectTls(server.submissionsPort(), "127.0.0.2")) {
             assertThat(client.greeting().code()).isEqualTo(220);
@@ -99,14 +104,11 @@ class SubmissionIT {
             assertThat(client.sendMail(BOB, REMOTE, TestMessages.withToken(BOB, REMOTE, "submitted-2", "hello")).code())
                 .isEqualTo(250);
         }
-        assertThat(sink.awaitMessages(1, Duration.ofSeconds(30)).get(0).sender()).isEqualTo(BOB);
+        assertThat(TestMessages.awaitToken(sink, "submitted-2", Duration.ofSeconds(30)).get(0).sender()).isEqualTo(BOB);
     }
 
     @Test
     void theMxListenerRefusesAuthAndKeepsItsOwnTrustedNetworks() {
-        SmtpSink sink = postern.newSink();
-        PosternProcess server = server(sink).start();
-        server.webAdmin().putUser(BOB, PASSWORD);
 
         try (SmtpClient client = server.connect()) {
             assertThat(client.command("HELO client.example").full()).as("Postfix's HELO reply").isEqualTo("250 " + H);
@@ -127,8 +129,7 @@ class SubmissionIT {
 
     @Test
     void aListenerOverrideAddsSenderLoginMismatch() throws Exception {
-        SmtpSink sink = postern.newSink();
-        PosternProcess server = server(sink).parameter("smtpd_sender_login_maps", "inline:{" + BOB + "=" + BOB + "}");
+        PosternProcess server = server(postern.newSink()).parameter("smtpd_sender_login_maps", "inline:{" + BOB + "=" + BOB + "}");
         Path smtpserver = server.distribution().resolve("conf/smtpserver.xml");
         String shipped = Files.readString(smtpserver);
         String submissionOnly = shipped.replaceFirst("<override>smtpd_sender_restrictions =</override>",
