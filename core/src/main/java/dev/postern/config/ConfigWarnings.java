@@ -7,8 +7,9 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Settings that are valid but hurt other people, reported when the server starts (mail log,
- * {@code warning:}) and by {@code postern check}; the server starts anyway, as Postfix would.
+ * Settings that are valid but hurt other people, or that Postern ignores, reported when the server
+ * starts (mail log, {@code warning:}) and by {@code postern check}; the server starts anyway, as
+ * Postfix would. The ones about parameter names come first ({@link MainCf#warnings()}).
  *
  * <p>{@code relay_domains} with an empty {@code relay_recipient_maps}: every local part of a relay
  * domain is accepted at RCPT, and mail to one that does not exist is bounced later by the next hop,
@@ -22,7 +23,7 @@ public final class ConfigWarnings {
 
     /** The warnings about {@code mainCf}, one line each, without the {@code warning:} prefix; empty if none. */
     public static List<String> of(MainCf mainCf) {
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(mainCf.warnings());
         List<String> relayOnly = relayOnlyDomains(mainCf);
         if (!relayOnly.isEmpty() && mainCf.list("relay_recipient_maps").isEmpty()) {
             warnings.add("relay_domains is set (" + String.join(", ", relayOnly) + ") but relay_recipient_maps is empty:"

@@ -9,6 +9,8 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import dev.postern.PosternEnvironment;
+
 class LiveConfigurationTest {
     private static MainCf mainCf(String... lines) throws ConfigException {
         return MainCf.parse("main.cf", List.of(lines), Map.of());

@@ -2,6 +2,8 @@ package dev.postern.delivery;
 
 import java.util.List;
 
+import dev.postern.delivery.route.Route;
+
 /**
  * A delivery agent: Postfix's smtp, lmtp, local, virtual, error, retry and discard, behind one tiny
  * interface (chasquid's courier). The queue manager groups a mail's recipients by {@link Route},

@@ -6,6 +6,8 @@ import java.util.List;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
+import dev.postern.delivery.route.Route;
+
 /**
  * One delivery request: the recipients of {@code mail} that share {@code route}. The courier reads
  * the envelope sender ({@code mail.getMaybeSender()}), the message ({@code mail.getMessage()}) and

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
+import dev.postern.delivery.route.RouteResolver;
+
 /**
  * Postfix's error(8): every recipient is bounced with the route's {@code [D.S.N ]text} (default
  * 5.0.0), as a transport(5) entry {@code error:5.1.1 No such user} or the virtual alias class ask.

@@ -9,7 +9,7 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
-import dev.postern.config.MailAttributes;
+import dev.postern.queue.MailAttributes;
 
 /**
  * Postfix's {@code orig_to}: which recipient each rewritten recipient came from, kept on the mail

@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 
+import dev.postern.delivery.route.RouteResolver;
+
 /**
  * Postfix's retry service (error(8) run as retry): every recipient is deferred with the route's
  * {@code [D.S.N ]text} (default 4.0.0), so the mail waits in the queue until the entry changes or

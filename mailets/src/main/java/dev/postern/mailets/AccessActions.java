@@ -15,7 +15,7 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
-import dev.postern.config.MailAttributes;
+import dev.postern.queue.MailAttributes;
 
 /**
  * Carries out the access(5) REDIRECT and BCC results that the SMTP dialogue recorded on the

@@ -13,19 +13,17 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.AddressException;
 
+import com.google.common.collect.ImmutableMap;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import com.google.common.collect.ImmutableMap;
-
+import dev.postern.PosternEnvironment;
 import dev.postern.address.AddressMapLookup;
 import dev.postern.config.ComponentParameters;
-import dev.postern.config.PosternEnvironment;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.QueueIdGenerator;
 import dev.postern.rewrite.AddressMap;
 import dev.postern.rewrite.Addresses;
 import dev.postern.rewrite.CleanupMaps;

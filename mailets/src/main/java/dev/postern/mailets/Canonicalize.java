@@ -17,10 +17,10 @@ import javax.mail.internet.MimeMessage;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
-import dev.postern.delivery.OriginalRecipients;
+import dev.postern.PosternEnvironment;
 import dev.postern.config.ComponentParameters;
-import dev.postern.config.PosternEnvironment;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.delivery.OriginalRecipients;
+import dev.postern.queue.QueueIdGenerator;
 import dev.postern.rewrite.AddressKind;
 import dev.postern.rewrite.AddressRewriter;
 import dev.postern.rewrite.Addresses;

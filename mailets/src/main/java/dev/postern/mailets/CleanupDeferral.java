@@ -13,8 +13,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 
 import dev.postern.log.MailLog;
-import dev.postern.log.MessageTimes;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.MessageTimes;
+import dev.postern.queue.QueueIdGenerator;
 
 /**
  * What cleanup does when it cannot finish a message (a table lookup failed, an alias expansion

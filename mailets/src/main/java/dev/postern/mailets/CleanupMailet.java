@@ -11,10 +11,10 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
-import dev.postern.config.PosternEnvironment;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.QueueIdGenerator;
 import dev.postern.rewrite.CleanupMaps;
 
 /**

@@ -22,18 +22,22 @@ import org.apache.james.user.api.UsersRepository;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.address.LocalMailboxes;
-import dev.postern.config.PosternEnvironment;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
 import dev.postern.delivery.Delivery;
-import dev.postern.delivery.DeliveryLog;
-import dev.postern.delivery.LocalCourier;
-import dev.postern.delivery.LocalDeliverySettings;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.Recipients;
-import dev.postern.delivery.Route;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.delivery.local.LocalCourier;
+import dev.postern.delivery.local.LocalDeliverySettings;
+import dev.postern.delivery.local.MailRoot;
+import dev.postern.delivery.local.Maildir;
+import dev.postern.delivery.local.MaildirNames;
+import dev.postern.delivery.route.Route;
+import dev.postern.qmgr.DeliveryLog;
+import dev.postern.qmgr.MailetForwarder;
+import dev.postern.queue.QueueIdGenerator;
 
 /**
  * Postfix's local(8) for Maildir: delivers each recipient of the local and virtual mailbox
@@ -52,10 +56,8 @@ import dev.postern.log.QueueIdGenerator;
  * {@code local-delivery}), and the main.cf names {@code mydestination}, {@code myhostname}.
  */
 public class MaildirDelivery extends GenericMailet {
-    static final String MAIL_ROOT = "mailRoot";
     static final String BOUNCE_PROCESSOR = "bounceProcessor";
     static final String RETRY_PROCESSOR = "retryProcessor";
-    static final String DEFAULT_MAIL_ROOT = "file://var/mail/";
     static final String DEFAULT_BOUNCE_PROCESSOR = "bounces";
     static final String DEFAULT_RETRY_PROCESSOR = "local-delivery";
     /** Postfix's minimal_backoff_time. */
@@ -109,7 +111,7 @@ public class MaildirDelivery extends GenericMailet {
         } catch (ConfigException | IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
         }
-        mailRoot = MailRoot.resolve(fileSystem, getInitParameter(MAIL_ROOT, DEFAULT_MAIL_ROOT), getMailetName());
+        mailRoot = MailRoot.resolve(fileSystem, getInitParameter(MailRoot.MAIL_ROOT, MailRoot.DEFAULT_MAIL_ROOT), getMailetName());
         bounceProcessor = getInitParameter(BOUNCE_PROCESSOR, DEFAULT_BOUNCE_PROCESSOR);
         retryProcessor = getInitParameter(RETRY_PROCESSOR, DEFAULT_RETRY_PROCESSOR);
         try {

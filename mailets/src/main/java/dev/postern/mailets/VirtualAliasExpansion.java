@@ -16,11 +16,11 @@ import javax.mail.internet.AddressException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
-import dev.postern.delivery.OriginalRecipients;
+import dev.postern.PosternEnvironment;
 import dev.postern.config.ComponentParameters;
-import dev.postern.config.MailAttributes;
-import dev.postern.config.PosternEnvironment;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.delivery.OriginalRecipients;
+import dev.postern.queue.MailAttributes;
+import dev.postern.queue.QueueIdGenerator;
 import dev.postern.rewrite.Addresses;
 import dev.postern.rewrite.CleanupMaps;
 import dev.postern.rewrite.VirtualAliasExpander;

@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import dev.postern.delivery.RecipientResult.Status;
+import dev.postern.delivery.route.Route;
+import dev.postern.delivery.route.RouteResolver;
 
 /** The error, retry and discard couriers: every recipient given, in order, answered from the route's next hop. */
 class ErrorRetryDiscardCourierTest {

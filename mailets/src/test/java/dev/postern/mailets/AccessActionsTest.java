@@ -15,7 +15,7 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.postern.config.MailAttributes;
+import dev.postern.queue.MailAttributes;
 
 class AccessActionsTest {
     private final AccessActions mailet = new AccessActions();

@@ -11,11 +11,11 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.Test;
 
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.QueueIdGenerator;
 
 class AutomaticBccTest {
     private static final String RAW = "From: alice@remote.example\r\nTo: bob@mx.example\r\nSubject: x\r\n\r\nbody\r\n";

@@ -1,7 +1,5 @@
 package dev.postern.mailets;
 
-import dev.postern.delivery.OriginalRecipients;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -15,7 +13,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.delivery.OriginalRecipients;
+import dev.postern.queue.QueueIdGenerator;
 
 class CanonicalizeTest {
     private static final String RAW = "Received: from client.example by mx.example id 3F2A1B4C5D6E\r\n"

@@ -22,8 +22,8 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.config.MainCf;
-import dev.postern.config.PosternEnvironment;
 import dev.postern.log.MailLog;
 
 /** Test fixture for the cleanup mailets: main.cf lines, a recorded mail log and context, fake mails. */

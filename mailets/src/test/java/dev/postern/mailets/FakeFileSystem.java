@@ -2,17 +2,17 @@ package dev.postern.mailets;
 
 import java.io.File;
 import java.io.FileInputStream;
-import java.io.InputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Path;
 
 import org.apache.james.filesystem.api.FileSystem;
 
 /** James's FileSystem over a home directory: {@code file://x} is {@code home/x}. */
-final class FakeFileSystem implements FileSystem {
+public final class FakeFileSystem implements FileSystem {
     private final Path home;
 
-    FakeFileSystem(Path home) {
+    public FakeFileSystem(Path home) {
         this.home = home;
     }
 

@@ -1,8 +1,5 @@
 package dev.postern.mailets;
 
-import dev.postern.log.QueueIdGenerator;
-import dev.postern.testing.FakeDomainList;
-import dev.postern.testing.FakeUsersRepository;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -34,10 +31,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.config.MainCf;
-import dev.postern.config.PosternEnvironment;
+import dev.postern.delivery.local.Maildir;
 import dev.postern.log.MailLog;
-import dev.postern.log.MessageTimes;
+import dev.postern.queue.MessageTimes;
+import dev.postern.queue.QueueIdGenerator;
+import dev.postern.testing.FakeDomainList;
+import dev.postern.testing.FakeUsersRepository;
 
 class MaildirDeliveryTest {
     private static final String QID = "3F2A1B4C5D6E";

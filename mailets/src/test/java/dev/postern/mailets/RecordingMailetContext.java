@@ -16,16 +16,16 @@ import org.apache.mailet.base.test.FakeMailContext;
  * FakeMailContext keeps a snapshot of each sent mail without its name or error message;
  * this keeps the Mail objects themselves, with the processor and delay they were sent with.
  */
-final class RecordingMailetContext {
-    record Sent(Mail mail, String processor, long delay, TimeUnit unit) {
+public final class RecordingMailetContext {
+    public record Sent(Mail mail, String processor, long delay, TimeUnit unit) {
     }
 
-    final List<Sent> sent = new ArrayList<>();
+    public final List<Sent> sent = new ArrayList<>();
     /** When set, sendMail throws as a full spool would. */
-    boolean failing;
+    public boolean failing;
     private final FakeMailContext delegate = FakeMailContext.defaultContext();
 
-    MailetContext context() {
+    public MailetContext context() {
         return (MailetContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {MailetContext.class},
             (proxy, method, args) -> {
                 if (method.getName().equals("sendMail") && args != null && args[0] instanceof Mail mail) {

@@ -1,7 +1,5 @@
 package dev.postern.mailets;
 
-import dev.postern.delivery.OriginalRecipients;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -15,8 +13,9 @@ import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.postern.log.MessageTimes;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.delivery.OriginalRecipients;
+import dev.postern.queue.MessageTimes;
+import dev.postern.queue.QueueIdGenerator;
 
 class VirtualAliasExpansionTest {
     private static final String RAW = "From: alice@remote.example\r\nTo: team@v.example\r\nSubject: x\r\n\r\nbody\r\n";
@@ -92,7 +91,7 @@ class VirtualAliasExpansionTest {
         assertThat(sent.unit().toSeconds(sent.delay())).isEqualTo(600);
         assertThat(sent.mail().getRecipients()).extracting(MailAddress::asString)
             .containsExactly("dave@remote.example", "loop@v.example");
-        assertThat(sent.mail().getAttribute(dev.postern.config.MailAttributes.ORIG_TO)).isEmpty();
+        assertThat(sent.mail().getAttribute(dev.postern.queue.MailAttributes.ORIG_TO)).isEmpty();
         assertThat(fixture.log).containsExactly(
             CleanupMailets.LOG_PREFIX + "to=<dave@remote.example>, relay=none, delay=3, delays=1/2/0/0, dsn=4.6.0, "
                 + "status=deferred (Alias expansion error)",
@@ -127,6 +126,6 @@ class VirtualAliasExpansionTest {
         FakeMail mail = CleanupMailets.mail(RAW, "alice@remote.example", "team@v.example");
         mailet().service(mail);
         assertThat(mail.getRecipients()).extracting(MailAddress::asString).containsExactly("team@v.example");
-        assertThat(mail.getAttribute(dev.postern.config.MailAttributes.ORIG_TO)).isEmpty();
+        assertThat(mail.getAttribute(dev.postern.queue.MailAttributes.ORIG_TO)).isEmpty();
     }
 }

@@ -4,7 +4,7 @@ import javax.inject.Inject;
 
 import org.apache.james.domainlist.api.DomainList;
 
-import dev.postern.config.PosternEnvironment;
+import dev.postern.PosternEnvironment;
 
 /**
  * {@code CheckRecipientAccess=hash:/etc/postern/recipient_access}: matches the recipients whose

@@ -4,7 +4,7 @@ import javax.inject.Inject;
 
 import org.apache.james.domainlist.api.DomainList;
 
-import dev.postern.config.PosternEnvironment;
+import dev.postern.PosternEnvironment;
 
 /** {@code PermitMynetworks}: matches every recipient when the client is in {@code mynetworks}. */
 public class PermitMynetworks extends PermittedBy {

@@ -4,7 +4,7 @@ import javax.inject.Inject;
 
 import org.apache.james.domainlist.api.DomainList;
 
-import dev.postern.config.PosternEnvironment;
+import dev.postern.PosternEnvironment;
 
 /** {@code PermitSaslAuthenticated}: matches every recipient when the client logged in with SMTP AUTH. */
 public class PermitSaslAuthenticated extends PermittedBy {

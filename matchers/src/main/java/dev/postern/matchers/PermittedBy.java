@@ -4,7 +4,7 @@ import java.util.Set;
 
 import org.apache.james.domainlist.api.DomainList;
 
-import dev.postern.config.PosternEnvironment;
+import dev.postern.PosternEnvironment;
 import dev.postern.restrictions.Verdict;
 
 /**

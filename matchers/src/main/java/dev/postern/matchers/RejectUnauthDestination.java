@@ -4,7 +4,7 @@ import javax.inject.Inject;
 
 import org.apache.james.domainlist.api.DomainList;
 
-import dev.postern.config.PosternEnvironment;
+import dev.postern.PosternEnvironment;
 
 /**
  * {@code RejectUnauthDestination}: matches the recipients that are no authorized destination

@@ -24,6 +24,7 @@ import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.AddressResolver;
 import dev.postern.address.HostSyntax;
@@ -31,7 +32,6 @@ import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
-import dev.postern.config.PosternEnvironment;
 import dev.postern.restrictions.RestrictionConfig;
 import dev.postern.restrictions.RestrictionList;
 import dev.postern.restrictions.SmtpState;

@@ -4,7 +4,7 @@ import javax.inject.Inject;
 
 import org.apache.james.domainlist.api.DomainList;
 
-import dev.postern.config.PosternEnvironment;
+import dev.postern.PosternEnvironment;
 
 /**
  * {@code Restrictions=permit_mynetworks, permit_sasl_authenticated, reject_unauth_destination}:

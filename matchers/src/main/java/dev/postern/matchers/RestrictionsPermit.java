@@ -4,7 +4,7 @@ import javax.inject.Inject;
 
 import org.apache.james.domainlist.api.DomainList;
 
-import dev.postern.config.PosternEnvironment;
+import dev.postern.PosternEnvironment;
 
 /**
  * {@code RestrictionsPermit=check_sender_access hash:/etc/postern/vip, permit_sasl_authenticated}:

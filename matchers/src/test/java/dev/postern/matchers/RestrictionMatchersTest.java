@@ -22,8 +22,8 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.config.MainCf;
-import dev.postern.config.PosternEnvironment;
 import dev.postern.testing.FakeDomainList;
 
 class RestrictionMatchersTest {

@@ -1,7 +1,6 @@
 package dev.postern.app;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import dev.postern.config.ConfigException;
@@ -71,9 +70,7 @@ public final class PosternMain {
     }
 
     private static int postconf(CommandLine command) throws StartupFailure {
-        List<String> names = command.arguments().stream().filter(a -> !a.equals("-n")).toList();
-        boolean nonDefault = command.arguments().contains("-n");
-        return Postconf.print(loadMainCf(command.home()), nonDefault, names, System.out, System.err);
+        return Postconf.run(loadMainCf(command.home()), command.arguments(), System.out, System.err);
     }
 
     private static MainCf loadMainCfOrExit(PosternHome home) {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import dev.postern.files.PrivateFiles;
 
 /**
- * Creates the var/ tree of DESIGN at start so that every component finds its folder. var/ holds mail,
+ * Creates the var/ tree (docs/configuration.md) at start so that every component finds its folder. var/ holds mail,
  * the queue, password hashes and the TLS key: it and its folders are 0700. Folders an earlier version
  * (or a wider umask) left open to the group or others are closed at start, which also hides whatever
  * older files inside them were created readable.

@@ -11,10 +11,10 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
-import dev.postern.config.PosternEnvironment;
 import dev.postern.config.SmtpdListeners;
 import dev.postern.log.MailLog;
 

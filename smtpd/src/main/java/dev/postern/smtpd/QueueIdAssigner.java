@@ -14,7 +14,7 @@ import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
 
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.QueueIdGenerator;
 
 /**
  * Gives a transaction its queue ID when its first recipient is accepted, as Postfix's

@@ -1,10 +1,9 @@
 package dev.postern.smtpd;
 
-import javax.inject.Inject;
-
 import java.time.Instant;
 import java.util.Optional;
 
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.commons.configuration2.Configuration;
@@ -19,9 +18,9 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.postern.config.MailAttributes;
 import dev.postern.log.MailLog;
-import dev.postern.log.MessageTimes;
+import dev.postern.queue.MailAttributes;
+import dev.postern.queue.MessageTimes;
 
 /**
  * Puts an accepted message on the spool queue and answers as Postfix does,

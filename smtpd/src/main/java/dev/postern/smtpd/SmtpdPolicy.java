@@ -16,6 +16,7 @@ import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.user.api.UsersRepository;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.AddressResolver;
 import dev.postern.address.EnvelopePath;
@@ -24,7 +25,6 @@ import dev.postern.address.RecipientListings;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
-import dev.postern.config.PosternEnvironment;
 import dev.postern.config.ParameterType;
 import dev.postern.restrictions.RelaySafety;
 import dev.postern.restrictions.RestrictionConfig;

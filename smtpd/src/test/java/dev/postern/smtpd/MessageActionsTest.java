@@ -23,9 +23,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.postern.config.MailAttributes;
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
+import dev.postern.queue.MailAttributes;
 import dev.postern.restrictions.Verdict;
 import dev.postern.testing.FakeDomainList;
 import dev.postern.testing.FakeUsersRepository;

@@ -27,9 +27,9 @@ import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.postern.config.MailAttributes;
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
+import dev.postern.queue.MailAttributes;
 
 /**
  * The lines logged when a message is queued: cleanup's {@code message-id=} always, qmgr's

@@ -20,13 +20,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 
+import dev.postern.PosternEnvironment;
 import dev.postern.address.AddressClassifier;
 import dev.postern.address.AddressResolver;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.MainCf;
-import dev.postern.config.PosternEnvironment;
 import dev.postern.restrictions.RestrictionConfig;
 import dev.postern.restrictions.RestrictionList;
 import dev.postern.restrictions.SmtpState;

@@ -16,16 +16,16 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
-import org.apache.mailet.DsnParameters;
 import org.apache.mailet.DsnParameters.Notify;
+import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 
 import dev.postern.config.ComponentParameters;
-import dev.postern.delivery.Notifications;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.log.MailLog;
-import dev.postern.log.MessageTimes;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.MailAttributes;
+import dev.postern.queue.MessageTimes;
+import dev.postern.queue.QueueIdGenerator;
 
 /**
  * Postfix's bounce daemon: turns the results of delivery attempts into the notifications to inject
@@ -190,7 +190,7 @@ public final class Notifier implements Notifications {
 
     /** The original's arrival: stamped when it was received, else read back from its queue ID, else now. */
     private static Instant arrival(Mail original, String queueId, Instant now) {
-        return original.getAttribute(MessageTimes.ARRIVAL)
+        return original.getAttribute(MailAttributes.ARRIVAL)
             .map(Attribute::getValue)
             .map(AttributeValue::getValue)
             .filter(Long.class::isInstance)

@@ -62,7 +62,7 @@ final class HostWalker {
             return all(recipients, Outcome.failure(false, "4.3.0", "cannot read message of queue file "
                 + delivery.queueId() + ": " + e.getMessage()), "none");
         }
-        Envelope envelope = new Envelope(delivery.mail().getMaybeSender(), recipients, delivery.mail().dsnParameters());
+        Transaction transaction = new Transaction(delivery.mail().getMaybeSender(), recipients, delivery.mail().dsnParameters());
         Map<MailAddress, RecipientResult> results = new HashMap<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
         SessionException last = null;
@@ -91,7 +91,7 @@ final class HostWalker {
             Instant connected = clock.instant();
             Map<MailAddress, Outcome> answered = new LinkedHashMap<>();
             try {
-                session.send(envelope.withRecipients(pending), content, answered);
+                session.send(transaction.withRecipients(pending), content, answered);
                 cache.put(key, session);
             } catch (SessionException e) {
                 session.close();

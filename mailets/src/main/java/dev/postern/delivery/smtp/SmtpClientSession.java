@@ -205,23 +205,23 @@ final class SmtpClientSession implements AutoCloseable {
      * {@code outcomes}; when a {@link SessionException} ends the transaction, the others may go
      * to another server.
      */
-    void send(Envelope envelope, MessageContent content, Map<MailAddress, Outcome> outcomes) throws SessionException {
-        boolean utf8 = envelope.needsSmtpUtf8();
+    void send(Transaction transaction, MessageContent content, Map<MailAddress, Outcome> outcomes) throws SessionException {
+        boolean utf8 = transaction.needsSmtpUtf8();
         if (utf8 && !offers("SMTPUTF8")) {
             Outcome bounce = Outcome.failure(true, "5.6.7", "SMTPUTF8 is required, but was not offered by host "
                 + target.peer());
-            envelope.recipients().forEach(r -> outcomes.put(r, bounce));
+            transaction.recipients().forEach(r -> outcomes.put(r, bounce));
             return;
         }
-        SmtpReply mail = command(mailFrom(envelope, content, utf8), settings.mailTimeout(), "sending MAIL FROM");
+        SmtpReply mail = command(mailFrom(transaction, content, utf8), settings.mailTimeout(), "sending MAIL FROM");
         if (!mail.isPositive()) {
             Outcome outcome = Outcome.ofReply(target, mail, "MAIL FROM");
-            envelope.recipients().forEach(r -> outcomes.put(r, outcome));
+            transaction.recipients().forEach(r -> outcomes.put(r, outcome));
             return;
         }
         List<MailAddress> accepted = new ArrayList<>();
-        for (MailAddress recipient : envelope.recipients()) {
-            SmtpReply rcpt = command(rcptTo(envelope, recipient), settings.rcptTimeout(), "sending RCPT TO");
+        for (MailAddress recipient : transaction.recipients()) {
+            SmtpReply rcpt = command(rcptTo(transaction, recipient), settings.rcptTimeout(), "sending RCPT TO");
             if (rcpt.isPositive()) {
                 accepted.add(recipient);
             } else {
@@ -254,9 +254,9 @@ final class SmtpClientSession implements AutoCloseable {
         accepted.forEach(r -> outcomes.put(r, done));
     }
 
-    private String mailFrom(Envelope envelope, MessageContent content, boolean utf8) {
+    private String mailFrom(Transaction transaction, MessageContent content, boolean utf8) {
         StringBuilder command = new StringBuilder("MAIL FROM:<")
-            .append(envelope.sender().asOptional().map(MailAddress::asString).orElse("")).append('>');
+            .append(transaction.sender().asOptional().map(MailAddress::asString).orElse("")).append('>');
         if (offers("SIZE")) {
             command.append(" SIZE=").append(content.size());
         }
@@ -267,8 +267,8 @@ final class SmtpClientSession implements AutoCloseable {
         if (utf8) {
             command.append(" SMTPUTF8");
         }
-        if (offers("DSN") && envelope.dsn().isPresent()) {
-            DsnParameters dsn = envelope.dsn().get();
+        if (offers("DSN") && transaction.dsn().isPresent()) {
+            DsnParameters dsn = transaction.dsn().get();
             dsn.getRetParameter().ifPresent(ret -> command.append(" RET=").append(ret.name()));
             // James keeps ENVID in its xtext form already.
             dsn.getEnvIdParameter().ifPresent(id -> command.append(" ENVID=").append(id.asString()));
@@ -276,10 +276,10 @@ final class SmtpClientSession implements AutoCloseable {
         return command.toString();
     }
 
-    private String rcptTo(Envelope envelope, MailAddress recipient) {
+    private String rcptTo(Transaction transaction, MailAddress recipient) {
         StringBuilder command = new StringBuilder("RCPT TO:<").append(recipient.asString()).append('>');
-        if (offers("DSN") && envelope.dsn().isPresent()) {
-            DsnParameters.RecipientDsnParameters parameters = envelope.dsn().get().getRcptParameters().get(recipient);
+        if (offers("DSN") && transaction.dsn().isPresent()) {
+            DsnParameters.RecipientDsnParameters parameters = transaction.dsn().get().getRcptParameters().get(recipient);
             if (parameters != null) {
                 parameters.getNotifyParameter().filter(set -> !set.isEmpty()).ifPresent(set -> command.append(" NOTIFY=")
                     .append(String.join(",", set.stream().map(Enum::name).toList())));

@@ -27,9 +27,9 @@ import javax.mail.internet.MimeMultipart;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.server.core.MailImpl;
-import org.apache.mailet.DsnParameters;
 import org.apache.mailet.DsnParameters.Notify;
 import org.apache.mailet.DsnParameters.RecipientDsnParameters;
+import org.apache.mailet.DsnParameters;
 import org.apache.mailet.Mail;
 import org.junit.jupiter.api.Test;
 
@@ -37,8 +37,9 @@ import dev.postern.config.ComponentParameters;
 import dev.postern.config.MainCf;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.log.MailLog;
-import dev.postern.log.MessageTimes;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.MailAttributes;
+import dev.postern.queue.MessageTimes;
+import dev.postern.queue.QueueIdGenerator;
 
 /** Every notice is written out and parsed back with javax.mail, as the sender's mail reader would. */
 class NotifierTest {
@@ -321,7 +322,7 @@ class NotifierTest {
     @Test
     void withoutAnArrivalStampTheArrivalIsReadFromTheQueueId() throws Exception {
         Mail original = original("alice@client.example", dsn -> dsn);
-        original.removeAttribute(MessageTimes.ARRIVAL);
+        original.removeAttribute(MailAttributes.ARRIVAL);
         String queueId = String.format("%012X", (ARRIVAL.getEpochSecond() * 1_000_000L) & ((1L << 48) - 1));
 
         Mail notice = single(notifier().nonDelivery(original, queueId, List.of(bounced(bob))));

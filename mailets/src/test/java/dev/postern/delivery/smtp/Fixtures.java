@@ -21,7 +21,7 @@ import org.apache.mailet.base.test.FakeMail;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.MainCf;
 import dev.postern.delivery.Delivery;
-import dev.postern.delivery.Route;
+import dev.postern.delivery.route.Route;
 import dev.postern.dns.DnsAnswer;
 import dev.postern.dns.DnsLookup;
 import dev.postern.dns.DnsType;

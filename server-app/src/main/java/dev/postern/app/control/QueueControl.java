@@ -29,9 +29,9 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
-import dev.postern.config.MailAttributes;
 import dev.postern.log.MailLog;
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.MailAttributes;
+import dev.postern.queue.QueueIdGenerator;
 
 /**
  * Postfix's queue operations ({@code mailq}, {@code postqueue -f}, {@code postsuper -d/-h/-H/-r}) over
@@ -46,8 +46,6 @@ public final class QueueControl {
     public static final MailRepositoryUrl HOLD = MailRepositoryUrl.from("file://var/spool/hold/");
     /** The queue James's mailet container takes new mail from: entering it is entering the pipeline. */
     static final MailQueueName SPOOL = MailQueueFactory.SPOOL;
-    /** The queue a mail was held from, so that a release puts it back where it was. */
-    static final AttributeName HELD_FROM = AttributeName.of("dev.postern.held-from");
     private static final String ROOT = Mail.DEFAULT;
     private static final String POSTSUPER = "postsuper";
     /** What is shown for deferred mail whose envelope holds no reason of its own. */
@@ -126,7 +124,7 @@ public final class QueueControl {
         long count = 0;
         for (ManageableMailQueue queue : queues()) {
             for (Mail mail : mails(queue, selection)) {
-                mail.setAttribute(new Attribute(HELD_FROM, AttributeValue.of(queue.getName().asString())));
+                mail.setAttribute(new Attribute(MailAttributes.HELD_FROM, AttributeValue.of(queue.getName().asString())));
                 hold.store(mail);
                 queue.remove(ManageableMailQueue.Type.Name, mail.getName());
                 logAction(mail, "placed on hold");
@@ -149,9 +147,9 @@ public final class QueueControl {
             if (mail == null) {
                 continue;
             }
-            Optional<MailQueueName> from = mail.getAttribute(HELD_FROM)
+            Optional<MailQueueName> from = mail.getAttribute(MailAttributes.HELD_FROM)
                 .map(attribute -> MailQueueName.of(String.valueOf(attribute.getValue().value())));
-            mail.removeAttribute(HELD_FROM);
+            mail.removeAttribute(MailAttributes.HELD_FROM);
             if (from.isEmpty()) {
                 mail.removeAttribute(MailAttributes.HOLD);
                 mail.setState(ROOT);
@@ -197,7 +195,7 @@ public final class QueueControl {
         for (MailKey key : keys(hold, selection)) {
             Mail mail = hold.retrieve(key);
             if (mail != null) {
-                boolean neverQueued = mail.getAttribute(HELD_FROM).isEmpty();
+                boolean neverQueued = mail.getAttribute(MailAttributes.HELD_FROM).isEmpty();
                 logAction(mail, "requeued");
                 if (neverQueued) {
                     logQueueActive(mail);
@@ -211,7 +209,7 @@ public final class QueueControl {
     }
 
     private static Mail restart(Mail mail) {
-        mail.removeAttribute(HELD_FROM);
+        mail.removeAttribute(MailAttributes.HELD_FROM);
         mail.removeAttribute(MailAttributes.HOLD);
         mail.setState(ROOT);
         return mail;

@@ -3,7 +3,7 @@ package dev.postern.app.control;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.QueueIdGenerator;
 
 /**
  * Which messages a queue command acts on: every one ({@code ALL}) or those with the given queue IDs.

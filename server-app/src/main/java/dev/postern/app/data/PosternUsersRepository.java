@@ -13,7 +13,7 @@ import org.apache.james.user.lib.UsersRepositoryImpl;
  * configured. Until {@code configure} has run, James's repository takes every name as a user without
  * virtual hosting: {@code bob@host} is looked up as {@code bob}, is not found, and local delivery would
  * bounce the mail {@code 5.1.1 unknown user}. Here a lookup made that early fails instead, and a failed
- * lookup defers ({@code 4.3.0}), at RCPT and in delivery alike (DESIGN: lookup failure is not
+ * lookup defers ({@code 4.3.0}), at RCPT and in delivery alike (docs/tables.md: lookup failure is not
  * permission, nothing lost).
  */
 public class PosternUsersRepository extends UsersRepositoryImpl<FileUsersDAO> {

@@ -2,7 +2,7 @@ package dev.postern.app.metrics;
 
 /**
  * What one mail log line tells about the mail flow, as far as the metrics count it. Each kind
- * is the line of one Postfix daemon (postfix-reference §9).
+ * is the line of one Postfix daemon (docs/logging-and-metrics.md).
  */
 public sealed interface MailLogEvent {
     /** smtpd: {@code connect from NAME[IP]}. */

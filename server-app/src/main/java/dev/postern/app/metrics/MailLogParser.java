@@ -5,7 +5,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the lines Postern's mail log writes (the shapes pflogsumm parses, postfix-reference §9)
+ * Reads the lines Postern's mail log writes (the shapes pflogsumm parses, docs/logging-and-metrics.md)
  * into {@link MailLogEvent}s. Lines it does not count (cleanup's message-id, qmgr's removed,
  * disconnects, warnings) give nothing.
  */

@@ -16,7 +16,7 @@ import javax.mail.internet.MimeMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import dev.postern.log.QueueIdGenerator;
+import dev.postern.queue.QueueIdGenerator;
 
 /**
  * The message bytes of every queued mail, one file per distinct content, each written once and shared by

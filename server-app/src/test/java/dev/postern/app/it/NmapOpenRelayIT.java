@@ -25,7 +25,7 @@ import dev.postern.app.harness.SmtpSink;
 
 /**
  * Debian's nmap runs its NSE script {@code smtp-open-relay} (16 MAIL FROM/RCPT TO combinations in
- * one session, see postfix-reference §10) against the MX listener as a real process. From
+ * one session, see docs/testing.md) against the MX listener as a real process. From
  * 127.0.0.2, outside {@code mynetworks = 127.0.0.1/32}, it must find no open relay; from 127.0.0.1,
  * inside {@code mynetworks}, Postern relays as Postfix does and nmap must say so, which shows that
  * the first check can fail.

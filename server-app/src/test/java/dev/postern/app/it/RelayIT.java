@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class RelayIT {
 
-    /** {@code 250 2.0.0 Ok: queued as QID}, QID upper-case hex of 10 to 12 characters (DESIGN). */
+    /** {@code 250 2.0.0 Ok: queued as QID}, QID upper-case hex of 10 to 12 characters (docs/logging-and-metrics.md). */
     private static final Pattern QUEUED = Pattern.compile("^250 2\\.0\\.0 Ok: queued as ([0-9A-F]{10,12})$");
     private static final Duration DELIVERY = Duration.ofSeconds(60);
 

@@ -64,7 +64,7 @@ class SitePolicyExtensionIT {
     private static final Pattern NEXT_PROCESSOR = Pattern.compile("<processor\\s[^>]*\\bstate\\s*=|</processors>");
     /** The queue manager mailet, which delivers: the policy must act before it. */
     private static final Pattern RELAY_STEP = Pattern.compile(
-            "<mailet\\b[^>]*class=\"dev\\.postern\\.mailets\\.QueueManager\"", Pattern.DOTALL);
+            "<mailet\\b[^>]*class=\"dev\\.postern\\.qmgr\\.QueueManager\"", Pattern.DOTALL);
 
     @RegisterExtension
     final PosternExtension postern = new PosternExtension();

@@ -1,0 +1,52 @@
+package dev.postern.queue;
+
+import org.apache.mailet.AttributeName;
+
+/**
+ * Every mail attribute Postern defines, in one place: the names carry decisions from the SMTP
+ * dialogue to the mail pipeline and delivery state from one attempt to the next, and the file
+ * queue persists them with the message (so a renamed attribute is a queue format change).
+ * Every module, and site-policy matchers in conf/mailetcontainer.xml, agree on these names.
+ */
+public final class MailAttributes {
+    /** An access(5) HOLD result: the mail goes to the hold repository. Value: the reason text. */
+    public static final AttributeName HOLD = AttributeName.of("dev.postern.hold");
+    /** An access(5) DISCARD result: the mail is accepted and dropped. Value: the reason text. */
+    public static final AttributeName DISCARD = AttributeName.of("dev.postern.discard");
+    /** An access(5) REDIRECT result: the one address that replaces every recipient. Value: the address. */
+    public static final AttributeName REDIRECT = AttributeName.of("dev.postern.redirect");
+    /** access(5) BCC results: addresses that get a copy. Value: a list of address strings. */
+    public static final AttributeName BCC = AttributeName.of("dev.postern.bcc");
+    /**
+     * Postfix's {@code orig_to}: the recipient as it was before virtual alias expansion, for
+     * the delivery log's {@code orig_to=<a>}. Value: a map from a final recipient address
+     * ({@code MailAddress.asString()}) to the original address it came from; recipients that
+     * were not rewritten have no entry.
+     */
+    public static final AttributeName ORIG_TO = AttributeName.of("dev.postern.orig-to");
+
+    /**
+     * An access(5) or header/body check FILTER result: {@code transport:destination} that every
+     * recipient of the message is routed to instead of its own route (Postfix's content filter).
+     */
+    public static final AttributeName FILTER = AttributeName.of("dev.postern.filter");
+    /** Delivery attempts a deferred mail has had so far. Value: a Long. */
+    public static final AttributeName DELIVERY_ATTEMPTS = AttributeName.of("dev.postern.attempts");
+    /** Why each recipient of a deferred mail is waiting: a map from recipient to {@code D.S.N text}. */
+    public static final AttributeName DEFER_REASONS = AttributeName.of("dev.postern.defer-reasons");
+    /** Set once the sender of a deferred mail has had its delay warning. Value: true. */
+    public static final AttributeName DELAY_WARNED = AttributeName.of("dev.postern.delay-warned");
+
+    /** When the message arrived (the SMTP connection's start), epoch milliseconds; see {@link MessageTimes}. */
+    public static final AttributeName ARRIVAL = AttributeName.of("dev.postern.arrival");
+    /** When the message was queued (the end of DATA), epoch milliseconds; see {@link MessageTimes}. */
+    public static final AttributeName QUEUED = AttributeName.of("dev.postern.queued");
+    /**
+     * The queue a message on hold came from ({@code postern super -h}), so that a release puts it
+     * back there; absent for mail held by an access(5) HOLD, which was never queued. Value: a queue name.
+     */
+    public static final AttributeName HELD_FROM = AttributeName.of("dev.postern.held-from");
+
+    private MailAttributes() {
+    }
+}

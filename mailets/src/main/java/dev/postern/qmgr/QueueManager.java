@@ -1,0 +1,384 @@
+package dev.postern.qmgr;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+
+import org.apache.james.core.Domain;
+import org.apache.james.core.MailAddress;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.domainlist.api.DomainListException;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.DsnParameters;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.postern.PosternEnvironment;
+import dev.postern.address.AddressClassifier;
+import dev.postern.address.LocalMailboxes;
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.ConfigException;
+import dev.postern.config.Generation;
+import dev.postern.delivery.Courier;
+import dev.postern.delivery.DiscardCourier;
+import dev.postern.delivery.ErrorCourier;
+import dev.postern.delivery.RecipientResult;
+import dev.postern.delivery.RetryCourier;
+import dev.postern.delivery.bounce.Notifications;
+import dev.postern.delivery.bounce.Notifier;
+import dev.postern.delivery.local.Forwarder;
+import dev.postern.delivery.local.LocalCourier;
+import dev.postern.delivery.local.LocalDeliverySettings;
+import dev.postern.delivery.local.MailRoot;
+import dev.postern.delivery.local.MaildirNames;
+import dev.postern.delivery.route.RouteResolver;
+import dev.postern.delivery.smtp.LmtpCourier;
+import dev.postern.delivery.smtp.SmtpCourier;
+import dev.postern.log.MailLog;
+import dev.postern.queue.MailAttributes;
+import dev.postern.queue.MessageTimes;
+import dev.postern.queue.QueueIdGenerator;
+import dev.postern.tables.LookupException;
+
+/**
+ * Postfix's qmgr as the last mailet of the pipeline: makes a delivery attempt of every mail that reaches
+ * it ({@link MessageDelivery}: route, courier, log line per recipient), then settles each recipient.
+ *
+ * <ul>
+ * <li>sent: done (a success notice when DSN NOTIFY asked for one);</li>
+ * <li>bounced: one non-delivery notification for all of the message's failed recipients;</li>
+ * <li>deferred: the mail itself, reduced to those recipients and carrying their reasons and its attempt
+ * count, is queued again, due after {@link RetrySchedule#nextDelay}; once the message is older than its
+ * lifetime the deferred recipients are returned to the sender instead ({@code status=expired}). A delay
+ * warning goes out once, when {@code delay_warning_time} has passed.</li>
+ * </ul>
+ *
+ * <p>The first attempt is made from the copy queued at SMTP time: only deferred mail is written again,
+ * and then only its envelope, since its content is unchanged (docs/queue.md). Then the mail
+ * becomes a ghost and its spool entry is dropped. If handing on a deferral or a notification fails, the
+ * mail keeps the recipients not yet settled and the failure goes to the container's error processor, so
+ * nothing answered 250 is lost.
+ *
+ * <p>Init parameter {@code retryProcessor}: the processor deferred mail returns to (default
+ * {@code transport}, where this mailet runs, so a retry skips cleanup).
+ */
+public class QueueManager extends GenericMailet {
+    static final String RETRY_PROCESSOR = "retryProcessor";
+    static final String DEFAULT_RETRY_PROCESSOR = "transport";
+    private static final Logger LOGGER = LoggerFactory.getLogger(QueueManager.class);
+    private static final String QMGR = "qmgr";
+
+    private final Clock clock;
+    private final Assembly assembly;
+    /** What mails are delivered with now; replaced, under this object's lock, after a reload. */
+    private DeliveryParts parts;
+    /** Built by a reload's check, used if that reload took effect. */
+    private DeliveryParts prepared;
+    private String retryProcessor = DEFAULT_RETRY_PROCESSOR;
+
+    /** What the mailet is built from in Postern's assembly (or a stock James server, with {@code mainCf}). */
+    private record Assembly(UsersRepository users, DomainList domains, FileSystem fileSystem, QueueIdGenerator queueIds,
+                            PosternEnvironment environment) {
+    }
+
+    @Inject
+    public QueueManager(UsersRepository users, DomainList domains, FileSystem fileSystem, QueueIdGenerator queueIds,
+                        PosternEnvironment environment) {
+        this.clock = Clock.systemUTC();
+        this.assembly = new Assembly(users, domains, fileSystem, queueIds, environment);
+    }
+
+    /** For tests: the parts given, not built from main.cf. */
+    QueueManager(Clock clock, MessageDelivery delivery, Notifications notifications, RetrySchedule schedule,
+                 MailLog mailLog) {
+        this.clock = clock;
+        this.assembly = null;
+        this.parts = new DeliveryParts(null, delivery, notifications, schedule, mailLog, List.of());
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        retryProcessor = getInitParameter(RETRY_PROCESSOR, DEFAULT_RETRY_PROCESSOR);
+        if (assembly == null) {
+            return;
+        }
+        try {
+            parts = build(assembly.environment().generation());
+        } catch (ConfigException e) {
+            throw new MessagingException(e.getMessage(), e);
+        }
+        assembly.environment().registerReloadable(this::prepare);
+    }
+
+    /** Builds the parts for a reload's candidate configuration: the check that can refuse it. */
+    private void prepare(Generation candidate) throws ConfigException {
+        DeliveryParts built = build(candidate);
+        DeliveryParts unused;
+        synchronized (this) {
+            unused = prepared;
+            prepared = built;
+        }
+        if (unused != null) {
+            unused.retire();
+        }
+    }
+
+    /** Everything the delivery of one mail uses, from one generation of the configuration. */
+    private DeliveryParts build(Generation generation) throws ConfigException {
+        List<AutoCloseable> closeables = new ArrayList<>();
+        try {
+            PosternEnvironment environment = assembly.environment();
+            ComponentParameters parameters = environment.parameters(generation,
+                name -> Optional.ofNullable(getInitParameter(name)), getMailetName());
+            MailLog mailLog = environment.mailLog(parameters);
+            RetrySchedule schedule = RetrySchedule.fromParameters(parameters);
+            Notifications notifications = Notifier.from(parameters, assembly.queueIds(), mailLog, clock);
+            RouteResolver resolver = new RouteResolver(parameters, environment::openTable, classifier(parameters));
+            MessageDelivery delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
+                couriers(parameters, mailLog, closeables), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock);
+            return new DeliveryParts(generation, delivery, notifications, schedule, mailLog, closeables);
+        } catch (ConfigException | IllegalArgumentException | IOException | UncheckedIOException | MessagingException e) {
+            new DeliveryParts(generation, null, null, null, null, closeables).retire();
+            throw new ConfigException(getMailetName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The parts for the next mail, leased until {@link DeliveryParts#release}: after a reload the
+     * parts of the new generation replace the old ones, whose cached connections close once the
+     * deliveries still using them are done.
+     */
+    private DeliveryParts lease() throws MessagingException {
+        DeliveryParts retired = null;
+        DeliveryParts leased;
+        synchronized (this) {
+            if (assembly != null) {
+                Generation current = assembly.environment().generation();
+                if (parts.generation() != current) {
+                    DeliveryParts fresh;
+                    if (prepared != null && prepared.generation() == current) {
+                        fresh = prepared;
+                        prepared = null;
+                    } else {
+                        try {
+                            fresh = build(current);
+                        } catch (ConfigException e) {
+                            throw new MessagingException(e.getMessage(), e);
+                        }
+                    }
+                    retired = parts;
+                    parts = fresh;
+                }
+            }
+            leased = parts;
+            leased.acquire();
+        }
+        if (retired != null) {
+            retired.retire();
+        }
+        return leased;
+    }
+
+    /** One courier per transport name; smtp and relay share one, as they share Postfix's smtp(8) code. */
+    private Map<String, Courier> couriers(ComponentParameters parameters, MailLog mailLog, List<AutoCloseable> closeables)
+            throws MessagingException {
+        PosternEnvironment environment = assembly.environment();
+        String myhostname = parameters.get("myhostname");
+        LocalMailboxes mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname,
+            LocalMailboxes.Directory.of(assembly.users()::contains, assembly.users()::supportVirtualHosting,
+                assembly.domains()::containsDomain));
+        Path mailRoot = MailRoot.resolve(assembly.fileSystem(), getInitParameter(MailRoot.MAIL_ROOT,
+            MailRoot.DEFAULT_MAIL_ROOT), getMailetName());
+        MaildirNames names = new MaildirNames(clock, myhostname, assembly.queueIds()::nextValue);
+        SmtpCourier smtp = SmtpCourier.create(parameters, environment.dns(parameters), environment::openTable, clock);
+        LmtpCourier lmtp = LmtpCourier.create(parameters, environment.dns(parameters), clock);
+        closeables.add(smtp);
+        closeables.add(lmtp);
+        Map<String, Courier> couriers = new HashMap<>();
+        couriers.put("smtp", smtp);
+        couriers.put("relay", smtp);
+        couriers.put("lmtp", lmtp);
+        Path home = MailRoot.home(assembly.fileSystem(), getMailetName());
+        LocalDeliverySettings local = LocalDeliverySettings.from(parameters, environment::openTable,
+            environment::openAliasTable, home);
+        Forwarder forwarder = new MailetForwarder(this::getMailetContext, assembly.queueIds(), mailLog, clock);
+        couriers.put("local", new LocalCourier("local", mailboxes, mailRoot, names, clock, local, forwarder, myhostname));
+        couriers.put("virtual", new LocalCourier("virtual", mailboxes, mailRoot, names, clock, local, forwarder,
+            myhostname));
+        couriers.put("error", new ErrorCourier(clock));
+        couriers.put("retry", new RetryCourier(clock));
+        couriers.put("discard", new DiscardCourier(clock));
+        return couriers;
+    }
+
+    private AddressClassifier classifier(ComponentParameters parameters) throws IOException {
+        DomainList domains = assembly.domains();
+        return AddressClassifier.fromParameters(parameters::get,
+            AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
+            assembly.environment()::openTable, domain -> {
+                try {
+                    return domains.containsDomain(Domain.of(domain));
+                } catch (DomainListException | RuntimeException e) {
+                    throw new LookupException("domain list: cannot look up " + domain + ": " + e.getMessage(), e);
+                }
+            });
+    }
+
+    /** Closes the couriers' cached SMTP/LMTP connections. */
+    @Override
+    public void destroy() {
+        DeliveryParts last;
+        DeliveryParts unused;
+        synchronized (this) {
+            last = parts;
+            unused = prepared;
+            prepared = null;
+        }
+        if (last != null) {
+            last.retire();
+        }
+        if (unused != null) {
+            unused.retire();
+        }
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Postern queue manager: routes, delivers, retries and bounces";
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        DeliveryParts leased = lease();
+        try {
+            service(mail, leased);
+        } finally {
+            leased.release();
+        }
+    }
+
+    private void service(Mail mail, DeliveryParts parts) throws MessagingException {
+        Instant start = clock.instant();
+        String queueId = QueueIdGenerator.queueIdOf(mail.getName());
+        List<RecipientResult> results = parts.delivery().deliver(queueId, mail, start);
+
+        List<RecipientResult> delivered = new ArrayList<>();
+        List<RecipientResult> failed = new ArrayList<>();
+        List<RecipientResult> deferred = new ArrayList<>();
+        for (RecipientResult result : results) {
+            switch (result.status()) {
+                case SENT -> delivered.add(result);
+                case BOUNCED -> failed.add(result);
+                case DEFERRED -> deferred.add(result);
+                default -> throw new IllegalStateException(result.status().name());
+            }
+        }
+        Duration age = Duration.between(arrival(mail, queueId, start), clock.instant());
+        boolean nullSender = mail.getMaybeSender().isNullSender();
+        if (!deferred.isEmpty() && parts.schedule().expired(age, nullSender)) {
+            parts.mailLog().log(QMGR, queueId, "from=<" + mail.getMaybeSender().asString("") + ">, status=expired, returned to sender");
+            failed.addAll(deferred);
+            deferred.clear();
+        }
+        settle(mail, parts, queueId, age, delivered, failed, deferred);
+    }
+
+    private void settle(Mail mail, DeliveryParts parts, String queueId, Duration age, List<RecipientResult> delivered,
+                        List<RecipientResult> failed, List<RecipientResult> deferred) throws MessagingException {
+        List<Mail> notices = new ArrayList<>();
+        List<MailAddress> unsettled = new ArrayList<>();
+        Notifications notifications = parts.notifications();
+        try {
+            if (!failed.isEmpty()) {
+                notices.addAll(notifications.nonDelivery(mail, queueId, failed));
+            }
+            List<RecipientResult> wantSuccess = delivered.stream().filter(result -> asksForSuccess(mail, result)).toList();
+            if (!wantSuccess.isEmpty()) {
+                notices.addAll(notifications.success(mail, queueId, wantSuccess));
+            }
+            boolean warn = !deferred.isEmpty() && parts.schedule().warnNow(age) && !alreadyWarned(mail);
+            if (warn) {
+                notices.addAll(notifications.delayWarning(mail, queueId, deferred));
+            }
+            if (!deferred.isEmpty()) {
+                unsettled.addAll(deferred.stream().map(RecipientResult::recipient).toList());
+                requeue(mail, deferred, parts.schedule().nextDelay(age), warn);
+                unsettled.clear();
+            }
+            // The notifications go out after the deferral is safe: a crash in between repeats a
+            // notice at worst, never loses a recipient.
+            for (Mail notice : notices) {
+                getMailetContext().sendMail(notice);
+            }
+        } catch (MessagingException | RuntimeException e) {
+            LOGGER.error("{}: cannot hand on the outcome of a delivery attempt; keeping the mail", queueId, e);
+            unsettled.addAll(failed.stream().map(RecipientResult::recipient).toList());
+            mail.setRecipients(unsettled);
+            throw e instanceof MessagingException me ? me : new MessagingException(e.getMessage(), e);
+        }
+        mail.setState(Mail.GHOST);
+    }
+
+    /**
+     * Queues this very mail again, reduced to its deferred recipients: its content is the one already on
+     * disk, so only a new envelope is written.
+     */
+    private void requeue(Mail mail, List<RecipientResult> deferred, Duration delay, boolean warned) throws MessagingException {
+        Map<String, AttributeValue<?>> reasons = new LinkedHashMap<>();
+        deferred.forEach(result -> reasons.put(result.recipient().asString(),
+            AttributeValue.of(result.dsn() + " " + result.text())));
+        mail.setRecipients(deferred.stream().map(RecipientResult::recipient).toList());
+        mail.setAttribute(new Attribute(MailAttributes.DEFER_REASONS, AttributeValue.of(reasons)));
+        mail.setAttribute(new Attribute(MailAttributes.DELIVERY_ATTEMPTS, AttributeValue.of(attempts(mail) + 1)));
+        if (warned) {
+            mail.setAttribute(new Attribute(MailAttributes.DELAY_WARNED, AttributeValue.of(true)));
+        }
+        mail.setErrorMessage(deferred.get(0).text());
+        getMailetContext().sendMail(mail, retryProcessor, delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private static long attempts(Mail mail) {
+        return mail.getAttribute(MailAttributes.DELIVERY_ATTEMPTS)
+            .map(Attribute::getValue)
+            .map(AttributeValue::getValue)
+            .filter(Number.class::isInstance)
+            .map(value -> ((Number) value).longValue())
+            .orElse(0L);
+    }
+
+    private static boolean alreadyWarned(Mail mail) {
+        return mail.getAttribute(MailAttributes.DELAY_WARNED).isPresent();
+    }
+
+    private static boolean asksForSuccess(Mail mail, RecipientResult result) {
+        return mail.dsnParameters()
+            .map(DsnParameters::getRcptParameters)
+            .map(parameters -> parameters.get(result.recipient()))
+            .flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
+            .filter(notify -> notify.contains(DsnParameters.Notify.SUCCESS))
+            .isPresent();
+    }
+
+    /** The arrival stamped at SMTP time, else the time the queue ID records. */
+    private static Instant arrival(Mail mail, String queueId, Instant now) {
+        return MessageTimes.arrival(mail).or(() -> QueueIdGenerator.arrivalOf(queueId, now)).orElse(now);
+    }
+}
