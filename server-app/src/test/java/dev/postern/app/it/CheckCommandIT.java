@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -24,7 +24,7 @@ class CheckCommandIT {
 
     @Test
     void theShippedConfigurationWithTablesIsOk() throws IOException {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         Files.writeString(server.confDir().resolve("access"), "spam.example  REJECT\n");
         server.appendMainCf("smtpd_sender_restrictions = check_sender_access hash:conf/access");
 
@@ -37,7 +37,7 @@ class CheckCommandIT {
 
     @Test
     void aBadMainCfLineIsNamedByFileAndLine() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         int line = server.appendMainCf("this line has no equals sign");
 
         ExitResult result = server.runCommand("check");
@@ -49,7 +49,7 @@ class CheckCommandIT {
 
     @Test
     void anUnknownRestrictionIsNamedByItsParameterOnce() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         server.appendMainCf("smtpd_client_restrictions = permit_mynetworks, reject_everything_bad");
 
         ExitResult result = server.runCommand("check");
@@ -63,7 +63,7 @@ class CheckCommandIT {
 
     @Test
     void aProblemInAnEarlierListDoesNotHideOneInALaterList() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         server.appendMainCf("smtpd_client_restrictions = reject_client_bogus",
             "smtpd_data_restrictions = reject_data_bogus");
 
@@ -77,7 +77,7 @@ class CheckCommandIT {
 
     @Test
     void anIpv6ListenAddressIsReportedAsTheStartWouldReportIt() {
-        PosternServer server = postern.newServer().parameter("postern_submission_listen", "[::1]:2587");
+        PosternProcess server = postern.newServer().parameter("postern_submission_listen", "[::1]:2587");
 
         ExitResult result = server.runCommand("check");
 
@@ -88,7 +88,7 @@ class CheckCommandIT {
 
     @Test
     void aBadTableLineIsNamedByFileAndLineForHashAndTexthash() throws IOException {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         Files.writeString(server.confDir().resolve("sender_access"), "# senders\nok.example  OK\n\"bad.example  REJECT\n");
         Files.writeString(server.confDir().resolve("helo_access"), "\"helo.example REJECT\n");
         server.appendMainCf("smtpd_sender_restrictions = check_sender_access hash:conf/sender_access",
@@ -105,7 +105,7 @@ class CheckCommandIT {
 
     @Test
     void aBadHeaderChecksTableIsReported() throws IOException {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         Files.writeString(server.confDir().resolve("header_checks"), "/^Subject: (unclosed/ REJECT\n");
         server.appendMainCf("header_checks = regexp:conf/header_checks");
 
@@ -118,7 +118,7 @@ class CheckCommandIT {
 
     @Test
     void aBadOverrideNamesItsListener() throws IOException {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         String shipped = Files.readString(server.confDir().resolve("smtpserver.xml"));
         server.writeConfFile("smtpserver.xml", shipped.replaceFirst(
             "<override>smtpd_client_auth_rate_limit = 30</override>",
@@ -134,7 +134,7 @@ class CheckCommandIT {
 
     @Test
     void aListenerOnlyRestrictionProblemNamesTheListener() throws IOException {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         String shipped = Files.readString(server.confDir().resolve("smtpserver.xml"));
         server.writeConfFile("smtpserver.xml", shipped.replaceFirst(
             "<override>smtpd_relay_restrictions = permit_sasl_authenticated, reject</override>",
@@ -149,7 +149,7 @@ class CheckCommandIT {
 
     @Test
     void aMissingCertificateFileIsNamed() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         server.appendMainCf("smtpd_tls_cert_file = conf/nonexistent-cert.pem", "smtpd_tls_key_file = conf/nonexistent-key.pem");
 
         ExitResult result = server.runCommand("check");
@@ -162,7 +162,7 @@ class CheckCommandIT {
 
     @Test
     void checkBindsNoPortAndRunsBesideTheServer() throws IOException {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         try (ServerSocket occupier = new ServerSocket(server.smtpPort(), 50, InetAddress.getByName("127.0.0.1"))) {
             ExitResult whilePortTaken = server.runCommand("check");
             assertThat(whilePortTaken.exitCode()).as("%s", whilePortTaken).isZero();

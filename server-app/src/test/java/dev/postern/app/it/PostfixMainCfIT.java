@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.SmtpSink;
@@ -38,7 +38,7 @@ class PostfixMainCfIT {
         assumeTrue(Files.isReadable(DEBIAN_MAIN_CF), "Debian's Postfix package is not installed");
         String debian = Files.readString(DEBIAN_MAIN_CF, StandardCharsets.UTF_8);
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.debian-it.test").relayhost(sink);
+        PosternProcess server = postern.newServer().myhostname("mx.debian-it.test").relayhost(sink);
         server.writeConfFile("main.cf", debian);
 
         ExitResult check = server.runCommand("check");

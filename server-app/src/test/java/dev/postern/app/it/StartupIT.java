@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -23,7 +23,7 @@ class StartupIT {
 
     @Test
     void aSafetyRelevantUnimplementedParameterInMainCfIsAStartupErrorNamingTheLine() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         int line = server.appendMainCf("smtpd_milters = inet:127.0.0.1:8891");
 
         ExitResult result = server.runUntilExit(EXIT);
@@ -37,7 +37,7 @@ class StartupIT {
 
     @Test
     void busySmtpPortIsAStartupErrorNamingTheAddress() throws IOException {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         try (ServerSocket occupier = new ServerSocket(server.smtpPort(), 50, InetAddress.getByName("127.0.0.1"))) {
             assertThat(occupier.isBound()).isTrue();
 
@@ -52,7 +52,7 @@ class StartupIT {
 
     @Test
     void postconfListsExplicitAndOverriddenValues() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         server.appendMainCf("myhostname = from-main-cf.postconf-it.test");
         server.relayhost(2525);
 
@@ -70,7 +70,7 @@ class StartupIT {
 
     @Test
     void versionPrintsAVersion() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
 
         ExitResult result = server.runCommandWithoutHome("version");
 
