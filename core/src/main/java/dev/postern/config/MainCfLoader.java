@@ -71,6 +71,7 @@ final class MainCfLoader {
                 if (Parameters.isKnown(name)) {
                     Parameters.get(name).type().check(name, value);
                 }
+                value = FileValue.resolve(name, value);
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(expander.origin(name) + ": " + e.getMessage());
             }

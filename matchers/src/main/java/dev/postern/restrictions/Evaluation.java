@@ -168,7 +168,7 @@ final class Evaluation {
                 deferIf(false, Reply.of(450, "4.7.0", standard(replyName, replyClass, "defer_if_reject requested")));
                 yield Outcome.DUNNO;
             }
-            case PERMIT_MYNETWORKS -> config.mynetworks.contains(state.clientAddress()) ? Outcome.OK : Outcome.DUNNO;
+            case PERMIT_MYNETWORKS -> inMynetworks() ? Outcome.OK : Outcome.DUNNO;
             case PERMIT_SASL_AUTHENTICATED -> state.saslUsername() != null ? Outcome.OK : Outcome.DUNNO;
             case PERMIT_AUTH_DESTINATION -> state.recipient() != null && authorizedDestination() ? Outcome.OK : Outcome.DUNNO;
             case REJECT_UNAUTH_DESTINATION -> unauthDestination(config.relayCode, "5.7.1");
@@ -302,6 +302,15 @@ final class Evaluation {
     }
 
     // ---- relay
+
+    /** {@code permit_mynetworks}; a table item of mynetworks that fails defers, as any lookup failure. */
+    private boolean inMynetworks() {
+        try {
+            return config.mynetworks.contains(state.clientAddress());
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(state.clientAddress().getHostAddress()));
+        }
+    }
 
     private boolean authorizedDestination() {
         ResolvedAddress recipient = state.recipient();

@@ -105,7 +105,7 @@ public final class RestrictionConfig {
         };
         this.tables = Objects.requireNonNull(tables, "tables");
         this.classifier = Objects.requireNonNull(classifier, "classifier");
-        this.mynetworks = NetworkList.parse("mynetworks", PostfixList.split(orDefault(value, "mynetworks", "")));
+        this.mynetworks = NetworkList.parse("mynetworks", PostfixList.split(orDefault(value, "mynetworks", "")), this.tables);
         this.accessStyle = ParentStyle.of(PostfixList.split(orDefault(value, "parent_domain_matches_subdomains",
             ParentStyle.POSTFIX_DEFAULT)), ParentStyle.SMTPD_ACCESS_MAPS);
         this.recipientDelimiter = orDefault(value, "recipient_delimiter", "");
