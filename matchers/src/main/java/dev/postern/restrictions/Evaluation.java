@@ -240,6 +240,7 @@ final class Evaluation {
             case REJECT_UNKNOWN_CLIENT_HOSTNAME -> unknownClient();
             case REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> unknownReverseClient();
             case CLASS -> generic(config.classRestrictions(r.name()), replyClass, replyName);
+            case DEFAULT_ACCESS -> check(r.as(defaultAccess(replyClass)), replyClass, replyName);
         };
     }
 
@@ -299,6 +300,21 @@ final class Evaluation {
 
     private static Reply lookupFailure(String name) {
         return new Reply(451, "4.3.0", "<" + name + ">: Temporary lookup failure");
+    }
+
+    /**
+     * What a bare table means in a list of this stage, as Postfix's generic_checks decides; data
+     * and end-of-data lists have none (refused when such a list is parsed; a restriction class
+     * used there answers 451, as Postfix does).
+     */
+    private static Kind defaultAccess(Stage stage) {
+        return switch (stage) {
+            case CLIENT -> Kind.CHECK_CLIENT_ACCESS;
+            case HELO -> Kind.CHECK_HELO_ACCESS;
+            case SENDER -> Kind.CHECK_SENDER_ACCESS;
+            case RECIPIENT -> Kind.CHECK_RECIPIENT_ACCESS;
+            case DATA, END_OF_DATA -> throw new Abort(configurationError());
+        };
     }
 
     // ---- relay

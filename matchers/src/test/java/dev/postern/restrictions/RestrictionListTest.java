@@ -185,6 +185,26 @@ class RestrictionListTest {
         check(CONFIG, kind, list, state, expected, actions);
     }
 
+    /**
+     * A bare type:table is the access check of the list's own stage (Postfix's generic_checks),
+     * whatever precedes it: after check_sender_access in a recipient list it is
+     * check_recipient_access.
+     */
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        sender | test:access | from=rej@t.test | 554 5.7.1 <rej@t.test>: Sender address rejected: Access denied |
+        sender | check_sender_access test:empty, test:access | from=spam@s.test | 554 5.1.7 <spam@s.test>: Sender address rejected: unknown sender |
+        sender | check_sender_access test:empty test:access, reject | from=ok@t.test | PERMIT |
+        client | test:access | client=bad.client.test[192.0.2.9] | 550 5.0.0 <bad.client.test[192.0.2.9]>: Client host rejected: go away |
+        helo   | permit_mynetworks, test:access | helo=bad.test | 554 5.7.1 <bad.test>: Helo command rejected: bad helo |
+        rcpt   | check_sender_access test:empty, test:access | from=spam@s.test | DUNNO |
+        rcpt   | check_sender_access test:empty, test:access | rcpt=rej@t.test | 554 5.7.1 <rej@t.test>: Recipient address rejected: Access denied |
+        relay  | test:fail, permit |  | 451 4.3.0 <r@example.com>: Temporary lookup failure |
+        """)
+    void bareTablesAreTheStagesAccessCheck(String kind, String list, String state, String expected, String actions) {
+        check(CONFIG, kind, list, state, expected, actions);
+    }
+
     @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
     @CsvSource(delimiter = '|', textBlock = """
         # warn_if_reject: the next restriction only warns
