@@ -35,7 +35,13 @@ final class LogicalLines {
     private LogicalLines() {
     }
 
+    /** As {@link #read(Path, TableWarning.Sink, Consumer)}, warnings logged. */
     static void read(Path file, Consumer consumer) throws IOException, ConfigException {
+        read(file, (where, line, message) -> LOG.warn("{}, line {}: {}", where, line, message), consumer);
+    }
+
+    /** Streams the logical lines; a stray continuation line is ignored and told to {@code warnings}. */
+    static void read(Path file, TableWarning.Sink warnings, Consumer consumer) throws IOException, ConfigException {
         var decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -56,7 +62,7 @@ final class LogicalLines {
                 }
                 if (start > 0) {
                     if (logical == null) {
-                        LOG.warn("{}:{}: logical line must not start with white space; ignoring this line", file, number);
+                        warnings.warn(file, number, "logical line must not start with white space: ignoring this line");
                     } else {
                         logical.append(physical);
                     }

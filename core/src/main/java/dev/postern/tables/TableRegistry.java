@@ -143,7 +143,7 @@ public final class TableRegistry implements Closeable {
             if (existing != null) {
                 return existing;
             }
-            LookupTable table = new AliasTable(spec, source("aliases", spec, name, AliasFile::parse));
+            LookupTable table = new AliasTable(spec, source("aliases", spec, name, (file, warnings) -> AliasFile.parse(file)));
             tables.put(key, table);
             return table;
         }
@@ -165,7 +165,7 @@ public final class TableRegistry implements Closeable {
             throw new ConfigException("table " + spec + ": missing name after \"" + type + ":\"");
         }
         if (HASH_TYPES.contains(type)) {
-            FileSource<CompactStringMap> source = source("hash", spec, name, HashTable::parse);
+            FileSource<CompactStringMap> source = source("hash", spec, name, (file, warnings) -> HashTable.parse(file));
             return new HashTable(spec, source);
         }
         return switch (type) {
@@ -256,6 +256,16 @@ public final class TableRegistry implements Closeable {
         } catch (RuntimeException | Error e) {
             LOG.error("table reload check failed", e);
         }
+    }
+
+    /**
+     * The warnings of every file-backed table opened so far, as of its last successful read
+     * (rules skipped as Postfix skips them), by file and line: what {@code postern check} lists.
+     */
+    public synchronized List<TableWarning> warnings() {
+        return sources.values().stream().map(FileSource::warnings).flatMap(List::stream).distinct()
+            .sorted(java.util.Comparator.comparing((TableWarning w) -> w.file().toString()).thenComparingInt(TableWarning::line))
+            .toList();
     }
 
     /** The files of the tables opened so far, for a health check that they can still be read. */
