@@ -147,11 +147,12 @@ final class CidrTable implements LookupTable {
     }
 
     private final String name;
-    private final FileSource<Index> source;
+    /** The current contents: a file's, re-read when it changes, or an inline table's. */
+    private final java.util.function.Supplier<Index> contents;
 
-    CidrTable(String name, FileSource<Index> source) {
+    CidrTable(String name, java.util.function.Supplier<Index> contents) {
         this.name = name;
-        this.source = source;
+        this.contents = contents;
     }
 
     @Override
@@ -160,7 +161,7 @@ final class CidrTable implements LookupTable {
         if (address == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(source.contents().lookup(address));
+        return Optional.ofNullable(contents.get().lookup(address));
     }
 
     @Override
@@ -189,13 +190,18 @@ final class CidrTable implements LookupTable {
      * skipping this rule}) and the rest is used, as Postfix does; only an unreadable file fails.
      */
     static Index parse(Path file, TableWarning.Sink warnings) throws IOException, ConfigException {
+        return parse(LogicalLines.of(file), warnings);
+    }
+
+    static Index parse(LogicalLines.Source source, TableWarning.Sink warnings) throws IOException, ConfigException {
+        String file = source.name();
         List<String> results = new ArrayList<>();
         List<Net> simpleNets = new ArrayList<>();
         List<Integer> simpleRules = new ArrayList<>();
         List<Complex> complex = new ArrayList<>();
         Deque<Condition> ifs = new ArrayDeque<>();
         Deque<Integer> ifLines = new ArrayDeque<>();
-        LogicalLines.read(file, warnings, (line, text) -> {
+        source.read(warnings, (line, text) -> {
             String trimmed = LogicalLines.trim(text);
             if (startsWithWord(trimmed, "endif")) {
                 if (ifs.isEmpty()) {

@@ -92,7 +92,7 @@ final class RegexpTable implements LookupTable {
     }
 
     /** One compiled line: a rule (result != null) or an {@code if} (skipTo = the rule after its endif). */
-    private static final class Rule {
+    static final class Rule {
         final Pattern pattern;
         final boolean anchored;
         final boolean positive;
@@ -136,16 +136,17 @@ final class RegexpTable implements LookupTable {
     }
 
     private final String name;
-    private final FileSource<List<Rule>> source;
+    /** The current contents: a file's, re-read when it changes, or an inline table's. */
+    private final java.util.function.Supplier<List<Rule>> contents;
 
-    RegexpTable(String name, FileSource<List<Rule>> source) {
+    RegexpTable(String name, java.util.function.Supplier<List<Rule>> contents) {
         this.name = name;
-        this.source = source;
+        this.contents = contents;
     }
 
     @Override
     public Optional<String> lookup(String key) {
-        List<Rule> rules = source.contents();
+        List<Rule> rules = contents.get();
         int i = 0;
         while (i < rules.size()) {
             Rule rule = rules.get(i);
@@ -189,10 +190,16 @@ final class RegexpTable implements LookupTable {
      * file fails.
      */
     static List<Rule> parse(Path file, Dialect dialect, TableWarning.Sink warnings) throws IOException, ConfigException {
+        return parse(LogicalLines.of(file), dialect, warnings);
+    }
+
+    static List<Rule> parse(LogicalLines.Source source, Dialect dialect, TableWarning.Sink warnings)
+            throws IOException, ConfigException {
+        String file = source.name();
         List<Rule> rules = new ArrayList<>();
         Deque<Integer> openIfs = new ArrayDeque<>();
         Deque<Integer> openIfLines = new ArrayDeque<>();
-        LogicalLines.read(file, warnings, (line, text) -> {
+        source.read(warnings, (line, text) -> {
             try {
                 parseLine(file, line, LogicalLines.trim(text), dialect, warnings, rules, openIfs, openIfLines);
             } catch (SkipRule e) {
@@ -207,7 +214,7 @@ final class RegexpTable implements LookupTable {
         return List.copyOf(rules);
     }
 
-    private static void parseLine(Path file, int line, String trimmed, Dialect dialect, TableWarning.Sink warnings,
+    private static void parseLine(String file, int line, String trimmed, Dialect dialect, TableWarning.Sink warnings,
             List<Rule> rules, Deque<Integer> openIfs, Deque<Integer> openIfLines) throws SkipRule {
         if (startsWithWord(trimmed, "endif")) {
             if (openIfs.isEmpty()) {
@@ -263,7 +270,7 @@ final class RegexpTable implements LookupTable {
             && (text.length() == word.length() || !Character.isLetterOrDigit(text.charAt(word.length())));
     }
 
-    private static void warnExtra(Path file, int line, TableWarning.Sink warnings, String rest, String keyword) {
+    private static void warnExtra(String file, int line, TableWarning.Sink warnings, String rest, String keyword) {
         String extra = LogicalLines.trim(rest);
         if (!extra.isEmpty()) {
             warnings.warn(file, line, "ignoring extra text after " + keyword + ": \"" + extra + "\" (do not indent the lines"

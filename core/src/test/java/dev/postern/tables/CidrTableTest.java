@@ -128,7 +128,7 @@ class CidrTableTest {
 
         assertThat(get(opened, "192.0.2.1")).isEqualTo("FINE");
         assertThat(registry.warnings()).anySatisfy(warning -> {
-            assertThat(warning.file()).isEqualTo(file);
+            assertThat(warning.source()).isEqualTo(file.toString());
             assertThat(warning.line()).isEqualTo(line + 1);
             assertThat(warning.message()).contains(reason);
         });
@@ -347,5 +347,15 @@ class CidrTableTest {
             out[i] = (byte) (word >>> shift);
         }
         return out;
+    }
+
+    @Test
+    void inlineTablesHoldTheirRules() throws Exception {
+        LookupTable table = registry.open("cidr:{ {192.0.2.0/24 DOC}, {!10.0.0.0/8 NOT-TEN}, {[2001:db8::]/32 V6} }");
+
+        assertThat(get(table, "192.0.2.7")).isEqualTo("DOC");
+        assertThat(get(table, "10.1.1.1")).isNull();
+        assertThat(get(table, "8.8.8.8")).isEqualTo("NOT-TEN");
+        assertThat(registry.warnings()).isEmpty();
     }
 }

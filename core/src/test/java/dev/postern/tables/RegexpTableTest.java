@@ -184,7 +184,7 @@ class RegexpTableTest {
 
         assertThat(get(opened, "fine")).isEqualTo("FINE");
         assertThat(registry.warnings()).anySatisfy(warning -> {
-            assertThat(warning.file()).isEqualTo(file);
+            assertThat(warning.source()).isEqualTo(file.toString());
             assertThat(warning.line()).isEqualTo(line + 1);
             assertThat(warning.message()).contains(reason);
             assertThat(warning.toString()).startsWith(file + ", line " + (line + 1) + ": ");
@@ -252,7 +252,7 @@ class RegexpTableTest {
         assertThat(get(badIf, "c")).isEqualTo("C");
         assertThat(registry.warnings()).extracting(TableWarning::toString).contains(
             file + ", line 1: if has no matching endif: the block ends at the end of the file");
-        assertThat(registry.warnings()).filteredOn(w -> w.file().endsWith("badif")).extracting(TableWarning::line)
+        assertThat(registry.warnings()).filteredOn(w -> w.source().endsWith("badif")).extracting(TableWarning::line)
             .containsExactly(1, 3);
     }
 
@@ -264,5 +264,20 @@ class RegexpTableTest {
 
         assertThat(get(table, "ax")).isEqualTo("Aa");
         assertThat(get(table, "b")).isEqualTo("B");
+    }
+
+    /** Postfix 3.7's inline form: each braced element is one rule; a bad one is skipped, named by the table. */
+    @Test
+    void inlineTablesHoldTheirRules() throws Exception {
+        LookupTable regexp = registry.open("regexp:{ {/^a/!/^ab/ A-NOT-AB}, { /^(b)(.)/ B$2 }, {/bad/q X} }");
+        LookupTable pcre = registry.open("pcre:{{/^c/ C}}");
+
+        assertThat(get(regexp, "ac")).isEqualTo("A-NOT-AB");
+        assertThat(get(regexp, "ab")).isNull();
+        assertThat(get(regexp, "bz")).isEqualTo("Bz");
+        assertThat(get(pcre, "cat")).isEqualTo("C");
+        assertThat(registry.warnings()).extracting(TableWarning::toString).containsExactly(
+            "regexp:{ {/^a/!/^ab/ A-NOT-AB}, { /^(b)(.)/ B$2 }, {/bad/q X} }, line 3: unknown regexp flag \"q\""
+                + " (known: i, m, x): skipping this rule");
     }
 }

@@ -143,7 +143,7 @@ class TableRegistryTest {
 
         awaitTrue(() -> "new".equals(get(table, key)));
         assertThat(registry.warnings()).singleElement().satisfies(warning -> {
-            assertThat(warning.file()).isEqualTo(file);
+            assertThat(warning.source()).isEqualTo(file.toString());
             assertThat(warning.line()).isEqualTo(3);
             assertThat(warning.message()).endsWith(": skipping this rule");
         });
