@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
+import dev.postern.config.PostfixList;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableSearch;
@@ -123,7 +124,7 @@ public final class DomainMatchList {
                 throw new IllegalArgumentException(parameter + ": empty item after \"!\" in \"" + raw + "\"");
             }
             if (item.startsWith("/")) {
-                entries.addAll(parse(parameter, ListFile.items(parameter, item), tables, negated));
+                entries.addAll(parse(parameter, PostfixList.fileItems(parameter, item), tables, negated));
             } else if (item.charAt(0) != '[' && item.indexOf(':') > 0) {
                 if (tables == null) {
                     throw new IllegalArgumentException(parameter + ": lookup tables are not supported here: \"" + item + "\"");

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import dev.postern.config.PostfixList;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 
@@ -89,7 +90,7 @@ public final class NetworkList {
                 throw new IllegalArgumentException(parameter + ": empty item after \"!\" in \"" + raw + "\"");
             }
             if (item.startsWith("/")) {
-                addItems(parameter, ListFile.items(parameter, item), tables, negated, entries);
+                addItems(parameter, PostfixList.fileItems(parameter, item), tables, negated, entries);
             } else if (isTable(item)) {
                 if (tables == null) {
                     throw new IllegalArgumentException(parameter + ": lookup tables are not supported here: \"" + item + "\"");

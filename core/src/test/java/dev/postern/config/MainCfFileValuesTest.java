@@ -57,4 +57,23 @@ class MainCfFileValuesTest {
 
         assertThat(cf.list("mynetworks")).isEqualTo(List.of("/nonexistent/networks"));
     }
+
+    @Test
+    void mydestinationFileItemsBecomeTheirDomains(@TempDir Path dir) throws Exception {
+        Path domains = Files.writeString(dir.resolve("local_domains"), "# local\nexample.com, example.net\n\n!example.org\n");
+
+        MainCf cf = parse("myhostname = mx.example.com", "mydestination = localhost, " + domains + ", !" + domains);
+
+        assertThat(cf.list("mydestination")).containsExactly("localhost", "example.com", "example.net", "!example.org",
+            "!example.com", "!example.net", "!!example.org");
+        assertThat(cf.raw("mydestination")).isEqualTo("localhost, " + domains + ", !" + domains);
+    }
+
+    @Test
+    void aMissingMydestinationFileIsALoadError(@TempDir Path dir) {
+        Path missing = dir.resolve("local_domains");
+
+        assertThat(error("mydestination = localhost " + missing))
+            .isEqualTo("main.cf:1: mydestination: cannot read " + missing + ": file not found");
+    }
 }
