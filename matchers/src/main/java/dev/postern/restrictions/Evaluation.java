@@ -324,7 +324,7 @@ final class Evaluation {
         try {
             return config.mynetworks.contains(state.clientAddress());
         } catch (LookupException e) {
-            throw new Abort(lookupFailure(state.clientAddress().getHostAddress()));
+            throw new Abort(lookupFailure(state.clientNameAddress()));
         }
     }
 

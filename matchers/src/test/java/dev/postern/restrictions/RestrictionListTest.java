@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -183,6 +184,17 @@ class RestrictionListTest {
         """)
     void accessTables(String kind, String list, String state, String expected, String actions) {
         check(CONFIG, kind, list, state, expected, actions);
+    }
+
+    /** A table in mynetworks: the client address is the key and the value is ignored; a failing table defers. */
+    @Test
+    void mynetworksTablesMatchTheClientAddress() {
+        RestrictionConfig withTable = config(Map.of("mynetworks", "192.0.2.0/24, test:access"));
+        check(withTable, "rcpt", "permit_mynetworks, reject", "client=x.test[203.0.113.77]", "PERMIT", null);
+        check(withTable, "rcpt", "permit_mynetworks, reject", "client=x.test[203.0.113.78]",
+            "554 5.7.1 <r@example.com>: Recipient address rejected: Access denied", null);
+        check(config(Map.of("mynetworks", "test:fail")), "rcpt", "permit_mynetworks, permit", "",
+            "451 4.3.0 <client.test[203.0.113.5]>: Temporary lookup failure", null);
     }
 
     /**

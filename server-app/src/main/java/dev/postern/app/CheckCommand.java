@@ -30,6 +30,7 @@ import dev.postern.log.MailLog;
 import dev.postern.smtpd.HookEnvironment;
 import dev.postern.smtpd.SmtpdPolicy;
 import dev.postern.tables.TableRegistry;
+import dev.postern.tables.TableWarning;
 
 /**
  * {@code postern check}: builds what the server builds from its configuration at start
@@ -57,12 +58,17 @@ public final class CheckCommand {
         this.err = err;
     }
 
+    /** The registry {@link #problems()} opened the tables with, for their warnings; null before. */
+    private TableRegistry tables;
+
     public int run(List<String> arguments) {
         if (!arguments.isEmpty()) {
             throw new IllegalArgumentException("check takes no arguments; " + CommandLine.USAGE);
         }
         warnings().forEach(warning -> err.println("postern: warning: " + warning));
         List<String> problems = problems();
+        // rules of pattern tables skipped as Postfix skips them (the server logs the same at start)
+        tableWarnings().forEach(warning -> err.println("postern: warning: " + warning));
         problems.forEach(problem -> err.println("postern: fatal: " + problem));
         if (!problems.isEmpty()) {
             return 1;
@@ -115,8 +121,14 @@ public final class CheckCommand {
      */
     private HookEnvironment environment(MainCf mainCf) {
         HookEnvironment environment = new HookEnvironment(mainCf, MailLog.from(mainCf));
-        environment.setTables(new TableRegistry(home.home()));
+        tables = new TableRegistry(home.home());
+        environment.setTables(tables);
         return environment;
+    }
+
+    /** The warnings of the tables {@link #problems()} opened: {@code FILE, line N: ...: skipping this rule}. */
+    private List<TableWarning> tableWarnings() {
+        return tables == null ? List.of() : tables.warnings();
     }
 
     private List<ListenerSetup> listeners(MainCf mainCf, Set<String> problems) {
