@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 import dev.postern.config.ConfigException;
 
@@ -148,9 +149,9 @@ final class CidrTable implements LookupTable {
 
     private final String name;
     /** The current contents: a file's, re-read when it changes, or an inline table's. */
-    private final java.util.function.Supplier<Index> contents;
+    private final Supplier<Index> contents;
 
-    CidrTable(String name, java.util.function.Supplier<Index> contents) {
+    CidrTable(String name, Supplier<Index> contents) {
         this.name = name;
         this.contents = contents;
     }

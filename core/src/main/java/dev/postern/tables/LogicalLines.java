@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.InputStreamReader;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -103,7 +104,7 @@ final class LogicalLines {
     }
 
     /** The rules of an inline table ({@code cidr:{ {rule-1}, {rule-2} }}): one logical line each, numbered from 1. */
-    static Source inline(String name, java.util.List<String> rules) {
+    static Source inline(String name, List<String> rules) {
         return new Source() {
             @Override
             public String name() {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
@@ -137,9 +138,9 @@ final class RegexpTable implements LookupTable {
 
     private final String name;
     /** The current contents: a file's, re-read when it changes, or an inline table's. */
-    private final java.util.function.Supplier<List<Rule>> contents;
+    private final Supplier<List<Rule>> contents;
 
-    RegexpTable(String name, java.util.function.Supplier<List<Rule>> contents) {
+    RegexpTable(String name, Supplier<List<Rule>> contents) {
         this.name = name;
         this.contents = contents;
     }

@@ -1,15 +1,18 @@
 package dev.postern.tables;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,7 +207,7 @@ public final class TableRegistry implements Closeable {
     /** Parses the rules of an inline pattern table: what Postfix would skip is warned about, named by the table. */
     @FunctionalInterface
     private interface InlineParser<T> {
-        T parse(LogicalLines.Source source, TableWarning.Sink warnings) throws java.io.IOException, ConfigException;
+        T parse(LogicalLines.Source source, TableWarning.Sink warnings) throws IOException, ConfigException;
     }
 
     private <T> T inline(String spec, String name, InlineParser<T> parser) throws ConfigException {
@@ -226,7 +229,7 @@ public final class TableRegistry implements Closeable {
         try {
             parsed = parser.parse(LogicalLines.inline(spec, rules),
                 (source, line, message) -> warnings.add(new TableWarning(source, line, message)));
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ConfigException("table " + spec + ": " + e.getMessage(), e);
         }
         warnings.forEach(warning -> LOG.warn("{}", warning));
@@ -315,10 +318,10 @@ public final class TableRegistry implements Closeable {
      * (rules skipped as Postfix skips them), by file and line: what {@code postern check} lists.
      */
     public synchronized List<TableWarning> warnings() {
-        return java.util.stream.Stream.concat(sources.values().stream().map(FileSource::warnings).flatMap(List::stream),
+        return Stream.concat(sources.values().stream().map(FileSource::warnings).flatMap(List::stream),
                 inlineWarnings.stream())
             .distinct()
-            .sorted(java.util.Comparator.comparing(TableWarning::source).thenComparingInt(TableWarning::line))
+            .sorted(Comparator.comparing(TableWarning::source).thenComparingInt(TableWarning::line))
             .toList();
     }
 

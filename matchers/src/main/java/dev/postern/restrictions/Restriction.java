@@ -1,6 +1,7 @@
 package dev.postern.restrictions;
 
 import java.util.List;
+import java.util.Locale;
 
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableSearch;
@@ -18,7 +19,7 @@ record Restriction(Kind kind, String name, String argument, LookupTable table, D
 
     /** This table as the given check_*_access, for a {@link Kind#DEFAULT_ACCESS} evaluated in a stage. */
     Restriction as(Kind access) {
-        return new Restriction(access, access.name().toLowerCase(java.util.Locale.ROOT), argument, table, null);
+        return new Restriction(access, access.name().toLowerCase(Locale.ROOT), argument, table, null);
     }
 
     /** The check_*_access table as a search, its errors naming the restriction: {@code check_sender_access: hash:x: ...}. */
