@@ -97,6 +97,7 @@ final class MainCfLoader {
                 if (Parameters.isKnown(name)) {
                     Parameters.get(name).type().check(name, value);
                 }
+                value = FileValue.resolve(name, value);
                 expanded.put(name, value);
                 raw.put(name, expander.raw(name));
             } catch (Expander.Failure failure) {

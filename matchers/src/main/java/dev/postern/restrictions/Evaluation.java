@@ -190,7 +190,7 @@ final class Evaluation {
                 deferIf(false, Reply.of(450, "4.7.0", standard(replyName, replyClass, "defer_if_reject requested")));
                 yield Outcome.DUNNO;
             }
-            case PERMIT_MYNETWORKS -> config.mynetworks.contains(state.clientAddress()) ? Outcome.OK : Outcome.DUNNO;
+            case PERMIT_MYNETWORKS -> inMynetworks() ? Outcome.OK : Outcome.DUNNO;
             case PERMIT_SASL_AUTHENTICATED -> state.saslUsername() != null ? Outcome.OK : Outcome.DUNNO;
             case PERMIT_AUTH_DESTINATION -> state.recipient() != null && authorizedDestination() ? Outcome.OK : Outcome.DUNNO;
             case REJECT_UNAUTH_DESTINATION -> unauthDestination(config.relayCode, "5.7.1");
@@ -262,6 +262,7 @@ final class Evaluation {
             case REJECT_UNKNOWN_CLIENT_HOSTNAME -> unknownClient();
             case REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> unknownReverseClient();
             case CLASS -> generic(config.classRestrictions(r.name()), replyClass, replyName);
+            case DEFAULT_ACCESS -> check(r.as(defaultAccess(replyClass)), replyClass, replyName);
         };
     }
 
@@ -323,7 +324,31 @@ final class Evaluation {
         return new Reply(451, "4.3.0", "<" + name + ">: Temporary lookup failure");
     }
 
+    /**
+     * What a bare table means in a list of this stage, as Postfix's generic_checks decides; data
+     * and end-of-data lists have none (refused when such a list is parsed; a restriction class
+     * used there answers 451, as Postfix does).
+     */
+    private static Kind defaultAccess(Stage stage) {
+        return switch (stage) {
+            case CLIENT -> Kind.CHECK_CLIENT_ACCESS;
+            case HELO -> Kind.CHECK_HELO_ACCESS;
+            case SENDER -> Kind.CHECK_SENDER_ACCESS;
+            case RECIPIENT -> Kind.CHECK_RECIPIENT_ACCESS;
+            case DATA, END_OF_DATA -> throw new Abort(configurationError());
+        };
+    }
+
     // ---- relay
+
+    /** {@code permit_mynetworks}; a table item of mynetworks that fails defers, as any lookup failure. */
+    private boolean inMynetworks() {
+        try {
+            return config.mynetworks.contains(state.clientAddress());
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(state.clientNameAddress()));
+        }
+    }
 
     private boolean authorizedDestination() {
         ResolvedAddress recipient = state.recipient();

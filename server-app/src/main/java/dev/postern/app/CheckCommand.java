@@ -31,6 +31,7 @@ import dev.postern.log.MailLog;
 import dev.postern.smtpd.HookEnvironment;
 import dev.postern.smtpd.SmtpdPolicy;
 import dev.postern.tables.TableRegistry;
+import dev.postern.tables.TableWarning;
 
 /**
  * {@code postern check}: builds what the server builds from its configuration at start, without
@@ -96,8 +97,15 @@ public final class CheckCommand {
     List<Problem> findings(boolean assembly) {
         List<Problem> findings = new ArrayList<>();
         warnings().forEach(warning -> findings.add(Problem.warning(warning)));
-        problems(assembly).forEach(problem -> findings.add(Problem.error(problem)));
+        Checked checked = checked(assembly);
+        // rules of pattern tables skipped as Postfix skips them (the server logs the same at start)
+        checked.tableWarnings().forEach(warning -> findings.add(Problem.warning(warning.toString())));
+        checked.problems().forEach(problem -> findings.add(Problem.error(problem)));
         return List.copyOf(findings);
+    }
+
+    /** The problems found, and the warnings of the tables opened to find them. */
+    private record Checked(List<String> problems, List<TableWarning> tableWarnings) {
     }
 
     /**
@@ -113,7 +121,7 @@ public final class CheckCommand {
     }
 
     List<String> problems() {
-        return problems(true);
+        return checked(true).problems();
     }
 
     /**
@@ -121,16 +129,17 @@ public final class CheckCommand {
      * also the handler chains and the mail pipeline ({@link AssemblyCheck}); a problem found there
      * that repeats one already found is left out.
      */
-    private List<String> problems(boolean assembly) {
+    private Checked checked(boolean assembly) {
         MainCf mainCf;
         try {
             mainCf = MainCf.load(home.mainCf(), System.getenv());
         } catch (ConfigException e) {
             // nothing else can be checked without the parameters
-            return List.of(e.getMessage());
+            return new Checked(List.of(e.getMessage()), List.of());
         }
         try (TableRegistry tables = new TableRegistry(home.home())) {
-            return problems(mainCf, tables, assembly);
+            List<String> problems = problems(mainCf, tables, assembly);
+            return new Checked(problems, tables.warnings());
         }
     }
 

@@ -1,9 +1,11 @@
 package dev.postern.smtpd;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import javax.inject.Inject;
 
@@ -21,6 +23,8 @@ import org.apache.james.protocols.smtp.hook.MailHook;
 
 import dev.postern.address.NetworkList;
 import dev.postern.config.ComponentParameters;
+import dev.postern.tables.LookupException;
+import dev.postern.tables.LookupTable;
 
 /**
  * Postfix's anvil limits per client address, each listener counting its own clients:
@@ -43,13 +47,23 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
     private SmtpdLog log;
 
     private record Limits(long count, long connectionRate, long messageRate, NetworkList exceptions, String service) {
-        static Limits of(ComponentParameters parameters) {
+        /** A table in the exception list that fails leaves the client limited: a failure never loosens a limit. */
+        boolean isException(InetAddress client) {
+            try {
+                return exceptions.contains(client);
+            } catch (LookupException e) {
+                return false;
+            }
+        }
+
+        static Limits of(ComponentParameters parameters, Function<String, LookupTable> tables) {
             String syslogName = parameters.get("syslog_name");
             int slash = syslogName.lastIndexOf('/');
             return new Limits(parameters.number("smtpd_client_connection_count_limit"),
                 parameters.number("smtpd_client_connection_rate_limit"),
                 parameters.number("smtpd_client_message_rate_limit"),
-                NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions")),
+                NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions"),
+                    tables),
                 slash < 0 ? "smtp" : syslogName.substring(slash + 1));
         }
     }
@@ -61,14 +75,14 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        limits = environment.perListener(config, this, Limits::of);
+        limits = environment.perListener(config, this, parameters -> Limits.of(parameters, environment::openTable));
         log = environment.smtpdLog(config, this);
     }
 
     @Override
     public Response onConnect(SMTPSession session) {
         Limits limit = limits.of(session);
-        if (limit.exceptions().contains(session.getRemoteAddress().getAddress())) {
+        if (limit.isException(session.getRemoteAddress().getAddress())) {
             return null;
         }
         String client = ClientIdentity.address(session);
@@ -101,7 +115,7 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         Limits limit = limits.of(session);
-        if (limit.messageRate() <= 0 || limit.exceptions().contains(session.getRemoteAddress().getAddress())) {
+        if (limit.messageRate() <= 0 || limit.isException(session.getRemoteAddress().getAddress())) {
             return HookResult.DECLINED;
         }
         int rate = messageRate.record(ClientIdentity.address(session));

@@ -1,5 +1,6 @@
 package dev.postern.smtpd;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -17,6 +18,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 
 import dev.postern.address.NetworkList;
+import dev.postern.tables.LookupException;
 
 /**
  * AUTH PLAIN and LOGIN the Postfix way, on top of James's AUTH handler (which checks the
@@ -44,6 +46,14 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
 
     /** {@code smtpd_client_auth_rate_limit} (0 = none) and the clients it does not apply to. */
     private record Limit(long perMinute, NetworkList exempt) {
+        /** A table in the exception list that fails leaves the client limited: a failure never loosens a limit. */
+        boolean isExempt(InetAddress client) {
+            try {
+                return exempt.contains(client);
+            } catch (LookupException e) {
+                return false;
+            }
+        }
     }
 
     @Inject
@@ -56,7 +66,8 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
         super.init(config);
         limits = environment.perListener(config, this, parameters -> new Limit(
             parameters.number("smtpd_client_auth_rate_limit"),
-            NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions"))));
+            NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions"),
+                environment::openTable)));
         log = environment.smtpdLog(config, this);
     }
 
@@ -78,7 +89,7 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
         }
         Limit limit = limits.of(session);
         String client = ClientIdentity.address(session);
-        if (limit.perMinute() > 0 && !limit.exempt().contains(session.getRemoteAddress().getAddress())
+        if (limit.perMinute() > 0 && !limit.isExempt(session.getRemoteAddress().getAddress())
                 && rate.record(client) > limit.perMinute()) {
             log.log(session, "warning: AUTH command rate limit exceeded: from " + ClientIdentity.of(session));
             return FixedReply.TOO_MANY_AUTH_COMMANDS.response(client);

@@ -46,13 +46,13 @@ class LookupTablesIT {
     @Test
     void aMalformedTableStopsTheStartNamingFileAndLine() throws Exception {
         PosternProcess server = postern.newServer()
-            .parameter("relay_domains", "cidr:conf/broken.cidr");
-        Files.writeString(server.confDir().resolve("broken.cidr"), "# networks\n10.0.0.0/8 OK\n10.1.2.3/8 OK\n");
+            .parameter("relay_domains", "hash:conf/broken");
+        Files.writeString(server.confDir().resolve("broken"), "# domains\nbackup.example OK\n\"unterminated OK\n");
 
         ExitResult result = server.runUntilExit(Duration.ofSeconds(60));
 
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.stderr()).contains("broken.cidr:3").doesNotContain("\tat ");
+        assertThat(result.stderr()).contains("broken:3").doesNotContain("\tat ");
     }
 
     @Test

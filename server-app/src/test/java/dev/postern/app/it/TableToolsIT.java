@@ -3,9 +3,6 @@ package dev.postern.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.postern.app.harness.ExitResult;
-import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,8 +10,13 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.postern.app.harness.ExitResult;
+import dev.postern.app.harness.PosternExtension;
+import dev.postern.app.harness.PosternProcess;
 
 /**
  * {@code postern postmap} and {@code postern postalias} as Postfix's tools behave: {@code -q -}
@@ -33,7 +35,7 @@ class TableToolsIT {
 
     @Test
     void queryKeysFromStandardInputAsPostfixDoes() throws Exception {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         Files.writeString(server.confDir().resolve("table"), TABLE);
 
         ExitResult result = server.runCommandWithInput(KEYS, "postmap", "-q", "-", "hash:conf/table");
@@ -50,7 +52,7 @@ class TableToolsIT {
     @Test
     void theRealPostmapIsTheReference() throws Exception {
         assumeTrue(Files.isExecutable(REAL_POSTMAP), "Postfix's postmap is not installed");
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         Files.writeString(server.confDir().resolve("table"), TABLE);
 
         ExitResult none = server.runCommandWithInput("nothing.example\n", "postmap", "-q", "-", "conf/table");
@@ -63,7 +65,7 @@ class TableToolsIT {
 
     @Test
     void sequenceListsEveryEntry() throws Exception {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         Files.writeString(server.confDir().resolve("table"), TABLE);
 
         ExitResult result = server.runCommand("postmap", "-s", "conf/table");
@@ -75,7 +77,7 @@ class TableToolsIT {
 
     @Test
     void aDuplicateKeyIsAWarningOnStandardErrorInPostfixForm() throws Exception {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         Path table = server.confDir().resolve("dups");
         Files.writeString(table, "a.example one\nb.example two\na.example again\n");
         Files.deleteIfExists(server.varDir());
@@ -91,7 +93,7 @@ class TableToolsIT {
 
     @Test
     void postaliasQueriesAndListsAnAliasesFile() throws Exception {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         Files.writeString(server.confDir().resolve("aliases"), "postmaster: root\nroot: bob,\n  alice\n");
 
         ExitResult one = server.runCommand("postalias", "-q", "root", "conf/aliases");
