@@ -54,7 +54,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             "ahead of James's HELO and EHLO handlers, which store the name before any hook runs"),
         new Link(GracefulShutdownHandler.class,
             "421 to new connections and transactions while the server drains before a stop"),
-        new Link(PostfixReplyText.class, "gives James's routine replies Postfix's wording"),
+        new Link(ReplyWording.class, "gives James's routine replies Postfix's wording"),
         new Link(AnvilLimits.class,
             "per-client connection and message rate limits, before the greeting and MAIL hooks"),
         new Link(TlsRequiredHook.class, "smtpd_tls_security_level = encrypt refuses MAIL before any other MAIL hook"),
@@ -83,7 +83,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             "for James's RCPT: James's address built from the one reading of the path"),
         new Link(RsetCmdHandler.class, "James: RSET"),
         new Link(VrfyCmdHandler.class, "James: VRFY"),
-        new Link(PostfixMessageSizeLimit.class,
+        new Link(PosternMailSizeEsmtpExtension.class,
             "for James's SIZE extension: message_size_limit with Postfix's 552 replies"),
         new Link(UsersRepositoryAuthHook.class, "James: checks AUTH credentials against the users repository"),
         // In place of James's AuthRequiredToRelayRcptHook: the restrictions and the checks around them.
@@ -101,7 +101,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
         // In place of James's ReceivedDataLineFilter.
         new Link(BareCarriageReturnFilter.class,
             "a bare CR becomes a space before anything stores, checks or parses the data"),
-        new Link(PostfixReceivedHeader.class, "for James's Received: header: Postfix's shape, with the queue ID"),
+        new Link(PosternReceivedDataLineFilter.class, "for James's Received: header: Postfix's shape, with the queue ID"),
         new Link(CleanupHeaderLimits.class,
             "after the Received: header, so that it counts as a hop; limits applied as lines stream in"),
         new Link(DataLineJamesMessageHookHandler.class,

@@ -25,7 +25,7 @@ import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
  * written ({@link #printable}): HELO names with control characters are refused at HELO
  * ({@link HeloNameCheck}), and this is the second line of defence.
  */
-public class PostfixReceivedHeader extends ReceivedDataLineFilter {
+public class PosternReceivedDataLineFilter extends ReceivedDataLineFilter {
     private static final DateTimeFormatter DATE =
         DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (zzz)", Locale.US);
 
