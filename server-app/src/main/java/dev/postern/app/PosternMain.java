@@ -57,6 +57,8 @@ public final class PosternMain {
             case "domain" -> new DomainCommand(command.home(), () -> loadMainCfOrExit(command.home()),
                 System.out, System.err).run(command.arguments());
             case "check" -> new CheckCommand(command.home(), System.out, System.err).run(command.arguments());
+            case "import-postfix" -> new ImportPostfixCommand(command.home(), System.out, System.err)
+                .run(command.arguments());
             case "version" -> version();
             default -> throw new IllegalArgumentException("unknown subcommand \"" + command.subcommand() + "\"; "
                 + CommandLine.USAGE);
