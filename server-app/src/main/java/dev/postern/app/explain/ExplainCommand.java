@@ -103,7 +103,7 @@ public final class ExplainCommand {
         UsersRepository users = PosternDataModule.makeUsersRepository(domains, PosternDataModule.makeUsersDao(home),
             UserEntityValidator.NOOP, configuration);
         CleanupMaps maps = new CleanupMaps(mailets, environment::openTable);
-        return new ServerParts(listener.name(), SmtpdPolicy.of(smtpd, environment, domains, users),
+        return new ServerParts(listener.name(), SessionTls.of(smtpd), smtpd.bool("smtpd_sasl_auth_enable"), SmtpdPolicy.of(smtpd, environment, domains, users),
             LocalRecipientHook.Settings.of(smtpd, environment, domains, users), maps.rewriter(), maps.virtualAliases(),
             QueueManager.routeResolver(mailets, environment, domains));
     }

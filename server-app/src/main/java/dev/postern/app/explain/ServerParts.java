@@ -12,7 +12,9 @@ import dev.postern.smtpd.SmtpdPolicy;
  * address rewriting and virtual alias expansion (cleanup) and the routing (the queue manager).
  *
  * @param listener the listener's name in smtpserver.xml (its jmxName)
+ * @param tls         whether its sessions are taken as encrypted
+ * @param saslEnabled {@code smtpd_sasl_auth_enable}: whether it offers AUTH at all
  */
-record ServerParts(String listener, SmtpdPolicy policy, LocalRecipientHook.Settings unlisted, AddressRewriter rewriter,
+record ServerParts(String listener, SessionTls tls, boolean saslEnabled, SmtpdPolicy policy, LocalRecipientHook.Settings unlisted, AddressRewriter rewriter,
         VirtualAliasExpander aliases, RouteResolver routes) {
 }

@@ -4,7 +4,6 @@ import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import javax.mail.internet.AddressException;
@@ -53,9 +52,11 @@ final class TransactionExplanation {
         SmtpdPolicy policy = parts.policy();
         ClientHostname hostname = ClientHostname.ofName(options.clientName().orElse(null));
         String helo = options.helo().orElse(null);
-        String login = options.sasl().orElse(null);
-        // the session as the hooks see it: no TLS, no improper pipelining
-        SmtpState client = SmtpdPolicy.clientState(hostname, options.client(), helo, login, false, false);
+        // without smtpd_sasl_auth_enable AUTH is refused, and the client goes on without a login
+        String login = options.sasl().filter(name -> parts.saslEnabled()).orElse(null);
+        boolean tls = parts.tls().encrypted(login != null);
+        // the session as the hooks see it; a client of explain does not pipeline improperly
+        SmtpState client = SmtpdPolicy.clientState(hostname, options.client(), helo, login, tls, false);
         header(options, client, policy);
 
         ResolvedAddress sender;
@@ -97,7 +98,9 @@ final class TransactionExplanation {
         out.println("client " + client.clientNameAddress() + (options.clientName().isPresent() ? ""
             : " (no --client-name: taken as an address without a name in DNS)"));
         out.println("helo " + options.helo().map(name -> "<" + name + ">").orElse("none"));
-        out.println("sasl login " + options.sasl().orElse("none"));
+        out.println("sasl login " + options.sasl().map(name -> parts.saslEnabled() ? name
+            : "none (AUTH as " + name + " is refused: smtpd_sasl_auth_enable = no on this listener)").orElse("none"));
+        out.println("tls " + parts.tls().describe(client.saslUsername() != null));
     }
 
     /** The outcome of the stages before RCPT with smtpd_delay_reject = no. */
@@ -111,7 +114,8 @@ final class TransactionExplanation {
      */
     private EarlyStages earlyStages(SmtpdPolicy policy, ClientHostname hostname, ExplainOptions options, SmtpState client,
                                     ResolvedAddress sender) {
-        SmtpState connect = SmtpdPolicy.clientState(hostname, options.client(), null, null, false, false);
+        SmtpState connect = SmtpdPolicy.clientState(hostname, options.client(), null, null,
+            parts.tls().wrapperMode(), false);
         out.println("CONNECT from " + connect.clientNameAddress());
         Verdict verdict = early(connect, policy.clientList(), null);
         if (verdict.reply() != null) {
@@ -120,7 +124,8 @@ final class TransactionExplanation {
         Reply pending = verdict.pendingDeferral();
         if (options.helo().isPresent()) {
             out.println("HELO " + options.helo().get());
-            verdict = early(SmtpdPolicy.clientState(hostname, options.client(), options.helo().get(), null, false, false),
+            verdict = early(SmtpdPolicy.clientState(hostname, options.client(), options.helo().get(), null,
+                    client.tls(), false),
                 policy.heloList(), pending);
             if (verdict.reply() != null) {
                 return new EarlyStages(Optional.of(verdict.reply().line()), null);
@@ -202,7 +207,7 @@ final class TransactionExplanation {
             out.println("  " + name + " -> " + e.getMessage());
             return Optional.of(RcptReplies.temporaryLookupFailure(recipient.asString()));
         }
-        out.println("  " + name + " -> " + refusal.orElse("DUNNO (known)"));
+        out.println("  " + name + " -> " + refusal.orElse("DUNNO"));
         return refusal;
     }
 
@@ -211,8 +216,8 @@ final class TransactionExplanation {
      * destination that needs no permission ({@link SmtpdPolicy#covers}).
      */
     private boolean relay(SmtpdPolicy policy, Verdict verdict, ResolvedAddress recipient) {
-        Set<String> relayLists = policy.relayLists().stream().map(RestrictionList::parameter).collect(Collectors.toSet());
-        Optional<String> permittedBy = verdict.permittedBy().stream().filter(relayLists::contains).sorted().findFirst();
+        Optional<String> permittedBy = policy.relayLists().stream().map(RestrictionList::parameter)
+            .filter(verdict.permittedBy()::contains).findFirst();
         boolean covered = policy.covers(verdict, recipient);
         if (permittedBy.isPresent()) {
             out.println("  relay: permitted by " + permittedBy.get());
