@@ -13,6 +13,7 @@ import org.apache.james.core.MaybeSender;
 
 import dev.postern.address.ResolvedAddress;
 import dev.postern.delivery.route.RecipientRoute;
+import dev.postern.qmgr.MessageDelivery;
 import dev.postern.dns.ClientHostname;
 import dev.postern.restrictions.Reply;
 import dev.postern.restrictions.RestrictionList;
@@ -40,6 +41,8 @@ final class TransactionExplanation {
     private final OfflineDns dns;
     private final PrintStream out;
     private boolean neededDns;
+    /** The FILTER action of the transaction's accepted commands; the last one wins, as in the server. */
+    private Optional<String> filter = Optional.empty();
 
     TransactionExplanation(ServerParts parts, OfflineDns dns, PrintStream out) {
         this.parts = parts;
@@ -137,6 +140,7 @@ final class TransactionExplanation {
         if (verdict.reply() != null) {
             return new EarlyStages(Optional.of(verdict.reply().line()), null);
         }
+        filter = verdict.filter();
         return new EarlyStages(Optional.empty(), verdict.pendingDeferral());
     }
 
@@ -189,6 +193,7 @@ final class TransactionExplanation {
             return result(RcptReplies.relayAccessDenied(recipient));
         }
         result(ACCEPTED);
+        verdict.filter().ifPresent(chosen -> filter = Optional.of(chosen));
         route(address, routingSender);
         return true;
     }
@@ -316,6 +321,12 @@ final class TransactionExplanation {
     }
 
     private int finish(int accepted, int recipients) {
+        if (accepted > 0 && filter.isPresent()) {
+            out.println(MessageDelivery.filterRoute(filter.get())
+                .map(route -> "content filter: FILTER " + filter.get() + " sends the message, all recipients together,"
+                    + " to transport " + route.transport() + ", nexthop " + route.nexthop() + " instead of the routes above")
+                .orElse("content filter: FILTER " + filter.get() + " names no transport and is ignored"));
+        }
         out.println("summary: " + accepted + " of " + recipients + " recipient" + (recipients == 1 ? "" : "s")
             + " would be accepted");
         if (neededDns) {

@@ -69,7 +69,8 @@ class ExplainCommandIT {
     @Test
     void anAccessTableHitShowsTheTableAndTheKey() throws IOException {
         PosternProcess server = server();
-        Files.writeString(server.confDir().resolve("sender_access"), "spammer.test  REJECT go away\n");
+        Files.writeString(server.confDir().resolve("sender_access"),
+            "spammer.test  REJECT go away\nfiltered.test  FILTER smtp:[127.0.0.1]:10025\n");
         server.appendMainCf("smtpd_sender_restrictions = check_sender_access texthash:conf/sender_access");
 
         ExitResult result = explain(server, "--client", "127.0.0.1", "--helo", "client.example.test",
@@ -81,6 +82,18 @@ class ExplainCommandIT {
             "    check_sender_access texthash:conf/sender_access -> 554 5.7.1 <bob@spammer.test>: Sender address rejected: go away",
             "      matched texthash:conf/sender_access key \"spammer.test\" = REJECT go away",
             "  result: REJECT 554 5.7.1 <bob@spammer.test>: Sender address rejected: go away");
+
+        ExitResult filtered = explain(server, "--client", "127.0.0.1", "--sender", "bob@filtered.test",
+            "--rcpt", "x@elsewhere.test");
+
+        // the queue manager hands a FILTERed message to the content filter instead of the recipient's route
+        assertThat(filtered.exitCode()).as("%s", filtered).isZero();
+        assertThat(filtered.stdoutLines()).as("%s", filtered).containsSubsequence(
+            "      matched texthash:conf/sender_access key \"filtered.test\" = FILTER smtp:[127.0.0.1]:10025",
+            "  action: filter smtp:[127.0.0.1]:10025",
+            "  result: ACCEPT 250 2.1.5 Ok",
+            "content filter: FILTER smtp:[127.0.0.1]:10025 sends the message, all recipients together, to transport smtp,"
+                + " nexthop [127.0.0.1]:10025 instead of the routes above");
     }
 
     @Test
