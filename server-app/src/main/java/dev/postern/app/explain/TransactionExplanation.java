@@ -41,8 +41,9 @@ final class TransactionExplanation {
     private final OfflineDns dns;
     private final PrintStream out;
     private boolean neededDns;
-    /** The FILTER action of the transaction's accepted commands; the last one wins, as in the server. */
-    private Optional<String> filter = Optional.empty();
+    private final MessageDecisions decisions = new MessageDecisions();
+    /** The envelope sender after cleanup's rewriting, for the sender-dependent routing. */
+    private MaybeSender routingSender = MaybeSender.nullSender();
 
     TransactionExplanation(ServerParts parts, OfflineDns dns, PrintStream out) {
         this.parts = parts;
@@ -86,10 +87,10 @@ final class TransactionExplanation {
             }
             pending = early.pending();
         }
-        MaybeSender routingSender = routingSender(mailFrom);
+        routingSender = rewrittenSender(mailFrom);
         int accepted = 0;
         for (String recipient : options.recipients()) {
-            if (recipient(recipient, client, sender, mailFrom, accepted, pending, routingSender)) {
+            if (recipient(recipient, client, sender, mailFrom, accepted, pending)) {
                 accepted++;
             }
         }
@@ -140,7 +141,7 @@ final class TransactionExplanation {
         if (verdict.reply() != null) {
             return new EarlyStages(Optional.of(verdict.reply().line()), null);
         }
-        filter = verdict.filter();
+        decisions.record(verdict);
         return new EarlyStages(Optional.empty(), verdict.pendingDeferral());
     }
 
@@ -159,7 +160,7 @@ final class TransactionExplanation {
 
     /** One RCPT TO, as the RCPT hooks and the relay guard judge it; then its route. @return whether it is accepted */
     private boolean recipient(String recipient, SmtpState client, ResolvedAddress sender, MaybeSender mailFrom, int accepted,
-                              Reply pending, MaybeSender routingSender) {
+                              Reply pending) {
         out.println("RCPT TO:<" + recipient + ">");
         SmtpdPolicy policy = parts.policy();
         MailAddress address;
@@ -193,8 +194,8 @@ final class TransactionExplanation {
             return result(RcptReplies.relayAccessDenied(recipient));
         }
         result(ACCEPTED);
-        verdict.filter().ifPresent(chosen -> filter = Optional.of(chosen));
-        route(address, routingSender);
+        decisions.record(verdict);
+        route(address);
         return true;
     }
 
@@ -253,7 +254,7 @@ final class TransactionExplanation {
      * Where an accepted recipient goes: cleanup's rewriting (recipient_canonical_maps, canonical_maps,
      * masquerading), virtual alias expansion, then the queue manager's route of each address.
      */
-    private void route(MailAddress recipient, MaybeSender routingSender) {
+    private void route(MailAddress recipient) {
         try {
             String internal = Addresses.internal(recipient.asString());
             String canonical = parts.rewriter().rewrites(AddressKind.ENVELOPE_RECIPIENT)
@@ -285,7 +286,7 @@ final class TransactionExplanation {
     }
 
     /** The envelope sender as the queue manager sees it: after sender_canonical_maps and canonical_maps. */
-    private MaybeSender routingSender(MaybeSender sender) {
+    private MaybeSender rewrittenSender(MaybeSender sender) {
         if (sender.isNullSender() || !parts.rewriter().rewrites(AddressKind.ENVELOPE_SENDER)) {
             return sender;
         }
@@ -305,6 +306,40 @@ final class TransactionExplanation {
         }
     }
 
+    /**
+     * What the actions of the accepted commands do to the whole message, in the order the pipeline
+     * carries them out: DISCARD and HOLD first, then REDIRECT and BCC (which change the recipients
+     * before they are rewritten and routed), then FILTER in the queue manager.
+     */
+    private void message() {
+        if (decisions.discard().isPresent()) {
+            out.println("message: DISCARD " + decisions.discard().get() + ": accepted, then dropped without delivery");
+            return;
+        }
+        decisions.hold().ifPresent(reason -> out.println("message: HOLD " + reason
+            + ": kept in the hold queue until released; then:"));
+        decisions.redirect().ifPresent(address -> {
+            out.println("message: REDIRECT " + address + " replaces every recipient above");
+            routeAction(address);
+        });
+        for (String address : decisions.bcc()) {
+            out.println("message: BCC " + address + " adds a recipient");
+            routeAction(address);
+        }
+        decisions.filter().ifPresent(chosen -> out.println(MessageDelivery.filterRoute(chosen)
+            .map(route -> "content filter: FILTER " + chosen + " sends the message, all recipients together,"
+                + " to transport " + route.transport() + ", nexthop " + route.nexthop() + " instead of the routes above")
+            .orElse("content filter: FILTER " + chosen + " names no transport and is ignored")));
+    }
+
+    private void routeAction(String address) {
+        try {
+            route(new MailAddress(address));
+        } catch (AddressException e) {
+            out.println("  route: none: \"" + address + "\" is not a valid address: " + e.getMessage());
+        }
+    }
+
     /** The reply that ends a step, as {@code result: ACCEPT|REJECT|DEFER reply}. @return whether it accepts */
     private boolean result(String reply) {
         String kind = reply.startsWith("2") ? "ACCEPT" : reply.startsWith("4") ? "DEFER" : "REJECT";
@@ -321,11 +356,8 @@ final class TransactionExplanation {
     }
 
     private int finish(int accepted, int recipients) {
-        if (accepted > 0 && filter.isPresent()) {
-            out.println(MessageDelivery.filterRoute(filter.get())
-                .map(route -> "content filter: FILTER " + filter.get() + " sends the message, all recipients together,"
-                    + " to transport " + route.transport() + ", nexthop " + route.nexthop() + " instead of the routes above")
-                .orElse("content filter: FILTER " + filter.get() + " names no transport and is ignored"));
+        if (accepted > 0) {
+            message();
         }
         out.println("summary: " + accepted + " of " + recipients + " recipient" + (recipients == 1 ? "" : "s")
             + " would be accepted");
