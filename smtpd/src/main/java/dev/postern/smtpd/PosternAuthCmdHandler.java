@@ -65,6 +65,9 @@ import dev.postern.tables.LookupException;
 public class PosternAuthCmdHandler extends AuthCmdHandler implements DisconnectHandler<SMTPSession> {
     private static final ProtocolSession.AttachmentKey<String> METHOD =
         ProtocolSession.AttachmentKey.of("dev.postern.saslMethod", String.class);
+    /** The login name for the Received: header, with smtpd_sasl_authenticated_header = yes. */
+    private static final ProtocolSession.AttachmentKey<String> AUTHENTICATED_SENDER =
+        ProtocolSession.AttachmentKey.of("dev.postern.saslAuthenticatedSender", String.class);
     /** The exchange under way, closed if the client leaves in the middle of it. */
     private static final ProtocolSession.AttachmentKey<SaslExchange> EXCHANGE =
         ProtocolSession.AttachmentKey.of("dev.postern.saslExchange", SaslExchange.class);
@@ -90,7 +93,8 @@ public class PosternAuthCmdHandler extends AuthCmdHandler implements DisconnectH
     }
 
     /** A listener's SASL server and what it may offer without and with TLS. */
-    private record Sasl(SaslServer server, SaslSecurityOptions plain, SaslSecurityOptions tls, boolean brokenClients) {
+    private record Sasl(SaslServer server, SaslSecurityOptions plain, SaslSecurityOptions tls, boolean brokenClients,
+            boolean authenticatedHeader) {
         List<SaslMechanism> offered(SMTPSession session, Consumer<String> warnings) {
             return (session.isTLSStarted() ? tls : plain).filter(server.mechanisms(warnings));
         }
@@ -119,13 +123,18 @@ public class PosternAuthCmdHandler extends AuthCmdHandler implements DisconnectH
             SaslSecurityOptions.parse("smtpd_sasl_security_options", parameters.list("smtpd_sasl_security_options")),
             SaslSecurityOptions.parse("smtpd_sasl_tls_security_options",
                 parameters.list("smtpd_sasl_tls_security_options")),
-            parameters.bool("broken_sasl_auth_clients")));
+            parameters.bool("broken_sasl_auth_clients"), parameters.bool("smtpd_sasl_authenticated_header")));
         log = environment.smtpdLog(config, this);
     }
 
     /** The SASL mechanism the session authenticated with, for the {@code sasl_method=} log field. */
     public static Optional<String> method(SMTPSession session) {
         return session.getAttachment(METHOD, State.Connection);
+    }
+
+    /** The login name the Received: header shows, when {@code smtpd_sasl_authenticated_header = yes}. */
+    public static Optional<String> authenticatedHeaderName(SMTPSession session) {
+        return session.getAttachment(AUTHENTICATED_SENDER, State.Connection);
     }
 
     @Override
@@ -213,6 +222,9 @@ public class PosternAuthCmdHandler extends AuthCmdHandler implements DisconnectH
         }
         session.setUsername(name);
         session.setRelayingAllowed(true);
+        if (sasl.of(session).authenticatedHeader()) {
+            session.setAttachment(AUTHENTICATED_SENDER, name.asString(), State.Connection);
+        }
         return FixedReply.AUTH_SUCCESSFUL.response();
     }
 
