@@ -67,7 +67,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             "for James's greeting: the 220, or the client restrictions' refusal"),
         new Link(CommandDispatcher.class, "James: hands each command line to its command handler"),
         new Link(PosternAuthCmdHandler.class,
-            "for James's AUTH: smtpd_tls_auth_only, the AUTH rate limit, Postfix's replies"),
+            "for James's AUTH: the smtpd_sasl_type server's mechanisms, smtpd_tls_auth_only, the AUTH rate limit,"
+                + " Postfix's replies"),
         new Link(DataRestrictionsHandler.class,
             "registered for DATA before James's, so smtpd_data_restrictions answer before the 354"),
         new Link(JamesDataCmdHandler.class, "James: DATA and the 354"),
@@ -85,7 +86,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
         new Link(VrfyCmdHandler.class, "James: VRFY"),
         new Link(PosternMailSizeEsmtpExtension.class,
             "for James's SIZE extension: message_size_limit with Postfix's 552 replies"),
-        new Link(UsersRepositoryAuthHook.class, "James: checks AUTH credentials against the users repository"),
+        new Link(UsersRepositoryAuthHook.class, "James: checks AUTH credentials against the users repository (smtpd_sasl_type = postern)"),
         // In place of James's AuthRequiredToRelayRcptHook: the restrictions and the checks around them.
         new Link(QueueMinfreeHook.class, "queue_minfree's 452 at MAIL, before the restrictions judge the sender"),
         new Link(RecipientLimitHook.class,
