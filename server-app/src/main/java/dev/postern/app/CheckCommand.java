@@ -31,7 +31,6 @@ import dev.postern.log.MailLog;
 import dev.postern.smtpd.HookEnvironment;
 import dev.postern.smtpd.SmtpdPolicy;
 import dev.postern.tables.TableRegistry;
-import dev.postern.tables.TableWarning;
 
 /**
  * {@code postern check}: builds what the server builds from its configuration at start, without
@@ -97,15 +96,8 @@ public final class CheckCommand {
     List<Problem> findings(boolean assembly) {
         List<Problem> findings = new ArrayList<>();
         warnings().forEach(warning -> findings.add(Problem.warning(warning)));
-        Checked checked = checked(assembly);
-        // rules of pattern tables skipped as Postfix skips them (the server logs the same at start)
-        checked.tableWarnings().forEach(warning -> findings.add(Problem.warning(warning.toString())));
-        checked.problems().forEach(problem -> findings.add(Problem.error(problem)));
+        problems(assembly).forEach(problem -> findings.add(Problem.error(problem)));
         return List.copyOf(findings);
-    }
-
-    /** The problems found, and the warnings of the tables opened to find them. */
-    private record Checked(List<String> problems, List<TableWarning> tableWarnings) {
     }
 
     /**
@@ -121,7 +113,7 @@ public final class CheckCommand {
     }
 
     List<String> problems() {
-        return checked(true).problems();
+        return problems(true);
     }
 
     /**
@@ -129,17 +121,16 @@ public final class CheckCommand {
      * also the handler chains and the mail pipeline ({@link AssemblyCheck}); a problem found there
      * that repeats one already found is left out.
      */
-    private Checked checked(boolean assembly) {
+    private List<String> problems(boolean assembly) {
         MainCf mainCf;
         try {
             mainCf = MainCf.load(home.mainCf(), System.getenv());
         } catch (ConfigException e) {
             // nothing else can be checked without the parameters
-            return new Checked(List.of(e.getMessage()), List.of());
+            return List.of(e.getMessage());
         }
         try (TableRegistry tables = new TableRegistry(home.home())) {
-            List<String> problems = problems(mainCf, tables, assembly);
-            return new Checked(problems, tables.warnings());
+            return problems(mainCf, tables, assembly);
         }
     }
 
