@@ -149,7 +149,8 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
         SmtpState state = SmtpState.connect(ClientIdentity.hostname(session), session.getRemoteAddress().getAddress())
             .withSaslUsername(session.getUsername() == null ? null : session.getUsername().asString())
             .withTls(session.isTLSStarted())
-            .withImproperPipelining(CommandPrechecks.improperPipelining(session));
+            .withImproperPipelining(CommandPrechecks.improperPipelining(session))
+            .withFacts(SmtpdSessionFacts.of(session));
         String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
         return helo == null ? state : state.withHelo(helo);
     }
