@@ -1,0 +1,129 @@
+package dev.postern.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.postern.app.harness.FreePorts;
+import dev.postern.app.harness.PosternExtension;
+import dev.postern.app.harness.PosternProcess;
+import dev.postern.app.harness.PostgreyServer;
+import dev.postern.app.harness.SinkMessage;
+import dev.postern.app.harness.SmtpClient;
+import dev.postern.app.harness.SmtpSink;
+
+/**
+ * check_policy_service end to end: Debian's postgrey greylists a first attempt with its own
+ * reply and accepts the retry after its delay (its X-Greylist header is prepended to the
+ * relayed message), and a policy server that is down gets the default action, 451 4.3.5, with
+ * Postfix's warning naming the server. One server; each recipient selects its policy through a
+ * restriction class.
+ */
+class PolicyServiceIT {
+    private static final String HOST = "mx.policy-it.test";
+    private static final Duration DELAY = Duration.ofSeconds(2);
+
+    @RegisterExtension
+    static final PosternExtension postern = new PosternExtension();
+
+    @TempDir
+    static Path directory;
+    private static PostgreyServer postgrey;
+    private static SmtpSink sink;
+    private static PosternProcess server;
+    private static int downPort;
+
+    @BeforeAll
+    static void start() throws IOException {
+        // postgrey runs as nobody (when the tests run as root) and must reach its folder.
+        Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
+        postgrey = new PostgreyServer(directory.resolve("postgrey"), DELAY).start();
+        downPort = FreePorts.allocate();
+        sink = postern.newSink();
+        server = postern.newServer().myhostname(HOST).mynetworks("127.0.0.0/8").relayhost(sink)
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/policies, permit")
+            .parameter("smtpd_policy_service_retry_delay", "1s")
+            .writeConfFile("policies", String.join("\n",
+                "greylisted@remote.example   greylist",
+                "down@remote.example         down",
+                "lenient@remote.example      lenient", ""));
+        server.appendMainCf("smtpd_restriction_classes = greylist, down, lenient",
+            "greylist = check_policy_service " + postgrey.address(),
+            "down = check_policy_service inet:127.0.0.1:" + downPort,
+            "lenient = check_policy_service { inet:127.0.0.1:" + downPort + ", try_limit=1, default_action=DUNNO }");
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (postgrey != null) {
+            postgrey.close();
+        }
+    }
+
+    @Test
+    void postgreyGreylistsTheFirstAttemptAndAcceptsTheRetryAfterItsDelay() {
+        String first = rcpt("alice@client.policy-it.test", "greylisted@remote.example");
+        assertThat(first).isEqualTo("450 4.2.0 <greylisted@remote.example>: Recipient address rejected: Greylisted,"
+            + " see http://postgrey.schweikert.ch/help/remote.example.html");
+        server.awaitMaillogLine("the greylisting reject", Duration.ofSeconds(10), line -> line.contains(
+            "NOQUEUE: reject: RCPT from ") && line.contains("[127.0.0.1]: " + first + "; from=<alice@client.policy-it.test>"
+                + " to=<greylisted@remote.example> proto=ESMTP helo=<client.policy-it.test>"));
+        assertThat(rcpt("alice@client.policy-it.test", "greylisted@remote.example"))
+            .as("an early retry").startsWith("450 4.2.0 <greylisted@remote.example>: Recipient address rejected: Greylisted");
+
+        sleep(DELAY.plusMillis(500));
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.policy-it.test");
+            assertThat(client.mailFrom("alice@client.policy-it.test").code()).isEqualTo(250);
+            assertThat(client.rcptTo("greylisted@remote.example").full()).isEqualTo("250 2.1.5 Ok");
+            assertThat(client.data("Subject: greylisted\r\n\r\nafter the delay\r\n").code()).isEqualTo(250);
+            client.quit();
+        }
+        List<SinkMessage> relayed = sink.awaitMessages(1, Duration.ofSeconds(60));
+        assertThat(relayed).anySatisfy(message -> assertThat(message.headers())
+            .as("postgrey's PREPEND action").anyMatch(h -> h.startsWith("X-Greylist: delayed ") && h.contains("by postgrey-")));
+        assertThat(postgrey.output()).contains("action=greylist, reason=new", "action=pass, reason=triplet found");
+    }
+
+    @Test
+    void aPolicyServerThatIsDownGetsTheDefaultAction() {
+        assertThat(rcpt("bob@client.policy-it.test", "down@remote.example"))
+            .isEqualTo("451 4.3.5 <down@remote.example>: Recipient address rejected: Server configuration problem");
+        server.awaitMaillogLine("the warning naming the server", Duration.ofSeconds(10), line -> line.contains(
+            "warning: problem talking to server 127.0.0.1:" + downPort + ": Connection refused"));
+
+        assertThat(rcpt("bob@client.policy-it.test", "lenient@remote.example"))
+            .as("default_action=DUNNO for this use").isEqualTo("250 2.1.5 Ok");
+    }
+
+    private static String rcpt(String sender, String recipient) {
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.policy-it.test");
+            client.mailFrom(sender);
+            String reply = client.rcptTo(recipient).full();
+            client.quit();
+            return reply;
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+}
