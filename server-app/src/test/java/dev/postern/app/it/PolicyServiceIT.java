@@ -7,7 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.List;
+import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.postern.app.harness.Await;
+import dev.postern.app.harness.DnsmasqServer;
 import dev.postern.app.harness.FreePorts;
+import dev.postern.app.harness.PolicydSpf;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.PostgreyServer;
@@ -26,9 +29,11 @@ import dev.postern.app.harness.SmtpSink;
 /**
  * check_policy_service end to end: Debian's postgrey greylists a first attempt with its own
  * reply and accepts the retry after its delay (its X-Greylist header is prepended to the
- * relayed message), and a policy server that is down gets the default action, 451 4.3.5, with
- * Postfix's warning naming the server. One server; each recipient selects its policy through a
- * restriction class.
+ * relayed message); Debian's policyd-spf, reading SPF records from the test's dnsmasq, refuses a
+ * sender whose domain excludes the client with its 550 and prepends its Received-SPF header to
+ * mail from a domain that permits it; a policy server that is down gets the default action,
+ * 451 4.3.5, with Postfix's warning naming the server. One server; each recipient selects its
+ * policy through a restriction class.
  */
 class PolicyServiceIT {
     private static final String HOST = "mx.policy-it.test";
@@ -40,6 +45,8 @@ class PolicyServiceIT {
     @TempDir
     static Path directory;
     private static PostgreyServer postgrey;
+    private static DnsmasqServer dns;
+    private static PolicydSpf spf;
     private static SmtpSink sink;
     private static PosternProcess server;
     private static int downPort;
@@ -49,6 +56,11 @@ class PolicyServiceIT {
         // postgrey runs as nobody (when the tests run as root) and must reach its folder.
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         postgrey = new PostgreyServer(directory.resolve("postgrey"), DELAY).start();
+        dns = new DnsmasqServer(directory.resolve("dns"))
+            .record("txt-record=pass.spf-it.test,\"v=spf1 ip4:127.0.0.1 -all\"")
+            .record("txt-record=fail.spf-it.test,\"v=spf1 ip4:192.0.2.1 -all\"")
+            .start();
+        spf = new PolicydSpf(directory.resolve("spf"), dns.address());
         downPort = FreePorts.allocate();
         sink = postern.newSink();
         server = postern.newServer().myhostname(HOST).mynetworks("127.0.0.0/8").relayhost(sink)
@@ -57,9 +69,11 @@ class PolicyServiceIT {
             .writeConfFile("policies", String.join("\n",
                 "greylisted@remote.example   greylist",
                 "down@remote.example         down",
-                "lenient@remote.example      lenient", ""));
-        server.appendMainCf("smtpd_restriction_classes = greylist, down, lenient",
+                "lenient@remote.example      lenient",
+                "spf@remote.example          spf", ""));
+        server.appendMainCf("smtpd_restriction_classes = greylist, down, lenient, spf",
             "greylist = check_policy_service " + postgrey.address(),
+            "spf = check_policy_service " + spf.address(),
             "down = check_policy_service inet:127.0.0.1:" + downPort,
             "lenient = check_policy_service { inet:127.0.0.1:" + downPort + ", try_limit=1, default_action=DUNNO }");
         server.start();
@@ -70,6 +84,32 @@ class PolicyServiceIT {
         if (postgrey != null) {
             postgrey.close();
         }
+        if (spf != null) {
+            spf.close();
+        }
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    void policydSpfRefusesAnSpfFailAndPrependsReceivedSpfToAPass() {
+        assertThat(rcpt("alice@fail.spf-it.test", "spf@remote.example")).as("policyd-spf: %s", spf.stderr())
+            .isEqualTo("550 5.7.23 <spf@remote.example>: Recipient address rejected: Message rejected due to: SPF fail"
+                + " - not authorized. Please see http://www.openspf.net/Why?s=mfrom;id=alice@fail.spf-it.test;ip=127.0.0.1;"
+                + "r=remote.example");
+
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.policy-it.test");
+            assertThat(client.mailFrom("bob@pass.spf-it.test").code()).isEqualTo(250);
+            assertThat(client.rcptTo("spf@remote.example").full()).as("policyd-spf: %s", spf.stderr())
+                .isEqualTo("250 2.1.5 Ok");
+            assertThat(client.data("Subject: spf pass\r\n\r\npermitted by SPF\r\n").code()).isEqualTo(250);
+            client.quit();
+        }
+        SinkMessage relayed = relayedFrom("bob@pass.spf-it.test");
+        assertThat(relayed.headers()).anyMatch(h -> h.startsWith("Received-SPF: Pass (mailfrom) identity=mailfrom;"
+            + " client-ip=127.0.0.1; helo=client.policy-it.test; envelope-from=bob@pass.spf-it.test;"));
     }
 
     @Test
@@ -91,9 +131,9 @@ class PolicyServiceIT {
             assertThat(client.data("Subject: greylisted\r\n\r\nafter the delay\r\n").code()).isEqualTo(250);
             client.quit();
         }
-        List<SinkMessage> relayed = sink.awaitMessages(1, Duration.ofSeconds(60));
-        assertThat(relayed).anySatisfy(message -> assertThat(message.headers())
-            .as("postgrey's PREPEND action").anyMatch(h -> h.startsWith("X-Greylist: delayed ") && h.contains("by postgrey-")));
+        SinkMessage relayed = relayedFrom("alice@client.policy-it.test");
+        assertThat(relayed.headers()).as("postgrey's PREPEND action")
+            .anyMatch(h -> h.startsWith("X-Greylist: delayed ") && h.contains("by postgrey-"));
         assertThat(postgrey.output()).contains("action=greylist, reason=new", "action=pass, reason=triplet found");
     }
 
@@ -116,6 +156,11 @@ class PolicyServiceIT {
             client.quit();
             return reply;
         }
+    }
+
+    private static SinkMessage relayedFrom(String sender) {
+        return Await.value("the relayed message from " + sender, Duration.ofSeconds(60),
+            () -> sink.messages().stream().filter(m -> m.sender().equals(sender)).findFirst(), Optional::isPresent).get();
     }
 
     private static void sleep(Duration duration) {
