@@ -23,6 +23,12 @@ import dev.postern.restrictions.SessionFacts;
 final class SmtpdSessionFacts {
     private static final ProtocolSession.AttachmentKey<String> INSTANCE =
         ProtocolSession.AttachmentKey.of("dev.postern.policyInstance", String.class);
+    /**
+     * Where James's SIZE extension keeps the MAIL FROM SIZE= value (an equal key reads it: keys
+     * compare by name).
+     */
+    private static final ProtocolSession.AttachmentKey<Integer> DECLARED_SIZE =
+        ProtocolSession.AttachmentKey.of("MESG_SIZE", Integer.class);
     private static final ProtocolSession.AttachmentKey<AtomicInteger> TRANSACTIONS =
         ProtocolSession.AttachmentKey.of("dev.postern.policyTransactions", AtomicInteger.class);
 
@@ -35,7 +41,8 @@ final class SmtpdSessionFacts {
         Optional<SSLSession> tls = session.isTLSStarted() ? session.getSSLSession() : Optional.empty();
         return new SessionFacts(SmtpdLogger.protocol(session), remote == null ? 0 : remote.getPort(),
             local == null ? "" : HostSyntax.canonicalAddress(local.getAddress().getHostAddress()),
-            local == null ? 0 : local.getPort(), SessionQueueId.get(session).orElse(""), instance(session), 0, "", "",
+            local == null ? 0 : local.getPort(), SessionQueueId.get(session).orElse(""), instance(session),
+            session.getAttachment(DECLARED_SIZE, State.Transaction).orElse(0), "", "",
             tls.map(SSLSession::getProtocol).orElse(""), tls.map(SSLSession::getCipherSuite).orElse(""),
             tls.map(s -> keySize(s.getCipherSuite())).orElse(0));
     }

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import org.junit.jupiter.api.AfterAll;
@@ -22,6 +24,7 @@ import dev.postern.app.harness.PolicydSpf;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.PostgreyServer;
+import dev.postern.app.harness.RecordingPolicyServer;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.SmtpSink;
@@ -47,6 +50,7 @@ class PolicyServiceIT {
     private static PostgreyServer postgrey;
     private static DnsmasqServer dns;
     private static PolicydSpf spf;
+    private static RecordingPolicyServer recorder;
     private static SmtpSink sink;
     private static PosternProcess server;
     private static int downPort;
@@ -61,6 +65,7 @@ class PolicyServiceIT {
             .record("txt-record=fail.spf-it.test,\"v=spf1 ip4:192.0.2.1 -all\"")
             .start();
         spf = new PolicydSpf(directory.resolve("spf"), dns.address());
+        recorder = new RecordingPolicyServer();
         downPort = FreePorts.allocate();
         sink = postern.newSink();
         server = postern.newServer().myhostname(HOST).mynetworks("127.0.0.0/8").relayhost(sink)
@@ -70,8 +75,10 @@ class PolicyServiceIT {
                 "greylisted@remote.example   greylist",
                 "down@remote.example         down",
                 "lenient@remote.example      lenient",
-                "spf@remote.example          spf", ""));
-        server.appendMainCf("smtpd_restriction_classes = greylist, down, lenient, spf",
+                "spf@remote.example          spf",
+                "recorded@remote.example     recorded", ""));
+        server.appendMainCf("smtpd_restriction_classes = greylist, down, lenient, spf, recorded",
+            "recorded = check_policy_service " + recorder.address(),
             "greylist = check_policy_service " + postgrey.address(),
             "spf = check_policy_service " + spf.address(),
             "down = check_policy_service inet:127.0.0.1:" + downPort,
@@ -89,6 +96,67 @@ class PolicyServiceIT {
         }
         if (dns != null) {
             dns.close();
+        }
+        if (recorder != null) {
+            recorder.close();
+        }
+    }
+
+    @Test
+    void theRequestSaysWhatTheSessionKnowsAndOneInstancePerMessage() {
+        int before = recorder.requests().size();
+        int clientPort;
+        try (SmtpClient client = server.connect()) {
+            clientPort = client.localAddress().getPort();
+            client.ehlo("client.policy-it.test");
+            assertThat(client.mailFrom("carol@client.policy-it.test", "SIZE=1234").code()).isEqualTo(250);
+            assertThat(client.rcptTo("recorded@remote.example").code()).isEqualTo(250);
+            assertThat(client.rcptTo("recorded@remote.example").code()).isEqualTo(250);
+            client.rset();
+            assertThat(client.mailFrom("carol@client.policy-it.test").code()).isEqualTo(250);
+            assertThat(client.rcptTo("recorded@remote.example").code()).isEqualTo(250);
+            client.quit();
+        }
+        List<Map<String, String>> requests = recorder.requests().subList(before, before + 3);
+        assertThat(requests.get(0)).containsEntry("request", "smtpd_access_policy").containsEntry("protocol_state", "RCPT")
+            .containsEntry("protocol_name", "ESMTP").containsEntry("helo_name", "client.policy-it.test")
+            .containsEntry("sender", "carol@client.policy-it.test").containsEntry("recipient", "recorded@remote.example")
+            .containsEntry("recipient_count", "0").containsEntry("client_address", "127.0.0.1")
+            .containsEntry("client_port", Integer.toString(clientPort)).containsEntry("server_address", "127.0.0.1")
+            .containsEntry("server_port", Integer.toString(server.smtpPort())).containsEntry("size", "1234")
+            .containsEntry("etrn_domain", "").containsEntry("policy_context", "")
+            .containsKeys("client_name", "reverse_client_name", "queue_id", "sasl_username", "encryption_protocol",
+                "compatibility_level", "mail_version");
+        assertThat(requests.get(0).get("instance")).as("one message, one instance").isNotEmpty()
+            .isEqualTo(requests.get(1).get("instance")).isNotEqualTo(requests.get(2).get("instance"));
+    }
+
+    /**
+     * What one policy call costs a RCPT: 200 RCPT TO through a policy server that answers at once
+     * against 200 without one, on one connection each. Printed for the record; only sanity is checked.
+     */
+    @Test
+    void costOfOnePolicyCall() {
+        long withPolicy = rcptNanos("recorded@remote.example", 200);
+        long without = rcptNanos("plain@remote.example", 200);
+        double perCall = (withPolicy - without) / 200.0 / 1_000_000.0;
+        System.out.printf("PolicyServiceIT: 200 RCPT with a policy call %.1f ms, without %.1f ms: %.3f ms per call%n",
+            withPolicy / 1e6, without / 1e6, perCall);
+        assertThat(withPolicy).isPositive();
+    }
+
+    private static long rcptNanos(String recipient, int count) {
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.policy-it.test");
+            client.mailFrom("dave@client.policy-it.test");
+            client.rcptTo(recipient); // warm the connection to the policy server
+            long start = System.nanoTime();
+            for (int i = 0; i < count; i++) {
+                assertThat(client.rcptTo(recipient).code()).isEqualTo(250);
+            }
+            long took = System.nanoTime() - start;
+            client.quit();
+            return took;
         }
     }
 
