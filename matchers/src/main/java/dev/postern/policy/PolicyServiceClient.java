@@ -161,12 +161,9 @@ public final class PolicyServiceClient implements AutoCloseable {
         return value == null ? "" : value.replace('\r', ' ').replace('\n', ' ');
     }
 
+    /** The reason as Postfix's warnings give it: the system's message ("Connection refused"). */
     private static String reason(IOException e) {
-        String message = e.getMessage();
-        if (e instanceof java.net.ConnectException || message == null) {
-            return message == null ? e.getClass().getSimpleName() : message;
-        }
-        return message;
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     /** One connection to the server; used by one request at a time. */

@@ -124,7 +124,8 @@ final class RestrictionParser {
                 restrictions.add(new Restriction(kind, lower, spec, open(parameter, word, spec, config), null));
             } else if (kind == Kind.CHECK_POLICY_SERVICE) {
                 if (fromTable) {
-                    // Postfix too refuses a policy service named by an access table's (or policy's) answer.
+                    // Policy clients are made at start for the servers main.cf names (Postfix's too: an
+                    // unknown one there is fatal), so a table's or policy's answer may not name one.
                     throw new IllegalArgumentException(parameter + ": " + word + " is not allowed in an access table result");
                 }
                 if (i + 1 >= words.size() || words.get(i + 1).indexOf(':') < 0) {
