@@ -42,15 +42,14 @@ public final class PipeCourier implements Courier {
     private static final Pattern DSN = Pattern.compile("^([245])\\.(\\d{1,3}\\.\\d{1,3})\\s+(.*)", Pattern.DOTALL);
 
     private final PipeService service;
-    private final PipeCommand command;
+    private final Path workingDirectory;
     private final String recipientDelimiter;
     private final Semaphore processes;
     private final Clock clock;
 
     PipeCourier(PipeService service, Path workingDirectory, String recipientDelimiter, Clock clock) {
         this.service = service;
-        this.command = new PipeCommand(service.directory().map(Path::of).map(workingDirectory::resolve)
-            .orElse(workingDirectory), service.timeLimit(), service.runAs());
+        this.workingDirectory = service.directory().map(Path::of).map(workingDirectory::resolve).orElse(workingDirectory);
         this.recipientDelimiter = recipientDelimiter;
         this.processes = new Semaphore(service.processLimit() == 0 ? Integer.MAX_VALUE : service.processLimit(), true);
         this.clock = clock;
@@ -109,6 +108,12 @@ public final class PipeCourier implements Courier {
                 OriginalRecipients.of(mail, recipient).orElse(recipient.asString())))
             .toList(), recipientDelimiter);
         byte[] input = PipeInput.of(service, message, sender, first, original, clock.instant().atZone(ZoneId.systemDefault()));
+        PipeCommand command;
+        try {
+            command = new PipeCommand(workingDirectory, service.timeLimit(), service.runAs());
+        } catch (IllegalArgumentException e) {
+            return all(group, false, "4.3.5", e.getMessage(), start);
+        }
         PipeCommand.Exit exit;
         try {
             processes.acquire();

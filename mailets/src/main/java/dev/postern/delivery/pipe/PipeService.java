@@ -18,11 +18,11 @@ import dev.postern.delivery.local.DefaultPrivs;
  * {@code directory=}) and the command, and the limits qmgr applies to the transport
  * ({@code SERVICE_destination_recipient_limit}, {@code SERVICE_time_limit}, maxproc).
  *
- * @param runAs          the account {@code user=} names, when Postern runs as root; empty otherwise
+ * @param user           the account {@code user=} names (looked up at delivery, as pipe(8) does)
  * @param recipientLimit recipients per command ({@code SERVICE_destination_recipient_limit})
  * @param processLimit   commands at once (maxproc; 0 = no limit)
  */
-public record PipeService(String name, String where, String flags, String user, Optional<DefaultPrivs> runAs,
+public record PipeService(String name, String where, String flags, String user,
                           List<String> argv, long sizeLimit, String eol, String nullSender, Optional<String> directory,
                           int recipientLimit, int processLimit, Duration timeLimit) {
 
@@ -77,12 +77,6 @@ public record PipeService(String name, String where, String flags, String user, 
         if (account.isEmpty() || account.equals("root")) {
             throw new ConfigException(where + ": user=" + user + ": a pipe command never runs as root");
         }
-        Optional<DefaultPrivs> runAs;
-        try {
-            runAs = DefaultPrivs.whenRoot(where + ": user=" + user, account);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(e.getMessage(), e);
-        }
         long size = number(service.attribute("size").orElse("0"), where, "size");
         String name = service.name();
         int recipientLimit = (int) setting(parameters, name + "_destination_recipient_limit")
@@ -94,9 +88,19 @@ public record PipeService(String name, String where, String flags, String user, 
             .orElse(DEFAULT_TIME_LIMIT);
         int defaultProcesses = setting(parameters, "default_process_limit")
             .map(value -> (int) parse(value, where, "default_process_limit")).orElse(DEFAULT_PROCESS_LIMIT);
-        return new PipeService(name, where, flags, account, runAs, argv, size,
+        return new PipeService(name, where, flags, account, argv, size,
             unescape(service.attribute("eol").orElse("\\n")), service.attribute("null_sender").orElse("MAILER-DAEMON"),
             service.attribute("directory"), Math.max(1, recipientLimit), service.processLimit(defaultProcesses), timeLimit);
+    }
+
+    /**
+     * The account to run as when Postern runs as root, empty otherwise; looked up for each delivery, so
+     * an account that does not exist (yet) defers this transport's mail instead of stopping the server.
+     *
+     * @throws IllegalArgumentException naming the master.cf line when the account is unknown or privileged
+     */
+    Optional<DefaultPrivs> runAs() {
+        return DefaultPrivs.whenRoot(where + ": user=" + user, user);
     }
 
     boolean hasFlag(char flag) {

@@ -34,6 +34,7 @@ import dev.postern.config.MasterCfService;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.RecipientResult.Status;
+import dev.postern.delivery.local.DefaultPrivs;
 import dev.postern.delivery.route.Route;
 
 class PipeCourierTest {
@@ -173,6 +174,39 @@ class PipeCourierTest {
         Files.list(dir).forEach(file -> file.toFile().delete());
         Path script = script(exitLine);
         return deliver(courier("script unix - n n - - pipe user=nobody argv=" + script), mail, "", "b@example.net").get(0);
+    }
+
+    private static int uid() throws Exception {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    @Test
+    void asRootTheCommandRunsAsTheUserAccountNeverAsRoot() throws Exception {
+        Path script = script("id -u > " + dir + "/uid");
+        deliver(courier("script unix - n n - - pipe user=nobody argv=" + script),
+            mail("a@example.org", "Subject: x\r\n\r\nbody\r\n"), "", "b@example.net");
+
+        String expected = uid() == 0 ? String.valueOf(DefaultPrivs.lookUp("test", "nobody").uid())
+            : String.valueOf(uid());
+        assertThat(Files.readString(dir.resolve("uid")).strip()).isEqualTo(expected).isNotEqualTo("0");
+    }
+
+    @Test
+    void anAccountThatDoesNotExistDefersTheDeliveryInsteadOfFailingTheLoad() throws Exception {
+        Path script = script("exit 0");
+        PipeCourier courier = courier("script unix - n n - - pipe user=no-such-account-here argv=" + script);
+
+        RecipientResult result = deliver(courier, mail("a@example.org", "Subject: x\r\n\r\nbody\r\n"), "",
+            "b@example.net").get(0);
+
+        if (uid() != 0) {
+            assertThat(result.status()).as("not root: the command runs as this process").isEqualTo(Status.SENT);
+            return;
+        }
+        assertThat(result).extracting(RecipientResult::status, RecipientResult::dsn)
+            .containsExactly(Status.DEFERRED, "4.3.5");
+        assertThat(result.text()).contains("master.cf, line 1").contains("user=no-such-account-here");
+        assertThat(dir.resolve("args.0")).doesNotExist();
     }
 
     @Test
