@@ -9,8 +9,16 @@ import java.util.Arrays;
  * a single address ({@code 127.0.0.1}, {@code [::1]}). Host bits must be zero, as
  * Postfix requires, so a typo such as {@code 10.1.2.3/8} is an error instead of a
  * silently wider network.
+ *
+ * <p>An IPv4-mapped IPv6 network ({@code [::ffff:127.0.0.0]/104}, in Debian's default
+ * {@code mynetworks}) is the IPv4 network of the same hosts ({@code 127.0.0.0/8}): Java gives an
+ * IPv4 client that reached an IPv6 socket as its IPv4 address, so the mapped form would otherwise
+ * never match. Its length counts from 128 and must be at least 96.
  */
 public final class Cidr {
+    /** The length of the {@code ::ffff:0:0/96} prefix of IPv4-mapped IPv6 addresses. */
+    private static final int MAPPED_PREFIX = 96;
+
     private final byte[] network;
     private final int prefixLength;
 
@@ -32,10 +40,20 @@ public final class Cidr {
             addressPart = addressPart.substring(1, addressPart.length() - 1);
         }
         byte[] bytes = literalBytes(addressPart, text);
-        int maxLength = bytes.length * 8;
+        boolean mapped = bytes.length == 4 && addressPart.contains(":");
+        int maxLength = mapped ? 128 : bytes.length * 8;
         int prefix = length == null ? maxLength : length;
         if (prefix > maxLength) {
             throw new IllegalArgumentException("bad network length in \"" + text + "\": at most " + maxLength);
+        }
+        if (mapped) {
+            if (prefix < MAPPED_PREFIX) {
+                throw new IllegalArgumentException("bad network length in \"" + text + "\": an IPv4-mapped network"
+                    + " needs at least " + MAPPED_PREFIX + " bits");
+            }
+            // Java presents an IPv4-mapped client as the IPv4 address it carries, so the
+            // network is kept as the IPv4 network of the same hosts.
+            prefix -= MAPPED_PREFIX;
         }
         if (!hostBitsZero(bytes, prefix)) {
             throw new IllegalArgumentException("non-null host address bits in \"" + text + "\", perhaps you should use "

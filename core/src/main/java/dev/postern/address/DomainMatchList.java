@@ -1,10 +1,5 @@
 package dev.postern.address;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -129,7 +124,7 @@ public final class DomainMatchList {
                 throw new IllegalArgumentException(parameter + ": empty item after \"!\" in \"" + raw + "\"");
             }
             if (item.startsWith("/")) {
-                entries.addAll(parse(parameter, readFile(parameter, item), tables, negated));
+                entries.addAll(parse(parameter, PostfixList.fileItems(parameter, item), tables, negated));
             } else if (item.charAt(0) != '[' && item.indexOf(':') > 0) {
                 if (tables == null) {
                     throw new IllegalArgumentException(parameter + ": lookup tables are not supported here: \"" + item + "\"");
@@ -140,22 +135,6 @@ public final class DomainMatchList {
             }
         }
         return entries;
-    }
-
-    /** A {@code /file/name} item: its lines are list items; {@code #} starts a comment line. */
-    private static List<String> readFile(String parameter, String file) {
-        try {
-            List<String> items = new ArrayList<>();
-            for (String line : Files.readAllLines(Path.of(file), StandardCharsets.UTF_8)) {
-                String trimmed = line.trim();
-                if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
-                    items.addAll(PostfixList.split(trimmed));
-                }
-            }
-            return items;
-        } catch (IOException e) {
-            throw new UncheckedIOException(parameter + ": cannot read " + file + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -3,18 +3,23 @@ package dev.postern.config;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Settings that are valid but hurt other people, reported when the server starts (mail log,
- * {@code warning:}) and by {@code postern check}; the server starts anyway, as Postfix would.
+ * Settings that are valid but hurt other people, or that Postern ignores, reported when the server
+ * starts (mail log, {@code warning:}) and by {@code postern check}; the server starts anyway, as
+ * Postfix would. The ones about parameter names come first ({@link MainCf#warnings()}).
  *
  * <p>{@code relay_domains} with an empty {@code relay_recipient_maps}: every local part of a relay
  * domain is accepted at RCPT, and mail to one that does not exist is bounced later by the next hop,
  * to a sender that is usually forged. postconf(5) calls such domains "a source of backscatter mail".
  * Relay domains that are also in {@code mydestination} are of the local class and are checked by
  * {@code local_recipient_maps} instead, so they do not count.
+ *
+ * <p>{@code smtp_tls_security_level} at {@code dane}, {@code dane-only} or {@code fingerprint}:
+ * accepted as in Postfix, but what Postern does at those levels today is said at every start.
  */
 public final class ConfigWarnings {
     private ConfigWarnings() {
@@ -22,7 +27,7 @@ public final class ConfigWarnings {
 
     /** The warnings about {@code mainCf}, one line each, without the {@code warning:} prefix; empty if none. */
     public static List<String> of(MainCf mainCf) {
-        List<String> warnings = new ArrayList<>();
+        List<String> warnings = new ArrayList<>(mainCf.warnings());
         List<String> relayOnly = relayOnlyDomains(mainCf);
         if (!relayOnly.isEmpty() && mainCf.list("relay_recipient_maps").isEmpty()) {
             warnings.add("relay_domains is set (" + String.join(", ", relayOnly) + ") but relay_recipient_maps is empty:"
@@ -30,7 +35,26 @@ public final class ConfigWarnings {
                 + " bounced later to senders that are often forged (backscatter); list the valid recipients"
                 + " (or @domain for a domain without a recipient list) in relay_recipient_maps");
         }
+        tlsLevelWarning(mainCf.get("smtp_tls_security_level")).ifPresent(warnings::add);
         return warnings;
+    }
+
+    /**
+     * The SMTP client's TLS levels Postern accepts but cannot fully honour yet: {@code dane} runs
+     * as {@code may} (what Postfix's dane does without DNSSEC-validated TLSA records); {@code
+     * dane-only} and {@code fingerprint} defer every delivery rather than send unverified.
+     */
+    private static Optional<String> tlsLevelWarning(String value) {
+        String level = value.trim().toLowerCase(Locale.ROOT);
+        return switch (level) {
+            case "dane" -> Optional.of("smtp_tls_security_level = dane: DNSSEC and TLSA records are not used"
+                + " yet; delivery uses opportunistic TLS (as level may), which is what Postfix's dane does when a"
+                + " destination has no DNSSEC-validated TLSA records");
+            case "dane-only", "fingerprint" -> Optional.of("smtp_tls_security_level = " + level + ": "
+                + (level.equals("fingerprint") ? "certificate fingerprint matching is" : "DANE (DNSSEC and TLSA records) is")
+                + " not implemented yet; every SMTP delivery is deferred rather than sent to an unauthenticated server");
+            default -> Optional.empty();
+        };
     }
 
     /** The relay_domains entries (domains or tables) that mydestination does not already make local. */

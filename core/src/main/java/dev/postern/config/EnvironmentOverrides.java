@@ -9,8 +9,8 @@ import java.util.TreeMap;
  * parameter name, as containers are usually configured. Names starting with an upper-case
  * letter after the prefix ({@code POSTERN_HOME}, {@code POSTERN_OPTS}) belong to the launcher and
  * are left alone; any name starting with a lower-case letter (Postfix's few mixed-case ones such
- * as {@code smtp_tls_CAfile} included) must be a known parameter, so a typo cannot silently leave
- * the default in place.
+ * as {@code smtp_tls_CAfile} included) must be Postern's or Postfix's parameter (unlike main.cf, the
+ * environment defines no user parameters), so a typo cannot silently leave the default in place.
  */
 final class EnvironmentOverrides {
     static final String PREFIX = "POSTERN_";
@@ -35,7 +35,7 @@ final class EnvironmentOverrides {
                 continue;
             }
             String origin = "environment variable " + key;
-            if (!Parameters.isKnown(name)) {
+            if (!Parameters.isKnown(name) && !PostfixParameters.defines(name)) {
                 throw new ConfigException(origin + ": " + Parameters.unknown(name));
             }
             overrides.put(name, new ParameterExpander.Definition(singleLine(variable.getValue()), origin));

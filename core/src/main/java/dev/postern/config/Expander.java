@@ -1,5 +1,7 @@
 package dev.postern.config;
 
+import java.util.List;
+
 /**
  * Postfix's {@code $} expansion of one value: {@code $name}, {@code ${name}}, {@code $(name)},
  * {@code $$} for a literal {@code $}, {@code ${name?text}} (text when name is non-empty) and
@@ -12,32 +14,42 @@ final class Expander {
     interface Lookup {
         /** @return the expanded value, or {@code null} when no such parameter exists */
         String expanded(String name);
+
+        /** Whether the name exists, without expanding it (for the branch of a conditional not taken). */
+        default boolean defined(String name) {
+            return expanded(name) != null;
+        }
     }
 
     /** A value that cannot be expanded; {@code parameter} is the one whose value is at fault. */
     static final class Failure extends RuntimeException {
         private static final long serialVersionUID = 1L;
         private final String parameter;
+        private final List<String> involved;
 
         Failure(String parameter, String reason) {
+            this(parameter, reason, List.of(parameter));
+        }
+
+        /** @param involved every parameter this one failure is the fault of (the members of a loop) */
+        Failure(String parameter, String reason, List<String> involved) {
             super(reason, null, false, false);
             this.parameter = parameter;
+            this.involved = List.copyOf(involved);
         }
 
         String parameter() {
             return parameter;
         }
 
+        List<String> involved() {
+            return involved;
+        }
+
         String reason() {
             return getMessage();
         }
     }
-
-    /**
-     * Checks names without resolving them, for the branch of a conditional that is not taken:
-     * a misspelt name there is still a startup error, though its value is never needed.
-     */
-    private static final Lookup CHECK_ONLY = name -> Parameters.isKnown(name) ? "" : null;
 
     private Expander() {
     }
@@ -102,8 +114,24 @@ final class Expander {
         if (whenNonEmpty == !value.isEmpty()) {
             return expand(owner, branch, lookup);
         }
-        expand(owner, branch, CHECK_ONLY);
+        // The branch not taken is only checked: a misspelt name there is still an error, though
+        // its value is never needed.
+        expand(owner, branch, checkOnly(lookup));
         return "";
+    }
+
+    private static Lookup checkOnly(Lookup lookup) {
+        return new Lookup() {
+            @Override
+            public String expanded(String name) {
+                return lookup.defined(name) ? "" : null;
+            }
+
+            @Override
+            public boolean defined(String name) {
+                return lookup.defined(name);
+            }
+        };
     }
 
     private static String value(String owner, String name, Lookup lookup) {

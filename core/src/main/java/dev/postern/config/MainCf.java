@@ -21,7 +21,8 @@ import org.apache.commons.configuration2.ImmutableConfiguration;
 import org.apache.commons.configuration2.MapConfiguration;
 
 /**
- * A parsed, validated main.cf: every parameter Postern knows, with its effective value.
+ * A parsed, validated main.cf: every parameter Postern knows, with its effective value, and every
+ * other name main.cf sets (Postfix parameters Postern does not implement, user-defined parameters).
  *
  * <p>Values follow Postfix: a value is expanded against the final raw values, so a reference
  * may come before the setting it refers to and a later setting of a name replaces an earlier
@@ -36,15 +37,17 @@ public final class MainCf {
     private final Map<String, String> origins;
     private final SortedSet<String> explicit;
     private final ImmutableConfiguration configuration;
+    private final List<String> warnings;
 
     MainCf(Path file, Map<String, String> raw, Map<String, String> expanded, Map<String, String> origins,
-            Set<String> explicit) {
+            Set<String> explicit, List<String> warnings) {
         this.file = file;
         this.raw = Collections.unmodifiableMap(new TreeMap<>(raw));
         this.expanded = Collections.unmodifiableMap(new TreeMap<>(expanded));
         this.origins = Collections.unmodifiableMap(new TreeMap<>(origins));
         this.explicit = Collections.unmodifiableSortedSet(new TreeSet<>(explicit));
         this.configuration = toConfiguration(this.expanded);
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
@@ -148,7 +151,20 @@ public final class MainCf {
         return lookup(origins, name);
     }
 
-    /** Parameters set in main.cf or the environment (what {@code postconf -n} shows). */
+    /**
+     * What loading found worth a warning but not worth stopping for, one line each without the
+     * {@code warning:} prefix: Postfix parameters Postern does not implement, set to something
+     * other than Postfix's default, and unused user-defined parameters. {@link ConfigWarnings} adds them
+     * to the start's and {@code postern check}'s warnings.
+     */
+    public List<String> warnings() {
+        return warnings;
+    }
+
+    /**
+     * Parameters set in main.cf or the environment (what {@code postconf -n} shows): Postern's,
+     * Postfix's and user-defined names.
+     */
     public Set<String> explicitNames() {
         return explicit;
     }

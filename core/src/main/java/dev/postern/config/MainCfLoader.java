@@ -2,15 +2,23 @@ package dev.postern.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Turns main.cf lines and the environment into a {@link MainCf}, checking everything an
  * operator can get wrong before the server starts: syntax, names, references, loops, types.
- * The first problem, in file order, is the one reported.
+ * Every problem is collected and all of them are reported at once, in file order, so that one
+ * run of {@code postern check} lists everything to fix. Names that are not Postern's are judged
+ * by {@link ParameterNameCheck}: Postfix's are accepted (inert ones silently, not-implemented ones
+ * with a warning), any other is a user-defined parameter usable as {@code $name}.
  */
 final class MainCfLoader {
     private MainCfLoader() {
@@ -18,19 +26,28 @@ final class MainCfLoader {
 
     static MainCf load(String fileName, Path file, List<String> lines, Map<String, String> environment)
             throws ConfigException {
-        Map<String, ParameterExpander.Definition> explicit = fromFile(fileName, lines, declaredClasses(lines, environment));
-        for (Map.Entry<String, ParameterExpander.Definition> override : EnvironmentOverrides.from(environment).entrySet()) {
+        List<String> problems = new ArrayList<>();
+        Map<String, ParameterExpander.Definition> explicit = fromFile(fileName, lines, problems);
+        Map<String, ParameterExpander.Definition> overrides;
+        try {
+            overrides = EnvironmentOverrides.from(environment);
+        } catch (ConfigException e) {
+            problems.add(e.getMessage());
+            overrides = Map.of();
+        }
+        for (Map.Entry<String, ParameterExpander.Definition> override : overrides.entrySet()) {
             // The environment wins over main.cf, before expansion, so $name users see it too.
             explicit.remove(override.getKey());
             explicit.put(override.getKey(), override.getValue());
         }
-        return build(file, explicit);
+        return build(file, explicit, problems);
     }
 
     /**
      * {@code base} with some parameters set again, as master.cf's {@code -o name=value} sets
      * them for one service: the new values win over main.cf and the environment, are expanded
-     * like main.cf values, and are checked the same way.
+     * like main.cf values, and are checked the same way. A name must be Postern's, Postfix's, a
+     * restriction class, or a user-defined parameter main.cf already sets.
      *
      * @param origin where the overrides are written, for errors and {@link MainCf#origin}
      */
@@ -41,59 +58,114 @@ final class MainCfLoader {
         }
         List<String> classNames = overrides.containsKey(RESTRICTION_CLASSES)
             ? PostfixList.split(overrides.get(RESTRICTION_CLASSES)) : base.list(RESTRICTION_CLASSES);
+        List<String> problems = new ArrayList<>();
         for (Map.Entry<String, String> override : overrides.entrySet()) {
             String name = override.getKey();
-            if (!Parameters.isKnown(name) && !classNames.contains(name)) {
-                throw new ConfigException(origin + ": " + Parameters.unknown(name));
+            boolean known = Parameters.isKnown(name) || PostfixParameters.defines(name)
+                || classNames.contains(name) || explicit.containsKey(name);
+            if (!known) {
+                problems.add(origin + ": " + Parameters.unknown(name));
+                continue;
             }
             explicit.remove(name);
             explicit.put(name, new ParameterExpander.Definition(override.getValue(), origin));
         }
-        return build(base.file(), explicit);
+        return build(base.file(), explicit, problems);
     }
 
-    private static MainCf build(Path file, Map<String, ParameterExpander.Definition> explicit) throws ConfigException {
-        checkClasses(explicit);
+    private static MainCf build(Path file, Map<String, ParameterExpander.Definition> explicit, List<String> problems)
+            throws ConfigException {
+        List<String> classNames = classNames(explicit);
+        checkClasses(explicit, classNames, problems);
 
         ParameterExpander expander = new ParameterExpander(explicit);
         Map<String, String> raw = new TreeMap<>();
         Map<String, String> expanded = new TreeMap<>();
         Map<String, String> origins = new TreeMap<>();
+        Set<String> faulty = new HashSet<>();
         for (String name : validationOrder(explicit)) {
-            String value;
-            try {
-                value = expander.expand(name);
-            } catch (Expander.Failure failure) {
-                throw new ConfigException(expander.origin(failure.parameter()) + ": "
-                        + failure.parameter() + ": " + failure.reason());
+            origins.put(name, expander.origin(name));
+            if (!Parameters.isKnown(name) && !classNames.contains(name)) {
+                // Postfix's and user-defined names: a value that cannot be expanded only matters
+                // to the parameters that use it, which report it themselves.
+                raw.put(name, explicit.get(name).raw());
+                expanded.put(name, expandedOrRaw(expander, name));
+                continue;
             }
             try {
+                String value = expander.expand(name);
                 if (Parameters.isKnown(name)) {
                     Parameters.get(name).type().check(name, value);
                 }
+                value = FileValue.resolve(name, value);
+                expanded.put(name, value);
+                raw.put(name, expander.raw(name));
+            } catch (Expander.Failure failure) {
+                // One fault is reported once, not again by every parameter that uses the faulty one.
+                if (faulty.add(failure.parameter())) {
+                    faulty.addAll(failure.involved());
+                    problems.add(expander.origin(failure.parameter()) + ": " + failure.parameter() + ": "
+                        + failure.reason());
+                }
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(expander.origin(name) + ": " + e.getMessage());
+                problems.add(expander.origin(name) + ": " + e.getMessage());
             }
-            expanded.put(name, value);
-            raw.put(name, expander.raw(name));
-            origins.put(name, expander.origin(name));
         }
-        return new MainCf(file, raw, expanded, origins, explicit.keySet());
+        ParameterNameCheck.Outcome names = ParameterNameCheck.check(explicit, classNames, allowUnimplemented(expanded));
+        problems.addAll(names.problems());
+        if (!problems.isEmpty()) {
+            throw new ConfigException(describe(problems));
+        }
+        return new MainCf(file, raw, expanded, origins, explicit.keySet(), names.warnings());
     }
+
+    private static String expandedOrRaw(ParameterExpander expander, String name) {
+        try {
+            return expander.expand(name);
+        } catch (Expander.Failure failure) {
+            return expander.rawSetting(name);
+        }
+    }
+
+    private static boolean allowUnimplemented(Map<String, String> expanded) {
+        try {
+            return ParameterType.toBoolean(ParameterNameCheck.ALLOW_UNIMPLEMENTED,
+                expanded.getOrDefault(ParameterNameCheck.ALLOW_UNIMPLEMENTED, "no"));
+        } catch (IllegalArgumentException e) {
+            return false; // already reported as a problem of its own
+        }
+    }
+
+    /** One problem as it is; several, one a line under a count, in file order (the environment's last). */
+    private static String describe(List<String> problems) {
+        List<String> distinct = problems.stream().distinct()
+            .sorted(Comparator.comparingInt(MainCfLoader::lineOf))
+            .toList();
+        if (distinct.size() == 1) {
+            return distinct.get(0);
+        }
+        return distinct.size() + " problems:\n  " + String.join("\n  ", distinct);
+    }
+
+    /** The line a {@code FILE:LINE: reason} problem names; problems without a line sort last. */
+    private static int lineOf(String problem) {
+        Matcher matcher = FILE_LINE.matcher(problem);
+        return matcher.lookingAt() ? Integer.parseInt(matcher.group(1)) : Integer.MAX_VALUE;
+    }
+
+    private static final Pattern FILE_LINE = Pattern.compile("[^:]+:(\\d+): ");
 
     /** The file's settings, in file order, a later setting of a name replacing an earlier one. */
     private static Map<String, ParameterExpander.Definition> fromFile(String fileName, List<String> lines,
-            List<String> classNames) throws ConfigException {
+            List<String> problems) {
         Map<String, ParameterExpander.Definition> settings = new LinkedHashMap<>();
         for (MainCfParser.Entry entry : MainCfParser.parse(lines)) {
             String where = fileName + ":" + entry.line();
             if (entry instanceof MainCfParser.Malformed malformed) {
-                throw new ConfigException(where + ": " + malformed.reason());
+                problems.add(where + ": " + malformed.reason());
+                continue;
             }
             MainCfParser.Setting setting = (MainCfParser.Setting) entry;
-            if (!Parameters.isKnown(setting.name()) && !classNames.contains(setting.name())) {
-                throw new ConfigException(where + ": " + Parameters.unknown(setting.name()));
-            }
             // Re-inserting keeps the map in the order of the settings that take effect.
             settings.remove(setting.name());
             settings.put(setting.name(), new ParameterExpander.Definition(setting.value(), where));
@@ -102,36 +174,24 @@ final class MainCfLoader {
     }
 
     /**
-     * The restriction classes named in {@code smtpd_restriction_classes} (Postfix's one kind of
-     * user-defined parameter: each is then set as {@code name = restriction list}), from the
-     * environment or else the file's last setting, read before the names are checked so that
-     * an unknown name is still reported at its own line.
+     * The restriction classes named in {@code smtpd_restriction_classes} (each is then set as
+     * {@code name = restriction list}), as the settings in effect declare them.
      */
-    private static List<String> declaredClasses(List<String> lines, Map<String, String> environment) {
-        String fromEnvironment = environment.get(EnvironmentOverrides.PREFIX + RESTRICTION_CLASSES);
-        if (fromEnvironment != null) {
-            return PostfixList.split(fromEnvironment);
-        }
-        List<String> names = List.of();
-        for (MainCfParser.Entry entry : MainCfParser.parse(lines)) {
-            if (entry instanceof MainCfParser.Setting setting && setting.name().equals(RESTRICTION_CLASSES)) {
-                names = PostfixList.split(setting.value());
-            }
-        }
-        return names;
+    private static List<String> classNames(Map<String, ParameterExpander.Definition> explicit) {
+        ParameterExpander.Definition classes = explicit.get(RESTRICTION_CLASSES);
+        return classes == null ? List.of() : PostfixList.split(classes.raw());
     }
 
     /** A declared class must be defined and must not take a parameter's name. */
-    private static void checkClasses(Map<String, ParameterExpander.Definition> explicit) throws ConfigException {
+    private static void checkClasses(Map<String, ParameterExpander.Definition> explicit, List<String> classNames,
+            List<String> problems) {
         ParameterExpander.Definition classes = explicit.get(RESTRICTION_CLASSES);
-        List<String> classNames = classes == null ? List.of() : PostfixList.split(classes.raw());
         for (String name : classNames) {
-            if (Parameters.isKnown(name)) {
-                throw new ConfigException(classes.origin() + ": " + RESTRICTION_CLASSES + ": \"" + name
+            if (Parameters.isKnown(name) || PostfixParameters.defines(name)) {
+                problems.add(classes.origin() + ": " + RESTRICTION_CLASSES + ": \"" + name
                     + "\" is a parameter name, not a new restriction class");
-            }
-            if (!explicit.containsKey(name)) {
-                throw new ConfigException(classes.origin() + ": " + RESTRICTION_CLASSES + ": class \"" + name
+            } else if (!explicit.containsKey(name)) {
+                problems.add(classes.origin() + ": " + RESTRICTION_CLASSES + ": class \"" + name
                     + "\" has no definition (add a line: " + name + " = restriction list)");
             }
         }

@@ -24,6 +24,20 @@ final class ParameterExpander implements DefaultContext {
     private final LinkedHashSet<String> active = new LinkedHashSet<>();
     private String machineHostname;
 
+    /** What a {@code $name} in a value may refer to: Postern's parameters, any setting, Postfix's parameters. */
+    private final Expander.Lookup references = new Expander.Lookup() {
+        @Override
+        public String expanded(String name) {
+            return defined(name) ? expand(name) : null;
+        }
+
+        @Override
+        public boolean defined(String name) {
+            return Parameters.isKnown(name) || explicit.containsKey(name)
+                || PostfixParameters.find(name).filter(PostfixParameter::hasFixedDefault).isPresent();
+        }
+    };
+
     ParameterExpander(Map<String, Definition> explicit) {
         this.explicit = explicit;
     }
@@ -70,6 +84,11 @@ final class ParameterExpander implements DefaultContext {
         return machineHostname;
     }
 
+    /** The value as written in main.cf, the environment or an override (the name must be set there). */
+    String rawSetting(String name) {
+        return explicit.get(name).raw();
+    }
+
     /** Where a parameter's value comes from, for error messages. */
     String origin(String name) {
         Definition definition = explicit.get(name);
@@ -82,20 +101,22 @@ final class ParameterExpander implements DefaultContext {
         boolean rawText = Parameters.find(name).map(p -> p.type() == ParameterType.RAW).orElse(false);
         if (definition != null) {
             raw.put(name, definition.raw());
-            return rawText ? definition.raw() : Expander.expand(name, definition.raw(), this::lookup);
+            return rawText ? definition.raw() : Expander.expand(name, definition.raw(), references);
+        }
+        if (!Parameters.isKnown(name)) {
+            // A Postfix parameter main.cf leaves unset ($config_directory): Postfix's default, as Postfix expands it.
+            String postfixDefault = PostfixParameters.find(name).orElseThrow().postfixDefault();
+            raw.put(name, postfixDefault);
+            return Expander.expand(name, postfixDefault, references);
         }
         DefaultValue defaultValue = Parameters.get(name).defaultValue();
         if (defaultValue instanceof DefaultValue.Literal literal) {
             raw.put(name, literal.raw());
-            return rawText ? literal.raw() : Expander.expand(name, literal.raw(), this::lookup);
+            return rawText ? literal.raw() : Expander.expand(name, literal.raw(), references);
         }
         String derived = ((DefaultValue.Derived) defaultValue).compute().apply(this);
         raw.put(name, derived);
         return derived;
-    }
-
-    private String lookup(String name) {
-        return Parameters.isKnown(name) || explicit.containsKey(name) ? expand(name) : null;
     }
 
     private Expander.Failure loop(String repeated) {
@@ -108,6 +129,6 @@ final class ParameterExpander implements DefaultContext {
             }
         }
         cycle.add(repeated);
-        return new Expander.Failure(repeated, "expansion loop: " + String.join(" -> ", cycle));
+        return new Expander.Failure(repeated, "expansion loop: " + String.join(" -> ", cycle), cycle);
     }
 }

@@ -51,6 +51,9 @@ public final class Parameters {
                     "the Postfix compatibility level whose defaults Postern follows"),
             new Parameter("syslog_name", STRING, DefaultValue.of("postern"),
                     "the program name prefix of mail log lines (postern/smtpd[PID])"),
+            new Parameter("postern_allow_unimplemented", BOOLEAN, DefaultValue.of("no"),
+                    "start even when main.cf sets a Postfix parameter Postern does not implement and ignoring it"
+                        + " could weaken the site's policy (smtpd_milters, content_filter, ...): each is then only a warning"),
 
             // Address classes and relay control
             new Parameter("mydestination", LIST, DefaultValue.of("$myhostname, localhost.$mydomain, localhost"),

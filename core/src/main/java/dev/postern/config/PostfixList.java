@@ -1,5 +1,10 @@
 package dev.postern.config;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +38,32 @@ public final class PostfixList {
         // expects a table or a restriction reports the syntax error with its own context.
         flush(element, elements);
         return List.copyOf(elements);
+    }
+
+    /**
+     * The items of a {@code /file/name} element of a list parameter ({@code mynetworks},
+     * {@code mydestination}, ...): the file's lines split as a list; blank lines and lines whose
+     * first non-blank character is {@code #} are skipped.
+     *
+     * @throws IllegalArgumentException {@code PARAMETER: cannot read FILE: reason}
+     */
+    public static List<String> fileItems(String parameter, String file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(Path.of(file), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException(parameter + ": cannot read " + file + ": file not found", e);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(parameter + ": cannot read " + file + ": " + e.getMessage(), e);
+        }
+        List<String> items = new ArrayList<>();
+        for (String line : lines) {
+            String trimmed = line.trim();
+            if (!trimmed.isEmpty() && !trimmed.startsWith("#")) {
+                items.addAll(split(trimmed));
+            }
+        }
+        return items;
     }
 
     private static boolean isSeparator(char c) {

@@ -3,6 +3,7 @@ package dev.postern.tables;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -35,7 +36,7 @@ final class AliasFile {
     }
 
     static Map<String, String> parse(Path file, Consumer<String> warnings) throws IOException, ConfigException {
-        Map<String, String> aliases = new HashMap<>();
+        Map<String, String> aliases = new LinkedHashMap<>();
         Map<String, Integer> firstLine = new HashMap<>();
         LogicalLines.read(file, (line, text) -> {
             String where = file + ":" + line;
@@ -65,7 +66,7 @@ final class AliasFile {
             }
             aliases.put(name, join(destinations));
         });
-        return Map.copyOf(aliases);
+        return java.util.Collections.unmodifiableMap(aliases);
     }
 
     /** The colon after the name: outside quotes, before any white space of an unquoted name. */

@@ -5,13 +5,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /** An aliases(5) file opened as a table: name to its destination list (see {@link AliasFile}). */
-final class AliasTable implements LookupTable {
+final class AliasTable implements SequencedTable {
     private final String name;
     private final FileSource<Map<String, String>> source;
 
     AliasTable(String name, FileSource<Map<String, String>> source) {
         this.name = name;
         this.source = source;
+    }
+
+    @Override
+    public Map<String, String> entries() {
+        return java.util.Collections.unmodifiableMap(source.contents());
     }
 
     @Override

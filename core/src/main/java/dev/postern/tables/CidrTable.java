@@ -8,9 +8,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import java.util.function.Supplier;
 
 import dev.postern.config.ConfigException;
 
@@ -29,6 +27,13 @@ import dev.postern.config.ConfigException;
  *   endif
  * </pre>
  *
+ * <p>As in Postfix, a malformed line never refuses the table: a bad address pattern, a network
+ * with host bits set, a rule without a result is skipped with a warning {@code FILE, line N:
+ * reason: skipping this rule} ({@link TableWarning}); an {@code endif} without {@code if} is
+ * ignored, an {@code if} without {@code endif} runs to the end of the file, a skipped {@code if}
+ * leaves its block unconditional, each with a warning. An IPv4-mapped IPv6 query
+ * ({@code ::ffff:192.0.2.1}) is an IPv6 address here, as in Postfix.
+ *
  * <p>File order is kept without a linear scan: every rule's condition (its own network and those
  * of the {@code if} blocks around it) is reduced when the file is loaded. A rule whose conditions
  * are all positive reduces to one network (networks are nested or disjoint, so their intersection
@@ -38,8 +43,6 @@ import dev.postern.config.ConfigException;
  * checked in file order, only up to that number.
  */
 final class CidrTable implements LookupTable {
-    private static final Logger LOG = LoggerFactory.getLogger(CidrTable.class);
-
     /** One network: a masked address and its prefix length. */
     record Net(IpAddress network, int prefix) {
         boolean contains(IpAddress address) {
@@ -145,11 +148,12 @@ final class CidrTable implements LookupTable {
     }
 
     private final String name;
-    private final FileSource<Index> source;
+    /** The current contents: a file's, re-read when it changes, or an inline table's. */
+    private final Supplier<Index> contents;
 
-    CidrTable(String name, FileSource<Index> source) {
+    CidrTable(String name, Supplier<Index> contents) {
         this.name = name;
-        this.source = source;
+        this.contents = contents;
     }
 
     @Override
@@ -158,7 +162,7 @@ final class CidrTable implements LookupTable {
         if (address == null) {
             return Optional.empty();
         }
-        return Optional.ofNullable(source.contents().lookup(address));
+        return Optional.ofNullable(contents.get().lookup(address));
     }
 
     @Override
@@ -175,57 +179,80 @@ final class CidrTable implements LookupTable {
     private record Condition(Net net, boolean positive) {
     }
 
-    static Index parse(Path file) throws IOException, ConfigException {
+    /** A rule Postfix, too, would skip: the reason, without file and line. */
+    static final class SkipRule extends Exception {
+        SkipRule(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * Reads a table. A malformed rule is skipped with a warning ({@code FILE, line N: reason:
+     * skipping this rule}) and the rest is used, as Postfix does; only an unreadable file fails.
+     */
+    static Index parse(Path file, TableWarning.Sink warnings) throws IOException, ConfigException {
+        return parse(LogicalLines.of(file), warnings);
+    }
+
+    static Index parse(LogicalLines.Source source, TableWarning.Sink warnings) throws IOException, ConfigException {
+        String file = source.name();
         List<String> results = new ArrayList<>();
         List<Net> simpleNets = new ArrayList<>();
         List<Integer> simpleRules = new ArrayList<>();
         List<Complex> complex = new ArrayList<>();
         Deque<Condition> ifs = new ArrayDeque<>();
         Deque<Integer> ifLines = new ArrayDeque<>();
-        LogicalLines.read(file, (line, text) -> {
-            String where = file + ":" + line;
+        source.read(warnings, (line, text) -> {
             String trimmed = LogicalLines.trim(text);
             if (startsWithWord(trimmed, "endif")) {
                 if (ifs.isEmpty()) {
-                    throw new ConfigException(where + ": endif without a matching if");
+                    warnings.warn(file, line, "ignoring endif without a matching if");
+                    return;
                 }
                 if (!LogicalLines.trim(trimmed.substring(5)).isEmpty()) {
-                    LOG.warn("{}: ignoring extra text after endif", where);
+                    warnings.warn(file, line, "ignoring extra text after endif");
                 }
                 ifs.pop();
                 ifLines.pop();
                 return;
             }
             boolean isIf = startsWithWord(trimmed, "if");
-            String rest = isIf ? trimmed.substring(2) : trimmed;
-            int p = 0;
-            boolean positive = true;
-            while (p < rest.length() && (rest.charAt(p) == '!' || LogicalLines.isSpace(rest.charAt(p)))) {
-                if (rest.charAt(p) == '!') {
-                    positive = !positive;
+            Condition condition;
+            String value;
+            try {
+                String rest = isIf ? trimmed.substring(2) : trimmed;
+                int p = 0;
+                boolean positive = true;
+                while (p < rest.length() && (rest.charAt(p) == '!' || LogicalLines.isSpace(rest.charAt(p)))) {
+                    if (rest.charAt(p) == '!') {
+                        positive = !positive;
+                    }
+                    p++;
                 }
-                p++;
+                int end = p;
+                while (end < rest.length() && !LogicalLines.isSpace(rest.charAt(end))) {
+                    end++;
+                }
+                if (end == p) {
+                    throw new SkipRule("no address pattern");
+                }
+                condition = new Condition(parseNet(rest.substring(p, end)), positive);
+                value = LogicalLines.trim(rest.substring(end));
+                if (!isIf && value.isEmpty()) {
+                    throw new SkipRule("no lookup result");
+                }
+            } catch (SkipRule e) {
+                warnings.warn(file, line, e.getMessage() + ": skipping this rule");
+                return;
             }
-            int end = p;
-            while (end < rest.length() && !LogicalLines.isSpace(rest.charAt(end))) {
-                end++;
-            }
-            if (end == p) {
-                throw new ConfigException(where + ": no address pattern");
-            }
-            Net net = parseNet(where, rest.substring(p, end));
-            String value = LogicalLines.trim(rest.substring(end));
-            Condition condition = new Condition(net, positive);
             if (isIf) {
                 if (!value.isEmpty()) {
-                    LOG.warn("{}: ignoring extra text after if", where);
+                    warnings.warn(file, line, "ignoring extra text after if: \"" + value + "\" (do not indent the lines"
+                        + " between if and endif: an indented line continues the previous one)");
                 }
                 ifs.push(condition);
                 ifLines.push(line);
                 return;
-            }
-            if (value.isEmpty()) {
-                throw new ConfigException(where + ": no lookup result");
             }
             int rule = results.size();
             results.add(value);
@@ -233,8 +260,9 @@ final class CidrTable implements LookupTable {
             conditions.add(condition);
             addRule(rule, conditions, simpleNets, simpleRules, complex);
         });
-        if (!ifs.isEmpty()) {
-            throw new ConfigException(file + ":" + ifLines.peek() + ": if without a matching endif");
+        while (!ifLines.isEmpty()) {
+            // Postfix: the block runs to the end of the file.
+            warnings.warn(file, ifLines.pop(), "if has no matching endif: the block ends at the end of the file");
         }
         return new Index(results.toArray(new String[0]), simpleNets, simpleRules, complex);
     }
@@ -278,19 +306,19 @@ final class CidrTable implements LookupTable {
     }
 
     /** {@code addr}, {@code addr/len}, {@code [v6addr]}, {@code [v6addr]/len} or {@code [v6addr/len]}. */
-    static Net parseNet(String where, String text) throws ConfigException {
+    static Net parseNet(String text) throws SkipRule {
         String address = text;
         String length = null;
         if (address.startsWith("[")) {
             int close = address.indexOf(']');
             if (close < 0) {
-                throw new ConfigException(where + ": missing \"]\" in \"" + text + "\"");
+                throw new SkipRule("missing \"]\" in \"" + text + "\"");
             }
             String after = address.substring(close + 1);
             address = address.substring(1, close);
             if (!after.isEmpty()) {
                 if (!after.startsWith("/") || address.contains("/")) {
-                    throw new ConfigException(where + ": bad address pattern \"" + text + "\"");
+                    throw new SkipRule("bad address pattern \"" + text + "\"");
                 }
                 length = after.substring(1);
             }
@@ -302,20 +330,20 @@ final class CidrTable implements LookupTable {
         }
         IpAddress parsed = IpAddress.parse(address);
         if (parsed == null) {
-            throw new ConfigException(where + ": bad address pattern \"" + text + "\": not a numeric IPv4 or IPv6 address");
+            throw new SkipRule("bad address pattern \"" + text + "\": not a numeric IPv4 or IPv6 address");
         }
         int prefix = parsed.bits();
         if (length != null) {
             if (length.isEmpty() || length.length() > 3 || !length.chars().allMatch(c -> c >= '0' && c <= '9')
                     || Integer.parseInt(length) > parsed.bits()) {
-                throw new ConfigException(where + ": bad network mask length in \"" + text + "\": expected 0 to "
+                throw new SkipRule("bad network mask length in \"" + text + "\": expected 0 to "
                     + parsed.bits());
             }
             prefix = Integer.parseInt(length);
         }
         IpAddress masked = parsed.mask(prefix);
         if (!masked.equals(parsed)) {
-            throw new ConfigException(where + ": non-null host address bits in \"" + text + "\", perhaps you should use \""
+            throw new SkipRule("non-null host address bits in \"" + text + "\", perhaps you should use \""
                 + (parsed.v6() ? "[" + masked + "]" : masked) + "/" + prefix + "\" instead");
         }
         return new Net(masked, prefix);

@@ -74,6 +74,20 @@ final class CompactStringMap {
         return null;
     }
 
+    /** Calls {@code action} with every entry in the order they were added (the source file's order). */
+    void forEach(java.util.function.BiConsumer<String, String> action) {
+        int offset = 0;
+        while (offset < used) {
+            int keyLength = readLength(offset);
+            int keyAt = offset + lengthSize(keyLength);
+            int valueLength = readLength(keyAt + keyLength);
+            int valueAt = keyAt + keyLength + lengthSize(valueLength);
+            action.accept(new String(data, keyAt, keyLength, StandardCharsets.UTF_8),
+                new String(data, valueAt, valueLength, StandardCharsets.UTF_8));
+            offset = valueAt + valueLength;
+        }
+    }
+
     /** Gives back the unused part of the text array once loading is done. */
     CompactStringMap trim() {
         if (data.length > used) {

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 import org.slf4j.Logger;
@@ -25,10 +27,17 @@ import dev.postern.config.ConfigException;
 final class FileSource<T> {
     private static final Logger LOG = LoggerFactory.getLogger(FileSource.class);
 
-    /** Reads and parses the whole file; errors are {@code FILE:LINE: reason}. */
+    /**
+     * Reads and parses the whole file; errors are {@code FILE:LINE: reason}; what Postfix would
+     * skip with a warning goes to {@code warnings}.
+     */
     @FunctionalInterface
     interface Parser<T> {
-        T parse(Path file) throws IOException, ConfigException;
+        T parse(Path file, TableWarning.Sink warnings) throws IOException, ConfigException;
+    }
+
+    /** The contents of one read and its warnings, published together. */
+    private record Loaded<T>(T contents, List<TableWarning> warnings) {
     }
 
     /** What identifies one version of the file: a change to any of these triggers a reload. */
@@ -43,7 +52,7 @@ final class FileSource<T> {
     private final Path file;
     private final String kind;
     private final Parser<T> parser;
-    private volatile T contents;
+    private volatile Loaded<T> loaded;
     /** The version last read (successfully or not); null forces a read at the next poll. */
     private Version seen;
     private boolean missingReported;
@@ -63,9 +72,9 @@ final class FileSource<T> {
         FileSource<T> source = new FileSource<>(file, kind, parser);
         try {
             Version before = Version.of(file);
-            T parsed = parser.parse(file);
+            Loaded<T> parsed = source.read();
             Version after = Version.of(file);
-            source.contents = parsed;
+            source.loaded = parsed;
             source.seen = before.equals(after) ? after : null;
             return source;
         } catch (NoSuchFileException e) {
@@ -78,7 +87,20 @@ final class FileSource<T> {
     }
 
     T contents() {
-        return contents;
+        return loaded.contents();
+    }
+
+    /** The warnings of the read whose contents are in use. */
+    List<TableWarning> warnings() {
+        return loaded.warnings();
+    }
+
+    /** Parses the file, collecting its warnings and logging each. */
+    private Loaded<T> read() throws IOException, ConfigException {
+        List<TableWarning> warnings = new ArrayList<>();
+        T contents = parser.parse(file, (where, line, message) -> warnings.add(new TableWarning(where, line, message)));
+        warnings.forEach(warning -> LOG.warn("{}", warning));
+        return new Loaded<>(contents, List.copyOf(warnings));
     }
 
     Path file() {
@@ -110,9 +132,9 @@ final class FileSource<T> {
             return;
         }
         try {
-            T parsed = parser.parse(file);
+            Loaded<T> parsed = read();
             Version after = versionOrNull();
-            contents = parsed;
+            loaded = parsed;
             seen = now.equals(after) ? now : null;
             LOG.info("{}: reloaded {} table", file, kind);
             notify(() -> listener.reloaded(file));

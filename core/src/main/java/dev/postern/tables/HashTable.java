@@ -33,7 +33,7 @@ import dev.postern.config.ConfigException;
  * in one array, some 20 bytes of overhead per entry), so a million entries fit in a few tens of
  * megabytes.
  */
-final class HashTable implements LookupTable {
+final class HashTable implements SequencedTable {
     private static final Logger LOG = LoggerFactory.getLogger(HashTable.class);
     private static final int MAX_DUPLICATE_WARNINGS = 100;
 
@@ -43,6 +43,13 @@ final class HashTable implements LookupTable {
     HashTable(String name, FileSource<CompactStringMap> source) {
         this.name = name;
         this.source = source;
+    }
+
+    @Override
+    public Map<String, String> entries() {
+        Map<String, String> entries = new LinkedHashMap<>();
+        source.contents().forEach(entries::put);
+        return entries;
     }
 
     @Override

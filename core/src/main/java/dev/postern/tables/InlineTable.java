@@ -1,6 +1,7 @@
 package dev.postern.tables;
 
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -11,7 +12,7 @@ import dev.postern.config.ConfigException;
  * {@code inline:{key=value, {key = value with spaces}, ...}}: a small table written in place.
  * Keys are folded to lower case, and so are queries; the first of duplicate keys wins.
  */
-final class InlineTable implements LookupTable {
+final class InlineTable implements SequencedTable {
     private final String name;
     private final Map<String, String> entries;
 
@@ -25,7 +26,7 @@ final class InlineTable implements LookupTable {
         if (body == null) {
             throw new ConfigException("table " + name + ": expected inline:{key=value, ...}");
         }
-        Map<String, String> entries = new HashMap<>();
+        Map<String, String> entries = new LinkedHashMap<>();
         try {
             for (String element : BraceList.split(body)) {
                 String pair = element.startsWith("{") ? BraceList.inside(element) : element;
@@ -39,7 +40,12 @@ final class InlineTable implements LookupTable {
         } catch (IllegalArgumentException e) {
             throw new ConfigException("table " + name + ": " + e.getMessage());
         }
-        return new InlineTable(name, Map.copyOf(entries));
+        return new InlineTable(name, Collections.unmodifiableMap(entries));
+    }
+
+    @Override
+    public Map<String, String> entries() {
+        return entries;
     }
 
     @Override

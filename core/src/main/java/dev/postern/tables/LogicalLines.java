@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.InputStreamReader;
+import java.util.List;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +36,13 @@ final class LogicalLines {
     private LogicalLines() {
     }
 
+    /** As {@link #read(Path, TableWarning.Sink, Consumer)}, warnings logged. */
     static void read(Path file, Consumer consumer) throws IOException, ConfigException {
+        read(file, (where, line, message) -> LOG.warn("{}", new TableWarning(where, line, message)), consumer);
+    }
+
+    /** Streams the logical lines; a stray continuation line is ignored and told to {@code warnings}. */
+    static void read(Path file, TableWarning.Sink warnings, Consumer consumer) throws IOException, ConfigException {
         var decoder = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPLACE)
             .onUnmappableCharacter(CodingErrorAction.REPLACE);
@@ -56,7 +63,7 @@ final class LogicalLines {
                 }
                 if (start > 0) {
                     if (logical == null) {
-                        LOG.warn("{}:{}: logical line must not start with white space; ignoring this line", file, number);
+                        warnings.warn(file.toString(), number, "logical line must not start with white space: ignoring this line");
                     } else {
                         logical.append(physical);
                     }
@@ -72,6 +79,45 @@ final class LogicalLines {
                 consumer.accept(firstLine, logical.toString());
             }
         }
+    }
+
+    /** Where a pattern table's lines come from: a file, or the rules of an inline table. */
+    interface Source {
+        /** The name warnings give: the file, or the {@code type:{...}} table name. */
+        String name();
+
+        void read(TableWarning.Sink warnings, Consumer consumer) throws IOException, ConfigException;
+    }
+
+    static Source of(Path file) {
+        return new Source() {
+            @Override
+            public String name() {
+                return file.toString();
+            }
+
+            @Override
+            public void read(TableWarning.Sink warnings, Consumer consumer) throws IOException, ConfigException {
+                LogicalLines.read(file, warnings, consumer);
+            }
+        };
+    }
+
+    /** The rules of an inline table ({@code cidr:{ {rule-1}, {rule-2} }}): one logical line each, numbered from 1. */
+    static Source inline(String name, List<String> rules) {
+        return new Source() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public void read(TableWarning.Sink warnings, Consumer consumer) throws ConfigException {
+                for (int i = 0; i < rules.size(); i++) {
+                    consumer.accept(i + 1, rules.get(i));
+                }
+            }
+        };
     }
 
     static boolean isSpace(char c) {

@@ -7,12 +7,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import dev.postern.config.ConfigException;
 
@@ -28,6 +26,8 @@ import dev.postern.config.ConfigException;
  *                                  capture groups (empty when the group did not take part),
  *                                  $$ is a literal $
  *   !/pattern/flags result         the result when the query does not match (no $n here)
+ *   /pattern1/!/pattern2/ result   regexp only: when the query matches pattern1 and not pattern2
+ *                                  (each with its own flags; !!/pattern2/ means "and matches")
  *   if /pattern/flags              the rules up to the matching endif apply only when the query
  *   if !/pattern/flags             matches (does not match); nestable
  *   endif
@@ -43,12 +43,15 @@ import dev.postern.config.ConfigException;
  *       extended, white space and {@code #} comments in the pattern ignored (off), {@code A}
  *       anchored at the start of the query (off), {@code X} (accepted; Java already rejects
  *       unknown escapes). {@code E} (dollar end-only) and {@code U} (ungreedy) are not supported
- *       and are load errors.</li>
+ *       (the rule is skipped).</li>
  * </ul>
- * A pattern that does not compile, an unknown flag, a replacement index higher than the number of
- * groups, {@code $n} in a negated rule, or an unbalanced {@code if}/{@code endif} is a load error
- * ({@code FILE:LINE: reason}). A rule without a result returns the empty string, with a warning,
- * as Postfix does.
+ * As in Postfix, a malformed line never refuses the table: a pattern that does not compile, an
+ * unknown flag, a replacement index higher than the number of groups, {@code $n} in a negated
+ * rule, a line that is no rule is skipped with a warning {@code FILE, line N: reason: skipping
+ * this rule} ({@link TableWarning}); an {@code endif} without {@code if} is ignored and an {@code
+ * if} without {@code endif} runs to the end of the file, each with a warning. As in Postfix, a
+ * skipped {@code if} line leaves the rules of its block unconditional (and its {@code endif}
+ * unmatched). A rule without a result returns the empty string, with a warning.
  *
  * <p><b>regexp: POSIX syntax is translated to Java</b>: bracket expressions ({@code [[:space:]]},
  * {@code [^]a]}, a backslash is literal inside brackets), {@code \< \>} word boundaries (both
@@ -79,8 +82,6 @@ import dev.postern.config.ConfigException;
  * table author's to avoid.
  */
 final class RegexpTable implements LookupTable {
-    private static final Logger LOG = LoggerFactory.getLogger(RegexpTable.class);
-
     enum Dialect {
         REGEXP("regexp"), PCRE("pcre");
 
@@ -92,22 +93,25 @@ final class RegexpTable implements LookupTable {
     }
 
     /** One compiled line: a rule (result != null) or an {@code if} (skipTo = the rule after its endif). */
-    private static final class Rule {
+    static final class Rule {
         final Pattern pattern;
         final boolean anchored;
         final boolean positive;
         final Template result;
+        final Second second;
         int skipTo;
 
-        Rule(Pattern pattern, boolean anchored, boolean positive, Template result) {
+        Rule(Pattern pattern, boolean anchored, boolean positive, Template result, Second second) {
             this.pattern = pattern;
             this.anchored = anchored;
             this.positive = positive;
             this.result = result;
+            this.second = second;
         }
 
-        boolean matches(Matcher matcher) {
-            return (anchored ? matcher.lookingAt() : matcher.find()) == positive;
+        boolean matches(Matcher matcher, String key) {
+            return (anchored ? matcher.lookingAt() : matcher.find()) == positive
+                && (second == null || second.agrees(key));
         }
     }
 
@@ -133,21 +137,22 @@ final class RegexpTable implements LookupTable {
     }
 
     private final String name;
-    private final FileSource<List<Rule>> source;
+    /** The current contents: a file's, re-read when it changes, or an inline table's. */
+    private final Supplier<List<Rule>> contents;
 
-    RegexpTable(String name, FileSource<List<Rule>> source) {
+    RegexpTable(String name, Supplier<List<Rule>> contents) {
         this.name = name;
-        this.source = source;
+        this.contents = contents;
     }
 
     @Override
     public Optional<String> lookup(String key) {
-        List<Rule> rules = source.contents();
+        List<Rule> rules = contents.get();
         int i = 0;
         while (i < rules.size()) {
             Rule rule = rules.get(i);
             Matcher matcher = rule.pattern.matcher(key);
-            boolean fired = rule.matches(matcher);
+            boolean fired = rule.matches(matcher, key);
             if (rule.result == null) {
                 i = fired ? i + 1 : rule.skipTo;
             } else if (fired) {
@@ -170,56 +175,95 @@ final class RegexpTable implements LookupTable {
     }
 
     static FileSource.Parser<List<Rule>> parser(Dialect dialect) {
-        return file -> parse(file, dialect);
+        return (file, warnings) -> parse(file, dialect, warnings);
     }
 
-    static List<Rule> parse(Path file, Dialect dialect) throws IOException, ConfigException {
+    /** A rule Postfix, too, would skip: the reason, without file and line. */
+    static final class SkipRule extends Exception {
+        SkipRule(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    /**
+     * Reads a table. A malformed rule is skipped with a warning ({@code FILE, line N: reason:
+     * skipping this rule}) and the rest of the file is used, as Postfix does; only an unreadable
+     * file fails.
+     */
+    static List<Rule> parse(Path file, Dialect dialect, TableWarning.Sink warnings) throws IOException, ConfigException {
+        return parse(LogicalLines.of(file), dialect, warnings);
+    }
+
+    static List<Rule> parse(LogicalLines.Source source, Dialect dialect, TableWarning.Sink warnings)
+            throws IOException, ConfigException {
+        String file = source.name();
         List<Rule> rules = new ArrayList<>();
         Deque<Integer> openIfs = new ArrayDeque<>();
         Deque<Integer> openIfLines = new ArrayDeque<>();
-        LogicalLines.read(file, (line, text) -> {
-            String where = file + ":" + line;
-            String trimmed = LogicalLines.trim(text);
-            if (startsWithWord(trimmed, "endif")) {
-                if (openIfs.isEmpty()) {
-                    throw new ConfigException(where + ": endif without a matching if");
-                }
-                warnExtra(where, trimmed.substring(5), "endif");
-                openIfLines.pop();
-                rules.get(openIfs.pop()).skipTo = rules.size();
-                return;
+        source.read(warnings, (line, text) -> {
+            try {
+                parseLine(file, line, LogicalLines.trim(text), dialect, warnings, rules, openIfs, openIfLines);
+            } catch (SkipRule e) {
+                warnings.warn(file, line, e.getMessage() + ": skipping this rule");
             }
-            boolean isIf = startsWithWord(trimmed, "if");
-            Parsed parsed = parsePattern(where, isIf ? trimmed.substring(2) : trimmed, dialect);
-            if (isIf) {
-                warnExtra(where, parsed.rest, "if");
-                openIfs.push(rules.size());
-                openIfLines.push(line);
-                rules.add(new Rule(parsed.pattern, parsed.anchored, parsed.positive, null));
-                return;
-            }
-            String resultText = LogicalLines.trim(parsed.rest);
-            if (resultText.isEmpty()) {
-                LOG.warn("{}: no replacement text: using the empty string", where);
-            }
-            Template template = template(where, resultText);
-            if (!parsed.positive && template.maxGroup() >= 0) {
-                throw new ConfigException(where + ": $number in the result of a negated pattern");
-            }
-            int groups = parsed.pattern.matcher("").groupCount();
-            if (template.maxGroup() > groups) {
-                throw new ConfigException(where + ": out of range replacement index \"" + template.maxGroup()
-                    + "\": the pattern has " + groups + " group" + (groups == 1 ? "" : "s"));
-            }
-            rules.add(new Rule(parsed.pattern, parsed.anchored, parsed.positive, template));
         });
-        if (!openIfs.isEmpty()) {
-            throw new ConfigException(file + ":" + openIfLines.peek() + ": if without a matching endif");
+        while (!openIfs.isEmpty()) {
+            // Postfix: the block runs to the end of the file.
+            warnings.warn(file, openIfLines.pop(), "if has no matching endif: the block ends at the end of the file");
+            rules.get(openIfs.pop()).skipTo = rules.size();
         }
         return List.copyOf(rules);
     }
 
-    private record Parsed(Pattern pattern, boolean anchored, boolean positive, String rest) {
+    private static void parseLine(String file, int line, String trimmed, Dialect dialect, TableWarning.Sink warnings,
+            List<Rule> rules, Deque<Integer> openIfs, Deque<Integer> openIfLines) throws SkipRule {
+        if (startsWithWord(trimmed, "endif")) {
+            if (openIfs.isEmpty()) {
+                warnings.warn(file, line, "ignoring endif without a matching if");
+                return;
+            }
+            warnExtra(file, line, warnings, trimmed.substring(5), "endif");
+            openIfLines.pop();
+            rules.get(openIfs.pop()).skipTo = rules.size();
+            return;
+        }
+        boolean isIf = startsWithWord(trimmed, "if");
+        if (!isIf && !trimmed.isEmpty() && Character.isLetterOrDigit(trimmed.charAt(0))) {
+            throw new SkipRule("unrecognized request (a rule starts with a pattern delimiter such as /, or is if or endif)");
+        }
+        Parsed parsed = parsePattern(isIf ? trimmed.substring(2) : trimmed, dialect, !isIf);
+        if (isIf) {
+            warnExtra(file, line, warnings, parsed.rest, "if");
+            openIfs.push(rules.size());
+            openIfLines.push(line);
+            rules.add(new Rule(parsed.pattern, parsed.anchored, parsed.positive, null, null));
+            return;
+        }
+        String resultText = LogicalLines.trim(parsed.rest);
+        Template template = template(resultText);
+        if (!parsed.positive && template.maxGroup() >= 0) {
+            throw new SkipRule("$number in the result of a negated pattern");
+        }
+        int groups = parsed.pattern.matcher("").groupCount();
+        if (template.maxGroup() > groups) {
+            throw new SkipRule("out of range replacement index \"" + template.maxGroup()
+                + "\": the pattern has " + groups + " group" + (groups == 1 ? "" : "s"));
+        }
+        if (resultText.isEmpty()) {
+            warnings.warn(file, line, "no replacement text: using the empty string");
+        }
+        rules.add(new Rule(parsed.pattern, parsed.anchored, parsed.positive, template, parsed.second));
+    }
+
+    /** A rule's or an if's condition; {@code second} is the {@code !/pattern2/} of regexp's two-pattern form. */
+    private record Parsed(Pattern pattern, boolean anchored, boolean positive, Second second, String rest) {
+    }
+
+    /** The second pattern of {@code /pattern1/!/pattern2/}: the rule fires only when it matches {@code == positive}. */
+    record Second(Pattern pattern, boolean positive) {
+        boolean agrees(String key) {
+            return pattern.matcher(key).find() == positive;
+        }
     }
 
     private static boolean startsWithWord(String text, String word) {
@@ -227,14 +271,40 @@ final class RegexpTable implements LookupTable {
             && (text.length() == word.length() || !Character.isLetterOrDigit(text.charAt(word.length())));
     }
 
-    private static void warnExtra(String where, String rest, String keyword) {
-        if (!LogicalLines.trim(rest).isEmpty()) {
-            LOG.warn("{}: ignoring extra text after {}", where, keyword);
+    private static void warnExtra(String file, int line, TableWarning.Sink warnings, String rest, String keyword) {
+        String extra = LogicalLines.trim(rest);
+        if (!extra.isEmpty()) {
+            warnings.warn(file, line, "ignoring extra text after " + keyword + ": \"" + extra + "\" (do not indent the lines"
+                + " between if and endif: an indented line continues the previous one)");
         }
     }
 
-    private static Parsed parsePattern(String where, String text, Dialect dialect) throws ConfigException {
-        int p = 0;
+    /**
+     * A pattern with its {@code !} negations and flags; for a regexp rule ({@code secondAllowed})
+     * also the second pattern of {@code /pattern1/!/pattern2/}, introduced by the {@code !}
+     * right after the first pattern's flags.
+     */
+    private static Parsed parsePattern(String text, Dialect dialect, boolean secondAllowed) throws SkipRule {
+        Piece first = piece(text, 0, dialect);
+        Second second = null;
+        int p = first.end;
+        if (dialect == Dialect.REGEXP && p < text.length() && text.charAt(p) == '!') {
+            if (!secondAllowed) {
+                throw new SkipRule("a second pattern (/pattern1/!/pattern2/) is allowed in a rule, not after if");
+            }
+            Piece piece = piece(text, p, dialect);
+            second = new Second(piece.compiled.pattern, piece.positive);
+            p = piece.end;
+        }
+        return new Parsed(first.compiled.pattern, first.compiled.anchored, first.positive, second, text.substring(p));
+    }
+
+    /** One {@code !.../pattern/flags}, read from {@code from}; {@code end} is just after its flags. */
+    private record Piece(Compiled compiled, boolean positive, int end) {
+    }
+
+    private static Piece piece(String text, int from, Dialect dialect) throws SkipRule {
+        int p = from;
         boolean positive = true;
         while (p < text.length() && (text.charAt(p) == '!' || LogicalLines.isSpace(text.charAt(p)))) {
             if (text.charAt(p) == '!') {
@@ -243,12 +313,12 @@ final class RegexpTable implements LookupTable {
             p++;
         }
         if (p == text.length()) {
-            throw new ConfigException(where + ": no pattern");
+            throw new SkipRule("no pattern");
         }
         char delimiter = text.charAt(p);
         if (Character.isLetterOrDigit(delimiter)) {
-            throw new ConfigException(where + ": a pattern must start with a delimiter that is not a letter or digit,"
-                + " such as /, not \"" + delimiter + "\"");
+            throw new SkipRule("a pattern must start with a delimiter that is not a letter or digit, such as /, not \""
+                + delimiter + "\"");
         }
         int start = ++p;
         while (p < text.length() && text.charAt(p) != delimiter) {
@@ -258,23 +328,24 @@ final class RegexpTable implements LookupTable {
             p++;
         }
         if (p >= text.length()) {
-            throw new ConfigException(where + ": no closing " + delimiter + " delimiter");
+            throw new SkipRule("no closing " + delimiter + " delimiter");
         }
         String regex = text.substring(start, p);
         p++;
         int flagsStart = p;
-        while (p < text.length() && !LogicalLines.isSpace(text.charAt(p))) {
+        // regexp: a ! ends the flags and starts the second pattern.
+        while (p < text.length() && !LogicalLines.isSpace(text.charAt(p))
+                && !(dialect == Dialect.REGEXP && text.charAt(p) == '!')) {
             p++;
         }
         String flags = text.substring(flagsStart, p);
-        Compiled compiled = compile(where, regex, flags, dialect);
-        return new Parsed(compiled.pattern, compiled.anchored, positive, text.substring(p));
+        return new Piece(compile(regex, flags, dialect), positive, p);
     }
 
     private record Compiled(Pattern pattern, boolean anchored) {
     }
 
-    private static Compiled compile(String where, String regex, String flags, Dialect dialect) throws ConfigException {
+    private static Compiled compile(String regex, String flags, Dialect dialect) throws SkipRule {
         boolean caseless = true;
         boolean multiline = false;
         boolean extended = dialect == Dialect.REGEXP;
@@ -287,7 +358,7 @@ final class RegexpTable implements LookupTable {
                 case 'x' -> extended = !extended;
                 case 's' -> {
                     if (dialect == Dialect.REGEXP) {
-                        throw unknownFlag(where, flag, dialect);
+                        throw unknownFlag(flag, dialect);
                     }
                     dotall = !dotall;
                 }
@@ -295,10 +366,10 @@ final class RegexpTable implements LookupTable {
                 case 'X' -> {
                     // PCRE_EXTRA: unknown escapes are errors; Java rejects them already.
                 }
-                case 'E', 'U' -> throw new ConfigException(where + ": pcre flag \"" + flag + "\" ("
+                case 'E', 'U' -> throw new SkipRule("pcre flag \"" + flag + "\" ("
                     + (flag == 'E' ? "dollar end-only" : "ungreedy") + ") is not supported; rewrite the pattern ("
                     + (flag == 'E' ? "use \\z" : "use lazy quantifiers such as *?") + ")");
-                default -> throw unknownFlag(where, flag, dialect);
+                default -> throw unknownFlag(flag, dialect);
             }
         }
         int javaFlags = Pattern.UNIX_LINES;
@@ -312,7 +383,7 @@ final class RegexpTable implements LookupTable {
             try {
                 javaRegex = PosixRegex.toJava(regex, extended);
             } catch (IllegalArgumentException e) {
-                throw new ConfigException(where + ": invalid regular expression /" + regex + "/: " + e.getMessage());
+                throw new SkipRule("invalid regular expression /" + regex + "/: " + e.getMessage());
             }
         } else {
             if (multiline) {
@@ -329,18 +400,18 @@ final class RegexpTable implements LookupTable {
         try {
             return new Compiled(Pattern.compile(javaRegex, javaFlags), anchored);
         } catch (PatternSyntaxException e) {
-            throw new ConfigException(where + ": invalid regular expression /" + regex + "/: "
+            throw new SkipRule("invalid regular expression /" + regex + "/: "
                 + e.getDescription() + (e.getIndex() >= 0 ? " near index " + e.getIndex() : ""));
         }
     }
 
-    private static ConfigException unknownFlag(String where, char flag, Dialect dialect) {
-        return new ConfigException(where + ": unknown " + dialect.type + " flag \"" + flag + "\" (known: "
+    private static SkipRule unknownFlag(char flag, Dialect dialect) {
+        return new SkipRule("unknown " + dialect.type + " flag \"" + flag + "\" (known: "
             + (dialect == Dialect.REGEXP ? "i, m, x" : "i, m, s, x, A, X") + ")");
     }
 
     /** Parses a result: $1, ${1}, $(1) group references and $$, as Postfix's mac_parse does. */
-    static Template template(String where, String text) throws ConfigException {
+    static Template template(String text) throws SkipRule {
         List<Object> parts = new ArrayList<>();
         StringBuilder literal = new StringBuilder();
         int maxGroup = -1;
@@ -353,7 +424,7 @@ final class RegexpTable implements LookupTable {
                 continue;
             }
             if (i + 1 >= text.length()) {
-                throw new ConfigException(where + ": \"$\" at the end of the result (write $$ for a literal $)");
+                throw new SkipRule("\"$\" at the end of the result (write $$ for a literal $)");
             }
             char next = text.charAt(i + 1);
             String index;
@@ -365,7 +436,7 @@ final class RegexpTable implements LookupTable {
                 char close = next == '{' ? '}' : ')';
                 int end = text.indexOf(close, i + 2);
                 if (end < 0) {
-                    throw new ConfigException(where + ": unbalanced \"" + next + "\" in the result");
+                    throw new SkipRule("unbalanced \"" + next + "\" in the result");
                 }
                 index = text.substring(i + 2, end);
                 i = end + 1;
@@ -377,11 +448,11 @@ final class RegexpTable implements LookupTable {
                 index = text.substring(i + 1, end);
                 i = end;
             } else {
-                throw new ConfigException(where + ": \"$" + next + "\" in the result: expected $number, ${number},"
+                throw new SkipRule("\"$" + next + "\" in the result: expected $number, ${number},"
                     + " $(number) or $$");
             }
             if (index.isEmpty() || !index.chars().allMatch(ch -> ch >= '0' && ch <= '9') || index.length() > 4) {
-                throw new ConfigException(where + ": non-numeric replacement index \"" + index + "\"");
+                throw new SkipRule("non-numeric replacement index \"" + index + "\"");
             }
             int group = Integer.parseInt(index);
             if (literal.length() > 0) {

@@ -1,15 +1,18 @@
 package dev.postern.tables;
 
 import java.io.Closeable;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,8 @@ import dev.postern.config.ConfigException;
  *
  * <p>Types: {@code hash}, {@code texthash}, and {@code lmdb}, {@code btree}, {@code cdb}, {@code
  * dbm} as aliases of hash (all read the postmap source text file directly: no {@code .db}, no
- * postmap); {@code regexp}, {@code pcre}, {@code cidr}; {@code inline:{k=v, ...}}, {@code
+ * postmap); {@code regexp}, {@code pcre}, {@code cidr}, each also inline as Postfix 3.7 allows
+ * ({@code cidr:{ {rule-1}, {rule-2} }}: each braced element one rule); {@code inline:{k=v, ...}}, {@code
  * static:value}, {@code unionmap:{t1:n1, ...}}, {@code pipemap:{t1:n1, ...}}, {@code fail:name}.
  * A relative file name is taken relative to the registry's base directory.
  *
@@ -68,6 +72,8 @@ public final class TableRegistry implements Closeable {
     private final ReloadListener listener;
     private final Map<String, LookupTable> tables = new HashMap<>();
     private final Map<String, FileSource<?>> sources = new HashMap<>();
+    /** The warnings of the inline pattern tables opened so far (they never change). */
+    private final List<TableWarning> inlineWarnings = new ArrayList<>();
     private ScheduledExecutorService poller;
     private boolean closed;
 
@@ -143,7 +149,7 @@ public final class TableRegistry implements Closeable {
             if (existing != null) {
                 return existing;
             }
-            LookupTable table = new AliasTable(spec, source("aliases", spec, name, AliasFile::parse));
+            LookupTable table = new AliasTable(spec, source("aliases", spec, name, (file, warnings) -> AliasFile.parse(file)));
             tables.put(key, table);
             return table;
         }
@@ -165,14 +171,25 @@ public final class TableRegistry implements Closeable {
             throw new ConfigException("table " + spec + ": missing name after \"" + type + ":\"");
         }
         if (HASH_TYPES.contains(type)) {
-            FileSource<CompactStringMap> source = source("hash", spec, name, HashTable::parse);
+            FileSource<CompactStringMap> source = source("hash", spec, name, (file, warnings) -> HashTable.parse(file));
             return new HashTable(spec, source);
         }
         return switch (type) {
-            case "regexp" -> new RegexpTable(spec,
-                source("regexp", spec, name, RegexpTable.parser(RegexpTable.Dialect.REGEXP)));
-            case "pcre" -> new RegexpTable(spec, source("pcre", spec, name, RegexpTable.parser(RegexpTable.Dialect.PCRE)));
-            case "cidr" -> new CidrTable(spec, source("cidr", spec, name, CidrTable::parse));
+            case "regexp", "pcre" -> {
+                RegexpTable.Dialect dialect = type.equals("regexp") ? RegexpTable.Dialect.REGEXP : RegexpTable.Dialect.PCRE;
+                if (isInline(name)) {
+                    List<RegexpTable.Rule> rules = inline(spec, name, (source, sink) -> RegexpTable.parse(source, dialect, sink));
+                    yield new RegexpTable(spec, () -> rules);
+                }
+                yield new RegexpTable(spec, source(type, spec, name, RegexpTable.parser(dialect))::contents);
+            }
+            case "cidr" -> {
+                if (isInline(name)) {
+                    CidrTable.Index index = inline(spec, name, CidrTable::parse);
+                    yield new CidrTable(spec, () -> index);
+                }
+                yield new CidrTable(spec, source("cidr", spec, name, CidrTable::parse)::contents);
+            }
             case "inline" -> InlineTable.open(spec, name);
             case "static" -> new StaticTable(spec, name);
             case "fail" -> new FailTable(spec);
@@ -180,6 +197,44 @@ public final class TableRegistry implements Closeable {
             case "pipemap" -> new PipeTable(spec, members(spec, name, 2));
             default -> throw new IllegalStateException("type without an implementation: " + type);
         };
+    }
+
+    /** Postfix 3.7's inline pattern table, {@code cidr:{ {rule-1}, {rule-2} }}, rather than a file name. */
+    private static boolean isInline(String name) {
+        return LogicalLines.trim(name).startsWith("{");
+    }
+
+    /** Parses the rules of an inline pattern table: what Postfix would skip is warned about, named by the table. */
+    @FunctionalInterface
+    private interface InlineParser<T> {
+        T parse(LogicalLines.Source source, TableWarning.Sink warnings) throws IOException, ConfigException;
+    }
+
+    private <T> T inline(String spec, String name, InlineParser<T> parser) throws ConfigException {
+        String body = BraceList.inside(name);
+        if (body == null) {
+            throw new ConfigException("table " + spec + ": expected " + spec.substring(0, spec.indexOf(':'))
+                + ":{ {rule}, {rule}, ... }");
+        }
+        List<String> rules = new ArrayList<>();
+        try {
+            for (String element : BraceList.split(body)) {
+                rules.add(element.startsWith("{") ? LogicalLines.trim(BraceList.inside(element)) : element);
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("table " + spec + ": " + e.getMessage());
+        }
+        List<TableWarning> warnings = new ArrayList<>();
+        T parsed;
+        try {
+            parsed = parser.parse(LogicalLines.inline(spec, rules),
+                (source, line, message) -> warnings.add(new TableWarning(source, line, message)));
+        } catch (IOException e) {
+            throw new ConfigException("table " + spec + ": " + e.getMessage(), e);
+        }
+        warnings.forEach(warning -> LOG.warn("{}", warning));
+        inlineWarnings.addAll(warnings);
+        return parsed;
     }
 
     private List<LookupTable> members(String spec, String name, int minimum) throws ConfigException {
@@ -256,6 +311,18 @@ public final class TableRegistry implements Closeable {
         } catch (RuntimeException | Error e) {
             LOG.error("table reload check failed", e);
         }
+    }
+
+    /**
+     * The warnings of every file-backed table opened so far, as of its last successful read
+     * (rules skipped as Postfix skips them), by file and line: what {@code postern check} lists.
+     */
+    public synchronized List<TableWarning> warnings() {
+        return Stream.concat(sources.values().stream().map(FileSource::warnings).flatMap(List::stream),
+                inlineWarnings.stream())
+            .distinct()
+            .sorted(Comparator.comparing(TableWarning::source).thenComparingInt(TableWarning::line))
+            .toList();
     }
 
     /** The files of the tables opened so far, for a health check that they can still be read. */

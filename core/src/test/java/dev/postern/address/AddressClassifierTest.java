@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -152,5 +155,21 @@ class AddressClassifierTest {
             .hasMessage("relay_domains: lookup tables are not supported here: \"hash:/etc/postfix/relay\"");
         assertThatThrownBy(() -> DomainMatchList.strings("virtual_alias_domains", List.of("!"), null))
             .hasMessage("virtual_alias_domains: empty item after \"!\" in \"!\"");
+    }
+
+    @Test
+    void fileItemsAreMoreItemsAndAMissingFileNamesParameterAndFile(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("local_domains"), "# local\nexample.com, .example.net\n\nexample.org\n");
+        DomainMatchList fromFile = DomainMatchList.domains("mydestination", List.of("localhost", file.toString()),
+            ParentStyle.PARENT_MATCHES_SUBDOMAINS, null);
+        assertThat(fromFile.matches("example.org")).isTrue();
+        assertThat(fromFile.matches("sub.example.net")).isTrue();
+        assertThat(fromFile.matches("example.edu")).isFalse();
+
+        Path missing = dir.resolve("nothing");
+        assertThatThrownBy(() -> DomainMatchList.domains("relay_domains", List.of(missing.toString()),
+            ParentStyle.PARENT_MATCHES_SUBDOMAINS, null))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("relay_domains: cannot read " + missing + ": file not found");
     }
 }

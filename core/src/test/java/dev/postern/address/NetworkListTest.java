@@ -5,12 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.postern.tables.LookupTable;
 
 class NetworkListTest {
     private final NetworkList list = NetworkList.parse("mynetworks",
@@ -53,6 +61,86 @@ class NetworkListTest {
     void positiveNetworksAreListedInPostfixForm() {
         assertThat(list.positiveNetworks()).containsExactly("192.0.2.0/24", "127.0.0.1/32", "[0:0:0:0:0:0:0:1]/128", "[2001:db8:0:0:0:0:0:0]/32");
         assertThat(list.hasNegations()).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "127.0.0.5, true",
+        "128.0.0.1, false",
+        "::1, true",
+        "::2, false",
+    })
+    void debianDefaultLoadsAndMappedNetworksHoldTheirIpv4Hosts(String address, boolean expected) throws Exception {
+        NetworkList debian = NetworkList.parse("mynetworks",
+            List.of("[::ffff:127.0.0.0]/104", "[::1]/128"));
+        assertThat(debian.contains(InetAddress.getByName(address))).as(address).isEqualTo(expected);
+    }
+
+    @Test
+    void mappedNetworkLengthCountsFrom128() {
+        assertThatThrownBy(() -> NetworkList.parse("mynetworks", List.of("[::ffff:127.0.0.0]/8")))
+            .hasMessageContaining("at least 96");
+        assertThatThrownBy(() -> NetworkList.parse("mynetworks", List.of("[::ffff:127.0.0.0]/129")))
+            .hasMessageContaining("at most 128");
+    }
+
+    @Test
+    void fileItemsAreReadAndNegatedAsAWhole(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("networks");
+        Files.writeString(file, "# trusted\n192.0.2.0/24 [2001:db8::]/32\n\n198.51.100.0/24\n");
+        NetworkList fromFile = NetworkList.parse("mynetworks", List.of("!" + file, "0.0.0.0/0"));
+        assertThat(fromFile.contains(InetAddress.getByName("192.0.2.9"))).isFalse();
+        assertThat(fromFile.contains(InetAddress.getByName("198.51.100.1"))).isFalse();
+        assertThat(fromFile.contains(InetAddress.getByName("203.0.113.1"))).isTrue();
+        assertThat(NetworkList.parse("mynetworks", List.of(file.toString())).contains(InetAddress.getByName("2001:db8::1")))
+            .isTrue();
+    }
+
+    @Test
+    void missingFileNamesParameterAndFile(@TempDir Path dir) {
+        String missing = dir.resolve("nothing").toString();
+        assertThatThrownBy(() -> NetworkList.parse("mynetworks", List.of(missing)))
+            .hasMessage("mynetworks: cannot read " + missing + ": file not found");
+    }
+
+    @Test
+    void tableItemsMatchTheAddressAsAKey() throws Exception {
+        Map<String, String> keys = Map.of("192.0.2.1", "whatever", "2001:db8::1", "x");
+        LookupTable table = new LookupTable() {
+            @Override
+            public Optional<String> lookup(String key) {
+                return Optional.ofNullable(keys.get(key));
+            }
+
+            @Override
+            public String name() {
+                return "hash:trusted";
+            }
+
+            @Override
+            public boolean isPattern() {
+                return false;
+            }
+        };
+        List<String> opened = new ArrayList<>();
+        NetworkList withTable = NetworkList.parse("mynetworks", List.of("127.0.0.0/8", "hash:trusted"), name -> {
+            opened.add(name);
+            return table;
+        });
+        assertThat(opened).containsExactly("hash:trusted");
+        assertThat(withTable.contains(InetAddress.getByName("192.0.2.1"))).isTrue();
+        assertThat(withTable.contains(InetAddress.getByName("2001:db8::1"))).isTrue();
+        assertThat(withTable.contains(InetAddress.getByName("192.0.2.2"))).isFalse();
+        assertThat(withTable.positiveNetworks()).containsExactly("127.0.0.0/8");
+        assertThatThrownBy(() -> NetworkList.parse("mynetworks", List.of("hash:trusted")))
+            .hasMessageContaining("lookup tables are not supported here");
+    }
+
+    @Test
+    void bareIpv6NetworksAreNotTables() throws Exception {
+        assertThat(NetworkList.parse("mynetworks", List.of("2001:db8::/32"), name -> {
+            throw new AssertionError("opened " + name);
+        }).contains(InetAddress.getByName("2001:db8::7"))).isTrue();
     }
 
     /**

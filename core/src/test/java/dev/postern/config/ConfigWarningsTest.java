@@ -38,4 +38,23 @@ class ConfigWarningsTest {
             "relay_domains = $mydestination, relayed.example"))).singleElement().asString()
             .startsWith("relay_domains is set (relayed.example) but");
     }
+
+    @Test
+    void daneSaysItRunsAsMayWithoutDnssec() throws Exception {
+        assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = dane")))
+            .singleElement().asString()
+            .startsWith("smtp_tls_security_level = dane: DNSSEC and TLSA records are not used yet;")
+            .contains("opportunistic TLS (as level may)");
+    }
+
+    @Test
+    void levelsThatDeferEverythingSaySo() throws Exception {
+        assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = dane-only")))
+            .singleElement().asString().startsWith("smtp_tls_security_level = dane-only: DANE").contains("deferred");
+        assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = fingerprint")))
+            .singleElement().asString().startsWith("smtp_tls_security_level = fingerprint: certificate fingerprint")
+            .contains("deferred");
+        assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = verify")))
+            .isEmpty();
+    }
 }

@@ -98,7 +98,9 @@ class MainCfEnvironmentTest {
 
     @Test
     void fileErrorsComeBeforeEnvironmentErrors() {
-        assertThat(error(Map.of("POSTERN_nosuch", "x"), List.of("foo = bar")))
-                .isEqualTo("main.cf:1: unknown parameter \"foo\"");
+        assertThat(error(Map.of("POSTERN_nosuch", "x"), List.of("foo bar")))
+                .isEqualTo("2 problems:\n"
+                    + "  main.cf:1: malformed line: missing \"=\" (expected \"name = value\")\n"
+                    + "  environment variable POSTERN_nosuch: unknown parameter \"nosuch\"");
     }
 }

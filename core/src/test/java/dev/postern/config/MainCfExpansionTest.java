@@ -108,10 +108,11 @@ class MainCfExpansionTest {
     }
 
     @Test
-    void thereAreNoUserDefinedParametersToReferTo() {
-        // Postfix lets main.cf define its own names for use in $name; Postern accepts only
-        // the parameters it implements, so the definition itself is the error.
-        assertThat(error("mynet = 10.0.0.0/8", "mynetworks = $mynet"))
-                .isEqualTo("main.cf:1: unknown parameter \"mynet\"");
+    void userDefinedParametersExpandAsInPostfix() throws Exception {
+        // Postfix lets main.cf define its own names for use in $name, before or after the use.
+        MainCf cf = parse("mynetworks = $mynet ${extra}", "mynet = 10.0.0.0/8", "extra = 192.0.2.0/24");
+
+        assertThat(cf.get("mynetworks")).isEqualTo("10.0.0.0/8 192.0.2.0/24");
+        assertThat(cf.warnings()).isEmpty();
     }
 }

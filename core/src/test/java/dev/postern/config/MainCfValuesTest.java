@@ -259,9 +259,12 @@ class MainCfValuesTest {
         assertThat(cf.origin("relayhost")).isEqualTo(file + ":3");
 
         Files.writeString(file, "myhostname = mx.example.com\nrelay_host = x\n");
+        assertThat(MainCf.load(file, Map.of()).warnings())
+                .containsExactly(file + ", line 2: unused parameter: relay_host=x (did you mean \"relayhost\"?)");
+        Files.writeString(file, "myhostname = mx.example.com\nmessage_size_limit = 10M\n");
         assertThatThrownBy(() -> MainCf.load(file, Map.of()))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage(file + ":2: unknown parameter \"relay_host\" (did you mean \"relayhost\"?)");
+                .hasMessage(file + ":2: message_size_limit: bad numerical value \"10M\"");
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.postern.config;
 
 import static dev.postern.config.TestConfigs.parse;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -116,6 +117,76 @@ class PostconfTest {
 
         assertThat(status).isZero();
         assertThat(out()).isEqualTo("smtpd_banner = $myhostname ESMTP ready\n");
+    }
+
+    @Test
+    void postfixParametersAndUserDefinedOnesShowAsSetOrWithPostfixsDefault() throws Exception {
+        cf = parse("inet_protocols = ipv4", "my_checks = reject", "smtpd_recipient_restrictions = $my_checks");
+
+        int status = run("inet_protocols", "disable_vrfy_command", "my_checks");
+        assertThat(status).isZero();
+        assertThat(out().lines()).containsExactly(
+                "inet_protocols = ipv4", "disable_vrfy_command = no", "my_checks = reject");
+
+        out.reset();
+        run("-n");
+        assertThat(out().lines()).contains("inet_protocols = ipv4", "my_checks = reject");
+    }
+
+    @Test
+    void defaultsArePosternsForWhatItImplementsAndPostfixsForTheRest() {
+        int status = run("-d", "smtpd_milters", "disable_vrfy_command", "mynetworks", "smtpd_tls_protocols", "nosuch");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out().lines()).containsExactly(
+                "smtpd_milters =",
+                "disable_vrfy_command = no",
+                "mynetworks = 127.0.0.1/32 [::1]/128",
+                "smtpd_tls_protocols = >=TLSv1");
+        assertThat(err()).isEqualTo("postconf: warning: nosuch: unknown parameter\n");
+    }
+
+    @Test
+    void defaultsOfEveryParameterWithoutNames() {
+        run("-d");
+
+        assertThat(out().lines().count()).isGreaterThan(1000);
+        assertThat(out().lines()).contains("biff = yes", "postern_smtpd_listen = 0.0.0.0:2525", "relayhost =");
+    }
+
+    @Test
+    void statusNamesWhatPosternDoesWithEachName() throws Exception {
+        cf = parse("my_checks = reject", "smtpd_recipient_restrictions = $my_checks");
+
+        int status = run("--status", "relayhost", "biff", "smtpd_milters", "postern_smtpd_listen", "my_checks", "nosuch");
+
+        assertThat(status).isEqualTo(1);
+        assertThat(out().lines()).containsExactly(
+                "relayhost\timplemented",
+                "biff\tinert",
+                "smtpd_milters\tnot-implemented",
+                "postern_smtpd_listen\timplemented",
+                "my_checks\tuser-defined");
+    }
+
+    @Test
+    void statusOfEveryParameterWithoutNames() {
+        run("--status");
+
+        List<String> lines = out().lines().toList();
+        assertThat(lines).hasSizeGreaterThan(1000).allMatch(line -> line.matches("[A-Za-z0-9_-]+\t(implemented|inert|not-implemented)"));
+        assertThat(lines).contains("inet_protocols\tinert", "smtpd_helo_required\tnot-implemented");
+    }
+
+    @Test
+    void optionsThatExcludeEachOtherAreRefused() {
+        assertThatThrownBy(() -> run("-n", "-d")).isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("exclude each other");
+        assertThatThrownBy(() -> run("-q")).hasMessageStartingWith("postconf: unknown option \"-q\"");
+    }
+
+    private int run(String... arguments) {
+        return Postconf.run(cf, List.of(arguments), stream(out), stream(err));
     }
 
     private int postconf(boolean nonDefaultOnly, boolean expand, String... names) {

@@ -3,7 +3,6 @@ package dev.postern.tables;
 import static dev.postern.tables.TableFiles.get;
 import static dev.postern.tables.TableFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigInteger;
 import java.net.InetAddress;
@@ -24,7 +23,6 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import dev.postern.config.ConfigException;
 
 class CidrTableTest {
     @TempDir
@@ -114,21 +112,49 @@ class CidrTableTest {
             Arguments.of("10.0.0.0/x OK", 1, "bad network mask length"),
             Arguments.of("host.example OK", 1, "bad address pattern \"host.example\""),
             Arguments.of("10.0.0.0/8", 1, "no lookup result"),
-            Arguments.of("# c\n\nendif", 3, "endif without a matching if"),
-            Arguments.of("if 10.0.0.0/8\n10.1.0.0/16 OK", 1, "if without a matching endif"),
+            Arguments.of("# c\n\nendif", 3, "ignoring endif without a matching if"),
+            Arguments.of("if 10.0.0.0/8\n10.1.0.0/16 OK", 1, "if has no matching endif"),
+            Arguments.of("if bogus\n10.1.0.0/16 OK\nendif", 1, "bad address pattern \"bogus\""),
             Arguments.of("[2001:db8::/32 OK", 1, "missing \"]\""));
     }
 
+    /** Postfix skips a malformed line with a warning naming file and line and uses the rest of the table. */
     @ParameterizedTest(name = "[{index}] {2}")
     @MethodSource("errors")
-    void errorsNameFileAndLine(String table, int line, String reason) {
-        Path file = write(dir, "bad", table.split("\n", -1));
+    void aMalformedLineIsSkippedWithAWarningNamingFileAndLine(String table, int line, String reason) throws Exception {
+        Path file = write(dir, "bad", ("192.0.2.1 FINE\n" + table).split("\n", -1));
 
-        assertThatThrownBy(() -> registry.open("cidr:bad"))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageStartingWith(file + ":" + line + ": ")
-            .hasMessageContaining(reason)
-            .hasMessageEndingWith("(table cidr:bad)");
+        LookupTable opened = registry.open("cidr:bad");
+
+        assertThat(get(opened, "192.0.2.1")).isEqualTo("FINE");
+        assertThat(registry.warnings()).anySatisfy(warning -> {
+            assertThat(warning.source()).isEqualTo(file.toString());
+            assertThat(warning.line()).isEqualTo(line + 1);
+            assertThat(warning.message()).contains(reason);
+        });
+    }
+
+    @Test
+    void theRulesAroundASkippedOneStillAnswerInOrder() throws Exception {
+        Path file = write(dir, "mixed", "10.0.0.0/8 TEN", "10.1.2.3/8 BAD", "!10.0.0.0/8 NOT-TEN", "[2001:db8::]/32 V6");
+
+        LookupTable table = registry.open("cidr:mixed");
+
+        assertThat(registry.warnings()).extracting(TableWarning::toString).containsExactly(file
+            + ", line 2: non-null host address bits in \"10.1.2.3/8\", perhaps you should use \"10.0.0.0/8\" instead:"
+            + " skipping this rule");
+        assertThat(get(table, "10.1.2.3")).isEqualTo("TEN");
+        assertThat(get(table, "192.0.2.1")).isEqualTo("NOT-TEN");
+        assertThat(get(table, "2001:db8::5")).isEqualTo("NOT-TEN");
+    }
+
+    /** As in Postfix, an if whose pattern is bad is skipped and the rules of its block are unconditional. */
+    @Test
+    void aBadIfLeavesItsBlockUnconditional() throws Exception {
+        write(dir, "badif", "if 10.0.0.0/33", "192.0.2.0/24 INSIDE", "endif");
+
+        assertThat(get(registry.open("cidr:badif"), "192.0.2.9")).isEqualTo("INSIDE");
+        assertThat(registry.warnings()).extracting(TableWarning::line).containsExactly(1, 3);
     }
 
     @ParameterizedTest
@@ -321,5 +347,15 @@ class CidrTableTest {
             out[i] = (byte) (word >>> shift);
         }
         return out;
+    }
+
+    @Test
+    void inlineTablesHoldTheirRules() throws Exception {
+        LookupTable table = registry.open("cidr:{ {192.0.2.0/24 DOC}, {!10.0.0.0/8 NOT-TEN}, {[2001:db8::]/32 V6} }");
+
+        assertThat(get(table, "192.0.2.7")).isEqualTo("DOC");
+        assertThat(get(table, "10.1.1.1")).isNull();
+        assertThat(get(table, "8.8.8.8")).isEqualTo("NOT-TEN");
+        assertThat(registry.warnings()).isEmpty();
     }
 }

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -98,6 +99,15 @@ class HashTableTest {
             file + ":6: expected format: key whitespace value; skipping this line",
             file + ":3: duplicate entry \"a\" ignored; the first, at " + file + ":1, is used",
             file + ":5: duplicate entry \"a\" ignored; the first, at " + file + ":1, is used");
+    }
+
+    @Test
+    void entriesAreListedInFileOrderWithTheFirstValueOfADuplicate() throws Exception {
+        write(dir, "listed", "zeta 1", "Alpha 2", "# c", "mid 3", "ZETA 4");
+
+        SequencedTable table = (SequencedTable) registry.open("hash:listed");
+
+        assertThat(table.entries()).containsExactly(Map.entry("zeta", "1"), Map.entry("alpha", "2"), Map.entry("mid", "3"));
     }
 
     @ParameterizedTest

@@ -3,19 +3,17 @@ package dev.postern.tables;
 import static dev.postern.tables.TableFiles.get;
 import static dev.postern.tables.TableFiles.write;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-
-import dev.postern.config.ConfigException;
 
 class RegexpTableTest {
     @TempDir
@@ -147,7 +145,8 @@ class RegexpTableTest {
             Arguments.of("regexp", "/ok/ OK\n/unclosed(/ X", 2, "invalid regular expression /unclosed(/"),
             Arguments.of("pcre", "/ok/ OK\n\n/unclosed[/ X", 3, "invalid regular expression /unclosed[/"),
             Arguments.of("regexp", "/no closing delimiter OK", 1, "no closing / delimiter"),
-            Arguments.of("pcre", "abc/ OK", 1, "delimiter that is not a letter or digit"),
+            Arguments.of("pcre", "abc/ OK", 1, "unrecognized request"),
+            Arguments.of("pcre", "if abc/", 1, "delimiter that is not a letter or digit"),
             Arguments.of("regexp", "/a/q OK", 1, "unknown regexp flag \"q\""),
             Arguments.of("regexp", "/a/s OK", 1, "unknown regexp flag \"s\""),
             Arguments.of("pcre", "/a/U OK", 1, "pcre flag \"U\" (ungreedy) is not supported"),
@@ -157,8 +156,12 @@ class RegexpTableTest {
             Arguments.of("regexp", "/(a)/ $1x", 1, "non-numeric replacement index \"1x\""),
             Arguments.of("regexp", "/(a)/ cost $", 1, "\"$\" at the end of the result"),
             Arguments.of("pcre", "!/(a)/ $1", 1, "$number in the result of a negated pattern"),
-            Arguments.of("pcre", "/a/ OK\nendif", 2, "endif without a matching if"),
-            Arguments.of("regexp", "/a/ OK\nif /b/\nif /c/\n/d/ D\nendif", 2, "if without a matching endif"),
+            Arguments.of("pcre", "/a/ OK\nendif", 2, "ignoring endif without a matching if"),
+            Arguments.of("regexp", "/a/ OK\nif /b/\nif /c/\n/d/ D\nendif", 2, "if has no matching endif"),
+            Arguments.of("regexp", "word OK", 1, "unrecognized request"),
+            Arguments.of("pcre", "/a/!/b/ OK", 1, "unknown pcre flag \"!\""),
+            Arguments.of("regexp", "if /a/!/b/\n/c/ C\nendif", 1, "a second pattern (/pattern1/!/pattern2/) is allowed in a rule"),
+            Arguments.of("regexp", "/a/!/b(/ OK", 1, "invalid regular expression /b(/"),
             Arguments.of("pcre", "/a\\K/ OK", 1, "invalid regular expression"),
             Arguments.of("pcre", "/(?R)/ OK", 1, "invalid regular expression"),
             Arguments.of("pcre", "/(?P<n>a)/ OK", 1, "invalid regular expression"),
@@ -167,15 +170,114 @@ class RegexpTableTest {
             Arguments.of("pcre", "if", 1, "no pattern"));
     }
 
+    /**
+     * Postfix skips a malformed line with a warning naming file and line and uses the rest of the
+     * table: the rule before it still answers, and the table loads.
+     */
     @ParameterizedTest(name = "[{index}] {0}: {1}")
     @MethodSource("errors")
-    void errorsNameFileAndLine(String type, String table, int line, String reason) {
-        Path file = write(dir, "bad", table.split("\n", -1));
+    void aMalformedLineIsSkippedWithAWarningNamingFileAndLine(String type, String table, int line, String reason)
+            throws Exception {
+        Path file = write(dir, "bad", ("/^fine$/ FINE\n" + table).split("\n", -1));
 
-        assertThatThrownBy(() -> registry.open(type + ":bad"))
-            .isInstanceOf(ConfigException.class)
-            .hasMessageStartingWith(file + ":" + line + ": ")
-            .hasMessageContaining(reason)
-            .hasMessageEndingWith("(table " + type + ":bad)");
+        LookupTable opened = registry.open(type + ":bad");
+
+        assertThat(get(opened, "fine")).isEqualTo("FINE");
+        assertThat(registry.warnings()).anySatisfy(warning -> {
+            assertThat(warning.source()).isEqualTo(file.toString());
+            assertThat(warning.line()).isEqualTo(line + 1);
+            assertThat(warning.message()).contains(reason);
+            assertThat(warning.toString()).startsWith(file + ", line " + (line + 1) + ": ");
+        });
+    }
+
+    @Test
+    void aSkippedRuleNamesItselfAsPostfixDoes() throws Exception {
+        Path file = write(dir, "bad", "/a/q A", "/b/ B");
+
+        LookupTable opened = registry.open("regexp:bad");
+
+        assertThat(registry.warnings()).extracting(TableWarning::toString)
+            .containsExactly(file + ", line 1: unknown regexp flag \"q\" (known: i, m, x): skipping this rule");
+        assertThat(get(opened, "a")).isNull();
+        assertThat(get(opened, "b")).isEqualTo("B");
+    }
+
+    @Test
+    void aCleanTableHasNoWarnings() throws Exception {
+        write(dir, "clean", "/a/ A", "if !/b/", "/c/ C", "endif");
+
+        registry.open("regexp:clean");
+
+        assertThat(registry.warnings()).isEmpty();
+    }
+
+    static Stream<Arguments> twoPatterns() {
+        return Stream.of(
+            Arguments.of("/^a/!/^ab/ A-NOT-AB", "ac", "A-NOT-AB"),
+            Arguments.of("/^a/!/^ab/ A-NOT-AB", "ab", null),
+            Arguments.of("/^a/!/^ab/ A-NOT-AB", "b", null),
+            Arguments.of("/^a/!!/b$/ A-AND-B", "axb", "A-AND-B"),
+            Arguments.of("/^a/!!/b$/ A-AND-B", "axc", null),
+            // each pattern has its own flags: i makes the first case-sensitive, not the second
+            Arguments.of("/^a/i!/X$/ LOWER-A-NOT-X", "abx", null),
+            Arguments.of("/^a/i!/X$/ LOWER-A-NOT-X", "aby", "LOWER-A-NOT-X"),
+            Arguments.of("/^a/i!/X$/ LOWER-A-NOT-X", "Aby", null),
+            // $n refers to the first pattern's groups
+            Arguments.of("/^(.*)@example\\.com$/!/^postmaster@/ $1", "joe@example.com", "joe"),
+            Arguments.of("/^(.*)@example\\.com$/!/^postmaster@/ $1", "postmaster@example.com", null));
+    }
+
+    /** regexp's /pattern1/!/pattern2/: the first matches and the second does not. */
+    @ParameterizedTest(name = "[{index}] {0} ? {1}")
+    @MethodSource
+    void twoPatterns(String table, String query, String expected) throws Exception {
+        write(dir, "two", table);
+
+        assertThat(get(registry.open("regexp:two"), query)).isEqualTo(expected);
+        assertThat(registry.warnings()).isEmpty();
+    }
+
+    /** As in Postfix: an if without endif runs to the end of the file; a bad if leaves its block unconditional. */
+    @Test
+    void unbalancedIfsAreReadAsPostfixReadsThem() throws Exception {
+        Path file = write(dir, "open", "if /^a/", "/b/ A-AND-B");
+        LookupTable open = registry.open("regexp:open");
+        assertThat(get(open, "ab")).isEqualTo("A-AND-B");
+        assertThat(get(open, "b")).isNull();
+
+        write(dir, "badif", "if /^a(/", "/b/ B", "endif", "/c/ C");
+        LookupTable badIf = registry.open("regexp:badif");
+        assertThat(get(badIf, "b")).isEqualTo("B");
+        assertThat(get(badIf, "c")).isEqualTo("C");
+        assertThat(registry.warnings()).extracting(TableWarning::toString).contains(
+            file + ", line 1: if has no matching endif: the block ends at the end of the file");
+        assertThat(registry.warnings()).filteredOn(w -> w.source().endsWith("badif")).extracting(TableWarning::line)
+            .containsExactly(1, 3);
+    }
+
+    @Test
+    void continuationLinesJoinARule() throws Exception {
+        write(dir, "cont", "/^(a)/", "  A$1", "/b/ B");
+
+        LookupTable table = registry.open("regexp:cont");
+
+        assertThat(get(table, "ax")).isEqualTo("Aa");
+        assertThat(get(table, "b")).isEqualTo("B");
+    }
+
+    /** Postfix 3.7's inline form: each braced element is one rule; a bad one is skipped, named by the table. */
+    @Test
+    void inlineTablesHoldTheirRules() throws Exception {
+        LookupTable regexp = registry.open("regexp:{ {/^a/!/^ab/ A-NOT-AB}, { /^(b)(.)/ B$2 }, {/bad/q X} }");
+        LookupTable pcre = registry.open("pcre:{{/^c/ C}}");
+
+        assertThat(get(regexp, "ac")).isEqualTo("A-NOT-AB");
+        assertThat(get(regexp, "ab")).isNull();
+        assertThat(get(regexp, "bz")).isEqualTo("Bz");
+        assertThat(get(pcre, "cat")).isEqualTo("C");
+        assertThat(registry.warnings()).extracting(TableWarning::toString).containsExactly(
+            "regexp:{ {/^a/!/^ab/ A-NOT-AB}, { /^(b)(.)/ B$2 }, {/bad/q X} }, line 3: unknown regexp flag \"q\""
+                + " (known: i, m, x): skipping this rule");
     }
 }

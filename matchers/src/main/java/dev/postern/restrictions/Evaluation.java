@@ -56,6 +56,7 @@ final class Evaluation {
 
     private final RestrictionConfig config;
     private final SmtpState state;
+    private final EvaluationTrace trace;
     private final List<Action> actions = new ArrayList<>();
     private int recursion;
     private int warnIfReject;
@@ -67,10 +68,11 @@ final class Evaluation {
      * @param carriedDeferral a {@code defer_if_permit} raised at an earlier command whose lists ran
      *                        then (smtpd_delay_reject = no); null when none
      */
-    Evaluation(RestrictionConfig config, SmtpState state, Reply carriedDeferral) {
+    Evaluation(RestrictionConfig config, SmtpState state, Reply carriedDeferral, EvaluationTrace trace) {
         this.config = config;
         this.state = state;
         this.deferIfPermit = carriedDeferral;
+        this.trace = trace;
     }
 
     /**
@@ -82,9 +84,11 @@ final class Evaluation {
         for (RestrictionList list : lists) {
             if (list.replyClass() == Stage.HELO && state.helo() == null
                     || list.replyClass() == Stage.SENDER && !state.hasSender()) {
+                trace.listSkipped(list.parameter(), "no " + (list.replyClass() == Stage.HELO ? "HELO" : "sender") + " yet");
                 continue;
             }
             if (list.restrictions().isEmpty()) {
+                trace.listSkipped(list.parameter(), "empty");
                 // It could only answer DUNNO (the per-list state below is reset before each list
                 // and after the last): skipped, so that its reply name (for the client list the
                 // formatted name[address]) is not built for nothing on every command.
@@ -94,11 +98,13 @@ final class Evaluation {
             warnIfReject = 0;
             deferIfReject = null;
             Outcome outcome;
+            trace.listStarts(list.parameter());
             try {
                 outcome = generic(list.restrictions(), list.replyClass(), replyName(list.replyClass()));
             } catch (Abort abort) {
                 outcome = new Outcome(Status.REJECT, abort.reply);
             }
+            trace.listEnds(list.parameter(), describe(outcome));
             if (outcome.status() == Status.REJECT) {
                 return verdictFor(outcome.reply());
             }
@@ -140,7 +146,7 @@ final class Evaluation {
                     }
                     continue;
                 }
-                Outcome outcome = check(restriction, replyClass, replyName);
+                Outcome outcome = traced(restriction, replyClass, replyName);
                 if (warnIfReject >= recursion) {
                     warnIfReject = 0;
                 }
@@ -152,6 +158,22 @@ final class Evaluation {
         } finally {
             recursion--;
         }
+    }
+
+    private Outcome traced(Restriction r, Stage replyClass, String replyName) {
+        String written = r.argument() == null ? r.name() : r.name() + " " + r.argument();
+        try {
+            Outcome outcome = check(r, replyClass, replyName);
+            trace.restriction(recursion, written, describe(outcome));
+            return outcome;
+        } catch (Abort abort) {
+            trace.restriction(recursion, written, abort.reply.line());
+            throw abort;
+        }
+    }
+
+    private static String describe(Outcome outcome) {
+        return outcome.status() == Status.REJECT && outcome.reply() != null ? outcome.reply().line() : outcome.status().name();
     }
 
     private Outcome check(Restriction r, Stage replyClass, String replyName) {
@@ -168,7 +190,7 @@ final class Evaluation {
                 deferIf(false, Reply.of(450, "4.7.0", standard(replyName, replyClass, "defer_if_reject requested")));
                 yield Outcome.DUNNO;
             }
-            case PERMIT_MYNETWORKS -> config.mynetworks.contains(state.clientAddress()) ? Outcome.OK : Outcome.DUNNO;
+            case PERMIT_MYNETWORKS -> inMynetworks() ? Outcome.OK : Outcome.DUNNO;
             case PERMIT_SASL_AUTHENTICATED -> state.saslUsername() != null ? Outcome.OK : Outcome.DUNNO;
             case PERMIT_AUTH_DESTINATION -> state.recipient() != null && authorizedDestination() ? Outcome.OK : Outcome.DUNNO;
             case REJECT_UNAUTH_DESTINATION -> unauthDestination(config.relayCode, "5.7.1");
@@ -240,6 +262,7 @@ final class Evaluation {
             case REJECT_UNKNOWN_CLIENT_HOSTNAME -> unknownClient();
             case REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> unknownReverseClient();
             case CLASS -> generic(config.classRestrictions(r.name()), replyClass, replyName);
+            case DEFAULT_ACCESS -> check(r.as(defaultAccess(replyClass)), replyClass, replyName);
         };
     }
 
@@ -301,7 +324,31 @@ final class Evaluation {
         return new Reply(451, "4.3.0", "<" + name + ">: Temporary lookup failure");
     }
 
+    /**
+     * What a bare table means in a list of this stage, as Postfix's generic_checks decides; data
+     * and end-of-data lists have none (refused when such a list is parsed; a restriction class
+     * used there answers 451, as Postfix does).
+     */
+    private static Kind defaultAccess(Stage stage) {
+        return switch (stage) {
+            case CLIENT -> Kind.CHECK_CLIENT_ACCESS;
+            case HELO -> Kind.CHECK_HELO_ACCESS;
+            case SENDER -> Kind.CHECK_SENDER_ACCESS;
+            case RECIPIENT -> Kind.CHECK_RECIPIENT_ACCESS;
+            case DATA, END_OF_DATA -> throw new Abort(configurationError());
+        };
+    }
+
     // ---- relay
+
+    /** {@code permit_mynetworks}; a table item of mynetworks that fails defers, as any lookup failure. */
+    private boolean inMynetworks() {
+        try {
+            return config.mynetworks.contains(state.clientAddress());
+        } catch (LookupException e) {
+            throw new Abort(lookupFailure(state.clientNameAddress()));
+        }
+    }
 
     private boolean authorizedDestination() {
         ResolvedAddress recipient = state.recipient();
@@ -759,6 +806,7 @@ final class Evaluation {
         } catch (LookupException e) {
             throw new Abort(lookupFailure(replyName));
         }
+        match.ifPresent(hit -> traceHit(r, hit));
         return match.map(m -> tableResult(r.table(), m.value(), replyClass, replyName));
     }
 
@@ -786,7 +834,12 @@ final class Evaluation {
         if (match.isEmpty()) {
             return Outcome.DUNNO;
         }
+        traceHit(r, match.get());
         return tableResult(table, match.get().value(), replyClass, replyName);
+    }
+
+    private void traceHit(Restriction r, TableSearch.Hit hit) {
+        trace.tableHit(r.name(), hit.table().name(), hit.key().text(), hit.value());
     }
 
     /** Postfix's {@code check_table_result}. */

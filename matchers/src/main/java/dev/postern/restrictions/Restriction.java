@@ -1,6 +1,7 @@
 package dev.postern.restrictions;
 
 import java.util.List;
+import java.util.Locale;
 
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableSearch;
@@ -15,6 +16,11 @@ import dev.postern.tables.TableSearch;
  * @param dnsList  the parsed DNS list of reject_rbl_client, reject_rhsbl_*, permit_dnswl_client ...; null otherwise
  */
 record Restriction(Kind kind, String name, String argument, LookupTable table, DnsList dnsList) {
+
+    /** This table as the given check_*_access, for a {@link Kind#DEFAULT_ACCESS} evaluated in a stage. */
+    Restriction as(Kind access) {
+        return new Restriction(access, access.name().toLowerCase(Locale.ROOT), argument, table, null);
+    }
 
     /** The check_*_access table as a search, its errors naming the restriction: {@code check_sender_access: hash:x: ...}. */
     TableSearch search() {
@@ -39,7 +45,13 @@ record Restriction(Kind kind, String name, String argument, LookupTable table, D
         REJECT_RHSBL_HELO, REJECT_RHSBL_SENDER, REJECT_RHSBL_RECIPIENT,
         REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
         REJECT_UNKNOWN_CLIENT_HOSTNAME, REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME,
-        CLASS;
+        CLASS,
+        /**
+         * A bare {@code type:table} in a list: Postfix reads it as the access check of the list's
+         * own stage (check_client_access in smtpd_client_restrictions, ..., check_recipient_access
+         * in smtpd_relay/recipient_restrictions), whatever restriction precedes it.
+         */
+        DEFAULT_ACCESS;
 
         boolean needsSenderLoginMaps() {
             return this == REJECT_SENDER_LOGIN_MISMATCH || this == REJECT_AUTHENTICATED_SENDER_LOGIN_MISMATCH

@@ -105,7 +105,7 @@ public final class RestrictionConfig {
         };
         this.tables = Objects.requireNonNull(tables, "tables");
         this.classifier = Objects.requireNonNull(classifier, "classifier");
-        this.mynetworks = NetworkList.parse("mynetworks", PostfixList.split(orDefault(value, "mynetworks", "")));
+        this.mynetworks = NetworkList.parse("mynetworks", PostfixList.split(orDefault(value, "mynetworks", "")), this.tables);
         this.accessStyle = ParentStyle.of(PostfixList.split(orDefault(value, "parent_domain_matches_subdomains",
             ParentStyle.POSTFIX_DEFAULT)), ParentStyle.SMTPD_ACCESS_MAPS);
         this.recipientDelimiter = orDefault(value, "recipient_delimiter", "");
@@ -151,7 +151,15 @@ public final class RestrictionConfig {
 
     /** Parses a list whose replies are of class {@code replyClass}. */
     public RestrictionList parse(String parameter, String value, Stage replyClass) {
-        return new RestrictionList(parameter, replyClass, RestrictionParser.parse(parameter, value, this, false), this);
+        List<Restriction> restrictions = RestrictionParser.parse(parameter, value, this, false);
+        if (replyClass == Stage.DATA || replyClass == Stage.END_OF_DATA) {
+            restrictions.stream().filter(r -> r.kind() == Restriction.Kind.DEFAULT_ACCESS).findFirst().ifPresent(r -> {
+                throw new IllegalArgumentException(parameter + ": bare table \"" + r.argument() + "\": in this list a table"
+                    + " has no default kind; write check_client_access, check_helo_access, check_sender_access or"
+                    + " check_recipient_access before it");
+            });
+        }
+        return new RestrictionList(parameter, replyClass, restrictions, this);
     }
 
     /** Opened when a *_sender_login_mismatch restriction is parsed: a missing map is then a startup error. */

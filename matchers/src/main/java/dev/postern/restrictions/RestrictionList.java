@@ -61,7 +61,7 @@ public final class RestrictionList {
      * @throws IllegalArgumentException when the lists come from different configurations
      */
     public static Verdict evaluateAll(SmtpState state, List<RestrictionList> lists) {
-        return evaluateAll(state, lists, null);
+        return evaluateAll(state, lists, (Reply) null);
     }
 
     /**
@@ -72,7 +72,15 @@ public final class RestrictionList {
      * @param carriedDeferral the earlier deferral; null when none
      */
     public static Verdict evaluateAll(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral) {
-        return evaluate(state, lists, carriedDeferral, true);
+        return evaluate(state, lists, carriedDeferral, true, EvaluationTrace.NONE);
+    }
+
+    /**
+     * As {@link #evaluateAll(SmtpState, List)}, telling {@code trace} each step: the same evaluation
+     * the server makes, for {@code postern explain}.
+     */
+    public static Verdict evaluateAll(SmtpState state, List<RestrictionList> lists, EvaluationTrace trace) {
+        return evaluate(state, lists, null, true, trace);
     }
 
     /**
@@ -82,10 +90,11 @@ public final class RestrictionList {
      * {@link Verdict#pendingDeferral} (including {@code carriedDeferral}) for the next command.
      */
     public static Verdict evaluateEarly(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral) {
-        return evaluate(state, lists, carriedDeferral, false);
+        return evaluate(state, lists, carriedDeferral, false, EvaluationTrace.NONE);
     }
 
-    private static Verdict evaluate(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral, boolean settle) {
+    private static Verdict evaluate(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral, boolean settle,
+                                    EvaluationTrace trace) {
         Objects.requireNonNull(state, "state");
         if (lists.isEmpty()) {
             return settle && carriedDeferral != null
@@ -98,7 +107,7 @@ public final class RestrictionList {
                 throw new IllegalArgumentException("restriction lists from different configurations");
             }
         }
-        return new Evaluation(config, state, carriedDeferral).run(lists, settle);
+        return new Evaluation(config, state, carriedDeferral, trace).run(lists, settle);
     }
 
     List<Restriction> restrictions() {

@@ -147,9 +147,12 @@ final class RestrictionParser {
                 throw new IllegalArgumentException(parameter + ": " + word + " is not implemented yet");
             } else if (config.isClass(word)) {
                 restrictions.add(new Restriction(Kind.CLASS, word, null, null, null));
-            } else if (word.indexOf(':') >= 0 && !restrictions.isEmpty()) {
-                throw new IllegalArgumentException(parameter + ": unexpected argument \"" + word + "\" after \""
-                    + restrictions.get(restrictions.size() - 1) + "\" (a restriction takes at most one argument)");
+            } else if (word.indexOf(':') > 0) {
+                // Postfix's short-hand: a bare table is the access check of the list's stage.
+                if (fromTable) {
+                    throw new IllegalArgumentException(parameter + ": " + word + ": lookup tables are not allowed in an access table result");
+                }
+                restrictions.add(new Restriction(Kind.DEFAULT_ACCESS, word, word, open(parameter, "table", word, config), null));
             } else {
                 throw new IllegalArgumentException(parameter + ": unknown restriction \"" + word + "\"");
             }

@@ -118,7 +118,7 @@ class CommandEvaluationTest {
         List<RestrictionList> rcpt = List.of(CONFIG.parse("smtpd_relay_restrictions", "permit"),
             CONFIG.parse("smtpd_recipient_restrictions", ""));
         assertThat(outcome(RestrictionList.evaluateAll(state(""), rcpt, atHelo.pendingDeferral()))).isEqualTo(deferral);
-        assertThat(outcome(RestrictionList.evaluateAll(state(""), rcpt, null))).isEqualTo("PERMIT");
+        assertThat(outcome(RestrictionList.evaluateAll(state(""), rcpt, (Reply) null))).isEqualTo("PERMIT");
         assertThat(outcome(RestrictionList.evaluateAll(state(""),
             List.of(CONFIG.parse("smtpd_recipient_restrictions", "reject")), atHelo.pendingDeferral())))
             .isEqualTo("554 5.7.1 <r@example.com>: Recipient address rejected: Access denied");

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.Map;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -182,6 +183,37 @@ class RestrictionListTest {
         rcpt   | warn_if_reject, check_helo_access test:fail, permit |  | 451 4.3.0 <client.test>: Temporary lookup failure |
         """)
     void accessTables(String kind, String list, String state, String expected, String actions) {
+        check(CONFIG, kind, list, state, expected, actions);
+    }
+
+    /** A table in mynetworks: the client address is the key and the value is ignored; a failing table defers. */
+    @Test
+    void mynetworksTablesMatchTheClientAddress() {
+        RestrictionConfig withTable = config(Map.of("mynetworks", "192.0.2.0/24, test:access"));
+        check(withTable, "rcpt", "permit_mynetworks, reject", "client=x.test[203.0.113.77]", "PERMIT", null);
+        check(withTable, "rcpt", "permit_mynetworks, reject", "client=x.test[203.0.113.78]",
+            "554 5.7.1 <r@example.com>: Recipient address rejected: Access denied", null);
+        check(config(Map.of("mynetworks", "test:fail")), "rcpt", "permit_mynetworks, permit", "",
+            "451 4.3.0 <client.test[203.0.113.5]>: Temporary lookup failure", null);
+    }
+
+    /**
+     * A bare type:table is the access check of the list's own stage (Postfix's generic_checks),
+     * whatever precedes it: after check_sender_access in a recipient list it is
+     * check_recipient_access.
+     */
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        sender | test:access | from=rej@t.test | 554 5.7.1 <rej@t.test>: Sender address rejected: Access denied |
+        sender | check_sender_access test:empty, test:access | from=spam@s.test | 554 5.1.7 <spam@s.test>: Sender address rejected: unknown sender |
+        sender | check_sender_access test:empty test:access, reject | from=ok@t.test | PERMIT |
+        client | test:access | client=bad.client.test[192.0.2.9] | 550 5.0.0 <bad.client.test[192.0.2.9]>: Client host rejected: go away |
+        helo   | permit_mynetworks, test:access | helo=bad.test | 554 5.7.1 <bad.test>: Helo command rejected: bad helo |
+        rcpt   | check_sender_access test:empty, test:access | from=spam@s.test | DUNNO |
+        rcpt   | check_sender_access test:empty, test:access | rcpt=rej@t.test | 554 5.7.1 <rej@t.test>: Recipient address rejected: Access denied |
+        relay  | test:fail, permit |  | 451 4.3.0 <r@example.com>: Temporary lookup failure |
+        """)
+    void bareTablesAreTheStagesAccessCheck(String kind, String list, String state, String expected, String actions) {
         check(CONFIG, kind, list, state, expected, actions);
     }
 

@@ -24,11 +24,11 @@ class RestrictionParsingTest {
         smtpd_recipient_restrictions | Strict | smtpd_recipient_restrictions: unknown restriction "Strict"
         smtpd_client_restrictions | check_client_access | smtpd_client_restrictions: check_client_access needs a type:name table argument
         smtpd_client_restrictions | check_client_access, permit | smtpd_client_restrictions: check_client_access needs a type:name table argument, not "permit"
-        smtpd_client_restrictions | check_client_access test:access test:access | smtpd_client_restrictions: unexpected argument "test:access" after "check_client_access test:access" (a restriction takes at most one argument)
-        smtpd_client_restrictions | permit test:access | smtpd_client_restrictions: unexpected argument "test:access" after "permit" (a restriction takes at most one argument)
-        smtpd_client_restrictions | test:access | smtpd_client_restrictions: unknown restriction "test:access"
         smtpd_sender_restrictions | reject_sender_login_mismatch | smtpd_sender_restrictions: reject_sender_login_mismatch: smtpd_sender_login_maps is empty: the *_sender_login_mismatch restrictions need it (address -> login names)
         smtpd_client_restrictions | check_client_access test:nosuch | smtpd_client_restrictions: check_client_access test:nosuch: unsupported table test:nosuch
+        smtpd_client_restrictions | permit_mynetworks test:nosuch | smtpd_client_restrictions: table test:nosuch: unsupported table test:nosuch
+        smtpd_data_restrictions | test:access | smtpd_data_restrictions: bare table "test:access": in this list a table has no default kind; write check_client_access, check_helo_access, check_sender_access or check_recipient_access before it
+        smtpd_end_of_data_restrictions | check_sender_access test:access, test:access | smtpd_end_of_data_restrictions: bare table "test:access": in this list a table has no default kind; write check_client_access, check_helo_access, check_sender_access or check_recipient_access before it
         smtpd_client_restrictions | reject_rbl_client | smtpd_client_restrictions: reject_rbl_client needs a DNS list domain argument
         smtpd_client_restrictions | reject_rbl_client, permit | smtpd_client_restrictions: reject_rbl_client needs a DNS list domain argument, not "permit"
         smtpd_client_restrictions | reject_rbl_client test:access | smtpd_client_restrictions: reject_rbl_client needs a DNS list domain argument, not "test:access"

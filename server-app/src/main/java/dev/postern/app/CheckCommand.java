@@ -20,6 +20,7 @@ import org.apache.james.user.api.UsersRepository;
 
 import dev.postern.app.modules.MainCfConfigurationProvider.ListenerSetup;
 import dev.postern.app.modules.MainCfConfigurationProvider;
+import dev.postern.app.modules.PosternDataModule;
 import dev.postern.app.tls.TlsIdentity;
 import dev.postern.cleanup.ContentChecks;
 import dev.postern.config.ComponentParameters;
@@ -30,15 +31,24 @@ import dev.postern.log.MailLog;
 import dev.postern.smtpd.HookEnvironment;
 import dev.postern.smtpd.SmtpdPolicy;
 import dev.postern.tables.TableRegistry;
+import dev.postern.tables.TableWarning;
 
 /**
- * {@code postern check}: builds what the server builds from its configuration at start
- * (main.cf, the listeners of smtpserver.xml with their overrides, the restriction lists,
- * the header and body checks, their tables and the TLS files) without starting anything or
- * binding a port, so that an operator can validate a change before a start or reload. Every
- * problem found is one {@code postern: fatal:} line naming where it is; the status is 1 if
- * there was any. What the server would warn of at start comes first, as {@code postern: warning:}
- * lines that do not change the status.
+ * {@code postern check}: builds what the server builds from its configuration at start, without
+ * starting anything, binding a port, connecting anywhere or writing a file, so that an operator can
+ * validate a change before a start or reload: main.cf, the listeners of smtpserver.xml with their
+ * overrides, the restriction lists, the header and body checks, the TLS files, every table of every
+ * {@code *_maps} parameter ({@link TableParameterCheck}), and, through the server's own Guice
+ * bindings and James's loaders, every listener's handler chain and every matcher and mailet of
+ * mailetcontainer.xml with its init (the queue manager's routing and smtp client, the cleanup
+ * mailets' tables...: {@link AssemblyCheck}). Every problem found is one {@code postern: fatal:}
+ * line naming where it is, and all of them are reported in one run; the status is 1 if there was
+ * any. Warnings ({@link Problem} of severity WARNING) come first as {@code postern: warning:} lines
+ * and do not change the status.
+ *
+ * <p>{@code run} makes the same check first ({@link #beforeStart}), so that a start that would fail
+ * names every problem at once; it leaves out the handler chains and the pipeline, which the start
+ * loads next through the same loaders.
  */
 public final class CheckCommand {
     /** The component name in parameter errors; no override is passed, so it is rarely seen. */
@@ -61,14 +71,41 @@ public final class CheckCommand {
         if (!arguments.isEmpty()) {
             throw new IllegalArgumentException("check takes no arguments; " + CommandLine.USAGE);
         }
-        warnings().forEach(warning -> err.println("postern: warning: " + warning));
-        List<String> problems = problems();
-        problems.forEach(problem -> err.println("postern: fatal: " + problem));
-        if (!problems.isEmpty()) {
+        List<Problem> findings = findings(true);
+        findings.forEach(problem -> err.println(problem.line()));
+        if (findings.stream().anyMatch(Problem::isError)) {
             return 1;
         }
         out.println("postern: check: configuration OK");
         return 0;
+    }
+
+    /**
+     * What a start checks before it assembles the server, for {@code run}: the same findings as
+     * {@code check} without the handler chains and the pipeline, which the start itself loads
+     * next, through the same loaders.
+     */
+    static List<Problem> beforeStart(PosternHome home) {
+        return new CheckCommand(home, System.out, System.err).findings(false);
+    }
+
+    /**
+     * Every finding: the warnings first (what the server warns of at start), then the errors in
+     * the order the server would meet them. Other checks that only warn (unused parameters, table
+     * lines skipped) belong in {@link #warnings()}.
+     */
+    List<Problem> findings(boolean assembly) {
+        List<Problem> findings = new ArrayList<>();
+        warnings().forEach(warning -> findings.add(Problem.warning(warning)));
+        Checked checked = checked(assembly);
+        // rules of pattern tables skipped as Postfix skips them (the server logs the same at start)
+        checked.tableWarnings().forEach(warning -> findings.add(Problem.warning(warning.toString())));
+        checked.problems().forEach(problem -> findings.add(Problem.error(problem)));
+        return List.copyOf(findings);
+    }
+
+    /** The problems found, and the warnings of the tables opened to find them. */
+    private record Checked(List<String> problems, List<TableWarning> tableWarnings) {
     }
 
     /**
@@ -83,40 +120,96 @@ public final class CheckCommand {
         }
     }
 
-    /** Every problem, in the order the server would meet them; each one once. */
     List<String> problems() {
+        return checked(true).problems();
+    }
+
+    /**
+     * Every problem, in the order the server would meet them; each one once. With {@code assembly},
+     * also the handler chains and the mail pipeline ({@link AssemblyCheck}); a problem found there
+     * that repeats one already found is left out.
+     */
+    private Checked checked(boolean assembly) {
         MainCf mainCf;
         try {
             mainCf = MainCf.load(home.mainCf(), System.getenv());
         } catch (ConfigException e) {
             // nothing else can be checked without the parameters
-            return List.of(e.getMessage());
+            return new Checked(List.of(e.getMessage()), List.of());
         }
-        HookEnvironment environment = environment(mainCf);
-        Set<String> problems = new LinkedHashSet<>(parameterProblems(mainCf, environment));
+        try (TableRegistry tables = new TableRegistry(home.home())) {
+            List<String> problems = problems(mainCf, tables, assembly);
+            return new Checked(problems, tables.warnings());
+        }
+    }
+
+    private List<String> problems(MainCf mainCf, TableRegistry tables, boolean assembly) {
+        HookEnvironment environment = new HookEnvironment(mainCf, MailLog.from(mainCf));
+        environment.setTables(tables);
+        Optional<String> domainList = domainListProblem(mainCf);
+        Set<String> problems = new LinkedHashSet<>(domainList.stream().toList());
+        problems.addAll(parameterProblems(mainCf, environment));
+        // what a later problem may repeat inside its own message, to be said once
+        List<String> causes = new ArrayList<>(problems);
+        Map<String, String> badParameters = new LinkedHashMap<>();
+        for (TableParameterCheck.Found found : new TableParameterCheck(tables).problems(mainCf, home)) {
+            problems.add(found.text());
+            causes.add(found.cause());
+            badParameters.put(found.parameter(), "");
+        }
+        // what the domain list refused is reported; the assembly is checked with Postfix's defaults instead
+        domainList.filter(problem -> problem.contains("myorigin:")).ifPresent(problem ->
+            badParameters.put("myorigin", "$myhostname"));
+        domainList.filter(problem -> problem.contains("mydestination:")).ifPresent(problem ->
+            badParameters.put("mydestination", "$myhostname, localhost.$mydomain, localhost"));
         Set<String> mainCfProblems = Set.copyOf(problems);
+        Set<String> running = new LinkedHashSet<>();
         for (ListenerSetup listener : listeners(mainCf, problems)) {
             if (!listener.runs()) {
                 continue;
             }
+            running.add(listener.name());
             for (String problem : listenerProblems(listener, environment)) {
                 // a problem of main.cf shows again in every listener that inherits it: say it once
                 if (!mainCfProblems.contains(problem)) {
                     problems.add("smtpserver.xml: listener " + listener.name() + ": " + problem);
+                    causes.add(problem);
                 }
             }
+        }
+        if (assembly) {
+            causes.addAll(problems);
+            assemblyProblems(mainCf, badParameters, running).stream()
+                .filter(problem -> causes.stream().noneMatch(problem::contains))
+                .forEach(problems::add);
         }
         return List.copyOf(problems);
     }
 
+    /** The domain list takes mydestination's names and myorigin as they are; a table or a file there it refuses. */
+    private Optional<String> domainListProblem(MainCf mainCf) {
+        try {
+            PosternDataModule.makeDomainList(mainCf, home);
+            return Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.of(message(e));
+        }
+    }
+
     /**
-     * As the server's assembly sets it up: main.cf's parameters, its mail log (nothing is
-     * logged here) and one table registry with relative table paths resolved against the home.
+     * The handler chains and the pipeline, built with the parameters already found bad replaced
+     * (tables emptied, myorigin and mydestination at Postfix's defaults): a component stops at its
+     * first problem, and one already reported must not hide the next one (the queue manager opens
+     * transport_maps before it reads the smtp client's TLS level; every mailet needs the domain list).
      */
-    private HookEnvironment environment(MainCf mainCf) {
-        HookEnvironment environment = new HookEnvironment(mainCf, MailLog.from(mainCf));
-        environment.setTables(new TableRegistry(home.home()));
-        return environment;
+    private List<String> assemblyProblems(MainCf mainCf, Map<String, String> badParameters, Set<String> running) {
+        MainCf withoutBadTables;
+        try {
+            withoutBadTables = badParameters.isEmpty() ? mainCf : mainCf.withOverrides(badParameters, COMPONENT);
+        } catch (ConfigException e) {
+            withoutBadTables = mainCf;
+        }
+        return new AssemblyCheck(home, withoutBadTables).problems(running);
     }
 
     private List<ListenerSetup> listeners(MainCf mainCf, Set<String> problems) {

@@ -1,7 +1,6 @@
 package dev.postern.app;
 
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import dev.postern.config.ConfigException;
@@ -23,6 +22,7 @@ public final class PosternMain {
     }
 
     public static void main(String[] args) {
+        ToolLogging.select(args);
         int status;
         try {
             status = run(args);
@@ -42,7 +42,9 @@ public final class PosternMain {
             case "run" -> runServer(command.home());
             case "postconf" -> postconf(command);
             case "postmap" -> new PostmapCommand(command.home(), () -> loadMainCfOrExit(command.home()),
-                System.out, System.err).run(command.arguments());
+                System.in, System.out, System.err).run(command.arguments());
+            case "postalias" -> PostmapCommand.postalias(command.home(), System.in, System.out, System.err)
+                .run(command.arguments());
             case "queue", "flush", "super" -> new QueueCommand(command.home(), () -> loadMainCfOrExit(command.home()),
                 System.out, System.err).run(command.subcommand(), command.arguments());
             case "health" -> new HealthCommand(command.home(), () -> loadMainCfOrExit(command.home()),
@@ -71,9 +73,7 @@ public final class PosternMain {
     }
 
     private static int postconf(CommandLine command) throws StartupFailure {
-        List<String> names = command.arguments().stream().filter(a -> !a.equals("-n")).toList();
-        boolean nonDefault = command.arguments().contains("-n");
-        return Postconf.print(loadMainCf(command.home()), nonDefault, names, System.out, System.err);
+        return Postconf.run(loadMainCf(command.home()), command.arguments(), System.out, System.err);
     }
 
     private static MainCf loadMainCfOrExit(PosternHome home) {
@@ -96,6 +96,12 @@ public final class PosternMain {
 
     private static int runServer(PosternHome home) throws StartupFailure {
         MainCf mainCf = loadMainCf(home);
+        List<Problem> problems = CheckCommand.beforeStart(home).stream().filter(Problem::isError).toList();
+        if (!problems.isEmpty()) {
+            // every problem at once, as check reports them, rather than the first the assembly meets
+            problems.forEach(problem -> System.err.println(problem.line()));
+            return 1;
+        }
         VarTree.create(home.var());
         logConfigWarnings(mainCf);
         ListenerCheck.assertAvailable(mainCf);

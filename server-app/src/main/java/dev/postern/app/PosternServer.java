@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.util.List;
 
 import org.apache.james.GuiceJamesServer;
+import org.apache.james.IsStartedProbe;
 import org.apache.james.NaiveDelegationStoreModule;
+import org.apache.james.modules.CommonServicesModule;
+import org.apache.james.modules.IsStartedProbeModule;
 import org.apache.james.modules.MailetProcessingModule;
 import org.apache.james.modules.protocols.ProtocolHandlerModule;
 import org.apache.james.modules.protocols.SMTPServerModule;
@@ -23,6 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.inject.Module;
+import com.google.inject.util.Modules;
 
 import dev.postern.app.health.HealthModule;
 import dev.postern.app.metrics.MetricsModule;
@@ -49,14 +53,33 @@ public final class PosternServer {
     }
 
     public static PosternServer assemble(PosternHome home, MainCf mainCf) {
-        Configuration configuration = new Configuration.Basic(
-            new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(home));
-        GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration)
+        GuiceJamesServer server = GuiceJamesServer.forConfiguration(configuration(home))
             .combineWith(jamesModules())
-            .combineWith(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule(), new HealthModule(),
-                new MetricsModule(), new WebAdminSecurityModule())
+            .combineWith(posternModules())
             .overrideWith(new MainCfModule(mainCf, home));
         return new PosternServer(server);
+    }
+
+    /**
+     * The server's Guice modules as {@link #assemble} combines them, with {@code overrides} put over
+     * them all, without starting anything: {@code postern check} loads the handler chains and the
+     * mailet pipeline through the very loaders and bindings the server uses ({@link AssemblyCheck}).
+     */
+    static Module module(PosternHome home, MainCf mainCf, Module overrides) {
+        Module james = Modules.combine(new IsStartedProbeModule(new IsStartedProbe()),
+            new CommonServicesModule(configuration(home)));
+        Module combined = Modules.combine(Modules.combine(james, Modules.combine(jamesModules())),
+            Modules.combine(posternModules()));
+        return Modules.override(Modules.override(combined).with(new MainCfModule(mainCf, home))).with(overrides);
+    }
+
+    static Configuration configuration(PosternHome home) {
+        return new Configuration.Basic(new Configuration.ConfigurationPath("file://conf/"), new PosternDirectories(home));
+    }
+
+    private static List<Module> posternModules() {
+        return List.of(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule(), new HealthModule(),
+            new MetricsModule(), new WebAdminSecurityModule());
     }
 
     private static List<Module> jamesModules() {

@@ -6,6 +6,7 @@ import java.util.List;
 import dev.postern.app.control.QueueControlClient;
 import dev.postern.app.control.ReloadOutcome;
 import dev.postern.app.control.WebAdminHttp;
+import dev.postern.config.ConfigWarnings;
 import dev.postern.config.MainCf;
 
 /**
@@ -51,6 +52,8 @@ final class ReloadCommand {
         try {
             ReloadOutcome outcome = new QueueControlClient(WebAdminHttp.forHome(home, loaded, "reload",
                 QueueControlClient.REQUEST_TIMEOUT)).reload();
+            // The warnings the server logs for this main.cf, shown to whoever asked for the reload too.
+            ConfigWarnings.of(loaded).forEach(warning -> err.println("postern: warning: " + warning));
             out.println("postern: " + outcome.summary());
             return 0;
         } catch (QueueControlClient.Unreachable e) {

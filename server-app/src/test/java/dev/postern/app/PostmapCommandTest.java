@@ -2,6 +2,7 @@ package dev.postern.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -30,8 +31,22 @@ class PostmapCommandTest {
     }
 
     private int run(String... arguments) {
-        return new PostmapCommand(PosternHome.of(home), this::mainCf, new PrintStream(out, true, StandardCharsets.UTF_8),
+        return runWithInput("", arguments);
+    }
+
+    private int runWithInput(String input, String... arguments) {
+        return new PostmapCommand(PosternHome.of(home), this::mainCf, stdin(input),
+            new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8))
+            .run(List.of(arguments));
+    }
+
+    private int postalias(String input, String... arguments) {
+        return PostmapCommand.postalias(PosternHome.of(home), stdin(input), new PrintStream(out, true, StandardCharsets.UTF_8),
             new PrintStream(err, true, StandardCharsets.UTF_8)).run(List.of(arguments));
+    }
+
+    private static ByteArrayInputStream stdin(String input) {
+        return new ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8));
     }
 
     private MainCf mainCf() {
@@ -83,7 +98,7 @@ class PostmapCommandTest {
     @Test
     void aLookupErrorExitsTwoAndIsNotTakenForAMiss() {
         assertThat(run("-q", "example.net", "fail:broken", "texthash:conf/access")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("postmap: fatal: table fail:broken: lookup of \"example.net\" failed");
+        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("postern: fatal: table fail:broken: lookup of \"example.net\" failed");
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
     }
 
@@ -97,5 +112,65 @@ class PostmapCommandTest {
     void usageErrorsExitTwo() {
         assertThat(run("hash:conf/access")).isEqualTo(2);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains(PostmapCommand.USAGE);
+    }
+
+    @Test
+    void keysFromStandardInputPrintKeyTabValueForEachOneFound() {
+        int status = runWithInput("Example.NET\nnobody.example\n\nspammer@example.com\n", "-q", "-", "hash:conf/access");
+
+        assertThat(status).isEqualTo(0);
+        // the key as it was given, as Postfix prints it; a key not found prints nothing
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("Example.NET\tOK\nspammer@example.com\tREJECT no thanks\n");
+    }
+
+    @Test
+    void keysFromStandardInputNoneFoundExitsOne() {
+        assertThat(runWithInput("nobody.example\n", "-q", "-", "hash:conf/access")).isEqualTo(1);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    }
+
+    @Test
+    void aTableWithoutTypeIsHash() {
+        assertThat(run("-q", "example.net", "conf/access")).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("OK\n");
+    }
+
+    @Test
+    void sequenceDumpsEveryEntryInFileOrderWithFoldedKeys() {
+        assertThat(run("-s", "hash:conf/access")).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("spammer@example.com\tREJECT no thanks\nexample.net\tOK\n");
+    }
+
+    @Test
+    void sequenceOfAPatternTableIsNotSupported() throws Exception {
+        Files.writeString(home.resolve("conf/patterns"), "/x/ OK\n");
+
+        assertThat(run("-s", "regexp:conf/patterns")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8))
+            .isEqualTo("postern: fatal: table regexp:conf/patterns: sequence operation is not supported\n");
+    }
+
+    @Test
+    void postaliasQueriesAnAliasesFile() throws Exception {
+        Files.writeString(home.resolve("conf/aliases"), "postmaster: root\nroot: bob,\n  alice\n");
+
+        assertThat(postalias("", "-q", "root", "conf/aliases")).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("bob, alice\n");
+        assertThat(postalias("", "-q", "nobody", "hash:conf/aliases")).isEqualTo(1);
+    }
+
+    @Test
+    void postaliasPrintsTheKeyWithItsColonForStandardInputAndSequence() throws Exception {
+        Files.writeString(home.resolve("conf/aliases"), "postmaster: root\nroot: bob\n");
+
+        assertThat(postalias("ROOT\nnobody\n", "-q", "-", "conf/aliases")).isEqualTo(0);
+        assertThat(postalias("", "-s", "conf/aliases")).isEqualTo(0);
+        assertThat(out.toString(StandardCharsets.UTF_8)).isEqualTo("ROOT:\tbob\npostmaster:\troot\nroot:\tbob\n");
+    }
+
+    @Test
+    void postaliasHasNoAccessWalk() {
+        assertThat(postalias("", "-a", "client", "-q", "x", "conf/aliases")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains(PostmapCommand.ALIAS_USAGE);
     }
 }

@@ -1,9 +1,11 @@
 package dev.postern.smtpd;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 import javax.inject.Inject;
 
@@ -17,11 +19,12 @@ import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 
 import dev.postern.address.NetworkList;
 import dev.postern.config.ComponentParameters;
+import dev.postern.tables.LookupException;
+import dev.postern.tables.LookupTable;
 
 /**
  * Postfix's anvil limits per client address, each listener counting its own clients:
@@ -44,13 +47,23 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
     private SmtpdLog log;
 
     private record Limits(long count, long connectionRate, long messageRate, NetworkList exceptions, String service) {
-        static Limits of(ComponentParameters parameters) {
+        /** A table in the exception list that fails leaves the client limited: a failure never loosens a limit. */
+        boolean isException(InetAddress client) {
+            try {
+                return exceptions.contains(client);
+            } catch (LookupException e) {
+                return false;
+            }
+        }
+
+        static Limits of(ComponentParameters parameters, Function<String, LookupTable> tables) {
             String syslogName = parameters.get("syslog_name");
             int slash = syslogName.lastIndexOf('/');
             return new Limits(parameters.number("smtpd_client_connection_count_limit"),
                 parameters.number("smtpd_client_connection_rate_limit"),
                 parameters.number("smtpd_client_message_rate_limit"),
-                NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions")),
+                NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions"),
+                    tables),
                 slash < 0 ? "smtp" : syslogName.substring(slash + 1));
         }
     }
@@ -62,14 +75,14 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        limits = environment.perListener(config, this, Limits::of);
+        limits = environment.perListener(config, this, parameters -> Limits.of(parameters, environment::openTable));
         log = environment.smtpdLog(config, this);
     }
 
     @Override
     public Response onConnect(SMTPSession session) {
         Limits limit = limits.of(session);
-        if (limit.exceptions().contains(session.getRemoteAddress().getAddress())) {
+        if (limit.isException(session.getRemoteAddress().getAddress())) {
             return null;
         }
         String client = ClientIdentity.address(session);
@@ -87,8 +100,8 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
 
     private Response refuse(SMTPSession session, String what, Limits limit) {
         log.log(session, "warning: " + what + " from " + ClientIdentity.of(session) + " for service " + limit.service());
-        SMTPResponse response = new SMTPResponse("421", "4.7.0 " + session.getConfiguration().getHelloName()
-            + " Error: too many connections from " + ClientIdentity.address(session));
+        SMTPResponse response = FixedReply.TOO_MANY_CONNECTIONS.response(session.getConfiguration().getHelloName(),
+            ClientIdentity.address(session));
         response.setEndSession(true);
         return response;
     }
@@ -102,7 +115,7 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
     @Override
     public HookResult doMail(SMTPSession session, MaybeSender sender) {
         Limits limit = limits.of(session);
-        if (limit.messageRate() <= 0 || limit.exceptions().contains(session.getRemoteAddress().getAddress())) {
+        if (limit.messageRate() <= 0 || limit.isException(session.getRemoteAddress().getAddress())) {
             return HookResult.DECLINED;
         }
         int rate = messageRate.record(ClientIdentity.address(session));
@@ -111,7 +124,6 @@ public class AnvilLimits implements ConnectHandler<SMTPSession>, DisconnectHandl
         }
         log.log(session, "warning: Message delivery request rate limit exceeded: " + rate + " from "
             + ClientIdentity.of(session) + " for service " + limit.service());
-        return HookResult.builder().hookReturnCode(HookReturnCode.denySoft()).smtpReturnCode("450")
-            .smtpDescription("4.7.1 Error: too much mail from " + ClientIdentity.address(session)).build();
+        return FixedReply.TOO_MUCH_MAIL.hookResult(ClientIdentity.address(session));
     }
 }

@@ -17,7 +17,6 @@ import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.CommandHandler;
 import org.apache.james.protocols.api.handler.UnknownCommandHandler;
-import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 
 import dev.postern.config.ComponentParameters;
@@ -100,7 +99,7 @@ public class CommandPrechecks implements CommandHandler<SMTPSession> {
             session.setAttachment(ESMTP, Boolean.TRUE, State.Connection);
         }
         if (session.getAttachment(DENIED, State.Connection).isPresent() && !command.equals("QUIT")) {
-            return new SMTPResponse("503", "5.7.0 Error: access denied for " + ClientIdentity.of(session));
+            return FixedReply.ACCESS_DENIED.response(ClientIdentity.of(session));
         }
         if (KNOWN.contains(command)) {
             checkPipelining(session, command);

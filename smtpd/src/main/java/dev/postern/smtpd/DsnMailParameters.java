@@ -3,7 +3,6 @@ package dev.postern.smtpd;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailParametersHook;
 import org.apache.james.smtpserver.dsn.DSNMailParameterHook;
 import org.apache.mailet.DsnParameters;
@@ -41,7 +40,6 @@ public class DsnMailParameters implements MailParametersHook {
     }
 
     static HookResult badSyntax(String text) {
-        return HookResult.builder().hookReturnCode(HookReturnCode.deny())
-            .smtpReturnCode("501").smtpDescription("5.5.4 " + text).build();
+        return FixedReply.BAD_DSN_PARAMETER.hookResult(text);
     }
 }

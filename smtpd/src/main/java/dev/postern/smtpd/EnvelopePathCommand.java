@@ -6,7 +6,6 @@ import java.util.function.Supplier;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.api.Response;
-import org.apache.james.protocols.smtp.SMTPResponse;
 
 import dev.postern.address.EnvelopePath;
 
@@ -21,9 +20,9 @@ import dev.postern.address.EnvelopePath;
  */
 record EnvelopePathCommand(String keyword, Response syntaxError, boolean nullPathAllowed) {
     static final EnvelopePathCommand MAIL =
-        new EnvelopePathCommand("FROM", new SMTPResponse("501", "5.1.7 Bad sender address syntax").immutable(), true);
+        new EnvelopePathCommand("FROM", FixedReply.BAD_SENDER_SYNTAX.response().immutable(), true);
     static final EnvelopePathCommand RCPT =
-        new EnvelopePathCommand("TO", new SMTPResponse("501", "5.1.3 Bad recipient address syntax").immutable(), false);
+        new EnvelopePathCommand("TO", FixedReply.BAD_RECIPIENT_SYNTAX.response().immutable(), false);
 
     /**
      * What one of James's MAIL/RCPT handlers offers.

@@ -19,8 +19,6 @@ import org.apache.james.protocols.smtp.hook.MailHook;
  * cut off in the middle of a message.
  */
 public class GracefulShutdownHandler implements ConnectHandler<SMTPSession>, DisconnectHandler<SMTPSession>, MailHook {
-    private static final String SHUTTING_DOWN = "4.3.2 Service shutting down, closing transmission channel";
-
     private final SessionRegistry registry;
 
     @Inject
@@ -31,7 +29,8 @@ public class GracefulShutdownHandler implements ConnectHandler<SMTPSession>, Dis
     @Override
     public Response onConnect(SMTPSession session) {
         if (registry.isDraining()) {
-            SMTPResponse response = new SMTPResponse("421", session.getConfiguration().getHelloName() + " " + SHUTTING_DOWN);
+            SMTPResponse response = new SMTPResponse(FixedReply.SHUTTING_DOWN.code(),
+                session.getConfiguration().getHelloName() + " " + FixedReply.SHUTTING_DOWN.description());
             response.setEndSession(true);
             return response;
         }
@@ -51,8 +50,8 @@ public class GracefulShutdownHandler implements ConnectHandler<SMTPSession>, Dis
         }
         return HookResult.builder()
             .hookReturnCode(HookReturnCode.disconnected(HookReturnCode.Action.DENYSOFT))
-            .smtpReturnCode("421")
-            .smtpDescription(SHUTTING_DOWN)
+            .smtpReturnCode(FixedReply.SHUTTING_DOWN.code())
+            .smtpDescription(FixedReply.SHUTTING_DOWN.description())
             .build();
     }
 }

@@ -44,7 +44,7 @@ import dev.postern.restrictions.Reply;
  */
 public class HeaderBodyChecksHook implements JamesMessageHook {
     private static final Logger LOGGER = LoggerFactory.getLogger(HeaderBodyChecksHook.class);
-    private static final Reply READ_ERROR = new Reply(451, "4.3.0", "Error: queue file write error");
+    private static final Reply READ_ERROR = FixedReply.QUEUE_FILE_WRITE_ERROR.reply();
 
     private final HookEnvironment environment;
     private PerListener<Settings> settings;

@@ -1,15 +1,20 @@
 package dev.postern.smtpd;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Function;
 
 import javax.inject.Inject;
+import javax.inject.Singleton;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
+import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
+import org.apache.james.user.api.UsersRepository;
 
 import dev.postern.PosternEnvironment;
 import dev.postern.config.ComponentParameters;
@@ -22,9 +27,22 @@ import dev.postern.log.MailLog;
  * {@link PosternEnvironment} for SMTP hooks. A hook's parameters come from main.cf, then from
  * its listener's {@code <override>} elements in smtpserver.xml (as {@code -o name=value} in
  * master.cf), then from child elements of its own {@code <handler>} element, if it is listed.
+ *
+ * <p>One instance serves every hook of every listener's handler chain ({@code @Singleton}), so
+ * that what several hooks need alike, the {@link #policies restriction policy}, is built once.
  */
+@Singleton
 public class HookEnvironment extends PosternEnvironment {
     private SmtpdListeners listeners = SmtpdListeners.none();
+    /** The shared policies, by what they were built from besides the configuration. */
+    private final Map<PolicyInputs, PerListener<SmtpdPolicy>> policies = new HashMap<>();
+
+    /**
+     * What a policy is built from besides main.cf and the listeners: the hook's own
+     * {@code <handler>} elements (none in Postern's assembly) and the user and domain stores.
+     */
+    private record PolicyInputs(Map<String, String> ownElements, DomainList domainList, UsersRepository users) {
+    }
 
     @Inject
     public HookEnvironment() {
@@ -79,6 +97,36 @@ public class HookEnvironment extends PosternEnvironment {
                 "listener " + listener.name() + ": "));
         }
         return new PerListener.Listeners<>(fallback, byPort);
+    }
+
+    /**
+     * Each listener's {@link SmtpdPolicy}, built once per listener and configuration generation
+     * and shared by every hook that asks for it (the restrictions, the relay guard, the greeting,
+     * DATA and end-of-data), so that they judge with the same lists and tables, and a reload
+     * parses them once. Hooks with {@code <handler>} elements of their own get a policy of their own.
+     */
+    public synchronized PerListener<SmtpdPolicy> policies(Configuration handlerConfig, ProtocolHandler hook,
+            DomainList domainList, UsersRepository users) throws ConfigurationException {
+        PolicyInputs inputs = new PolicyInputs(ownElements(handlerConfig), domainList, users);
+        PerListener<SmtpdPolicy> shared = policies.get(inputs);
+        if (shared == null) {
+            shared = perListener(handlerConfig, hook,
+                parameters -> SmtpdPolicy.of(parameters, this, domainList, users));
+            policies.put(inputs, shared);
+        }
+        return shared;
+    }
+
+    /** The child elements of a hook's {@code <handler>} element; its attributes (the class) are not parameters. */
+    private static Map<String, String> ownElements(Configuration handlerConfig) {
+        Map<String, String> elements = new TreeMap<>();
+        for (Iterator<String> keys = handlerConfig.getKeys(); keys.hasNext(); ) {
+            String key = keys.next();
+            if (!key.contains("[@")) {
+                elements.put(key, handlerConfig.getString(key, ""));
+            }
+        }
+        return Map.copyOf(elements);
     }
 
     /** The smtpd mail log of a hook, per listener. */

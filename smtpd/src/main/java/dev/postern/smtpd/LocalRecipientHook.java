@@ -91,11 +91,7 @@ public class LocalRecipientHook implements RcptHook {
                 .orElse(HookResult.DECLINED);
         } catch (LookupException e) {
             LOGGER.warn("recipient lookup failed for {}: {}", rcpt.asString(), e.getMessage());
-            return HookResult.builder()
-                .hookReturnCode(HookReturnCode.denySoft())
-                .smtpReturnCode("451")
-                .smtpDescription("4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure")
-                .build();
+            return FixedReply.TEMPORARY_LOOKUP_FAILURE.hookResult(rcpt.asString());
         }
     }
 

@@ -42,7 +42,7 @@ final class MessageStageRestrictions {
     static MessageStageRestrictions create(Configuration config, ProtocolHandler handler, HookEnvironment environment,
             DomainList domainList, UsersRepository users) throws ConfigurationException {
         return new MessageStageRestrictions(
-            environment.perListener(config, handler, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users)),
+            environment.policies(config, handler, domainList, users),
             new VerdictLog(environment.smtpdLog(config, handler)));
     }
 
@@ -65,7 +65,7 @@ final class MessageStageRestrictions {
         try {
             state = state(session, policy.resolver(), sender, to).withStage(stage).withRecipientCount(recipients.size());
         } catch (LookupException e) {
-            Reply failure = new Reply(451, "4.3.0", "<" + name + ">: Temporary lookup failure");
+            Reply failure = FixedReply.TEMPORARY_LOOKUP_FAILURE.reply(name);
             verdictLog.reject(session, context, failure);
             return Optional.of(SmtpdRestrictionsHook.reply(failure));
         }

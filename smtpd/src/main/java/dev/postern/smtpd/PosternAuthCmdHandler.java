@@ -1,5 +1,6 @@
 package dev.postern.smtpd;
 
+import java.net.InetAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Locale;
@@ -13,11 +14,11 @@ import org.apache.james.core.Username;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
-import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 
 import dev.postern.address.NetworkList;
+import dev.postern.tables.LookupException;
 
 /**
  * AUTH PLAIN and LOGIN the Postfix way, on top of James's AUTH handler (which checks the
@@ -45,6 +46,14 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
 
     /** {@code smtpd_client_auth_rate_limit} (0 = none) and the clients it does not apply to. */
     private record Limit(long perMinute, NetworkList exempt) {
+        /** A table in the exception list that fails leaves the client limited: a failure never loosens a limit. */
+        boolean isExempt(InetAddress client) {
+            try {
+                return exempt.contains(client);
+            } catch (LookupException e) {
+                return false;
+            }
+        }
     }
 
     @Inject
@@ -57,7 +66,8 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
         super.init(config);
         limits = environment.perListener(config, this, parameters -> new Limit(
             parameters.number("smtpd_client_auth_rate_limit"),
-            NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions"))));
+            NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions"),
+                environment::openTable)));
         log = environment.smtpdLog(config, this);
     }
 
@@ -69,20 +79,20 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
     @Override
     public Response onCommand(SMTPSession session, Request request) {
         if (!session.isAuthAnnounced()) {
-            return reply("503", "5.5.1 Error: authentication not enabled");
+            return FixedReply.AUTH_NOT_ENABLED.response();
         }
         if (session.getUsername() != null) {
-            return reply("503", "5.5.1 Error: already authenticated");
+            return FixedReply.ALREADY_AUTHENTICATED.response();
         }
         if (session.getAttachment(SMTPSession.SENDER, State.Transaction).isPresent()) {
-            return reply("503", "5.5.1 Error: MAIL transaction in progress");
+            return FixedReply.AUTH_IN_TRANSACTION.response();
         }
         Limit limit = limits.of(session);
         String client = ClientIdentity.address(session);
-        if (limit.perMinute() > 0 && !limit.exempt().contains(session.getRemoteAddress().getAddress())
+        if (limit.perMinute() > 0 && !limit.isExempt(session.getRemoteAddress().getAddress())
                 && rate.record(client) > limit.perMinute()) {
             log.log(session, "warning: AUTH command rate limit exceeded: from " + ClientIdentity.of(session));
-            return reply("450", "4.7.1 Error: too many AUTH commands from " + client);
+            return FixedReply.TOO_MANY_AUTH_COMMANDS.response(client);
         }
         String argument = request.getArgument() == null ? "" : request.getArgument().trim();
         session.setAttachment(METHOD, argument.split(" ", 2)[0].toUpperCase(Locale.ROOT), State.Connection);
@@ -94,20 +104,16 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
         Response response = super.doAuthTest(session, username, pass, authType);
         String code = response.getRetCode();
         if (code.equals("235")) {
-            return reply("235", "2.7.0 Authentication successful");
+            return FixedReply.AUTH_SUCCESSFUL.response();
         }
         if (code.equals("535")) {
             log.log(session, "warning: " + ClientIdentity.of(session) + ": SASL " + authType
                 + " authentication failed: authentication failure");
-            return reply("535", "5.7.8 Error: authentication failed: authentication failure");
+            return FixedReply.AUTH_FAILED.response();
         }
         if (code.equals("501")) {
-            return reply("501", "5.5.2 Cannot decode response");
+            return FixedReply.AUTH_CANNOT_DECODE.response();
         }
         return response;
-    }
-
-    private static Response reply(String code, String text) {
-        return new SMTPResponse(code, text);
     }
 }

@@ -1,103 +1,127 @@
 package dev.postern.smtpd;
 
 import java.util.List;
-import java.util.stream.Stream;
 
+import org.apache.james.protocols.api.handler.CommandDispatcher;
+import org.apache.james.protocols.api.handler.CommandHandlerResultLogger;
 import org.apache.james.protocols.lib.handler.HandlersPackage;
-import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
-import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
-import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
-import org.apache.james.smtpserver.AuthRequiredToRelayRcptHook;
-import org.apache.james.smtpserver.CoreCmdHandlerLoader;
+import org.apache.james.protocols.smtp.core.ExpnCmdHandler;
+import org.apache.james.protocols.smtp.core.HeloCmdHandler;
+import org.apache.james.protocols.smtp.core.HelpCmdHandler;
+import org.apache.james.protocols.smtp.core.NoopCmdHandler;
+import org.apache.james.protocols.smtp.core.PostmasterAbuseRcptHook;
+import org.apache.james.protocols.smtp.core.QuitCmdHandler;
+import org.apache.james.protocols.smtp.core.RsetCmdHandler;
+import org.apache.james.protocols.smtp.core.UnknownCmdHandler;
+import org.apache.james.protocols.smtp.core.VrfyCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler;
+import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
+import org.apache.james.protocols.smtp.core.log.HookResultLogger;
+import org.apache.james.smtpserver.AddDefaultAttributesMessageHook;
+import org.apache.james.smtpserver.DataLineJamesMessageHookHandler;
 import org.apache.james.smtpserver.JamesDataCmdHandler;
-import org.apache.james.smtpserver.JamesMailCmdHandler;
-import org.apache.james.smtpserver.JamesRcptCmdHandler;
-import org.apache.james.smtpserver.JamesWelcomeMessageHandler;
-import org.apache.james.smtpserver.SendMailHandler;
+import org.apache.james.smtpserver.SenderAuthIdentifyVerificationHook;
+import org.apache.james.smtpserver.UsersRepositoryAuthHook;
 import org.apache.james.smtpserver.dsn.DSNEhloHook;
 import org.apache.james.smtpserver.dsn.DSNMessageHook;
 
 /**
- * James's core SMTP handlers with Postern's in place of some of James's, each at the
- * position of the one it replaces: {@link SmtpdRestrictionsHook} (with the
- * {@link QueueMinfreeHook} guard of MAIL FROM, {@link RecipientLimitHook} before it and
- * {@link LocalRecipientHook}'s check of local and virtual mailbox users after it) for
- * {@code AuthRequiredToRelayRcptHook}, {@link BareCarriageReturnFilter} and {@link PostfixReceivedHeader}
- * for James's Received header followed by {@link CleanupHeaderLimits} (the header limits, applied as
- * each line streams in), {@link EndOfDataRestrictionsHook}, {@link HeaderBodyChecksHook} and
- * {@link QueueingMessageHook} for {@code SendMailHandler}, {@link PosternWelcomeMessageHandler}
- * for James's greeting, {@link DataRestrictionsHandler} just before James's DATA handler,
- * {@link PosternAuthCmdHandler} for James's AUTH handler, {@link PostfixMessageSizeLimit} for James's SIZE extension.
- * {@link PosternMailCmdHandler} and {@link PosternRcptCmdHandler} for James's MAIL and RCPT handlers (James's
- * address built from the one reading of the path).
- * Added first: {@link CommandArguments} (the one reading of each MAIL and RCPT path), {@link RelayGuard} (the last word
- * on each accepted RCPT, so it must see the
- * reply before anyone logs or counts it), the {@link SmtpdLogger} mail log lines,
- * {@link ClientInputMetering}, {@link SmtpdTimeout} (smtpd_timeout's 421 in place of James's silent idle close),
- * {@link CommandPrechecks} (the first handler of every command),
- * {@link HeloNameCheck} (ahead of James's HELO and EHLO handlers, which store the name before any hook runs),
- * {@link GracefulShutdownHandler}, {@link PostfixReplyText} (Postfix's wording of routine
- * replies), {@link AnvilLimits} and {@link TlsRequiredHook}, then ESMTP DSN: James's {@code DSNEhloHook}
- * (the EHLO keyword), {@link DsnMailParameters} and {@link DsnRecipientParameters} (RET, ENVID, NOTIFY,
- * ORCPT), with James's {@code DSNMessageHook} ahead of the end-of-data hooks; {@link QueueIdAssigner} with
- * the restrictions. Named as the {@code coreHandlersPackage} of each handler chain in smtpserver.xml.
+ * The handler chain of every SMTP listener, named as the {@code coreHandlersPackage} of each
+ * {@code <handlerchain>} in smtpserver.xml: James's core handlers ({@code CoreCmdHandlerLoader}),
+ * some of them replaced by Postern's, and Postern's own. James runs the handlers of one kind
+ * (connect handlers, the hooks of one command, the result handlers, the data line filters) in
+ * the order they are listed here, and the first hook with an answer ends its command's chain:
+ * {@link #CHAIN} is that order, each entry with the reason it stands where it does.
  */
 public class PosternCmdHandlerLoader implements HandlersPackage {
-    private final List<String> handlers = Stream.concat(
-            // first, so that they see every MAIL and RCPT before any hook can refuse it
-            Stream.of(CommandArguments.class.getName(), RelayGuard.class.getName(), SmtpdLogger.class.getName(),
-                ClientInputMetering.class.getName(), SmtpdTimeout.class.getName(), CommandPrechecks.class.getName(),
-                HeloNameCheck.class.getName(),
-                GracefulShutdownHandler.class.getName(),
-                PostfixReplyText.class.getName(),
-                AnvilLimits.class.getName(), TlsRequiredHook.class.getName(),
-                // DSN (RFC 3461): the parameter hooks before every RCPT hook that may accept, as the first
-                // hook to accept a recipient ends the chain and the parameters would be lost
-                DSNEhloHook.class.getName(), DsnMailParameters.class.getName(), DsnRecipientParameters.class.getName()),
-            new CoreCmdHandlerLoader().getHandlers().stream().flatMap(PosternCmdHandlerLoader::replace))
-        .toList();
+    /** A handler of the chain and why it is there, at that position. */
+    record Link(Class<?> handler, String why) {
+    }
+
+    static final List<Link> CHAIN = List.of(
+        // Added first, so that they see every command and every reply before any hook can answer.
+        new Link(CommandArguments.class, "the one reading of each MAIL and RCPT path, before any hook judges it"),
+        new Link(RelayGuard.class,
+            "first result handler: its last word on an accepted RCPT is the reply the others log and count"),
+        new Link(SmtpdLogger.class,
+            "the connect, reject and disconnect log lines; after the relay guard, so they log the final reply"),
+        new Link(ClientInputMetering.class,
+            "puts the input meter in the pipeline before any input is read, for reject_unauth_pipelining"),
+        new Link(SmtpdTimeout.class, "smtpd_timeout's 421 in place of James's silent idle close, armed at connect"),
+        new Link(CommandPrechecks.class,
+            "the first handler of every command: improper pipelining, the 503 after a refusal at connect"),
+        new Link(HeloNameCheck.class,
+            "ahead of James's HELO and EHLO handlers, which store the name before any hook runs"),
+        new Link(GracefulShutdownHandler.class,
+            "421 to new connections and transactions while the server drains before a stop"),
+        new Link(PostfixReplyText.class, "gives James's routine replies Postfix's wording"),
+        new Link(AnvilLimits.class,
+            "per-client connection and message rate limits, before the greeting and MAIL hooks"),
+        new Link(TlsRequiredHook.class, "smtpd_tls_security_level = encrypt refuses MAIL before any other MAIL hook"),
+        new Link(DSNEhloHook.class, "James's DSN keyword in the EHLO reply"),
+        new Link(DsnMailParameters.class, "RET and ENVID, before any MAIL hook that may accept and end the chain"),
+        new Link(DsnRecipientParameters.class,
+            "NOTIFY and ORCPT, before any RCPT hook that may accept and end the chain"),
+        // James's core handlers, in James's order, with Postern's in place of some.
+        new Link(PosternWelcomeMessageHandler.class,
+            "for James's greeting: the 220, or the client restrictions' refusal"),
+        new Link(CommandDispatcher.class, "James: hands each command line to its command handler"),
+        new Link(PosternAuthCmdHandler.class,
+            "for James's AUTH: smtpd_tls_auth_only, the AUTH rate limit, Postfix's replies"),
+        new Link(DataRestrictionsHandler.class,
+            "registered for DATA before James's, so smtpd_data_restrictions answer before the 354"),
+        new Link(JamesDataCmdHandler.class, "James: DATA and the 354"),
+        new Link(EhloCmdHandler.class, "James: EHLO"),
+        new Link(ExpnCmdHandler.class, "James: EXPN"),
+        new Link(HeloCmdHandler.class, "James: HELO"),
+        new Link(HelpCmdHandler.class, "James: HELP"),
+        new Link(PosternMailCmdHandler.class,
+            "for James's MAIL: James's address built from the one reading of the path"),
+        new Link(NoopCmdHandler.class, "James: NOOP"),
+        new Link(QuitCmdHandler.class, "James: QUIT"),
+        new Link(PosternRcptCmdHandler.class,
+            "for James's RCPT: James's address built from the one reading of the path"),
+        new Link(RsetCmdHandler.class, "James: RSET"),
+        new Link(VrfyCmdHandler.class, "James: VRFY"),
+        new Link(PostfixMessageSizeLimit.class,
+            "for James's SIZE extension: message_size_limit with Postfix's 552 replies"),
+        new Link(UsersRepositoryAuthHook.class, "James: checks AUTH credentials against the users repository"),
+        // In place of James's AuthRequiredToRelayRcptHook: the restrictions and the checks around them.
+        new Link(QueueMinfreeHook.class, "queue_minfree's 452 at MAIL, before the restrictions judge the sender"),
+        new Link(RecipientLimitHook.class,
+            "smtpd_recipient_limit before the restrictions, as Postfix counts before it checks"),
+        new Link(SmtpdRestrictionsHook.class,
+            "Postfix's restriction lists at HELO, MAIL and RCPT; permits with DECLINED so the hooks after still run"),
+        new Link(LocalRecipientHook.class,
+            "after the restrictions: unknown local and virtual mailbox users get 550 5.1.1"),
+        new Link(QueueIdAssigner.class,
+            "a result handler: the queue ID when the final reply accepts the first recipient"),
+        new Link(SenderAuthIdentifyVerificationHook.class, "James: an authenticated client's sender must be its own"),
+        new Link(PostmasterAbuseRcptHook.class, "James: postmaster and abuse are always accepted"),
+        // In place of James's ReceivedDataLineFilter.
+        new Link(BareCarriageReturnFilter.class,
+            "a bare CR becomes a space before anything stores, checks or parses the data"),
+        new Link(PostfixReceivedHeader.class, "for James's Received: header: Postfix's shape, with the queue ID"),
+        new Link(CleanupHeaderLimits.class,
+            "after the Received: header, so that it counts as a hop; limits applied as lines stream in"),
+        new Link(DataLineJamesMessageHookHandler.class,
+            "James: gathers the data lines and runs the message hooks at the final dot"),
+        new Link(StartTlsCmdHandler.class, "James: STARTTLS"),
+        new Link(AddDefaultAttributesMessageHook.class, "James: the default attributes of the mail"),
+        // In place of James's SendMailHandler: decide, then queue, so that a REJECT is the reply to DATA.
+        new Link(DSNMessageHook.class, "James: moves the DSN parameters from the session onto the mail that is queued"),
+        new Link(EndOfDataRestrictionsHook.class,
+            "smtpd_end_of_data_restrictions first, as Postfix's smtpd answers before cleanup"),
+        new Link(HeaderBodyChecksHook.class, "header_checks and body_checks, before the message is queued"),
+        new Link(QueueingMessageHook.class, "last message hook: queues the message and answers 250 with its queue ID"),
+        new Link(UnknownCmdHandler.class, "James: answers commands no handler takes"),
+        new Link(CommandHandlerResultLogger.class, "James: debug log of command results"),
+        new Link(HookResultLogger.class, "James: debug log of hook results"));
+
+    private final List<String> handlers = CHAIN.stream().map(link -> link.handler().getName()).toList();
 
     @Override
     public List<String> getHandlers() {
         return handlers;
-    }
-
-    private static Stream<String> replace(String handler) {
-        if (handler.equals(AuthRequiredToRelayRcptHook.class.getName())) {
-            return Stream.of(QueueMinfreeHook.class.getName(), RecipientLimitHook.class.getName(), SmtpdRestrictionsHook.class.getName(),
-                LocalRecipientHook.class.getName(), QueueIdAssigner.class.getName());
-        }
-        if (handler.equals(JamesMailCmdHandler.class.getName())) {
-            return Stream.of(PosternMailCmdHandler.class.getName());
-        }
-        if (handler.equals(JamesRcptCmdHandler.class.getName())) {
-            return Stream.of(PosternRcptCmdHandler.class.getName());
-        }
-        if (handler.equals(JamesWelcomeMessageHandler.class.getName())) {
-            return Stream.of(PosternWelcomeMessageHandler.class.getName());
-        }
-        if (handler.equals(JamesDataCmdHandler.class.getName())) {
-            // registered first for DATA, so the data restrictions answer before James's 354
-            return Stream.of(DataRestrictionsHandler.class.getName(), handler);
-        }
-        if (handler.equals(AuthCmdHandler.class.getName())) {
-            return Stream.of(PosternAuthCmdHandler.class.getName());
-        }
-        if (handler.equals(MailSizeEsmtpExtension.class.getName())) {
-            return Stream.of(PostfixMessageSizeLimit.class.getName());
-        }
-        if (handler.equals(ReceivedDataLineFilter.class.getName())) {
-            // the header limits see the lines after the Received: header is added, so it counts as a hop
-            return Stream.of(BareCarriageReturnFilter.class.getName(), PostfixReceivedHeader.class.getName(),
-                CleanupHeaderLimits.class.getName());
-        }
-        if (handler.equals(SendMailHandler.class.getName())) {
-            // the checks decide before the message is queued, so that a REJECT is the reply to DATA;
-            // end-of-data restrictions first, as Postfix's smtpd answers before cleanup's verdict
-            // DSNMessageHook first: it moves the DSN parameters from the session onto the mail that is queued
-            return Stream.of(DSNMessageHook.class.getName(), EndOfDataRestrictionsHook.class.getName(),
-                HeaderBodyChecksHook.class.getName(), QueueingMessageHook.class.getName());
-        }
-        return Stream.of(handler);
     }
 }

@@ -41,7 +41,7 @@ public class PosternWelcomeMessageHandler extends JamesWelcomeMessageHandler {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
+        policies = environment.policies(config, this, domainList, users);
         verdictLog = new VerdictLog(environment.smtpdLog(config, this));
     }
 

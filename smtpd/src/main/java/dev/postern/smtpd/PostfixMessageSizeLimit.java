@@ -3,11 +3,9 @@ package dev.postern.smtpd;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.smtp.MailEnvelope;
-import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 
 /**
  * {@code message_size_limit} with Postfix's replies on top of James's SIZE extension, which
@@ -17,20 +15,18 @@ import org.apache.james.protocols.smtp.hook.HookReturnCode;
  * the limit is never queued.
  */
 public class PostfixMessageSizeLimit extends MailSizeEsmtpExtension {
-    static final String TOO_BIG_AT_MAIL = "5.3.4 Message size exceeds fixed limit";
-    static final String TOO_BIG_IN_DATA = "5.3.4 Error: message file too big";
     private static final String JAMES_TOO_BIG = "Quota exceeded";
 
     @Override
     public HookResult doMailParameter(SMTPSession session, String paramName, String paramValue) {
-        return reword(super.doMailParameter(session, paramName, paramValue), TOO_BIG_AT_MAIL);
+        return reword(super.doMailParameter(session, paramName, paramValue), FixedReply.SIZE_EXCEEDS_LIMIT);
     }
 
     @Override
     public Response onLine(SMTPSession session, byte[] line, LineHandler<SMTPSession> next) {
         Response response = super.onLine(session, line, next);
         if (response != null && "552".equals(response.getRetCode()) && isJamesQuotaReply(response)) {
-            return new SMTPResponse("552", TOO_BIG_IN_DATA);
+            return FixedReply.MESSAGE_FILE_TOO_BIG.response();
         }
         return response;
     }
@@ -46,13 +42,13 @@ public class PostfixMessageSizeLimit extends MailSizeEsmtpExtension {
 
     @Override
     public HookResult onMessage(SMTPSession session, MailEnvelope mail) {
-        return reword(super.onMessage(session, mail), TOO_BIG_IN_DATA);
+        return reword(super.onMessage(session, mail), FixedReply.MESSAGE_FILE_TOO_BIG);
     }
 
-    private static HookResult reword(HookResult result, String text) {
+    private static HookResult reword(HookResult result, FixedReply reply) {
         if (result == null || !"552".equals(result.getSmtpRetCode())) {
             return result;
         }
-        return HookResult.builder().hookReturnCode(HookReturnCode.deny()).smtpReturnCode("552").smtpDescription(text).build();
+        return reply.hookResult();
     }
 }

@@ -39,17 +39,17 @@ public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, 
         String code = response.getRetCode();
         return switch (name) {
             case "EHLO", "HELO" -> code.equals("250") ? greeting(session, response) : response;
-            case "MAIL" -> code.equals("250") ? reply(response, "250", "2.1.0 Ok") : response;
+            case "MAIL" -> code.equals("250") ? reply(response, FixedReply.SENDER_OK) : response;
             case "RCPT" -> rcpt(session, response, code);
             case "DATA" -> data(session, response, code);
-            case UnknownCommandHandler.COMMAND_IDENTIFIER -> code.equals("500") ? reply(response, "502", "5.5.2 Error: command not recognized") : response;
+            case UnknownCommandHandler.COMMAND_IDENTIFIER -> code.equals("500") ? reply(response, FixedReply.COMMAND_NOT_RECOGNIZED) : response;
             default -> response;
         };
     }
 
     private static Response rcpt(ProtocolSession session, Response response, String code) {
         if (code.equals("250")) {
-            return reply(response, "250", "2.1.5 Ok");
+            return reply(response, FixedReply.RECIPIENT_OK);
         }
         if (code.startsWith("4") || code.startsWith("5")) {
             session.setAttachment(RECIPIENT_REFUSED, Boolean.TRUE, State.Transaction);
@@ -59,15 +59,15 @@ public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, 
 
     private static Response data(ProtocolSession session, Response response, String code) {
         if (code.equals("354")) {
-            return reply(response, "354", "End data with <CR><LF>.<CR><LF>");
+            return reply(response, FixedReply.START_DATA);
         }
         if (code.equals("503") && String.join(" ", response.getLines()).contains("No recipients specified")) {
             return session.getAttachment(RECIPIENT_REFUSED, State.Transaction).isPresent()
-                ? reply(response, "554", "5.5.1 Error: no valid recipients")
-                : reply(response, "503", "5.5.1 Error: need RCPT command");
+                ? reply(response, FixedReply.NO_VALID_RECIPIENTS)
+                : reply(response, FixedReply.NEED_RCPT);
         }
         if (code.equals("503") && String.join(" ", response.getLines()).contains("No sender specified")) {
-            return reply(response, "503", "5.5.1 Error: need MAIL command");
+            return reply(response, FixedReply.NEED_MAIL);
         }
         return response;
     }
@@ -87,8 +87,8 @@ public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, 
         return replaced;
     }
 
-    private static Response reply(Response original, String code, String text) {
-        SMTPResponse replaced = new SMTPResponse(code, text);
+    private static Response reply(Response original, FixedReply reply) {
+        SMTPResponse replaced = reply.response();
         replaced.setEndSession(original.isEndSession());
         return replaced;
     }

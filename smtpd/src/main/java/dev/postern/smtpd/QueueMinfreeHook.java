@@ -11,7 +11,6 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 
 import dev.postern.config.ComponentParameters;
@@ -52,11 +51,7 @@ public class QueueMinfreeHook implements MailHook {
         if (availableBytes() >= requiredBytes) {
             return HookResult.DECLINED;
         }
-        return HookResult.builder()
-            .hookReturnCode(HookReturnCode.denySoft())
-            .smtpReturnCode("452")
-            .smtpDescription("4.3.1 Insufficient system storage")
-            .build();
+        return FixedReply.INSUFFICIENT_STORAGE.hookResult();
     }
 
     private long availableBytes() {

@@ -10,7 +10,6 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.smtpserver.JamesMessageHook;
@@ -64,18 +63,10 @@ public class QueueingMessageHook implements JamesMessageHook {
             spool.enQueue(mail);
         } catch (Exception e) {
             LOGGER.error("{}: cannot queue the message: {}", queueId, e.getMessage(), e);
-            return HookResult.builder()
-                .hookReturnCode(HookReturnCode.denySoft())
-                .smtpReturnCode("451")
-                .smtpDescription("4.3.0 Error: queue file write error")
-                .build();
+            return FixedReply.QUEUE_FILE_WRITE_ERROR.hookResult();
         }
         lines.log(mailLog);
-        return HookResult.builder()
-            .hookReturnCode(HookReturnCode.ok())
-            .smtpReturnCode("250")
-            .smtpDescription("2.0.0 Ok: queued as " + queueId)
-            .build();
+        return FixedReply.QUEUED.hookResult(queueId);
     }
 
     /**

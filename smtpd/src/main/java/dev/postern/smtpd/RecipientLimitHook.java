@@ -11,7 +11,6 @@ import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.RcptHook;
 
 /**
@@ -40,7 +39,6 @@ public class RecipientLimitHook implements RcptHook {
         if (limit <= 0 || accepted < limit) {
             return HookResult.DECLINED;
         }
-        return HookResult.builder().hookReturnCode(HookReturnCode.denySoft())
-            .smtpReturnCode("452").smtpDescription("4.5.3 Error: too many recipients").build();
+        return FixedReply.TOO_MANY_RECIPIENTS.hookResult();
     }
 }

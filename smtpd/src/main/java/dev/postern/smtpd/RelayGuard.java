@@ -15,7 +15,6 @@ import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Response;
 import org.apache.james.protocols.api.handler.ProtocolHandler;
 import org.apache.james.protocols.api.handler.ProtocolHandlerResultHandler;
-import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.user.api.UsersRepository;
 import org.apache.james.protocols.smtp.core.RcptCmdHandler;
@@ -58,7 +57,7 @@ public class RelayGuard implements ProtocolHandlerResultHandler<Response, Protoc
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
+        policies = environment.policies(config, this, domainList, users);
     }
 
     /** Recipients of the current transaction that the restrictions vetted and found covered. */
@@ -99,7 +98,7 @@ public class RelayGuard implements ProtocolHandlerResultHandler<Response, Protoc
             return response;
         }
         recipients.remove(recipients.size() - 1);
-        return new SMTPResponse("554", "5.7.1 <" + last.asString() + ">: Relay access denied");
+        return FixedReply.RELAY_ACCESS_DENIED.response(last.asString());
     }
 
     /**

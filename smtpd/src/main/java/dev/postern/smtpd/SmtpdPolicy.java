@@ -39,8 +39,9 @@ import dev.postern.tables.LookupException;
  * One listener's restriction lists ({@code smtpd_client_restrictions} through
  * {@code smtpd_recipient_restrictions}, {@code smtpd_data_restrictions},
  * {@code smtpd_end_of_data_restrictions}), when they run ({@code smtpd_delay_reject}), the
- * address resolver they judge addresses with and the relay decision, built once at start from
- * its parameters.
+ * address resolver they judge addresses with and the relay decision, built from its parameters
+ * once per configuration generation and shared by the hooks that judge with it
+ * ({@link HookEnvironment#policies}).
  *
  * @param lists       the five lists of the RCPT stage as Postfix names them, in evaluation order
  * @param data        {@code smtpd_data_restrictions}

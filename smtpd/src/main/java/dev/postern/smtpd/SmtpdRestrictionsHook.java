@@ -70,7 +70,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        policies = environment.perListener(config, this, parameters -> SmtpdPolicy.of(parameters, environment, domainList, users));
+        policies = environment.policies(config, this, domainList, users);
         log = environment.smtpdLog(config, this);
         verdictLog = new VerdictLog(log);
     }
@@ -107,7 +107,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
                 .withSender(policy.resolveSender(session, sender));
         } catch (LookupException e) {
             LOGGER.warn("restrictions for {}: {}", sender.asString(""), e.getMessage());
-            return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + sender.asString("") + ">: Temporary lookup failure");
+            return FixedReply.TEMPORARY_LOOKUP_FAILURE.hookResult(sender.asString(""));
         }
         Verdict verdict = RestrictionList.evaluateEarly(state, List.of(policy.senderList()), EarlyDeferrals.forSender(session));
         VerdictLog.Context context = new VerdictLog.Context("MAIL", sender.asString(""), null, state.helo());
@@ -130,13 +130,13 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         try {
             ResolvedAddress recipient = policy.resolveRecipient(session, rcpt);
             if (recipient.isError()) {
-                return reply(HookReturnCode.deny(), "501", "5.1.3 Bad recipient address syntax");
+                return FixedReply.BAD_RECIPIENT_SYNTAX.hookResult();
             }
             state = SmtpdPolicy.state(session, policy.resolveSender(session, sender), recipient,
                 session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).map(List::size).orElse(0));
         } catch (LookupException e) {
             LOGGER.warn("restrictions for {}: {}", rcpt.asString(), e.getMessage());
-            return reply(HookReturnCode.denySoft(), "451", "4.3.0 <" + rcpt.asString() + ">: Temporary lookup failure");
+            return FixedReply.TEMPORARY_LOOKUP_FAILURE.hookResult(rcpt.asString());
         }
         Verdict verdict = RestrictionList.evaluateAll(state, policy.rcptLists(),
             policy.delayReject() ? null : EarlyDeferrals.forRecipient(session));
@@ -174,7 +174,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         if (unsupported.isPresent()) {
             verdictLog.write(session, context, "warning", unsupported.get().type() + " " + unsupported.get().text()
                 + " is not supported yet");
-            return Optional.of(reply(HookReturnCode.denySoft(), "451", "4.3.5 Server configuration error"));
+            return Optional.of(FixedReply.SERVER_CONFIGURATION_ERROR.hookResult());
         }
         for (Verdict.Action action : verdict.actions()) {
             MessageActions.record(session, action, subject)

@@ -89,8 +89,7 @@ public class SmtpdTimeout implements ConnectHandler<SMTPSession> {
 
     /** The 421 of a timeout, with the listener's host name ({@code myhostname}). */
     static SMTPResponse timeoutReply(SMTPSession session) {
-        SMTPResponse reply = new SMTPResponse("421", "4.4.2 " + session.getConfiguration().getHelloName()
-            + " Error: timeout exceeded");
+        SMTPResponse reply = FixedReply.TIMEOUT_EXCEEDED.response(session.getConfiguration().getHelloName());
         reply.setEndSession(true);
         return reply;
     }

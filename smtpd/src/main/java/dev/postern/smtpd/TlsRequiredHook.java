@@ -7,7 +7,6 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MailHook;
 
 /**
@@ -35,10 +34,6 @@ public class TlsRequiredHook implements MailHook {
         if (!required.of(session) || session.isTLSStarted()) {
             return HookResult.DECLINED;
         }
-        return HookResult.builder()
-            .hookReturnCode(HookReturnCode.deny())
-            .smtpReturnCode("530")
-            .smtpDescription("5.7.0 Must issue a STARTTLS command first")
-            .build();
+        return FixedReply.STARTTLS_FIRST.hookResult();
     }
 }

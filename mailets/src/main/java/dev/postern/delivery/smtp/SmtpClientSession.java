@@ -152,7 +152,7 @@ final class SmtpClientSession implements AutoCloseable {
         } catch (IOException e) {
             broken = true;
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            if (level == TlsLevel.MAY) {
+            if (level.opportunistic()) {
                 throw new TlsHandshakeException(Outcome.failure(false, "4.7.5",
                     "Cannot start TLS: handshake failure with host " + target.peer() + ": " + why));
             }

@@ -24,7 +24,9 @@ import dev.postern.tables.LookupTable;
  * route's next hop (MX lookup unless the hop is {@code [host]}, a list of hops tried in order, the
  * recipients' domain when there is none), holds one of default_destination_concurrency_limit
  * permits for that destination, and delivers through {@link HostWalker}. Idle connections are
- * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them.
+ * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them. At a TLS
+ * level Postern cannot honour yet (dane-only, fingerprint) every delivery is deferred before any
+ * connection (see {@link TlsLevel}).
  */
 public final class SmtpCourier implements Courier, AutoCloseable {
     public static final int DEFAULT_PORT = 25;
@@ -34,10 +36,12 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     private final SessionCache cache;
     private final DestinationLimiter limiter;
     private final Watchdog watchdog;
+    private final TlsLevel tlsLevel;
 
     private SmtpCourier(DestinationResolver resolver, HostWalker walker, SessionCache cache, DestinationLimiter limiter,
-                        Watchdog watchdog) {
+                        Watchdog watchdog, TlsLevel tlsLevel) {
         this.watchdog = watchdog;
+        this.tlsLevel = tlsLevel;
         this.resolver = resolver;
         this.walker = walker;
         this.cache = cache;
@@ -64,7 +68,7 @@ public final class SmtpCourier implements Courier, AutoCloseable {
         Watchdog watchdog = new Watchdog();
         HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
         return new SmtpCourier(new DestinationResolver(dns), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
+            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, settings.tlsLevel());
     }
 
     @Override
@@ -86,6 +90,10 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     }
 
     private List<RecipientResult> deliverTo(Delivery delivery, List<MailAddress> recipients, String nexthop, String domain) {
+        Optional<String> tlsDeferral = tlsLevel.deferralReason();
+        if (tlsDeferral.isPresent()) {
+            return walker.all(recipients, Outcome.failure(false, "4.7.5", tlsDeferral.get()), "none");
+        }
         List<NextHop> hops;
         try {
             hops = NextHop.parseList(nexthop, domain, DEFAULT_PORT);

@@ -1,38 +1,85 @@
 package dev.postern.delivery.smtp;
 
 import java.util.Locale;
+import java.util.Optional;
 
-/** {@code smtp_tls_security_level}, the levels Postern implements. */
+/**
+ * {@code smtp_tls_security_level}: every level Postfix has is accepted. What each does in
+ * Postern today:
+ * <ul>
+ *   <li>{@code none} (also the empty value): never STARTTLS.</li>
+ *   <li>{@code may}: STARTTLS when offered, any certificate; plain text when the handshake fails.</li>
+ *   <li>{@code dane}: as {@code may}. Postern does not look up DNSSEC-validated TLSA records yet,
+ *       and Postfix's {@code dane} without usable TLSA records is opportunistic TLS; a warning at
+ *       start says so.</li>
+ *   <li>{@code dane-only}, {@code fingerprint}: fail safe. Without TLSA records (dane-only) or
+ *       certificate fingerprint matching (fingerprint) no server can be authenticated as these
+ *       levels demand, so every delivery is deferred (4.7.5, the reason in the log) instead of
+ *       being sent unencrypted or to an unverified server.</li>
+ *   <li>{@code encrypt}: STARTTLS required, any certificate.</li>
+ *   <li>{@code verify}: STARTTLS required, the chain and the host name checked.</li>
+ *   <li>{@code secure}: as verify (Postern checks the same name: the host it connects to).</li>
+ * </ul>
+ */
 public enum TlsLevel {
-    /** Never STARTTLS (also the empty value). */
-    NONE,
-    /** STARTTLS when offered, any certificate; plain text when the handshake fails. */
-    MAY,
-    /** STARTTLS required, any certificate. */
-    ENCRYPT,
-    /** STARTTLS required, the chain and the host name checked. */
-    VERIFY,
-    /** As verify (Postern checks the same name: the host it connects to). */
-    SECURE;
+    NONE("none"),
+    MAY("may"),
+    DANE("dane"),
+    DANE_ONLY("dane-only"),
+    FINGERPRINT("fingerprint"),
+    ENCRYPT("encrypt"),
+    VERIFY("verify"),
+    SECURE("secure");
+
+    private final String keyword;
+
+    TlsLevel(String keyword) {
+        this.keyword = keyword;
+    }
+
+    /** The level as written in main.cf. */
+    public String keyword() {
+        return keyword;
+    }
 
     public static TlsLevel parse(String parameter, String value) {
         String text = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
-        return switch (text) {
-            case "", "none" -> NONE;
-            case "may" -> MAY;
-            case "encrypt" -> ENCRYPT;
-            case "verify" -> VERIFY;
-            case "secure" -> SECURE;
-            default -> throw new IllegalArgumentException(parameter + ": unsupported TLS security level \"" + value
-                + "\" (Postern knows none, may, encrypt, verify and secure)");
-        };
+        if (text.isEmpty()) {
+            return NONE;
+        }
+        for (TlsLevel level : values()) {
+            if (level.keyword.equals(text)) {
+                return level;
+            }
+        }
+        throw new IllegalArgumentException(parameter + ": unknown TLS security level \"" + value
+            + "\" (expected none, may, dane, dane-only, fingerprint, encrypt, verify or secure)");
+    }
+
+    /** Whether a failed or missing STARTTLS falls back to plain text. */
+    public boolean opportunistic() {
+        return this == MAY || this == DANE;
     }
 
     public boolean required() {
-        return this == ENCRYPT || this == VERIFY || this == SECURE;
+        return this == ENCRYPT || this == VERIFY || this == SECURE || this == DANE_ONLY || this == FINGERPRINT;
     }
 
     public boolean verifies() {
         return this == VERIFY || this == SECURE;
+    }
+
+    /**
+     * Why mail cannot be sent at this level yet (the delivery is deferred with this text), or
+     * empty when the level is implemented.
+     */
+    public Optional<String> deferralReason() {
+        return switch (this) {
+            case DANE_ONLY -> Optional.of("TLS security level dane-only: DANE TLSA records are not looked up yet"
+                + " (no DNSSEC), so no server can be authenticated; mail is deferred, not sent without DANE");
+            case FINGERPRINT -> Optional.of("TLS security level fingerprint: certificate fingerprint matching is not"
+                + " implemented yet, so no server can be authenticated; mail is deferred, not sent unverified");
+            default -> Optional.empty();
+        };
     }
 }

@@ -6,6 +6,7 @@ import static dev.postern.delivery.smtp.Fixtures.mail;
 import static dev.postern.delivery.smtp.Fixtures.parameters;
 import static dev.postern.delivery.smtp.Fixtures.rawMail;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -23,6 +24,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.RecipientResult.Status;
@@ -347,6 +350,57 @@ class SmtpCourierTest {
         mx.awaitIdle();
         assertThat(mx.connections).hasSize(2);
         assertThat(mx.connection(1).lines).doesNotContain("STARTTLS").contains("RCPT TO:<a@example.com>");
+    }
+
+    /** dane without DNSSEC-validated TLSA records is opportunistic, as Postfix's is: TLS when offered, any certificate ... */
+    @Test
+    void levelDaneStartsTlsWhenOfferedWithAnyCertificate() throws Exception {
+        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
+        mx.script.tls = server.serverContext();
+        List<RecipientResult> results = courier("smtp_tls_security_level = dane").deliver(delivery(mail("a@example.com"),
+            "smtp:" + mx.hop()));
+
+        assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
+        mx.awaitIdle();
+        assertThat(mx.connection(0).tls).isTrue();
+    }
+
+    /** ... and plain text after a failed handshake, like may. */
+    @Test
+    void levelDaneRetriesInPlainTextAfterAFailedHandshake() throws Exception {
+        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
+        mx.script.brokenTls = true;
+        List<RecipientResult> results = courier("smtp_tls_security_level = DANE").deliver(delivery(mail("a@example.com"),
+            "smtp:" + mx.hop()));
+
+        assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
+        mx.awaitIdle();
+        assertThat(mx.connections).hasSize(2);
+    }
+
+    /** dane-only and fingerprint cannot authenticate a server yet: deferred before any connection, never sent. */
+    @ParameterizedTest
+    @ValueSource(strings = {"dane-only", "fingerprint"})
+    void levelsThatCannotAuthenticateYetDeferWithoutConnecting(String level) throws Exception {
+        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
+        mx.script.tls = server.serverContext();
+        List<RecipientResult> results = courier("smtp_tls_security_level = " + level).deliver(delivery(mail("a@example.com"),
+            "smtp:" + mx.hop()));
+
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(Status.DEFERRED);
+            assertThat(r.dsn()).isEqualTo("4.7.5");
+            assertThat(r.text()).startsWith("TLS security level " + level + ": ").contains("deferred");
+        });
+        assertThat(mx.connections).isEmpty();
+    }
+
+    @Test
+    void anUnknownLevelNamesTheParameterAndTheLevelsThereAre() {
+        assertThatThrownBy(() -> courier("smtp_tls_security_level = paranoid"))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessage("smtp_tls_security_level: unknown TLS security level \"paranoid\" (expected none, may, dane,"
+                + " dane-only, fingerprint, encrypt, verify or secure)");
     }
 
     @Test

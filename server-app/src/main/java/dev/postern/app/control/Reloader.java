@@ -10,6 +10,7 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 import dev.postern.app.PosternHome;
 import dev.postern.app.modules.MainCfConfigurationProvider;
 import dev.postern.config.ConfigException;
+import dev.postern.config.ConfigWarnings;
 import dev.postern.config.Generation;
 import dev.postern.config.LiveConfiguration;
 import dev.postern.config.MainCf;
@@ -58,6 +59,8 @@ public final class Reloader {
             List<String> changed = ReloadScope.changed(running.mainCf(), fresh);
             Generation now = live.reload(fresh, listeners);
             ReloadOutcome outcome = new ReloadOutcome(now.number(), changed, ReloadScope.needingRestart(changed));
+            // Postfix logs a reload's warnings (an unused parameter, a skipped table rule) as it does a start's.
+            ConfigWarnings.of(fresh).forEach(warning -> mailLog.log(SERVICE, "warning: " + warning));
             mailLog.log(SERVICE, outcome.summary());
             return outcome;
         } catch (ConfigException | ConfigurationException e) {

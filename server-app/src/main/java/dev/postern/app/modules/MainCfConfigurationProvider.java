@@ -301,7 +301,7 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
      * SmtpdRestrictionsHook, which also honours {@code !} exclusions.
      */
     private static String jamesNetworks(MainCf listenerCf) {
-        return NetworkList.parse("mynetworks", listenerCf.list("mynetworks")).positiveNetworks().stream()
+        return NetworkList.positiveNetworks("mynetworks", listenerCf.list("mynetworks")).stream()
             .map(network -> network.replace("[", "").replace("]", ""))
             .collect(Collectors.joining(", "));
     }

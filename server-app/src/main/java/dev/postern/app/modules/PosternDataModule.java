@@ -72,10 +72,30 @@ public class PosternDataModule extends AbstractModule {
     @Provides
     @Singleton
     DomainList domainList(MainCf mainCf, PosternHome home) {
+        return makeDomainList(mainCf, home);
+    }
+
+    /**
+     * The domain list as the server makes it: mydestination's names and myorigin as the default
+     * domain, plus the domains added at run time (read, never written, here). Also what
+     * {@code postern check} and the check a start makes first call.
+     *
+     * @throws IllegalArgumentException naming the parameter whose value James's domain list cannot take
+     */
+    public static DomainList makeDomainList(MainCf mainCf, PosternHome home) {
         Set<Domain> configured = mainCf.list("mydestination").stream()
             .map(PosternDataModule::mydestinationDomain)
             .collect(Collectors.toSet());
-        return new PosternDomainList(configured, Domain.of(mainCf.get("myorigin")), home.var().resolve("store/domains"));
+        return new PosternDomainList(configured, myorigin(mainCf), home.var().resolve("store/domains"));
+    }
+
+    private static Domain myorigin(MainCf mainCf) {
+        try {
+            return Domain.of(mainCf.get("myorigin"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(mainCf.origin("myorigin") + ": myorigin: \"" + mainCf.get("myorigin")
+                + "\" is not a domain name: " + e.getMessage(), e);
+        }
     }
 
     /**

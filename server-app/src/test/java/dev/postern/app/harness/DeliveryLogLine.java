@@ -29,12 +29,12 @@ public record DeliveryLogLine(String service, String queueId, String recipient, 
     }
 
     /** Every delivery line of the server's mail log, in order. */
-    public static List<DeliveryLogLine> all(PosternServer server) {
+    public static List<DeliveryLogLine> all(PosternProcess server) {
         return server.maillogLines().stream().map(DeliveryLogLine::parse).flatMap(Optional::stream).toList();
     }
 
     /** The delivery lines about one recipient, in order. */
-    public static List<DeliveryLogLine> of(PosternServer server, String recipient) {
+    public static List<DeliveryLogLine> of(PosternProcess server, String recipient) {
         return all(server).stream().filter(line -> line.recipient().equalsIgnoreCase(recipient)).toList();
     }
 }

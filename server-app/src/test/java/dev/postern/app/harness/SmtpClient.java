@@ -31,7 +31,7 @@ public final class SmtpClient implements AutoCloseable {
     private Socket socket;
     private InputStream in;
     private OutputStream out;
-    private final SmtpReply greeting;
+    private final ClientReply greeting;
 
     private SmtpClient(Socket socket) throws IOException {
         useSocket(socket);
@@ -64,8 +64,8 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /** STARTTLS: sends it and, on a 220, completes the TLS handshake (certificate not verified). */
-    public SmtpReply starttls() {
-        SmtpReply reply = command("STARTTLS");
+    public ClientReply starttls() {
+        ClientReply reply = command("STARTTLS");
         if (reply.code() != 220) {
             return reply;
         }
@@ -83,15 +83,15 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /** {@code AUTH PLAIN} with the initial response. */
-    public SmtpReply authPlain(String user, String password) {
+    public ClientReply authPlain(String user, String password) {
         String token = java.util.Base64.getEncoder().encodeToString(
             ("\0" + user + "\0" + password).getBytes(StandardCharsets.UTF_8));
         return command("AUTH PLAIN " + token);
     }
 
     /** {@code AUTH LOGIN}, answering the two 334 challenges; the first reply other than 334 is returned. */
-    public SmtpReply authLogin(String user, String password) {
-        SmtpReply reply = command("AUTH LOGIN");
+    public ClientReply authLogin(String user, String password) {
+        ClientReply reply = command("AUTH LOGIN");
         for (String answer : List.of(user, password)) {
             if (reply.code() != 334) {
                 return reply;
@@ -167,7 +167,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /** The server's greeting, read at connect. */
-    public SmtpReply greeting() {
+    public ClientReply greeting() {
         return greeting;
     }
 
@@ -185,30 +185,30 @@ public final class SmtpClient implements AutoCloseable {
 
     // ---- commands ---------------------------------------------------------------------------
 
-    public SmtpReply ehlo(String name) {
+    public ClientReply ehlo(String name) {
         return command("EHLO " + name);
     }
 
-    public SmtpReply helo(String name) {
+    public ClientReply helo(String name) {
         return command("HELO " + name);
     }
 
     /** {@code MAIL FROM:<sender>}; the empty string gives the null sender {@code <>}. */
-    public SmtpReply mailFrom(String sender) {
+    public ClientReply mailFrom(String sender) {
         return command("MAIL FROM:<" + sender + ">");
     }
 
     /** {@code MAIL FROM:<sender> params}, e.g. {@code BODY=8BITMIME}. */
-    public SmtpReply mailFrom(String sender, String params) {
+    public ClientReply mailFrom(String sender, String params) {
         return command("MAIL FROM:<" + sender + "> " + params);
     }
 
-    public SmtpReply rcptTo(String recipient) {
+    public ClientReply rcptTo(String recipient) {
         return command("RCPT TO:<" + recipient + ">");
     }
 
     /** Sends {@code DATA} and returns the reply (354 when the server wants the content). */
-    public SmtpReply data() {
+    public ClientReply data() {
         return command("DATA");
     }
 
@@ -216,12 +216,12 @@ public final class SmtpClient implements AutoCloseable {
      * Sends {@code DATA}; when the server answers 354, sends {@code content} dot-stuffed with CRLF line
      * endings and the terminating dot, and returns the final reply. Otherwise returns the DATA reply.
      */
-    public SmtpReply data(String content) {
+    public ClientReply data(String content) {
         return data(content.getBytes(StandardCharsets.UTF_8));
     }
 
-    public SmtpReply data(byte[] content) {
-        SmtpReply reply = data();
+    public ClientReply data(byte[] content) {
+        ClientReply reply = data();
         if (reply.code() != 354) {
             return reply;
         }
@@ -232,27 +232,27 @@ public final class SmtpClient implements AutoCloseable {
      * After a 354: sends the content (line endings normalised to CRLF, lines starting with '.' stuffed),
      * then {@code .} and returns the final reply.
      */
-    public SmtpReply sendContent(String content) {
+    public ClientReply sendContent(String content) {
         return sendContent(content.getBytes(StandardCharsets.UTF_8));
     }
 
-    public SmtpReply sendContent(byte[] content) {
+    public ClientReply sendContent(byte[] content) {
         writeBytes(dotStuff(content));
         writeBytes(".\r\n".getBytes(StandardCharsets.US_ASCII));
         flush();
         return readReply();
     }
 
-    public SmtpReply rset() {
+    public ClientReply rset() {
         return command("RSET");
     }
 
-    public SmtpReply noop() {
+    public ClientReply noop() {
         return command("NOOP");
     }
 
     /** Sends QUIT, reads the reply and closes the connection. */
-    public SmtpReply quit() {
+    public ClientReply quit() {
         try {
             return command("QUIT");
         } finally {
@@ -261,7 +261,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /** Sends one command line (CRLF appended) and reads its reply. */
-    public SmtpReply command(String line) {
+    public ClientReply command(String line) {
         sendLine(line);
         return readReply();
     }
@@ -269,14 +269,14 @@ public final class SmtpClient implements AutoCloseable {
     /**
      * Sends all lines in one write (PIPELINING) and then reads one reply per line, in order.
      */
-    public List<SmtpReply> pipeline(String... lines) {
+    public List<ClientReply> pipeline(String... lines) {
         ByteArrayOutputStream buffer = new ByteArrayOutputStream();
         for (String line : lines) {
             buffer.writeBytes((line + "\r\n").getBytes(StandardCharsets.UTF_8));
         }
         writeBytes(buffer.toByteArray());
         flush();
-        List<SmtpReply> replies = new ArrayList<>(lines.length);
+        List<ClientReply> replies = new ArrayList<>(lines.length);
         for (int i = 0; i < lines.length; i++) {
             replies.add(readReply());
         }
@@ -288,16 +288,16 @@ public final class SmtpClient implements AutoCloseable {
      * reply after the content; if MAIL, every RCPT, or DATA is refused, sends RSET and returns the
      * first refusal instead (a RCPT refusal only counts when no recipient was accepted).
      */
-    public SmtpReply sendMail(String sender, List<String> recipients, String content) {
-        SmtpReply mail = mailFrom(sender);
+    public ClientReply sendMail(String sender, List<String> recipients, String content) {
+        ClientReply mail = mailFrom(sender);
         if (!mail.isPositiveCompletion()) {
             rset();
             return mail;
         }
-        SmtpReply firstRefusal = null;
+        ClientReply firstRefusal = null;
         int accepted = 0;
         for (String recipient : recipients) {
-            SmtpReply rcpt = rcptTo(recipient);
+            ClientReply rcpt = rcptTo(recipient);
             if (rcpt.isPositiveCompletion()) {
                 accepted++;
             } else if (firstRefusal == null) {
@@ -308,7 +308,7 @@ public final class SmtpClient implements AutoCloseable {
             rset();
             return firstRefusal;
         }
-        SmtpReply data = data();
+        ClientReply data = data();
         if (data.code() != 354) {
             rset();
             return data;
@@ -316,7 +316,7 @@ public final class SmtpClient implements AutoCloseable {
         return sendContent(content);
     }
 
-    public SmtpReply sendMail(String sender, String recipient, String content) {
+    public ClientReply sendMail(String sender, String recipient, String content) {
         return sendMail(sender, List.of(recipient), content);
     }
 
@@ -339,7 +339,7 @@ public final class SmtpClient implements AutoCloseable {
     }
 
     /** Reads one (possibly multi-line) reply. */
-    public SmtpReply readReply() {
+    public ClientReply readReply() {
         try {
             return readReplyChecked();
         } catch (IOException e) {
@@ -366,7 +366,7 @@ public final class SmtpClient implements AutoCloseable {
 
     // ---- internals --------------------------------------------------------------------------
 
-    private SmtpReply readReplyChecked() throws IOException {
+    private ClientReply readReplyChecked() throws IOException {
         List<String> lines = new ArrayList<>();
         while (true) {
             String line = readLine();
@@ -383,7 +383,7 @@ public final class SmtpClient implements AutoCloseable {
             }
             lines.add(line);
             if (line.length() == 3 || line.charAt(3) == ' ') {
-                return new SmtpReply(Integer.parseInt(line.substring(0, 3)), lines);
+                return new ClientReply(Integer.parseInt(line.substring(0, 3)), lines);
             }
         }
     }

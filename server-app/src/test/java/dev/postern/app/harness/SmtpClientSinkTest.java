@@ -37,7 +37,7 @@ class SmtpClientSinkTest {
             assertThat(client.greeting().code()).isEqualTo(220);
             assertThat(client.greeting().full()).isEqualTo("220 sink.postern.test ESMTP Postern test sink");
 
-            SmtpReply ehlo = client.ehlo("client.example");
+            ClientReply ehlo = client.ehlo("client.example");
 
             assertThat(ehlo.code()).isEqualTo(250);
             assertThat(ehlo.lines()).containsExactly("250-sink.postern.test", "250-PIPELINING", "250-8BITMIME",
@@ -64,7 +64,7 @@ class SmtpClientSinkTest {
             assertThat(client.mailFrom("alice@client.example").full()).isEqualTo("250 2.1.0 Ok");
             assertThat(client.rcptTo("bob@remote.example").full()).isEqualTo("250 2.1.5 Ok");
             assertThat(client.rcptTo("carol@remote.example").code()).isEqualTo(250);
-            SmtpReply reply = client.data(content);
+            ClientReply reply = client.data(content);
             assertThat(reply.code()).isEqualTo(250);
             assertThat(reply.text()).startsWith("2.0.0 Ok: queued as SINK");
         }
@@ -104,9 +104,9 @@ class SmtpClientSinkTest {
     void pipelinedCommandsGetOneReplyEachInOrder() {
         try (SmtpClient client = SmtpClient.connect(sink.port())) {
             client.ehlo("client.example");
-            List<SmtpReply> replies = client.pipeline("MAIL FROM:<a@client.example>", "RCPT TO:<b@remote.example>",
+            List<ClientReply> replies = client.pipeline("MAIL FROM:<a@client.example>", "RCPT TO:<b@remote.example>",
                     "RCPT TO:<c@remote.example>", "DATA");
-            assertThat(replies).extracting(SmtpReply::code).containsExactly(250, 250, 250, 354);
+            assertThat(replies).extracting(ClientReply::code).containsExactly(250, 250, 250, 354);
             assertThat(client.sendContent("Subject: pipelined\r\n\r\nbody\r\n").code()).isEqualTo(250);
         }
         assertThat(sink.awaitMessages(1, Duration.ofSeconds(5)).get(0).recipients())
@@ -122,7 +122,7 @@ class SmtpClientSinkTest {
             assertThat(client.rset().code()).isEqualTo(250);
             assertThat(client.data().full()).isEqualTo("503 5.5.1 Error: need RCPT command");
             for (int i = 0; i < 3; i++) {
-                SmtpReply reply = client.sendMail("s" + i + "@client.example", "r" + i + "@remote.example",
+                ClientReply reply = client.sendMail("s" + i + "@client.example", "r" + i + "@remote.example",
                         TestMessages.withToken("s@client.example", "r@remote.example", "tok-" + i, "body\r\n"));
                 assertThat(reply.code()).isEqualTo(250);
             }

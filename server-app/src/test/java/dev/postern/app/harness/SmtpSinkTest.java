@@ -48,7 +48,7 @@ class SmtpSinkTest {
         sink.start().setDataReply("451-4.3.0 first line\n451 4.3.0 try later");
         try (SmtpClient client = SmtpClient.connect(sink.port())) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail("a@client.example", "b@remote.example", "Subject: x\r\n\r\ny\r\n");
+            ClientReply reply = client.sendMail("a@client.example", "b@remote.example", "Subject: x\r\n\r\ny\r\n");
             assertThat(reply.code()).isEqualTo(451);
             assertThat(reply.lines()).containsExactly("451-4.3.0 first line", "451 4.3.0 try later");
             assertThat(reply.text()).isEqualTo("4.3.0 first line\n4.3.0 try later");

@@ -1,5 +1,6 @@
 package dev.postern.app.harness;
 
+import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
@@ -42,6 +43,21 @@ public final class TestMessages {
             }
         }
         return Optional.empty();
+    }
+
+    /** The messages the sink accepted with this token (in order of acceptance). */
+    public static List<SinkMessage> withToken(SmtpSink sink, String token) {
+        return sink.messages().stream().filter(m -> token(m).filter(token::equals).isPresent()).toList();
+    }
+
+    /**
+     * Waits until the sink accepted a message with this token and returns all of them: how tests that
+     * share a sink find their own messages.
+     */
+    public static List<SinkMessage> awaitToken(SmtpSink sink, String token, Duration timeout) {
+        Await.until("a message with token " + token + " at the sink on port " + sink.port(), timeout,
+            () -> !withToken(sink, token).isEmpty());
+        return withToken(sink, token);
     }
 
     /** How often each token arrived (messages without a token are counted under {@code "(none)"}). */

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -53,7 +53,7 @@ class BounceIT {
         return postern.newSink().setRcptReply(recipient -> "550 5.1.1 <" + recipient + ">: no such user");
     }
 
-    private PosternServer server(SmtpSink refusing, SmtpSink senders, String... moreRoutes) {
+    private PosternProcess server(SmtpSink refusing, SmtpSink senders, String... moreRoutes) {
         StringBuilder transport = new StringBuilder()
             .append("fail.test      smtp:").append(refusing.relayhost()).append('\n')
             .append("dead.test      smtp:").append(refusing.relayhost()).append('\n')
@@ -70,7 +70,7 @@ class BounceIT {
     void aRefusedRecipientBouncesAnRfc3464ReportToTheSender() throws Exception {
         SmtpSink refusing = refusingSink();
         SmtpSink senders = postern.newSink();
-        PosternServer server = server(refusing, senders).start();
+        PosternProcess server = server(refusing, senders).start();
 
         Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         String queueId = TransportMapsIT.send(server, SENDER, List.of("bob@fail.test"), "bounce-1");
@@ -149,7 +149,7 @@ class BounceIT {
         SmtpSink refusing = refusingSink();
         SmtpSink senders = postern.newSink();
         SmtpSink postmaster = postern.newSink();
-        PosternServer server = server(refusing, senders, POSTMASTER + "   smtp:" + postmaster.relayhost())
+        PosternProcess server = server(refusing, senders, POSTMASTER + "   smtp:" + postmaster.relayhost())
             .parameter("notify_classes", "resource, software, 2bounce")
             .parameter("2bounce_notice_recipient", POSTMASTER)
             .start();
@@ -194,7 +194,7 @@ class BounceIT {
         SmtpSink refusing = refusingSink();
         SmtpSink senders = postern.newSink();
         SmtpSink accepting = postern.newSink();
-        PosternServer server = server(refusing, senders, "ok.test     smtp:" + accepting.relayhost()).start();
+        PosternProcess server = server(refusing, senders, "ok.test     smtp:" + accepting.relayhost()).start();
 
         String neverId = sendWithNotify(server, "bob@fail.test", "NEVER", "never-1");
         DeliveryLogLine failure = TransportMapsIT.awaitLine(server, "bob@fail.test");
@@ -228,12 +228,12 @@ class BounceIT {
         assertThat(notifications(server)).as("only the success report was made").hasSize(1);
     }
 
-    private static String sendWithNotify(PosternServer server, String recipient, String notify, String token) {
+    private static String sendWithNotify(PosternProcess server, String recipient, String notify, String token) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.mailFrom(SENDER).code()).isEqualTo(250);
             assertThat(client.command("RCPT TO:<" + recipient + "> NOTIFY=" + notify).full()).isEqualTo("250 2.1.5 Ok");
-            SmtpReply end = client.data(TestMessages.withToken(SENDER, recipient, token, "hello " + token + "\r\n"));
+            ClientReply end = client.data(TestMessages.withToken(SENDER, recipient, token, "hello " + token + "\r\n"));
             client.quit();
             assertThat(end.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{10,12}");
             return end.full().substring(end.full().lastIndexOf(' ') + 1);
@@ -241,7 +241,7 @@ class BounceIT {
     }
 
     /** Waits for {@code QID: KIND notification: NOTICE_ID} and returns the notice's queue ID. */
-    private static String notificationOf(PosternServer server, String queueId, String kind) {
+    private static String notificationOf(PosternProcess server, String queueId, String kind) {
         String line = server.awaitMaillogLine(kind + " notification of " + queueId, WAIT,
             candidate -> candidate.contains(": " + queueId + ": " + kind + " notification: "));
         Matcher m = NOTIFICATION.matcher(line);
@@ -250,7 +250,7 @@ class BounceIT {
         return m.group(4);
     }
 
-    private static List<String> notifications(PosternServer server) {
+    private static List<String> notifications(PosternProcess server) {
         return server.maillogLines().stream().filter(line -> NOTIFICATION.matcher(line).find()).toList();
     }
 }

@@ -10,10 +10,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -32,7 +32,7 @@ class ClientBytesIT {
     @Test
     void hostileClientBytesForgeNothingAndAnIdleClientIsTimedOut() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(sink)
             .parameter("smtpd_timeout", "3s").start();
 
         aHeloNameWithABareCrIsRefusedAndForgesNoHeader(server, sink);
@@ -40,9 +40,9 @@ class ClientBytesIT {
         anIdleClientGetsTheTimeoutReplyAndALogLine(server);
     }
 
-    private static void aHeloNameWithABareCrIsRefusedAndForgesNoHeader(PosternServer server, SmtpSink sink) {
+    private static void aHeloNameWithABareCrIsRefusedAndForgesNoHeader(PosternProcess server, SmtpSink sink) {
         try (SmtpClient client = server.connect()) {
-            SmtpReply ehlo = client.ehlo("x.example\rFrom: " + FORGED_FROM);
+            ClientReply ehlo = client.ehlo("x.example\rFrom: " + FORGED_FROM);
             assertThat(ehlo.code()).as("EHLO with a bare CR: %s", ehlo).isEqualTo(501);
             assertThat(ehlo.full()).contains("501 5.5.2 <x.example?From: " + FORGED_FROM
                 + ">: Helo command rejected: Invalid name");
@@ -64,7 +64,7 @@ class ClientBytesIT {
         sink.clear();
     }
 
-    private static void aBareCrInTheContentStartsNoHeaderLine(PosternServer server, SmtpSink sink) {
+    private static void aBareCrInTheContentStartsNoHeaderLine(PosternProcess server, SmtpSink sink) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.mailFrom("alice@client.example").code()).isEqualTo(250);
@@ -90,12 +90,12 @@ class ClientBytesIT {
         sink.clear();
     }
 
-    private static void anIdleClientGetsTheTimeoutReplyAndALogLine(PosternServer server) {
+    private static void anIdleClientGetsTheTimeoutReplyAndALogLine(PosternProcess server) {
         try (SmtpClient client = server.connect()) {
             assertThat(client.ehlo("idle.example").code()).isEqualTo(250);
             client.setReadTimeout(Duration.ofSeconds(30));
             long start = System.nanoTime();
-            SmtpReply reply = client.readReply();
+            ClientReply reply = client.readReply();
             Duration waited = Duration.ofNanos(System.nanoTime() - start);
 
             assertThat(reply.full()).isEqualTo("421 4.4.2 " + HOST + " Error: timeout exceeded");

@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -33,7 +33,7 @@ class DataRestrictionsIT {
     @Test
     void dataRestrictionsAnswerTheDataCommand() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
             .parameter("smtpd_data_restrictions", "check_sender_access texthash:conf/data_access, reject_multi_recipient_bounce");
         server.writeConfFile("data_access", "spam@client.example  REJECT no spam here\n");
         server.start();
@@ -66,7 +66,7 @@ class DataRestrictionsIT {
     @Test
     void endOfDataRestrictionsRefuseBeforeTheMessageIsQueued() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
             .parameter("smtpd_end_of_data_restrictions", "check_sender_access texthash:conf/eod_access");
         server.writeConfFile("eod_access", "spam@client.example  REJECT not at the end either\nlater@client.example  DEFER 4.7.1 come back later\n");
         server.start();
@@ -87,7 +87,7 @@ class DataRestrictionsIT {
 
     @Test
     void withoutDelayRejectTheClientIsRefusedAtConnectAndHeloAndSenderAtTheirCommands() throws Exception {
-        PosternServer server = postern.newServer().myhostname(H)
+        PosternProcess server = postern.newServer().myhostname(H)
             .parameter("smtpd_delay_reject", "no")
             .parameter("smtpd_client_restrictions", "check_client_access inline:{127.0.0.3=REJECT}")
             .parameter("smtpd_helo_restrictions", "reject_non_fqdn_helo_hostname")
@@ -126,12 +126,12 @@ class DataRestrictionsIT {
     @Test
     void rejectUnauthPipeliningCatchesAClientThatDidNotWait() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
             .parameter("smtpd_data_restrictions", "reject_unauth_pipelining")
             .start();
 
         try (SmtpClient client = server.connect()) {
-            List<SmtpReply> replies = client.pipeline("HELO x", "MAIL FROM:<a@b>", "RCPT TO:<c@d>", "DATA");
+            List<ClientReply> replies = client.pipeline("HELO x", "MAIL FROM:<a@b>", "RCPT TO:<c@d>", "DATA");
             assertThat(replies.get(0).code()).isEqualTo(250);
             assertThat(replies.get(1).full()).isEqualTo("250 2.1.0 Ok");
             assertThat(replies.get(2).full()).isEqualTo("250 2.1.5 Ok");
@@ -146,8 +146,8 @@ class DataRestrictionsIT {
 
         try (SmtpClient client = server.connect()) {
             assertThat(client.ehlo("client.example").hasExtension("PIPELINING")).isTrue();
-            List<SmtpReply> replies = client.pipeline("MAIL FROM:<" + SENDER + ">", "RCPT TO:<" + RECIPIENT + ">", "DATA");
-            assertThat(replies).extracting(SmtpReply::code).containsExactly(250, 250, 354);
+            List<ClientReply> replies = client.pipeline("MAIL FROM:<" + SENDER + ">", "RCPT TO:<" + RECIPIENT + ">", "DATA");
+            assertThat(replies).extracting(ClientReply::code).containsExactly(250, 250, 354);
             assertThat(client.sendContent("Subject: pipelined\r\n\r\nhello\r\n").full()).startsWith("250 2.0.0 Ok: queued as ");
             client.quit();
         }
@@ -156,17 +156,17 @@ class DataRestrictionsIT {
             .filteredOn(line -> line.contains("improper command pipelining")).hasSize(1);
     }
 
-    private static SmtpReply send(PosternServer server, String sender) {
+    private static ClientReply send(PosternProcess server, String sender) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(sender, RECIPIENT, "Subject: test\r\n\r\nhello\r\n");
+            ClientReply reply = client.sendMail(sender, RECIPIENT, "Subject: test\r\n\r\nhello\r\n");
             client.quit();
             return reply;
         }
     }
 
     /** A line of postern/smtpd whose text after the prefix matches {@code regex}. */
-    private static void awaitSmtpdLine(PosternServer server, String regex) {
+    private static void awaitSmtpdLine(PosternProcess server, String regex) {
         Pattern line = Pattern.compile(".* postern/smtpd\\[\\d+\\]: " + regex);
         server.awaitMaillogLine(regex, LOG, l -> line.matcher(l).matches());
     }

@@ -15,7 +15,7 @@ import dev.postern.app.harness.Await;
 import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
@@ -37,7 +37,7 @@ class DeliveryRetryIT {
     @RegisterExtension
     final PosternExtension postern = new PosternExtension();
 
-    private PosternServer server(String relayhost) {
+    private PosternProcess server(String relayhost) {
         return postern.newServer().myhostname(H).parameter("relayhost", relayhost)
             .parameter("minimal_backoff_time", "2s")
             .parameter("maximal_backoff_time", "4s");
@@ -50,7 +50,7 @@ class DeliveryRetryIT {
             rcpts.add(Instant.now());
             return rcpts.size() <= 3 ? "450 4.2.0 try later" : "250 2.1.5 Ok";
         });
-        PosternServer server = server(sink.relayhost()).start();
+        PosternProcess server = server(sink.relayhost()).start();
 
         String queueId = TransportMapsIT.send(server, SENDER, List.of(RECIPIENT), "retry-1");
 
@@ -90,7 +90,7 @@ class DeliveryRetryIT {
     void aDeferredMessageIsStillRetriedAndDeliveredAfterARestart() {
         int port = FreePorts.allocate();
         SmtpSink sink = postern.newSinkOnPort(port);
-        PosternServer server = server("[127.0.0.1]:" + port).start();
+        PosternProcess server = server("[127.0.0.1]:" + port).start();
 
         String queueId = TransportMapsIT.send(server, SENDER, List.of(RECIPIENT), "restart-1");
         DeliveryLogLine first = TransportMapsIT.awaitLine(server, RECIPIENT);

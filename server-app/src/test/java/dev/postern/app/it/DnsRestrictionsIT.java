@@ -15,7 +15,7 @@ import dev.postern.app.harness.DnsmasqServer;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 
 /**
@@ -80,8 +80,8 @@ class DnsRestrictionsIT {
         return dns;
     }
 
-    private PosternServer server(String dnsServers) throws Exception {
-        PosternServer server = postern.newServer().myhostname(H).mynetworks("127.0.0.1/32")
+    private PosternProcess server(String dnsServers) throws Exception {
+        PosternProcess server = postern.newServer().myhostname(H).mynetworks("127.0.0.1/32")
             .parameter("postern_dns_servers", dnsServers)
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access")
             .writeConfFile("recipient_access", RECIPIENT_ACCESS)
@@ -91,7 +91,7 @@ class DnsRestrictionsIT {
         return server;
     }
 
-    private static void addUsers(PosternServer server) {
+    private static void addUsers(PosternProcess server) {
         for (String user : USERS) {
             server.webAdmin().putUser(user + "@" + H, "secret");
         }
@@ -99,7 +99,7 @@ class DnsRestrictionsIT {
 
     @Test
     void dnsListsAnswerWithPostfixReplies() throws Exception {
-        PosternServer server = server(startDns().address()).start();
+        PosternProcess server = server(startDns().address()).start();
         addUsers(server);
 
         assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "alice@sender.dns-it.test", "rbl@" + H)).isEqualTo(RBL_REPLY);
@@ -129,7 +129,7 @@ class DnsRestrictionsIT {
 
     @Test
     void namesThatMustExist() throws Exception {
-        PosternServer server = server(startDns().address()).start();
+        PosternProcess server = server(startDns().address()).start();
         addUsers(server);
 
         assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "u@nx.dns-it.test", "sender@" + H))
@@ -167,7 +167,7 @@ class DnsRestrictionsIT {
     @Test
     void aDnsServerThatDoesNotAnswerNeverLetsMailThrough() throws Exception {
         // Nothing listens on this port: every query fails at once (port unreachable).
-        PosternServer server = server("127.0.0.1:" + FreePorts.allocate())
+        PosternProcess server = server("127.0.0.1:" + FreePorts.allocate())
             .parameter("unknown_client_reject_code", "550")
             .parameter("unknown_address_reject_code", "550")
             .parameter("unknown_hostname_reject_code", "550")
@@ -192,7 +192,7 @@ class DnsRestrictionsIT {
 
     @Test
     void theDnsServerStoppingDefersTheChecksThatNeedIt() throws Exception {
-        PosternServer server = server(startDns().address()).parameter("unknown_address_reject_code", "550").start();
+        PosternProcess server = server(startDns().address()).parameter("unknown_address_reject_code", "550").start();
         addUsers(server);
         assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "u@nx.dns-it.test", "sender@" + H))
             .as("NXDOMAIN: unknown_address_reject_code").isEqualTo("550 5.1.8 <u@nx.dns-it.test>: Sender address rejected: Domain not found");
@@ -210,7 +210,7 @@ class DnsRestrictionsIT {
 
     @Test
     void aBadDnsServerValueIsAStartupErrorNamingTheParameter() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         int line = server.appendMainCf("postern_dns_servers = 127.0.0.1:5353, dns.example");
 
         ExitResult result = server.runUntilExit(Duration.ofSeconds(60));
@@ -220,7 +220,7 @@ class DnsRestrictionsIT {
             + ": postern_dns_servers: bad DNS server \"dns.example\": \"dns.example\" is not an IP address"));
     }
 
-    private static String rcpt(PosternServer server, String from, String helo, String sender, String recipient) {
+    private static String rcpt(PosternProcess server, String from, String helo, String sender, String recipient) {
         try (SmtpClient client = server.connectFrom(from)) {
             client.ehlo(helo);
             client.mailFrom(sender);

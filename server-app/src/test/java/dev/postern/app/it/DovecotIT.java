@@ -22,10 +22,10 @@ import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.DovecotServer;
 import dev.postern.app.harness.ImapClient;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -70,7 +70,7 @@ class DovecotIT {
 
     @Test
     void dovecotServesWhatLocalDeliveryWroteWithItsHeadersIntact() throws Exception {
-        PosternServer server = postern.newServer().myhostname(HOST).start();
+        PosternProcess server = postern.newServer().myhostname(HOST).start();
         server.webAdmin().putUser("bob@" + HOST, "secret");
         Path mailRoot = server.varDir().resolve("mail");
         dovecot = new DovecotServer(dovecotDirectory, mailRoot).user("bob@" + HOST, "imap-secret").start();
@@ -104,7 +104,7 @@ class DovecotIT {
     @Test
     void theLmtpAgentDeliversToDovecotAndAnUnknownUserBouncesToTheSender() throws Exception {
         SmtpSink senders = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(HOST);
+        PosternProcess server = postern.newServer().myhostname(HOST);
         Path mailRoot = server.varDir().resolve("mail");
         dovecot = new DovecotServer(dovecotDirectory, mailRoot).user("bob@" + LMTP_DOMAIN, "imap-secret");
         server.parameter("transport_maps", "texthash:conf/transport")
@@ -163,7 +163,7 @@ class DovecotIT {
             .as("nothing filed for the unknown user").isEmpty();
     }
 
-    private static String send(PosternServer server, String from, String to, String token) {
+    private static String send(PosternProcess server, String from, String to, String token) {
         String content = "From: <" + from + ">\r\n"
             + "To: <" + to + ">\r\n"
             + "Subject: Dovecot interoperability " + token + "\r\n"
@@ -177,7 +177,7 @@ class DovecotIT {
             client.ehlo("client.example");
             assertThat(client.mailFrom(from, "BODY=8BITMIME").code()).isEqualTo(250);
             assertThat(client.rcptTo(to).code()).isEqualTo(250);
-            SmtpReply reply = client.data(content);
+            ClientReply reply = client.data(content);
             client.quit();
             assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{10,12}");
             return reply.full().substring(reply.full().lastIndexOf(' ') + 1);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.time.Duration;
@@ -44,7 +44,7 @@ class DurabilityIT {
     @Test
     void messagesQueuedWhileRelayIsDownSurviveSigkill() throws Exception {
         int relayPort = FreePorts.allocate();
-        PosternServer server = postern.newServer().myhostname("mx.durability-it.test").relayhost(relayPort).start();
+        PosternProcess server = postern.newServer().myhostname("mx.durability-it.test").relayhost(relayPort).start();
 
         int clients = 4;
         int perClient = 50;
@@ -61,7 +61,7 @@ class DurabilityIT {
                         for (int m = 0; m < perClient; m++) {
                             String token = "down-" + clientNumber + "-" + m;
                             String rcpt = "user" + m + "@remote.example";
-                            SmtpReply reply = client.sendMail(SENDER, rcpt,
+                            ClientReply reply = client.sendMail(SENDER, rcpt,
                                     TestMessages.withToken(SENDER, rcpt, token, "message " + token + "\r\n"));
                             if (reply.code() == 250) {
                                 accepted.add(token);
@@ -97,7 +97,7 @@ class DurabilityIT {
     @Test
     void everyAcknowledgedMessageSurvivesSigkillMidStream() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.durability-it.test").relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname("mx.durability-it.test").relayhost(sink).start();
 
         int clients = 2;
         Queue<String> acknowledged = new ConcurrentLinkedQueue<>();
@@ -138,7 +138,7 @@ class DurabilityIT {
     @Test
     void sigtermLetsAnOpenTransactionFinish() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.durability-it.test").relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname("mx.durability-it.test").relayhost(sink).start();
 
         String content = TestMessages.withToken(SENDER, "bob@remote.example", "in-flight", "body\r\n");
         try (SmtpClient client = server.connect()) {
@@ -154,7 +154,7 @@ class DurabilityIT {
             // This is not what is asserted: the reply and the exit status below are.
             TimeUnit.MILLISECONDS.sleep(1500);
 
-            SmtpReply reply = client.sendContent(content.substring(bodyStart));
+            ClientReply reply = client.sendContent(content.substring(bodyStart));
             assertThat(reply.code()).as("reply to the end of DATA after SIGTERM: %s", reply).isEqualTo(250);
         }
         assertThat(server.awaitExit(Duration.ofSeconds(60))).isZero();
@@ -175,7 +175,7 @@ class DurabilityIT {
                 while (keepSending.get()) {
                     String token = "live-" + clientNumber + "-" + m++;
                     String rcpt = "user" + clientNumber + "@remote.example";
-                    SmtpReply reply = client.sendMail(SENDER, rcpt,
+                    ClientReply reply = client.sendMail(SENDER, rcpt,
                             TestMessages.withToken(SENDER, rcpt, token, "message " + token + "\r\n"));
                     if (reply.code() == 250) {
                         acknowledged.add(token);

@@ -20,9 +20,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -50,7 +50,7 @@ class FileModesIT {
     void nothingUnderVarIsReadableByOtherUsers() throws Exception {
         SmtpSink sink = postern.newSink();
         sink.setRcptReply("450 4.2.0 try again later");
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(sink)
             .parameter("alias_maps", "texthash:conf/aliases");
         Path archive = archiveFolder(server.home().resolve("archive")).resolve("list.mbox");
         Path folder = archive.getParent();
@@ -104,10 +104,10 @@ class FileModesIT {
         return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid") == 0;
     }
 
-    private static SmtpReply send(PosternServer server, String to, String token) {
+    private static ClientReply send(PosternProcess server, String to, String token) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail("alice@sender.example", to,
+            ClientReply reply = client.sendMail("alice@sender.example", to,
                 TestMessages.withToken("alice@sender.example", to, token, "private words\r\n"));
             client.quit();
             assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{12}");

@@ -24,9 +24,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
@@ -55,7 +55,7 @@ class HeaderBombIT {
     void parallelHeaderBombsGetClearRepliesInBoundedMemory() throws Exception {
         SmtpSink sink = postern.newSink();
         // a heap a quarter of the launcher's default: bounded memory per message must make do with it
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
             .env("POSTERN_OPTS", "-Xms64m -Xmx256m").start();
         byte[] bomb = headerBomb();
         assertThat(bomb.length).as("under message_size_limit").isBetween(9_000_000, 10_240_000);
@@ -103,7 +103,7 @@ class HeaderBombIT {
      * ({@code hopcount_limit}); 48 and Postern's own pass and are delivered (the default pipeline's
      * loop guard is at hopcount_limit too); a 200 KB folded header arrives cut to {@code header_size_limit}.
      */
-    private static void postfixHeaderLimits(PosternServer server, SmtpSink sink) {
+    private static void postfixHeaderLimits(PosternProcess server, SmtpSink sink) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.sendMail("alice@client.example", "bob@remote.example",
@@ -151,12 +151,12 @@ class HeaderBombIT {
     }
 
     /** One session: the bomb's reply as {@code CODE TEXT}. */
-    private static String send(PosternServer server, byte[] bomb) {
+    private static String send(PosternProcess server, byte[] bomb) {
         try (SmtpClient client = SmtpClient.connect("127.0.0.1", server.smtpPort(), "127.0.0.1", REPLY_DEADLINE)) {
             client.ehlo("bomber.example");
             client.mailFrom("bomber@client.example");
             client.rcptTo("victim@remote.example");
-            SmtpReply reply = client.data(bomb);
+            ClientReply reply = client.data(bomb);
             return reply.full();
         }
     }

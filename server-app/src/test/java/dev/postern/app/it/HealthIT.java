@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -20,7 +20,7 @@ class HealthIT {
 
     @Test
     void reportsTheQueueDirectoryTheTablesAndAStoppedServer() throws Exception {
-        PosternServer server = postern.newServer().myhostname("mx.health-it.test")
+        PosternProcess server = postern.newServer().myhostname("mx.health-it.test")
             .parameter("smtpd_client_restrictions", "check_client_access cidr:conf/clients.cidr");
         server.writeConfFile("clients.cidr", "192.0.2.0/24 REJECT\n");
         server.start();

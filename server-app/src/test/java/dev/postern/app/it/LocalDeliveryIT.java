@@ -11,14 +11,15 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.TestMessages;
 
 /** Mail for a local user lands in its Maildir under var/mail/; an unknown local user is refused at RCPT. */
@@ -27,12 +28,18 @@ class LocalDeliveryIT {
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /** Shared by both tests: only the first delivers, to bob, whom the second never names. */
+    private static PosternProcess server;
+
+    @BeforeAll
+    static void startSharedServer() {
+        server = postern.newServer().myhostname(HOST).start();
+        server.webAdmin().putUser("bob@" + HOST, "secret");
+    }
 
     @Test
     void aLocalUserReceivesIntoMaildirUnderEveryLocalDomain() throws Exception {
-        PosternServer server = postern.newServer().myhostname(HOST).start();
-        server.webAdmin().putUser("bob@" + HOST, "secret");
 
         String queueId1 = queueIdOf(send(server, "alice@sender.example", "bob@" + HOST, "local-1"));
         String queueId2 = queueIdOf(send(server, "", "BOB@localhost", "local-2"));
@@ -58,7 +65,6 @@ class LocalDeliveryIT {
 
     @Test
     void anUnknownLocalUserIsRefusedAtRcptAndLogged() {
-        PosternServer server = postern.newServer().myhostname(HOST).start();
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.mailFrom("alice@sender.example").code()).isEqualTo(250);
@@ -72,10 +78,10 @@ class LocalDeliveryIT {
                 + "from=<alice@sender\\.example> to=<nobody@localhost> proto=ESMTP helo=<client\\.example>"));
     }
 
-    static SmtpReply send(PosternServer server, String from, String to, String token) {
+    static ClientReply send(PosternProcess server, String from, String to, String token) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(from, to, TestMessages.withToken(from.isEmpty() ? "mailer-daemon@sender.example" : from,
+            ClientReply reply = client.sendMail(from, to, TestMessages.withToken(from.isEmpty() ? "mailer-daemon@sender.example" : from,
                 to, token, "hello " + token + "\r\n"));
             client.quit();
             assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{12}");
@@ -83,7 +89,7 @@ class LocalDeliveryIT {
         }
     }
 
-    static String queueIdOf(SmtpReply reply) {
+    static String queueIdOf(ClientReply reply) {
         return reply.full().substring(reply.full().lastIndexOf(' ') + 1);
     }
 

@@ -12,16 +12,17 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -35,11 +36,32 @@ class LocalMailboxIT {
     private static final Duration DELIVERY = Duration.ofSeconds(30);
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /**
+     * Shared by the alias and the loop tests (the mbox test needs another mailbox format): each has its
+     * own local user, and tells its message at the sink by token or by the bounced address.
+     */
+    private static SmtpSink sink;
+    private static PosternProcess server;
+
+    @BeforeAll
+    static void startSharedServer() {
+        sink = postern.newSink();
+        server = postern.newServer().myhostname(HOST).relayhost(sink)
+            .parameter("alias_maps", "texthash:conf/aliases")
+            .writeConfFile("aliases", "# Postern's aliases\n"
+                + "team: bob,\n"
+                + "   :include:conf/team-list, friend@remote.example\n")
+            .writeConfFile("team-list", "# included\ncarol\n")
+            .start();
+        for (String user : List.of("bob", "carol", "dave")) {
+            server.webAdmin().putUser(user + "@" + HOST, "secret");
+        }
+    }
 
     @Test
     void mboxDeliveryIsReadableByAStandardMboxParser() throws Exception {
-        PosternServer server = postern.newServer().myhostname(HOST)
+        PosternProcess server = postern.newServer().myhostname(HOST)
             .parameter("postern_local_mailbox_format", "mbox").start();
         server.webAdmin().putUser("bob@" + HOST, "secret");
 
@@ -60,16 +82,6 @@ class LocalMailboxIT {
 
     @Test
     void anAliasReachesALocalUserAnIncludeListAndARemoteAddress() throws Exception {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
-            .parameter("alias_maps", "texthash:conf/aliases")
-            .writeConfFile("aliases", "# Postern's aliases\n"
-                + "team: bob,\n"
-                + "   :include:conf/team-list, friend@remote.example\n")
-            .writeConfFile("team-list", "# included\ncarol\n")
-            .start();
-        server.webAdmin().putUser("bob@" + HOST, "secret");
-        server.webAdmin().putUser("carol@" + HOST, "secret");
 
         String queueId = LocalDeliveryIT.queueIdOf(send(server, "alice@sender.example", "team@" + HOST, "alias-1",
             "to the team\r\n"));
@@ -81,7 +93,9 @@ class LocalMailboxIT {
             assertThat(delivered.get(0)).startsWith("Return-Path: <alice@sender.example>\r\nX-Original-To: team@" + HOST
                 + "\r\nDelivered-To: " + user + "@" + HOST + "\r\n").contains("alias-1");
         }
-        SinkMessage forwarded = sink.awaitMessages(1, DELIVERY).get(0);
+        List<SinkMessage> forwardedCopies = TestMessages.awaitToken(sink, "alias-1", DELIVERY);
+        assertThat(forwardedCopies).hasSize(1);
+        SinkMessage forwarded = forwardedCopies.get(0);
         assertThat(forwarded.recipients()).containsExactly("friend@remote.example");
         assertThat(forwarded.sender()).isEqualTo("alice@sender.example");
         assertThat(forwarded.headers()).contains("Delivered-To: team@" + HOST);
@@ -97,34 +111,32 @@ class LocalMailboxIT {
 
     @Test
     void aMessageThatWasAlreadyDeliveredToTheRecipientBouncesAsALoop() {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink).start();
-        server.webAdmin().putUser("bob@" + HOST, "secret");
-        String message = "Delivered-To: bob@" + HOST + "\r\n"
-            + TestMessages.withToken("alice@sender.example", "bob@" + HOST, "loop-1", "looping\r\n");
+        String message = "Delivered-To: dave@" + HOST + "\r\n"
+            + TestMessages.withToken("alice@sender.example", "dave@" + HOST, "loop-1", "looping\r\n");
 
         String queueId;
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail("alice@sender.example", "bob@" + HOST, message);
+            ClientReply reply = client.sendMail("alice@sender.example", "dave@" + HOST, message);
             client.quit();
             assertThat(reply.code()).isEqualTo(250);
             queueId = LocalDeliveryIT.queueIdOf(reply);
         }
 
-        server.awaitMaillogLine("the loop bounce", DELIVERY, line -> line.contains(queueId + ": to=<bob@" + HOST
-            + ">, relay=local") && line.endsWith("dsn=5.4.6, status=bounced (mail forwarding loop for bob@" + HOST + ")"));
-        SinkMessage bounce = sink.awaitMessages(1, DELIVERY).get(0);
-        assertThat(bounce.sender()).isEmpty();
+        server.awaitMaillogLine("the loop bounce", DELIVERY, line -> line.contains(queueId + ": to=<dave@" + HOST
+            + ">, relay=local") && line.endsWith("dsn=5.4.6, status=bounced (mail forwarding loop for dave@" + HOST + ")"));
+        SinkMessage bounce = Await.value("the bounce at the sink", DELIVERY, sink::messages,
+            list -> list.stream().anyMatch(m -> m.sender().isEmpty())).stream().filter(m -> m.sender().isEmpty()).findFirst()
+            .orElseThrow();
         assertThat(bounce.recipients()).containsExactly("alice@sender.example");
-        assertThat(bounce.contentAsString()).contains("mail forwarding loop for bob@" + HOST);
-        assertThat(server.varDir().resolve("mail").resolve(HOST).resolve("bob").resolve("Maildir").resolve("new"))
+        assertThat(bounce.contentAsString()).contains("mail forwarding loop for dave@" + HOST);
+        assertThat(server.varDir().resolve("mail").resolve(HOST).resolve("dave").resolve("Maildir").resolve("new"))
             .satisfiesAnyOf(dir -> assertThat(dir).doesNotExist(), dir -> assertThat(dir).isEmptyDirectory());
     }
 
     @Test
     void aBadAliasesLineIsNamedByFileAndLineBeforeTheServerStarts() {
-        PosternServer server = postern.newServer().myhostname(HOST)
+        PosternProcess server = postern.newServer().myhostname(HOST)
             .parameter("alias_maps", "texthash:conf/aliases")
             .writeConfFile("aliases", "# aliases\nteam: bob\nbroken line without a colon\n");
 
@@ -136,10 +148,10 @@ class LocalMailboxIT {
         assertThat(result.stderr()).doesNotContain("\tat ");
     }
 
-    private static SmtpReply send(PosternServer server, String from, String to, String token, String body) {
+    private static ClientReply send(PosternProcess server, String from, String to, String token, String body) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(from, to, TestMessages.withToken(
+            ClientReply reply = client.sendMail(from, to, TestMessages.withToken(
                 from.isEmpty() ? "mailer-daemon@sender.example" : from, to, token, body));
             client.quit();
             assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{12}");

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.SmtpSink;
 
@@ -55,7 +55,7 @@ class LogForgeryIT {
         SmtpSink sink = postern.newSink().setRcptReply(recipient -> recipient.startsWith("busy@")
             ? "450 4.2.0 <" + recipient + ">: busy\r" + forged + "\u001b[2K\u0000\b\u007f"
             : "250 2.1.5 Ok");
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink);
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(sink);
         String listeners = Files.readString(server.confDir().resolve("smtpserver.xml"), StandardCharsets.UTF_8);
         String asPostfix = listeners.replace("syslog_name = postern/", "syslog_name = postfix/");
         assertThat(asPostfix).as("the shipped listeners' syslog_name overrides to change").isNotEqualTo(listeners);
@@ -106,7 +106,7 @@ class LogForgeryIT {
     }
 
     /** A message whose Message-ID is folded onto six continuation lines, each a forged log line. */
-    private static String sendWithFoldedMessageId(PosternServer server, String forged) {
+    private static String sendWithFoldedMessageId(PosternProcess server, String forged) {
         StringBuilder messageId = new StringBuilder("<forge.1@client.example>");
         for (int i = 0; i < 6; i++) {
             messageId.append("\r\n\t").append(forged);
@@ -114,7 +114,7 @@ class LogForgeryIT {
         return send(server, "dave@remote.example", messageId.toString());
     }
 
-    private static String send(PosternServer server, String recipient, String messageId) {
+    private static String send(PosternProcess server, String recipient, String messageId) {
         try (SmtpClient client = server.connectFrom(CLIENT)) {
             client.ehlo("client.example");
             String content = "From: <alice@client.example>\r\nTo: <" + recipient + ">\r\nSubject: log forgery\r\n"
@@ -130,7 +130,7 @@ class LogForgeryIT {
      * HELO, MAIL and RCPT carrying control characters and a forged line. Whether each is refused (501)
      * or accepted is another test's business; what is logged about them is this one's.
      */
-    private static void hostileEnvelopes(PosternServer server, String forged) {
+    private static void hostileEnvelopes(PosternProcess server, String forged) {
         for (String hostile : hostileTexts(forged)) {
             try (SmtpClient client = server.connectFrom(CLIENT)) {
                 client.ehlo("x" + hostile + ".example");
@@ -145,7 +145,7 @@ class LogForgeryIT {
     }
 
     /** AUTH PLAIN and AUTH LOGIN user names with control characters, on the submissions listener. */
-    private static void hostileAuthNames(PosternServer server, String forged) {
+    private static void hostileAuthNames(PosternProcess server, String forged) {
         for (String hostile : hostileTexts(forged)) {
             try (SmtpClient client = SmtpClient.connectTls(server.submissionsPort(), CLIENT)) {
                 client.ehlo("client.example");

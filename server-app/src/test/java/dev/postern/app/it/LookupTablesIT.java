@@ -12,7 +12,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 
 /**
@@ -26,7 +26,7 @@ class LookupTablesIT {
 
     @Test
     void aChangedTableFileIsUsedWithinTwoSecondsWithoutARestart() throws Exception {
-        PosternServer server = postern.newServer()
+        PosternProcess server = postern.newServer()
             .parameter("relay_domains", "texthash:conf/relay_domains");
         Path table = server.confDir().resolve("relay_domains");
         Files.writeString(table, "backup.example  OK\n");
@@ -45,19 +45,19 @@ class LookupTablesIT {
 
     @Test
     void aMalformedTableStopsTheStartNamingFileAndLine() throws Exception {
-        PosternServer server = postern.newServer()
-            .parameter("relay_domains", "cidr:conf/broken.cidr");
-        Files.writeString(server.confDir().resolve("broken.cidr"), "# networks\n10.0.0.0/8 OK\n10.1.2.3/8 OK\n");
+        PosternProcess server = postern.newServer()
+            .parameter("relay_domains", "hash:conf/broken");
+        Files.writeString(server.confDir().resolve("broken"), "# domains\nbackup.example OK\n\"unterminated OK\n");
 
         ExitResult result = server.runUntilExit(Duration.ofSeconds(60));
 
         assertThat(result.exitCode()).isNotZero();
-        assertThat(result.stderr()).contains("broken.cidr:3").doesNotContain("\tat ");
+        assertThat(result.stderr()).contains("broken:3").doesNotContain("\tat ");
     }
 
     @Test
     void aTableInMydestinationIsRefusedPlainly() {
-        PosternServer server = postern.newServer().parameter("mydestination", "localhost, hash:conf/local_domains");
+        PosternProcess server = postern.newServer().parameter("mydestination", "localhost, hash:conf/local_domains");
 
         ExitResult result = server.runUntilExit(Duration.ofSeconds(60));
 
@@ -66,7 +66,7 @@ class LookupTablesIT {
             .doesNotContain("\tat ");
     }
 
-    private static String rcptFromUntrusted(PosternServer server, String recipient) {
+    private static String rcptFromUntrusted(PosternProcess server, String recipient) {
         try (SmtpClient client = server.connectFrom("127.0.0.2")) {
             client.ehlo("outsider.example");
             client.mailFrom("someone@outsider.example");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.SmtpSink;
@@ -38,7 +38,7 @@ class MailLogIT {
     @Test
     void everyStageLogsUnderOneQueueIdAndPflogsummCountsIt() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(sink).start();
         server.webAdmin().putUser("bob@" + HOST, "secret");
 
         List<String> local = List.of(
@@ -72,7 +72,7 @@ class MailLogIT {
             .containsEntry("deferred", 0).containsEntry("bounced", 0).containsEntry("rejected", 2);
     }
 
-    private static void refuse(PosternServer server, String from, String recipient, int code) {
+    private static void refuse(PosternProcess server, String from, String recipient, int code) {
         try (SmtpClient client = server.connectFrom(from)) {
             client.ehlo("client.example");
             client.mailFrom("mallory@sender.example");
@@ -81,7 +81,7 @@ class MailLogIT {
         }
     }
 
-    private static Map<String, Integer> pflogsumm(PosternServer server) throws IOException, InterruptedException {
+    private static Map<String, Integer> pflogsumm(PosternProcess server) throws IOException, InterruptedException {
         Process process = new ProcessBuilder("pflogsumm", "--syslog-name=postern", server.maillogPath().toString())
             .redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

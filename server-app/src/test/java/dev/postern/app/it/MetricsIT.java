@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.SmtpSink;
 import java.io.IOException;
@@ -43,7 +43,7 @@ class MetricsIT {
     void countersAndQueueGaugesFollowWhatTheServerDid() {
         SmtpSink sink = postern.newSink()
             .setRcptReply(recipient -> recipient.equals(LATER) ? "450 4.2.0 <" + LATER + ">: try again later" : "250 2.1.5 Ok");
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).start();
         Instant started = Instant.now();
         // WebAdmin may come up a moment after the SMTP listener; the harness's client waits for it.
         assertThat(server.webAdmin().get("/metrics").status()).isEqualTo(200);
@@ -94,7 +94,7 @@ class MetricsIT {
     }
 
     /** GET /metrics, checking the status and the content type, as sample name (with labels) to value. */
-    private static Map<String, Double> scrape(PosternServer server) {
+    private static Map<String, Double> scrape(PosternProcess server) {
         HttpResponse<String> response;
         try {
             response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
@@ -128,7 +128,7 @@ class MetricsIT {
         return after.get(sample) - before.getOrDefault(sample, 0.0);
     }
 
-    private static double loggedSize(PosternServer server, String queueId) {
+    private static double loggedSize(PosternProcess server, String queueId) {
         return server.maillogLines().stream()
             .map(QMGR_SIZE::matcher)
             .filter(m -> m.find() && m.group(1).equals(queueId))

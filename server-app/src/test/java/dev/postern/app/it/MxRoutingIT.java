@@ -15,7 +15,7 @@ import dev.postern.app.harness.Await;
 import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.DnsmasqServer;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpSink;
 
@@ -58,7 +58,7 @@ class MxRoutingIT {
             .record("host-record=arec.test,127.0.0.1")
             .nullMx("nullmx.test")
             .start();
-        PosternServer server = postern.newServer().myhostname(H)
+        PosternProcess server = postern.newServer().myhostname(H)
             .parameter("postern_dns_servers", dns.address())
             .parameter("transport_maps", "texthash:conf/transport")
             .writeConfFile("transport", String.join("\n",

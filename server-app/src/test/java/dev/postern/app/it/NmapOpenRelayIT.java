@@ -14,12 +14,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -44,13 +45,23 @@ class NmapOpenRelayIT {
     private static final Pattern OPEN_RELAY = Pattern.compile("Server is an open relay \\((\\d+)/16 tests\\)");
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /**
+     * Shared by both tests: each runs nmap from its own address and reads only that address's sessions;
+     * nmap never sends DATA, so the sink must stay empty whichever test ran first.
+     */
+    private static SmtpSink sink;
+    private static PosternProcess server;
+
+    @BeforeAll
+    static void startSharedServer() {
+        sink = postern.newSink();
+        server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
+    }
 
     @Test
     void nmapFindsNoOpenRelayFromAnUntrustedAddress() {
         String nmap = nmapExecutable();
-        SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
 
         String output = runNmap(nmap, server, "127.0.0.2");
 
@@ -72,8 +83,6 @@ class NmapOpenRelayIT {
     @Test
     void nmapReportsTheOpenRelayThatMynetworksIs() {
         String nmap = nmapExecutable();
-        SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
 
         String output = runNmap(nmap, server, "127.0.0.1");
 
@@ -86,12 +95,10 @@ class NmapOpenRelayIT {
         String disconnect = server.awaitMaillogLine("the script's session from 127.0.0.1 ending", Duration.ofSeconds(10),
             line -> line.matches(".* postern/smtpd\\[\\d+\\]: disconnect from localhost\\[127\\.0\\.0\\.1\\] ehlo=1 .*mail=16 .*"));
         assertThat(disconnect).contains(" rcpt=" + accepted + "/16 ");
-        // nmap never sends DATA, so nothing should reach the relayhost; what might is not this test's subject.
-        sink.clear();
     }
 
     /** The port line of nmap's report: open, and service detection called it smtp. */
-    private static String serviceLine(PosternServer server) {
+    private static String serviceLine(PosternProcess server) {
         return "(?m)^" + server.smtpPort() + "/tcp\\s+open\\s+smtp\\s";
     }
 
@@ -99,7 +106,7 @@ class NmapOpenRelayIT {
      * Runs nmap from {@code source} against the MX listener, bounded by {@link #NMAP_TIMEOUT}, keeps its
      * output in the server's home and returns it after checking that nmap ended with status 0.
      */
-    private static String runNmap(String nmap, PosternServer server, String source) {
+    private static String runNmap(String nmap, PosternProcess server, String source) {
         List<String> command = List.of(nmap, "-n", "-Pn", "-sT", "-sV", "-vv",
             "-S", source, "-e", "lo",
             "-p", String.valueOf(server.smtpPort()),

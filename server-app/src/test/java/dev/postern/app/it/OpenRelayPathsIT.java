@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.nio.file.Files;
@@ -35,7 +35,7 @@ class OpenRelayPathsIT {
     @Test
     void pathsWithTwoReadingsAreRefusedAndNothingIsRelayed() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32")
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32")
             .parameter("smtpd_sender_restrictions", "check_sender_access texthash:conf/sender_access");
         Files.writeString(server.confDir().resolve("sender_access"), "spam@bad.example  REJECT no spam\n");
         server.start();
@@ -49,7 +49,7 @@ class OpenRelayPathsIT {
             client.ehlo("probe.example");
             assertThat(client.mailFrom("a@probe.example").code()).isEqualTo(250);
             for (String path : twoReadings) {
-                SmtpReply reply = client.command("RCPT TO:<" + path + ">");
+                ClientReply reply = client.command("RCPT TO:<" + path + ">");
                 if (reply.code() < 400) {
                     accepted.add(path + ": " + reply.full());
                 }
@@ -83,7 +83,7 @@ class OpenRelayPathsIT {
     @Test
     void everyAcceptedGeneratedPathGoesToALocalMailboxOrARelayDomain() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32")
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32")
             .parameter("relay_domains", "relay.example")
             .parameter("smtpd_reject_unlisted_recipient", "no")
             .start();
@@ -98,15 +98,15 @@ class OpenRelayPathsIT {
                 for (int i = 0; i < 500; i++) {
                     lines.add("RCPT TO:" + candidate(random));
                 }
-                List<SmtpReply> replies = client.pipeline(lines.toArray(String[]::new));
+                List<ClientReply> replies = client.pipeline(lines.toArray(String[]::new));
                 assertThat(replies.get(0).code()).isEqualTo(250);
-                long accepted = replies.stream().skip(1).filter(SmtpReply::isPositiveCompletion).count();
-                for (SmtpReply reply : replies) {
+                long accepted = replies.stream().skip(1).filter(ClientReply::isPositiveCompletion).count();
+                for (ClientReply reply : replies) {
                     assertThat(reply.code()).as("every RCPT gets an SMTP reply: %s", reply.full()).isBetween(200, 599);
                 }
                 acceptedCount += (int) accepted;
                 if (accepted > 0) {
-                    SmtpReply queued = client.data(TestMessages.withToken("", "many@relay.example", "gen-" + batch, "generated\r\n"));
+                    ClientReply queued = client.data(TestMessages.withToken("", "many@relay.example", "gen-" + batch, "generated\r\n"));
                     assertThat(queued.code()).as("end of DATA: %s", queued.full()).isEqualTo(250);
                     queueIds.add(queued.full().substring(queued.full().lastIndexOf(' ') + 1));
                 }

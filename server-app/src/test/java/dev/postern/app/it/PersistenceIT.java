@@ -3,7 +3,7 @@ package dev.postern.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.WebAdminClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -16,7 +16,7 @@ class PersistenceIT {
 
     @Test
     void domainsAndUsersSurviveARestart() {
-        PosternServer server = postern.newServer().myhostname("mx.persistence-it.test").start();
+        PosternProcess server = postern.newServer().myhostname("mx.persistence-it.test").start();
         WebAdminClient web = server.webAdmin();
         web.putDomain("example.org");
         web.putUser("alice@example.org", "secret");

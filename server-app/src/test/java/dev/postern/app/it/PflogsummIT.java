@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.it.PflogsummReport.Delivered;
@@ -41,7 +41,7 @@ class PflogsummIT {
         SmtpSink relayhost = postern.newSink();
         SmtpSink deferring = postern.newSink().setRcptReply(recipient -> "450 4.2.0 <" + recipient + ">: try again later");
         SmtpSink refusing = postern.newSink().setRcptReply(recipient -> "550 5.1.1 <" + recipient + ">: no such user");
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(relayhost)
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(relayhost)
             .parameter("transport_maps", "texthash:conf/transport")
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access")
             .writeConfFile("transport", String.join("\n",
@@ -140,7 +140,7 @@ class PflogsummIT {
         assertThat(after.sections()).as(afterContext).doesNotContain("Messages with no size data");
     }
 
-    private static String rcpt(PosternServer server, String from, String recipient) {
+    private static String rcpt(PosternProcess server, String from, String recipient) {
         try (SmtpClient client = server.connectFrom(from)) {
             client.ehlo("client.example");
             client.mailFrom("mallory@sender.example");
@@ -150,7 +150,7 @@ class PflogsummIT {
         }
     }
 
-    private static String noticeOf(PosternServer server, String queueId) {
+    private static String noticeOf(PosternProcess server, String queueId) {
         String line = server.awaitMaillogLine("the non-delivery notification of " + queueId, WAIT,
             candidate -> candidate.contains(": " + queueId + ": sender non-delivery notification: "));
         Matcher m = NOTICE.matcher(line);

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.io.IOException;
@@ -18,6 +18,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -33,12 +35,35 @@ class QueueControlIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /**
+     * Shared by every test that needs a running server: the access table holds only held@, the others'
+     * recipients pass permit_mynetworks. The tests look at the whole queue, so each starts from an empty
+     * queue, a sink that accepts and has recorded nothing.
+     */
+    private static SmtpSink sink;
+    private static PosternProcess server;
+
+    @BeforeAll
+    static void startSharedServer() throws IOException {
+        sink = postern.newSink();
+        server = postern.newServer().myhostname(H).relayhost(sink)
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access, permit_mynetworks, reject");
+        Files.writeString(server.confDir().resolve("recipient_access"), "held@remote.example  HOLD waiting for review\n");
+        server.start();
+    }
+
+    @BeforeEach
+    void emptyQueueAndSink() {
+        Await.until("an empty queue before the test (the previous one's mail delivered or deleted)", WAIT,
+            () -> server.runCommand("queue").stdout().equals("Mail queue is empty\n"));
+        sink.resetReplies();
+        sink.clear();
+    }
 
     @Test
     void listsHoldsReleasesAndFlushesDeferredMail() {
-        SmtpSink sink = postern.newSink().setRcptReply("450 4.2.0 <bob@remote.example>: try again later");
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).start();
+        sink.setRcptReply("450 4.2.0 <bob@remote.example>: try again later");
         String qid = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, SENDER, "bob@remote.example", "queue-1"));
 
         JsonNode deferred = awaitEntry(server, qid, "deferred");
@@ -95,8 +120,7 @@ class QueueControlIT {
 
     @Test
     void requeueSendsDeferredMailThroughThePipelineAgain() {
-        SmtpSink sink = postern.newSink().setRcptReply("450 4.2.0 try again later");
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).start();
+        sink.setRcptReply("450 4.2.0 try again later");
         String qid = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, SENDER, "bob@remote.example", "requeue-1"));
         awaitEntry(server, qid, "deferred");
 
@@ -109,8 +133,7 @@ class QueueControlIT {
 
     @Test
     void deleteAllEmptiesQueueAndHold() {
-        SmtpSink sink = postern.newSink().setRcptReply("450 4.2.0 try again later");
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).start();
+        sink.setRcptReply("450 4.2.0 try again later");
         String first = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, SENDER, "bob@remote.example", "delete-1"));
         String second = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, "", "carol@remote.example", "delete-2"));
         awaitEntry(server, first, "deferred");
@@ -128,12 +151,7 @@ class QueueControlIT {
     }
 
     @Test
-    void mailHeldByAnAccessTableIsListedWithItsReasonAndReleasedThroughThePipeline() throws IOException {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
-            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access, permit_mynetworks, reject");
-        Files.writeString(server.confDir().resolve("recipient_access"), "held@remote.example  HOLD waiting for review\n");
-        server.start();
+    void mailHeldByAnAccessTableIsListedWithItsReasonAndReleasedThroughThePipeline() {
         String qid = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, SENDER, "held@remote.example", "held-1"));
 
         JsonNode held = awaitEntry(server, qid, "hold");
@@ -148,7 +166,6 @@ class QueueControlIT {
 
     @Test
     void badQueueIdIsAUsageError() {
-        PosternServer server = postern.newServer().myhostname(H).start();
         ExitResult result = server.runCommand("super", "-d", "nonsense");
         assertThat(result.exitCode()).as("%s", result).isEqualTo(2);
         assertThat(result.stderrLines()).hasSize(1);
@@ -157,7 +174,7 @@ class QueueControlIT {
 
     @Test
     void stoppedServerGivesOneLineAndExitOne() {
-        PosternServer server = postern.newServer().myhostname(H).start();
+        PosternProcess server = postern.newServer().myhostname(H).start();
         server.stop();
         for (String[] command : List.of(new String[] {"queue"}, new String[] {"flush"}, new String[] {"super", "-d", "ALL"})) {
             ExitResult result = server.runCommand(command);
@@ -169,13 +186,13 @@ class QueueControlIT {
         }
     }
 
-    private static JsonNode awaitEntry(PosternServer server, String qid, String queueName) {
+    private static JsonNode awaitEntry(PosternProcess server, String qid, String queueName) {
         return Await.value(qid + " in the " + queueName + " queue", WAIT, () -> entry(server, qid).orElse(null),
             entry -> entry != null && entry.get("queue_name").asText().equals(queueName));
     }
 
     /** {@code postern queue -j}: one JSON object per line; the one for {@code qid}. */
-    private static Optional<JsonNode> entry(PosternServer server, String qid) {
+    private static Optional<JsonNode> entry(PosternProcess server, String qid) {
         ExitResult result = server.runCommand("queue", "-j");
         assertThat(result.exitCode()).as("%s", result).isZero();
         List<JsonNode> entries = new ArrayList<>();

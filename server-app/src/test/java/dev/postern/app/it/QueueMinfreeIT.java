@@ -6,7 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 
 /**
@@ -20,7 +20,7 @@ class QueueMinfreeIT {
 
     @Test
     void mailFromIsRefusedWhenTheQueueFileSystemIsShortOfSpace() {
-        PosternServer server = postern.newServer().parameter("queue_minfree", "9000000000000000000").start();
+        PosternProcess server = postern.newServer().parameter("queue_minfree", "9000000000000000000").start();
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.mailFrom("alice@client.example").full()).isEqualTo("452 4.3.1 Insufficient system storage");
@@ -32,7 +32,7 @@ class QueueMinfreeIT {
 
     @Test
     void mailIsAcceptedWithTheDefaultReserve() {
-        PosternServer server = postern.newServer().start();
+        PosternProcess server = postern.newServer().start();
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.mailFrom("alice@client.example").code()).isEqualTo(250);

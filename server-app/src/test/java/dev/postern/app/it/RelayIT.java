@@ -4,16 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.time.Duration;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,19 +29,26 @@ class RelayIT {
     private static final Duration DELIVERY = Duration.ofSeconds(60);
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /** Shared by the trusted and untrusted client tests; each finds its messages by token or recipient. */
+    private static SmtpSink sink;
+    private static PosternProcess server;
+
+    @BeforeAll
+    static void startSharedServer() {
+        sink = postern.newSink();
+        server = postern.newServer().myhostname("mx.relay-it.test").relayhost(sink).start();
+    }
 
     @Test
     void trustedClientIsRelayedThroughRelayhost() {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.relay-it.test").relayhost(sink).start();
         String body = "first line\r\n"
                 + ".a line that starts with a dot\r\n"
                 + "..and one with two\r\n"
                 + "last line\r\n";
         String content = TestMessages.withToken("alice@client.example", "bob@remote.example", "relay-1", body);
 
-        SmtpReply finalReply;
+        ClientReply finalReply;
         try (SmtpClient client = server.connect()) {
             assertThat(client.greeting().full()).isEqualTo("220 mx.relay-it.test ESMTP Postern");
             assertThat(client.ehlo("client.example").code()).isEqualTo(250);
@@ -51,7 +59,8 @@ class RelayIT {
             client.quit();
         }
 
-        SinkMessage message = sink.awaitMessages(1, DELIVERY).get(0);
+        List<SinkMessage> relayed = TestMessages.awaitToken(sink, "relay-1", DELIVERY);
+        SinkMessage message = relayed.get(0);
         assertThat(message.sender()).isEqualTo("alice@client.example");
         assertThat(message.recipients()).containsExactly("bob@remote.example");
         assertThat(TestMessages.token(message)).contains("relay-1");
@@ -66,15 +75,13 @@ class RelayIT {
                 .contains("by mx.relay-it.test")
                 .contains(queueId)
                 .contains("127.0.0.1");
-        assertThat(sink.messageCount()).isEqualTo(1);
+        assertThat(relayed).hasSize(1);
     }
 
     @Test
     void untrustedClientIsRefusedAtRcptAndNothingIsRelayed() {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.relay-it.test").relayhost(sink).start();
 
-        SmtpReply dataReply;
+        ClientReply dataReply;
         try (SmtpClient client = server.connectFrom("127.0.0.2")) {
             assertThat(client.localAddress().getAddress().getHostAddress()).isEqualTo("127.0.0.2");
             assertThat(client.greeting().code()).isEqualTo(220);
@@ -94,12 +101,12 @@ class RelayIT {
                     .isEqualTo(250);
             client.quit();
         }
-        sink.awaitMessages(1, DELIVERY);
-        Await.holdsFor("only the trusted message reaches the sink", Duration.ofSeconds(3),
-                () -> sink.messageCount() == 1);
-        assertThat(sink.messages()).extracting(SinkMessage::recipients).containsExactly(List.of("bob@remote.example"));
-        assertThat(TestMessages.token(sink.messages().get(0))).contains("barrier");
-        assertThat(sink.messages()).noneMatch(m -> m.recipients().contains("x@remote.example"));
+        TestMessages.awaitToken(sink, "barrier", DELIVERY);
+        Await.holdsFor("only the trusted message reaches the sink (the other test's go to bob@ too)", Duration.ofSeconds(3),
+                () -> TestMessages.withToken(sink, "barrier").size() == 1
+                        && sink.messages().stream().allMatch(m -> m.recipients().equals(List.of("bob@remote.example"))));
+        assertThat(sink.messages()).noneMatch(m -> m.recipients().contains("x@remote.example"))
+                .noneMatch(m -> m.sender().equals("spammer@outsider.example"));
         assertThat(dataReply.full()).as("DATA after every recipient was refused")
                 .isEqualTo("554 5.5.1 Error: no valid recipients");
     }
@@ -108,15 +115,15 @@ class RelayIT {
     void twoInstancesRelayAtTheSameTime() {
         SmtpSink sinkA = postern.newSink();
         SmtpSink sinkB = postern.newSink();
-        PosternServer a = postern.newServer().myhostname("mx-a.relay-it.test").relayhost(sinkA);
-        PosternServer b = postern.newServer().myhostname("mx-b.relay-it.test").relayhost(sinkB);
+        PosternProcess a = postern.newServer().myhostname("mx-a.relay-it.test").relayhost(sinkA);
+        PosternProcess b = postern.newServer().myhostname("mx-b.relay-it.test").relayhost(sinkB);
         a.launch();
         b.launch();
         a.awaitReady();
         b.awaitReady();
 
-        SmtpReply replyA = send(a, "via-a");
-        SmtpReply replyB = send(b, "via-b");
+        ClientReply replyA = send(a, "via-a");
+        ClientReply replyB = send(b, "via-b");
         assertThat(replyA.code()).as("%s", replyA).isEqualTo(250);
         assertThat(replyB.code()).as("%s", replyB).isEqualTo(250);
 
@@ -132,17 +139,17 @@ class RelayIT {
         assertThat(b.isRunning()).isTrue();
     }
 
-    private static SmtpReply send(PosternServer server, String token) {
+    private static ClientReply send(PosternProcess server, String token) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail("alice@client.example", "bob@remote.example",
+            ClientReply reply = client.sendMail("alice@client.example", "bob@remote.example",
                     TestMessages.withToken("alice@client.example", "bob@remote.example", token, "hello\r\n"));
             client.quit();
             return reply;
         }
     }
 
-    private static String queueId(SmtpReply reply) {
+    private static String queueId(ClientReply reply) {
         Matcher m = QUEUED.matcher(reply.full());
         assertThat(m.matches()).as("final reply %s is `250 2.0.0 Ok: queued as QID`", reply.full()).isTrue();
         return m.group(1);

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.io.IOException;
@@ -38,7 +38,7 @@ class ReloadIT {
     void reloadsRestrictionsAndRelayhostWithoutDroppingTheConnectedClient() throws IOException {
         SmtpSink first = postern.newSink();
         SmtpSink second = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).parameter("postern_submissions_listen", null);
+        PosternProcess server = postern.newServer().myhostname(H).parameter("postern_submissions_listen", null);
         server.appendMainCf(
             "postern_submissions_listen = 127.0.0.1:" + server.submissionsPort(),
             "relayhost = " + first.relayhost(),
@@ -66,7 +66,7 @@ class ReloadIT {
                 .endsWith(": configuration reloaded (3 parameters changed; restart needed for: postern_submissions_listen)");
 
             // The session that was open before the reload keeps its restrictions, as with Postfix.
-            SmtpReply oldSession = send(connected, BLOCKED, "same-connection");
+            ClientReply oldSession = send(connected, BLOCKED, "same-connection");
             assertThat(oldSession.code()).as("%s", oldSession).isEqualTo(250);
             assertThat(TestMessages.token(second.awaitMessages(1, WAIT).get(0))).contains("same-connection");
             connected.quit();
@@ -75,7 +75,7 @@ class ReloadIT {
         try (SmtpClient fresh = server.connect()) {
             fresh.ehlo("client.example");
             assertThat(fresh.mailFrom(SENDER).code()).isEqualTo(250);
-            SmtpReply refused = fresh.rcptTo(BLOCKED);
+            ClientReply refused = fresh.rcptTo(BLOCKED);
             assertThat(refused.full()).as("a new session has the new restriction list")
                 .startsWith("554 5.7.1 <" + BLOCKED + ">: Recipient address rejected: blocked since the reload");
             fresh.rset();
@@ -92,7 +92,7 @@ class ReloadIT {
     @Test
     void anInvalidMainCfIsRefusedAndTheRunningConfigurationStays() throws IOException {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H);
+        PosternProcess server = postern.newServer().myhostname(H);
         server.appendMainCf(
             "relayhost = " + sink.relayhost(),
             "smtpd_recipient_restrictions = check_recipient_access texthash:conf/blocked, permit_mynetworks,"
@@ -101,14 +101,14 @@ class ReloadIT {
         server.start();
         String valid = Files.readString(server.mainCf(), StandardCharsets.UTF_8);
 
-        int line = server.appendMainCf("smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destination",
-            "relayhots = [typo.example]");
+        // A misspelt restriction would change what is accepted: refused, naming it.
+        server.appendMainCf("smtpd_recipient_restrictions = permit_mynetworks, reject_unauth_destinaton");
         ExitResult misspelt = server.runCommand("reload");
         assertThat(misspelt.exitCode()).as("%s", misspelt).isEqualTo(1);
         assertThat(misspelt.stderrLines()).as("%s", misspelt).singleElement().asString()
             .contains("configuration not reloaded")
-            .contains("main.cf:" + (line + 1))
-            .contains("relayhots");
+            .contains("smtpd_recipient_restrictions")
+            .contains("reject_unauth_destinaton");
         assertStillRunsTheStartConfiguration(server, sink, "after-misspelt", 1);
 
         // A main.cf that parses but names a table the server cannot open: the server refuses it.
@@ -128,11 +128,24 @@ class ReloadIT {
         ExitResult unchanged = server.runCommand("reload");
         assertThat(unchanged.exitCode()).as("%s", unchanged).isZero();
         assertThat(unchanged.stdout()).contains("configuration reloaded (0 parameters changed; no restart needed)");
+
+        // A name Postfix does not define is Postfix's "unused parameter" warning, not a refusal.
+        int line = server.appendMainCf("relayhots = [typo.example]");
+        ExitResult misspeltName = server.runCommand("reload");
+        assertThat(misspeltName.exitCode()).as("%s", misspeltName).isZero();
+        assertThat(misspeltName.stderrLines()).as("%s", misspeltName).singleElement().asString()
+            .startsWith("postern: warning: ")
+            .contains("main.cf, line " + line + ":")
+            .contains("unused parameter: relayhots=[typo.example]")
+            .contains("relayhost");
+        assertThat(server.maillogLines()).anyMatch(logLine -> logLine.contains(" postern/reload[")
+            && logLine.contains("warning: ") && logLine.contains("unused parameter: relayhots"));
+        assertStillRunsTheStartConfiguration(server, sink, "after-misspelt-name", 3);
     }
 
     @Test
     void aStoppedServerIsOneClearLine() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
 
         ExitResult reload = server.runCommand("reload");
 
@@ -142,7 +155,7 @@ class ReloadIT {
             .endsWith("is it running?");
     }
 
-    private static void assertStillRunsTheStartConfiguration(PosternServer server, SmtpSink sink, String token,
+    private static void assertStillRunsTheStartConfiguration(PosternProcess server, SmtpSink sink, String token,
             int delivered) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
@@ -155,7 +168,7 @@ class ReloadIT {
         assertThat(TestMessages.token(sink.awaitMessages(delivered, WAIT).get(delivered - 1))).contains(token);
     }
 
-    private static SmtpReply send(SmtpClient client, String to, String token) {
+    private static ClientReply send(SmtpClient client, String to, String token) {
         return client.sendMail(SENDER, to, TestMessages.withToken(SENDER, to, token, "hello " + token + "\r\n"));
     }
 }

@@ -15,9 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -46,7 +46,7 @@ class RestartDeliveryIT {
     @Test
     void queuedLocalVirtualAndAliasedMailIsDeliveredAfterSigkillAndRestart() throws Exception {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(HOST).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(HOST).relayhost(sink)
             .parameter("alias_maps", "texthash:conf/aliases")
             .parameter("minimal_backoff_time", "1s")
             .parameter("maximal_backoff_time", "1s")
@@ -72,7 +72,7 @@ class RestartDeliveryIT {
                 for (String rcpt : List.of("bob@" + HOST, "team@" + HOST, "vera@" + VIRTUAL)) {
                     assertThat(client.rcptTo(rcpt).code()).as("RCPT TO:<%s>", rcpt).isEqualTo(250);
                 }
-                SmtpReply reply = client.data(TestMessages.withToken(SENDER, "bob@" + HOST, token, "body " + token + "\r\n"));
+                ClientReply reply = client.data(TestMessages.withToken(SENDER, "bob@" + HOST, token, "body " + token + "\r\n"));
                 assertThat(reply.code()).as("end of DATA for %s: %s", token, reply).isEqualTo(250);
             }
             client.quit();
@@ -97,7 +97,7 @@ class RestartDeliveryIT {
         assertThat(sink.messages()).as("bounces or anything else sent out").isEmpty();
     }
 
-    private static long count(PosternServer server, String status) {
+    private static long count(PosternProcess server, String status) {
         return server.maillogLines().stream().filter(line -> line.contains(status)).count();
     }
 

@@ -3,10 +3,10 @@ package dev.postern.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import dev.postern.app.harness.WebAdminClient;
@@ -38,7 +38,7 @@ class RestrictionMatchersIT {
     @Test
     void restrictionsMatcherSendsRefusedRecipientsAsideAndTheRestOn() throws IOException, InterruptedException {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.matchers-it.test").relayhost(sink);
+        PosternProcess server = postern.newServer().myhostname("mx.matchers-it.test").relayhost(sink);
         String distributed = Files.readString(server.distribution().resolve("conf").resolve("mailetcontainer.xml"),
             StandardCharsets.UTF_8);
         assertThat(distributed).as("the transport processor to extend").contains(TRANSPORT);
@@ -47,7 +47,7 @@ class RestrictionMatchersIT {
 
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail("alice@client.example", List.of("carol@remote.example", "dave@remote.example"),
+            ClientReply reply = client.sendMail("alice@client.example", List.of("carol@remote.example", "dave@remote.example"),
                 TestMessages.withToken("alice@client.example", "dave@remote.example", "matchers-1", "hello\r\n"));
             assertThat(reply.code()).as("%s", reply).isEqualTo(250);
             client.quit();

@@ -7,14 +7,15 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -41,19 +42,44 @@ class RestrictionsIT {
         "victim.example!relaytest@" + H);
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /**
+     * One server for the access-table tests: one recipient_access table holds every test's entries, each
+     * test its own recipients; only the REDIRECT/BCC/PREPEND test relays to the sink.
+     */
+    private static PosternProcess accessServer;
+    private static SmtpSink accessSink;
+
+    @BeforeAll
+    static void startAccessTableServer() throws Exception {
+        accessSink = postern.newSink();
+        accessServer = postern.newServer().myhostname(H).relayhost(accessSink)
+            .parameter("smtpd_client_restrictions", "check_client_access inline:{127.0.0.3=REJECT}")
+            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
+        accessServer.appendMainCf("smtpd_restriction_classes = strict", "strict = reject_non_fqdn_sender, reject");
+        Files.writeString(accessServer.confDir().resolve("recipient_access"), String.join("\n",
+            "blocked@localhost  REJECT no thanks",
+            "later@localhost  DEFER try tomorrow",
+            "classy@localhost  strict",
+            "held@" + H + "  HOLD waiting for review",
+            "dropped@" + H + "  DISCARD",
+            "moved@remote.example  REDIRECT new-home@remote.example",
+            "watched@remote.example  BCC archive@remote.example",
+            "tagged@remote.example  PREPEND X-Access-Tag: seen by the access table", ""));
+        accessServer.start();
+    }
 
     @Test
     void noNmapRelayTestAddressIsAcceptedFromAnUntrustedClient() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.1/32").start();
         List<String> accepted = new ArrayList<>();
         for (String sender : List.of("", "antispam@victim.example", "antispam@" + H, "antispam@[127.0.0.1]")) {
             for (String recipient : NMAP_RECIPIENTS) {
                 try (SmtpClient client = server.connectFrom("127.0.0.2")) {
                     client.ehlo("outsider.example");
                     client.mailFrom(sender);
-                    SmtpReply reply = client.command("RCPT TO:<" + recipient + ">");
+                    ClientReply reply = client.command("RCPT TO:<" + recipient + ">");
                     if (reply.code() < 400) {
                         accepted.add("MAIL FROM:<" + sender + "> RCPT TO:<" + recipient + ">: " + reply.full());
                     }
@@ -66,14 +92,8 @@ class RestrictionsIT {
     }
 
     @Test
-    void accessTablesInRestrictionListsAnswerWithPostfixTexts() throws Exception {
-        PosternServer server = postern.newServer().myhostname(H)
-            .parameter("smtpd_client_restrictions", "check_client_access inline:{127.0.0.3=REJECT}")
-            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
-        server.appendMainCf("smtpd_restriction_classes = strict", "strict = reject_non_fqdn_sender, reject");
-        Files.writeString(server.confDir().resolve("recipient_access"),
-            "blocked@localhost  REJECT no thanks\nlater@localhost  DEFER try tomorrow\nclassy@localhost  strict\n");
-        server.start();
+    void accessTablesInRestrictionListsAnswerWithPostfixTexts() {
+        PosternProcess server = accessServer;
 
         assertThat(rcpt(server, "127.0.0.1", "blocked@localhost"))
             .isEqualTo("554 5.7.1 <blocked@localhost>: Recipient address rejected: no thanks");
@@ -91,12 +111,8 @@ class RestrictionsIT {
     }
 
     @Test
-    void holdAndDiscardResultsKeepOrDropTheAcceptedMessage() throws Exception {
-        PosternServer server = postern.newServer().myhostname(H)
-            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
-        Files.writeString(server.confDir().resolve("recipient_access"),
-            "held@" + H + "  HOLD waiting for review\ndropped@" + H + "  DISCARD\n");
-        server.start();
+    void holdAndDiscardResultsKeepOrDropTheAcceptedMessage() {
+        PosternProcess server = accessServer;
         server.webAdmin().putUser("held@" + H, "secret");
         server.webAdmin().putUser("dropped@" + H, "secret");
 
@@ -119,7 +135,7 @@ class RestrictionsIT {
         assertThat(server.varDir().resolve("mail").resolve(H).resolve("dropped")).doesNotExist();
     }
 
-    private static String rcpt(PosternServer server, String from, String recipient) {
+    private static String rcpt(PosternProcess server, String from, String recipient) {
         try (SmtpClient client = server.connectFrom(from)) {
             client.ehlo("client.example");
             client.mailFrom("alice@client.example");
@@ -130,20 +146,14 @@ class RestrictionsIT {
     }
 
     @Test
-    void redirectBccAndPrependResultsActOnTheRelayedMessage() throws Exception {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
-            .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access");
-        Files.writeString(server.confDir().resolve("recipient_access"),
-            "moved@remote.example  REDIRECT new-home@remote.example\n"
-                + "watched@remote.example  BCC archive@remote.example\n"
-                + "tagged@remote.example  PREPEND X-Access-Tag: seen by the access table\n");
-        server.start();
+    void redirectBccAndPrependResultsActOnTheRelayedMessage() {
+        PosternProcess server = accessServer;
+        SmtpSink sink = accessSink;
 
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             for (String recipient : List.of("moved@remote.example", "watched@remote.example", "tagged@remote.example")) {
-                SmtpReply reply = client.sendMail("alice@client.example", recipient,
+                ClientReply reply = client.sendMail("alice@client.example", recipient,
                     dev.postern.app.harness.TestMessages.withToken("alice@client.example", recipient, recipient, "hi"));
                 assertThat(reply.code()).as("%s: %s", recipient, reply).isEqualTo(250);
             }
@@ -169,7 +179,7 @@ class RestrictionsIT {
 
     @Test
     void unlistedSendersAndRecipientsOfTheMailboxDomains() {
-        PosternServer server = postern.newServer().myhostname(H)
+        PosternProcess server = postern.newServer().myhostname(H)
             .parameter("smtpd_reject_unlisted_sender", "yes")
             .parameter("smtpd_reject_unlisted_recipient", "no")
             .parameter("smtpd_recipient_restrictions", "permit_mynetworks, reject_unlisted_recipient").start();

@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 import java.io.File;
@@ -64,7 +64,7 @@ class SitePolicyExtensionIT {
     private static final Pattern NEXT_PROCESSOR = Pattern.compile("<processor\\s[^>]*\\bstate\\s*=|</processors>");
     /** The queue manager mailet, which delivers: the policy must act before it. */
     private static final Pattern RELAY_STEP = Pattern.compile(
-            "<mailet\\b[^>]*class=\"dev\\.postern\\.mailets\\.QueueManager\"", Pattern.DOTALL);
+            "<mailet\\b[^>]*class=\"dev\\.postern\\.qmgr\\.QueueManager\"", Pattern.DOTALL);
 
     @RegisterExtension
     final PosternExtension postern = new PosternExtension();
@@ -80,7 +80,7 @@ class SitePolicyExtensionIT {
         Path jar = buildPolicyJar();
 
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.policy-it.test").relayhost(sink);
+        PosternProcess server = postern.newServer().myhostname("mx.policy-it.test").relayhost(sink);
         Files.copy(jar, server.home().resolve("extensions-jars").resolve("site-policy.jar"));
         String distributed = Files.readString(server.distribution().resolve("conf").resolve("mailetcontainer.xml"),
                 StandardCharsets.UTF_8);
@@ -89,10 +89,10 @@ class SitePolicyExtensionIT {
 
         try (SmtpClient client = server.connect()) {
             assertThat(client.ehlo("client.example").code()).isEqualTo(250);
-            SmtpReply policy = client.sendMail("alice@policy.example", "carol@remote.example",
+            ClientReply policy = client.sendMail("alice@policy.example", "carol@remote.example",
                     TestMessages.withToken("alice@policy.example", "carol@remote.example", "policy-1", "hello\r\n"));
             assertThat(policy.code()).as("%s", policy).isEqualTo(250);
-            SmtpReply other = client.sendMail("bob@other.example", "dave@remote.example",
+            ClientReply other = client.sendMail("bob@other.example", "dave@remote.example",
                     TestMessages.withToken("bob@other.example", "dave@remote.example", "other-1", "hello\r\n"));
             assertThat(other.code()).as("%s", other).isEqualTo(250);
             client.quit();
@@ -125,7 +125,7 @@ class SitePolicyExtensionIT {
         Path jar = buildPolicyJar();
         SmtpSink sink = postern.newSink();
         String h = "mx.policy-it.test";
-        PosternServer server = postern.newServer().myhostname(h).relayhost(sink).mynetworks("127.0.0.1/32");
+        PosternProcess server = postern.newServer().myhostname(h).relayhost(sink).mynetworks("127.0.0.1/32");
         Files.copy(jar, server.home().resolve("extensions-jars").resolve("site-policy.jar"));
         String chain = "<handlerchain enableJmx=\"false\" coreHandlersPackage=\"dev.postern.smtpd.PosternCmdHandlerLoader\"/>";
         String distributed = Files.readString(server.distribution().resolve("conf").resolve("smtpserver.xml"));
@@ -276,7 +276,7 @@ class SitePolicyExtensionIT {
         return String.join(File.pathSeparator, entries);
     }
 
-    private static SinkMessage from(List<SinkMessage> messages, String sender, PosternServer server) {
+    private static SinkMessage from(List<SinkMessage> messages, String sender, PosternProcess server) {
         List<SinkMessage> found = messages.stream().filter(m -> sender.equals(m.sender())).collect(Collectors.toList());
         assertThat(found).as("messages from <%s> at the sink among %s\n%s", sender, messages, server.describe())
                 .hasSize(1);
@@ -284,7 +284,7 @@ class SitePolicyExtensionIT {
     }
 
     /** The console and every file under var/log (the diagnostic log postern.log among them). */
-    private static String diagnostics(PosternServer server) {
+    private static String diagnostics(PosternProcess server) {
         StringBuilder text = new StringBuilder(server.console());
         Path logs = server.varDir().resolve("log");
         if (Files.isDirectory(logs)) {

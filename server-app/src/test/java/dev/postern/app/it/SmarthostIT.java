@@ -11,7 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
@@ -37,10 +37,10 @@ class SmarthostIT {
     @Test
     void mailGoesThroughTheSmarthostOverTlsWithAuthAndAWrongPasswordOnlyDefers() {
         SmtpSink sink = postern.newSink();
-        PosternServer smarthost = postern.newServer().myhostname(SMARTHOST).relayhost(sink);
+        PosternProcess smarthost = postern.newServer().myhostname(SMARTHOST).relayhost(sink);
         String nexthop = "[127.0.0.1]:" + smarthost.submissionPort();
-        PosternServer client = sender("mx.client-it.test", nexthop, PASSWORD);
-        PosternServer wrong = sender("mx.wrong-it.test", nexthop, "not the password")
+        PosternProcess client = sender("mx.client-it.test", nexthop, PASSWORD);
+        PosternProcess wrong = sender("mx.wrong-it.test", nexthop, "not the password")
             .parameter("minimal_backoff_time", "1s")
             .parameter("maximal_backoff_time", "2s");
         smarthost.launch();
@@ -88,7 +88,7 @@ class SmarthostIT {
     }
 
     /** An instance that relays everything through the smarthost with that password. */
-    private PosternServer sender(String hostname, String nexthop, String password) {
+    private PosternProcess sender(String hostname, String nexthop, String password) {
         return postern.newServer().myhostname(hostname)
             .parameter("relayhost", nexthop)
             .parameter("smtp_tls_security_level", "encrypt")

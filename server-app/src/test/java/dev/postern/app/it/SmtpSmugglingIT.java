@@ -13,10 +13,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 
 /**
@@ -42,7 +42,7 @@ class SmtpSmugglingIT {
     @Test
     void noEndOfDataVariantEndsAMessage() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname("mx.smuggling-it.test").relayhost(sink).start();
+        PosternProcess server = postern.newServer().myhostname("mx.smuggling-it.test").relayhost(sink).start();
         List<String> accepted = new ArrayList<>();
         List<String> report = new ArrayList<>();
         for (Map.Entry<String, String> variant : VARIANTS.entrySet()) {
@@ -55,7 +55,7 @@ class SmtpSmugglingIT {
                     + variant.getValue()
                     + "MAIL FROM:<smuggler@evil.example>\r\nRCPT TO:<victim@remote.example>\r\nDATA\r\n"
                     + "From: ceo@client.example\r\nSubject: smuggled\r\n\r\nforged\r\n.\r\n");
-                List<SmtpReply> replies = repliesUntilClosed(client);
+                List<ClientReply> replies = repliesUntilClosed(client);
                 report.add(variant.getKey() + " -> " + replies);
                 assertThat(replies).as("replies to %s", variant.getKey()).isNotEmpty();
                 assertThat(replies.get(0).code()).as("one final reply to the one DATA, for %s: %s", variant.getKey(), replies)
@@ -83,8 +83,8 @@ class SmtpSmugglingIT {
     }
 
     /** The reply to DATA, then QUIT's if the server still listens. */
-    private static List<SmtpReply> repliesUntilClosed(SmtpClient client) {
-        List<SmtpReply> replies = new ArrayList<>();
+    private static List<ClientReply> repliesUntilClosed(SmtpClient client) {
+        List<ClientReply> replies = new ArrayList<>();
         replies.add(client.readReply());
         try {
             client.sendLine("QUIT");

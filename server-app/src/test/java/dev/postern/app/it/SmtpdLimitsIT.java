@@ -11,9 +11,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -30,7 +30,7 @@ class SmtpdLimitsIT {
     @Test
     void messageSizeAndRecipientLimits() {
         SmtpSink sink = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
             .parameter("message_size_limit", "20480").parameter("smtpd_recipient_limit", "3").start();
 
         try (SmtpClient client = server.connect()) {
@@ -60,7 +60,7 @@ class SmtpdLimitsIT {
 
     @Test
     void connectionCountAndRateAndMessageRatePerClient() {
-        PosternServer server = postern.newServer().myhostname(H).mynetworks("127.0.0.1/32")
+        PosternProcess server = postern.newServer().myhostname(H).mynetworks("127.0.0.1/32")
             .parameter("smtpd_client_connection_count_limit", "2")
             .parameter("smtpd_client_message_rate_limit", "2").start();
 
@@ -91,7 +91,7 @@ class SmtpdLimitsIT {
 
     @Test
     void connectionRateLimit() {
-        PosternServer server = postern.newServer().myhostname(H).mynetworks("127.0.0.1/32")
+        PosternProcess server = postern.newServer().myhostname(H).mynetworks("127.0.0.1/32")
             .parameter("smtpd_client_connection_rate_limit", "3").start();
         List<Integer> greetings = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -104,11 +104,11 @@ class SmtpdLimitsIT {
 
     @Test
     void anOverlongCommandLineIsRefusedAndTheServerStaysUp() {
-        PosternServer server = postern.newServer().myhostname(H).start();
+        PosternProcess server = postern.newServer().myhostname(H).start();
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             client.sendRaw("MAIL FROM:<" + "a".repeat(100_000) + "@client.example>\r\n");
-            SmtpReply reply = client.readReply();
+            ClientReply reply = client.readReply();
             assertThat(reply.code()).as("%s", reply).isBetween(500, 554);
             assertThat(reply.full()).doesNotContain("Exception").doesNotContain("at org.");
         } catch (RuntimeException closedAfterReply) {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -22,22 +22,22 @@ class StartupIT {
     final PosternExtension postern = new PosternExtension();
 
     @Test
-    void unknownParameterInMainCfIsAStartupErrorNamingTheLine() {
-        PosternServer server = postern.newServer();
-        int line = server.appendMainCf("bogus_parameter = 1");
+    void aSafetyRelevantUnimplementedParameterInMainCfIsAStartupErrorNamingTheLine() {
+        PosternProcess server = postern.newServer();
+        int line = server.appendMainCf("smtpd_milters = inet:127.0.0.1:8891");
 
         ExitResult result = server.runUntilExit(EXIT);
 
         assertThat(result.exitCode()).as("%s", result).isNotZero();
-        List<String> errors = result.stderrLines().stream().filter(l -> l.contains("bogus_parameter")).toList();
-        assertThat(errors).as("stderr lines naming bogus_parameter in %s", result).hasSize(1);
-        assertThat(errors.get(0)).contains("main.cf:" + line);
+        List<String> errors = result.stderrLines().stream().filter(l -> l.contains("smtpd_milters")).toList();
+        assertThat(errors).as("stderr lines naming smtpd_milters in %s", result).hasSize(1);
+        assertThat(errors.get(0)).contains("main.cf:" + line).contains("postern_allow_unimplemented = yes");
         assertNoStackTrace(result);
     }
 
     @Test
     void busySmtpPortIsAStartupErrorNamingTheAddress() throws IOException {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         try (ServerSocket occupier = new ServerSocket(server.smtpPort(), 50, InetAddress.getByName("127.0.0.1"))) {
             assertThat(occupier.isBound()).isTrue();
 
@@ -52,7 +52,7 @@ class StartupIT {
 
     @Test
     void postconfListsExplicitAndOverriddenValues() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         server.appendMainCf("myhostname = from-main-cf.postconf-it.test");
         server.relayhost(2525);
 
@@ -70,7 +70,7 @@ class StartupIT {
 
     @Test
     void versionPrintsAVersion() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
 
         ExitResult result = server.runCommandWithoutHome("version");
 

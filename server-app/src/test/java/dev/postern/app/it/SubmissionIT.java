@@ -7,15 +7,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -31,21 +32,28 @@ class SubmissionIT {
     private static final String REMOTE = "friend@remote.example";
 
     @RegisterExtension
-    final PosternExtension postern = new PosternExtension();
+    static final PosternExtension postern = new PosternExtension();
+    /** Shared by the tests that use the shipped listeners unchanged; each sends its own token. */
+    private static SmtpSink sink;
+    private static PosternProcess server;
 
-    private PosternServer server(SmtpSink sink) {
-        PosternServer server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.0/8");
+    @BeforeAll
+    static void startSharedServer() {
+        sink = postern.newSink();
+        server = server(sink).start();
+        server.webAdmin().putUser(BOB, PASSWORD);
+    }
+
+    private static PosternProcess server(SmtpSink sink) {
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).mynetworks("127.0.0.0/8");
         return server;
     }
 
     @Test
     void submissionRelaysOnlyAfterStartTlsAndAuthEvenForMynetworks() {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = server(sink).start();
-        server.webAdmin().putUser(BOB, PASSWORD);
 
         try (SmtpClient client = SmtpClient.connect(server.submissionPort())) {
-            SmtpReply ehlo = client.ehlo("laptop.example");
+            ClientReply ehlo = client.ehlo("laptop.example");
             assertThat(ehlo.textLines()).contains("STARTTLS").noneMatch(line -> line.startsWith("AUTH"));
             assertThat(client.authPlain(BOB, PASSWORD).full())
                 .as("AUTH before STARTTLS, although the password is right")
@@ -70,9 +78,9 @@ class SubmissionIT {
             client.quit();
         }
 
-        List<SinkMessage> relayed = sink.awaitMessages(1, Duration.ofSeconds(30));
+        List<SinkMessage> relayed = TestMessages.awaitToken(sink, "submitted-1", Duration.ofSeconds(30));
         assertThat(relayed.get(0).recipients()).containsExactly(REMOTE);
-        assertThat(sink.messageCount()).as("only the authenticated message is relayed").isEqualTo(1);
+        assertThat(relayed).as("only the authenticated message is relayed, once").hasSize(1);
         server.awaitMaillogLine("the failed AUTH warning", Duration.ofSeconds(10), line -> line.contains(
             "postern/submission/smtpd[") && line.endsWith(
             "warning: localhost[127.0.0.1]: SASL LOGIN authentication failed: authentication failure"));
@@ -84,9 +92,6 @@ class SubmissionIT {
 
     @Test
     void submissionsSpeaksTlsFromTheFirstByteAndRelaysAfterAuth() {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = server(sink).start();
-        server.webAdmin().putUser(BOB, PASSWORD);
 
         try (SmtpClient client = SmtpClient.connectTls(server.submissionsPort(), "127.0.0.2")) {
             assertThat(client.greeting().code()).isEqualTo(220);
@@ -99,18 +104,15 @@ class SubmissionIT {
             assertThat(client.sendMail(BOB, REMOTE, TestMessages.withToken(BOB, REMOTE, "submitted-2", "hello")).code())
                 .isEqualTo(250);
         }
-        assertThat(sink.awaitMessages(1, Duration.ofSeconds(30)).get(0).sender()).isEqualTo(BOB);
+        assertThat(TestMessages.awaitToken(sink, "submitted-2", Duration.ofSeconds(30)).get(0).sender()).isEqualTo(BOB);
     }
 
     @Test
     void theMxListenerRefusesAuthAndKeepsItsOwnTrustedNetworks() {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = server(sink).start();
-        server.webAdmin().putUser(BOB, PASSWORD);
 
         try (SmtpClient client = server.connect()) {
             assertThat(client.command("HELO client.example").full()).as("Postfix's HELO reply").isEqualTo("250 " + H);
-            SmtpReply ehlo = client.ehlo("client.example");
+            ClientReply ehlo = client.ehlo("client.example");
             assertThat(ehlo.lines().get(0)).as("Postfix's EHLO reply").isEqualTo("250-" + H);
             assertThat(ehlo.textLines()).contains("STARTTLS")
                 .noneMatch(line -> line.startsWith("AUTH"));
@@ -127,8 +129,7 @@ class SubmissionIT {
 
     @Test
     void aListenerOverrideAddsSenderLoginMismatch() throws Exception {
-        SmtpSink sink = postern.newSink();
-        PosternServer server = server(sink).parameter("smtpd_sender_login_maps", "inline:{" + BOB + "=" + BOB + "}");
+        PosternProcess server = server(postern.newSink()).parameter("smtpd_sender_login_maps", "inline:{" + BOB + "=" + BOB + "}");
         Path smtpserver = server.distribution().resolve("conf/smtpserver.xml");
         String shipped = Files.readString(smtpserver);
         String submissionOnly = shipped.replaceFirst("<override>smtpd_sender_restrictions =</override>",
@@ -159,7 +160,7 @@ class SubmissionIT {
 
     @Test
     void aBadOverrideStopsTheStartNamingTheListener() {
-        PosternServer server = postern.newServer();
+        PosternProcess server = postern.newServer();
         String shipped = readShipped(server);
         server.writeConfFile("smtpserver.xml", shipped.replaceFirst("<override>smtpd_tls_auth_only = yes</override>",
             "<override>smtpd_tls_auth_onyl = yes</override>"));
@@ -173,20 +174,20 @@ class SubmissionIT {
 
     @Test
     void anUnknownTlsLevelOrAMissingCertificateStopsTheStart() {
-        PosternServer level = postern.newServer().parameter("smtpd_tls_security_level", "mandatory");
+        PosternProcess level = postern.newServer().parameter("smtpd_tls_security_level", "mandatory");
         ExitResult levelResult = level.runUntilExit(Duration.ofSeconds(60));
         assertThat(levelResult.exitCode()).as("%s", levelResult).isNotZero();
         assertThat(levelResult.stderrLines()).as("%s", levelResult).anyMatch(line -> line.contains(
             "smtpd_tls_security_level: \"mandatory\" is not one of none, may, encrypt"));
 
-        PosternServer cert = postern.newServer().parameter("smtpd_tls_cert_file", "/nonexistent/cert.pem");
+        PosternProcess cert = postern.newServer().parameter("smtpd_tls_cert_file", "/nonexistent/cert.pem");
         ExitResult certResult = cert.runUntilExit(Duration.ofSeconds(60));
         assertThat(certResult.exitCode()).as("%s", certResult).isNotZero();
         assertThat(certResult.stderrLines()).as("%s", certResult).anyMatch(line -> line.contains(
             "smtpd_tls_cert_file: cannot read /nonexistent/cert.pem"));
     }
 
-    private static String readShipped(PosternServer server) {
+    private static String readShipped(PosternProcess server) {
         try {
             return Files.readString(server.distribution().resolve("conf/smtpserver.xml"));
         } catch (java.io.IOException e) {

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 
 /**
  * Issue 14 item 8: the listeners offer forward-secret suites only. A client that can do nothing but
@@ -37,7 +37,7 @@ class TlsCipherSuitesIT {
 
     @Test
     void staticRsaSuitesAreRefusedAndForwardSecretOnesWork() throws Exception {
-        PosternServer server = postern.newServer().myhostname("mx.tls-it.test").start();
+        PosternProcess server = postern.newServer().myhostname("mx.tls-it.test").start();
 
         String rsa = sClient(server.smtpPort(), "-tls1_2", "-cipher", "AES128-SHA256");
         assertThat(rsa).as("openssl s_client -starttls smtp -tls1_2 -cipher AES128-SHA256")

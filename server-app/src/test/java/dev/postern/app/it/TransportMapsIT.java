@@ -12,10 +12,10 @@ import dev.postern.app.harness.Await;
 import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
-import dev.postern.app.harness.PosternServer;
+import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpReply;
+import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
 
@@ -39,7 +39,7 @@ class TransportMapsIT {
         SmtpSink one = postern.newSink();
         SmtpSink two = postern.newSink();
         SmtpSink relayhost = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(relayhost)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(relayhost)
             .parameter("transport_maps", "texthash:conf/transport")
             .writeConfFile("transport", String.join("\n",
                 "one.test        smtp:" + one.relayhost(),
@@ -91,7 +91,7 @@ class TransportMapsIT {
     @Test
     void errorBouncesRetryStaysDeferredAndDiscardDeliversNothing() {
         SmtpSink relayhost = postern.newSink();
-        PosternServer server = postern.newServer().myhostname(H).relayhost(relayhost)
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(relayhost)
             .parameter("transport_maps", "texthash:conf/transport")
             .writeConfFile("transport", String.join("\n",
                 "error.test      error:5.7.1 refused by the transport table",
@@ -154,10 +154,10 @@ class TransportMapsIT {
         assertThat(DeliveryLogLine.of(server, "y@retry.test")).as("retried later, not at once").hasSize(1);
     }
 
-    static String send(PosternServer server, String sender, List<String> recipients, String token) {
+    static String send(PosternProcess server, String sender, List<String> recipients, String token) {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
-            SmtpReply reply = client.sendMail(sender, recipients,
+            ClientReply reply = client.sendMail(sender, recipients,
                 TestMessages.withToken(sender, recipients.get(0), token, "hello " + token + "\r\n"));
             client.quit();
             assertThat(reply.full()).matches("250 2\\.0\\.0 Ok: queued as [0-9A-F]{10,12}");
@@ -165,7 +165,7 @@ class TransportMapsIT {
         }
     }
 
-    static DeliveryLogLine awaitLine(PosternServer server, String recipient) {
+    static DeliveryLogLine awaitLine(PosternProcess server, String recipient) {
         return Await.value("a delivery line for " + recipient, DELIVERY, () -> DeliveryLogLine.of(server, recipient),
             lines -> !lines.isEmpty()).get(0);
     }

@@ -5,17 +5,19 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One SMTP reply as the client read it: the three-digit code and every line, multi-line aware.
+ * One SMTP reply as the harness's {@link SmtpClient} read it from the server under test: the three-digit
+ * code and every raw line, multi-line aware. (Not the delivery agent's {@code dev.postern.delivery.smtp.SmtpReply},
+ * which is Postern's own parse of a next hop's reply.)
  *
  * <p>{@link #full()} is the reply exactly as it went over the wire minus the line endings, lines joined
  * with {@code \n}; for a one-line reply that is e.g. {@code 454 4.7.1 <x@remote.example>: Relay access denied}.
  */
-public final class SmtpReply {
+public final class ClientReply {
 
     private final int code;
     private final List<String> lines;
 
-    SmtpReply(int code, List<String> lines) {
+    ClientReply(int code, List<String> lines) {
         if (lines.isEmpty()) {
             throw new IllegalArgumentException("a reply has at least one line");
         }
@@ -24,10 +26,10 @@ public final class SmtpReply {
     }
 
     /** Parses reply lines such as {@code 250-first} ... {@code 250 last}. */
-    public static SmtpReply of(String... rawLines) {
+    public static ClientReply of(String... rawLines) {
         List<String> lines = List.of(rawLines);
         int code = Integer.parseInt(lines.get(0).substring(0, 3));
-        return new SmtpReply(code, lines);
+        return new ClientReply(code, lines);
     }
 
     public int code() {
@@ -94,7 +96,7 @@ public final class SmtpReply {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof SmtpReply other && other.code == code && other.lines.equals(lines);
+        return o instanceof ClientReply other && other.code == code && other.lines.equals(lines);
     }
 
     @Override

@@ -29,8 +29,8 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * One Postern server process for end-to-end tests, running {@code bin/postern run --home HOME} from the
- * built distribution.
+ * One Postern server process under test, running {@code bin/postern run --home HOME} from the built
+ * distribution. (The server itself, assembled in that process, is {@code dev.postern.app.PosternServer}.)
  *
  * <p>The home is created with a copy of the distribution's {@code conf/}, an empty {@code var/} and
  * {@code extensions-jars/}; four free loopback ports are chosen once (SMTP, submission, submissions,
@@ -42,7 +42,7 @@ import java.util.stream.Collectors;
  * start); the mail log is {@code HOME/var/log/maillog}. Failure messages carry {@link #describe()}: the
  * state, the console tail and the mail log tail.
  */
-public final class PosternServer implements AutoCloseable {
+public final class PosternProcess implements AutoCloseable {
 
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     public static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
@@ -78,7 +78,7 @@ public final class PosternServer implements AutoCloseable {
     private long consoleOffset;
     private WebAdminClient webAdmin;
 
-    private PosternServer(Path distribution, Path home, String name) {
+    private PosternProcess(Path distribution, Path home, String name) {
         this.distribution = distribution;
         this.home = home;
         this.name = name;
@@ -96,7 +96,7 @@ public final class PosternServer implements AutoCloseable {
     /**
      * Creates the home (which must not exist yet or be empty) from the distribution. Nothing is started.
      */
-    public static PosternServer create(Path distribution, Path home) {
+    public static PosternProcess create(Path distribution, Path home) {
         try {
             Files.createDirectories(home);
             try (var entries = Files.list(home)) {
@@ -114,13 +114,13 @@ public final class PosternServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create Postern home " + home + ": " + e, e);
         }
-        return new PosternServer(distribution, home.toAbsolutePath(), home.getFileName().toString());
+        return new PosternProcess(distribution, home.toAbsolutePath(), home.getFileName().toString());
     }
 
     // ---- configuration (before start) -------------------------------------------------------
 
     /** Overrides a main.cf parameter through {@code POSTERN_<name>}; {@code null} removes the override. */
-    public PosternServer parameter(String parameter, String value) {
+    public PosternProcess parameter(String parameter, String value) {
         if (value == null) {
             parameters.remove(parameter);
         } else {
@@ -130,24 +130,24 @@ public final class PosternServer implements AutoCloseable {
     }
 
     /** {@code relayhost = [127.0.0.1]:port}. */
-    public PosternServer relayhost(int port) {
+    public PosternProcess relayhost(int port) {
         return parameter("relayhost", "[127.0.0.1]:" + port);
     }
 
-    public PosternServer relayhost(SmtpSink sink) {
+    public PosternProcess relayhost(SmtpSink sink) {
         return parameter("relayhost", sink.relayhost());
     }
 
-    public PosternServer myhostname(String hostname) {
+    public PosternProcess myhostname(String hostname) {
         return parameter("myhostname", hostname);
     }
 
-    public PosternServer mynetworks(String networks) {
+    public PosternProcess mynetworks(String networks) {
         return parameter("mynetworks", networks);
     }
 
     /** Any other environment variable for the process (e.g. {@code POSTERN_OPTS}). */
-    public PosternServer env(String variable, String value) {
+    public PosternProcess env(String variable, String value) {
         environment.put(variable, value);
         return this;
     }
@@ -177,7 +177,7 @@ public final class PosternServer implements AutoCloseable {
     }
 
     /** Replaces (or creates) {@code HOME/conf/<relativePath>}. */
-    public PosternServer writeConfFile(String relativePath, String content) {
+    public PosternProcess writeConfFile(String relativePath, String content) {
         Path file = confDir().resolve(relativePath);
         try {
             Files.createDirectories(file.getParent());
@@ -191,14 +191,14 @@ public final class PosternServer implements AutoCloseable {
     // ---- lifecycle --------------------------------------------------------------------------
 
     /** Launches {@code run} and waits until the SMTP port answers {@code 220}. */
-    public PosternServer start() {
+    public PosternProcess start() {
         launch();
         awaitReady();
         return this;
     }
 
     /** Launches {@code bin/postern run --home HOME} without waiting; see {@link #awaitReady()}. */
-    public synchronized PosternServer launch() {
+    public synchronized PosternProcess launch() {
         if (isRunning()) {
             throw new IllegalStateException(name + " is already running (pid " + process.pid() + ")");
         }
@@ -223,11 +223,11 @@ public final class PosternServer implements AutoCloseable {
      * Polls the SMTP port until it greets with {@code 220}, for up to {@link #READY_TIMEOUT}. Fails at once
      * if the process exits, and kills it if the timeout passes.
      */
-    public PosternServer awaitReady() {
+    public PosternProcess awaitReady() {
         return awaitReady(READY_TIMEOUT);
     }
 
-    public PosternServer awaitReady(Duration timeout) {
+    public PosternProcess awaitReady(Duration timeout) {
         Process current = requireProcess();
         long deadline = System.nanoTime() + timeout.toNanos();
         String lastProbe = "no probe yet";
@@ -609,7 +609,7 @@ public final class PosternServer implements AutoCloseable {
     /** State, ports, home, console tail and mail log tail: what a failure message needs. */
     public String describe() {
         StringBuilder text = new StringBuilder();
-        text.append("Postern server ").append(name).append(" (home ").append(home).append(", smtp ").append(smtpPort)
+        text.append("Postern process ").append(name).append(" (home ").append(home).append(", smtp ").append(smtpPort)
                 .append(", webadmin ").append(webadminPort).append("): ");
         Process current = process;
         if (current == null) {
@@ -637,7 +637,7 @@ public final class PosternServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PosternServer[" + name + ", smtp=" + smtpPort + ", webadmin=" + webadminPort + "]";
+        return "PosternProcess[" + name + ", smtp=" + smtpPort + ", webadmin=" + webadminPort + "]";
     }
 
     // ---- internals --------------------------------------------------------------------------

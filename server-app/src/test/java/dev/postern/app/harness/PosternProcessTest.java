@@ -17,21 +17,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * PosternServer's process handling, checked against {@link FakePostern} behind a fake distribution, so the
+ * PosternProcess's process handling, checked against {@link FakePostern} behind a fake distribution, so the
  * harness can be trusted before the real server runs.
  */
-class PosternServerTest {
+class PosternProcessTest {
 
     @TempDir
     Path temp;
 
     private Path distribution;
-    private PosternServer server;
+    private PosternProcess server;
 
     @BeforeEach
     void fakeDistribution() {
         distribution = FakeDistribution.create(temp.resolve("dist"));
-        server = PosternServer.create(distribution, temp.resolve("home"));
+        server = PosternProcess.create(distribution, temp.resolve("home"));
     }
 
     @AfterEach
