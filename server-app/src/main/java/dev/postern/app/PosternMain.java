@@ -1,6 +1,7 @@
 package dev.postern.app;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
 import dev.postern.config.ConfigException;

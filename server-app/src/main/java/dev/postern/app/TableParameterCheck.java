@@ -8,7 +8,7 @@ import java.util.Map;
 import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
 import dev.postern.config.Parameters;
-import dev.postern.delivery.AliasDestination;
+import dev.postern.delivery.local.AliasDestination;
 import dev.postern.tables.AliasList;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.SequencedTable;
