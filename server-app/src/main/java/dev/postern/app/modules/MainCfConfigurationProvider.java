@@ -166,6 +166,7 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
             return;
         }
         configuration.setProperty(prefix + "[@enabled]", true);
+        configuration.setProperty(prefix + "jmxName", jamesJmxName(jmxName));
         requireBindable(definition.addressSource(), address.get());
         configuration.setProperty(prefix + "bind", address.get().host() + ":" + address.get().port());
         configuration.setProperty(prefix + "helloName", listenerCf.get("myhostname"));
@@ -183,6 +184,15 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
         }
         applyTls(configuration, prefix, listenerCf, jmxName);
         applyAuth(configuration, prefix, listenerCf);
+    }
+
+    /**
+     * The name James registers the listener's MBean under: a {@code host:port} listener of master.cf
+     * with {@code _} for the characters a JMX name value cannot hold ({@code 127.0.0.1_10025}); James
+     * refuses to start with {@code 127.0.0.1:10025}. Postern itself keeps calling it by its master.cf name.
+     */
+    static String jamesJmxName(String listener) {
+        return listener.replaceAll("[:,=*?\"\\\\\\n]", "_");
     }
 
     private static void requireBindable(String parameter, ListenAddress address) throws ConfigurationException {

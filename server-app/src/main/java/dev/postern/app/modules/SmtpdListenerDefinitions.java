@@ -18,7 +18,7 @@ import dev.postern.config.MasterCfService;
 
 /**
  * Which SMTP listeners run, from smtpserver.xml and, when present, master.cf: how the two files
- * combine (docs/configuration.md, "master.cf").
+ * combine (docs/master-cf.md).
  *
  * <ul>
  *   <li>Without master.cf, smtpserver.xml's enabled {@code <smtpserver>} blocks are the listeners,
