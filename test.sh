@@ -19,6 +19,8 @@ command -v fail2ban-regex >/dev/null 2>&1 || packages+=(fail2ban)
 # interoperability tests (installed without starting its service).
 [ -x /usr/lib/dovecot/lmtp ] || packages+=(dovecot-lmtpd)
 [ -x /usr/lib/dovecot/imap ] || packages+=(dovecot-imapd)
+# DovecotSaslIT runs Dovecot as nothing but the auth service of smtpd_sasl_type = dovecot.
+[ -x /usr/sbin/dovecot ] || packages+=(dovecot-core)
 # The container image test (docker/test-image.sh) builds a Java base with debootstrap and runs
 # the image with podman (runc: crun fails on some cgroup layouts); its certificate comes from openssl.
 command -v podman >/dev/null 2>&1 || packages+=(podman)

@@ -12,19 +12,21 @@ import java.util.List;
  * that start with white space continue it (joined here with one space); lines whose first
  * non-blank character is {@code #}, and blank lines, are skipped without ending the logical line
  * they sit in; a {@code #} anywhere else is part of the value.
+ *
+ * <p>Public for {@code postern import-postfix}, which reports on a Postfix main.cf before it is loaded.
  */
-final class MainCfParser {
+public final class MainCfParser {
 
     /** One logical line: a setting, or a line that could not be read as one. */
-    sealed interface Entry permits Setting, Malformed {
+    public sealed interface Entry permits Setting, Malformed {
         /** The physical line the logical line starts on (1-based). */
         int line();
     }
 
-    record Setting(int line, String name, String value) implements Entry {
+    public record Setting(int line, String name, String value) implements Entry {
     }
 
-    record Malformed(int line, String reason) implements Entry {
+    public record Malformed(int line, String reason) implements Entry {
     }
 
     private MainCfParser() {
@@ -34,7 +36,7 @@ final class MainCfParser {
      * The entries of a main.cf, in file order. A string that holds line breaks counts as several
      * physical lines, as it would in a file, so no entry or message spans lines.
      */
-    static List<Entry> parse(List<String> input) {
+    public static List<Entry> parse(List<String> input) {
         List<String> lines = physicalLines(input);
         List<Entry> entries = new ArrayList<>();
         StringBuilder logical = null;

@@ -77,9 +77,16 @@ public final class MessageDelivery {
     private static Optional<Route> filter(Mail mail) {
         return mail.getAttribute(MailAttributes.FILTER)
             .map(attribute -> String.valueOf(attribute.getValue().value()))
-            .map(Route::parse)
-            .filter(parsed -> parsed.transport().isPresent())
-            .map(parsed -> new Route(parsed.transport().get(), parsed.nexthop().orElse("")));
+            .flatMap(MessageDelivery::filterRoute);
+    }
+
+    /**
+     * Where a FILTER action's {@code transport:destination} sends the mail; empty for one without a
+     * transport name, which is ignored. Also how {@code postern explain} shows it.
+     */
+    public static Optional<Route> filterRoute(String value) {
+        Route.Parsed parsed = Route.parse(value);
+        return parsed.transport().map(transport -> new Route(transport, parsed.nexthop().orElse("")));
     }
 
     private List<RecipientResult> deliverGroup(String queueId, Mail mail, Instant start, Route route,

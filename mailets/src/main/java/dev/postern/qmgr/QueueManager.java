@@ -154,7 +154,7 @@ public class QueueManager extends GenericMailet {
             MailLog mailLog = environment.mailLog(parameters);
             RetrySchedule schedule = RetrySchedule.fromParameters(parameters);
             Notifications notifications = Notifier.from(parameters, assembly.queueIds(), mailLog, clock);
-            RouteResolver resolver = new RouteResolver(parameters, environment::openTable, classifier(parameters));
+            RouteResolver resolver = routeResolver(parameters, environment, assembly.domains());
             MessageDelivery delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
                 couriers(parameters, mailLog, closeables), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock);
             return new DeliveryParts(generation, delivery, notifications, schedule, mailLog, closeables);
@@ -292,11 +292,21 @@ public class QueueManager extends GenericMailet {
         }
     }
 
-    private AddressClassifier classifier(ComponentParameters parameters) throws IOException {
-        DomainList domains = assembly.domains();
+    /**
+     * The routing of the queue manager's parameters: the address classes (with the domains of the
+     * domain list, which WebAdmin adds to, as virtual mailbox domains) and the transports. Also how
+     * {@code postern explain} shows a recipient's route.
+     */
+    public static RouteResolver routeResolver(ComponentParameters parameters, PosternEnvironment environment,
+                                              DomainList domains) throws IOException {
+        return new RouteResolver(parameters, environment::openTable, classifier(parameters, environment, domains));
+    }
+
+    private static AddressClassifier classifier(ComponentParameters parameters, PosternEnvironment environment,
+                                                DomainList domains) throws IOException {
         return AddressClassifier.fromParameters(parameters::get,
             AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces")),
-            assembly.environment()::openTable, domain -> {
+            environment::openTable, domain -> {
                 try {
                     return domains.containsDomain(Domain.of(domain));
                 } catch (DomainListException | RuntimeException e) {

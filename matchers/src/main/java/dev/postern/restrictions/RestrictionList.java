@@ -83,6 +83,12 @@ public final class RestrictionList {
         return evaluate(state, lists, null, true, trace);
     }
 
+    /** As {@link #evaluateAll(SmtpState, List, Reply)}, telling {@code trace} each step. */
+    public static Verdict evaluateAll(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral,
+                                      EvaluationTrace trace) {
+        return evaluate(state, lists, carriedDeferral, true, trace);
+    }
+
     /**
      * Evaluates lists that run before RCPT TO with {@code smtpd_delay_reject = no}: the client
      * list at connect, the HELO list at HELO, the sender list at MAIL FROM. A REJECT or DEFER
@@ -91,6 +97,12 @@ public final class RestrictionList {
      */
     public static Verdict evaluateEarly(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral) {
         return evaluate(state, lists, carriedDeferral, false, EvaluationTrace.NONE);
+    }
+
+    /** As {@link #evaluateEarly(SmtpState, List, Reply)}, telling {@code trace} each step. */
+    public static Verdict evaluateEarly(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral,
+                                        EvaluationTrace trace) {
+        return evaluate(state, lists, carriedDeferral, false, trace);
     }
 
     private static Verdict evaluate(SmtpState state, List<RestrictionList> lists, Reply carriedDeferral, boolean settle,

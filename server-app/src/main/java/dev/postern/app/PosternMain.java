@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 
+import dev.postern.app.explain.ExplainCommand;
 import dev.postern.config.ConfigException;
 import dev.postern.config.ConfigWarnings;
 import dev.postern.config.MainCf;
@@ -57,6 +58,9 @@ public final class PosternMain {
             case "domain" -> new DomainCommand(command.home(), () -> loadMainCfOrExit(command.home()),
                 System.out, System.err).run(command.arguments());
             case "check" -> new CheckCommand(command.home(), System.out, System.err).run(command.arguments());
+            case "explain" -> new ExplainCommand(command.home(), System.out, System.err).run(command.arguments());
+            case "import-postfix" -> new ImportPostfixCommand(command.home(), System.out, System.err)
+                .run(command.arguments());
             case "version" -> version();
             default -> throw new IllegalArgumentException("unknown subcommand \"" + command.subcommand() + "\"; "
                 + CommandLine.USAGE);

@@ -25,7 +25,7 @@ import dev.postern.restrictions.Reply;
  * {@code header_address_token_limit}) and Postern's {@code postern_header_block_size_limit},
  * applied to each DATA line before James stores it ({@link HeaderLimiter}), so that no message,
  * whatever the shape of its header, costs more memory than the limits allow anywhere after. It
- * sits after {@link PostfixReceivedHeader}, so the server's own {@code Received:} header counts
+ * sits after {@link PosternReceivedDataLineFilter}, so the server's own {@code Received:} header counts
  * as a hop, as in Postfix. A refused message is answered at the end of data, before any other
  * end-of-data hook ({@code 554 5.4.0 Error: too many hops}), and never queued.
  */

@@ -68,8 +68,14 @@ enum FixedReply {
     ALREADY_AUTHENTICATED("503", "5.5.1", "Error: already authenticated"),
     AUTH_IN_TRANSACTION("503", "5.5.1", "Error: MAIL transaction in progress"),
     AUTH_SUCCESSFUL("235", "2.7.0", "Authentication successful"),
-    AUTH_FAILED("535", "5.7.8", "Error: authentication failed: authentication failure"),
+    /** The SASL server's reason. */
+    AUTH_FAILED("535", "5.7.8", "Error: authentication failed: %s"),
+    /** The reason the SASL server could not decide. */
+    AUTH_TEMPORARY_FAILURE("454", "4.7.0", "Temporary authentication failure: %s"),
     AUTH_CANNOT_DECODE("501", "5.5.2", "Cannot decode response"),
+    AUTH_SYNTAX("501", "5.5.4", "Syntax: AUTH mechanism"),
+    /** The client answered a challenge with "*". */
+    AUTH_ABORTED("501", "5.7.0", "Authentication aborted"),
     /** A DSN parameter of MAIL FROM or RCPT TO (RFC 3461) with bad syntax: its text. */
     BAD_DSN_PARAMETER("501", "5.5.4", "%s");
 

@@ -1,5 +1,6 @@
 package dev.postern.smtpd;
 
+import java.io.IOException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.postern.address.LocalMailboxes;
 import dev.postern.address.ResolvedAddress;
+import dev.postern.config.ComponentParameters;
 import dev.postern.config.ParameterType;
 import dev.postern.restrictions.UnlistedRecipients;
 import dev.postern.tables.LookupException;
@@ -51,10 +53,42 @@ public class LocalRecipientHook implements RcptHook {
     private PerListener<Settings> settings;
 
     /**
+     * The check of one listener, as this hook makes it at RCPT and {@code postern explain} shows it.
+     *
      * @param recipients {@code smtpd_reject_unlisted_recipient} (default yes)
      * @param senders    {@code smtpd_reject_unlisted_sender} (default no)
      */
-    private record Settings(UnlistedRecipients unlisted, boolean recipients, boolean senders) {
+    public record Settings(UnlistedRecipients unlisted, boolean recipients, boolean senders) {
+
+        /** The check of a listener's parameters, with the address classes its restrictions use. */
+        public static Settings of(ComponentParameters parameters, HookEnvironment environment, DomainList domainList,
+                                  UsersRepository users) throws IOException {
+            return new Settings(
+                SmtpdPolicy.unlistedRecipients(parameters, environment,
+                    SmtpdPolicy.classifier(parameters, environment, domainList), domainList, users),
+                ParameterType.toBoolean("smtpd_reject_unlisted_recipient", parameters.get("smtpd_reject_unlisted_recipient")),
+                ParameterType.toBoolean("smtpd_reject_unlisted_sender", parameters.get("smtpd_reject_unlisted_sender")));
+        }
+
+        /**
+         * The refusal of an unknown sender ({@code smtpd_reject_unlisted_sender}) or recipient, as
+         * {@code 550 D.S.N text}; empty when both are known or not checked.
+         *
+         * @throws LookupException when a table or the users cannot be asked (the hook then defers)
+         */
+        public Optional<String> refusal(MaybeSender sender, MailAddress rcpt) throws LookupException {
+            if (senders && !sender.isNullSender()) {
+                Optional<String> table = unlisted.missingFrom(internal(sender.get()), true);
+                if (table.isPresent()) {
+                    return Optional.of(unknown("5.1.0", sender.get(), "Sender address rejected", table.get()));
+                }
+            }
+            if (!recipients) {
+                return Optional.empty();
+            }
+            return unlisted.missingFrom(internal(rcpt), false)
+                .map(table -> unknown("5.1.1", rcpt, "Recipient address rejected", table));
+        }
     }
 
     @Inject
@@ -66,29 +100,14 @@ public class LocalRecipientHook implements RcptHook {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        settings = environment.perListener(config, this, parameters -> new Settings(
-            SmtpdPolicy.unlistedRecipients(parameters, environment, SmtpdPolicy.classifier(parameters, environment, domainList),
-                domainList, usersRepository),
-            ParameterType.toBoolean("smtpd_reject_unlisted_recipient", parameters.get("smtpd_reject_unlisted_recipient")),
-            ParameterType.toBoolean("smtpd_reject_unlisted_sender", parameters.get("smtpd_reject_unlisted_sender"))));
+        settings = environment.perListener(config, this,
+            parameters -> Settings.of(parameters, environment, domainList, usersRepository));
     }
 
     @Override
     public HookResult doRcpt(SMTPSession session, MaybeSender sender, MailAddress rcpt) {
-        Settings active = settings.of(session);
         try {
-            if (active.senders() && !sender.isNullSender()) {
-                Optional<String> table = active.unlisted().missingFrom(internal(sender.get()), true);
-                if (table.isPresent()) {
-                    return unknown("5.1.0", sender.get(), "Sender address rejected", table.get());
-                }
-            }
-            if (!active.recipients()) {
-                return HookResult.DECLINED;
-            }
-            return active.unlisted().missingFrom(internal(rcpt), false)
-                .map(table -> unknown("5.1.1", rcpt, "Recipient address rejected", table))
-                .orElse(HookResult.DECLINED);
+            return settings.of(session).refusal(sender, rcpt).map(LocalRecipientHook::refused).orElse(HookResult.DECLINED);
         } catch (LookupException e) {
             LOGGER.warn("recipient lookup failed for {}: {}", rcpt.asString(), e.getMessage());
             return FixedReply.TEMPORARY_LOOKUP_FAILURE.hookResult(rcpt.asString());
@@ -102,11 +121,16 @@ public class LocalRecipientHook implements RcptHook {
         return new ResolvedAddress(address.asString(), internal, Set.of(), "");
     }
 
-    private static HookResult unknown(String dsn, MailAddress address, String what, String table) {
+    /** {@code 550 D.S.N <address>: what: User unknown in table}. */
+    private static String unknown(String dsn, MailAddress address, String what, String table) {
+        return "550 " + dsn + " <" + address.asString() + ">: " + what + ": User unknown in " + table;
+    }
+
+    private static HookResult refused(String line) {
         return HookResult.builder()
             .hookReturnCode(HookReturnCode.deny())
-            .smtpReturnCode("550")
-            .smtpDescription(dsn + " <" + address.asString() + ">: " + what + ": User unknown in " + table)
+            .smtpReturnCode(line.substring(0, 3))
+            .smtpDescription(line.substring(4))
             .build();
     }
 }

@@ -1,29 +1,55 @@
 package dev.postern.smtpd;
 
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 
 import org.apache.commons.configuration2.Configuration;
 import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.Username;
+import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.api.Request;
 import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.DisconnectHandler;
+import org.apache.james.protocols.api.handler.LineHandler;
+import org.apache.james.protocols.smtp.SMTPResponse;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
+import org.apache.james.protocols.smtp.hook.AuthHook;
+import org.apache.james.protocols.smtp.hook.HookResult;
+import org.apache.james.protocols.smtp.hook.HookReturnCode;
 
 import dev.postern.address.NetworkList;
+import dev.postern.smtpd.sasl.DovecotSasl;
+import dev.postern.smtpd.sasl.PosternSasl;
+import dev.postern.smtpd.sasl.SaslExchange;
+import dev.postern.smtpd.sasl.SaslMechanism;
+import dev.postern.smtpd.sasl.SaslSecurityOptions;
+import dev.postern.smtpd.sasl.SaslServer;
+import dev.postern.smtpd.sasl.SaslServers;
+import dev.postern.smtpd.sasl.SaslSocketDirectory;
+import dev.postern.smtpd.sasl.SaslStep;
 import dev.postern.tables.LookupException;
 
 /**
- * AUTH PLAIN and LOGIN the Postfix way, on top of James's AUTH handler (which checks the
- * password against the users store through its auth hook):
+ * AUTH the Postfix way, with the mechanisms of the SASL server {@code smtpd_sasl_type} chooses
+ * ({@link PosternSasl}: Postern's users; {@link DovecotSasl}: Dovecot's auth service). In place of
+ * James's AUTH handler, whose auth hooks still check Postern's users:
  * <ul>
+ * <li>EHLO announces the server's mechanisms that {@code smtpd_sasl_security_options} (or, under
+ * TLS, {@code smtpd_sasl_tls_security_options}) allow, also as {@code AUTH=} with
+ * {@code broken_sasl_auth_clients}; none allowed, no AUTH;</li>
  * <li>an AUTH that was not announced is refused with {@code 503 5.5.1 Error: authentication
  * not enabled}: James would otherwise authenticate before STARTTLS even where
  * {@code smtpd_tls_auth_only} hides AUTH, and on listeners where SASL is off;</li>
@@ -31,17 +57,27 @@ import dev.postern.tables.LookupException;
  * <li>{@code smtpd_client_auth_rate_limit}: AUTH commands per client and minute, except
  * {@code smtpd_client_event_limit_exceptions} ({@code $mynetworks});</li>
  * <li>Postfix's replies ({@code 235 2.7.0 Authentication successful},
- * {@code 535 5.7.8 Error: authentication failed: authentication failure}) and the
- * {@code warning: NAME[IP]: SASL LOGIN authentication failed} log line that fail2ban reads.</li>
+ * {@code 535 5.7.8 Error: authentication failed: REASON}, {@code 454 4.7.0 Temporary
+ * authentication failure: REASON}) and the {@code warning: NAME[IP]: SASL LOGIN authentication
+ * failed: REASON} log line that fail2ban reads.</li>
  * </ul>
  */
-public class PosternAuthCmdHandler extends AuthCmdHandler {
-    private static final org.apache.james.protocols.api.ProtocolSession.AttachmentKey<String> METHOD =
-        org.apache.james.protocols.api.ProtocolSession.AttachmentKey.of("dev.postern.saslMethod", String.class);
+public class PosternAuthCmdHandler extends AuthCmdHandler implements DisconnectHandler<SMTPSession> {
+    private static final ProtocolSession.AttachmentKey<String> METHOD =
+        ProtocolSession.AttachmentKey.of("dev.postern.saslMethod", String.class);
+    /** The login name for the Received: header, with smtpd_sasl_authenticated_header = yes. */
+    private static final ProtocolSession.AttachmentKey<String> AUTHENTICATED_SENDER =
+        ProtocolSession.AttachmentKey.of("dev.postern.saslAuthenticatedSender", String.class);
+    /** The exchange under way, closed if the client leaves in the middle of it. */
+    private static final ProtocolSession.AttachmentKey<SaslExchange> EXCHANGE =
+        ProtocolSession.AttachmentKey.of("dev.postern.saslExchange", SaslExchange.class);
+    private static final Pattern BASE64 = Pattern.compile("[A-Za-z0-9+/]*={0,2}");
 
     private final HookEnvironment environment;
     private final ClientEventRate rate = new ClientEventRate(Duration.ofMinutes(1), Clock.systemUTC());
+    private SaslSocketDirectory socketDirectory = new SaslSocketDirectory(Path.of("var"));
     private PerListener<Limit> limits;
+    private PerListener<Sasl> sasl;
     private SmtpdLog log;
 
     /** {@code smtpd_client_auth_rate_limit} (0 = none) and the clients it does not apply to. */
@@ -56,9 +92,23 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
         }
     }
 
+    /** A listener's SASL server and what it may offer without and with TLS. */
+    private record Sasl(SaslServer server, SaslSecurityOptions plain, SaslSecurityOptions tls, boolean brokenClients,
+            boolean authenticatedHeader) {
+        List<SaslMechanism> offered(SMTPSession session, Consumer<String> warnings) {
+            return (session.isTLSStarted() ? tls : plain).filter(server.mechanisms(warnings));
+        }
+    }
+
     @Inject
     public PosternAuthCmdHandler(HookEnvironment environment) {
         this.environment = environment;
+    }
+
+    /** Postern's var/, under which a relative smtpd_sasl_path is; the working directory's var/ without it. */
+    @com.google.inject.Inject(optional = true)
+    public void setSaslSocketDirectory(SaslSocketDirectory socketDirectory) {
+        this.socketDirectory = socketDirectory;
     }
 
     @Override
@@ -68,12 +118,36 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
             parameters.number("smtpd_client_auth_rate_limit"),
             NetworkList.parse("smtpd_client_event_limit_exceptions", parameters.list("smtpd_client_event_limit_exceptions"),
                 environment::openTable)));
+        sasl = environment.perListener(config, this, parameters -> new Sasl(
+            SaslServers.of(parameters, socketDirectory.path(), this::checkPassword),
+            SaslSecurityOptions.parse("smtpd_sasl_security_options", parameters.list("smtpd_sasl_security_options")),
+            SaslSecurityOptions.parse("smtpd_sasl_tls_security_options",
+                parameters.list("smtpd_sasl_tls_security_options")),
+            parameters.bool("broken_sasl_auth_clients"), parameters.bool("smtpd_sasl_authenticated_header")));
         log = environment.smtpdLog(config, this);
     }
 
     /** The SASL mechanism the session authenticated with, for the {@code sasl_method=} log field. */
     public static Optional<String> method(SMTPSession session) {
         return session.getAttachment(METHOD, State.Connection);
+    }
+
+    /** The login name the Received: header shows, when {@code smtpd_sasl_authenticated_header = yes}. */
+    public static Optional<String> authenticatedHeaderName(SMTPSession session) {
+        return session.getAttachment(AUTHENTICATED_SENDER, State.Connection);
+    }
+
+    @Override
+    public List<String> getImplementedEsmtpFeatures(SMTPSession session) {
+        if (!session.isAuthAnnounced()) {
+            return List.of();
+        }
+        List<SaslMechanism> offered = sasl.of(session).offered(session, warning -> log.log(session, "warning: " + warning));
+        if (offered.isEmpty()) {
+            return List.of();
+        }
+        String names = offered.stream().map(SaslMechanism::name).collect(Collectors.joining(" "));
+        return sasl.of(session).brokenClients() ? List.of("AUTH " + names, "AUTH=" + names) : List.of("AUTH " + names);
     }
 
     @Override
@@ -95,25 +169,125 @@ public class PosternAuthCmdHandler extends AuthCmdHandler {
             return FixedReply.TOO_MANY_AUTH_COMMANDS.response(client);
         }
         String argument = request.getArgument() == null ? "" : request.getArgument().trim();
-        session.setAttachment(METHOD, argument.split(" ", 2)[0].toUpperCase(Locale.ROOT), State.Connection);
-        return super.onCommand(session, request);
+        if (argument.isEmpty()) {
+            return FixedReply.AUTH_SYNTAX.response();
+        }
+        String[] words = argument.split("\\s+", 2);
+        String mechanism = words[0].toUpperCase(Locale.ROOT);
+        session.setAttachment(METHOD, mechanism, State.Connection);
+        boolean offered = sasl.of(session).offered(session, warning -> log.log(session, "warning: " + warning))
+            .stream().anyMatch(candidate -> candidate.name().equals(mechanism));
+        if (!offered) {
+            return failed(session, mechanism, "Invalid authentication mechanism");
+        }
+        Optional<String> initialResponse = words.length > 1 ? Optional.of(words[1].trim()) : Optional.empty();
+        if (initialResponse.isPresent() && !isBase64(initialResponse.get())) {
+            return FixedReply.AUTH_CANNOT_DECODE.response();
+        }
+        SaslExchange exchange = sasl.of(session).server().start(mechanism, new SaslServer.SaslClient(session));
+        // "=" is RFC 4954's empty initial response
+        return answer(session, mechanism, exchange, initialResponse.map(response -> response.equals("=") ? "" : response));
+    }
+
+    /** Runs one step of the exchange and turns its outcome into the reply, waiting for the next line after a 334. */
+    private Response answer(SMTPSession session, String mechanism, SaslExchange exchange, Optional<String> response) {
+        SaslStep step = exchange.step(response);
+        if (step instanceof SaslStep.Challenge challenge) {
+            session.setAttachment(EXCHANGE, exchange, State.Connection);
+            session.pushLineHandler(new ResponseLine(mechanism, exchange));
+            return new SMTPResponse("334", challenge.base64());
+        }
+        exchange.close();
+        session.removeAttachment(EXCHANGE, State.Connection);
+        if (step instanceof SaslStep.Success success) {
+            return authenticated(session, success.username());
+        }
+        if (step instanceof SaslStep.Failure failure) {
+            return failed(session, mechanism, failure.reason());
+        }
+        if (step instanceof SaslStep.Unavailable unavailable) {
+            log.log(session, "warning: " + ClientIdentity.of(session) + ": SASL " + mechanism
+                + " authentication failed: " + unavailable.reason());
+            return FixedReply.AUTH_TEMPORARY_FAILURE.response(unavailable.reason());
+        }
+        return FixedReply.AUTH_CANNOT_DECODE.response();
+    }
+
+    private Response authenticated(SMTPSession session, String username) {
+        Username name;
+        try {
+            name = Username.of(username);
+        } catch (IllegalArgumentException e) {
+            return failed(session, method(session).orElse(""), "the login name is not a valid user name");
+        }
+        session.setUsername(name);
+        session.setRelayingAllowed(true);
+        if (sasl.of(session).authenticatedHeader()) {
+            session.setAttachment(AUTHENTICATED_SENDER, name.asString(), State.Connection);
+        }
+        return FixedReply.AUTH_SUCCESSFUL.response();
+    }
+
+    private Response failed(SMTPSession session, String mechanism, String reason) {
+        log.log(session, "warning: " + ClientIdentity.of(session) + ": SASL " + mechanism
+            + " authentication failed: " + reason);
+        return FixedReply.AUTH_FAILED.response(reason);
+    }
+
+    private static boolean isBase64(String response) {
+        return response.equals("=") || (response.length() % 4 == 0 && BASE64.matcher(response).matches());
+    }
+
+    /** Postern's users: James's auth hooks (the users store) check the password. */
+    private boolean checkPassword(SaslServer.SaslClient client, String username, String password) {
+        Username name;
+        try {
+            name = Username.of(username);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        for (AuthHook hook : getHooks()) {
+            HookResult result = hook.doAuth(client.session(), name, password);
+            if (result != null && result.getResult().getAction() == HookReturnCode.Action.OK) {
+                return true;
+            }
+            if (result != null && result.getResult().getAction() != HookReturnCode.Action.DECLINED) {
+                return false;
+            }
+        }
+        return false;
     }
 
     @Override
-    protected Response doAuthTest(SMTPSession session, Username username, String pass, String authType) {
-        Response response = super.doAuthTest(session, username, pass, authType);
-        String code = response.getRetCode();
-        if (code.equals("235")) {
-            return FixedReply.AUTH_SUCCESSFUL.response();
+    public void onDisconnect(SMTPSession session) {
+        session.getAttachment(EXCHANGE, State.Connection).ifPresent(SaslExchange::close);
+    }
+
+    /** The client's next response in an exchange: {@code *} aborts it (RFC 4954). */
+    private final class ResponseLine implements LineHandler<SMTPSession> {
+        private final String mechanism;
+        private final SaslExchange exchange;
+
+        ResponseLine(String mechanism, SaslExchange exchange) {
+            this.mechanism = mechanism;
+            this.exchange = exchange;
         }
-        if (code.equals("535")) {
-            log.log(session, "warning: " + ClientIdentity.of(session) + ": SASL " + authType
-                + " authentication failed: authentication failure");
-            return FixedReply.AUTH_FAILED.response();
+
+        @Override
+        public Response onLine(SMTPSession session, byte[] bytes) {
+            session.popLineHandler();
+            String line = new String(bytes, StandardCharsets.US_ASCII).strip();
+            if (line.equals("*")) {
+                exchange.close();
+                session.removeAttachment(EXCHANGE, State.Connection);
+                return FixedReply.AUTH_ABORTED.response();
+            }
+            if (!isBase64(line)) {
+                exchange.close();
+                session.removeAttachment(EXCHANGE, State.Connection);
+                return FixedReply.AUTH_CANNOT_DECODE.response();
+            }
+            return answer(session, mechanism, exchange, Optional.of(line));
         }
-        if (code.equals("501")) {
-            return FixedReply.AUTH_CANNOT_DECODE.response();
-        }
-        return response;
     }
 }

@@ -1,6 +1,7 @@
 package dev.postern.smtpd;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import dev.postern.address.ResolvedAddress;
 import dev.postern.address.ResolverParameters;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ParameterType;
+import dev.postern.dns.ClientHostname;
 import dev.postern.restrictions.RelaySafety;
 import dev.postern.restrictions.RestrictionConfig;
 import dev.postern.restrictions.RestrictionList;
@@ -138,7 +140,15 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
 
     /** What the restrictions see of the session at one RCPT. */
     static SmtpState state(SMTPSession session, ResolvedAddress sender, ResolvedAddress recipient, int accepted) {
-        return sessionState(session).withSender(sender).withRecipient(recipient).withRecipientCount(accepted);
+        return rcptState(sessionState(session), sender, recipient, accepted);
+    }
+
+    /**
+     * What the restrictions see at one RCPT of a client: its sender, the recipient being checked and
+     * how many were accepted before it. Also what {@code postern explain} judges a transaction with.
+     */
+    public static SmtpState rcptState(SmtpState client, ResolvedAddress sender, ResolvedAddress recipient, int accepted) {
+        return client.withSender(sender).withRecipient(recipient).withRecipientCount(accepted);
     }
 
     /**
@@ -146,11 +156,25 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
      * (stage HELO) or none (stage CLIENT), its login, TLS, and whether it pipelined improperly.
      */
     static SmtpState sessionState(SMTPSession session) {
-        SmtpState state = SmtpState.connect(ClientIdentity.hostname(session), session.getRemoteAddress().getAddress())
-            .withSaslUsername(session.getUsername() == null ? null : session.getUsername().asString())
-            .withTls(session.isTLSStarted())
-            .withImproperPipelining(CommandPrechecks.improperPipelining(session));
-        String helo = session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null);
+        return clientState(ClientIdentity.hostname(session), session.getRemoteAddress().getAddress(),
+            session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null),
+            session.getUsername() == null ? null : session.getUsername().asString(),
+            session.isTLSStarted(), CommandPrechecks.improperPipelining(session));
+    }
+
+    /**
+     * What the restrictions see of a client outside a transaction, from what a session holds; a
+     * session's state and the hypothetical one of {@code postern explain} are both made here.
+     *
+     * @param helo         the HELO/EHLO name, or null before HELO (stage CLIENT, else HELO)
+     * @param saslUsername the login name, or null without AUTH
+     */
+    public static SmtpState clientState(ClientHostname client, InetAddress address, String helo, String saslUsername,
+                                        boolean tls, boolean improperPipelining) {
+        SmtpState state = SmtpState.connect(client, address)
+            .withSaslUsername(saslUsername)
+            .withTls(tls)
+            .withImproperPipelining(improperPipelining);
         return helo == null ? state : state.withHelo(helo);
     }
 

@@ -2,12 +2,17 @@ package dev.postern.smtpd;
 
 import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 
 import org.apache.james.core.Username;
 import org.apache.james.protocols.api.ProtocolSession;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.LineHandler;
 import org.apache.james.protocols.smtp.SMTPConfiguration;
 import org.apache.james.protocols.smtp.SMTPSession;
 
@@ -17,6 +22,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
  * {@link #resetTransaction} forgets the transaction's as James's RSET and end of DATA do. Other
  * getters answer null, false or 0.
  */
+@SuppressWarnings("unchecked")
 final class FakeSmtpSession {
     private InetSocketAddress remote = new InetSocketAddress("192.0.2.10", 40000);
     private InetSocketAddress local = new InetSocketAddress("127.0.0.1", 25);
@@ -26,6 +32,7 @@ final class FakeSmtpSession {
     private Username username;
     private boolean keepsAttachments = true;
     private final Map<ProtocolSession.State, Map<Object, Object>> attachments = new HashMap<>();
+    private final Deque<LineHandler<SMTPSession>> lineHandlers = new ArrayDeque<>();
     private final SMTPSession session = (SMTPSession) Proxy.newProxyInstance(SMTPSession.class.getClassLoader(),
         new Class<?>[] {SMTPSession.class}, (proxy, method, args) -> switch (method.getName()) {
             case "getAttachment" -> Optional.ofNullable(state(args[1]).get(args[0]));
@@ -38,6 +45,18 @@ final class FakeSmtpSession {
             case "isTLSStarted" -> tls;
             case "isAuthAnnounced" -> authAnnounced;
             case "getUsername" -> username;
+            case "setUsername" -> {
+                username = (Username) args[0];
+                yield null;
+            }
+            case "pushLineHandler" -> {
+                lineHandlers.push((LineHandler<SMTPSession>) args[0]);
+                yield null;
+            }
+            case "popLineHandler" -> {
+                lineHandlers.pop();
+                yield null;
+            }
             case "getSessionID" -> "fake";
             case "toString" -> "FakeSmtpSession[" + remote + " -> " + local + "]";
             case "hashCode" -> System.identityHashCode(proxy);
@@ -94,6 +113,17 @@ final class FakeSmtpSession {
 
     SMTPSession session() {
         return session;
+    }
+
+    /**
+     * A line from the client: to the line handler a command pushed (an AUTH exchange waiting for
+     * the client's next response), as James's server passes it.
+     */
+    Response line(String text) {
+        if (lineHandlers.isEmpty()) {
+            throw new IllegalStateException("no command waits for a line");
+        }
+        return lineHandlers.peek().onLine(session, (text + "\r\n").getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Forgets the transaction's attachments (sender, recipients, ...), as RSET does. */

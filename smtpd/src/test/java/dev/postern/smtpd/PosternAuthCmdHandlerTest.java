@@ -1,9 +1,13 @@
 package dev.postern.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +26,10 @@ import org.junit.jupiter.api.Test;
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
 
-/** AUTH the Postfix way on top of James's handler: when it is refused, its rate limit, Postfix's replies and log line. */
+/**
+ * AUTH the Postfix way: when it is refused, its rate limit, the mechanisms announced, Postfix's replies and log
+ * line, with Postern's users and with a scripted Dovecot auth service.
+ */
 class PosternAuthCmdHandlerTest {
     /** The users store: alice with password "secret". */
     private static final AuthHook USERS = new AuthHook() {
@@ -77,17 +84,95 @@ class PosternAuthCmdHandlerTest {
         assertThat(auth(handler, inTransaction)).isEqualTo("503 5.5.1 Error: MAIL transaction in progress");
     }
 
+    private static String command(PosternAuthCmdHandler handler, SMTPSession session, String argument) {
+        return RelayGuardTest.line(handler.onCommand(session, new BaseRequest("AUTH", argument)));
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+
     @Test
     void theCredentialsGetPostfixsRepliesAndAFailureItsLogLine() throws Exception {
         PosternAuthCmdHandler handler = handler();
-        SMTPSession session = FakeSmtpSession.client("192.0.2.10").authAnnounced(true).session();
+        FakeSmtpSession fake = FakeSmtpSession.client("192.0.2.10").authAnnounced(true);
 
-        assertThat(RelayGuardTest.line(handler.doAuthTest(session, Username.of("alice"), "secret", "PLAIN")))
-            .isEqualTo("235 2.7.0 Authentication successful");
-        assertThat(RelayGuardTest.line(handler.doAuthTest(session, Username.of("alice"), "guess", "LOGIN")))
+        assertThat(command(handler, fake.session(), "LOGIN")).isEqualTo("334 VXNlcm5hbWU6");
+        assertThat(RelayGuardTest.line(fake.line(base64("alice")))).isEqualTo("334 UGFzc3dvcmQ6");
+        assertThat(RelayGuardTest.line(fake.line(base64("guess"))))
             .isEqualTo("535 5.7.8 Error: authentication failed: authentication failure");
         assertThat(logged()).containsExactly("warning: unknown[192.0.2.10]: SASL LOGIN authentication failed:"
             + " authentication failure");
+        assertThat(fake.session().getUsername()).isNull();
+
+        assertThat(command(handler, fake.session(), "PLAIN " + base64("\0alice\0secret")))
+            .isEqualTo("235 2.7.0 Authentication successful");
+        assertThat(fake.session().getUsername().asString()).isEqualTo("alice");
+        assertThat(PosternAuthCmdHandler.method(fake.session())).contains("PLAIN");
+    }
+
+    @Test
+    void anAbortedOrUndecodableExchangeAndAnUnofferedMechanism() throws Exception {
+        PosternAuthCmdHandler handler = handler("smtpd_sasl_local_domain = example.com");
+        FakeSmtpSession fake = FakeSmtpSession.client("192.0.2.10").authAnnounced(true);
+
+        assertThat(command(handler, fake.session(), "PLAIN")).isEqualTo("334 ");
+        assertThat(RelayGuardTest.line(fake.line("*"))).isEqualTo("501 5.7.0 Authentication aborted");
+        assertThat(command(handler, fake.session(), "PLAIN not*base64")).isEqualTo("501 5.5.2 Cannot decode response");
+        assertThat(command(handler, fake.session(), "")).isEqualTo("501 5.5.4 Syntax: AUTH mechanism");
+        assertThat(command(handler, fake.session(), "CRAM-MD5"))
+            .isEqualTo("535 5.7.8 Error: authentication failed: Invalid authentication mechanism");
+        assertThat(command(handler, fake.session(), "PLAIN " + base64("\0alice\0secret")))
+            .as("smtpd_sasl_local_domain makes alice alice@example.com, unknown to the users store")
+            .startsWith("535");
+    }
+
+    @Test
+    void ehloAnnouncesTheMechanismsTheSecurityOptionsAllow() throws Exception {
+        SMTPSession plain = FakeSmtpSession.client("192.0.2.10").authAnnounced(true).session();
+        SMTPSession tls = FakeSmtpSession.client("192.0.2.10").authAnnounced(true).tls(true).session();
+
+        assertThat(handler().getImplementedEsmtpFeatures(plain)).containsExactly("AUTH LOGIN PLAIN");
+        assertThat(handler("broken_sasl_auth_clients = yes").getImplementedEsmtpFeatures(plain))
+            .containsExactly("AUTH LOGIN PLAIN", "AUTH=LOGIN PLAIN");
+        PosternAuthCmdHandler tlsOnly = handler("smtpd_sasl_security_options = noanonymous, noplaintext",
+            "smtpd_sasl_tls_security_options = noanonymous");
+        assertThat(tlsOnly.getImplementedEsmtpFeatures(plain)).isEmpty();
+        assertThat(command(tlsOnly, plain, "PLAIN " + base64("\0alice\0secret")))
+            .isEqualTo("535 5.7.8 Error: authentication failed: Invalid authentication mechanism");
+        assertThat(tlsOnly.getImplementedEsmtpFeatures(tls)).containsExactly("AUTH LOGIN PLAIN");
+        assertThat(handler().getImplementedEsmtpFeatures(FakeSmtpSession.client("192.0.2.10").session())).isEmpty();
+    }
+
+    @Test
+    void anUnknownSaslTypeOrSecurityOptionIsAStartupErrorNamingTheParameter() {
+        assertThatThrownBy(() -> handler("smtpd_sasl_type = cyrus"))
+            .hasMessageContaining("smtpd_sasl_type: \"cyrus\" is not supported");
+        assertThatThrownBy(() -> handler("smtpd_sasl_security_options = noanonymous, nosuchthing"))
+            .hasMessageContaining("smtpd_sasl_security_options: unknown SASL security option \"nosuchthing\"");
+    }
+
+    @Test
+    void dovecotChecksTheCredentialsAndItsAbsenceIsATemporaryFailure() throws Exception {
+        try (FakeDovecotAuth dovecot = FakeDovecotAuth.onLoopback()) {
+            PosternAuthCmdHandler handler = handler("smtpd_sasl_type = dovecot", "smtpd_sasl_path = " + dovecot.inetPath());
+            FakeSmtpSession fake = FakeSmtpSession.client("192.0.2.10").authAnnounced(true);
+            assertThat(handler.getImplementedEsmtpFeatures(fake.session()))
+                .as("Dovecot's mechanisms but the anonymous one").containsExactly("AUTH PLAIN LOGIN DIGEST-MD5");
+
+            assertThat(command(handler, fake.session(), "PLAIN " + base64("\0alice\0guess")))
+                .isEqualTo("535 5.7.8 Error: authentication failed: authentication failure");
+            assertThat(command(handler, fake.session(), "LOGIN")).isEqualTo("334 VXNlcm5hbWU6");
+            assertThat(RelayGuardTest.line(fake.line(base64("alice")))).isEqualTo("334 UGFzc3dvcmQ6");
+            assertThat(RelayGuardTest.line(fake.line(base64("secret")))).isEqualTo("235 2.7.0 Authentication successful");
+            assertThat(fake.session().getUsername().asString()).isEqualTo("alice");
+
+            dovecot.close();
+            SMTPSession next = FakeSmtpSession.client("192.0.2.11").authAnnounced(true).session();
+            assertThat(handler.getImplementedEsmtpFeatures(next)).containsExactly("AUTH PLAIN LOGIN DIGEST-MD5");
+            assertThat(command(handler, next, "PLAIN " + base64("\0alice\0secret")))
+                .isEqualTo("454 4.7.0 Temporary authentication failure: Unable to connect to authentication server");
+        }
     }
 
     @Test

@@ -22,6 +22,7 @@ import dev.postern.dns.DnsServer;
 import dev.postern.dns.DnsjavaLookup;
 import dev.postern.config.SmtpdListeners;
 import dev.postern.log.MailLog;
+import dev.postern.smtpd.sasl.SaslSocketDirectory;
 import dev.postern.tables.TableRegistry;
 
 /**
@@ -42,6 +43,8 @@ public class MainCfModule extends AbstractModule {
     protected void configure() {
         bind(MainCf.class).toInstance(mainCf);
         bind(PosternHome.class).toInstance(home);
+        // a relative smtpd_sasl_path (Dovecot's socket) is under var/, as Postfix's is under its queue directory
+        bind(SaslSocketDirectory.class).toInstance(new SaslSocketDirectory(home.var()));
         Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(DrainProbe.class);
     }
 

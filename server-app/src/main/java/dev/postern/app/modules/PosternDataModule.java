@@ -114,6 +114,11 @@ public class PosternDataModule extends AbstractModule {
     @Provides
     @Singleton
     FileUsersDAO usersDao(PosternHome home) {
+        return makeUsersDao(home);
+    }
+
+    /** The users file under var/ (read at once; written only when a user is added, changed or removed). */
+    public static FileUsersDAO makeUsersDao(PosternHome home) {
         return new FileUsersDAO(home.var().resolve("store/users.properties"));
     }
 
@@ -127,6 +132,16 @@ public class PosternDataModule extends AbstractModule {
     @Singleton
     UsersRepository usersRepository(DomainList domainList, FileUsersDAO dao, UserEntityValidator validator,
                                     ConfigurationProvider configurationProvider) throws ConfigurationException {
+        return makeUsersRepository(domainList, dao, validator, configurationProvider);
+    }
+
+    /**
+     * The users repository as the server makes it, configured at once; also what {@code postern
+     * explain} asks whether a local recipient exists (it only reads the file).
+     */
+    public static UsersRepository makeUsersRepository(DomainList domainList, FileUsersDAO dao, UserEntityValidator validator,
+                                                      ConfigurationProvider configurationProvider)
+            throws ConfigurationException {
         UsersRepositoryImpl<FileUsersDAO> repository = new PosternUsersRepository(domainList, dao);
         repository.setValidator(validator);
         dao.configure(configurationProvider.getConfiguration("usersrepository"));

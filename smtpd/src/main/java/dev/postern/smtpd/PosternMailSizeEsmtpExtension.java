@@ -14,7 +14,7 @@ import org.apache.james.protocols.smtp.hook.HookResult;
  * itself goes over it (James: "Quota exceeded", without an enhanced code). A message over
  * the limit is never queued.
  */
-public class PostfixMessageSizeLimit extends MailSizeEsmtpExtension {
+public class PosternMailSizeEsmtpExtension extends MailSizeEsmtpExtension {
     private static final String JAMES_TOO_BIG = "Quota exceeded";
 
     @Override

@@ -18,7 +18,7 @@ import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter.Header;
 import org.junit.jupiter.api.Test;
 
-class PostfixReceivedHeaderTest {
+class PosternReceivedDataLineFilterTest {
     @Test
     void aControlCharacterInTheHeloNameNeverStartsALineOfItsOwn() {
         SMTPSession session = session();
@@ -51,7 +51,7 @@ class PostfixReceivedHeaderTest {
             lines.add(new String(line, StandardCharsets.ISO_8859_1));
             return null;
         };
-        for (Header header : new PostfixReceivedHeader().headers(session)) {
+        for (Header header : new PosternReceivedDataLineFilter().headers(session)) {
             header.transferTo(session, sink);
         }
         return lines;

@@ -17,6 +17,7 @@ import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
  * headers an access(5) {@code PREPEND} result added:
  * <pre>
  * Received: from HELO (NAME [IP])
+ *         (Authenticated sender: LOGIN)    with smtpd_sasl_authenticated_header = yes
  *         by MYHOSTNAME (Postern) with ESMTP id QID
  *         for &lt;rcpt&gt;; DATE
  * </pre>
@@ -25,7 +26,7 @@ import org.apache.james.protocols.smtp.core.ReceivedDataLineFilter;
  * written ({@link #printable}): HELO names with control characters are refused at HELO
  * ({@link HeloNameCheck}), and this is the second line of defence.
  */
-public class PostfixReceivedHeader extends ReceivedDataLineFilter {
+public class PosternReceivedDataLineFilter extends ReceivedDataLineFilter {
     private static final DateTimeFormatter DATE =
         DateTimeFormatter.ofPattern("EEE, d MMM yyyy HH:mm:ss Z (zzz)", Locale.US);
 
@@ -37,6 +38,8 @@ public class PostfixReceivedHeader extends ReceivedDataLineFilter {
         // The name SmtpdLogger looked up at connect (forward-confirmed, or "unknown"), as Postfix writes it.
         String name = ClientIdentity.name(session);
         Header header = new Header("Received", printable("from " + helo + " (" + name + " [" + address + "])"));
+        PosternAuthCmdHandler.authenticatedHeaderName(session)
+            .ifPresent(user -> header.add(printable("(Authenticated sender: " + user + ")")));
         String by = printable("by " + session.getConfiguration().getHelloName() + " (Postern) with "
             + getServiceType(session, heloMode) + SessionQueueId.get(session).map(id -> " id " + id).orElse(""));
         List<MailAddress> recipients = session.getAttachment(SMTPSession.RCPT_LIST, State.Transaction).orElse(List.of());

@@ -26,7 +26,7 @@ import org.apache.james.protocols.smtp.SMTPResponse;
  * NUL, bare CR, control and 8-bit bytes included: a malformed reply (RFC 5321 reply text is
  * printable ASCII) that reflects the client's bytes back. Postfix's fixed text repeats nothing.
  */
-public class PostfixReplyText implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
+public class ReplyWording implements ProtocolHandlerResultHandler<Response, ProtocolSession> {
     private static final ProtocolSession.AttachmentKey<Boolean> RECIPIENT_REFUSED =
         ProtocolSession.AttachmentKey.of("dev.postern.recipientRefused", Boolean.class);
 

@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class PostfixReplyTextTest {
-    private final PostfixReplyText replyText = new PostfixReplyText();
+class ReplyWordingTest {
+    private final ReplyWording replyText = new ReplyWording();
 
     /** James's reply to an unknown command, which repeats the command line as sent. */
     private static Response jamesUnknownCommandReply(String commandLine) {

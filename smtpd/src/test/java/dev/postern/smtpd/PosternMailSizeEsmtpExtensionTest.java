@@ -9,12 +9,12 @@ import org.apache.james.protocols.smtp.SMTPResponse;
 import org.junit.jupiter.api.Test;
 
 /** Only James's own oversize reply is reworded as Postfix's; a later hook's 552 keeps its words. */
-class PostfixMessageSizeLimitTest {
+class PosternMailSizeEsmtpExtensionTest {
     @Test
     void aHeaderLimitRefusalPassesUnchanged() {
         Response refusal = new SMTPResponse("552", "5.3.4 Error: message header size exceeds limit");
 
-        Response response = new PostfixMessageSizeLimit().onLine(FakeSessions.withAttachments(),
+        Response response = new PosternMailSizeEsmtpExtension().onLine(FakeSessions.withAttachments(),
             ".\r\n".getBytes(StandardCharsets.US_ASCII), (session, line) -> refusal);
 
         assertThat(response).isSameAs(refusal);
