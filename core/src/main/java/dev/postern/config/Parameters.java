@@ -64,6 +64,9 @@ public final class Parameters {
                     "domains this system relays mail to from untrusted clients (the relay address class)"),
             new Parameter("relayhost", STRING, DefaultValue.of(""),
                     "the next-hop destination of non-local mail; empty means the recipient domain's MX"),
+            new Parameter("content_filter", STRING, DefaultValue.of(""),
+                    "transport:destination that mail received over SMTP goes to first (an after-queue content"
+                    + " filter, which sends it back to a listener with content_filter empty); a FILTER action replaces it"),
             new Parameter("virtual_alias_maps", LIST, DefaultValue.of(""),
                     "lookup tables that alias addresses to other addresses (one to many)"),
             new Parameter("virtual_alias_domains", LIST, DefaultValue.of("$virtual_alias_maps"),

@@ -89,7 +89,7 @@ class PostfixParameterNamesTest {
         String message = error(
             "smtpd_milters = inet:127.0.0.1:8891",
             "biff = no",
-            "content_filter = smtp-amavis:[127.0.0.1]:10024",
+            "smtpd_proxy_filter = 127.0.0.1:10024",
             "smtpd_helo_required = yes",
             "smtp_tls_CApath = /etc/ssl/certs");
 
@@ -98,8 +98,8 @@ class PostfixParameterNamesTest {
             "  main.cf:1: smtpd_milters is a Postfix parameter that Postern does not implement, and ignoring it could"
                 + " weaken this site's policy: Postern runs no milters: mail would be accepted without the milters'"
                 + " checks (remove the setting, or set postern_allow_unimplemented = yes to run without it)",
-            "  main.cf:3: content_filter is a Postfix parameter that Postern does not implement, and ignoring it could"
-                + " weaken this site's policy: Postern has no after-queue content filter: mail would be delivered"
+            "  main.cf:3: smtpd_proxy_filter is a Postfix parameter that Postern does not implement, and ignoring it"
+                + " could weaken this site's policy: Postern has no before-queue proxy filter: mail would be accepted"
                 + " without passing through it (remove the setting, or set postern_allow_unimplemented = yes to run"
                 + " without it)",
             "  main.cf:4: smtpd_helo_required is a Postfix parameter that Postern does not implement, and ignoring it"

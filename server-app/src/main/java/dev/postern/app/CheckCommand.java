@@ -120,7 +120,7 @@ public final class CheckCommand {
     }
 
     List<String> problems() {
-        return problems(true);
+        return checked(true).problems();
     }
 
     /**
@@ -128,7 +128,7 @@ public final class CheckCommand {
      * also the handler chains and the mail pipeline ({@link AssemblyCheck}); a problem found there
      * that repeats one already found is left out.
      */
-    private List<String> problems(boolean assembly) {
+    private Checked checked(boolean assembly) {
         MainCf mainCf;
         try {
             mainCf = MainCf.load(home.mainCf(), System.getenv());
