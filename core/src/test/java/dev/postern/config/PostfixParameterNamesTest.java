@@ -90,7 +90,7 @@ class PostfixParameterNamesTest {
             "smtpd_milters = inet:127.0.0.1:8891",
             "biff = no",
             "smtpd_proxy_filter = 127.0.0.1:10024",
-            "smtpd_helo_required = yes",
+            "smtpd_tls_req_ccert = yes",
             "smtp_tls_CApath = /etc/ssl/certs");
 
         assertThat(message.split("\n")).containsExactly(
@@ -102,8 +102,8 @@ class PostfixParameterNamesTest {
                 + " could weaken this site's policy: Postern has no before-queue proxy filter: mail would be accepted"
                 + " without passing through it (remove the setting, or set postern_allow_unimplemented = yes to run"
                 + " without it)",
-            "  main.cf:4: smtpd_helo_required is a Postfix parameter that Postern does not implement, and ignoring it"
-                + " could weaken this site's policy: Postern does not require HELO/EHLO before MAIL FROM (remove the"
+            "  main.cf:4: smtpd_tls_req_ccert is a Postfix parameter that Postern does not implement, and ignoring it"
+                + " could weaken this site's policy: Postern does not ask for or verify client certificates (remove the"
                 + " setting, or set postern_allow_unimplemented = yes to run without it)");
     }
 
