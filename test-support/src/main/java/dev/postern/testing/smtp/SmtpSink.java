@@ -375,41 +375,6 @@ public final class SmtpSink implements AutoCloseable {
         }
     }
 
-    /** Connections accepted since this sink was created. */
-    public int connectionCount() {
-        return transcripts.size();
-    }
-
-    /** What each connection since this sink was created received, in order of connection. */
-    public List<SinkTranscript> connections() {
-        return List.copyOf(transcripts);
-    }
-
-    /** What connection {@code i} (from 0) received. */
-    public SinkTranscript connection(int i) {
-        return transcripts.get(i);
-    }
-
-    /**
-     * Waits until every connection so far has ended, so its transcript is complete; throws an
-     * {@link AssertionError} naming the connection still open after 5 seconds.
-     */
-    public void awaitIdle() {
-        long deadline = System.nanoTime() + IDLE_TIMEOUT.toNanos();
-        List<SinkTranscript> all = connections();
-        for (int i = 0; i < all.size(); i++) {
-            try {
-                if (!all.get(i).awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
-                    throw new AssertionError("sink on " + where() + ": connection " + i + " still open after "
-                            + IDLE_TIMEOUT + ": " + all.get(i));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted while waiting for the connections to end", e);
-            }
-        }
-    }
-
     /** Transactions that reached the end of DATA but were given a non-2xx final reply. */
     public int refusedTransactionCount() {
         return refusedTransactions.get();
@@ -445,7 +410,49 @@ public final class SmtpSink implements AutoCloseable {
         }
     }
 
-    // ---- connections ------------------------------------------------------------------------
+    // ---- transcripts ------------------------------------------------------------------------
+
+    /** Connections accepted since this sink was created. */
+    public int connectionCount() {
+        return transcripts.size();
+    }
+
+    /** What each connection since this sink was created received, in order of connection. */
+    public List<SinkTranscript> connections() {
+        return List.copyOf(transcripts);
+    }
+
+    /** What connection {@code i} (from 0) received. */
+    public SinkTranscript connection(int i) {
+        return transcripts.get(i);
+    }
+
+    /** {@link #awaitIdle(Duration)} for 5 seconds. */
+    public void awaitIdle() {
+        awaitIdle(IDLE_TIMEOUT);
+    }
+
+    /**
+     * Waits until every connection so far has ended, so its transcript is complete; throws an
+     * {@link AssertionError} naming the connection still open when the timeout passes.
+     */
+    public void awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<SinkTranscript> all = connections();
+        for (int i = 0; i < all.size(); i++) {
+            try {
+                if (!all.get(i).awaitEnd(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) {
+                    throw new AssertionError("sink on " + where() + ": connection " + i + " still open after "
+                            + timeout + ": " + all.get(i));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while waiting for the connections to end", e);
+            }
+        }
+    }
+
+    // ---- accepting --------------------------------------------------------------------------
 
     private void acceptTcp(ServerSocket listening, ExecutorService sessions) {
         while (!listening.isClosed()) {
