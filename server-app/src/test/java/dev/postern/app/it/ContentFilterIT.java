@@ -12,10 +12,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * An after-queue content filter as amavis is set up with Postfix: {@code content_filter =

@@ -23,9 +23,9 @@ import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * conf/master.cf end to end, one server for the class: Debian's master.cf.dist as it is shipped, followed

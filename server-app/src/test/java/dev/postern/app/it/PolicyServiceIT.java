@@ -25,9 +25,9 @@ import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.PostgreyServer;
 import dev.postern.app.harness.RecordingPolicyServer;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * check_policy_service end to end: Debian's postgrey greylists a first attempt with its own
