@@ -45,8 +45,8 @@ class ContentFilterIT {
         reinjection = FreePorts.allocate();
         server = postern.newServer().myhostname("mx.filter-it.test").relayhost(nextHop)
             .parameter("content_filter", "smtp:" + filter.relayhost())
-            .parameter("smtpd_sender_restrictions", "check_sender_access inline:{special@client.example="
-                + "FILTER smtp:" + otherFilter.relayhost() + "}")
+            .parameter("smtpd_sender_restrictions", "check_sender_access inline:{ { special@client.example ="
+                + " FILTER smtp:" + otherFilter.relayhost() + " } }")
             .writeConfFile("master.cf", String.join("\n",
                 "smtp      inet  n       -       y       -       -       smtpd",
                 "127.0.0.1:" + reinjection + " inet n - n - - smtpd",
