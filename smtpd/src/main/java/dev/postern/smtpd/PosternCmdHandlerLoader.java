@@ -114,6 +114,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
         new Link(EndOfDataRestrictionsHook.class,
             "smtpd_end_of_data_restrictions first, as Postfix's smtpd answers before cleanup"),
         new Link(HeaderBodyChecksHook.class, "header_checks and body_checks, before the message is queued"),
+        new Link(MilterHook.class, "smtpd_milters: after smtpd's own checks at each command, as in Postfix; at the end"
+            + " of the message after cleanup's checks and before it is queued, so the filters' verdict is the reply"),
         new Link(QueueingMessageHook.class, "last message hook: queues the message and answers 250 with its queue ID"),
         new Link(UnknownCmdHandler.class, "James: answers commands no handler takes"),
         new Link(CommandHandlerResultLogger.class, "James: debug log of command results"),
