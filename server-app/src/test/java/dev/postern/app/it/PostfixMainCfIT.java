@@ -100,10 +100,10 @@ class PostfixMainCfIT {
         assertThat(defaults.stdoutLines()).containsExactly("smtpd_helo_required = no",
             "readme_directory = /usr/share/doc/postfix");
 
-        server.appendMainCf("smtpd_milters = inet:127.0.0.1:8891", "content_filter = amavis:[127.0.0.1]:10024");
+        server.appendMainCf("non_smtpd_milters = inet:127.0.0.1:8891", "content_filter = amavis:[127.0.0.1]:10024");
         ExitResult refused = server.runCommand("check");
         assertThat(refused.exitCode()).as("%s", refused).isNotZero();
         assertThat(refused.stderr()).as("both settings that would weaken the policy, in one run")
-            .contains("smtpd_milters is a Postfix parameter").contains("content_filter is a Postfix parameter");
+            .contains("non_smtpd_milters is a Postfix parameter").contains("content_filter is a Postfix parameter");
     }
 }
