@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
@@ -36,6 +37,11 @@ final class MilterConnection implements AutoCloseable {
             }
             channel = address instanceof UnixDomainSocketAddress
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+            if (!(address instanceof UnixDomainSocketAddress)) {
+                // a macro packet and its event go out as two small writes: without this, Nagle holds the
+                // second until the filter's delayed ACK of the first, some 40 ms per event
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            }
             channel.configureBlocking(false);
             selector = Selector.open();
             MilterConnection connection = new MilterConnection(channel, selector, endpoint.name());
