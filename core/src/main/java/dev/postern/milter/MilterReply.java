@@ -34,6 +34,14 @@ public record MilterReply(Kind kind, int code, String dsn, String text) {
         return kind != Kind.CONTINUE && kind != Kind.SKIP;
     }
 
+    /** The reply as {@code soft_bounce = yes} sends it: a 5xx becomes the 4xx of the same status detail. */
+    public MilterReply softBounced() {
+        if (code < 500 || code > 599) {
+            return this;
+        }
+        return new MilterReply(Kind.TEMPFAIL, code - 100, "4" + dsn.substring(1), text);
+    }
+
     /** {@code 550 5.7.1 text} */
     public String line() {
         return code + " " + dsn + " " + text;

@@ -225,4 +225,10 @@ class MilterClientTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> MilterEndpoint.parse("8891@localhost", Path.of("/")))
             .hasMessageContaining("expected inet:host:port or unix:/path");
     }
+
+    @Test
+    void softBounceTurnsAFiltersPermanentRefusalTemporary() throws Exception {
+        assertThat(MilterReply.replyCode("554 5.7.1 no").softBounced().line()).isEqualTo("454 4.7.1 no");
+        assertThat(MilterReply.TEMPFAIL.softBounced()).isEqualTo(MilterReply.TEMPFAIL);
+    }
 }

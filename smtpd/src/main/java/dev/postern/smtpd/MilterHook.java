@@ -122,7 +122,7 @@ public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHoo
         String address = sender.asString("");
         Map<String, String> macros = Map.of("{mail_addr}", address);
         for (MilterClient client : milters.get().clients) {
-            MilterReply reply = client.mail(address, List.of(), macros(session, macros));
+            MilterReply reply = client.mail(address, mailParameters(session), macros(session, macros));
             if (reply.refuses()) {
                 return refuse(session, reply);
             }
@@ -131,6 +131,13 @@ public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHoo
             }
         }
         return HookResult.DECLINED;
+    }
+
+    /** MAIL FROM's ESMTP parameters as the client wrote them ({@code SIZE=1234}, {@code BODY=8BITMIME}). */
+    private static List<String> mailParameters(SMTPSession session) {
+        return CommandArguments.senderPath(session).map(path -> path.parameters().trim())
+            .filter(parameters -> !parameters.isEmpty()).map(parameters -> List.of(parameters.split("\\s+")))
+            .orElse(List.of());
     }
 
     @Override
@@ -187,7 +194,7 @@ public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHoo
             if (end.reply().refuses()) {
                 logCleanup(session, queueId, "milter-reject", end.reply().dsn() + " " + end.reply().text(), envelope);
                 abortAll(clients);
-                return reply(end.reply());
+                return reply(session, end.reply());
             }
             if (end.reply().kind() == MilterReply.Kind.DISCARD) {
                 logCleanup(session, queueId, "milter-discard", "milter triggers DISCARD action", envelope);
@@ -354,10 +361,11 @@ public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHoo
 
     private HookResult refuse(SMTPSession session, MilterReply reply) {
         session.setAttachment(REFUSED_BY_MILTER, true, State.Connection);
-        return reply(reply);
+        return reply(session, reply);
     }
 
-    private static HookResult reply(MilterReply reply) {
+    private HookResult reply(SMTPSession session, MilterReply milterReply) {
+        MilterReply reply = settings.of(session).softBounce() ? milterReply.softBounced() : milterReply;
         return HookResult.builder()
             .hookReturnCode(reply.code() >= 500 ? HookReturnCode.deny() : HookReturnCode.denySoft())
             .smtpReturnCode(Integer.toString(reply.code()))

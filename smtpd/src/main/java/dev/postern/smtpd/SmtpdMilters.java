@@ -16,9 +16,10 @@ import dev.postern.milter.MilterStage;
 /**
  * A listener's {@code smtpd_milters}, each with the {@code milter_*} parameters, and the values
  * of the macros that come from the configuration ({@code j}, {@code {daemon_name}}, {@code v}).
- * A relative {@code unix:} path is taken against Postern's working directory, its home.
+ * A relative {@code unix:} path is taken against Postern's working directory, its home. With
+ * {@code soft_bounce = yes} a filter's 5xx reply is sent as 4xx, as Postfix does.
  */
-record SmtpdMilters(List<MilterSettings> milters, String myhostname, String daemonName, String v) {
+record SmtpdMilters(List<MilterSettings> milters, String myhostname, String daemonName, String v, boolean softBounce) {
 
     SmtpdMilters {
         milters = List.copyOf(milters);
@@ -28,7 +29,7 @@ record SmtpdMilters(List<MilterSettings> milters, String myhostname, String daem
         List<MilterSettings> milters = new ArrayList<>();
         List<String> names = parameters.list("smtpd_milters");
         if (names.isEmpty()) {
-            return new SmtpdMilters(List.of(), "", "", "");
+            return new SmtpdMilters(List.of(), "", "", "", false);
         }
         Map<MilterStage, List<String>> macros = new EnumMap<>(MilterStage.class);
         for (MilterStage stage : MilterStage.values()) {
@@ -47,7 +48,8 @@ record SmtpdMilters(List<MilterSettings> milters, String myhostname, String daem
                 parameters.duration("milter_content_timeout"), action, protocol, macros));
         }
         return new SmtpdMilters(milters, parameters.get("myhostname").trim(),
-            parameters.get("milter_macro_daemon_name").trim(), parameters.get("milter_macro_v").trim());
+            parameters.get("milter_macro_daemon_name").trim(), parameters.get("milter_macro_v").trim(),
+            parameters.bool("soft_bounce"));
     }
 
     /** The version number of {@code milter_protocol}, which may also name options such as {@code no_header_reply}. */
