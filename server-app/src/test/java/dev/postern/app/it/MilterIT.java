@@ -77,7 +77,12 @@ class MilterIT {
             case "modify me" -> List.of(ScriptedMilter.packet('h', "X-Milter", "added by the filter"),
                 MilterPacket.Builder.start().int32(1).strings("Subject", "modified").packet('m'),
                 ScriptedMilter.packet('+', "<carol@remote.example>"),
+                ScriptedMilter.packet('2', "<dave@remote.example>", "NOTIFY=NEVER"),
+                ScriptedMilter.packet('-', "<" + RECIPIENT + ">"),
+                ScriptedMilter.packet('e', "<filter@client.example>"),
+                new MilterPacket('b', "replaced body\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
                 ScriptedMilter.packet('a'));
+            case "discard me" -> List.of(ScriptedMilter.packet('d'));
             default -> List.of(ScriptedMilter.packet('a'));
         };
     }
@@ -107,23 +112,38 @@ class MilterIT {
 
     @Test
     @Order(2)
-    void headerAndRecipientChangesAreInTheRelayedCopy() {
-        assertThat(send("modify me", "modified body\r\n").full()).startsWith("250 2.0.0 Ok: queued as ");
+    void headerBodyRecipientAndSenderChangesAreInTheRelayedCopy() {
+        assertThat(send("modify me", "original body\r\n").full()).startsWith("250 2.0.0 Ok: queued as ");
 
         List<SinkMessage> relayed = Await.value("the modified message at the sink", DELIVERY, sink::messages,
-            list -> list.stream().filter(m -> m.body().contains("modified body")).flatMap(m -> m.recipients().stream())
+            list -> list.stream().filter(m -> m.body().contains("replaced body")).flatMap(m -> m.recipients().stream())
                 .count() == 2);
-        List<SinkMessage> copies = relayed.stream().filter(m -> m.body().contains("modified body")).toList();
+        List<SinkMessage> copies = relayed.stream().filter(m -> m.body().contains("replaced body")).toList();
         assertThat(copies.stream().flatMap(m -> m.recipients().stream()))
-            .containsExactlyInAnyOrder(RECIPIENT, "carol@remote.example");
+            .as("bob deleted, carol and dave added").containsExactlyInAnyOrder("carol@remote.example", "dave@remote.example");
         assertThat(copies).allSatisfy(copy -> {
+            assertThat(copy.sender()).isEqualTo("filter@client.example");
             assertThat(copy.headerValues("X-Milter")).containsExactly("added by the filter");
             assertThat(copy.headerValues("Subject")).containsExactly("modified");
+            assertThat(copy.body()).doesNotContain("original body");
         });
     }
 
     @Test
     @Order(3)
+    void discardAcceptsTheMessageAndDropsIt() {
+        ClientReply reply = send("discard me", "discarded body\r\n");
+        assertThat(reply.full()).startsWith("250 2.0.0 Ok: queued as ");
+        String qid = reply.full().substring(reply.full().lastIndexOf(' ') + 1);
+
+        server.awaitMaillogLine("cleanup's milter-discard line", Duration.ofSeconds(10), line -> line.contains(qid
+            + ": milter-discard: END-OF-MESSAGE" + WHO + "milter triggers DISCARD action; from=<" + SENDER + ">"));
+        Await.holdsFor("discarded mail is not relayed", Duration.ofSeconds(2),
+            () -> sink.messages().stream().noneMatch(m -> m.body().contains("discarded body")));
+    }
+
+    @Test
+    @Order(4)
     void quarantinePutsTheMessageOnHoldWithTheFiltersReason() {
         ClientReply reply = send("quarantine me", "held body\r\n");
         assertThat(reply.full()).startsWith("250 2.0.0 Ok: queued as ");
@@ -139,7 +159,7 @@ class MilterIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aFilterThatIsDownGetsTheDefaultActionTempfail() throws IOException {
         milter.close();
 
