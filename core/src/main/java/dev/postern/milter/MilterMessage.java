@@ -12,8 +12,21 @@ import java.util.List;
  * produce a new message; {@link #bytes()} writes it back with CRLF line ends.
  */
 public final class MilterMessage {
-    /** One header: the value is everything after the colon, leading space and CRLF folding included. */
-    public record Header(String name, String value) {
+    /**
+     * One header: the value is everything after the colon, leading space and CRLF folding included.
+     * {@code original} is the header's bytes as received (one char per byte), written back unchanged
+     * so that 8-bit bytes that are not UTF-8 survive; null for a header a filter wrote.
+     */
+    public record Header(String name, String value, String original) {
+        Header(String name, String value) {
+            this(name, value, null);
+        }
+
+        byte[] bytes() {
+            return original != null ? (original + "\r\n").getBytes(StandardCharsets.ISO_8859_1)
+                : (name + ":" + value + "\r\n").getBytes(StandardCharsets.UTF_8);
+        }
+
         /** The value as a filter gets it: no leading space (unless it negotiated HDR_LEADSPC), LF folding. */
         String forFilter(boolean leadingSpace) {
             String value = this.value.replace("\r\n", "\n");
@@ -74,7 +87,7 @@ public final class MilterMessage {
         }
         String text = line.toString();
         int colon = text.indexOf(':');
-        headers.add(new Header(text.substring(0, colon), utf8(text.substring(colon + 1))));
+        headers.add(new Header(text.substring(0, colon), utf8(text.substring(colon + 1)), text));
     }
 
     /** Header bytes were read as ISO-8859-1 to keep every byte; UTF-8 headers are turned back into text. */
@@ -142,7 +155,7 @@ public final class MilterMessage {
     public byte[] bytes() {
         ByteArrayOutputStream out = new ByteArrayOutputStream(body.length + 1024);
         for (Header header : headers) {
-            out.writeBytes((header.name() + ":" + header.value() + "\r\n").getBytes(StandardCharsets.UTF_8));
+            out.writeBytes(header.bytes());
         }
         out.writeBytes("\r\n".getBytes(StandardCharsets.US_ASCII));
         out.writeBytes(body);

@@ -231,4 +231,14 @@ class MilterClientTest {
         assertThat(MilterReply.replyCode("554 5.7.1 no").softBounced().line()).isEqualTo("454 4.7.1 no");
         assertThat(MilterReply.TEMPFAIL.softBounced()).isEqualTo(MilterReply.TEMPFAIL);
     }
+
+    @Test
+    void headersNoFilterChangedKeepTheirBytes() {
+        byte[] latin1 = "Subject: caf\u00e9\r\nX-Other: x\r\n\r\nbody\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        MilterMessage message = MilterMessage.parse(latin1)
+            .apply(List.of(new MilterModification.ChangeHeader(1, "X-Other", "\u00fc")), false);
+        byte[] expected = "Subject: caf\u00e9\r\n".getBytes(StandardCharsets.ISO_8859_1);
+        assertThat(java.util.Arrays.copyOf(message.bytes(), expected.length)).isEqualTo(expected);
+        assertThat(new String(message.bytes(), StandardCharsets.UTF_8)).contains("X-Other: \u00fc\r\n");
+    }
 }
