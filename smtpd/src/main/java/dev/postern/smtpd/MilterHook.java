@@ -366,8 +366,12 @@ public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHoo
 
     private HookResult reply(SMTPSession session, MilterReply milterReply) {
         MilterReply reply = settings.of(session).softBounce() ? milterReply.softBounced() : milterReply;
+        // a filter's shutdown (4) is Postfix's 421 and the end of the session
+        HookReturnCode code = reply.kind() == MilterReply.Kind.SHUTDOWN
+            ? HookReturnCode.disconnected(HookReturnCode.Action.DENYSOFT)
+            : reply.code() >= 500 ? HookReturnCode.deny() : HookReturnCode.denySoft();
         return HookResult.builder()
-            .hookReturnCode(reply.code() >= 500 ? HookReturnCode.deny() : HookReturnCode.denySoft())
+            .hookReturnCode(code)
             .smtpReturnCode(Integer.toString(reply.code()))
             .smtpDescription(reply.dsn() + " " + reply.text())
             .build();

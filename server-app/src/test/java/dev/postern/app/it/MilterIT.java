@@ -1,6 +1,7 @@
 package dev.postern.app.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -83,6 +84,7 @@ class MilterIT {
                 new MilterPacket('b', "replaced body\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
                 ScriptedMilter.packet('a'));
             case "discard me" -> List.of(ScriptedMilter.packet('d'));
+            case "shutdown" -> List.of(ScriptedMilter.packet('4'));
             default -> List.of(ScriptedMilter.packet('a'));
         };
     }
@@ -93,6 +95,14 @@ class MilterIT {
         assertThat(send("reject me", "rejected body\r\n").full()).isEqualTo("550 5.7.1 Milter says no");
         assertThat(send("tempfail me", "tempfailed body\r\n").full())
             .isEqualTo("451 4.7.1 Service unavailable - try again later");
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            assertThat(client.sendMail(SENDER, RECIPIENT, "Subject: shutdown\r\n\r\nshut body\r\n").full())
+                .isEqualTo("421 4.7.0 Server closing connection");
+            client.setReadTimeout(Duration.ofSeconds(5));
+            assertThatThrownBy(client::noop).as("the session ends after a filter's shutdown")
+                .hasMessageContaining("closed");
+        }
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.mailFrom(SENDER).code()).isEqualTo(250);
