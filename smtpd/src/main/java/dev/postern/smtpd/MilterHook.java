@@ -46,8 +46,8 @@ import dev.postern.milter.MilterReply;
  * messages as the dialogue goes. The connect and HELO events go at HELO/EHLO (or at MAIL when the
  * client sends none); a refusal there answers MAIL and what follows. MAIL and RCPT are asked at
  * their command, after smtpd's own restrictions, and a refusal answers that command (at RCPT,
- * that recipient only). DATA, the headers, the body and end of message are asked once the
- * message is in, before the reply to it: a refusal is the reply to DATA, and the filters'
+ * that recipient only). DATA is asked at the DATA command ({@link MilterDataHandler}); the
+ * headers, the body and end of message once the message is in, before the reply to it: a refusal is the reply to DATA, and the filters'
  * changes (headers, body, recipients, sender, quarantine as HOLD) are made before the message
  * is queued, so nothing is accepted and then dropped. Each filter sees the message as the filters
  * before it left it.
@@ -162,6 +162,27 @@ public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHoo
         return HookResult.DECLINED;
     }
 
+    /**
+     * The DATA event, at the DATA command ({@link MilterDataHandler}): the first filter's refusal,
+     * if any; a discard is recorded for the message.
+     */
+    static Optional<MilterReply> data(SMTPSession session) {
+        Optional<SessionMilters> milters = session.getAttachment(SESSION, State.Connection);
+        if (milters.isEmpty()) {
+            return Optional.empty();
+        }
+        for (MilterClient client : milters.get().clients) {
+            MilterReply reply = client.data(macros(session, Map.of()));
+            if (reply.refuses()) {
+                return Optional.of(reply);
+            }
+            if (reply.kind() == MilterReply.Kind.DISCARD) {
+                SessionDecisions.discard(session, "milter triggers DISCARD action");
+            }
+        }
+        return Optional.empty();
+    }
+
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
         Optional<SessionMilters> milters = session.getAttachment(SESSION, State.Connection);
@@ -187,10 +208,7 @@ public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHoo
         Envelope envelope = new Envelope(mail.getMaybeSender().asString(""), new ArrayList<>(mail.getRecipients()));
         boolean contentChanged = false;
         for (MilterClient client : clients) {
-            MilterClient.Macros macros = macros(session, Map.of());
-            MilterReply reply = client.data(macros);
-            MilterClient.EndOfMessage end = reply.refuses() ? new MilterClient.EndOfMessage(reply, List.of(), false)
-                : client.content(message, macros);
+            MilterClient.EndOfMessage end = client.content(message, macros(session, Map.of()));
             if (end.reply().refuses()) {
                 logCleanup(session, queueId, "milter-reject", end.reply().dsn() + " " + end.reply().text(), envelope);
                 abortAll(clients);

@@ -71,6 +71,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
                 + " Postfix's replies"),
         new Link(DataRestrictionsHandler.class,
             "registered for DATA before James's, so smtpd_data_restrictions answer before the 354"),
+        new Link(MilterDataHandler.class,
+            "the milters' DATA event after smtpd_data_restrictions, before James's 354, so a refusal answers DATA"),
         new Link(JamesDataCmdHandler.class, "James: DATA and the 354"),
         new Link(EhloCmdHandler.class, "James: EHLO"),
         new Link(ExpnCmdHandler.class, "James: EXPN"),

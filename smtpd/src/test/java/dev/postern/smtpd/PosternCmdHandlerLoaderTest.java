@@ -74,6 +74,8 @@ class PosternCmdHandlerLoaderTest {
         "LocalRecipientHook,      MilterHook",
         "HeaderBodyChecksHook,    MilterHook",
         "MilterHook,              QueueingMessageHook",
+        "DataRestrictionsHandler, MilterDataHandler",
+        "MilterDataHandler,       org.apache.james.smtpserver.JamesDataCmdHandler",
     })
     void orderThatMatters(String first, String second) {
         assertThat(chain.indexOf(name(first))).isNotNegative().isLessThan(chain.indexOf(name(second)));

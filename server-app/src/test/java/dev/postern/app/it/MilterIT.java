@@ -67,6 +67,12 @@ class MilterIT {
         if (packet.command() == 'R' && packet.strings().get(0).startsWith("<spam@")) {
             return List.of(ScriptedMilter.packet('r'));
         }
+        if (packet.command() == 'R') {
+            headers.put("@rcpt", packet.strings().get(0));
+        }
+        if (packet.command() == 'T' && "<nodata@remote.example>".equals(headers.get("@rcpt"))) {
+            return List.of(ScriptedMilter.packet('y', "554 5.7.1 No data for you"));
+        }
         if (packet.command() != 'E') {
             return List.of(ScriptedMilter.packet('c'));
         }
@@ -110,6 +116,16 @@ class MilterIT {
             client.quit();
         }
 
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            client.mailFrom(SENDER);
+            assertThat(client.rcptTo("nodata@remote.example").code()).isEqualTo(250);
+            assertThat(client.data().full()).as("the refusal comes before the 354").isEqualTo("554 5.7.1 No data for you");
+            client.quit();
+        }
+        server.awaitMaillogLine("smtpd's milter-reject line at DATA", Duration.ofSeconds(10),
+            line -> line.matches(".* postern/smtpd\\[\\d+\\]: [0-9A-F]{10,12}: milter-reject: DATA" + Pattern.quote(WHO
+                + "554 5.7.1 No data for you; from=<" + SENDER + "> to=<nodata@remote.example> proto=ESMTP helo=<client.example>")));
         server.awaitMaillogLine("cleanup's milter-reject line", Duration.ofSeconds(10), Pattern.compile(
             ".* postern/cleanup\\[\\d+\\]: [0-9A-F]{10,12}: milter-reject: END-OF-MESSAGE" + Pattern.quote(WHO
                 + "5.7.1 Milter says no; from=<" + SENDER + "> to=<" + RECIPIENT + "> proto=ESMTP helo=<client.example>"))
