@@ -19,6 +19,8 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.protocols.api.ProtocolSession;
 import org.apache.james.protocols.api.ProtocolSession.State;
+import org.apache.james.protocols.api.Response;
+import org.apache.james.protocols.api.handler.ConnectHandler;
 import org.apache.james.protocols.api.handler.DisconnectHandler;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HeloHook;
@@ -43,8 +45,8 @@ import dev.postern.milter.MilterReply;
 
 /**
  * Postfix's {@code smtpd_milters}: each filter, in order, is asked about the session and its
- * messages as the dialogue goes. The connect and HELO events go at HELO/EHLO (or at MAIL when the
- * client sends none); a refusal there answers MAIL and what follows. MAIL and RCPT are asked at
+ * messages as the dialogue goes. The connect event goes once the greeting is sent, HELO at
+ * HELO/EHLO; a refusal of the connect event answers MAIL and what follows (the greeting is out). MAIL and RCPT are asked at
  * their command, after smtpd's own restrictions, and a refusal answers that command (at RCPT,
  * that recipient only). DATA is asked at the DATA command ({@link MilterDataHandler}); the
  * headers, the body and end of message once the message is in, before the reply to it: a refusal is the reply to DATA, and the filters'
@@ -52,7 +54,8 @@ import dev.postern.milter.MilterReply;
  * is queued, so nothing is accepted and then dropped. Each filter sees the message as the filters
  * before it left it.
  */
-public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHook, DisconnectHandler<SMTPSession> {
+public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHook, RcptHook, JamesMessageHook,
+        DisconnectHandler<SMTPSession> {
     private static final Logger LOGGER = LoggerFactory.getLogger(MilterHook.class);
     private static final ProtocolSession.AttachmentKey<SessionMilters> SESSION =
         ProtocolSession.AttachmentKey.of("dev.postern.milters", SessionMilters.class);
@@ -93,6 +96,13 @@ public class MilterHook implements HeloHook, MailHook, RcptHook, JamesMessageHoo
         boolean refused = session.getAttachment(REFUSED_BY_MILTER, State.Connection).orElse(false);
         session.removeAttachment(REFUSED_BY_MILTER, State.Connection);
         return refused;
+    }
+
+    /** Opens the filters and sends the connect event; answers nothing (the greeting is the welcome handler's). */
+    @Override
+    public Response onConnect(SMTPSession session) {
+        milters(session);
+        return null;
     }
 
     @Override
