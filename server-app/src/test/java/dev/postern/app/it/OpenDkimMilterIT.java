@@ -58,7 +58,7 @@ class OpenDkimMilterIT {
         try (SmtpClient client = server.connect()) {
             client.ehlo("client.example");
             assertThat(client.sendMail(SENDER, RECIPIENT, "From: Alice <" + SENDER + ">\r\nTo: " + RECIPIENT
-                + "\r\nSubject: signed\r\nDate: Mon, 7 Dec 2026 11:00:00 +0000\r\nMessage-ID: <dkim-1@client.example>\r\n"
+                + "\r\nSubject: signed, with a subject long enough\r\n\tto be folded\r\nDate: Mon, 7 Dec 2026 11:00:00 +0000\r\nMessage-ID: <dkim-1@client.example>\r\n"
                 + "\r\nA body\r\nwith two lines\r\n").full()).startsWith("250 2.0.0 Ok: queued as ");
             client.quit();
         }
