@@ -11,6 +11,7 @@ import java.util.Optional;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.net.ssl.SSLSession;
 import javax.mail.internet.AddressException;
 
 import org.apache.commons.configuration2.Configuration;
@@ -371,7 +372,8 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
                 case "v" -> configured == null ? null : configured.v();
                 case "{daemon_addr}" -> session.getLocalAddress().getAddress().getHostAddress();
                 case "{daemon_port}" -> Integer.toString(session.getLocalAddress().getPort());
-                case "_" -> ClientIdentity.of(session);
+                // Postfix's form: the client's name, a space, its address in brackets
+                case "_" -> ClientIdentity.name(session) + " [" + ClientIdentity.address(session) + "]";
                 case "{client_addr}" -> ClientIdentity.address(session);
                 case "{client_port}" -> Integer.toString(session.getRemoteAddress().getPort());
                 case "{client_name}" -> ClientIdentity.name(session);
@@ -382,6 +384,9 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
                     : PosternAuthCmdHandler.method(session).orElse(null);
                 case "{mail_addr}" -> CommandArguments.sender(session).orElse(null);
                 case "{mail_mailer}" -> "smtp";
+                case "{tls_version}" -> session.getSSLSession().map(SSLSession::getProtocol).orElse(null);
+                // Java's (IANA) name of the cipher suite, where Postfix gives OpenSSL's
+                case "{cipher}" -> session.getSSLSession().map(SSLSession::getCipherSuite).orElse(null);
                 default -> null;
             });
         };

@@ -20,7 +20,7 @@ import dev.postern.milter.MilterPacket;
 /**
  * A milter on 127.0.0.1 in the test JVM: it negotiates version 6 with every action, answers
  * each event as its script says, given the packet and the headers of the message so far
- * ({@code L} packets of the current connection), and serves each SMTP session's connection on
+ * ({@code L} packets of the current connection) with the macros received ({@link #MACRO} + name), and serves each SMTP session's connection on
  * a thread of its own. Stopping it closes its port: the server then finds the filter down.
  */
 public final class ScriptedMilter implements AutoCloseable {
@@ -28,6 +28,9 @@ public final class ScriptedMilter implements AutoCloseable {
     @FunctionalInterface
     public interface Script extends BiFunction<MilterPacket, Map<String, String>, List<MilterPacket>> {
     }
+
+    /** The prefix of the macros the server sent in this connection, kept in the script's map with the headers. */
+    public static final String MACRO = "macro:";
 
     private final ServerSocket server;
     private final Script script;
@@ -76,13 +79,19 @@ public final class ScriptedMilter implements AutoCloseable {
                 List<MilterPacket> replies = new ArrayList<>();
                 switch (command) {
                     case 'O' -> replies.add(MilterPacket.Builder.start().int32(6).int32(0x1FF).int32(0).packet('O'));
-                    case 'D', 'A' -> {
+                    case 'D' -> {
+                        List<String> strings = packet.strings(1);
+                        for (int i = 0; i + 1 < strings.size(); i += 2) {
+                            headers.put(MACRO + strings.get(i), strings.get(i + 1));
+                        }
+                    }
+                    case 'A' -> {
                     }
                     case 'Q' -> {
                         return;
                     }
                     case 'M' -> {
-                        headers.clear();
+                        headers.keySet().removeIf(key -> !key.startsWith(MACRO));
                         replies.addAll(script.apply(packet, headers));
                     }
                     case 'L' -> {

@@ -67,6 +67,13 @@ class MilterIT {
         if (packet.command() == 'R' && packet.strings().get(0).startsWith("<spam@")) {
             return List.of(ScriptedMilter.packet('r'));
         }
+        if (packet.command() == 'M' && packet.strings().get(0).equals("<macros@client.example>")) {
+            // tells the test what the server sent, as the text of a refusal
+            return List.of(ScriptedMilter.packet('y', "550 5.7.1 j=" + headers.get(ScriptedMilter.MACRO + "j")
+                + " _=" + headers.get(ScriptedMilter.MACRO + "_")
+                + " mail_addr=" + headers.get(ScriptedMilter.MACRO + "{mail_addr}")
+                + " tls_version=" + headers.get(ScriptedMilter.MACRO + "{tls_version}")));
+        }
         if (packet.command() == 'R') {
             headers.put("@rcpt", packet.strings().get(0));
         }
@@ -134,6 +141,19 @@ class MilterIT {
             line -> line.matches(".* postern/smtpd\\[\\d+\\]: NOQUEUE: milter-reject: RCPT" + Pattern.quote(WHO
                 + "550 5.7.1 Command rejected; from=<" + SENDER + "> to=<spam@remote.example> proto=ESMTP helo=<client.example>")));
         Await.holdsFor("nothing relayed", Duration.ofSeconds(3), () -> sink.messageCount() == 0);
+    }
+
+    @Test
+    @Order(2)
+    void macrosCarryTheSessionAndTls() {
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            assertThat(client.starttls().code()).isEqualTo(220);
+            client.ehlo("client.example");
+            assertThat(client.mailFrom("macros@client.example").full()).isEqualTo("550 5.7.1 j=mx.milter-it.test"
+                + " _=localhost [127.0.0.1] mail_addr=macros@client.example tls_version=TLSv1.3");
+            client.quit();
+        }
     }
 
     @Test
