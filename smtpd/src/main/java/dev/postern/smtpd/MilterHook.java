@@ -68,7 +68,7 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
     private SmtpdLog log;
     private MailLog mailLog;
 
-    /** The filters of one session, opened at its first event, and a refusal of the connect event kept for MAIL. */
+    /** The filters of one session, opened at connect, and a refusal of the connect event kept for MAIL. */
     private static final class SessionMilters {
         final List<MilterClient> clients;
         final SmtpdMilters settings;
@@ -329,8 +329,8 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
     }
 
     /**
-     * The session's filters, opened and told of the connection at the first event that needs
-     * them; empty when the listener has none.
+     * The session's filters, opened and told of the connection at connect (or at the first event,
+     * in a chain without the connect handler); empty when the listener has none.
      */
     private Optional<SessionMilters> milters(SMTPSession session) {
         Optional<SessionMilters> existing = session.getAttachment(SESSION, State.Connection);
