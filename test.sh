@@ -31,6 +31,10 @@ command -v podman >/dev/null 2>&1 || packages+=(podman)
 command -v runc >/dev/null 2>&1 || packages+=(runc)
 command -v debootstrap >/dev/null 2>&1 || [ -x /usr/sbin/debootstrap ] || packages+=(debootstrap)
 command -v openssl >/dev/null 2>&1 || packages+=(openssl)
+# The policy service tests (PolicyServiceIT) start their own postgrey and policyd-spf on loopback
+# (installed without starting postgrey's service).
+command -v postgrey >/dev/null 2>&1 || packages+=(postgrey)
+command -v policyd-spf >/dev/null 2>&1 || packages+=(postfix-policyd-spf-python)
 
 if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"

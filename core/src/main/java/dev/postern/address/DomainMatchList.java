@@ -40,13 +40,13 @@ public final class DomainMatchList {
      * @param tables opens a {@code type:name} item; may be null when the list has none
      */
     public static DomainMatchList strings(String parameter, List<String> items, Function<String, LookupTable> tables) {
-        return new DomainMatchList(parameter, parse(parameter, items, tables, false), null);
+        return new DomainMatchList(parameter, parse(parameter, items, tables), null);
     }
 
     /** A domain list: subdomains match {@code .domain} items, and {@code domain} items with {@link ParentStyle#PARENT_MATCHES_SUBDOMAINS}. */
     public static DomainMatchList domains(String parameter, List<String> items, ParentStyle style,
             Function<String, LookupTable> tables) {
-        return new DomainMatchList(parameter, parse(parameter, items, tables, false), style);
+        return new DomainMatchList(parameter, parse(parameter, items, tables), style);
     }
 
     /** The list that matches nothing. */
@@ -110,30 +110,18 @@ public final class DomainMatchList {
     private record Entry(boolean negated, String name, TableSearch table) {
     }
 
-    private static List<Entry> parse(String parameter, List<String> items, Function<String, LookupTable> tables,
-            boolean outerNegated) {
+    private static List<Entry> parse(String parameter, List<String> items, Function<String, LookupTable> tables) {
         List<Entry> entries = new ArrayList<>();
-        for (String raw : items) {
-            String item = raw.trim();
-            boolean negated = outerNegated;
-            while (item.startsWith("!")) {
-                negated = !negated;
-                item = item.substring(1);
-            }
-            if (item.isEmpty()) {
-                throw new IllegalArgumentException(parameter + ": empty item after \"!\" in \"" + raw + "\"");
-            }
-            if (item.startsWith("/")) {
-                entries.addAll(parse(parameter, PostfixList.fileItems(parameter, item), tables, negated));
-            } else if (item.charAt(0) != '[' && item.indexOf(':') > 0) {
+        PostfixList.forEachItem(parameter, items, false, (item, negated) -> {
+            if (item.charAt(0) != '[' && item.indexOf(':') > 0) {
                 if (tables == null) {
                     throw new IllegalArgumentException(parameter + ": lookup tables are not supported here: \"" + item + "\"");
                 }
                 entries.add(new Entry(negated, item, new TableSearch(parameter, List.of(tables.apply(item)))));
-            } else {
-                entries.add(new Entry(negated, item.toLowerCase(Locale.ROOT), null));
+                return;
             }
-        }
+            entries.add(new Entry(negated, item.toLowerCase(Locale.ROOT), null));
+        });
         return entries;
     }
 

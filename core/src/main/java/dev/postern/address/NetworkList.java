@@ -46,7 +46,7 @@ public final class NetworkList {
      */
     public static NetworkList parse(String parameter, List<String> items, Function<String, LookupTable> tables) {
         List<Entry> entries = new ArrayList<>();
-        addItems(parameter, items, tables, false, entries);
+        addItems(parameter, items, tables, entries);
         return new NetworkList(entries);
     }
 
@@ -60,50 +60,24 @@ public final class NetworkList {
     }
 
     /** Stands for a table item that {@link #positiveNetworks(String, List)} does not need opened. */
-    private static final Function<String, LookupTable> NOT_OPENED = name -> new LookupTable() {
-        @Override
-        public java.util.Optional<String> lookup(String key) throws LookupException {
-            throw new LookupException(name + ": not opened");
-        }
-
-        @Override
-        public String name() {
-            return name;
-        }
-
-        @Override
-        public boolean isPattern() {
-            return false;
-        }
-    };
+    private static final Function<String, LookupTable> NOT_OPENED = name -> LookupTable.failing(name, "not opened");
 
     private static void addItems(String parameter, List<String> items, Function<String, LookupTable> tables,
-            boolean outerNegated, List<Entry> entries) {
-        for (String raw : items) {
-            String item = raw.trim();
-            boolean negated = outerNegated;
-            while (item.startsWith("!")) {
-                negated = !negated;
-                item = item.substring(1);
-            }
-            if (item.isEmpty()) {
-                throw new IllegalArgumentException(parameter + ": empty item after \"!\" in \"" + raw + "\"");
-            }
-            if (item.startsWith("/")) {
-                addItems(parameter, PostfixList.fileItems(parameter, item), tables, negated, entries);
-            } else if (isTable(item)) {
+            List<Entry> entries) {
+        PostfixList.forEachItem(parameter, items, false, (item, negated) -> {
+            if (isTable(item)) {
                 if (tables == null) {
                     throw new IllegalArgumentException(parameter + ": lookup tables are not supported here: \"" + item + "\"");
                 }
                 entries.add(new Entry(negated, null, tables.apply(item)));
-            } else {
-                try {
-                    entries.add(new Entry(negated, Cidr.parse(item), null));
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
-                }
+                return;
             }
-        }
+            try {
+                entries.add(new Entry(negated, Cidr.parse(item), null));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(parameter + ": " + e.getMessage(), e);
+            }
+        });
     }
 
     private static boolean isTable(String item) {

@@ -40,6 +40,38 @@ public final class PostfixList {
         return List.copyOf(elements);
     }
 
+    /** Told each item of a list, after {@link #forEachItem}'s reading of {@code !} and {@code /file/name}. */
+    @FunctionalInterface
+    public interface ItemVisitor {
+        void item(String item, boolean negated);
+    }
+
+    /**
+     * Each item of a match list as Postfix reads one (mynetworks, mydestination, relay_domains...):
+     * every leading {@code !} negates it, and a {@code /file/name} item stands for the file's items,
+     * each negated once more if the file item was.
+     *
+     * @throws IllegalArgumentException for a {@code !} with nothing after it, or a file that cannot be read
+     */
+    public static void forEachItem(String parameter, List<String> items, boolean outerNegated, ItemVisitor visitor) {
+        for (String raw : items) {
+            String item = raw.trim();
+            boolean negated = outerNegated;
+            while (item.startsWith("!")) {
+                negated = !negated;
+                item = item.substring(1);
+            }
+            if (item.isEmpty()) {
+                throw new IllegalArgumentException(parameter + ": empty item after \"!\" in \"" + raw + "\"");
+            }
+            if (item.startsWith("/")) {
+                forEachItem(parameter, fileItems(parameter, item), negated, visitor);
+            } else {
+                visitor.item(item, negated);
+            }
+        }
+    }
+
     /**
      * The items of a {@code /file/name} element of a list parameter ({@code mynetworks},
      * {@code mydestination}, ...): the file's lines split as a list; blank lines and lines whose

@@ -9,6 +9,11 @@ import java.util.Optional;
  * failure must never be taken for "no entry" (a restriction defers on it instead).
  */
 public interface LookupTable {
+    /** A table named {@code name} whose every lookup fails with {@code NAME: reason}. */
+    static LookupTable failing(String name, String reason) {
+        return new FailTable(name, reason);
+    }
+
     /**
      * @param key the query, as the caller built it; tables with fixed-case keys (hash and
      *            its kin, inline, ...) fold it to lower case themselves

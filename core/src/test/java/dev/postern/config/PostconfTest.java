@@ -175,7 +175,7 @@ class PostconfTest {
 
         List<String> lines = out().lines().toList();
         assertThat(lines).hasSizeGreaterThan(1000).allMatch(line -> line.matches("[A-Za-z0-9_-]+\t(implemented|inert|not-implemented)"));
-        assertThat(lines).contains("inet_protocols\tinert", "smtpd_helo_required\tnot-implemented");
+        assertThat(lines).contains("inet_protocols\tinert", "smtpd_tls_req_ccert\tnot-implemented");
     }
 
     @Test

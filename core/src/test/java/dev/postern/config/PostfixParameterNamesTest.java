@@ -89,8 +89,8 @@ class PostfixParameterNamesTest {
         String message = error(
             "non_smtpd_milters = inet:127.0.0.1:8891",
             "biff = no",
-            "content_filter = smtp-amavis:[127.0.0.1]:10024",
-            "smtpd_helo_required = yes",
+            "smtpd_proxy_filter = 127.0.0.1:10024",
+            "smtpd_tls_req_ccert = yes",
             "smtp_tls_CApath = /etc/ssl/certs");
 
         assertThat(message.split("\n")).containsExactly(
@@ -99,12 +99,12 @@ class PostfixParameterNamesTest {
                 + " weaken this site's policy: Postern runs milters for SMTP mail only (smtpd_milters): locally submitted"
                 + " mail would pass without the milters' checks (remove the setting, or set postern_allow_unimplemented"
                 + " = yes to run without it)",
-            "  main.cf:3: content_filter is a Postfix parameter that Postern does not implement, and ignoring it could"
-                + " weaken this site's policy: Postern has no after-queue content filter: mail would be delivered"
+            "  main.cf:3: smtpd_proxy_filter is a Postfix parameter that Postern does not implement, and ignoring it"
+                + " could weaken this site's policy: Postern has no before-queue proxy filter: mail would be accepted"
                 + " without passing through it (remove the setting, or set postern_allow_unimplemented = yes to run"
                 + " without it)",
-            "  main.cf:4: smtpd_helo_required is a Postfix parameter that Postern does not implement, and ignoring it"
-                + " could weaken this site's policy: Postern does not require HELO/EHLO before MAIL FROM (remove the"
+            "  main.cf:4: smtpd_tls_req_ccert is a Postfix parameter that Postern does not implement, and ignoring it"
+                + " could weaken this site's policy: Postern does not ask for or verify client certificates (remove the"
                 + " setting, or set postern_allow_unimplemented = yes to run without it)");
     }
 

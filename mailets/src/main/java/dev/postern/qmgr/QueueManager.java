@@ -37,6 +37,8 @@ import dev.postern.address.LocalMailboxes;
 import dev.postern.config.ComponentParameters;
 import dev.postern.config.ConfigException;
 import dev.postern.config.Generation;
+import dev.postern.config.MasterCf;
+import dev.postern.config.MasterCfService;
 import dev.postern.delivery.Courier;
 import dev.postern.delivery.DiscardCourier;
 import dev.postern.delivery.ErrorCourier;
@@ -49,6 +51,7 @@ import dev.postern.delivery.local.LocalCourier;
 import dev.postern.delivery.local.LocalDeliverySettings;
 import dev.postern.delivery.local.MailRoot;
 import dev.postern.delivery.local.MaildirNames;
+import dev.postern.delivery.pipe.PipeCourier;
 import dev.postern.delivery.route.RouteResolver;
 import dev.postern.delivery.smtp.LmtpCourier;
 import dev.postern.delivery.smtp.SmtpCourier;
@@ -197,36 +200,96 @@ public class QueueManager extends GenericMailet {
         return leased;
     }
 
-    /** One courier per transport name; smtp and relay share one, as they share Postfix's smtp(8) code. */
+    /**
+     * One courier per transport name: the built-in transports (smtp and relay share one, as they share
+     * Postfix's smtp(8) code), then master.cf's ({@link MasterCfTransports}).
+     */
     private Map<String, Courier> couriers(ComponentParameters parameters, MailLog mailLog, List<AutoCloseable> closeables)
-            throws MessagingException {
-        PosternEnvironment environment = assembly.environment();
-        String myhostname = parameters.get("myhostname");
-        LocalMailboxes mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname,
-            LocalMailboxes.Directory.of(assembly.users()::contains, assembly.users()::supportVirtualHosting,
-                assembly.domains()::containsDomain));
-        Path mailRoot = MailRoot.resolve(assembly.fileSystem(), getInitParameter(MailRoot.MAIL_ROOT,
-            MailRoot.DEFAULT_MAIL_ROOT), getMailetName());
-        MaildirNames names = new MaildirNames(clock, myhostname, assembly.queueIds()::nextValue);
-        SmtpCourier smtp = SmtpCourier.create(parameters, environment.dns(parameters), environment::openTable, clock);
-        LmtpCourier lmtp = LmtpCourier.create(parameters, environment.dns(parameters), clock);
-        closeables.add(smtp);
-        closeables.add(lmtp);
+            throws MessagingException, ConfigException {
+        Agents agents = new Agents(parameters, mailLog);
         Map<String, Courier> couriers = new HashMap<>();
+        Courier smtp = agents.create("smtp", parameters, closeables);
         couriers.put("smtp", smtp);
         couriers.put("relay", smtp);
-        couriers.put("lmtp", lmtp);
-        Path home = MailRoot.home(assembly.fileSystem(), getMailetName());
-        LocalDeliverySettings local = LocalDeliverySettings.from(parameters, environment::openTable,
-            environment::openAliasTable, home);
-        Forwarder forwarder = new MailetForwarder(this::getMailetContext, assembly.queueIds(), mailLog, clock);
-        couriers.put("local", new LocalCourier("local", mailboxes, mailRoot, names, clock, local, forwarder, myhostname));
-        couriers.put("virtual", new LocalCourier("virtual", mailboxes, mailRoot, names, clock, local, forwarder,
-            myhostname));
-        couriers.put("error", new ErrorCourier(clock));
+        for (String command : List.of("lmtp", "local", "virtual", "error", "discard")) {
+            couriers.put(command, agents.create(command, parameters, closeables));
+        }
         couriers.put("retry", new RetryCourier(clock));
-        couriers.put("discard", new DiscardCourier(clock));
-        return couriers;
+        MasterCf master = MasterCf.besideMainCf(parameters.mainCf().file());
+        return MasterCfTransports.couriers(master, couriers, parameters, name -> Optional.ofNullable(getInitParameter(name)),
+            getMailetName(), (service, serviceParameters) -> agents.create(service, serviceParameters, closeables),
+            closeables);
+    }
+
+    /** Makes Postfix's delivery agents (the programs master.cf names) from the parameters they run with. */
+    private final class Agents {
+        private final MailLog mailLog;
+        private final Path home;
+        private final Path var;
+        private final Path mailRoot;
+        private final ComponentParameters base;
+
+        Agents(ComponentParameters base, MailLog mailLog) throws MessagingException {
+            this.base = base;
+            this.mailLog = mailLog;
+            this.home = MailRoot.home(assembly.fileSystem(), getMailetName());
+            this.var = MailRoot.resolve(assembly.fileSystem(), "file://var/", getMailetName());
+            this.mailRoot = MailRoot.resolve(assembly.fileSystem(), getInitParameter(MailRoot.MAIL_ROOT,
+                MailRoot.DEFAULT_MAIL_ROOT), getMailetName());
+        }
+
+        Courier create(MasterCfService service, ComponentParameters parameters, List<AutoCloseable> closeables)
+                throws ConfigException {
+            if (service.command().equals("pipe")) {
+                return PipeCourier.create(service, parameters, home, clock);
+            }
+            try {
+                return create(service.command(), parameters, closeables);
+            } catch (MessagingException e) {
+                throw new ConfigException(service.where() + ": " + e.getMessage(), e);
+            }
+        }
+
+        Courier create(String command, ComponentParameters parameters, List<AutoCloseable> closeables)
+                throws MessagingException {
+            PosternEnvironment environment = assembly.environment();
+            switch (command) {
+                case "smtp": {
+                    SmtpCourier smtp = SmtpCourier.create(parameters, environment.dns(parameters), environment::openTable,
+                        clock);
+                    closeables.add(smtp);
+                    return smtp;
+                }
+                case "lmtp": {
+                    LmtpCourier lmtp = LmtpCourier.create(parameters, environment.dns(parameters), clock, var);
+                    closeables.add(lmtp);
+                    return lmtp;
+                }
+                case "local":
+                case "virtual":
+                    return local(command, parameters);
+                case "error":
+                    return new ErrorCourier(clock);
+                case "discard":
+                    return new DiscardCourier(clock);
+                default:
+                    throw new IllegalArgumentException("no delivery agent " + command);
+            }
+        }
+
+        private Courier local(String command, ComponentParameters parameters) throws MessagingException {
+            PosternEnvironment environment = assembly.environment();
+            String myhostname = parameters.get("myhostname");
+            LocalMailboxes mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname,
+                LocalMailboxes.Directory.of(assembly.users()::contains, assembly.users()::supportVirtualHosting,
+                    assembly.domains()::containsDomain));
+            MaildirNames names = new MaildirNames(clock, myhostname, assembly.queueIds()::nextValue);
+            LocalDeliverySettings local = LocalDeliverySettings.from(parameters, environment::openTable,
+                environment::openAliasTable, home);
+            Forwarder forwarder = new MailetForwarder(QueueManager.this::getMailetContext, assembly.queueIds(), mailLog,
+                clock);
+            return new LocalCourier(command, mailboxes, mailRoot, names, clock, local, forwarder, myhostname);
+        }
     }
 
     /**

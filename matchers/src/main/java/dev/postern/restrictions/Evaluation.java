@@ -14,6 +14,7 @@ import dev.postern.dns.ClientHostname;
 import dev.postern.dns.DnsAnswer;
 import dev.postern.dns.DnsNames;
 import dev.postern.dns.DnsType;
+import dev.postern.policy.PolicyServiceClient;
 import dev.postern.restrictions.Restriction.Kind;
 import dev.postern.restrictions.Verdict.Action;
 import dev.postern.restrictions.Verdict.Type;
@@ -261,6 +262,7 @@ final class Evaluation {
                 : state.helo().startsWith("[") ? invalidHostAddress(state.helo()) : unknownHelo(state.helo());
             case REJECT_UNKNOWN_CLIENT_HOSTNAME -> unknownClient();
             case REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> unknownReverseClient();
+            case CHECK_POLICY_SERVICE -> policyService(r, replyClass, replyName);
             case CLASS -> generic(config.classRestrictions(r.name()), replyClass, replyName);
             case DEFAULT_ACCESS -> check(r.as(defaultAccess(replyClass)), replyClass, replyName);
         };
@@ -842,8 +844,32 @@ final class Evaluation {
         trace.tableHit(r.name(), hit.table().name(), hit.key().text(), hit.value());
     }
 
-    /** Postfix's {@code check_table_result}. */
+    // ---- check_policy_service
+
+    /**
+     * Asks the policy server about this command; its answer acts as an access table's value
+     * would. A server that does not answer (after its try limit) gets its default action, with
+     * Postfix's warning naming the server.
+     */
+    private Outcome policyService(Restriction r, Stage replyClass, String replyName) {
+        PolicyServiceClient client = r.policy();
+        PolicyServiceClient.Answer answer = client.ask(PolicyRequest.attributes(state, client.settings().policyContext(), config));
+        answer.warnings().forEach(warning -> actions.add(new Action(Type.WARNING, warning)));
+        String action = answer.failed() ? client.settings().defaultAction() : answer.action();
+        trace.tableHit(r.name(), client.address().spec(), PolicyRequest.protocolState(state), action);
+        return tableResult(client.address().serverName(), action, replyClass, replyName);
+    }
+
     private Outcome tableResult(LookupTable table, String rawValue, Stage replyClass, String replyName) {
+        return tableResult(table.name(), rawValue, replyClass, replyName);
+    }
+
+    /**
+     * Postfix's {@code check_table_result}.
+     *
+     * @param source the table, or the policy server, whose answer this is (for warnings)
+     */
+    private Outcome tableResult(String source, String rawValue, Stage replyClass, String replyName) {
         String value = rawValue.trim();
         int space = 0;
         while (space < value.length() && !Character.isWhitespace(value.charAt(space))) {
@@ -892,10 +918,10 @@ final class Evaluation {
             case "FILTER":
                 // Postfix ignores a FILTER that names no transport:destination, with a warning.
                 if (text.isEmpty()) {
-                    actions.add(new Action(Type.WARNING, "access table " + table.name() + " entry \"" + rawValue
+                    actions.add(new Action(Type.WARNING, "access table " + source + " entry \"" + rawValue
                         + "\" has FILTER entry without value"));
                 } else if (text.indexOf(':') < 0) {
-                    actions.add(new Action(Type.WARNING, "access table " + table.name() + " entry \"" + rawValue
+                    actions.add(new Action(Type.WARNING, "access table " + source + " entry \"" + rawValue
                         + "\" requires transport:destination"));
                 } else {
                     actions.add(new Action(Type.FILTER, text));
@@ -928,7 +954,7 @@ final class Evaluation {
             if (value.isEmpty()) {
                 throw new IllegalArgumentException("empty value");
             }
-            restrictions = RestrictionParser.parse(table.name(), value, config, true);
+            restrictions = RestrictionParser.parse(source, value, config, true);
         } catch (IllegalArgumentException e) {
             throw new Abort(configurationError());
         }

@@ -3,6 +3,7 @@ package dev.postern.restrictions;
 import java.util.List;
 import java.util.Locale;
 
+import dev.postern.policy.PolicyServiceClient;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableSearch;
 
@@ -14,8 +15,13 @@ import dev.postern.tables.TableSearch;
  * @param argument the table spec for check_*_access; null otherwise
  * @param table    the opened table for check_*_access; null otherwise
  * @param dnsList  the parsed DNS list of reject_rbl_client, reject_rhsbl_*, permit_dnswl_client ...; null otherwise
+ * @param policy   the client of check_policy_service's server; null otherwise
  */
-record Restriction(Kind kind, String name, String argument, LookupTable table, DnsList dnsList) {
+record Restriction(Kind kind, String name, String argument, LookupTable table, DnsList dnsList, PolicyServiceClient policy) {
+
+    Restriction(Kind kind, String name, String argument, LookupTable table, DnsList dnsList) {
+        this(kind, name, argument, table, dnsList, null);
+    }
 
     /** This table as the given check_*_access, for a {@link Kind#DEFAULT_ACCESS} evaluated in a stage. */
     Restriction as(Kind access) {
@@ -45,6 +51,7 @@ record Restriction(Kind kind, String name, String argument, LookupTable table, D
         REJECT_RHSBL_HELO, REJECT_RHSBL_SENDER, REJECT_RHSBL_RECIPIENT,
         REJECT_UNKNOWN_SENDER_DOMAIN, REJECT_UNKNOWN_RECIPIENT_DOMAIN, REJECT_UNKNOWN_HELO_HOSTNAME,
         REJECT_UNKNOWN_CLIENT_HOSTNAME, REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME,
+        CHECK_POLICY_SERVICE,
         CLASS,
         /**
          * A bare {@code type:table} in a list: Postfix reads it as the access check of the list's

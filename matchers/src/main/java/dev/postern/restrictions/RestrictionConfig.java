@@ -14,6 +14,9 @@ import dev.postern.address.ParentStyle;
 import dev.postern.address.ResolvedAddress;
 import dev.postern.config.PostfixList;
 import dev.postern.dns.DnsLookup;
+import dev.postern.policy.PolicyServiceAddress;
+import dev.postern.policy.PolicyServiceClient;
+import dev.postern.policy.PolicyServiceSettings;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableSearch;
@@ -52,6 +55,13 @@ public final class RestrictionConfig {
     /** {@code *_tempfail_action = defer_if_permit} (true) or {@code defer} (false). */
     final boolean addressTempfailDeferIfPermit;
     final boolean heloTempfailDeferIfPermit;
+    /** The smtpd_policy_service_* parameters, which a check_policy_service { ... } may override. */
+    private final PolicyServiceSettings policyDefaults;
+    /** One client (one set of connections) per server and settings, shared by every list that names it. */
+    private final Map<String, PolicyServiceClient> policyClients = new HashMap<>();
+    /** Sent to policy services as compatibility_level and mail_version. */
+    final String compatibilityLevel;
+    final String mailVersion;
     private final Map<String, List<Restriction>> classes = new HashMap<>();
     private final String senderLoginMapsValue;
     final UnlistedAddresses unlisted;
@@ -135,6 +145,9 @@ public final class RestrictionConfig {
         this.heloTempfailDeferIfPermit = tempfailAction("unknown_helo_hostname_tempfail_action",
             orDefault(value, "unknown_helo_hostname_tempfail_action", tempfail));
         this.senderLoginMapsValue = orDefault(value, "smtpd_sender_login_maps", "");
+        this.policyDefaults = PolicyServiceSettings.fromParameters(value);
+        this.compatibilityLevel = orDefault(value, "compatibility_level", "");
+        this.mailVersion = orDefault(value, "mail_version", "");
         Map<String, String> definitions = new LinkedHashMap<>(restrictionClasses);
         for (String name : definitions.keySet()) {
             classes.put(name, List.of());
@@ -184,6 +197,50 @@ public final class RestrictionConfig {
             return false;
         }
         return classifier.classify(recipient).isAuthorizedDestination();
+    }
+
+    /**
+     * The client of a check_policy_service argument: {@code inet:host:port}, {@code unix:/path}, or
+     * {@code { server, name=value, { name = value with spaces }, ... }} overriding the
+     * smtpd_policy_service_* parameters (names without that prefix) for this use.
+     *
+     * @param where how errors name the restriction
+     */
+    PolicyServiceClient policyService(String where, String argument) {
+        String server = argument;
+        PolicyServiceSettings settings = policyDefaults;
+        if (argument.startsWith("{")) {
+            if (!argument.endsWith("}")) {
+                throw new IllegalArgumentException(where + ": missing \"}\"");
+            }
+            List<String> items = PostfixList.split(argument.substring(1, argument.length() - 1));
+            if (items.isEmpty()) {
+                throw new IllegalArgumentException(where + ": no server in \"{ }\"");
+            }
+            server = items.get(0);
+            for (String item : items.subList(1, items.size())) {
+                String attribute = item.startsWith("{") && item.endsWith("}") ? item.substring(1, item.length() - 1).trim() : item;
+                int equals = attribute.indexOf('=');
+                if (equals <= 0) {
+                    throw new IllegalArgumentException(where + ": expected name=value, not \"" + item + "\"");
+                }
+                String name = attribute.substring(0, equals).trim();
+                settings = settings.with(where + ": " + name, name, attribute.substring(equals + 1).trim());
+            }
+        }
+        PolicyServiceAddress address;
+        try {
+            address = PolicyServiceAddress.parse(server);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+        }
+        PolicyServiceSettings chosen = settings;
+        return policyClients.computeIfAbsent(server + " " + chosen, key -> new PolicyServiceClient(address, chosen));
+    }
+
+    /** Closes the idle connections to policy services, when this configuration is replaced. */
+    public void closePolicyServices() {
+        policyClients.values().forEach(PolicyServiceClient::close);
     }
 
     boolean isClass(String name) {

@@ -71,7 +71,8 @@ final class RestrictionParser {
         Map.entry("reject_unknown_hostname", Kind.REJECT_UNKNOWN_HELO_HOSTNAME),
         Map.entry("reject_unknown_client_hostname", Kind.REJECT_UNKNOWN_CLIENT_HOSTNAME),
         Map.entry("reject_unknown_client", Kind.REJECT_UNKNOWN_CLIENT_HOSTNAME),
-        Map.entry("reject_unknown_reverse_client_hostname", Kind.REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME));
+        Map.entry("reject_unknown_reverse_client_hostname", Kind.REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME),
+        Map.entry("check_policy_service", Kind.CHECK_POLICY_SERVICE));
 
     /** Like check_reverse_client_hostname_access, which Postern does not have either. */
     private static final String MX_NS_A = "tables of the unverified reverse client name are not supported yet";
@@ -90,7 +91,7 @@ final class RestrictionParser {
     /** Other Postfix restrictions Postern does not have yet: refused loudly, never passed over. */
     private static final Set<String> NOT_YET = Set.of(
         "reject_unverified_recipient",
-        "reject_unverified_sender", "check_policy_service", "check_ccert_access",
+        "reject_unverified_sender", "check_ccert_access",
         "check_reverse_client_hostname_access", "check_client_hostname_access", "check_sasl_access",
         "check_address_map", "permit_tls_clientcerts", "permit_tls_all_clientcerts", "reject_unknown_forward_client_hostname",
         "permit_naked_ip_address", "sleep", "check_etrn_access", "permit_inet_interfaces", "reject_unverified_address");
@@ -121,6 +122,19 @@ final class RestrictionParser {
                 }
                 String spec = words.get(++i);
                 restrictions.add(new Restriction(kind, lower, spec, open(parameter, word, spec, config), null));
+            } else if (kind == Kind.CHECK_POLICY_SERVICE) {
+                if (fromTable) {
+                    // Policy clients are made at start for the servers main.cf names (Postfix's too: an
+                    // unknown one there is fatal), so a table's or policy's answer may not name one.
+                    throw new IllegalArgumentException(parameter + ": " + word + " is not allowed in an access table result");
+                }
+                if (i + 1 >= words.size() || words.get(i + 1).indexOf(':') < 0) {
+                    throw new IllegalArgumentException(parameter + ": " + word + " needs a server argument (inet:host:port,"
+                        + " unix:/path or { server, name=value, ... })" + (i + 1 < words.size() ? ", not \"" + words.get(i + 1) + "\"" : ""));
+                }
+                String argument = words.get(++i);
+                restrictions.add(new Restriction(kind, lower, argument, null, null,
+                    config.policyService(parameter + ": " + word + " " + argument, argument)));
             } else if (kind != null && kind.takesDnsList()) {
                 if (i + 1 >= words.size() || words.get(i + 1).indexOf(':') >= 0 || NAMES.containsKey(words.get(i + 1).toLowerCase(Locale.ROOT))) {
                     throw new IllegalArgumentException(parameter + ": " + word + " needs a DNS list domain argument"

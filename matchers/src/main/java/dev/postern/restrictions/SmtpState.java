@@ -25,18 +25,28 @@ import dev.postern.dns.ClientHostname;
  *                       (Postfix's {@code rcpt_count}, for reject_multi_recipient_bounce)
  * @param improperPipelining whether the client sent commands ahead of replies where SMTP does not
  *                       allow it (for reject_unauth_pipelining)
+ * @param facts          what else the server knows of the session, for policy service requests
  */
 public record SmtpState(ClientHostname client, InetAddress clientAddress, String helo, ResolvedAddress sender,
         ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount,
-        boolean improperPipelining) {
+        boolean improperPipelining, SessionFacts facts) {
 
     public SmtpState {
         Objects.requireNonNull(client, "client");
+        Objects.requireNonNull(facts, "facts");
         Objects.requireNonNull(clientAddress, "clientAddress");
         Objects.requireNonNull(stage, "stage");
         if (recipientCount < 0) {
             throw new IllegalArgumentException("recipientCount < 0");
         }
+    }
+
+    /** A state without {@link SessionFacts}. */
+    public SmtpState(ClientHostname client, InetAddress clientAddress, String helo, ResolvedAddress sender,
+            ResolvedAddress recipient, String saslUsername, boolean tls, Stage stage, int recipientCount,
+            boolean improperPipelining) {
+        this(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, recipientCount, improperPipelining,
+            SessionFacts.NONE);
     }
 
     /** A state of a client that did not pipeline improperly. */
@@ -79,42 +89,47 @@ public record SmtpState(ClientHostname client, InetAddress clientAddress, String
 
     public SmtpState withHelo(String name) {
         return new SmtpState(client, clientAddress, name, sender, recipient, saslUsername, tls, Stage.HELO, recipientCount,
-            improperPipelining);
+            improperPipelining, facts);
     }
 
     public SmtpState withSender(ResolvedAddress address) {
         return new SmtpState(client, clientAddress, helo, address, recipient, saslUsername, tls, Stage.SENDER, recipientCount,
-            improperPipelining);
+            improperPipelining, facts);
     }
 
     public SmtpState withRecipient(ResolvedAddress address) {
         return new SmtpState(client, clientAddress, helo, sender, address, saslUsername, tls, Stage.RECIPIENT, recipientCount,
-            improperPipelining);
+            improperPipelining, facts);
     }
 
     public SmtpState withStage(Stage newStage) {
         return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, newStage, recipientCount,
-            improperPipelining);
+            improperPipelining, facts);
     }
 
     public SmtpState withSaslUsername(String name) {
         return new SmtpState(client, clientAddress, helo, sender, recipient, name, tls, stage, recipientCount,
-            improperPipelining);
+            improperPipelining, facts);
     }
 
     public SmtpState withTls(boolean encrypted) {
         return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, encrypted, stage, recipientCount,
-            improperPipelining);
+            improperPipelining, facts);
     }
 
     public SmtpState withRecipientCount(int count) {
         return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, count,
-            improperPipelining);
+            improperPipelining, facts);
     }
 
     public SmtpState withImproperPipelining(boolean pipelined) {
         return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, recipientCount,
-            pipelined);
+            pipelined, facts);
+    }
+
+    public SmtpState withFacts(SessionFacts known) {
+        return new SmtpState(client, clientAddress, helo, sender, recipient, saslUsername, tls, stage, recipientCount,
+            improperPipelining, known);
     }
 
     /** The client address as Postfix prints and looks it up. */

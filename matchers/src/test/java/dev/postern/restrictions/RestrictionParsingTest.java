@@ -42,7 +42,6 @@ class RestrictionParsingTest {
         smtpd_recipient_restrictions | permit_mx_backup | smtpd_recipient_restrictions: permit_mx_backup is not implemented yet (needs the MX lookup of the recipient domain)
         smtpd_client_restrictions | reject_maps_rbl | smtpd_client_restrictions: reject_maps_rbl is not implemented yet (deprecated by Postfix: use reject_rbl_client with a domain)
         smtpd_recipient_restrictions | reject_unlisted_recipient | smtpd_recipient_restrictions: reject_unlisted_recipient needs the server's users store: it works in the SMTP listeners' restriction lists
-        smtpd_recipient_restrictions | check_policy_service inet:127.0.0.1:10023 | smtpd_recipient_restrictions: check_policy_service is not implemented yet
         """)
     void badListsFailAtStartup(String parameter, String value, String message) {
         assertThatThrownBy(() -> CONFIG.parse(parameter, value))

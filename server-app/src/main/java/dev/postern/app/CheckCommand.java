@@ -31,17 +31,16 @@ import dev.postern.log.MailLog;
 import dev.postern.smtpd.HookEnvironment;
 import dev.postern.smtpd.SmtpdPolicy;
 import dev.postern.tables.TableRegistry;
-import dev.postern.tables.TableWarning;
 
 /**
  * {@code postern check}: builds what the server builds from its configuration at start, without
  * starting anything, binding a port, connecting anywhere or writing a file, so that an operator can
- * validate a change before a start or reload: main.cf, the listeners of smtpserver.xml with their
- * overrides, the restriction lists, the header and body checks, the TLS files, every table of every
- * {@code *_maps} parameter ({@link TableParameterCheck}), and, through the server's own Guice
- * bindings and James's loaders, every listener's handler chain and every matcher and mailet of
- * mailetcontainer.xml with its init (the queue manager's routing and smtp client, the cleanup
- * mailets' tables...: {@link AssemblyCheck}). Every problem found is one {@code postern: fatal:}
+ * validate a change before a start or reload: main.cf, the listeners of smtpserver.xml and master.cf
+ * with their overrides, the restriction lists, the header and body checks, the TLS files, every table
+ * of every {@code *_maps} parameter ({@link TableParameterCheck}), master.cf's transports
+ * ({@link MasterCfCheck}), and, through the server's own Guice bindings and James's loaders, every
+ * listener's handler chain and every matcher and mailet of mailetcontainer.xml with its init (the
+ * queue manager's routing and smtp client, the cleanup mailets' tables...: {@link AssemblyCheck}). Every problem found is one {@code postern: fatal:}
  * line naming where it is, and all of them are reported in one run; the status is 1 if there was
  * any. Warnings ({@link Problem} of severity WARNING) come first as {@code postern: warning:} lines
  * and do not change the status.
@@ -98,14 +97,14 @@ public final class CheckCommand {
         List<Problem> findings = new ArrayList<>();
         warnings().forEach(warning -> findings.add(Problem.warning(warning)));
         Checked checked = checked(assembly);
-        // rules of pattern tables skipped as Postfix skips them (the server logs the same at start)
-        checked.tableWarnings().forEach(warning -> findings.add(Problem.warning(warning.toString())));
+        // (the rules of pattern tables skipped as Postfix skips them are the tables' own log lines)
+        checked.masterCfWarnings().forEach(warning -> findings.add(Problem.warning(warning)));
         checked.problems().forEach(problem -> findings.add(Problem.error(problem)));
         return List.copyOf(findings);
     }
 
-    /** The problems found, and the warnings of the tables opened to find them. */
-    private record Checked(List<String> problems, List<TableWarning> tableWarnings) {
+    /** The problems found, and the warnings of master.cf's services. */
+    private record Checked(List<String> problems, List<String> masterCfWarnings) {
     }
 
     /**
@@ -137,13 +136,14 @@ public final class CheckCommand {
             // nothing else can be checked without the parameters
             return new Checked(List.of(e.getMessage()), List.of());
         }
+        MasterCfCheck.Found masterCf = new MasterCfCheck(home).check(mainCf);
         try (TableRegistry tables = new TableRegistry(home.home())) {
-            List<String> problems = problems(mainCf, tables, assembly);
-            return new Checked(problems, tables.warnings());
+            List<String> problems = problems(mainCf, tables, masterCf.errors(), assembly);
+            return new Checked(problems, masterCf.warnings());
         }
     }
 
-    private List<String> problems(MainCf mainCf, TableRegistry tables, boolean assembly) {
+    private List<String> problems(MainCf mainCf, TableRegistry tables, List<String> masterCfProblems, boolean assembly) {
         HookEnvironment environment = new HookEnvironment(mainCf, MailLog.from(mainCf));
         environment.setTables(tables);
         Optional<String> domainList = domainListProblem(mainCf);
@@ -162,6 +162,9 @@ public final class CheckCommand {
             badParameters.put("myorigin", "$myhostname"));
         domainList.filter(problem -> problem.contains("mydestination:")).ifPresent(problem ->
             badParameters.put("mydestination", "$myhostname, localhost.$mydomain, localhost"));
+        // master.cf's transports; its listeners come next, with smtpserver.xml
+        problems.addAll(masterCfProblems);
+        causes.addAll(masterCfProblems);
         Set<String> mainCfProblems = Set.copyOf(problems);
         Set<String> running = new LinkedHashSet<>();
         for (ListenerSetup listener : listeners(mainCf, problems)) {
@@ -220,7 +223,9 @@ public final class CheckCommand {
         try {
             return new MainCfConfigurationProvider(files, mainCf, home).listenerSetups(problems::add);
         } catch (ConfigurationException e) {
-            problems.add(home.conf().resolve("smtpserver.xml") + ": " + e.getMessage());
+            // a master.cf that does not parse names itself (and is already reported by MasterCfCheck)
+            problems.add(e.getCause() instanceof ConfigException ? e.getMessage()
+                : home.conf().resolve("smtpserver.xml") + ": " + e.getMessage());
             return List.of();
         }
     }

@@ -12,7 +12,7 @@ class PostfixConfigSurveyTest {
         "myhostname = mx.example",
         "biff = no",
         "non_smtpd_milters = inet:127.0.0.1:8891",
-        "disable_vrfy_command = no",
+        "smtpd_discard_ehlo_keywords =",
         "site_checks = check_client_access cidr:/etc/postfix/clients.cidr",
         "smtpd_relay_restrictions = $site_checks, permit_mynetworks, reject_unauth_destination",
         "virtual_alias_maps = hash:/etc/postfix/virtual, mysql:/etc/postfix/mysql-virtual.cf",
@@ -29,12 +29,12 @@ class PostfixConfigSurveyTest {
             "smtpd_relay_restrictions", "virtual_alias_maps", "postern_smtpd_listen");
         assertThat(names(survey, PostfixConfigSurvey.Kind.INERT)).containsExactly("biff");
         assertThat(names(survey, PostfixConfigSurvey.Kind.NOT_IMPLEMENTED)).containsExactly("non_smtpd_milters",
-            "disable_vrfy_command", "local_recipient_maps");
+            "smtpd_discard_ehlo_keywords", "local_recipient_maps");
         assertThat(names(survey, PostfixConfigSurvey.Kind.USER_DEFINED)).containsExactly("site_checks");
         assertThat(names(survey, PostfixConfigSurvey.Kind.UNUSED)).containsExactly("smtpd_policy", "relayhots");
         assertThat(survey.settings(PostfixConfigSurvey.Kind.NOT_IMPLEMENTED))
             .extracting(PostfixConfigSurvey.Setting::safety, PostfixConfigSurvey.Setting::postfixDefault)
-            .as("a milter stops a start; disable_vrfy_command = no is Postfix's default; local_recipient_maps is ignored")
+            .as("a milter stops a start; an empty smtpd_discard_ehlo_keywords is Postfix's default; local_recipient_maps is ignored")
             .containsExactly(tuple(true, false), tuple(false, true), tuple(false, false));
     }
 

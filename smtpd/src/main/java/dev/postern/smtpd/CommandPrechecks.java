@@ -27,6 +27,9 @@ import dev.postern.config.ComponentParameters;
  * <ul>
  * <li>After a client was refused at connect ({@code smtpd_delay_reject = no}), every command but
  * QUIT gets {@code 503 5.7.0 Error: access denied for NAME[IP]}.
+ * <li>{@code smtpd_helo_required = yes}: MAIL before HELO/EHLO gets {@code 503 5.5.1 Error: send
+ * HELO/EHLO first}; {@code disable_vrfy_command = yes}: VRFY gets {@code 502 5.5.1 VRFY command is
+ * disabled} (both per listener, as Postfix's smtpd checks them before it runs the command).
  * <li>Improper pipelining: when the client has not said EHLO, or the command must end a
  * pipelined group (HELO, EHLO, DATA, NOOP, VRFY; RFC 2920), input that already follows the
  * command means the client did not wait for the reply. The session is marked for
@@ -62,6 +65,14 @@ public class CommandPrechecks implements CommandHandler<SMTPSession> {
 
     private final HookEnvironment environment;
     private SmtpdLog log;
+    private PerListener<Requirements> requirements;
+
+    /** What a listener requires of a client's commands. */
+    private record Requirements(boolean heloRequired, boolean vrfyDisabled) {
+        static Requirements of(ComponentParameters parameters) {
+            return new Requirements(parameters.bool("smtpd_helo_required"), parameters.bool("disable_vrfy_command"));
+        }
+    }
 
     @Inject
     public CommandPrechecks(HookEnvironment environment) {
@@ -71,6 +82,7 @@ public class CommandPrechecks implements CommandHandler<SMTPSession> {
     @Override
     public void init(Configuration config) throws ConfigurationException {
         log = environment.smtpdLog(config, this);
+        requirements = environment.perListener(config, this, Requirements::of);
         if (!ClientInputMeter.isSupported()) {
             PerListener<Boolean> needed = environment.perListener(config, this, CommandPrechecks::usesPipeliningCheck);
             if (needed.any(Boolean::booleanValue)) {
@@ -103,6 +115,19 @@ public class CommandPrechecks implements CommandHandler<SMTPSession> {
         }
         if (KNOWN.contains(command)) {
             checkPipelining(session, command);
+        }
+        return refusal(session, command);
+    }
+
+    /** The listener's refusal of this command before it runs, or null to let it run. */
+    private Response refusal(SMTPSession session, String command) {
+        Requirements required = requirements.of(session);
+        if (command.equals("MAIL") && required.heloRequired()
+                && session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).isEmpty()) {
+            return FixedReply.HELO_FIRST.response();
+        }
+        if (command.equals("VRFY") && required.vrfyDisabled()) {
+            return FixedReply.VRFY_DISABLED.response();
         }
         return null;
     }

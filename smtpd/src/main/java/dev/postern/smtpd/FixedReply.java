@@ -52,6 +52,8 @@ enum FixedReply {
     RELAY_ACCESS_DENIED("554", "5.7.1", "<%s>: Relay access denied"),
     /** Every command after the client restrictions refused the client at connect: the client. */
     ACCESS_DENIED("503", "5.7.0", "Error: access denied for %s"),
+    HELO_FIRST("503", "5.5.1", "Error: send HELO/EHLO first"),
+    VRFY_DISABLED("502", "5.5.1", "VRFY command is disabled"),
     /** smtpd_tls_security_level = encrypt. */
     STARTTLS_FIRST("530", "5.7.0", "Must issue a STARTTLS command first"),
     /** Connection count or rate limit: the host name and the client's address. */

@@ -13,6 +13,8 @@ import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.smtpserver.JamesMessageHook;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ public class QueueingMessageHook implements JamesMessageHook {
     private final HookEnvironment environment;
     private MailLog mailLog;
     private MailQueue spool;
+    /** Each listener's {@code content_filter}; empty where none is set (as on a re-injection listener). */
+    private PerListener<Optional<String>> contentFilter;
 
     @Inject
     public QueueingMessageHook(MailQueueFactory<?> queueFactory, HookEnvironment environment) {
@@ -46,6 +50,8 @@ public class QueueingMessageHook implements JamesMessageHook {
     public void init(Configuration config) throws ConfigurationException {
         mailLog = environment.mailLog(environment.parameters(config, this));
         spool = queueFactory.createQueue(MailQueueFactory.SPOOL);
+        contentFilter = environment.perListener(config, this, parameters ->
+            Optional.of(parameters.get("content_filter").strip()).filter(filter -> !filter.isEmpty()));
     }
 
     @Override
@@ -57,6 +63,7 @@ public class QueueingMessageHook implements JamesMessageHook {
             Instant queued = Instant.now();
             MessageTimes.stamp(mail, SessionQueueId.arrival(session).orElse(queued), queued);
             SessionDecisions.applyTo(session, mail);
+            applyContentFilter(session, mail);
             // everything the log lines need is read before the mail is queued: once it is, nothing
             // may fail and turn the 250 into a 4xx, or the client's retry would deliver it twice
             lines = QueuedLines.of(queueId, mail);
@@ -67,6 +74,19 @@ public class QueueingMessageHook implements JamesMessageHook {
         }
         lines.log(mailLog);
         return FixedReply.QUEUED.hookResult(queueId);
+    }
+
+    /**
+     * Postfix's {@code content_filter}: the mail goes to that {@code transport:destination} before
+     * anything else, unless a FILTER action of this transaction chose another (Postfix's FILTER
+     * overrides content_filter). The queue manager reads it as it reads a FILTER.
+     */
+    private void applyContentFilter(SMTPSession session, Mail mail) {
+        if (mail.getAttribute(MailAttributes.FILTER).isPresent()) {
+            return;
+        }
+        contentFilter.of(session).ifPresent(filter ->
+            mail.setAttribute(new Attribute(MailAttributes.FILTER, AttributeValue.of(filter))));
     }
 
     /**

@@ -159,7 +159,8 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
         return clientState(ClientIdentity.hostname(session), session.getRemoteAddress().getAddress(),
             session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null),
             session.getUsername() == null ? null : session.getUsername().asString(),
-            session.isTLSStarted(), CommandPrechecks.improperPipelining(session));
+            session.isTLSStarted(), CommandPrechecks.improperPipelining(session))
+            .withFacts(SmtpdSessionFacts.of(session));
     }
 
     /**

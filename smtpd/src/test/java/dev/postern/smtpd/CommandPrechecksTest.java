@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.commons.configuration2.BaseHierarchicalConfiguration;
 import org.apache.james.protocols.api.BaseRequest;
+import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -55,5 +56,20 @@ class CommandPrechecksTest {
     void itIsRegisteredForEveryCommandJamessHandlersAnswer() {
         assertThat(prechecks.getImplCommands()).contains("HELO", "EHLO", "MAIL", "RCPT", "DATA", "RSET", "NOOP", "VRFY",
             "EXPN", "HELP", "QUIT", "AUTH", "STARTTLS");
+    }
+
+    @Test
+    void smtpdHeloRequiredRefusesMailBeforeHeloAndDisableVrfyCommandRefusesVrfy() throws Exception {
+        CommandPrechecks strict = new CommandPrechecks(new HookEnvironment(MainCf.parse("main.cf",
+            List.of("smtpd_helo_required = yes", "disable_vrfy_command = yes"), Map.of()), null));
+        strict.init(new BaseHierarchicalConfiguration());
+
+        assertThat(RelayGuardTest.line(strict.onCommand(session, new BaseRequest("MAIL", "FROM:<a@b.example>"))))
+            .isEqualTo("503 5.5.1 Error: send HELO/EHLO first");
+        assertThat(RelayGuardTest.line(strict.onCommand(session, new BaseRequest("VRFY", "root"))))
+            .isEqualTo("502 5.5.1 VRFY command is disabled");
+        session.setAttachment(SMTPSession.CURRENT_HELO_NAME, "client.example", State.Connection);
+        assertThat(strict.onCommand(session, new BaseRequest("MAIL", "FROM:<a@b.example>"))).isNull();
+        assertThat(prechecks.onCommand(session, new BaseRequest("VRFY", "root"))).as("Postfix's defaults").isNull();
     }
 }

@@ -22,7 +22,7 @@ public sealed interface AliasDestination {
     record Include(Path path) implements AliasDestination {
     }
 
-    static AliasDestination parse(String destination, Path home) {
+    public static AliasDestination parse(String destination, Path home) {
         String text = destination.strip();
         if (text.startsWith("|")) {
             return new Command(text.substring(1).strip());

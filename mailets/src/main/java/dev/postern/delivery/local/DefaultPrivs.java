@@ -32,37 +32,52 @@ public record DefaultPrivs(String name, int uid, int gid) {
      * @throws IllegalArgumentException naming {@code default_privs} when the account is unknown or is root
      */
     public static Optional<DefaultPrivs> whenRoot(String name) {
+        return whenRoot("default_privs", name);
+    }
+
+    /** As {@link #whenRoot(String)}, for the account another setting names (pipe(8)'s {@code user=}). */
+    public static Optional<DefaultPrivs> whenRoot(String setting, String name) {
         if (currentUid() != 0) {
             return Optional.empty();
         }
-        return Optional.of(lookUp(name));
+        return Optional.of(lookUp(setting, name));
     }
 
     /** Looks the account up with {@code getent passwd}, so that NSS sources count as they do for Postfix. */
     static DefaultPrivs lookUp(String name) {
+        return lookUp("default_privs", name);
+    }
+
+    /**
+     * The account {@code name}, which must not be privileged (uid or gid 0).
+     *
+     * @param setting names the setting in errors ({@code default_privs}, {@code master.cf, line 3: user=vmail})
+     * @throws IllegalArgumentException naming {@code setting} when the account is unknown or is root
+     */
+    public static DefaultPrivs lookUp(String setting, String name) {
         if (!name.matches("[A-Za-z0-9_][A-Za-z0-9_.-]*")) {
-            throw new IllegalArgumentException("default_privs: \"" + name + "\" is not a user name");
+            throw new IllegalArgumentException(setting + ": \"" + name + "\" is not a user name");
         }
         String entry;
         try {
             Process getent = new ProcessBuilder("getent", "passwd", name).redirectErrorStream(true).start();
             entry = new String(getent.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
             if (!getent.waitFor(30, TimeUnit.SECONDS) || getent.exitValue() != 0) {
-                throw new IllegalArgumentException("default_privs: unknown user \"" + name + "\"");
+                throw new IllegalArgumentException(setting + ": unknown user \"" + name + "\"");
             }
         } catch (IOException e) {
-            throw new IllegalArgumentException("default_privs: cannot look up user \"" + name + "\": " + e.getMessage(), e);
+            throw new IllegalArgumentException(setting + ": cannot look up user \"" + name + "\": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalArgumentException("default_privs: interrupted while looking up \"" + name + "\"", e);
+            throw new IllegalArgumentException(setting + ": interrupted while looking up \"" + name + "\"", e);
         }
         String[] fields = entry.split(":", -1);
         if (fields.length < 4) {
-            throw new IllegalArgumentException("default_privs: unreadable passwd entry for \"" + name + "\": " + entry);
+            throw new IllegalArgumentException(setting + ": unreadable passwd entry for \"" + name + "\": " + entry);
         }
         DefaultPrivs privs = new DefaultPrivs(name, Integer.parseInt(fields[2]), Integer.parseInt(fields[3]));
         if (privs.uid == 0 || privs.gid == 0) {
-            throw new IllegalArgumentException("default_privs: \"" + name + "\" is a privileged user (uid or gid 0)");
+            throw new IllegalArgumentException(setting + ": \"" + name + "\" is a privileged user (uid or gid 0)");
         }
         return privs;
     }

@@ -55,9 +55,29 @@ public final class PipeCommand {
     }
 
     public Outcome run(String command, Map<String, String> environment, byte[] message) {
+        Exit exit = execute(List.of("/bin/sh", "-c", command), environment, message);
+        return switch (exit.ending()) {
+            case NOT_STARTED -> new Outcome(false, true, "4.3.0", "cannot run command \"" + command + "\": " + exit.output());
+            case TIMED_OUT -> new Outcome(false, false, "5.3.0", "Command time limit exceeded: \"" + command + "\"");
+            case INTERRUPTED -> new Outcome(false, true, "4.3.0", "interrupted while running \"" + command + "\"");
+            case EXITED -> judge(command, exit.status(), exit.output());
+        };
+    }
+
+    /** How a process ended: its exit status and output, or why there is none. */
+    public record Exit(Ending ending, int status, String output) {
+        public enum Ending { EXITED, NOT_STARTED, TIMED_OUT, INTERRUPTED }
+    }
+
+    /**
+     * Runs {@code argv} without a shell (pipe(8)'s way), as the configured account, in the working
+     * directory, with only {@code environment}, the message on standard input; its output (standard
+     * error too, up to 4 KB, white space folded) is returned for the delivery status.
+     */
+    public Exit execute(List<String> argv, Map<String, String> environment, byte[] message) {
         List<String> line = new ArrayList<>();
         runAs.ifPresent(privs -> line.addAll(privs.commandPrefix()));
-        line.addAll(List.of("/bin/sh", "-c", command));
+        line.addAll(argv);
         ProcessBuilder builder = new ProcessBuilder(line)
             .directory(workingDirectory.toFile())
             .redirectErrorStream(true);
@@ -67,7 +87,7 @@ public final class PipeCommand {
         try {
             process = builder.start();
         } catch (IOException e) {
-            return new Outcome(false, true, "4.3.0", "cannot run command \"" + command + "\": " + e.getMessage());
+            return new Exit(Exit.Ending.NOT_STARTED, -1, e.getMessage());
         }
         ByteArrayOutputStream output = new ByteArrayOutputStream();
         Thread reader = new Thread(() -> drain(process.getInputStream(), output), "postern-pipe-output");
@@ -81,15 +101,15 @@ public final class PipeCommand {
         try {
             if (!process.waitFor(timeLimit.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                return new Outcome(false, false, "5.3.0", "Command time limit exceeded: \"" + command + "\"");
+                return new Exit(Exit.Ending.TIMED_OUT, -1, outputOf(output));
             }
             reader.join(1000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-            return new Outcome(false, true, "4.3.0", "interrupted while running \"" + command + "\"");
+            return new Exit(Exit.Ending.INTERRUPTED, -1, outputOf(output));
         }
-        return judge(command, process.exitValue(), outputOf(output));
+        return new Exit(Exit.Ending.EXITED, process.exitValue(), outputOf(output));
     }
 
     static Outcome judge(String command, int status, String output) {

@@ -35,10 +35,12 @@ public final class LmtpCourier implements Courier, AutoCloseable {
     private final SessionCache cache;
     private final DestinationLimiter limiter;
     private final Watchdog watchdog;
+    private final java.nio.file.Path socketDirectory;
 
     private LmtpCourier(ClientSettings settings, DestinationResolver resolver, HostWalker walker, SessionCache cache,
-                        DestinationLimiter limiter, Watchdog watchdog) {
+                        DestinationLimiter limiter, Watchdog watchdog, java.nio.file.Path socketDirectory) {
         this.watchdog = watchdog;
+        this.socketDirectory = socketDirectory;
         this.settings = settings;
         this.resolver = resolver;
         this.walker = walker;
@@ -48,6 +50,16 @@ public final class LmtpCourier implements Courier, AutoCloseable {
 
     /** @throws IllegalArgumentException naming a parameter with a bad value */
     public static LmtpCourier create(ComponentParameters parameters, DnsLookup dns, Clock clock) {
+        return create(parameters, dns, clock, java.nio.file.Path.of(""));
+    }
+
+    /**
+     * @param socketDirectory where a relative {@code unix:} path is, as Postfix's
+     *        {@code unix:private/dovecot-lmtp} is under its queue directory (Postern: {@code var/})
+     * @throws IllegalArgumentException naming a parameter with a bad value
+     */
+    public static LmtpCourier create(ComponentParameters parameters, DnsLookup dns, Clock clock,
+                                     java.nio.file.Path socketDirectory) {
         ClientSettings settings = ClientSettings.from(parameters);
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : Duration.ZERO, clock);
@@ -55,7 +67,7 @@ public final class LmtpCourier implements Courier, AutoCloseable {
         HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.LMTP, Optional.empty(),
             new SaslPasswords(List.of(), false), cache, watchdog, clock);
         return new LmtpCourier(settings, new DestinationResolver(dns), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
+            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, socketDirectory);
     }
 
     @Override
@@ -82,7 +94,7 @@ public final class LmtpCourier implements Courier, AutoCloseable {
                     if (path.isEmpty()) {
                         throw new IllegalArgumentException("bad next hop \"" + hop + "\": no socket path");
                     }
-                    targets.add(Target.socket(settings.myhostname(), path, hop));
+                    targets.add(Target.socket(settings.myhostname(), socketDirectory.resolve(path).toString(), hop));
                 } else {
                     String inet = hop.startsWith("inet:") ? hop.substring(5) : hop;
                     hops.add(NextHop.parse(inet, DEFAULT_PORT));

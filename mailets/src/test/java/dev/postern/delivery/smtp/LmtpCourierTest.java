@@ -17,6 +17,7 @@ import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.RecipientResult.Status;
 import dev.postern.delivery.smtp.Fixtures.FakeDns;
 import dev.postern.dns.DnsType;
+import dev.postern.testing.smtp.SmtpSink;
 
 class LmtpCourierTest {
     @TempDir
@@ -24,14 +25,15 @@ class LmtpCourierTest {
 
     @Test
     void eachAcceptedRecipientGetsItsOwnReplyAfterTheMessage() throws Exception {
-        try (ScriptedServer server = ScriptedServer.tcp();
+        try (SmtpSink server = new SmtpSink().speakLmtp().start();
              LmtpCourier courier = LmtpCourier.create(parameters(), new FakeDns(), Clock.systemUTC())) {
-            server.script.lmtp = true;
-            server.script.replies.put("RCPT TO:<b@", "550 5.1.1 <b@example.com> User doesn't exist: b@example.com");
-            server.script.dataEnd = List.of("250 2.0.0 <a@example.com> Saved", "452 4.2.2 <c@example.com> Quota exceeded");
+            server.setRcptReply(rcpt -> rcpt.equals("b@example.com")
+                ? "550 5.1.1 <b@example.com> User doesn't exist: b@example.com" : "250 2.1.5 Ok");
+            server.setRecipientDataReply(rcpt -> rcpt.equals("c@example.com")
+                ? "452 4.2.2 <c@example.com> Quota exceeded" : "250 2.0.0 <" + rcpt + "> Saved");
 
             List<RecipientResult> results = courier.deliver(delivery(mail("a@example.com", "b@example.com", "c@example.com"),
-                "lmtp:" + server.hop()));
+                "lmtp:" + server.relayhost()));
 
             assertThat(results).extracting(RecipientResult::status).containsExactly(Status.SENT, Status.BOUNCED, Status.DEFERRED);
             assertThat(results.get(0).text()).isEqualTo("250 2.0.0 <a@example.com> Saved");
@@ -40,17 +42,16 @@ class LmtpCourierTest {
             assertThat(results.get(2).dsn()).isEqualTo("4.2.2");
             assertThat(results).extracting(RecipientResult::relay).containsOnly("127.0.0.1[127.0.0.1]:" + server.port());
             server.awaitIdle();
-            assertThat(server.connection(0).lines).startsWith("LHLO client.test").doesNotContain("EHLO client.test");
+            assertThat(server.connection(0).lines()).startsWith("LHLO client.test").doesNotContain("EHLO client.test");
         }
     }
 
     @Test
     void deliversOverAUnixDomainSocket() throws Exception {
         Path socket = directory.resolve("lmtp");
-        try (ScriptedServer server = ScriptedServer.unix(socket);
+        try (SmtpSink server = SmtpSink.onUnixSocket(socket).speakLmtp().start();
              LmtpCourier courier = LmtpCourier.create(parameters(), new FakeDns(), Clock.systemUTC())) {
-            server.script.lmtp = true;
-            server.script.dataEnd = List.of("250 2.0.0 <a@example.com> Saved", "250 2.0.0 <b@example.com> Saved");
+            server.setRecipientDataReply(rcpt -> "250 2.0.0 <" + rcpt + "> Saved");
 
             List<RecipientResult> results = courier.deliver(delivery(mail("a@example.com", "b@example.com"),
                 "lmtp:unix:" + socket));
@@ -83,9 +84,8 @@ class LmtpCourierTest {
     void hostNamesAreResolvedWithoutMx() throws Exception {
         FakeDns dns = new FakeDns().with("mailstore.test", DnsType.A, "127.0.0.1")
             .with("mailstore.test", DnsType.MX, "elsewhere.test");
-        try (ScriptedServer server = ScriptedServer.tcp();
+        try (SmtpSink server = new SmtpSink().speakLmtp().start();
              LmtpCourier courier = LmtpCourier.create(parameters(), dns, Clock.systemUTC())) {
-            server.script.lmtp = true;
             List<RecipientResult> results = courier.deliver(delivery(mail("a@example.com"),
                 "lmtp:mailstore.test:" + server.port()));
 

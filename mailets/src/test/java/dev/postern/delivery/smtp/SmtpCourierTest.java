@@ -34,6 +34,8 @@ import dev.postern.delivery.smtp.Fixtures.MapTable;
 import dev.postern.dns.DnsAnswer;
 import dev.postern.dns.DnsType;
 import dev.postern.tables.LookupTable;
+import dev.postern.testing.smtp.SinkTranscript;
+import dev.postern.testing.smtp.SmtpSink;
 
 class SmtpCourierTest {
     @TempDir
@@ -42,7 +44,7 @@ class SmtpCourierTest {
     static TestCertificates stranger;
 
     private final List<AutoCloseable> closeable = new ArrayList<>();
-    private ScriptedServer mx;
+    private SmtpSink mx;
     private FakeDns dns;
 
     @BeforeAll
@@ -53,7 +55,7 @@ class SmtpCourierTest {
 
     @BeforeEach
     void startServer() throws Exception {
-        mx = track(ScriptedServer.tcp());
+        mx = track(new SmtpSink().start());
         dns = new FakeDns();
     }
 
@@ -85,8 +87,9 @@ class SmtpCourierTest {
 
     @Test
     void sendsAndReportsTheServersFullReply() throws Exception {
+        mx.setDataReply("250 2.0.0 Ok: queued as 4ABC123");
         Mail mail = mail("a@example.com");
-        List<RecipientResult> results = courier().deliver(delivery(mail, "smtp:" + mx.hop()));
+        List<RecipientResult> results = courier().deliver(delivery(mail, "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.SENT);
@@ -95,19 +98,22 @@ class SmtpCourierTest {
             assertThat(r.relay()).isEqualTo(peer() + ":" + mx.port());
         });
         mx.awaitIdle();
-        ScriptedServer.Received received = mx.connection(0);
-        assertThat(received.lines).startsWith("EHLO client.test");
-        assertThat(received.lines).contains("MAIL FROM:<sender@example.org> SIZE=" + received.messages.get(0).length,
+        SinkTranscript received = mx.connection(0);
+        assertThat(received.lines()).startsWith("EHLO client.test");
+        assertThat(received.lines()).contains("MAIL FROM:<sender@example.org> SIZE=" + received.messages().get(0).length,
             "RCPT TO:<a@example.com>", "DATA");
         assertThat(received.message(0)).contains("Subject: test\r\n").endsWith("\r\nHello\r\n");
     }
 
     @Test
     void eachRecipientGetsItsOwnReply() throws Exception {
-        mx.script.replies.put("RCPT TO:<b@", "450 4.2.0 <b@example.com>: Recipient address rejected: Mailbox busy");
-        mx.script.replies.put("RCPT TO:<c@", "550 5.1.1 <c@example.com>: Recipient address rejected: User unknown");
+        mx.setRcptReply(rcpt -> switch (rcpt) {
+            case "b@example.com" -> "450 4.2.0 <b@example.com>: Recipient address rejected: Mailbox busy";
+            case "c@example.com" -> "550 5.1.1 <c@example.com>: Recipient address rejected: User unknown";
+            default -> "250 2.1.5 Ok";
+        });
         List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com", "b@example.com", "c@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).extracting(RecipientResult::status).containsExactly(Status.SENT, Status.DEFERRED, Status.BOUNCED);
         assertThat(results).extracting(RecipientResult::dsn).containsExactly("2.0.0", "4.2.0", "5.1.1");
@@ -117,13 +123,13 @@ class SmtpCourierTest {
         assertThat(results.get(2).diagnostic()).contains("smtp; 550 5.1.1 <c@example.com>: Recipient address rejected:"
             + " User unknown");
         mx.awaitIdle();
-        assertThat(mx.connection(0).messages).hasSize(1);
+        assertThat(mx.connection(0).messages()).hasSize(1);
     }
 
     @Test
     void aRefusedSenderBouncesEveryRecipientWithoutRcpt() throws Exception {
-        mx.script.replies.put("MAIL FROM", "553 5.7.1 <sender@example.org>: Sender address rejected: not owned");
-        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com", "b@example.com"), "smtp:" + mx.hop()));
+        mx.setMailReply("553 5.7.1 <sender@example.org>: Sender address rejected: not owned");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com", "b@example.com"), "smtp:" + mx.relayhost()));
 
         assertThat(results).allSatisfy(r -> {
             assertThat(r.status()).isEqualTo(Status.BOUNCED);
@@ -131,13 +137,13 @@ class SmtpCourierTest {
             assertThat(r.text()).endsWith("(in reply to MAIL FROM command)");
         });
         mx.awaitIdle();
-        assertThat(mx.connection(0).lines).noneMatch(l -> l.startsWith("RCPT"));
+        assertThat(mx.connection(0).lines()).noneMatch(l -> l.startsWith("RCPT"));
     }
 
     @Test
     void aTemporaryDataReplyDefers() throws Exception {
-        mx.script.replies.put("DATA", "451 4.3.0 Error: queue file write error");
-        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop()));
+        mx.setReply("DATA", "451 4.3.0 Error: queue file write error");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -149,8 +155,8 @@ class SmtpCourierTest {
 
     @Test
     void aRejectedMessageBouncesAtEndOfData() throws Exception {
-        mx.script.dataEnd = List.of("554 5.7.1 Spam message rejected");
-        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop()));
+        mx.setDataReply("554 5.7.1 Spam message rejected");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.BOUNCED);
@@ -160,42 +166,42 @@ class SmtpCourierTest {
 
     @Test
     void aReplyWithoutEnhancedCodeGetsTheClassDefault() throws Exception {
-        mx.script.replies.put("RCPT", "550 no such user");
-        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop()));
+        mx.setRcptReply("550 no such user");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::dsn).isEqualTo("5.0.0");
     }
 
     @Test
     void fallsBackToHeloWhenEhloIsRefused() throws Exception {
-        mx.script.replies.put("EHLO", "502 5.5.2 Error: command not recognized");
-        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop()));
+        mx.setReply("EHLO", "502 5.5.2 Error: command not recognized");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connection(0).lines).containsSubsequence("EHLO client.test", "HELO client.test",
+        assertThat(mx.connection(0).lines()).containsSubsequence("EHLO client.test", "HELO client.test",
             "MAIL FROM:<sender@example.org>");
     }
 
     @Test
     void aRefusedGreetingMovesOnToTheNextHop() throws Exception {
-        ScriptedServer second = track(ScriptedServer.tcp());
-        mx.script.greeting = "421 4.3.2 Service shutting down";
+        SmtpSink second = track(new SmtpSink().start());
+        mx.setGreeting("421 4.3.2 Service shutting down");
         List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop() + ", " + second.hop()));
+            "smtp:" + mx.relayhost() + ", " + second.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.SENT);
             assertThat(r.relay()).isEqualTo(peer() + ":" + second.port());
         });
         mx.awaitIdle();
-        assertThat(mx.connection(0).lines).noneMatch(l -> l.startsWith("MAIL"));
+        assertThat(mx.connection(0).lines()).noneMatch(l -> l.startsWith("MAIL"));
     }
 
     @Test
     void aRefusedGreetingFromTheLastServerDefers() throws Exception {
-        mx.script.greeting = "554 5.3.2 Go away";
-        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop()));
+        mx.setGreeting("554 5.3.2 Go away");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -220,15 +226,15 @@ class SmtpCourierTest {
         });
 
         List<RecipientResult> fallback = courier().deliver(delivery(mail("a@example.com"),
-            "smtp:[127.0.0.1]:" + first + " " + mx.hop()));
+            "smtp:[127.0.0.1]:" + first + " " + mx.relayhost()));
         assertThat(fallback).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
     }
 
     @Test
     void aSilentServerTimesOut() throws Exception {
-        mx.script.greeting = null;
+        mx.setSilent(true);
         List<RecipientResult> results = courier("smtp_helo_timeout = 1s").deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -240,8 +246,8 @@ class SmtpCourierTest {
 
     @Test
     void aConnectionLostAfterTheMessageMayBeSentTwice() throws Exception {
-        mx.script.dropAtEndOfData = true;
-        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop()));
+        mx.setDropAtEndOfData(true);
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -253,11 +259,11 @@ class SmtpCourierTest {
 
     @Test
     void aWriteThatStallsTimesOut() throws Exception {
-        mx.script.stallInData = true;
+        mx.setStallInData(true);
         // Larger than what the kernel's socket buffers can absorb, so a write blocks.
         String body = ("x".repeat(998) + "\r\n").repeat(32 * 1024);
         List<RecipientResult> results = courier("smtp_data_xfer_timeout = 1s").deliver(delivery(
-            rawMail("sender@example.org", "Subject: big\r\n\r\n" + body, "a@example.com"), "smtp:" + mx.hop()));
+            rawMail("sender@example.org", "Subject: big\r\n\r\n" + body, "a@example.com"), "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -270,7 +276,7 @@ class SmtpCourierTest {
     void linesAreDotStuffedAndEndInCrLf() throws Exception {
         Mail mail = rawMail("sender@example.org", "Subject: dots\n\n.leading dot\nplain\r\n..two\n.\nbare\rcr\nlast",
             "a@example.com");
-        courier().deliver(delivery(mail, "smtp:" + mx.hop()));
+        courier().deliver(delivery(mail, "smtp:" + mx.relayhost()));
 
         mx.awaitIdle();
         String wire = mx.connection(0).message(0);
@@ -282,17 +288,17 @@ class SmtpCourierTest {
     @Test
     void eightBitContentAsksFor8BitMimeWhenOffered() throws Exception {
         Mail mail = rawMail("sender@example.org", "Subject: x\r\n\r\ncaf\u00e9\r\n", "a@example.com");
-        courier().deliver(delivery(mail, "smtp:" + mx.hop()));
+        courier().deliver(delivery(mail, "smtp:" + mx.relayhost()));
         mx.awaitIdle();
-        assertThat(mx.connection(0).lines).anyMatch(l -> l.startsWith("MAIL FROM:<sender@example.org>")
+        assertThat(mx.connection(0).lines()).anyMatch(l -> l.startsWith("MAIL FROM:<sender@example.org>")
             && l.endsWith(" BODY=8BITMIME"));
 
-        mx.script.ehlo = List.of("250-mx.test", "250 SIZE");
+        mx.setEhloKeywords("SIZE");
         List<RecipientResult> results = courier().deliver(delivery(rawMail("sender@example.org", "Subject: x\r\n\r\ncaf\u00e9\r\n",
-            "a@example.com"), "smtp:" + mx.hop()));
+            "a@example.com"), "smtp:" + mx.relayhost()));
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connection(1).lines).anyMatch(l -> l.startsWith("MAIL FROM:") && !l.contains("BODY="));
+        assertThat(mx.connection(1).lines()).anyMatch(l -> l.startsWith("MAIL FROM:") && !l.contains("BODY="));
     }
 
     @Test
@@ -303,96 +309,96 @@ class SmtpCourierTest {
             .addRcptParameter(recipient, DsnParameters.RecipientDsnParameters.of(
                 EnumSet.of(DsnParameters.Notify.SUCCESS, DsnParameters.Notify.FAILURE), new MailAddress("orig@example.com")))
             .build().orElseThrow());
-        courier().deliver(delivery(mail, "smtp:" + mx.hop()));
+        courier().deliver(delivery(mail, "smtp:" + mx.relayhost()));
         mx.awaitIdle();
-        assertThat(mx.connection(0).lines).contains("RCPT TO:<a@example.com>")
+        assertThat(mx.connection(0).lines()).contains("RCPT TO:<a@example.com>")
             .noneMatch(l -> l.contains("RET=") || l.contains("NOTIFY="));
 
-        mx.script.ehlo = List.of("250-mx.test", "250 DSN");
-        courier().deliver(delivery(mail, "smtp:" + mx.hop()));
+        mx.setEhloKeywords("DSN");
+        courier().deliver(delivery(mail, "smtp:" + mx.relayhost()));
         mx.awaitIdle();
-        assertThat(mx.connection(1).lines).contains("MAIL FROM:<sender@example.org> RET=HDRS ENVID=QID+2B1",
+        assertThat(mx.connection(1).lines()).contains("MAIL FROM:<sender@example.org> RET=HDRS ENVID=QID+2B1",
             "RCPT TO:<a@example.com> NOTIFY=SUCCESS,FAILURE ORCPT=rfc822;orig@example.com");
     }
 
     @Test
     void levelMayStartsTlsWhenOffered() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
-        mx.script.tls = server.serverContext();
+        mx.setEhloKeywords("STARTTLS");
+        mx.setStartTls(server.serverContext());
         List<RecipientResult> results = courier("smtp_tls_security_level = may").deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connection(0).tls).isTrue();
-        assertThat(mx.connection(0).lines).containsSubsequence("EHLO client.test", "STARTTLS", "EHLO client.test", "MAIL FROM:<sender@example.org>");
+        assertThat(mx.connection(0).tls()).isTrue();
+        assertThat(mx.connection(0).lines()).containsSubsequence("EHLO client.test", "STARTTLS", "EHLO client.test", "MAIL FROM:<sender@example.org>");
     }
 
     @Test
     void levelMaySendsInPlainTextWhenTlsIsNotOffered() throws Exception {
         List<RecipientResult> results = courier("smtp_tls_security_level = may").deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connection(0).tls).isFalse();
-        assertThat(mx.connection(0).lines).doesNotContain("STARTTLS");
+        assertThat(mx.connection(0).tls()).isFalse();
+        assertThat(mx.connection(0).lines()).doesNotContain("STARTTLS");
     }
 
     @Test
     void levelMayRetriesInPlainTextAfterAFailedHandshake() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
-        mx.script.brokenTls = true;
+        mx.setEhloKeywords("STARTTLS");
+        mx.setBrokenStartTls(true);
         List<RecipientResult> results = courier("smtp_tls_security_level = may").deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connections).hasSize(2);
-        assertThat(mx.connection(1).lines).doesNotContain("STARTTLS").contains("RCPT TO:<a@example.com>");
+        assertThat(mx.connections()).hasSize(2);
+        assertThat(mx.connection(1).lines()).doesNotContain("STARTTLS").contains("RCPT TO:<a@example.com>");
     }
 
     /** dane without DNSSEC-validated TLSA records is opportunistic, as Postfix's is: TLS when offered, any certificate ... */
     @Test
     void levelDaneStartsTlsWhenOfferedWithAnyCertificate() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
-        mx.script.tls = server.serverContext();
+        mx.setEhloKeywords("STARTTLS");
+        mx.setStartTls(server.serverContext());
         List<RecipientResult> results = courier("smtp_tls_security_level = dane").deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connection(0).tls).isTrue();
+        assertThat(mx.connection(0).tls()).isTrue();
     }
 
     /** ... and plain text after a failed handshake, like may. */
     @Test
     void levelDaneRetriesInPlainTextAfterAFailedHandshake() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
-        mx.script.brokenTls = true;
+        mx.setEhloKeywords("STARTTLS");
+        mx.setBrokenStartTls(true);
         List<RecipientResult> results = courier("smtp_tls_security_level = DANE").deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connections).hasSize(2);
+        assertThat(mx.connections()).hasSize(2);
     }
 
     /** dane-only and fingerprint cannot authenticate a server yet: deferred before any connection, never sent. */
     @ParameterizedTest
     @ValueSource(strings = {"dane-only", "fingerprint"})
     void levelsThatCannotAuthenticateYetDeferWithoutConnecting(String level) throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
-        mx.script.tls = server.serverContext();
+        mx.setEhloKeywords("STARTTLS");
+        mx.setStartTls(server.serverContext());
         List<RecipientResult> results = courier("smtp_tls_security_level = " + level).deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.DEFERRED);
             assertThat(r.dsn()).isEqualTo("4.7.5");
             assertThat(r.text()).startsWith("TLS security level " + level + ": ").contains("deferred");
         });
-        assertThat(mx.connections).isEmpty();
+        assertThat(mx.connections()).isEmpty();
     }
 
     @Test
@@ -406,7 +412,7 @@ class SmtpCourierTest {
     @Test
     void levelEncryptDefersWhenTlsIsNotOffered() throws Exception {
         List<RecipientResult> results = courier("smtp_tls_security_level = encrypt").deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -414,23 +420,23 @@ class SmtpCourierTest {
             assertThat(r.text()).isEqualTo("TLS is required, but was not offered by host " + peer());
         });
         mx.awaitIdle();
-        assertThat(mx.connection(0).lines).noneMatch(l -> l.startsWith("MAIL"));
+        assertThat(mx.connection(0).lines()).noneMatch(l -> l.startsWith("MAIL"));
     }
 
     @Test
     void levelEncryptAcceptsAnyCertificate() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
-        mx.script.tls = server.serverContext();
+        mx.setEhloKeywords("STARTTLS");
+        mx.setStartTls(server.serverContext());
         List<RecipientResult> results = courier("smtp_tls_security_level = encrypt").deliver(delivery(mail("a@example.com"),
-            "smtp:" + mx.hop()));
+            "smtp:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
     }
 
     @Test
     void levelVerifyChecksTheChainAndTheHostName() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 STARTTLS");
-        mx.script.tls = server.serverContext();
+        mx.setEhloKeywords("STARTTLS");
+        mx.setStartTls(server.serverContext());
         dns.with("localhost", DnsType.A, "127.0.0.1").with("mx.wrong.test", DnsType.A, "127.0.0.1");
 
         List<RecipientResult> trusted = courier("smtp_tls_security_level = verify", "smtp_tls_CAfile = " + server.pem)
@@ -452,61 +458,61 @@ class SmtpCourierTest {
             assertThat(r.dsn()).isEqualTo("4.7.5");
         });
         mx.awaitIdle();
-        assertThat(mx.connections).filteredOn(c -> c.lines.stream().anyMatch(l -> l.startsWith("MAIL"))).hasSize(1);
+        assertThat(mx.connections()).filteredOn(c -> c.lines().stream().anyMatch(l -> l.startsWith("MAIL"))).hasSize(1);
     }
 
     @Test
     void authenticatesWithPlainUsingTheNextHopAsWritten() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 AUTH LOGIN PLAIN");
-        mx.script.authAccepts = "relayuser:s3cret:x";
+        mx.setEhloKeywords("AUTH LOGIN PLAIN");
+        mx.setAuthAccepts("relayuser:s3cret:x");
         MapTable table = new MapTable(Map.of("[127.0.0.1]:" + mx.port(), "relayuser:s3cret:x"));
         List<RecipientResult> results = courier(name -> table, "smtp_sasl_auth_enable = yes",
             "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd")
-            .deliver(delivery(mail("a@example.com"), "relay:" + mx.hop()));
+            .deliver(delivery(mail("a@example.com"), "relay:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connection(0).credentials).containsExactly("PLAIN relayuser:s3cret:x");
+        assertThat(mx.connection(0).credentials()).containsExactly("PLAIN relayuser:s3cret:x");
         assertThat(table.asked).containsExactly("127.0.0.1", "[127.0.0.1]:" + mx.port());
     }
 
     @Test
     void authenticatesWithLoginWhenPlainIsNotOffered() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 AUTH LOGIN");
-        mx.script.authAccepts = "relayuser:pw";
+        mx.setEhloKeywords("AUTH LOGIN");
+        mx.setAuthAccepts("relayuser:pw");
         MapTable table = new MapTable(Map.of("127.0.0.1", "relayuser:pw"));
         List<RecipientResult> results = courier(name -> table, "smtp_sasl_auth_enable = yes",
             "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd")
-            .deliver(delivery(mail("a@example.com"), "relay:" + mx.hop()));
+            .deliver(delivery(mail("a@example.com"), "relay:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connection(0).credentials).containsExactly("LOGIN relayuser:pw");
+        assertThat(mx.connection(0).credentials()).containsExactly("LOGIN relayuser:pw");
     }
 
     @Test
     void senderDependentAuthenticationLooksUpTheSenderFirst() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 AUTH PLAIN");
-        mx.script.authAccepts = "alice:pw";
+        mx.setEhloKeywords("AUTH PLAIN");
+        mx.setAuthAccepts("alice:pw");
         MapTable table = new MapTable(Map.of("@example.org", "alice:pw", "[127.0.0.1]:" + mx.port(), "shared:pw"));
         List<RecipientResult> results = courier(name -> table, "smtp_sasl_auth_enable = yes",
             "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd", "smtp_sender_dependent_authentication = yes")
-            .deliver(delivery(mail("a@example.com"), "relay:" + mx.hop()));
+            .deliver(delivery(mail("a@example.com"), "relay:" + mx.relayhost()));
 
         assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
         mx.awaitIdle();
-        assertThat(mx.connection(0).credentials).containsExactly("PLAIN alice:pw");
+        assertThat(mx.connection(0).credentials()).containsExactly("PLAIN alice:pw");
         assertThat(table.asked).containsExactly("sender@example.org", "@example.org");
     }
 
     @Test
     void aRefusedAuthenticationDefers() throws Exception {
-        mx.script.ehlo = List.of("250-mx.test", "250 AUTH PLAIN");
-        mx.script.authAccepts = "someone:else";
+        mx.setEhloKeywords("AUTH PLAIN");
+        mx.setAuthAccepts("someone:else");
         MapTable table = new MapTable(Map.of("127.0.0.1", "relayuser:wrong"));
         List<RecipientResult> results = courier(name -> table, "smtp_sasl_auth_enable = yes",
             "smtp_sasl_password_maps = hash:/etc/postfix/sasl_passwd")
-            .deliver(delivery(mail("a@example.com"), "relay:" + mx.hop()));
+            .deliver(delivery(mail("a@example.com"), "relay:" + mx.relayhost()));
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.status()).isEqualTo(Status.DEFERRED);
@@ -519,25 +525,25 @@ class SmtpCourierTest {
     @Test
     void reusesAnIdleConnectionAfterRset() throws Exception {
         SmtpCourier courier = courier("smtp_connection_cache_time_limit = 10s");
-        assertThat(courier.deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop())))
+        assertThat(courier.deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost())))
             .singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
-        assertThat(courier.deliver(delivery(mail("b@example.com"), "smtp:" + mx.hop())))
+        assertThat(courier.deliver(delivery(mail("b@example.com"), "smtp:" + mx.relayhost())))
             .singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
 
-        assertThat(mx.connections).hasSize(1);
-        assertThat(mx.connection(0).lines).containsSubsequence("RCPT TO:<a@example.com>", "RSET", "RCPT TO:<b@example.com>")
+        assertThat(mx.connections()).hasSize(1);
+        assertThat(mx.connection(0).lines()).containsSubsequence("RCPT TO:<a@example.com>", "RSET", "RCPT TO:<b@example.com>")
             .doesNotContain("QUIT");
         courier.close();
         mx.awaitIdle();
-        assertThat(mx.connection(0).lines).endsWith("QUIT");
+        assertThat(mx.connection(0).lines()).endsWith("QUIT");
     }
 
     @Test
     void anExpiredIdleConnectionIsClosed() throws Exception {
         SmtpCourier courier = courier("smtp_connection_cache_time_limit = 1s");
-        courier.deliver(delivery(mail("a@example.com"), "smtp:" + mx.hop()));
-        ScriptedServer.await(() -> mx.connection(0).lines.contains("QUIT"));
-        assertThat(mx.connection(0).lines).endsWith("QUIT");
+        courier.deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost()));
+        mx.awaitIdle();
+        assertThat(mx.connection(0).lines()).endsWith("QUIT");
         assertThat(courier.cachedSessions()).isZero();
     }
 

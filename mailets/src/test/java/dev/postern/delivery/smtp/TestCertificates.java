@@ -11,7 +11,7 @@ import javax.net.ssl.SSLContext;
 
 /**
  * A self-signed server key and certificate made with the JDK's keytool at test time: a PKCS12
- * store for the scripted server and the certificate as PEM for smtp_tls_CAfile.
+ * store for the test SMTP server (SmtpSink) and the certificate as PEM for smtp_tls_CAfile.
  */
 final class TestCertificates {
     private static final String PASSWORD = "changeit";

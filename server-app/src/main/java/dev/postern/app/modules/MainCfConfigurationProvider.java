@@ -2,10 +2,10 @@ package dev.postern.app.modules;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -23,23 +23,19 @@ import dev.postern.app.tls.TlsIdentity;
 import dev.postern.config.ConfigException;
 import dev.postern.config.ListenAddress;
 import dev.postern.config.MainCf;
+import dev.postern.config.MasterCf;
+import dev.postern.app.modules.SmtpdListenerDefinitions.Definition;
 import dev.postern.config.SmtpdListeners;
 
 /**
  * Reads James's XML files as usual, then applies main.cf where a Postfix parameter and
  * a James setting describe the same thing, so that an operator sets each thing once,
  * in main.cf: the listeners' addresses, greeting, host name, size limit, idle timeout and
- * trusted networks, TLS and AUTH in smtpserver.xml. A listener is identified by its {@code jmxName};
- * its {@code <override>name = value</override>} elements set main.cf parameters for it alone,
- * as master.cf's {@code -o name=value} does for a Postfix service.
+ * trusted networks, TLS and AUTH in smtpserver.xml. Which listeners run, and with which overrides,
+ * is {@link SmtpdListenerDefinitions}: smtpserver.xml's blocks, or master.cf's smtpd services when
+ * there is a master.cf.
  */
 public class MainCfConfigurationProvider implements ConfigurationProvider {
-    /** jmxName of each listener in smtpserver.xml and the main.cf parameter giving its address. */
-    static final Map<String, String> LISTENERS = Map.of(
-        "smtpserver", "postern_smtpd_listen",
-        "submission", "postern_submission_listen",
-        "submissions", "postern_submissions_listen");
-
     private static final List<String> TLS_LEVELS = List.of("none", "may", "encrypt");
 
     private final ConfigurationProvider delegate;
@@ -67,18 +63,31 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
      * plus its {@code <override>name = value</override>} elements.
      */
     public SmtpdListeners listeners() throws ConfigurationException {
-        HierarchicalConfiguration<ImmutableNode> configuration = delegate.getConfiguration("smtpserver", LoggingLevel.ERROR);
         List<SmtpdListeners.Listener> listeners = new ArrayList<>();
-        List<HierarchicalConfiguration<ImmutableNode>> servers = configuration.configurationsAt("smtpserver");
-        for (int i = 0; i < servers.size(); i++) {
-            String jmxName = jmxName(servers.get(i), i);
-            MainCf listenerCf = listenerMainCf(servers.get(i), jmxName);
-            Optional<ListenAddress> address = listenerCf.listenAddress(LISTENERS.get(jmxName));
-            if (servers.get(i).getBoolean("[@enabled]", true) && address.isPresent()) {
-                listeners.add(new SmtpdListeners.Listener(jmxName, address.get().port(), listenerCf));
+        for (Definition definition : definitions(smtpServers(), null)) {
+            MainCf listenerCf = listenerMainCf(definition, mainCf);
+            Optional<ListenAddress> address = definition.address(listenerCf);
+            if (definition.enabled() && address.isPresent()) {
+                listeners.add(new SmtpdListeners.Listener(definition.name(), address.get().port(), listenerCf));
             }
         }
         return new SmtpdListeners(listeners);
+    }
+
+    private List<HierarchicalConfiguration<ImmutableNode>> smtpServers() throws ConfigurationException {
+        return delegate.getConfiguration("smtpserver", LoggingLevel.ERROR).configurationsAt("smtpserver");
+    }
+
+    /** The listeners smtpserver.xml and master.cf (read again each time, as a reload does) define. */
+    private List<Definition> definitions(List<HierarchicalConfiguration<ImmutableNode>> servers, Consumer<String> problems)
+            throws ConfigurationException {
+        MasterCf master;
+        try {
+            master = MasterCf.besideMainCf(home.mainCf());
+        } catch (ConfigException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
+        return SmtpdListenerDefinitions.of(servers, master, problems);
     }
 
     /**
@@ -98,19 +107,15 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
      * @throws ConfigurationException when smtpserver.xml itself cannot be read
      */
     public List<ListenerSetup> listenerSetups(Consumer<String> problems) throws ConfigurationException {
-        HierarchicalConfiguration<ImmutableNode> configuration = delegate.getConfiguration("smtpserver", LoggingLevel.ERROR);
-        List<HierarchicalConfiguration<ImmutableNode>> servers = configuration.configurationsAt("smtpserver");
         List<ListenerSetup> setups = new ArrayList<>();
-        for (int i = 0; i < servers.size(); i++) {
+        for (Definition definition : definitions(smtpServers(), problems)) {
             try {
-                String jmxName = jmxName(servers.get(i), i);
-                MainCf listenerCf = listenerMainCf(servers.get(i), jmxName);
-                Optional<ListenAddress> address = listenerCf.listenAddress(LISTENERS.get(jmxName));
+                MainCf listenerCf = listenerMainCf(definition, mainCf);
+                Optional<ListenAddress> address = definition.address(listenerCf);
                 if (address.isPresent()) {
-                    requireBindable(LISTENERS.get(jmxName), address.get());
+                    requireBindable(definition.addressSource(), address.get());
                 }
-                boolean runs = servers.get(i).getBoolean("[@enabled]", true) && address.isPresent();
-                setups.add(new ListenerSetup(jmxName, runs, listenerCf));
+                setups.add(new ListenerSetup(definition.name(), definition.enabled() && address.isPresent(), listenerCf));
             } catch (ConfigurationException | IllegalArgumentException e) {
                 problems.accept(e.getMessage());
             }
@@ -128,34 +133,66 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
 
     private void applyToListeners(HierarchicalConfiguration<ImmutableNode> configuration) throws ConfigurationException {
         List<HierarchicalConfiguration<ImmutableNode>> servers = configuration.configurationsAt("smtpserver");
-        for (int i = 0; i < servers.size(); i++) {
-            String prefix = "smtpserver(" + i + ").";
-            String jmxName = jmxName(servers.get(i), i);
-            String parameter = LISTENERS.get(jmxName);
-            MainCf listenerCf = listenerMainCf(servers.get(i), jmxName);
-            Optional<ListenAddress> address = listenerCf.listenAddress(parameter);
-            if (address.isEmpty()) {
-                configuration.setProperty(prefix + "[@enabled]", false);
-                continue;
+        List<Definition> definitions = definitions(servers, null);
+        Set<Integer> used = new HashSet<>();
+        int blocks = servers.size();
+        for (Definition definition : definitions) {
+            int index = definition.block();
+            if (definition.copied()) {
+                ImmutableNode template = servers.get(definition.block()).getNodeModel().getInMemoryRepresentation();
+                configuration.addNodes("", List.of(SmtpdListenerDefinitions.copy(template)));
+                index = blocks++;
+                configuration.setProperty("smtpserver(" + index + ").jmxName", definition.name());
+                configuration.clearProperty("smtpserver(" + index + ").override");
             }
-            requireBindable(parameter, address.get());
-            configuration.setProperty(prefix + "bind", address.get().host() + ":" + address.get().port());
-            configuration.setProperty(prefix + "helloName", listenerCf.get("myhostname"));
-            configuration.setProperty(prefix + "helloName[@autodetect]", false);
-            configuration.setProperty(prefix + "smtpGreeting", listenerCf.get("smtpd_banner"));
-            configuration.setProperty(prefix + "maxmessagesize", kilobytes(listenerCf.number("message_size_limit")));
-            // Postern's SmtpdTimeout replaces James's idle timer in each connection; James's stays the
-            // fallback where it cannot (James closes silently, after twice this)
-            configuration.setProperty(prefix + "connectiontimeout", seconds(listenerCf.duration("smtpd_timeout")));
-            String trusted = jamesNetworks(listenerCf);
-            if (trusted.isEmpty()) {
-                configuration.clearProperty(prefix + "authorizedAddresses");
-            } else {
-                configuration.setProperty(prefix + "authorizedAddresses", trusted);
-            }
-            applyTls(configuration, prefix, listenerCf, jmxName);
-            applyAuth(configuration, prefix, listenerCf);
+            used.add(index);
+            applyToListener(configuration, index, definition);
         }
+        for (int i = 0; i < servers.size(); i++) {
+            if (!used.contains(i)) {
+                configuration.setProperty("smtpserver(" + i + ")[@enabled]", false);
+            }
+        }
+    }
+
+    private void applyToListener(HierarchicalConfiguration<ImmutableNode> configuration, int index, Definition definition)
+            throws ConfigurationException {
+        String prefix = "smtpserver(" + index + ").";
+        String jmxName = definition.name();
+        MainCf listenerCf = listenerMainCf(definition, mainCf);
+        Optional<ListenAddress> address = definition.address(listenerCf);
+        if (address.isEmpty() || !definition.enabled()) {
+            configuration.setProperty(prefix + "[@enabled]", false);
+            return;
+        }
+        configuration.setProperty(prefix + "[@enabled]", true);
+        configuration.setProperty(prefix + "jmxName", jamesJmxName(jmxName));
+        requireBindable(definition.addressSource(), address.get());
+        configuration.setProperty(prefix + "bind", address.get().host() + ":" + address.get().port());
+        configuration.setProperty(prefix + "helloName", listenerCf.get("myhostname"));
+        configuration.setProperty(prefix + "helloName[@autodetect]", false);
+        configuration.setProperty(prefix + "smtpGreeting", listenerCf.get("smtpd_banner"));
+        configuration.setProperty(prefix + "maxmessagesize", kilobytes(listenerCf.number("message_size_limit")));
+        // Postern's SmtpdTimeout replaces James's idle timer in each connection; James's stays the
+        // fallback where it cannot (James closes silently, after twice this)
+        configuration.setProperty(prefix + "connectiontimeout", seconds(listenerCf.duration("smtpd_timeout")));
+        String trusted = jamesNetworks(listenerCf);
+        if (trusted.isEmpty()) {
+            configuration.clearProperty(prefix + "authorizedAddresses");
+        } else {
+            configuration.setProperty(prefix + "authorizedAddresses", trusted);
+        }
+        applyTls(configuration, prefix, listenerCf, jmxName);
+        applyAuth(configuration, prefix, listenerCf);
+    }
+
+    /**
+     * The name James registers the listener's MBean under: a {@code host:port} listener of master.cf
+     * with {@code _} for the characters a JMX name value cannot hold ({@code 127.0.0.1_10025}); James
+     * refuses to start with {@code 127.0.0.1:10025}. Postern itself keeps calling it by its master.cf name.
+     */
+    static String jamesJmxName(String listener) {
+        return listener.replaceAll("[:,=*?\"\\\\\\n]", "_");
     }
 
     private static void requireBindable(String parameter, ListenAddress address) throws ConfigurationException {
@@ -165,15 +202,6 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
         }
     }
 
-    private static String jmxName(HierarchicalConfiguration<ImmutableNode> server, int index) throws ConfigurationException {
-        String jmxName = server.getString("jmxName", "");
-        if (!LISTENERS.containsKey(jmxName)) {
-            throw new ConfigurationException("smtpserver.xml: listener " + (index + 1) + " has jmxName \"" + jmxName
-                + "\"; Postern knows " + LISTENERS.keySet() + " (each bound through its postern_*_listen parameter)");
-        }
-        return jmxName;
-    }
-
     /**
      * The running listeners again, for a reload: each keeps the port it is bound to and gets
      * {@code reloaded} with its {@code <override>} elements, read again from smtpserver.xml.
@@ -181,42 +209,21 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
      * @throws ConfigurationException naming the listener whose overrides do not apply
      */
     public SmtpdListeners reloaded(MainCf reloaded, SmtpdListeners running) throws ConfigurationException {
-        HierarchicalConfiguration<ImmutableNode> configuration = delegate.getConfiguration("smtpserver", LoggingLevel.ERROR);
-        List<HierarchicalConfiguration<ImmutableNode>> servers = configuration.configurationsAt("smtpserver");
+        List<Definition> definitions = definitions(smtpServers(), null);
         List<SmtpdListeners.Listener> listeners = new ArrayList<>();
         for (SmtpdListeners.Listener listener : running.all()) {
-            HierarchicalConfiguration<ImmutableNode> server = null;
-            for (int i = 0; i < servers.size(); i++) {
-                if (jmxName(servers.get(i), i).equals(listener.name())) {
-                    server = servers.get(i);
-                }
-            }
-            MainCf listenerCf = server == null ? reloaded : listenerMainCf(server, listener.name(), reloaded);
+            Optional<Definition> definition = definitions.stream()
+                .filter(candidate -> candidate.name().equals(listener.name())).findFirst();
+            MainCf listenerCf = definition.isEmpty() ? reloaded : listenerMainCf(definition.get(), reloaded);
             listeners.add(new SmtpdListeners.Listener(listener.name(), listener.port(), listenerCf));
         }
         return new SmtpdListeners(listeners);
     }
 
-    /** main.cf with the listener's {@code <override>} elements, each {@code name = value}. */
-    private MainCf listenerMainCf(HierarchicalConfiguration<ImmutableNode> server, String jmxName)
-            throws ConfigurationException {
-        return listenerMainCf(server, jmxName, mainCf);
-    }
-
-    private static MainCf listenerMainCf(HierarchicalConfiguration<ImmutableNode> server, String jmxName, MainCf mainCf)
-            throws ConfigurationException {
-        String where = "smtpserver.xml: listener " + jmxName;
-        Map<String, String> overrides = new LinkedHashMap<>();
-        for (String override : server.getStringArray("override")) {
-            int equals = override.indexOf('=');
-            if (equals <= 0) {
-                throw new ConfigurationException(where + ": <override>" + override
-                    + "</override>: expected name = value, as master.cf's -o name=value");
-            }
-            overrides.put(override.substring(0, equals).trim(), override.substring(equals + 1).trim());
-        }
+    /** main.cf with the listener's overrides (master.cf -o and smtpserver.xml {@code <override>}). */
+    private static MainCf listenerMainCf(Definition definition, MainCf mainCf) throws ConfigurationException {
         try {
-            return mainCf.withOverrides(overrides, where);
+            return mainCf.withOverrides(definition.overrides(), definition.origin());
         } catch (ConfigException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }

@@ -16,6 +16,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.postern.testing.smtp.SmtpSink;
+
 /**
  * A stand-in for {@code bin/postern} that lets the harness be tested without the real server: {@code run}
  * greets on the SMTP listener (an {@link SmtpSink}), answers a few WebAdmin routes from a file under

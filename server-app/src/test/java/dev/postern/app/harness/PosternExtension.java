@@ -11,6 +11,8 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import dev.postern.testing.smtp.SmtpSink;
+
 /**
  * JUnit 5 extension and factory for end-to-end tests. Register it per test instance when every test
  * needs servers of its own:

@@ -18,6 +18,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import dev.postern.testing.smtp.SmtpSink;
+
 /** Homes are named after the test, and a passed test leaves neither processes nor homes behind. */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PosternExtensionTest {

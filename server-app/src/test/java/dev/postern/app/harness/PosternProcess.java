@@ -28,6 +28,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
+import dev.postern.testing.smtp.SmtpSink;
+
 /**
  * One Postern server process under test, running {@code bin/postern run --home HOME} from the built
  * distribution. (The server itself, assembled in that process, is {@code dev.postern.app.PosternServer}.)

@@ -8,6 +8,8 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.postern.testing.smtp.SmtpSink;
+
 /** Fault replies, restart and waiting: the sink behaviours the end-to-end tests rely on. */
 class SmtpSinkTest {
 

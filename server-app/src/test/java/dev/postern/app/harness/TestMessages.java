@@ -12,6 +12,9 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
+
 /** RFC 5322 messages for tests, each identifiable by a token in its Subject and Message-ID. */
 public final class TestMessages {
 

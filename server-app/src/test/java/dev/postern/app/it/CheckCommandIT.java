@@ -293,6 +293,36 @@ class CheckCommandIT {
             .contains("alias_maps").contains("\"list\"").contains("no-such-list");
     }
 
+    @Test
+    void masterCfProblemsAreReportedEachOnceNamingTheLine() {
+        PosternProcess server = postern.newServer();
+        server.writeConfFile("master.cf", String.join("\n",
+            "smtp      inet  n       -       y       -       -       smtpd",
+            "submission inet n       -       y       -       -       smtpd",
+            "  -o smtpd_client_auth_rate_limit=5",
+            "badflags  unix  -       n       n       -       -       pipe",
+            "  flags=RZ user=nobody argv=/bin/cat",
+            "asroot    unix  -       n       n       -       -       pipe",
+            "  user=root argv=/bin/cat ${recipient}",
+            "policy    unix  -       n       n       -       0       spawn",
+            "  user=nobody argv=/usr/bin/policyd",
+            ""));
+
+        ExitResult result = server.runCommand("check");
+
+        assertThat(result.exitCode()).as("%s", result).isEqualTo(1);
+        // the shipped smtpserver.xml sets smtpd_client_auth_rate_limit = 30 for submission
+        assertThat(fatalLines(result)).as("every problem of %s, each once", result).hasSize(3)
+            .anyMatch(l -> l.contains("master.cf, line 4: badflags/unix: flags=RZ: unknown flag 'Z'"))
+            .anyMatch(l -> l.contains("master.cf, line 6: asroot/unix: user=root") && l.contains("never runs as root"))
+            .anyMatch(l -> l.contains("smtpd_client_auth_rate_limit") && l.contains("master.cf, line 2")
+                && l.contains("smtpserver.xml: listener submission"));
+        assertThat(result.stderrLines()).as("%s", result)
+            .anyMatch(l -> l.startsWith("postern: warning: ") && l.contains("master.cf, line 8: policy/unix")
+                && l.contains("does not run spawn"));
+        assertNoStackTrace(result);
+    }
+
     /** Every path under the home, but the harness's own command-N files. */
     private static List<String> tree(java.nio.file.Path home) throws IOException {
         try (var paths = Files.walk(home)) {

@@ -14,7 +14,7 @@ import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * smtpd_data_restrictions, smtpd_end_of_data_restrictions, smtpd_delay_reject = no and

@@ -16,9 +16,9 @@ import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * Remote delivery that fails for a while, with Postfix's backoff shortened to seconds

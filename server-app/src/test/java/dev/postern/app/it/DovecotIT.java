@@ -23,10 +23,10 @@ import dev.postern.app.harness.DovecotServer;
 import dev.postern.app.harness.ImapClient;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * Postern with Debian's Dovecot, started by the test on loopback ports: Dovecot serves over IMAP the

@@ -18,10 +18,10 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.postern.app.harness.DovecotAuthServer;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * {@code smtpd_sasl_type = dovecot} against Debian's Dovecot, started by the test as nothing but an

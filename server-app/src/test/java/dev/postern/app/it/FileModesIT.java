@@ -23,8 +23,8 @@ import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * Issue 14 item 6: after a Maildir delivery, a {@code /file} delivery, a message left in the queue (the

@@ -20,11 +20,11 @@ import dev.postern.app.harness.Await;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * local(8) end to end: mbox delivery read back with Python's {@code mailbox} module, an aliases(5) file

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * Issue 14 item 2: a client, a message header or a remote server must not be able to write a line of

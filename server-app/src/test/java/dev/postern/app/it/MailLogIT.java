@@ -17,9 +17,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * The mail log of a run holds Postfix's lines for every message under one queue ID, the

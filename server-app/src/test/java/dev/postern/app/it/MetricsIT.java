@@ -6,7 +6,7 @@ import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SmtpSink;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -22,9 +22,9 @@ import dev.postern.app.harness.ClientReply;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.ScriptedMilter;
-import dev.postern.app.harness.SinkMessage;
+import dev.postern.testing.smtp.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SmtpSink;
 import dev.postern.milter.MilterPacket;
 
 /**

@@ -16,8 +16,8 @@ import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.DnsmasqServer;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * MX routing against a real DNS server (dnsmasq on 127.0.0.1, {@code postern_dns_servers}):

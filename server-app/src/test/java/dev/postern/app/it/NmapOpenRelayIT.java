@@ -21,7 +21,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * Debian's nmap runs its NSE script {@code smtp-open-relay} (16 MAIL FROM/RCPT TO combinations in

@@ -17,9 +17,9 @@ import dev.postern.app.harness.Await;
 import dev.postern.app.harness.OpenDkim;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
+import dev.postern.testing.smtp.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * Debian's OpenDKIM as Postern's milter: mail from an internal client (127.0.0.1) is signed on

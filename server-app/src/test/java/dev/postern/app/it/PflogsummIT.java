@@ -15,9 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.it.PflogsummReport.Delivered;
 import dev.postern.app.it.PflogsummReport.Received;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * One run with every kind of mail a Postfix log summary counts, then Debian's pflogsumm over Postern's

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,8 +52,16 @@ class PostfixMainCfIT {
             "smtpd_tls_protocols = !SSLv2, !SSLv3",
             "smtp_tls_session_cache_database = btree:${data_directory}/smtp_scache",
             "inet_protocols = all",
-            "site_note = nobody reads this");
+            "site_note = nobody reads this",
+            "smtpd_helo_required = yes",
+            "disable_vrfy_command = yes");
         server.start();
+
+        try (SmtpClient hasty = server.connect()) {
+            hasty.greeting();
+            assertThat(hasty.mailFrom("alice@client.example").full()).isEqualTo("503 5.5.1 Error: send HELO/EHLO first");
+            assertThat(hasty.command("VRFY root").full()).isEqualTo("502 5.5.1 VRFY command is disabled");
+        }
 
         try (SmtpClient client = server.connect()) {
             assertThat(client.greeting().full()).isEqualTo("220 mx.debian-it.test ESMTP Postern (Debian/GNU)");
@@ -100,10 +108,10 @@ class PostfixMainCfIT {
         assertThat(defaults.stdoutLines()).containsExactly("smtpd_helo_required = no",
             "readme_directory = /usr/share/doc/postfix");
 
-        server.appendMainCf("non_smtpd_milters = inet:127.0.0.1:8891", "content_filter = amavis:[127.0.0.1]:10024");
+        server.appendMainCf("smtpd_proxy_filter = 127.0.0.1:10024", "smtpd_tls_req_ccert = yes");
         ExitResult refused = server.runCommand("check");
         assertThat(refused.exitCode()).as("%s", refused).isNotZero();
         assertThat(refused.stderr()).as("both settings that would weaken the policy, in one run")
-            .contains("non_smtpd_milters is a Postfix parameter").contains("content_filter is a Postfix parameter");
+            .contains("smtpd_proxy_filter is a Postfix parameter").contains("smtpd_tls_req_ccert is a Postfix parameter");
     }
 }

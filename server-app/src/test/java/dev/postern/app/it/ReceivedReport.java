@@ -17,7 +17,7 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 
-import dev.postern.app.harness.SinkMessage;
+import dev.postern.testing.smtp.SinkMessage;
 
 /**
  * An RFC 3464 report as a sink received it, taken apart with javax.mail: the {@code multipart/report}

@@ -18,8 +18,8 @@ import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * Issue 14 item 7: mail for existing users that is in the queue when the server is killed is delivered

@@ -16,7 +16,8 @@ import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * Postfix restriction lists written in main.cf, end to end: the relay test addresses of nmap's
@@ -158,9 +159,9 @@ class RestrictionsIT {
                 assertThat(reply.code()).as("%s: %s", recipient, reply).isEqualTo(250);
             }
         }
-        List<dev.postern.app.harness.SinkMessage> messages = sink.awaitMessages(3, Duration.ofSeconds(60));
+        List<SinkMessage> messages = sink.awaitMessages(3, Duration.ofSeconds(60));
         Await.holdsFor("no more than the three messages", Duration.ofSeconds(2), () -> sink.messageCount() == 3);
-        java.util.Map<String, dev.postern.app.harness.SinkMessage> byToken = new java.util.HashMap<>();
+        java.util.Map<String, SinkMessage> byToken = new java.util.HashMap<>();
         messages.forEach(m -> byToken.put(dev.postern.app.harness.TestMessages.token(m).orElseThrow(), m));
         assertThat(byToken.get("moved@remote.example").recipients()).as("REDIRECT replaces the recipient")
             .containsExactly("new-home@remote.example");

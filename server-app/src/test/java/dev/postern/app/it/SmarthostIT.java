@@ -12,9 +12,9 @@ import dev.postern.app.harness.Await;
 import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * A smarthost that requires STARTTLS and AUTH: a second Postern instance whose submission listener

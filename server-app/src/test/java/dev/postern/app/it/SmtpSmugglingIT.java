@@ -14,10 +14,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * SMTP smuggling (SEC Consult, 2023): an end-of-data sequence other than CRLF.CRLF that one

@@ -14,8 +14,8 @@ import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * message_size_limit, smtpd_recipient_limit, the anvil limits and overlong lines, end to end

@@ -14,11 +14,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * The submission (STARTTLS, 2587) and submissions (implicit TLS, 2465) listeners of the

@@ -13,11 +13,11 @@ import dev.postern.app.harness.DeliveryLogLine;
 import dev.postern.app.harness.ExitResult;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
-import dev.postern.app.harness.SinkMessage;
 import dev.postern.app.harness.SmtpClient;
 import dev.postern.app.harness.ClientReply;
-import dev.postern.app.harness.SmtpSink;
 import dev.postern.app.harness.TestMessages;
+import dev.postern.testing.smtp.SinkMessage;
+import dev.postern.testing.smtp.SmtpSink;
 
 /**
  * transport_maps end to end (a texthash table in conf/): one message whose recipients have three

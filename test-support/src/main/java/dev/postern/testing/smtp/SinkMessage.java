@@ -1,4 +1,4 @@
-package dev.postern.app.harness;
+package dev.postern.testing.smtp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

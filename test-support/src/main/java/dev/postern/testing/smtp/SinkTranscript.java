@@ -1,0 +1,83 @@
+package dev.postern.testing.smtp;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What one connection to an {@link SmtpSink} received, as it came over the wire: the command lines,
+ * the message data of every DATA (still dot-stuffed, line ends as sent), the AUTH credentials, and
+ * whether STARTTLS succeeded. Recorded whatever the replies were, unlike {@link SinkMessage}.
+ */
+public final class SinkTranscript {
+    private final List<String> lines = new CopyOnWriteArrayList<>();
+    private final List<byte[]> messages = new CopyOnWriteArrayList<>();
+    private final List<String> credentials = new CopyOnWriteArrayList<>();
+    private final CountDownLatch ended = new CountDownLatch(1);
+    private volatile boolean tls;
+
+    SinkTranscript() {
+    }
+
+    /** The client's command lines (and AUTH responses) without their line ends, in order. */
+    public List<String> lines() {
+        return List.copyOf(lines);
+    }
+
+    /** The data of every DATA up to the final dot (excluded), as sent. */
+    public List<byte[]> messages() {
+        return messages.stream().map(byte[]::clone).toList();
+    }
+
+    /** Message {@code i} decoded as UTF-8. */
+    public String message(int i) {
+        return new String(messages.get(i), StandardCharsets.UTF_8);
+    }
+
+    /** {@code MECHANISM user:password} of every AUTH, in order. */
+    public List<String> credentials() {
+        return List.copyOf(credentials);
+    }
+
+    /** Whether a STARTTLS handshake succeeded on this connection. */
+    public boolean tls() {
+        return tls;
+    }
+
+    /** Whether the connection has ended. */
+    public boolean ended() {
+        return ended.getCount() == 0;
+    }
+
+    boolean awaitEnd(Duration timeout) throws InterruptedException {
+        return ended.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void addLine(String line) {
+        lines.add(line);
+    }
+
+    void addMessage(byte[] data) {
+        messages.add(data);
+    }
+
+    void addCredentials(String mechanismAndCredentials) {
+        credentials.add(mechanismAndCredentials);
+    }
+
+    void tlsStarted() {
+        tls = true;
+    }
+
+    void end() {
+        ended.countDown();
+    }
+
+    @Override
+    public String toString() {
+        return "SinkTranscript" + lines;
+    }
+}
