@@ -21,10 +21,10 @@ command -v fail2ban-regex >/dev/null 2>&1 || packages+=(fail2ban)
 [ -x /usr/lib/dovecot/imap ] || packages+=(dovecot-imapd)
 # DovecotSaslIT runs Dovecot as nothing but the auth service of smtpd_sasl_type = dovecot.
 [ -x /usr/sbin/dovecot ] || packages+=(dovecot-core)
-# OpenDkimMilterIT runs OpenDKIM as the milter that signs submitted mail (opendkim-genkey makes its key,
-# opendkim-testmsg verifies the relayed copy).
+# OpenDkimMilterIT runs OpenDKIM as the milter that signs relayed mail (opendkim-genkey, in opendkim-tools,
+# makes its key; a second opendkim in test mode verifies the relayed copy).
 [ -x /usr/sbin/opendkim ] || packages+=(opendkim)
-[ -x /usr/sbin/opendkim-testmsg ] || packages+=(opendkim-tools)
+[ -x /usr/sbin/opendkim-genkey ] || packages+=(opendkim-tools)
 # The container image test (docker/test-image.sh) builds a Java base with debootstrap and runs
 # the image with podman (runc: crun fails on some cgroup layouts); its certificate comes from openssl.
 command -v podman >/dev/null 2>&1 || packages+=(podman)
