@@ -21,6 +21,10 @@ command -v fail2ban-regex >/dev/null 2>&1 || packages+=(fail2ban)
 [ -x /usr/lib/dovecot/imap ] || packages+=(dovecot-imapd)
 # DovecotSaslIT runs Dovecot as nothing but the auth service of smtpd_sasl_type = dovecot.
 [ -x /usr/sbin/dovecot ] || packages+=(dovecot-core)
+# OpenDkimMilterIT runs OpenDKIM as the milter that signs relayed mail (opendkim-genkey, in opendkim-tools,
+# makes its key; a second opendkim in test mode verifies the relayed copy).
+[ -x /usr/sbin/opendkim ] || packages+=(opendkim)
+[ -x /usr/sbin/opendkim-genkey ] || packages+=(opendkim-tools)
 # The container image test (docker/test-image.sh) builds a Java base with debootstrap and runs
 # the image with podman (runc: crun fails on some cgroup layouts); its certificate comes from openssl.
 command -v podman >/dev/null 2>&1 || packages+=(podman)
@@ -36,7 +40,7 @@ if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix, Dovecot, fail2ban (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, fail2ban (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then

@@ -71,6 +71,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
                 + " Postfix's replies"),
         new Link(DataRestrictionsHandler.class,
             "registered for DATA before James's, so smtpd_data_restrictions answer before the 354"),
+        new Link(MilterDataHandler.class,
+            "the milters' DATA event after smtpd_data_restrictions, before James's 354, so a refusal answers DATA"),
         new Link(JamesDataCmdHandler.class, "James: DATA and the 354"),
         new Link(EhloCmdHandler.class, "James: EHLO"),
         new Link(ExpnCmdHandler.class, "James: EXPN"),
@@ -114,6 +116,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
         new Link(EndOfDataRestrictionsHook.class,
             "smtpd_end_of_data_restrictions first, as Postfix's smtpd answers before cleanup"),
         new Link(HeaderBodyChecksHook.class, "header_checks and body_checks, before the message is queued"),
+        new Link(MilterHook.class, "smtpd_milters: after smtpd's own checks at each command, as in Postfix; at the end"
+            + " of the message after cleanup's checks and before it is queued, so the filters' verdict is the reply"),
         new Link(QueueingMessageHook.class, "last message hook: queues the message and answers 250 with its queue ID"),
         new Link(UnknownCmdHandler.class, "James: answers commands no handler takes"),
         new Link(CommandHandlerResultLogger.class, "James: debug log of command results"),

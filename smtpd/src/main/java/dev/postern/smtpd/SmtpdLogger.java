@@ -27,7 +27,7 @@ import org.apache.james.smtpserver.JamesMessageHook;
 
 /**
  * The smtpd lines of the mail log: {@code connect from}, {@code NOQUEUE: reject: RCPT from ...} for every
- * refused MAIL or RCPT, and {@code disconnect from ... ehlo=1 mail=1 rcpt=1 data=1 quit=1
+ * refused MAIL or RCPT ({@code milter-reject:} when a milter refused it), and {@code disconnect from ... ehlo=1 mail=1 rcpt=1 data=1 quit=1
  * commands=5} with Postfix's ok/total counts (a DATA whose message is refused after the final
  * dot counts as failed, {@code data=0/1}, as in Postfix). Addresses are logged as the client
  * wrote them ({@link CommandArguments}).
@@ -94,13 +94,15 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
         session.getAttachment(COUNTS, State.Connection).ifPresent(counts -> counts.count(name, ok));
         // Postfix logs no reject line for the 503 of a client refused at connect.
         boolean refusal = !ok && !(handler instanceof CommandPrechecks);
+        // read for every refusal, so that a filter's refusal of one command is not taken for the next one's
+        boolean byMilter = refusal && MilterHook.refusedByMilter(session);
         if (refusal && (name.equals("MAIL") || name.equals("RCPT")) && session instanceof SMTPSession smtp) {
-            logReject(smtp, name, response);
+            logReject(smtp, name, response, byMilter ? "milter-reject" : "reject");
         }
         return response;
     }
 
-    private void logReject(SMTPSession session, String command, Response response) {
+    private void logReject(SMTPSession session, String command, Response response, String action) {
         String reply = response.getRetCode() + " " + String.join(" ", response.getLines()).replaceFirst("^\\d{3}[ -]", "");
         // As the client wrote them (CommandArguments): right even when James could not parse the
         // address, or a hook listed before Postern's answered and the others were skipped.
@@ -109,7 +111,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
         String from = CommandArguments.sender(session).orElse("");
         StringBuilder line = new StringBuilder()
             .append(SessionQueueId.get(session).orElse("NOQUEUE"))
-            .append(": reject: ").append(command).append(" from ").append(ClientIdentity.of(session))
+            .append(": ").append(action).append(": ").append(command).append(" from ").append(ClientIdentity.of(session))
             .append(": ").append(reply)
             .append("; from=<").append(from).append(">");
         if (command.equals("RCPT")) {

@@ -70,6 +70,12 @@ class PosternCmdHandlerLoaderTest {
         "org.apache.james.smtpserver.dsn.DSNMessageHook, EndOfDataRestrictionsHook",
         "EndOfDataRestrictionsHook, HeaderBodyChecksHook",
         "HeaderBodyChecksHook,    QueueingMessageHook",
+        "SmtpdRestrictionsHook,   MilterHook",
+        "LocalRecipientHook,      MilterHook",
+        "HeaderBodyChecksHook,    MilterHook",
+        "MilterHook,              QueueingMessageHook",
+        "DataRestrictionsHandler, MilterDataHandler",
+        "MilterDataHandler,       org.apache.james.smtpserver.JamesDataCmdHandler",
     })
     void orderThatMatters(String first, String second) {
         assertThat(chain.indexOf(name(first))).isNotNegative().isLessThan(chain.indexOf(name(second)));

@@ -1,0 +1,68 @@
+package dev.postern.smtpd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.junit.jupiter.api.Test;
+
+import dev.postern.config.ComponentParameters;
+import dev.postern.config.MainCf;
+import dev.postern.milter.MilterDefaultAction;
+import dev.postern.milter.MilterSettings;
+import dev.postern.milter.MilterStage;
+
+/** smtpd_milters and the milter_* parameters read into each filter's settings. */
+class SmtpdMiltersTest {
+    private static SmtpdMilters of(String... lines) throws Exception {
+        MainCf mainCf = MainCf.parse("main.cf", List.of(lines), Map.of());
+        return SmtpdMilters.of(ComponentParameters.of(mainCf, name -> Optional.empty(), "MilterHook"));
+    }
+
+    @Test
+    void noMiltersByDefault() throws Exception {
+        assertThat(of("myhostname = mx.example.com").isEmpty()).isTrue();
+    }
+
+    @Test
+    void eachMilterInOrderWithPostfixsDefaults() throws Exception {
+        SmtpdMilters milters = of("myhostname = mx.example.com",
+            "smtpd_milters = inet:127.0.0.1:8891, unix:/run/opendkim.sock");
+
+        assertThat(milters.milters()).extracting(m -> m.endpoint().name())
+            .containsExactly("inet:127.0.0.1:8891", "unix:/run/opendkim.sock");
+        MilterSettings first = milters.milters().get(0);
+        assertThat(first.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(first.commandTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(first.contentTimeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(first.defaultAction()).isEqualTo(MilterDefaultAction.TEMPFAIL);
+        assertThat(first.protocol()).isEqualTo(6);
+        assertThat(first.macros(MilterStage.CONNECT)).containsExactly("j", "{daemon_name}", "{daemon_addr}", "v", "_");
+        assertThat(first.macros(MilterStage.MAIL)).contains("i", "{auth_authen}", "{mail_addr}");
+        assertThat(first.macros(MilterStage.RCPT)).containsExactly("i", "{rcpt_addr}", "{rcpt_host}", "{rcpt_mailer}");
+        assertThat(first.macros(MilterStage.END_OF_MESSAGE)).containsExactly("i");
+        assertThat(milters.daemonName()).isEqualTo("mx.example.com");
+        assertThat(milters.v()).startsWith("Postern ");
+    }
+
+    @Test
+    void settingsAndTheirErrors() throws Exception {
+        SmtpdMilters milters = of("smtpd_milters = inet:127.0.0.1:8891", "milter_default_action = quarantine",
+            "milter_protocol = 4 no_header_reply", "milter_content_timeout = 2m", "soft_bounce = yes");
+        assertThat(milters.milters().get(0).defaultAction()).isEqualTo(MilterDefaultAction.QUARANTINE);
+        assertThat(milters.milters().get(0).protocol()).isEqualTo(4);
+        assertThat(milters.milters().get(0).contentTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(milters.softBounce()).isTrue();
+
+        assertThatThrownBy(() -> of("smtpd_milters = inet:127.0.0.1:8891", "milter_default_action = shutdown"))
+            .hasMessageContaining("milter_default_action = shutdown: expected accept, reject, tempfail or quarantine");
+        assertThatThrownBy(() -> of("smtpd_milters = 8891@localhost"))
+            .hasMessageContaining("expected inet:host:port or unix:/path");
+        assertThatThrownBy(() -> of("smtpd_milters = { inet:127.0.0.1:8891, default_action = accept }"))
+            .hasMessageContaining("per-milter settings");
+    }
+}
