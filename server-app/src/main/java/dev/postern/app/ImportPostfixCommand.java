@@ -5,12 +5,20 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+
+import dev.postern.config.ConfigException;
+import dev.postern.config.MasterCf;
+import dev.postern.config.MasterCfService;
 
 /**
  * {@code postern import-postfix DIR}: makes a Postfix configuration directory the home's
  * configuration ({@link PostfixDirectoryCopy}), then reports what Postern does with it: each
- * main.cf parameter by status and each table by type ({@link PostfixConfigSurvey}), then the
+ * main.cf parameter by status and each table by type ({@link PostfixConfigSurvey}), what each
+ * master.cf service became, then the
  * findings of {@code postern check} on the result. Exit status 0 when a start would run it, 1 when
  * something stops a start (each thing named) or the directory cannot be read, 2 for a usage error.
  */
@@ -52,6 +60,7 @@ final class ImportPostfixCommand {
         out.println("postern import-postfix: " + source + " -> " + home.conf().toAbsolutePath().normalize());
         printCopy(copied, source);
         survey.lines().forEach(out::println);
+        masterCfLines(home.conf().resolve(MasterCf.FILE_NAME)).forEach(out::println);
         return printCheck();
     }
 
@@ -82,6 +91,35 @@ final class ImportPostfixCommand {
         }
         out.println("postern import-postfix: a start would run this configuration");
         return 0;
+    }
+
+    /** What each master.cf service became, by role; a master.cf that does not parse is check's to report. */
+    static List<String> masterCfLines(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return List.of("master.cf: none (the listeners are those of postern_*_listen and smtpserver.xml)");
+        }
+        MasterCf masterCf;
+        try {
+            masterCf = MasterCf.load(file);
+        } catch (ConfigException e) {
+            return List.of("master.cf: not read, see check below");
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("master.cf: " + masterCf.services().size() + " services");
+        Map<MasterCfService.Role, String> words = new EnumMap<>(Map.of(
+            MasterCfService.Role.LISTENER, "SMTP listeners",
+            MasterCfService.Role.TRANSPORT, "transports",
+            MasterCfService.Role.POSTFIX_INTERNAL, "Postfix's own daemons, whose work Postern does inside the server",
+            MasterCfService.Role.NOT_RUN, "NOT run by Postern"));
+        words.forEach((role, what) -> {
+            List<String> names = masterCf.withRole(role).stream()
+                .map(service -> service.name() + (service.overrides().isEmpty() ? "" : " (" + service.overrides().size() + " -o)"))
+                .toList();
+            if (!names.isEmpty()) {
+                lines.add("  " + what + ": " + String.join(", ", names));
+            }
+        });
+        return List.copyOf(lines);
     }
 
     private static List<String> lines(Path file) throws IOException {

@@ -23,11 +23,13 @@ import dev.postern.testing.smtp.SmtpSink;
 /**
  * {@code postern import-postfix} on a Postfix directory made of Debian's default main.cf with a
  * virtual alias table (its source and a compiled {@code .db} beside it, as postmap leaves them): a
- * milter that Postern lacks is named and the import exits 1; without it the import exits 0, and the
+ * milter of a kind Postern lacks is named and the import exits 1; without it, and with Debian's
+ * master.cf, the import exits 0, and the
  * server started on the imported configuration rewrites through the copied table and relays.
  */
 class ImportPostfixIT {
     private static final Path DEBIAN_MAIN_CF = Path.of("/usr/share/postfix/main.cf.debian");
+    private static final Path DEBIAN_MASTER_CF = Path.of("/usr/share/postfix/master.cf.dist");
     private static final Duration DELIVERY = Duration.ofSeconds(60);
 
     @RegisterExtension
@@ -58,11 +60,13 @@ class ImportPostfixIT {
             .last().asString().contains("would stop a start");
 
         Files.writeString(postfix.resolve("main.cf"), debian + tables);
+        Files.copy(DEBIAN_MASTER_CF, postfix.resolve("master.cf"));
         ExitResult imported = server.runCommand("import-postfix", postfix.toString());
 
         assertThat(imported.exitCode()).as("%s", imported).isZero();
         assertThat(imported.stdoutLines()).as("%s", imported)
-            .contains("files: 2 copied; 1 compiled tables left behind (Postern reads their sources): virtual.db",
+            .contains("files: 3 copied; 1 compiled tables left behind (Postern reads their sources): virtual.db",
+                "  SMTP listeners: smtp",
                 "paths: 1 in main.cf and master.cf now point into conf/ instead of " + postfix)
             .anyMatch(line -> line.startsWith("kept: the home's former ") && line.contains("main.cf"))
             .last().asString().isEqualTo("postern import-postfix: a start would run this configuration");
