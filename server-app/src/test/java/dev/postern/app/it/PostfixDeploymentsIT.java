@@ -24,7 +24,8 @@ import dev.postern.testing.smtp.SmtpSink;
  * A deployment from Postfix's documentation taken as its administrator has it in /etc/postfix,
  * through {@code import-postfix}, {@code check} and a real message: a Debian satellite that sends
  * everything through its provider's smarthost with a password from {@code sasl_passwd} (a {@code hash:}
- * table with its compiled {@code .db} beside it). The smarthost is an SMTP sink that offers AUTH.
+ * table with its compiled {@code .db} beside it). The smarthost is an SMTP sink that offers AUTH. And
+ * Postfix's own sample main.cf, which must run unchanged.
  * (The other deployments of the issue have their own classes: ContentFilterIT for an amavis-style
  * filter with its re-injection listener, MasterCfIT for a pipe transport, DovecotIT and DovecotSaslIT
  * for a virtual-mailbox host with Dovecot's LMTP and SASL.)
@@ -76,5 +77,28 @@ class PostfixDeploymentsIT {
         assertThat(relayed.recipients()).containsExactly("friend@remote.example");
         assertThat(smarthost.connections()).as("the password of sasl_passwd, keyed by the relayhost as written")
             .anyMatch(connection -> connection.credentials().stream().anyMatch(line -> line.endsWith(" " + CREDENTIALS)));
+    }
+
+    /** Postfix's own sample main.cf, as Debian installs it, runs unchanged and relays for mynetworks. */
+    @Test
+    void postfixsSampleMainCfRunsUnchangedAndRelaysForMynetworks() throws IOException {
+        Path sample = Path.of("/usr/share/postfix/main.cf.dist");
+        assumeTrue(Files.isReadable(sample), "Postfix's sample main.cf is not installed");
+        SmtpSink nextHop = postern.newSink();
+        PosternProcess server = postern.newServer().myhostname("sample.deploy-it.test").relayhost(nextHop)
+            .writeConfFile("main.cf", Files.readString(sample, StandardCharsets.UTF_8));
+
+        ExitResult check = server.runCommand("check");
+        assertThat(check.exitCode()).as("%s", check).isZero();
+        server.start();
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("workstation.example");
+            assertThat(client.sendMail("alice@client.example", "friend@remote.example",
+                TestMessages.withToken("alice@client.example", "friend@remote.example", "sample-1", "hello\r\n")).code())
+                .isEqualTo(250);
+            client.quit();
+        }
+        assertThat(TestMessages.awaitToken(nextHop, "sample-1", DELIVERY).get(0).recipients())
+            .containsExactly("friend@remote.example");
     }
 }
