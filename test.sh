@@ -25,6 +25,9 @@ command -v fail2ban-regex >/dev/null 2>&1 || packages+=(fail2ban)
 # makes its key; a second opendkim in test mode verifies the relayed copy).
 [ -x /usr/sbin/opendkim ] || packages+=(opendkim)
 [ -x /usr/sbin/opendkim-genkey ] || packages+=(opendkim-tools)
+# RspamdMilterIT runs rspamd's milter proxy with a configuration of its own (installed without
+# starting its service).
+command -v rspamd >/dev/null 2>&1 || packages+=(rspamd)
 # The container image test (docker/test-image.sh) builds a Java base with debootstrap and runs
 # the image with podman (runc: crun fails on some cgroup layouts); its certificate comes from openssl.
 command -v podman >/dev/null 2>&1 || packages+=(podman)
@@ -40,7 +43,7 @@ if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, fail2ban (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then
