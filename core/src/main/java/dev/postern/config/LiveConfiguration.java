@@ -38,7 +38,14 @@ public final class LiveConfiguration {
         for (Reloadable component : components) {
             component.prepare(candidate);
         }
-        current.set(candidate);
+        Generation previous = current.getAndSet(candidate);
+        components.forEach(component -> component.retire(previous));
         return candidate;
+    }
+
+    /** The server stops: every component retires the current generation. */
+    public synchronized void retireCurrent() {
+        Generation last = current.get();
+        components.forEach(component -> component.retire(last));
     }
 }

@@ -14,4 +14,13 @@ public interface Reloadable {
      * @throws ConfigException naming the parameter, table or listener at fault
      */
     void prepare(Generation candidate) throws ConfigException;
+
+    /**
+     * {@code previous} is no longer current: a reload replaced it, or the server stops. Releases
+     * what only that generation held open (connections to policy services). Sessions that started
+     * under it may still run with it, so what is retired must keep working, only without keeping
+     * anything open. By default nothing to release.
+     */
+    default void retire(Generation previous) {
+    }
 }

@@ -18,9 +18,11 @@ import java.util.Locale;
 public record PolicyServiceAddress(String spec, String host, int port, Path path) {
 
     /**
-     * @throws IllegalArgumentException for another type, a missing port or a relative socket path
+     * @param socketDirectory where a relative {@code unix:} path is: Postern's {@code var/}, as
+     *                        Postfix's {@code unix:private/policy} is under its queue directory
+     * @throws IllegalArgumentException for another type, a missing port or an empty socket path
      */
-    public static PolicyServiceAddress parse(String spec) {
+    public static PolicyServiceAddress parse(String spec, Path socketDirectory) {
         String lower = spec.toLowerCase(Locale.ROOT);
         if (lower.startsWith("inet:")) {
             String rest = spec.substring("inet:".length());
@@ -44,12 +46,11 @@ public record PolicyServiceAddress(String spec, String host, int port, Path path
             return new PolicyServiceAddress(spec, host, port, null);
         }
         if (lower.startsWith("unix:")) {
-            Path path = Path.of(spec.substring("unix:".length()));
-            if (!path.isAbsolute()) {
-                // Postfix reads it under its queue directory (private/policy); Postern has none.
-                throw new IllegalArgumentException("\"" + spec + "\": the socket path must be absolute");
+            String name = spec.substring("unix:".length());
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("\"" + spec + "\": expected unix:/path or unix:name under var/");
             }
-            return new PolicyServiceAddress(spec, null, 0, path);
+            return new PolicyServiceAddress(spec, null, 0, socketDirectory.resolve(name).toAbsolutePath().normalize());
         }
         throw new IllegalArgumentException("\"" + spec + "\": expected inet:host:port or unix:/path");
     }

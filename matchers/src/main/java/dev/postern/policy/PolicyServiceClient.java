@@ -17,6 +17,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
@@ -25,6 +28,12 @@ import java.util.function.LongSupplier;
  * {@code action=} attribute. Connections are kept for the next request (of any session) until
  * they have been idle for {@code max_idle}, have lived for {@code max_ttl} or served
  * {@code request_limit} requests. Thread-safe: concurrent requests use separate connections.
+ *
+ * <p>As in Postfix, an idle connection is closed when its {@code max_idle} (or {@code max_ttl})
+ * runs out, not when the next request comes: a policy server counts its clients, and one that
+ * keeps a process per connection (postgrey, policyd-spf) would otherwise keep it for nothing.
+ * A sweep, scheduled for the earliest expiry while connections are idle, closes them; its one
+ * daemon thread exists only while there is something to sweep.
  */
 public final class PolicyServiceClient implements AutoCloseable {
     /** Replies are a few lines; a longer one is a broken server. */
@@ -33,7 +42,15 @@ public final class PolicyServiceClient implements AutoCloseable {
     private final PolicyServiceAddress address;
     private final PolicyServiceSettings settings;
     private final LongSupplier nanoTime;
+    /** The connections waiting for the next request; also the lock of the fields below. */
     private final Deque<Connection> idle = new ArrayDeque<>();
+    /** Made at the first idle connection; its thread ends when nothing is scheduled. */
+    private ScheduledThreadPoolExecutor sweeper;
+    private ScheduledFuture<?> sweep;
+    /** When the scheduled sweep runs, by {@code nanoTime}. */
+    private long sweepAt;
+    /** After {@link #close}: connections are closed after their request instead of kept. */
+    private boolean closed;
 
     /**
      * The reply of one request: the action, or null when the server did not answer after
@@ -101,15 +118,60 @@ public final class PolicyServiceClient implements AutoCloseable {
         }
     }
 
-    /** Closes the idle connections; connections in use close when their request ends. */
+    /**
+     * Closes the idle connections, and from now on each connection when its request ends: a
+     * session that started with a configuration that was since replaced may still ask.
+     */
     @Override
     public void close() {
         List<Connection> closing;
         synchronized (idle) {
+            closed = true;
             closing = new ArrayList<>(idle);
             idle.clear();
+            if (sweeper != null) {
+                sweeper.shutdownNow();
+                sweeper = null;
+                sweep = null;
+            }
         }
         closing.forEach(Connection::close);
+    }
+
+    /** Closes the idle connections whose {@code max_idle} or {@code max_ttl} ran out. */
+    void sweep() {
+        long now = nanoTime.getAsLong();
+        List<Connection> expired = new ArrayList<>();
+        synchronized (idle) {
+            idle.removeIf(connection -> !connection.reusable(now) && expired.add(connection));
+            sweep = null;
+            idle.stream().mapToLong(Connection::expiry).min().ifPresent(this::scheduleSweep);
+        }
+        expired.forEach(Connection::close);
+    }
+
+    /** Makes the sweep run by {@code expiry} (a {@code nanoTime}); call holding the lock. */
+    private void scheduleSweep(long expiry) {
+        if (sweep != null && sweepAt <= expiry) {
+            return;
+        }
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+        if (sweeper == null) {
+            sweeper = new ScheduledThreadPoolExecutor(1, task -> {
+                Thread thread = new Thread(task, "policy-service-idle " + address.serverName());
+                thread.setDaemon(true);
+                return thread;
+            });
+            sweeper.setKeepAliveTime(1, TimeUnit.SECONDS);
+            sweeper.allowCoreThreadTimeOut(true);
+            sweeper.setRemoveOnCancelPolicy(true);
+        }
+        sweepAt = expiry;
+        // A millisecond late, so that the connection has expired when the sweep looks.
+        long delay = Math.max(0, expiry - nanoTime.getAsLong()) + TimeUnit.MILLISECONDS.toNanos(1);
+        sweep = sweeper.schedule(this::sweep, delay, TimeUnit.NANOSECONDS);
     }
 
     /** How many connections wait for the next request (for tests). */
@@ -145,8 +207,13 @@ public final class PolicyServiceClient implements AutoCloseable {
             return;
         }
         synchronized (idle) {
-            idle.addFirst(connection);
+            if (!closed) {
+                idle.addFirst(connection);
+                scheduleSweep(connection.expiry());
+                return;
+            }
         }
+        connection.close();
     }
 
     private static byte[] encode(Map<String, String> attributes) {
@@ -211,6 +278,11 @@ public final class PolicyServiceClient implements AutoCloseable {
 
         private static long deadline(PolicyServiceSettings settings) {
             return System.nanoTime() + settings.timeout().toNanos();
+        }
+
+        /** When this connection, idle from now on, stops being reusable (a {@code nanoTime}). */
+        long expiry() {
+            return Math.min(lastUsed + settings.maxIdle().toNanos(), created + settings.maxTtl().toNanos());
         }
 
         boolean reusable(long now) {

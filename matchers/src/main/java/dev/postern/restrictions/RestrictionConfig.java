@@ -1,5 +1,6 @@
 package dev.postern.restrictions;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -59,6 +60,8 @@ public final class RestrictionConfig {
     private final PolicyServiceSettings policyDefaults;
     /** One client (one set of connections) per server and settings, shared by every list that names it. */
     private final Map<String, PolicyServiceClient> policyClients = new HashMap<>();
+    /** Where a relative {@code unix:} policy socket is. */
+    private final Path socketDirectory;
     /** Sent to policy services as compatibility_level and mail_version. */
     final String compatibilityLevel;
     final String mailVersion;
@@ -105,6 +108,19 @@ public final class RestrictionConfig {
     public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
             Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted,
             DnsLookup dns) {
+        this(parameters, restrictionClasses, tables, classifier, unlisted, dns, Path.of("var"));
+    }
+
+    /**
+     * @param unlisted        who the mailbox classes know; null refuses reject_unlisted_recipient/_sender
+     * @param dns             the DNS of the DNS-based restrictions; null refuses them
+     * @param socketDirectory where the relative socket of a {@code check_policy_service unix:name} is
+     *                        (Postern's var/)
+     */
+    public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
+            Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted,
+            DnsLookup dns, Path socketDirectory) {
+        this.socketDirectory = Objects.requireNonNull(socketDirectory, "socketDirectory");
         this.unlisted = unlisted;
         Function<String, String> value = name -> {
             try {
@@ -230,7 +246,7 @@ public final class RestrictionConfig {
         }
         PolicyServiceAddress address;
         try {
-            address = PolicyServiceAddress.parse(server);
+            address = PolicyServiceAddress.parse(server, socketDirectory);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
         }
@@ -238,7 +254,10 @@ public final class RestrictionConfig {
         return policyClients.computeIfAbsent(server + " " + chosen, key -> new PolicyServiceClient(address, chosen));
     }
 
-    /** Closes the idle connections to policy services, when this configuration is replaced. */
+    /**
+     * Closes the idle connections to policy services, when this configuration is replaced or the
+     * server stops; a session still judged by it opens a connection per request from then on.
+     */
     public void closePolicyServices() {
         policyClients.values().forEach(PolicyServiceClient::close);
     }

@@ -12,6 +12,7 @@ import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -35,7 +36,7 @@ class PolicyServiceClientTest {
     }
 
     private static PolicyServiceClient client(String spec, PolicyServiceSettings settings) {
-        return new PolicyServiceClient(PolicyServiceAddress.parse(spec), settings);
+        return new PolicyServiceClient(PolicyServiceAddress.parse(spec, Path.of("var")), settings);
     }
 
     @Test
@@ -82,7 +83,7 @@ class PolicyServiceClientTest {
         PolicyServiceSettings settings = PolicyServiceSettings.DEFAULTS.with("test", "max_idle", "10s")
             .with("test", "max_ttl", "25s");
         try (TinyPolicyServer server = new TinyPolicyServer(r -> "DUNNO");
-             PolicyServiceClient client = new PolicyServiceClient(PolicyServiceAddress.parse(server.spec()), settings, now::get)) {
+             PolicyServiceClient client = new PolicyServiceClient(PolicyServiceAddress.parse(server.spec(), Path.of("var")), settings, now::get)) {
             client.ask(REQUEST);
             now.addAndGet(Duration.ofSeconds(9).toNanos());
             client.ask(REQUEST); // idle 9s: reused
@@ -96,6 +97,46 @@ class PolicyServiceClientTest {
             }
             assertThat(server.connections()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void anIdleConnectionIsClosedAfterMaxIdleWithoutAnotherRequest() throws Exception {
+        PolicyServiceSettings settings = PolicyServiceSettings.DEFAULTS.with("test", "max_idle", "1s");
+        try (TinyPolicyServer server = new TinyPolicyServer(r -> "DUNNO");
+             PolicyServiceClient client = client(server.spec(), settings)) {
+            client.ask(REQUEST);
+            assertThat(client.idleConnections()).isEqualTo(1);
+            Thread.sleep(500);
+            assertThat(server.closedByClient()).as("still within max_idle").isZero();
+
+            awaitClosedByClient(server, 1, Duration.ofSeconds(5));
+            assertThat(client.idleConnections()).isZero();
+            assertThat(client.ask(REQUEST).action()).isEqualTo("DUNNO");
+            assertThat(server.connections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void closeEndsTheIdleConnectionsAndKeepsNoneAfterwards() throws Exception {
+        try (TinyPolicyServer server = new TinyPolicyServer(r -> "DUNNO");
+             PolicyServiceClient client = client(server.spec(), PolicyServiceSettings.DEFAULTS)) {
+            client.ask(REQUEST);
+            client.close();
+            awaitClosedByClient(server, 1, Duration.ofSeconds(5));
+
+            // A session of the replaced configuration still asks: it is answered, and nothing stays open.
+            assertThat(client.ask(REQUEST).action()).isEqualTo("DUNNO");
+            assertThat(client.idleConnections()).isZero();
+            awaitClosedByClient(server, 2, Duration.ofSeconds(5));
+        }
+    }
+
+    private static void awaitClosedByClient(TinyPolicyServer server, int count, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (server.closedByClient() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(server.closedByClient()).isEqualTo(count);
     }
 
     @Test
@@ -161,8 +202,10 @@ class PolicyServiceClientTest {
     }
 
     @Test
-    void unixSocket(@TempDir Path dir) throws IOException, InterruptedException {
-        Path path = dir.resolve("policy");
+    void unixSocketRelativeToTheSocketDirectory(@TempDir Path dir) throws IOException, InterruptedException {
+        // Postfix's unix:private/policy is under its queue directory; Postern's under var/
+        Files.createDirectories(dir.resolve("private"));
+        Path path = dir.resolve("private/policy");
         try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)
                 .bind(UnixDomainSocketAddress.of(path))) {
             Thread answering = new Thread(() -> {
@@ -178,7 +221,10 @@ class PolicyServiceClientTest {
                 }
             });
             answering.start();
-            try (PolicyServiceClient client = client("unix:" + path, PolicyServiceSettings.DEFAULTS)) {
+            PolicyServiceAddress address = PolicyServiceAddress.parse("unix:private/policy", dir);
+            assertThat(address.path()).isEqualTo(path.toAbsolutePath());
+            assertThat(PolicyServiceAddress.parse("unix:" + path, Path.of("elsewhere")).path()).isEqualTo(path);
+            try (PolicyServiceClient client = new PolicyServiceClient(address, PolicyServiceSettings.DEFAULTS)) {
                 assertThat(client.ask(request("MAIL", "")).action()).isEqualTo("DEFER_IF_PERMIT seen protocol_state=MAIL");
                 assertThat(client.ask(request("RCPT", "x@y")).action()).isEqualTo("DEFER_IF_PERMIT seen protocol_state=RCPT");
             }
@@ -188,11 +234,11 @@ class PolicyServiceClientTest {
 
     @Test
     void addressesAndSettingsAreCheckedWhenRead() {
-        assertThatThrownBy(() -> PolicyServiceAddress.parse("inet:127.0.0.1"))
+        assertThatThrownBy(() -> PolicyServiceAddress.parse("inet:127.0.0.1", Path.of("var")))
             .hasMessage("\"inet:127.0.0.1\": expected inet:host:port");
-        assertThatThrownBy(() -> PolicyServiceAddress.parse("unix:private/policy"))
-            .hasMessage("\"unix:private/policy\": the socket path must be absolute");
-        assertThatThrownBy(() -> PolicyServiceAddress.parse("tcp:1.2.3.4:5"))
+        assertThatThrownBy(() -> PolicyServiceAddress.parse("unix:", Path.of("var")))
+            .hasMessage("\"unix:\": expected unix:/path or unix:name under var/");
+        assertThatThrownBy(() -> PolicyServiceAddress.parse("tcp:1.2.3.4:5", Path.of("var")))
             .hasMessage("\"tcp:1.2.3.4:5\": expected inet:host:port or unix:/path");
         assertThatThrownBy(() -> PolicyServiceSettings.fromParameters(
                 Map.of("smtpd_policy_service_try_limit", "0")::get))

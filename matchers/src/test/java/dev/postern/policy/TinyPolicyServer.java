@@ -26,6 +26,7 @@ public final class TinyPolicyServer implements AutoCloseable {
     private final List<Map<String, String>> requests = new CopyOnWriteArrayList<>();
     private final List<Socket> clients = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger hungUp = new AtomicInteger();
 
     public TinyPolicyServer(Function<Map<String, String>, String> answer) throws IOException {
         this.answer = answer;
@@ -46,6 +47,11 @@ public final class TinyPolicyServer implements AutoCloseable {
 
     public int connections() {
         return connections.get();
+    }
+
+    /** How many connections the client closed (the server read the end of its input). */
+    public int closedByClient() {
+        return hungUp.get();
     }
 
     private void accept() {
@@ -83,6 +89,7 @@ public final class TinyPolicyServer implements AutoCloseable {
                     out.flush();
                 }
             }
+            hungUp.incrementAndGet();
         } catch (IOException e) {
             // The client went away.
         }

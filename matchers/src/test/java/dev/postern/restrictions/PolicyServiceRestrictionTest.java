@@ -158,7 +158,7 @@ class PolicyServiceRestrictionTest {
         check_policy_service | smtpd_recipient_restrictions: check_policy_service needs a server argument (inet:host:port, unix:/path or { server, name=value, ... })
         check_policy_service permit | smtpd_recipient_restrictions: check_policy_service needs a server argument (inet:host:port, unix:/path or { server, name=value, ... }), not "permit"
         check_policy_service inet:127.0.0.1 | smtpd_recipient_restrictions: check_policy_service inet:127.0.0.1: "inet:127.0.0.1": expected inet:host:port
-        check_policy_service unix:private/policy | smtpd_recipient_restrictions: check_policy_service unix:private/policy: "unix:private/policy": the socket path must be absolute
+        check_policy_service unix: | smtpd_recipient_restrictions: check_policy_service unix:: "unix:": expected unix:/path or unix:name under var/
         check_policy_service { inet:127.0.0.1:9, colour=blue } | smtpd_recipient_restrictions: check_policy_service { inet:127.0.0.1:9, colour=blue }: colour: unknown policy service attribute "colour" (expected timeout, max_idle, max_ttl, request_limit, try_limit, retry_delay, default_action or policy_context)
         check_policy_service { inet:127.0.0.1:9, timeout=soon } | smtpd_recipient_restrictions: check_policy_service { inet:127.0.0.1:9, timeout=soon }: timeout: bad time value "soon" (expected a number with an optional unit s, m, h, d or w)
         """)

@@ -114,14 +114,16 @@ public final class PosternServer {
      * Nothing is lost either way: a message not yet answered 250 is the client's to retry.
      */
     public void stop(Duration drainTimeout) {
+        DrainProbe drain = server.getProbe(DrainProbe.class);
         try {
-            int left = server.getProbe(DrainProbe.class).drain(drainTimeout);
+            int left = drain.drain(drainTimeout);
             if (left > 0) {
                 LOGGER.warn("stopping with {} SMTP transaction(s) still in progress after {}", left, drainTimeout);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        drain.retireConfiguration();
         server.stop();
     }
 }

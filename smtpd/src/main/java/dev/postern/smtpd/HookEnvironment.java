@@ -1,10 +1,12 @@
 package dev.postern.smtpd;
 
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import javax.inject.Inject;
@@ -22,6 +24,7 @@ import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
 import dev.postern.config.SmtpdListeners;
 import dev.postern.log.MailLog;
+import dev.postern.smtpd.sasl.SaslSocketDirectory;
 
 /**
  * {@link PosternEnvironment} for SMTP hooks. A hook's parameters come from main.cf, then from
@@ -34,6 +37,7 @@ import dev.postern.log.MailLog;
 @Singleton
 public class HookEnvironment extends PosternEnvironment {
     private SmtpdListeners listeners = SmtpdListeners.none();
+    private Path socketDirectory = Path.of("var");
     /** The shared policies, by what they were built from besides the configuration. */
     private final Map<PolicyInputs, PerListener<SmtpdPolicy>> policies = new HashMap<>();
 
@@ -58,6 +62,17 @@ public class HookEnvironment extends PosternEnvironment {
         T build(ComponentParameters parameters) throws Exception;
     }
 
+    /** Postern's var/, under which a relative socket (check_policy_service unix:name) is. */
+    @com.google.inject.Inject(optional = true)
+    public void setSocketDirectory(SaslSocketDirectory socketDirectory) {
+        this.socketDirectory = socketDirectory.path();
+    }
+
+    /** Where a relative socket is: var/, the working directory's without the server's. */
+    public Path socketDirectory() {
+        return socketDirectory;
+    }
+
     @com.google.inject.Inject(optional = true)
     public void setListeners(SmtpdListeners listeners) {
         this.listeners = listeners;
@@ -75,12 +90,21 @@ public class HookEnvironment extends PosternEnvironment {
      */
     public <T> PerListener<T> perListener(Configuration handlerConfig, ProtocolHandler hook, Setup<T> setup)
             throws ConfigurationException {
+        return perListener(handlerConfig, hook, setup, settings -> { });
+    }
+
+    /**
+     * The same, with what releases the settings of a generation no longer current (a reload
+     * replaced it, or the server stops).
+     */
+    public <T> PerListener<T> perListener(Configuration handlerConfig, ProtocolHandler hook, Setup<T> setup,
+            Consumer<T> retirement) throws ConfigurationException {
         String component = hook.getClass().getSimpleName();
         Function<String, Optional<String>> own = name -> Optional.ofNullable(handlerConfig.getString(name, null));
         PerListener<T> perListener;
         try {
             perListener = new PerListener<>(this::generation, reloads(),
-                generation -> build(setup, generation, own, component));
+                generation -> build(setup, generation, own, component), retirement);
         } catch (ConfigException e) {
             throw new ConfigurationException(e.getMessage(), e);
         }
@@ -110,8 +134,10 @@ public class HookEnvironment extends PosternEnvironment {
         PolicyInputs inputs = new PolicyInputs(ownElements(handlerConfig), domainList, users);
         PerListener<SmtpdPolicy> shared = policies.get(inputs);
         if (shared == null) {
+            // A replaced configuration's policy services lose their idle connections.
             shared = perListener(handlerConfig, hook,
-                parameters -> SmtpdPolicy.of(parameters, this, domainList, users));
+                parameters -> SmtpdPolicy.of(parameters, this, domainList, users),
+                policy -> policy.config().closePolicyServices());
             policies.put(inputs, shared);
         }
         return shared;

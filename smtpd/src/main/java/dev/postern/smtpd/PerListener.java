@@ -3,6 +3,7 @@ package dev.postern.smtpd;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -44,11 +45,18 @@ public final class PerListener<T> implements Reloadable {
             }
             return byPort.getOrDefault(session.getLocalAddress().getPort(), fallback);
         }
+
+        void forEach(Consumer<T> action) {
+            action.accept(fallback);
+            byPort.values().forEach(action);
+        }
     }
 
     private final Supplier<Generation> current;
     private final boolean reloads;
     private final Builder<T> builder;
+    /** Releases what the settings of a generation no longer current hold open. */
+    private final Consumer<T> retirement;
     private final Map<Generation, Listeners<T>> byGeneration = Collections.synchronizedMap(new WeakHashMap<>());
 
     /**
@@ -56,9 +64,19 @@ public final class PerListener<T> implements Reloadable {
      * @param reloads whether {@code current} ever changes; when not, sessions are not pinned to one
      */
     PerListener(Supplier<Generation> current, boolean reloads, Builder<T> builder) throws ConfigException {
+        this(current, reloads, builder, settings -> { });
+    }
+
+    /**
+     * @param retirement releases what the settings of a generation hold open, once it is no longer
+     *                   current ({@link #retire}); they stay usable by its sessions
+     */
+    PerListener(Supplier<Generation> current, boolean reloads, Builder<T> builder, Consumer<T> retirement)
+            throws ConfigException {
         this.current = current;
         this.reloads = reloads;
         this.builder = builder;
+        this.retirement = retirement;
         Generation start = current.get();
         byGeneration.put(start, builder.build(start));
     }
@@ -69,12 +87,25 @@ public final class PerListener<T> implements Reloadable {
         this.current = () -> fixed;
         this.reloads = false;
         this.builder = generation -> new Listeners<>(fallback, byPort);
+        this.retirement = settings -> { };
         byGeneration.put(fixed, new Listeners<>(fallback, byPort));
     }
 
     @Override
     public void prepare(Generation candidate) throws ConfigException {
         byGeneration.put(candidate, builder.build(candidate));
+    }
+
+    /**
+     * Releases what the settings of {@code previous} hold open. They stay in place (not rebuilt) for
+     * the sessions that started under it, which the retirement leaves them usable for.
+     */
+    @Override
+    public void retire(Generation previous) {
+        Listeners<T> listeners = byGeneration.get(previous);
+        if (listeners != null) {
+            listeners.forEach(retirement);
+        }
     }
 
     /** Whether the current settings of main.cf or of any listener pass the test. */

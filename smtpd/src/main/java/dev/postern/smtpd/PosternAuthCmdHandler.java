@@ -68,6 +68,9 @@ public class PosternAuthCmdHandler extends AuthCmdHandler implements DisconnectH
     /** The login name for the Received: header, with smtpd_sasl_authenticated_header = yes. */
     private static final ProtocolSession.AttachmentKey<String> AUTHENTICATED_SENDER =
         ProtocolSession.AttachmentKey.of("dev.postern.saslAuthenticatedSender", String.class);
+    /** The MAIL FROM AUTH= address of the transaction, the policy services' sasl_sender. */
+    private static final ProtocolSession.AttachmentKey<String> MAIL_AUTH =
+        ProtocolSession.AttachmentKey.of("dev.postern.saslSender", String.class);
     /** The exchange under way, closed if the client leaves in the middle of it. */
     private static final ProtocolSession.AttachmentKey<SaslExchange> EXCHANGE =
         ProtocolSession.AttachmentKey.of("dev.postern.saslExchange", SaslExchange.class);
@@ -130,6 +133,23 @@ public class PosternAuthCmdHandler extends AuthCmdHandler implements DisconnectH
     /** The SASL mechanism the session authenticated with, for the {@code sasl_method=} log field. */
     public static Optional<String> method(SMTPSession session) {
         return session.getAttachment(METHOD, State.Connection);
+    }
+
+    /** The transaction's MAIL FROM {@code AUTH=} value, as the client sent it; none for {@code AUTH=<>}. */
+    public static Optional<String> mailAuth(SMTPSession session) {
+        return session.getAttachment(MAIL_AUTH, State.Transaction);
+    }
+
+    /**
+     * Keeps MAIL FROM's {@code AUTH=} (RFC 4954) for the policy services' {@code sasl_sender}, as
+     * Postfix does: raw, {@code <>} (unknown) as nothing. James's handler accepts and drops it.
+     */
+    @Override
+    public HookResult doMailParameter(SMTPSession session, String paramName, String paramValue) {
+        if (paramValue != null && !paramValue.equals("<>")) {
+            session.setAttachment(MAIL_AUTH, paramValue, State.Transaction);
+        }
+        return HookResult.DECLINED;
     }
 
     /** The login name the Received: header shows, when {@code smtpd_sasl_authenticated_header = yes}. */

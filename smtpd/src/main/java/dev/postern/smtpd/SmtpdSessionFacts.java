@@ -17,7 +17,7 @@ import dev.postern.restrictions.SessionFacts;
 
 /**
  * What a policy service request says of the session beyond the restrictions' state: protocol,
- * ports, the server address, queue ID, TLS, and the {@code instance} that stays the same for
+ * ports, the server address, queue ID, TLS, the SASL mechanism and MAIL FROM AUTH=, and the {@code instance} that stays the same for
  * every request about one message.
  */
 final class SmtpdSessionFacts {
@@ -42,7 +42,8 @@ final class SmtpdSessionFacts {
         return new SessionFacts(SmtpdLogger.protocol(session), remote == null ? 0 : remote.getPort(),
             local == null ? "" : HostSyntax.canonicalAddress(local.getAddress().getHostAddress()),
             local == null ? 0 : local.getPort(), SessionQueueId.get(session).orElse(""), instance(session),
-            session.getAttachment(DECLARED_SIZE, State.Transaction).orElse(0), "", "",
+            session.getAttachment(DECLARED_SIZE, State.Transaction).orElse(0),
+            PosternAuthCmdHandler.method(session).orElse(""), PosternAuthCmdHandler.mailAuth(session).orElse(""),
             tls.map(SSLSession::getProtocol).orElse(""), tls.map(SSLSession::getCipherSuite).orElse(""),
             tls.map(s -> keySize(s.getCipherSuite())).orElse(0));
     }

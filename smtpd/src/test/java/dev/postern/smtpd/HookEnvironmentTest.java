@@ -2,6 +2,8 @@ package dev.postern.smtpd;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -13,6 +15,8 @@ import dev.postern.config.ConfigException;
 import dev.postern.config.LiveConfiguration;
 import dev.postern.config.MainCf;
 import dev.postern.config.SmtpdListeners;
+import dev.postern.policy.TinyPolicyServer;
+import dev.postern.restrictions.SmtpState;
 import dev.postern.testing.FakeDomainList;
 import dev.postern.testing.FakeUsersRepository;
 
@@ -81,6 +85,42 @@ class HookEnvironmentTest {
         assertThat(before.delayReject()).isTrue();
         assertThat(relayGuard.of(FakeSessions.onListener(SUBMISSION))).isSameAs(after);
         assertThat(relayGuard.of(openSession)).isSameAs(before);
+    }
+
+    @Test
+    void aReplacedPolicyClosesItsIdlePolicyServiceConnectionsAndTheNewOneOpensItsOwn() throws Exception {
+        try (TinyPolicyServer server = new TinyPolicyServer(request -> "DUNNO")) {
+            MainCf start = mainCf("myhostname = mx.example.com", "smtpd_client_restrictions = check_policy_service " + server.spec());
+            live.reload(start, SmtpdListeners.none());
+            PerListener<SmtpdPolicy> restrictions = restrictionsPolicies();
+            var openSession = FakeSessions.onListener(MX);
+            SmtpState client = SmtpState.connect("localhost", InetAddress.getLoopbackAddress());
+            restrictions.of(openSession).clientList().evaluate(client);
+            assertThat(server.connections()).isEqualTo(1);
+
+            MainCf reloaded = mainCf("myhostname = mx.example.com", "smtpd_client_restrictions = check_policy_service "
+                + server.spec() + ", permit");
+            live.reload(reloaded, SmtpdListeners.none());
+
+            awaitClosedByClient(server, 1);
+            restrictions.of(FakeSessions.onListener(MX)).clientList().evaluate(client);
+            assertThat(server.connections()).isEqualTo(2);
+            // The session of the old configuration is still answered, over a connection that is not kept.
+            restrictions.of(openSession).clientList().evaluate(client);
+            assertThat(server.connections()).isEqualTo(3);
+            awaitClosedByClient(server, 2);
+
+            live.retireCurrent();
+            awaitClosedByClient(server, 3);
+        }
+    }
+
+    private static void awaitClosedByClient(TinyPolicyServer server, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (server.closedByClient() < count && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(server.closedByClient()).isEqualTo(count);
     }
 
     @Test

@@ -112,6 +112,28 @@ class PosternAuthCmdHandlerTest {
     }
 
     @Test
+    void policyServicesGetTheMechanismAndTheMailFromAuthAddress() throws Exception {
+        PosternAuthCmdHandler handler = handler();
+        FakeSmtpSession fake = FakeSmtpSession.client("192.0.2.10").authAnnounced(true);
+        SMTPSession session = fake.session();
+        assertThat(SmtpdSessionFacts.of(session).saslMethod()).isEmpty();
+
+        command(handler, session, "LOGIN");
+        fake.line(base64("alice"));
+        assertThat(RelayGuardTest.line(fake.line(base64("secret")))).isEqualTo("235 2.7.0 Authentication successful");
+        handler.doMailParameter(session, "AUTH", "list+owner@example.com");
+
+        assertThat(SmtpdSessionFacts.of(session).saslMethod()).isEqualTo("LOGIN");
+        assertThat(SmtpdSessionFacts.of(session).saslSender()).isEqualTo("list+owner@example.com");
+
+        // The next transaction: AUTH=<> says the sender is not known (RFC 4954), and nothing is sent.
+        fake.resetTransaction();
+        assertThat(SmtpdSessionFacts.of(session).saslSender()).isEmpty();
+        handler.doMailParameter(session, "AUTH", "<>");
+        assertThat(SmtpdSessionFacts.of(session).saslSender()).isEmpty();
+    }
+
+    @Test
     void anAbortedOrUndecodableExchangeAndAnUnofferedMechanism() throws Exception {
         PosternAuthCmdHandler handler = handler("smtpd_sasl_local_domain = example.com");
         FakeSmtpSession fake = FakeSmtpSession.client("192.0.2.10").authAnnounced(true);

@@ -6,15 +6,18 @@ import javax.inject.Inject;
 
 import org.apache.james.utils.GuiceProbe;
 
+import dev.postern.config.LiveConfiguration;
 import dev.postern.smtpd.SessionRegistry;
 
 /** Lets the launcher reach the SMTP sessions from outside the injector when it stops the server. */
 public class DrainProbe implements GuiceProbe {
     private final SessionRegistry sessions;
+    private final LiveConfiguration live;
 
     @Inject
-    public DrainProbe(SessionRegistry sessions) {
+    public DrainProbe(SessionRegistry sessions, LiveConfiguration live) {
         this.sessions = sessions;
+        this.live = live;
     }
 
     /** @return the number of transactions still in progress when the timeout ran out */
@@ -22,5 +25,10 @@ public class DrainProbe implements GuiceProbe {
         sessions.startDraining();
         sessions.awaitNoTransactions(timeout);
         return sessions.transactionsInProgress();
+    }
+
+    /** Closes what the configuration keeps open (idle policy service connections) before the stop. */
+    public void retireConfiguration() {
+        live.retireCurrent();
     }
 }

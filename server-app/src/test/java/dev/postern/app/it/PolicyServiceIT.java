@@ -71,6 +71,8 @@ class PolicyServiceIT {
         server = postern.newServer().myhostname(HOST).mynetworks("127.0.0.0/8").relayhost(sink)
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/policies, permit")
             .parameter("smtpd_policy_service_retry_delay", "1s")
+            // mynetworks is empty on the submission listener: only its (authenticated) clients are asked at DATA
+            .parameter("smtpd_data_restrictions", "permit_mynetworks, check_policy_service " + recorder.address())
             .writeConfFile("policies", String.join("\n",
                 "greylisted@remote.example   greylist",
                 "down@remote.example         down",
@@ -129,6 +131,29 @@ class PolicyServiceIT {
                 "compatibility_level", "mail_version");
         assertThat(requests.get(0).get("instance")).as("one message, one instance").isNotEmpty()
             .isEqualTo(requests.get(1).get("instance")).isNotEqualTo(requests.get(2).get("instance"));
+    }
+
+    @Test
+    void anAuthenticatedSubmissionSendsTheMechanismTheLoginAndTheMailFromAuthAddress() {
+        String carol = "carol@" + HOST;
+        server.webAdmin().putUser(carol, "carol's secret");
+        int before = recorder.requests().size();
+        try (SmtpClient client = SmtpClient.connect(server.submissionPort())) {
+            client.ehlo("laptop.policy-it.test");
+            assertThat(client.starttls().code()).isEqualTo(220);
+            client.ehlo("laptop.policy-it.test");
+            assertThat(client.authLogin(carol, "carol's secret").code()).isEqualTo(235);
+            assertThat(client.mailFrom(carol, "AUTH=" + carol).code()).isEqualTo(250);
+            assertThat(client.rcptTo("friend@remote.example").code()).isEqualTo(250);
+            assertThat(client.data("Subject: submitted\r\n\r\nhello\r\n").code()).isEqualTo(250);
+            client.quit();
+        }
+        assertThat(recorder.requests()).hasSize(before + 1);
+        assertThat(recorder.requests().get(before)).containsEntry("protocol_state", "DATA")
+            .containsEntry("sasl_method", "LOGIN").containsEntry("sasl_username", carol)
+            .containsEntry("sasl_sender", carol).containsEntry("recipient_count", "1")
+            .containsEntry("server_port", Integer.toString(server.submissionPort()));
+        assertThat(recorder.requests().get(before).get("encryption_protocol")).startsWith("TLSv1");
     }
 
     /**
