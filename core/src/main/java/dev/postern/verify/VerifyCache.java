@@ -64,6 +64,7 @@ public final class VerifyCache {
     private record Entry(Status status, Instant probed, Instant updated, String text) {
     }
 
+    /** Null for a cache in memory. */
     private final Path file;
     private final Settings settings;
     private final Clock clock;
@@ -74,6 +75,11 @@ public final class VerifyCache {
         this.settings = settings;
         this.clock = clock;
         this.entries = entries;
+    }
+
+    /** A cache kept in memory only ({@code address_verify_map} empty, as in Postfix): lost at each restart. */
+    public static VerifyCache inMemory(Settings settings, Clock clock) {
+        return new VerifyCache(null, settings, clock, new HashMap<>());
     }
 
     /**
@@ -164,6 +170,9 @@ public final class VerifyCache {
     }
 
     private void save() throws IOException {
+        if (file == null) {
+            return;
+        }
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
         Path temporary = Files.createTempFile(directory, file.getFileName().toString(), ".tmp",
