@@ -403,7 +403,6 @@ public class QueueManager extends GenericMailet {
                 verifyService.record(asked, result);
             }
         }
-        parts.mailLog().log(QMGR, queueId, "removed");
         mail.setState(Mail.GHOST);
     }
 
