@@ -58,6 +58,14 @@ class AddressVerificationIT {
     }
 
     @Test
+    void posternCheckAcceptsTheConfiguration() {
+        dev.postern.app.harness.ExitResult check = server.runCommand("check");
+
+        assertThat(check.exitCode()).as("%s", check).isZero();
+        assertThat(check.stderr()).as("%s", check).doesNotContain("reject_unverified_recipient");
+    }
+
+    @Test
     void theNextHopsAnswerToAProbeDecidesAndSurvivesARestart() {
         assertThat(rcpt(BAD).full()).isEqualTo("450 4.1.1 <" + BAD + ">: Recipient address rejected: unverified address:"
             + " Address verification in progress");
