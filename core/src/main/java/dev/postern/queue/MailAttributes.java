@@ -11,6 +11,17 @@ import org.apache.mailet.AttributeName;
 public final class MailAttributes {
     /** An access(5) HOLD result: the mail goes to the hold repository. Value: the reason text. */
     public static final AttributeName HOLD = AttributeName.of("dev.postern.hold");
+    /**
+     * An address verification probe (Postfix's verify(8)): routed like any mail, but the delivery agents
+     * only find out whether they could deliver it (smtp stops after RCPT TO) and nothing is ever
+     * delivered, deferred again or bounced.
+     */
+    public static final AttributeName ADDRESS_PROBE = AttributeName.of("dev.postern.address-probe");
+
+    /** Whether {@code mail} is an address verification probe. */
+    public static boolean isProbe(org.apache.mailet.Mail mail) {
+        return mail.getAttribute(ADDRESS_PROBE).isPresent();
+    }
     /** An access(5) DISCARD result: the mail is accepted and dropped. Value: the reason text. */
     public static final AttributeName DISCARD = AttributeName.of("dev.postern.discard");
     /** An access(5) REDIRECT result: the one address that replaces every recipient. Value: the address. */

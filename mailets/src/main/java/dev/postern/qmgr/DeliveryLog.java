@@ -8,6 +8,7 @@ import org.apache.mailet.Mail;
 import dev.postern.delivery.OriginalRecipients;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.log.MailLog;
+import dev.postern.queue.MailAttributes;
 import dev.postern.queue.MessageTimes;
 
 /**
@@ -33,6 +34,14 @@ public final class DeliveryLog {
         Instant connected = result.connected().isBefore(start) ? start : result.connected();
         mailLog.log(service, queueId, "to=<" + recipient + ">, " + origTo + "relay=" + result.relay() + ", "
             + MessageTimes.delays(mail, start, connected, clock.instant())
-            + ", dsn=" + result.dsn() + ", status=" + result.status().logName() + " (" + result.text() + ")");
+            + ", dsn=" + result.dsn() + ", status=" + status(mail, result) + " (" + result.text() + ")");
+    }
+
+    /** A probe's result is logged as verify(8) words it: deliverable, or undeliverable (bounced or deferred). */
+    private static String status(Mail mail, RecipientResult result) {
+        if (!MailAttributes.isProbe(mail)) {
+            return result.status().logName();
+        }
+        return result.status() == RecipientResult.Status.SENT ? "deliverable" : "undeliverable";
     }
 }

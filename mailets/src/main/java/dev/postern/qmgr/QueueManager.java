@@ -96,6 +96,8 @@ public class QueueManager extends GenericMailet {
     /** Built by a reload's check, used if that reload took effect. */
     private DeliveryParts prepared;
     private String retryProcessor = DEFAULT_RETRY_PROCESSOR;
+    /** Postern's verify(8), when the assembly has one: probes are queued for it and their results go to it. */
+    private VerifyService verifyService;
 
     /** What the mailet is built from in Postern's assembly (or a stock James server, with {@code mainCf}). */
     private record Assembly(UsersRepository users, DomainList domains, FileSystem fileSystem, QueueIdGenerator queueIds,
@@ -117,11 +119,19 @@ public class QueueManager extends GenericMailet {
         this.parts = new DeliveryParts(null, delivery, notifications, schedule, mailLog, List.of());
     }
 
+    @com.google.inject.Inject(optional = true)
+    public void setVerifyService(VerifyService verifyService) {
+        this.verifyService = verifyService;
+    }
+
     @Override
     public void init() throws MessagingException {
         retryProcessor = getInitParameter(RETRY_PROCESSOR, DEFAULT_RETRY_PROCESSOR);
         if (assembly == null) {
             return;
+        }
+        if (verifyService != null) {
+            verifyService.attach(this::queueProbe);
         }
         try {
             parts = build(assembly.environment().generation());
@@ -351,6 +361,10 @@ public class QueueManager extends GenericMailet {
     private void service(Mail mail, DeliveryParts parts) throws MessagingException {
         Instant start = clock.instant();
         String queueId = QueueIdGenerator.queueIdOf(mail.getName());
+        if (MailAttributes.isProbe(mail)) {
+            probe(mail, parts, queueId, start);
+            return;
+        }
         List<RecipientResult> results = parts.delivery().deliver(queueId, mail, start);
 
         List<RecipientResult> delivered = new ArrayList<>();
@@ -372,6 +386,54 @@ public class QueueManager extends GenericMailet {
             deferred.clear();
         }
         settle(mail, parts, queueId, age, delivered, failed, deferred);
+    }
+
+    /**
+     * An address verification probe: one attempt, whose results go to the verification cache (under the
+     * address that was asked about, before any rewriting); then it is gone. It is never retried, never
+     * bounced and never notified: a failed probe is "undeliverable", and the cache's refresh times decide
+     * when it is tried again.
+     */
+    private void probe(Mail mail, DeliveryParts parts, String queueId, Instant start) {
+        List<RecipientResult> results = parts.delivery().deliver(queueId, mail, start);
+        if (verifyService != null) {
+            for (RecipientResult result : results) {
+                String asked = dev.postern.delivery.OriginalRecipients.of(mail, result.recipient())
+                    .orElse(result.recipient().asString());
+                verifyService.record(asked, result);
+            }
+        }
+        mail.setState(Mail.GHOST);
+    }
+
+    /** Queues a probe for {@code address}, as verify(8) asks Postfix's cleanup for one. */
+    private void queueProbe(String address) throws MessagingException {
+        String queueId = assembly.queueIds().next();
+        String sender = verifyService.sender();
+        javax.mail.internet.MimeMessage message = new javax.mail.internet.MimeMessage(
+            javax.mail.Session.getDefaultInstance(new java.util.Properties()));
+        message.setHeader("From", sender.isEmpty() ? "MAILER-DAEMON" : sender);
+        message.setHeader("To", address);
+        message.setHeader("Subject", "probe");
+        message.setText("");
+        message.saveChanges();
+        org.apache.james.server.core.MailImpl probe = org.apache.james.server.core.MailImpl.builder()
+            .name(queueId)
+            .sender(sender.isEmpty() ? org.apache.james.core.MaybeSender.nullSender()
+                : org.apache.james.core.MaybeSender.of(new MailAddress(sender)))
+            .addRecipient(new MailAddress(address))
+            .mimeMessage(message)
+            .addAttribute(new Attribute(MailAttributes.ADDRESS_PROBE, AttributeValue.of(true)))
+            .build();
+        Instant now = clock.instant();
+        MessageTimes.stamp(probe, now, now);
+        DeliveryParts leased = lease();
+        try {
+            leased.mailLog().log(QMGR, queueId, "from=<" + sender + ">, size=" + probe.getMessageSize() + ", nrcpt=1 (queue active)");
+        } finally {
+            leased.release();
+        }
+        getMailetContext().sendMail(probe);
     }
 
     private void settle(Mail mail, DeliveryParts parts, String queueId, Duration age, List<RecipientResult> delivered,

@@ -76,6 +76,35 @@ class QueueManagerTest {
     }
 
     @Test
+    void aProbesResultsGoToTheVerificationCacheAndNothingIsBouncedOrRetried() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ZERO), "ok@a.example", "bad@a.example", "later@a.example");
+        mail.setAttribute(new Attribute(MailAttributes.ADDRESS_PROBE, AttributeValue.of(true)));
+        VerifyService verify = new VerifyService(dev.postern.verify.VerifyCache.inMemory(new dev.postern.verify.VerifyCache.Settings(
+            Duration.ofDays(31), Duration.ofDays(7), true, Duration.ofDays(3), Duration.ofHours(3)), clock), "double-bounce@x");
+        QueueManager manager = manager(reply(r -> switch (r.getLocalPart()) {
+            case "ok" -> RecipientResult.sent(r, "2.1.5", "h[127.0.0.1]:25", "250 2.1.5 Ok", NOW);
+            case "bad" -> RecipientResult.bounced(r, "5.1.1", "h[127.0.0.1]:25", "host h[127.0.0.1] said: 550 5.1.1 no", NOW);
+            default -> RecipientResult.deferred(r, "4.4.1", "none", "connect to h[127.0.0.1]:25: Connection refused", NOW);
+        }));
+        manager.setVerifyService(verify);
+
+        manager.service(mail);
+
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        assertThat(context.sent).as("no retry, no bounce").isEmpty();
+        assertThat(notifications.nonDelivery).isEmpty();
+        assertThat(log).anyMatch(line -> line.endsWith("to=<ok@a.example>, relay=h[127.0.0.1]:25, delay=0, delays=0/0/0/0,"
+            + " dsn=2.1.5, status=deliverable (250 2.1.5 Ok)"));
+        assertThat(log).anyMatch(line -> line.contains("to=<bad@a.example>") && line.contains("status=undeliverable (host"));
+        assertThat(log).anyMatch(line -> line.contains("to=<later@a.example>") && line.contains("status=undeliverable (connect"));
+        verify.attach(address -> { });
+        assertThat(verify.query("ok@a.example").status()).isEqualTo(dev.postern.verify.VerifyStatus.Status.DELIVERABLE);
+        assertThat(verify.query("bad@a.example")).isEqualTo(new dev.postern.verify.VerifyStatus(
+            dev.postern.verify.VerifyStatus.Status.UNDELIVERABLE, "host h[127.0.0.1] said: 550 5.1.1 no"));
+        assertThat(verify.query("later@a.example").status()).isEqualTo(dev.postern.verify.VerifyStatus.Status.DEFERRED);
+    }
+
+    @Test
     void recipientsOnDifferentRoutesAreDeliveredSeparatelyUnderOneQueueId() throws Exception {
         Mail mail = mail(arrivedAgo(Duration.ZERO), "a@a.example", "l@lmtp.example", "c@a.example");
 

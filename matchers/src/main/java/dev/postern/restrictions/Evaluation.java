@@ -21,6 +21,8 @@ import dev.postern.restrictions.Verdict.Type;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableSearch;
+import dev.postern.verify.AddressVerifier;
+import dev.postern.verify.VerifyStatus;
 
 /**
  * One command's evaluation, after Postfix's {@code generic_checks} and {@code smtpd_check_reject}:
@@ -221,6 +223,11 @@ final class Evaluation {
                 : unlisted(state.recipient(), false, "5.1.1", "Recipient address rejected");
             case REJECT_UNLISTED_SENDER -> !state.hasSender() || state.isNullSender() ? Outcome.DUNNO
                 : unlisted(state.sender(), true, "5.1.0", "Sender address rejected");
+            case REJECT_UNVERIFIED_RECIPIENT -> state.recipient() == null ? Outcome.DUNNO
+                : unverified(state.recipient().address(), Stage.RECIPIENT, config.unverifiedRecipient, "4.1.1");
+            case REJECT_UNVERIFIED_SENDER -> !state.hasSender() || state.isNullSender()
+                || state.senderAddress().equalsIgnoreCase(config.verifySender) ? Outcome.DUNNO
+                : unverified(state.senderAddress(), Stage.SENDER, config.unverifiedSender, "4.1.7");
             case CHECK_CLIENT_ACCESS -> access(r, AccessKeys.forClient(state.clientName(), state.clientAddressText(), config.accessStyle),
                 Stage.CLIENT, state.clientNameAddress());
             case CHECK_HELO_ACCESS -> state.helo() == null ? Outcome.DUNNO
@@ -383,6 +390,46 @@ final class Evaluation {
             return Outcome.DUNNO;
         }
         return reject(ErrorClass.POLICY, 550, dsn, "<" + address.address() + ">: " + what + ": User unknown in " + table.get());
+    }
+
+    // ---- address verification
+
+    /**
+     * reject_unverified_recipient/_sender, as Postfix's smtpd asks verify(8): an address being probed is
+     * asked about again, up to address_verify_poll_count times address_verify_poll_delay apart; then a
+     * deliverable one passes, an undeliverable one gets the reject code with the next hop's text, and one
+     * still unknown or deferred gets the defer code, by the tempfail action (defer_if_permit by default).
+     */
+    private Outcome unverified(String address, Stage addressClass, RestrictionConfig.Unverified codes, String dsn) {
+        VerifyStatus status;
+        try {
+            status = pollVerifier(address);
+        } catch (AddressVerifier.VerifyException e) {
+            return tempfail(codes.deferIfPermit(), Reply.of(450, dsn, standard(address, addressClass, "address verification problem")));
+        }
+        String text = codes.reason().isEmpty() ? status.text() : codes.reason();
+        return switch (status.status()) {
+            case DELIVERABLE -> Outcome.DUNNO;
+            case UNDELIVERABLE -> reject(ErrorClass.POLICY, codes.rejectCode(), dsn,
+                standard(address, addressClass, "undeliverable address: " + text));
+            case DEFERRED, IN_PROGRESS -> tempfail(codes.deferIfPermit(), Reply.of(codes.deferCode(), dsn,
+                standard(address, addressClass, "unverified address: " + status.text())));
+        };
+    }
+
+    private VerifyStatus pollVerifier(String address) throws AddressVerifier.VerifyException {
+        for (int count = 1; ; count++) {
+            VerifyStatus status = config.verifier.query(address);
+            if (status.status() != VerifyStatus.Status.IN_PROGRESS || count >= config.verifyPollCount) {
+                return status;
+            }
+            try {
+                Thread.sleep(config.verifyPollDelay.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return status;
+            }
+        }
     }
 
     // ---- sender login

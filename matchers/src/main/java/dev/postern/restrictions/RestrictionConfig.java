@@ -21,6 +21,7 @@ import dev.postern.policy.PolicyServiceSettings;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableSearch;
+import dev.postern.verify.AddressVerifier;
 
 /**
  * What restriction lists are parsed and evaluated with: parameter values (reply codes,
@@ -68,6 +69,23 @@ public final class RestrictionConfig {
     private final Map<String, List<Restriction>> classes = new HashMap<>();
     private final String senderLoginMapsValue;
     final UnlistedAddresses unlisted;
+    /** Null when this configuration has no address verification: reject_unverified_* are then refused at parse time. */
+    final AddressVerifier verifier;
+    final int verifyPollCount;
+    final java.time.Duration verifyPollDelay;
+    /** address_verify_sender: reject_unverified_sender never probes it (a probe of a probe would loop). */
+    final String verifySender;
+    final Unverified unverifiedRecipient;
+    final Unverified unverifiedSender;
+
+    /**
+     * The unverified_recipient_* or unverified_sender_* parameters.
+     *
+     * @param deferIfPermit {@code _tempfail_action}: defer_if_permit (true) or defer (false)
+     * @param reason        {@code _reject_reason}: replaces the next hop's text when not empty
+     */
+    record Unverified(int rejectCode, int deferCode, boolean deferIfPermit, String reason) {
+    }
     private SenderLoginMaps senderLoginMaps;
 
     /**
@@ -108,7 +126,27 @@ public final class RestrictionConfig {
     public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
             Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted,
             DnsLookup dns) {
-        this(parameters, restrictionClasses, tables, classifier, unlisted, dns, Path.of("var"));
+        this(parameters, restrictionClasses, tables, classifier, unlisted, dns, Path.of("var"), null);
+    }
+
+    /**
+     * @param socketDirectory where the relative socket of a {@code check_policy_service unix:name} is
+     *                        (Postern's var/)
+     */
+    public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
+            Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted,
+            DnsLookup dns, Path socketDirectory) {
+        this(parameters, restrictionClasses, tables, classifier, unlisted, dns, socketDirectory, null);
+    }
+
+    /**
+     * @param verifier the address verification service of reject_unverified_recipient/_sender; null
+     *                 refuses those restrictions when a list names them
+     */
+    public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
+            Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted,
+            DnsLookup dns, AddressVerifier verifier) {
+        this(parameters, restrictionClasses, tables, classifier, unlisted, dns, Path.of("var"), verifier);
     }
 
     /**
@@ -116,12 +154,15 @@ public final class RestrictionConfig {
      * @param dns             the DNS of the DNS-based restrictions; null refuses them
      * @param socketDirectory where the relative socket of a {@code check_policy_service unix:name} is
      *                        (Postern's var/)
+     * @param verifier        the address verification service of reject_unverified_recipient/_sender;
+     *                        null refuses those restrictions when a list names them
      */
     public RestrictionConfig(Function<String, String> parameters, Map<String, String> restrictionClasses,
             Function<String, LookupTable> tables, AddressClassifier classifier, UnlistedAddresses unlisted,
-            DnsLookup dns, Path socketDirectory) {
+            DnsLookup dns, Path socketDirectory, AddressVerifier verifier) {
         this.socketDirectory = Objects.requireNonNull(socketDirectory, "socketDirectory");
         this.unlisted = unlisted;
+        this.verifier = verifier;
         Function<String, String> value = name -> {
             try {
                 return parameters.apply(name);
@@ -160,6 +201,19 @@ public final class RestrictionConfig {
             orDefault(value, "unknown_address_tempfail_action", tempfail));
         this.heloTempfailDeferIfPermit = tempfailAction("unknown_helo_hostname_tempfail_action",
             orDefault(value, "unknown_helo_hostname_tempfail_action", tempfail));
+        this.verifyPollCount = Math.max(1, number(value, "address_verify_poll_count", 3));
+        this.verifyPollDelay = duration(value, "address_verify_poll_delay", "3s");
+        String verifySenderValue = orDefault(value, "address_verify_sender", "double-bounce");
+        this.verifySender = verifySenderValue.indexOf('@') >= 0 || verifySenderValue.isEmpty() ? verifySenderValue
+            : verifySenderValue + "@" + orDefault(value, "myorigin", orDefault(value, "myhostname", "localhost"));
+        this.unverifiedRecipient = new Unverified(number(value, "unverified_recipient_reject_code", 450),
+            number(value, "unverified_recipient_defer_code", 450),
+            tempfailAction("unverified_recipient_tempfail_action", orDefault(value, "unverified_recipient_tempfail_action", tempfail)),
+            orDefault(value, "unverified_recipient_reject_reason", ""));
+        this.unverifiedSender = new Unverified(number(value, "unverified_sender_reject_code", 450),
+            number(value, "unverified_sender_defer_code", 450),
+            tempfailAction("unverified_sender_tempfail_action", orDefault(value, "unverified_sender_tempfail_action", tempfail)),
+            orDefault(value, "unverified_sender_reject_reason", ""));
         this.senderLoginMapsValue = orDefault(value, "smtpd_sender_login_maps", "");
         this.policyDefaults = PolicyServiceSettings.fromParameters(value);
         this.compatibilityLevel = orDefault(value, "compatibility_level", "");
@@ -319,6 +373,10 @@ public final class RestrictionConfig {
     private static String orDefault(Function<String, String> value, String name, String fallback) {
         String v = value.apply(name);
         return v == null ? fallback : v.trim();
+    }
+
+    private static java.time.Duration duration(Function<String, String> value, String name, String fallback) {
+        return dev.postern.config.ParameterType.toDuration(name, orDefault(value, name, fallback));
     }
 
     private static boolean bool(Function<String, String> value, String name, boolean fallback) {

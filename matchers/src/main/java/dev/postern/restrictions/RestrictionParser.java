@@ -72,7 +72,9 @@ final class RestrictionParser {
         Map.entry("reject_unknown_client_hostname", Kind.REJECT_UNKNOWN_CLIENT_HOSTNAME),
         Map.entry("reject_unknown_client", Kind.REJECT_UNKNOWN_CLIENT_HOSTNAME),
         Map.entry("reject_unknown_reverse_client_hostname", Kind.REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME),
-        Map.entry("check_policy_service", Kind.CHECK_POLICY_SERVICE));
+        Map.entry("check_policy_service", Kind.CHECK_POLICY_SERVICE),
+        Map.entry("reject_unverified_recipient", Kind.REJECT_UNVERIFIED_RECIPIENT),
+        Map.entry("reject_unverified_sender", Kind.REJECT_UNVERIFIED_SENDER));
 
     /** Like check_reverse_client_hostname_access, which Postern does not have either. */
     private static final String MX_NS_A = "tables of the unverified reverse client name are not supported yet";
@@ -90,8 +92,7 @@ final class RestrictionParser {
 
     /** Other Postfix restrictions Postern does not have yet: refused loudly, never passed over. */
     private static final Set<String> NOT_YET = Set.of(
-        "reject_unverified_recipient",
-        "reject_unverified_sender", "check_ccert_access",
+        "check_ccert_access",
         "check_reverse_client_hostname_access", "check_client_hostname_access", "check_sasl_access",
         "check_address_map", "permit_tls_clientcerts", "permit_tls_all_clientcerts", "reject_unknown_forward_client_hostname",
         "permit_naked_ip_address", "sleep", "check_etrn_access", "permit_inet_interfaces", "reject_unverified_address");
@@ -146,6 +147,10 @@ final class RestrictionParser {
                 if ((kind == Kind.REJECT_UNLISTED_RECIPIENT || kind == Kind.REJECT_UNLISTED_SENDER) && config.unlisted == null) {
                     throw new IllegalArgumentException(parameter + ": " + word
                         + " needs the server's users store: it works in the SMTP listeners' restriction lists");
+                }
+                if ((kind == Kind.REJECT_UNVERIFIED_RECIPIENT || kind == Kind.REJECT_UNVERIFIED_SENDER) && config.verifier == null) {
+                    throw new IllegalArgumentException(parameter + ": " + word
+                        + " needs the address verification service: it works in the SMTP listeners' restriction lists");
                 }
                 if (kind.needsSenderLoginMaps()) {
                     try {

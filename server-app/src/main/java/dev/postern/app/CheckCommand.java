@@ -146,6 +146,7 @@ public final class CheckCommand {
     private List<String> problems(MainCf mainCf, TableRegistry tables, List<String> masterCfProblems, boolean assembly) {
         HookEnvironment environment = new HookEnvironment(mainCf, MailLog.from(mainCf));
         environment.setTables(tables);
+        environment.setAddressVerifier(OfflineVerifier.INSTANCE);
         Optional<String> domainList = domainListProblem(mainCf);
         Set<String> problems = new LinkedHashSet<>(domainList.stream().toList());
         problems.addAll(parameterProblems(mainCf, environment));

@@ -25,6 +25,7 @@ import dev.postern.config.MainCf;
 import dev.postern.config.SmtpdListeners;
 import dev.postern.log.MailLog;
 import dev.postern.smtpd.sasl.SaslSocketDirectory;
+import dev.postern.verify.AddressVerifier;
 
 /**
  * {@link PosternEnvironment} for SMTP hooks. A hook's parameters come from main.cf, then from
@@ -38,6 +39,7 @@ import dev.postern.smtpd.sasl.SaslSocketDirectory;
 public class HookEnvironment extends PosternEnvironment {
     private SmtpdListeners listeners = SmtpdListeners.none();
     private Path socketDirectory = Path.of("var");
+    private AddressVerifier verifier;
     /** The shared policies, by what they were built from besides the configuration. */
     private final Map<PolicyInputs, PerListener<SmtpdPolicy>> policies = new HashMap<>();
 
@@ -76,6 +78,17 @@ public class HookEnvironment extends PosternEnvironment {
     @com.google.inject.Inject(optional = true)
     public void setListeners(SmtpdListeners listeners) {
         this.listeners = listeners;
+    }
+
+    /** The address verification service of reject_unverified_recipient/_sender; without one they are refused at start. */
+    @com.google.inject.Inject(optional = true)
+    public void setAddressVerifier(AddressVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    /** Null when the assembly has no address verification service. */
+    public AddressVerifier addressVerifier() {
+        return verifier;
     }
 
     @Override

@@ -74,7 +74,7 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
             .collect(Collectors.toMap(name -> name, parameters::get));
         RestrictionConfig restrictions = new RestrictionConfig(parameters::get, classes, environment::openTable,
             classifier, unlistedRecipients(parameters, environment, classifier, domainList, users), environment.dns(parameters),
-            environment.socketDirectory());
+            environment.socketDirectory(), environment.addressVerifier());
         List<RestrictionList> lists = LISTS.stream().map(name -> restrictions.parse(name, parameters.get(name))).toList();
         RelaySafety.check(lists.get(RELAY), lists.get(RECIPIENT));
         boolean delayReject = ParameterType.toBoolean("smtpd_delay_reject", parameters.get("smtpd_delay_reject").trim());

@@ -39,6 +39,7 @@ import dev.postern.delivery.Courier;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.OriginalRecipients;
 import dev.postern.delivery.RecipientResult;
+import dev.postern.queue.MailAttributes;
 import dev.postern.tables.LookupException;
 import dev.postern.tables.LookupTable;
 import dev.postern.tables.TableSearch;
@@ -304,6 +305,10 @@ public final class LocalCourier implements Courier {
         }
 
         private LocalOutcome forward(String key, List<MailAddress> remote, AliasExpansion.Scope expansion, Instant start) {
+            if (MailAttributes.isProbe(mail)) {
+                return LocalOutcome.sent("aliased to " + remote.stream().map(MailAddress::asString)
+                    .collect(java.util.stream.Collectors.joining(", ")), start);
+            }
             MaybeSender sender = expansion.owner().orElse(mail.getMaybeSender());
             byte[] prepended = ("Delivered-To: " + key + "\r\n").getBytes(StandardCharsets.UTF_8);
             try {
@@ -316,6 +321,9 @@ public final class LocalCourier implements Courier {
         }
 
         private LocalOutcome runCommand(String key, String command, Instant start) {
+            if (MailAttributes.isProbe(mail)) {
+                return LocalOutcome.sent("delivers to command: " + command, start);
+            }
             byte[] body;
             try {
                 body = concat(headers(key, "\n", true), withLf(message()));
@@ -351,6 +359,9 @@ public final class LocalCourier implements Courier {
         }
 
         private LocalOutcome appendToFile(String key, Path file, Instant start) {
+            if (MailAttributes.isProbe(mail)) {
+                return LocalOutcome.sent("delivers to file: " + file, start);
+            }
             try {
                 long limit = settings.quota().limitFor(key, Optional.empty()).bytes();
                 if (settings.defaultPrivs().isPresent()) {
@@ -398,6 +409,10 @@ public final class LocalCourier implements Courier {
 
         private LocalOutcome write(String key, String user, Optional<String> localUser, Path path, boolean maildir,
                               Instant start) {
+            if (MailAttributes.isProbe(mail)) {
+                // verify(8): the address resolves to a mailbox; nothing is written.
+                return LocalOutcome.sent(maildir ? "delivers to maildir" : "delivers to mailbox", start);
+            }
             MailboxQuota.Limit limit;
             try {
                 limit = settings.quota().limitFor(key, localUser);

@@ -24,6 +24,7 @@ import org.apache.james.core.MailAddress;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.smtp.SaslPasswords.Credentials;
+import dev.postern.queue.MailAttributes;
 import dev.postern.tables.LookupException;
 
 /**
@@ -62,7 +63,8 @@ final class HostWalker {
             return all(recipients, Outcome.failure(false, "4.3.0", "cannot read message of queue file "
                 + delivery.queueId() + ": " + e.getMessage()), "none");
         }
-        Transaction transaction = new Transaction(delivery.mail().getMaybeSender(), recipients, delivery.mail().dsnParameters());
+        Transaction transaction = new Transaction(delivery.mail().getMaybeSender(), recipients, delivery.mail().dsnParameters(),
+            MailAttributes.isProbe(delivery.mail()));
         Map<MailAddress, RecipientResult> results = new HashMap<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
         SessionException last = null;

@@ -222,11 +222,19 @@ final class SmtpClientSession implements AutoCloseable {
         List<MailAddress> accepted = new ArrayList<>();
         for (MailAddress recipient : transaction.recipients()) {
             SmtpReply rcpt = command(rcptTo(transaction, recipient), settings.rcptTimeout(), "sending RCPT TO");
-            if (rcpt.isPositive()) {
+            if (rcpt.isPositive() && transaction.probe()) {
+                outcomes.put(recipient, Outcome.ofReply(target, rcpt, "RCPT TO"));
+            } else if (rcpt.isPositive()) {
                 accepted.add(recipient);
             } else {
                 outcomes.put(recipient, Outcome.ofReply(target, rcpt, "RCPT TO"));
             }
+        }
+        if (transaction.probe()) {
+            // verify(8) stops here (smtp_address_verify_target = rcpt): RSET ends the transaction and keeps
+            // the session for the cache; a server that does not answer it is not reused.
+            reset();
+            return;
         }
         if (accepted.isEmpty()) {
             return;

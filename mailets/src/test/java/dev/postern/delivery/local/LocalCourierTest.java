@@ -103,6 +103,23 @@ class LocalCourierTest {
     }
 
     @Test
+    void aProbeFindsTheMailboxWithoutWritingIt() throws Exception {
+        Mail probe = mail(RAW, "double-bounce@mx.example.com");
+        probe.setAttribute(new org.apache.mailet.Attribute(dev.postern.queue.MailAttributes.ADDRESS_PROBE,
+            org.apache.mailet.AttributeValue.of(true)));
+        LocalCourier courier = courier(settings());
+
+        RecipientResult known = deliver(courier, probe, "bob@localhost");
+        RecipientResult unknown = deliver(courier, probe, "nobody@localhost");
+
+        assertThat(known.status()).isEqualTo(RecipientResult.Status.SENT);
+        assertThat(known.text()).isEqualTo("delivers to maildir");
+        assertThat(unknown.status()).isEqualTo(RecipientResult.Status.BOUNCED);
+        assertThat(unknown.text()).isEqualTo("unknown user: \"nobody\"");
+        assertThat(mailRoot.resolve("mx.example.com/bob")).doesNotExist();
+    }
+
+    @Test
     void theNullSenderIsMailerDaemonOnTheFromLineAndEmptyInReturnPath() throws Exception {
         deliver(courier(settings().mbox()), mail(RAW, null), "bob@localhost");
         deliver(courier(settings().mbox()), mail(RAW, null), "bob@localhost");

@@ -106,6 +106,26 @@ class SmtpCourierTest {
     }
 
     @Test
+    void aProbeStopsAfterRcptToAndReportsEachRecipientsReply() throws Exception {
+        mx.setRcptReply(rcpt -> rcpt.equals("c@example.com")
+            ? "550 5.1.1 <c@example.com>: Recipient address rejected: User unknown" : "250 2.1.5 Ok");
+        Mail mail = mail("a@example.com", "c@example.com");
+        mail.setAttribute(new org.apache.mailet.Attribute(dev.postern.queue.MailAttributes.ADDRESS_PROBE,
+            org.apache.mailet.AttributeValue.of(true)));
+
+        List<RecipientResult> results = courier().deliver(delivery(mail, "smtp:" + mx.relayhost()));
+
+        assertThat(results).extracting(RecipientResult::status).containsExactly(Status.SENT, Status.BOUNCED);
+        assertThat(results.get(0).text()).isEqualTo("250 2.1.5 Ok");
+        assertThat(results.get(1).text()).isEqualTo("host " + peer() + " said: 550 5.1.1 <c@example.com>: Recipient address"
+            + " rejected: User unknown (in reply to RCPT TO command)");
+        mx.awaitIdle();
+        assertThat(mx.messageCount()).isZero();
+        assertThat(mx.connection(0).lines()).contains("RCPT TO:<a@example.com>", "RCPT TO:<c@example.com>", "RSET")
+            .doesNotContain("DATA");
+    }
+
+    @Test
     void eachRecipientGetsItsOwnReply() throws Exception {
         mx.setRcptReply(rcpt -> switch (rcpt) {
             case "b@example.com" -> "450 4.2.0 <b@example.com>: Recipient address rejected: Mailbox busy";

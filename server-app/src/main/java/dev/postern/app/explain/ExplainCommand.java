@@ -95,6 +95,7 @@ public final class ExplainCommand {
             }
         };
         environment.setTables(tables);
+        environment.setAddressVerifier(dev.postern.app.OfflineVerifier.INSTANCE);
         MainCfConfigurationProvider configuration = configurationProvider(mainCf);
         ListenerSetup listener = listener(configuration, wanted);
         ComponentParameters smtpd = ComponentParameters.of(listener.mainCf(), name -> Optional.empty(), COMPONENT);

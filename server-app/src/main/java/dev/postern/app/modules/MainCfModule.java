@@ -22,6 +22,8 @@ import dev.postern.dns.DnsServer;
 import dev.postern.dns.DnsjavaLookup;
 import dev.postern.config.SmtpdListeners;
 import dev.postern.log.MailLog;
+import dev.postern.qmgr.VerifyService;
+import dev.postern.verify.AddressVerifier;
 import dev.postern.smtpd.sasl.SaslSocketDirectory;
 import dev.postern.tables.TableRegistry;
 
@@ -66,6 +68,26 @@ public class MainCfModule extends AbstractModule {
     @Singleton
     TableRegistry tableRegistry() {
         return new TableRegistry(home.home());
+    }
+
+    /**
+     * Postern's verify(8): one cache for the server, asked by the SMTP server's reject_unverified_*
+     * restrictions and filled by the queue manager's probes.
+     */
+    @Provides
+    @Singleton
+    VerifyService verifyService() throws java.io.IOException {
+        try {
+            return VerifyService.fromMainCf(mainCf, home.home(), java.time.Clock.systemUTC());
+        } catch (IllegalArgumentException e) {
+            throw new java.io.IOException(e.getMessage(), e);
+        }
+    }
+
+    @Provides
+    @Singleton
+    AddressVerifier addressVerifier(VerifyService service) {
+        return service;
     }
 
     /** One DNS for the server, so that every component shares one answer cache. */
