@@ -18,6 +18,7 @@ import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A scripted stand-in for Dovecot's auth service, on 127.0.0.1 or a unix socket, for unit tests
@@ -70,6 +71,18 @@ final class FakeDovecotAuth implements AutoCloseable {
         synchronized (received) {
             return List.copyOf(received);
         }
+    }
+
+    /**
+     * The lines received once there are at least {@code count}: the server sends its handshake
+     * without waiting for the client's, so the client may be done before these lines are read here.
+     */
+    List<String> awaitReceived(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (received().size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return received();
     }
 
     private void accept() {
