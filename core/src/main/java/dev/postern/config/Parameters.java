@@ -404,6 +404,9 @@ public final class Parameters {
             // Milters (the Sendmail milter protocol, asked during the SMTP dialogue, before the reply to DATA)
             new Parameter("smtpd_milters", LIST, DefaultValue.of(""),
                     "filters (inet:host:port, unix:/path) asked in order about each SMTP session and message"),
+            new Parameter("smtpd_milter_maps", LIST, DefaultValue.of(""),
+                    "tables looked up by the SMTP client's address: a filter list that replaces smtpd_milters for"
+                        + " that client, or DISABLE for none"),
             new Parameter("milter_protocol", STRING, DefaultValue.of("6"),
                     "the milter protocol version offered to filters (2 to 6)"),
             new Parameter("milter_default_action", STRING, DefaultValue.of("tempfail"),
