@@ -56,7 +56,7 @@ class NonSmtpdMiltersTest {
             .hasMessageContaining("internal_mail_filter_classes: unknown class \"spam\"");
         assertThatThrownBy(() -> of("non_smtpd_milters = 8891@localhost"))
             .hasMessageContaining("expected inet:host:port or unix:/path");
-        assertThatThrownBy(() -> of("non_smtpd_milters = { inet:127.0.0.1:8891, default_action = accept }"))
-            .hasMessageContaining("non_smtpd_milters: per-milter settings");
+        assertThatThrownBy(() -> of("non_smtpd_milters = { inet:127.0.0.1:8891, default_action = maybe }"))
+            .hasMessageContaining("milter_default_action = maybe");
     }
 }

@@ -83,8 +83,33 @@ class SmtpdMiltersTest {
             .hasMessageContaining("milter_default_action = shutdown: expected accept, reject, tempfail or quarantine");
         assertThatThrownBy(() -> of("smtpd_milters = 8891@localhost"))
             .hasMessageContaining("expected inet:host:port or unix:/path");
-        assertThatThrownBy(() -> of("smtpd_milters = { inet:127.0.0.1:8891, default_action = accept }"))
-            .hasMessageContaining("per-milter settings");
+        assertThatThrownBy(() -> of("smtpd_milters = { inet:127.0.0.1:8891, retries=3 }"))
+            .hasMessageStartingWith("smtpd_milters: { inet:127.0.0.1:8891, retries=3 }: unknown per-milter setting retries");
+        assertThatThrownBy(() -> of("smtpd_milters = { inet:127.0.0.1:8891, connect_timeout=soon }"))
+            .hasMessageContaining("connect_timeout: bad time value \"soon\"");
+        assertThatThrownBy(() -> of("smtpd_milters = { inet:127.0.0.1:8891, default_action }"))
+            .hasMessageContaining("expected name=value");
+    }
+
+    @Test
+    void postfixsPerMilterFormOverridesTheMilterParametersForThatFilterOnly() throws Exception {
+        SmtpdMilters milters = of("milter_default_action = tempfail", "smtpd_milters = { inet:127.0.0.1:8891,"
+            + " connect_timeout=10s, command_timeout = 20s, content_timeout=2m, default_action=accept, protocol=4 },"
+            + " inet:127.0.0.1:8892, {unix:/run/rspamd.sock default_action=reject}");
+
+        assertThat(milters.milters()).extracting(m -> m.endpoint().name())
+            .containsExactly("inet:127.0.0.1:8891", "inet:127.0.0.1:8892", "unix:/run/rspamd.sock");
+        MilterSettings first = milters.milters().get(0);
+        assertThat(first.connectTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(first.commandTimeout()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(first.contentTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(first.defaultAction()).isEqualTo(MilterDefaultAction.ACCEPT);
+        assertThat(first.protocol()).isEqualTo(4);
+        MilterSettings second = milters.milters().get(1);
+        assertThat(second.defaultAction()).isEqualTo(MilterDefaultAction.TEMPFAIL);
+        assertThat(second.connectTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(second.protocol()).isEqualTo(6);
+        assertThat(milters.milters().get(2).defaultAction()).isEqualTo(MilterDefaultAction.REJECT);
     }
 
     @Test
