@@ -57,13 +57,18 @@ class MilterIT {
         server = postern.newServer().myhostname("mx.milter-it.test").relayhost(sink)
             .mynetworks("127.0.0.0/8")
             .parameter("smtpd_milters", milter.endpoint())
-            // 127.0.0.2 gets no filter, 127.0.0.3 the other filter instead of smtpd_milters
-            .parameter("smtpd_milter_maps", "inline:{ 127.0.0.2=DISABLE, 127.0.0.3=" + other.endpoint() + " }")
             // Postern's bounces are shown to the other filter
             .parameter("non_smtpd_milters", other.endpoint())
             .parameter("internal_mail_filter_classes", "bounce")
             .parameter("milter_command_timeout", "5s")
             .parameter("milter_content_timeout", "5s");
+        // 127.0.0.2 gets no filter, 127.0.0.3 the other filter instead of smtpd_milters, 127.0.0.4 a
+        // filter that is down, with a default action of its own (Postfix's per-milter form)
+        server.parameter("smtpd_milter_maps", "cidr:" + server.confDir().resolve("milter_map.cidr"));
+        ScriptedMilter dead = new ScriptedMilter(MilterIT::script);
+        dead.close();
+        server.writeConfFile("milter_map.cidr", "127.0.0.2/32 DISABLE\n127.0.0.3/32 " + other.endpoint()
+            + "\n127.0.0.4/32 { " + dead.endpoint() + ", connect_timeout=2s, default_action=accept }\n");
         server.start();
     }
 
@@ -232,6 +237,8 @@ class MilterIT {
             .as("the table's filter replaces smtpd_milters'").startsWith("250 2.0.0 Ok: queued as ");
         assertThat(sendFrom("127.0.0.1", "reject me", "still filtered\r\n").full())
             .as("no entry: smtpd_milters").isEqualTo("550 5.7.1 Milter says no");
+        assertThat(sendFrom("127.0.0.4", "reject me", "default action accept\r\n").full())
+            .as("a filter that is down, with its own default_action=accept").startsWith("250 2.0.0 Ok: queued as ");
 
         List<SinkMessage> relayed = Await.value("both messages at the sink", DELIVERY, sink::messages, list ->
             list.stream().filter(m -> m.body().contains("unfiltered body") || m.body().contains("other filter body"))
