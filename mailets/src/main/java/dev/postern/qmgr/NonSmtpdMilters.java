@@ -1,8 +1,11 @@
 package dev.postern.qmgr;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -123,16 +126,7 @@ final class NonSmtpdMilters {
             MilterClient client = MilterClient.open(settings, warnings);
             clients.add(client);
             MilterClient.Macros macros = macros(queueId, sender, recipients);
-            List<MilterReply> replies = new ArrayList<>();
-            replies.add(client.connect(CLIENT, CLIENT_ADDRESS, 0, macros));
-            replies.add(client.helo(CLIENT, macros));
-            replies.add(client.mail(sender, List.of(), macros));
-            for (MailAddress recipient : mail.getRecipients()) {
-                replies.add(client.rcpt(recipient.asString(), List.of(), macros));
-            }
-            replies.add(client.data(macros));
-            Optional<MilterReply> early = replies.stream().filter(r -> r.refuses() || r.kind() == MilterReply.Kind.DISCARD)
-                .findFirst();
+            Optional<MilterReply> early = envelopeEvents(client, sender, mail.getRecipients(), macros);
             if (early.isPresent()) {
                 return refused(early.get());
             }
@@ -162,12 +156,26 @@ final class NonSmtpdMilters {
             message = message.apply(end.modifications(), end.leadingSpace());
         }
         if (contentChanged) {
-            mail.setMessage(new MimeMessage(null, new java.io.ByteArrayInputStream(message.bytes())));
+            mail.setMessage(new MimeMessage(null, new ByteArrayInputStream(message.bytes())));
         }
         if (envelopeChanged) {
             applyEnvelope(mail, newSender, recipients);
         }
         return new Outcome.Accept();
+    }
+
+    /** Connect, HELO, MAIL, each RCPT and DATA: the first refusal or discard, if any. */
+    private static Optional<MilterReply> envelopeEvents(MilterClient client, String sender,
+            Collection<MailAddress> recipients, MilterClient.Macros macros) {
+        List<MilterReply> replies = new ArrayList<>();
+        replies.add(client.connect(CLIENT, CLIENT_ADDRESS, 0, macros));
+        replies.add(client.helo(CLIENT, macros));
+        replies.add(client.mail(sender, List.of(), macros));
+        for (MailAddress recipient : recipients) {
+            replies.add(client.rcpt(recipient.asString(), List.of(), macros));
+        }
+        replies.add(client.data(macros));
+        return replies.stream().filter(r -> r.refuses() || r.kind() == MilterReply.Kind.DISCARD).findFirst();
     }
 
     private static Outcome refused(MilterReply reply) {
@@ -186,7 +194,7 @@ final class NonSmtpdMilters {
     }
 
     private MilterClient.Macros macros(String queueId, String sender, List<MailAddress> recipients) {
-        Map<String, String> values = new java.util.HashMap<>(Map.of("j", myhostname, "{daemon_name}", daemonName,
+        Map<String, String> values = new HashMap<>(Map.of("j", myhostname, "{daemon_name}", daemonName,
             "v", v, "_", CLIENT + " [" + CLIENT_ADDRESS + "]", "{client_addr}", CLIENT_ADDRESS,
             "{client_name}", CLIENT, "i", queueId, "{mail_addr}", sender, "{mail_mailer}", "local"));
         if (!recipients.isEmpty()) {
