@@ -440,6 +440,14 @@ public final class Parameters {
             // Milters (the Sendmail milter protocol, asked during the SMTP dialogue, before the reply to DATA)
             new Parameter("smtpd_milters", LIST, DefaultValue.of(""),
                     "filters (inet:host:port, unix:/path) asked in order about each SMTP session and message"),
+            new Parameter("non_smtpd_milters", LIST, DefaultValue.of(""),
+                    "filters asked about mail Postern makes itself, of the classes internal_mail_filter_classes names"),
+            new Parameter("internal_mail_filter_classes", LIST, DefaultValue.of(""),
+                    "classes of Postern's own mail shown to non_smtpd_milters: bounce (delivery status"
+                        + " notifications), notify"),
+            new Parameter("smtpd_milter_maps", LIST, DefaultValue.of(""),
+                    "tables looked up by the SMTP client's address: a filter list that replaces smtpd_milters for"
+                        + " that client, or DISABLE for none"),
             new Parameter("milter_protocol", STRING, DefaultValue.of("6"),
                     "the milter protocol version offered to filters (2 to 6)"),
             new Parameter("milter_default_action", STRING, DefaultValue.of("tempfail"),

@@ -58,6 +58,13 @@ public final class MailAttributes {
      */
     public static final AttributeName HELD_FROM = AttributeName.of("dev.postern.held-from");
 
+    /**
+     * The class of mail Postern made itself, for {@code internal_mail_filter_classes}: {@code bounce}
+     * on delivery status notifications. Removed once the {@code non_smtpd_milters} have seen the mail,
+     * so that a requeued notice is not filtered twice. Value: the class name.
+     */
+    public static final AttributeName INTERNAL_MAIL_CLASS = AttributeName.of("dev.postern.internal-mail-class");
+
     private MailAttributes() {
     }
 }

@@ -158,13 +158,13 @@ class PostconfTest {
     void statusNamesWhatPosternDoesWithEachName() throws Exception {
         cf = parse("my_checks = reject", "smtpd_recipient_restrictions = $my_checks");
 
-        int status = run("--status", "relayhost", "biff", "non_smtpd_milters", "postern_smtpd_listen", "my_checks", "nosuch");
+        int status = run("--status", "relayhost", "biff", "smtpd_proxy_filter", "postern_smtpd_listen", "my_checks", "nosuch");
 
         assertThat(status).isEqualTo(1);
         assertThat(out().lines()).containsExactly(
                 "relayhost\timplemented",
                 "biff\tinert",
-                "non_smtpd_milters\tnot-implemented",
+                "smtpd_proxy_filter\tnot-implemented",
                 "postern_smtpd_listen\timplemented",
                 "my_checks\tuser-defined");
     }

@@ -76,7 +76,7 @@ class PostfixParameterNamesTest {
     @Test
     void aSettingEqualToPostfixsDefaultAsksForNothingAndGetsNoWarning() throws Exception {
         MainCf cf = parse(
-            "non_smtpd_milters =",
+            "message_reject_characters =",
             "disable_vrfy_command = no",
             "smtpd_helo_required = no",
             "smtpd_sasl_security_options = noanonymous");
@@ -87,7 +87,7 @@ class PostfixParameterNamesTest {
     @Test
     void safetyRelevantParametersStopTheStartAllInOneRun() {
         String message = error(
-            "non_smtpd_milters = inet:127.0.0.1:8891",
+            "message_reject_characters = \\0",
             "biff = no",
             "smtpd_proxy_filter = 127.0.0.1:10024",
             "smtpd_tls_req_ccert = yes",
@@ -95,10 +95,9 @@ class PostfixParameterNamesTest {
 
         assertThat(message.split("\n")).containsExactly(
             "3 problems:",
-            "  main.cf:1: non_smtpd_milters is a Postfix parameter that Postern does not implement, and ignoring it could"
-                + " weaken this site's policy: Postern runs milters for SMTP mail only (smtpd_milters): locally submitted"
-                + " mail would pass without the milters' checks (remove the setting, or set postern_allow_unimplemented"
-                + " = yes to run without it)",
+            "  main.cf:1: message_reject_characters is a Postfix parameter that Postern does not implement, and ignoring"
+                + " it could weaken this site's policy: Postern does not refuse messages for the characters they contain"
+                + " (remove the setting, or set postern_allow_unimplemented = yes to run without it)",
             "  main.cf:3: smtpd_proxy_filter is a Postfix parameter that Postern does not implement, and ignoring it"
                 + " could weaken this site's policy: Postern has no before-queue proxy filter: mail would be accepted"
                 + " without passing through it (remove the setting, or set postern_allow_unimplemented = yes to run"
@@ -111,13 +110,13 @@ class PostfixParameterNamesTest {
     @Test
     void postern_allow_unimplementedTurnsThemIntoWarnings() throws Exception {
         MainCf cf = parse(
-            "non_smtpd_milters = inet:127.0.0.1:8891",
+            "smtpd_proxy_filter = 127.0.0.1:10024",
             "postern_allow_unimplemented = yes");
 
         assertThat(cf.warnings()).containsExactly(
-            "main.cf, line 1: non_smtpd_milters is a Postfix parameter that Postern does not implement; the setting is"
-                + " ignored (postern_allow_unimplemented = yes): Postern runs milters for SMTP mail only (smtpd_milters):"
-                + " locally submitted mail would pass without the milters' checks");
+            "main.cf, line 1: smtpd_proxy_filter is a Postfix parameter that Postern does not implement; the setting is"
+                + " ignored (postern_allow_unimplemented = yes): Postern has no before-queue proxy filter: mail would be"
+                + " accepted without passing through it");
     }
 
     @Test
@@ -182,8 +181,8 @@ class PostfixParameterNamesTest {
         assertThat(submission.list("smtpd_recipient_restrictions")).containsExactly("reject");
 
         assertThat(catchThrowableOfType(
-                () -> base.withOverrides(Map.of("non_smtpd_milters", "inet:127.0.0.1:8891"), where), ConfigException.class))
-            .hasMessageStartingWith(where + ": non_smtpd_milters is a Postfix parameter that Postern does not implement");
+                () -> base.withOverrides(Map.of("smtpd_proxy_filter", "127.0.0.1:10024"), where), ConfigException.class))
+            .hasMessageStartingWith(where + ": smtpd_proxy_filter is a Postfix parameter that Postern does not implement");
         assertThat(catchThrowableOfType(
                 () -> base.withOverrides(Map.of("mua_chekcs", "reject"), where), ConfigException.class))
             .hasMessageStartingWith(where + ": unknown parameter \"mua_chekcs\"");

@@ -11,7 +11,7 @@ import dev.postern.log.MailLog;
 
 /**
  * What {@link QueueManager} delivers a mail with, all built from one configuration generation:
- * routing and couriers, notifications, the retry schedule and the log. Deliveries lease the parts;
+ * routing and couriers, notifications, the retry schedule, the log and the {@code non_smtpd_milters}. Deliveries lease the parts;
  * once a reload retires them, their couriers' cached connections are closed when the last delivery
  * still using them is done, so a reload never cuts a transfer in progress.
  */
@@ -23,6 +23,7 @@ final class DeliveryParts {
     private final Notifications notifications;
     private final RetrySchedule schedule;
     private final MailLog mailLog;
+    private final NonSmtpdMilters nonSmtpdMilters;
     private final List<AutoCloseable> closeables;
     private int leases;
     private boolean retired;
@@ -30,12 +31,13 @@ final class DeliveryParts {
 
     /** @param generation null for parts given by hand, which no reload replaces */
     DeliveryParts(Generation generation, MessageDelivery delivery, Notifications notifications, RetrySchedule schedule,
-                  MailLog mailLog, List<AutoCloseable> closeables) {
+                  MailLog mailLog, NonSmtpdMilters nonSmtpdMilters, List<AutoCloseable> closeables) {
         this.generation = generation;
         this.delivery = delivery;
         this.notifications = notifications;
         this.schedule = schedule;
         this.mailLog = mailLog;
+        this.nonSmtpdMilters = nonSmtpdMilters;
         this.closeables = List.copyOf(closeables);
     }
 
@@ -57,6 +59,10 @@ final class DeliveryParts {
 
     MailLog mailLog() {
         return mailLog;
+    }
+
+    NonSmtpdMilters nonSmtpdMilters() {
+        return nonSmtpdMilters;
     }
 
     synchronized void acquire() {

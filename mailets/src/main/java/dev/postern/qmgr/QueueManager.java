@@ -116,7 +116,7 @@ public class QueueManager extends GenericMailet {
                  MailLog mailLog) {
         this.clock = clock;
         this.assembly = null;
-        this.parts = new DeliveryParts(null, delivery, notifications, schedule, mailLog, List.of());
+        this.parts = new DeliveryParts(null, delivery, notifications, schedule, mailLog, NonSmtpdMilters.NONE, List.of());
     }
 
     @com.google.inject.Inject(optional = true)
@@ -167,9 +167,10 @@ public class QueueManager extends GenericMailet {
             RouteResolver resolver = routeResolver(parameters, environment, assembly.domains());
             MessageDelivery delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
                 couriers(parameters, mailLog, closeables), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock);
-            return new DeliveryParts(generation, delivery, notifications, schedule, mailLog, closeables);
+            return new DeliveryParts(generation, delivery, notifications, schedule, mailLog,
+                NonSmtpdMilters.of(parameters), closeables);
         } catch (ConfigException | IllegalArgumentException | IOException | UncheckedIOException | MessagingException e) {
-            new DeliveryParts(generation, null, null, null, null, closeables).retire();
+            new DeliveryParts(generation, null, null, null, null, null, closeables).retire();
             throw new ConfigException(getMailetName() + ": " + e.getMessage(), e);
         }
     }
@@ -365,6 +366,9 @@ public class QueueManager extends GenericMailet {
             probe(mail, parts, queueId, start);
             return;
         }
+        if (parts.nonSmtpdMilters().applies(mail) && !passedNonSmtpdMilters(mail, parts, queueId, start)) {
+            return;
+        }
         List<RecipientResult> results = parts.delivery().deliver(queueId, mail, start);
 
         List<RecipientResult> delivered = new ArrayList<>();
@@ -434,6 +438,49 @@ public class QueueManager extends GenericMailet {
             leased.release();
         }
         getMailetContext().sendMail(probe);
+    }
+
+    /**
+     * Shows Postern's own mail to the {@code non_smtpd_milters} before its first delivery attempt, as
+     * Postfix's cleanup does before it is queued: accepted, it goes on with the filters' changes and is
+     * not shown again; rejected or discarded, it is dropped; tempfailed, it waits {@code
+     * minimal_backoff_time} (the retry schedule's first delay) and is shown again; quarantined, it goes
+     * on hold. Each outcome but acceptance has Postfix's cleanup line.
+     */
+    private boolean passedNonSmtpdMilters(Mail mail, DeliveryParts parts, String queueId, Instant start)
+            throws MessagingException {
+        NonSmtpdMilters.Outcome outcome = parts.nonSmtpdMilters().filter(mail, queueId,
+            warning -> parts.mailLog().log("cleanup", "warning: " + warning));
+        String envelope = "; from=<" + mail.getMaybeSender().asString("") + "> to=<"
+            + mail.getRecipients().stream().reduce((first, second) -> second).map(MailAddress::asString).orElse("")
+            + "> proto=local helo=<localhost>";
+        if (outcome instanceof NonSmtpdMilters.Outcome.Accept) {
+            mail.removeAttribute(MailAttributes.INTERNAL_MAIL_CLASS);
+            return true;
+        }
+        if (outcome instanceof NonSmtpdMilters.Outcome.Drop drop) {
+            parts.mailLog().log("cleanup", queueId, drop.action() + ": END-OF-MESSAGE from localhost[127.0.0.1]: "
+                + drop.text() + envelope);
+            mail.setState(Mail.GHOST);
+            return false;
+        }
+        if (outcome instanceof NonSmtpdMilters.Outcome.Hold hold) {
+            parts.mailLog().log("cleanup", queueId, "milter-hold: END-OF-MESSAGE from localhost[127.0.0.1]: "
+                + hold.reason() + envelope);
+            mail.removeAttribute(MailAttributes.INTERNAL_MAIL_CLASS);
+            mail.setAttribute(new Attribute(MailAttributes.HOLD, AttributeValue.of(hold.reason())));
+            getMailetContext().sendMail(mail, "root");
+            mail.setState(Mail.GHOST);
+            return false;
+        }
+        String text = ((NonSmtpdMilters.Outcome.Tempfail) outcome).text();
+        parts.mailLog().log("cleanup", queueId, "milter-reject: END-OF-MESSAGE from localhost[127.0.0.1]: " + text
+            + envelope);
+        mail.setErrorMessage(text);
+        getMailetContext().sendMail(mail, retryProcessor, parts.schedule().nextDelay(Duration.ZERO).toMillis(),
+            TimeUnit.MILLISECONDS);
+        mail.setState(Mail.GHOST);
+        return false;
     }
 
     private void settle(Mail mail, DeliveryParts parts, String queueId, Duration age, List<RecipientResult> delivered,

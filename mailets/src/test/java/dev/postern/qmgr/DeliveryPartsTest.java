@@ -12,7 +12,7 @@ class DeliveryPartsTest {
     private final List<String> closed = new ArrayList<>();
 
     private DeliveryParts parts() {
-        return new DeliveryParts(null, null, null, null, null, List.of(() -> closed.add("smtp"), () -> closed.add("lmtp")));
+        return new DeliveryParts(null, null, null, null, null, null, List.of(() -> closed.add("smtp"), () -> closed.add("lmtp")));
     }
 
     @Test

@@ -11,7 +11,7 @@ class PostfixConfigSurveyTest {
     private static final List<String> MAIN_CF = List.of(
         "myhostname = mx.example",
         "biff = no",
-        "non_smtpd_milters = inet:127.0.0.1:8891",
+        "smtpd_proxy_filter = 127.0.0.1:10024",
         "smtpd_discard_ehlo_keywords =",
         "site_checks = check_client_access cidr:/etc/postfix/clients.cidr",
         "smtpd_relay_restrictions = $site_checks, permit_mynetworks, reject_unauth_destination",
@@ -28,13 +28,13 @@ class PostfixConfigSurveyTest {
         assertThat(names(survey, PostfixConfigSurvey.Kind.IMPLEMENTED)).containsExactly("myhostname",
             "smtpd_relay_restrictions", "virtual_alias_maps", "postern_smtpd_listen");
         assertThat(names(survey, PostfixConfigSurvey.Kind.INERT)).containsExactly("biff");
-        assertThat(names(survey, PostfixConfigSurvey.Kind.NOT_IMPLEMENTED)).containsExactly("non_smtpd_milters",
+        assertThat(names(survey, PostfixConfigSurvey.Kind.NOT_IMPLEMENTED)).containsExactly("smtpd_proxy_filter",
             "smtpd_discard_ehlo_keywords", "local_recipient_maps");
         assertThat(names(survey, PostfixConfigSurvey.Kind.USER_DEFINED)).containsExactly("site_checks");
         assertThat(names(survey, PostfixConfigSurvey.Kind.UNUSED)).containsExactly("smtpd_policy", "relayhots");
         assertThat(survey.settings(PostfixConfigSurvey.Kind.NOT_IMPLEMENTED))
             .extracting(PostfixConfigSurvey.Setting::safety, PostfixConfigSurvey.Setting::postfixDefault)
-            .as("a milter stops a start; an empty smtpd_discard_ehlo_keywords is Postfix's default; local_recipient_maps is ignored")
+            .as("a proxy filter stops a start; an empty smtpd_discard_ehlo_keywords is Postfix's default; local_recipient_maps is ignored")
             .containsExactly(tuple(true, false), tuple(false, true), tuple(false, false));
     }
 
@@ -52,7 +52,7 @@ class PostfixConfigSurveyTest {
                 tuple("regexp:/etc/postfix/senders", true));
         assertThat(survey.lines()).contains("tables: 5 named, 2 of a type Postern does not read",
             "  mysql:/etc/postfix/mysql-virtual.cf: NOT supported (mysql)");
-        assertThat(survey.lines()).anyMatch(line -> line.startsWith("  not implemented: non_smtpd_milters (line 3: stops a start"));
+        assertThat(survey.lines()).anyMatch(line -> line.startsWith("  not implemented: smtpd_proxy_filter (line 3: stops a start"));
     }
 
     private static List<String> names(PostfixConfigSurvey survey, PostfixConfigSurvey.Kind kind) {

@@ -46,14 +46,14 @@ class ReloadCommandTest {
 
     @Test
     void anInvalidMainCfIsRefusedNamingItsLineWithoutAskingTheServer() throws IOException {
-        writeMainCf("postern_webadmin_listen = 127.0.0.1:" + freePort(), "# comment", "non_smtpd_milters = inet:127.0.0.1:8891");
+        writeMainCf("postern_webadmin_listen = 127.0.0.1:" + freePort(), "# comment", "smtpd_proxy_filter = 127.0.0.1:10024");
 
         int status = command().run(List.of());
 
         assertThat(status).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).startsWith(
                 "postern: fatal: configuration not reloaded, the running one stays: " + PosternHome.of(home).mainCf() + ":3: ")
-            .contains("non_smtpd_milters")
+            .contains("smtpd_proxy_filter")
             .doesNotContain("no Postern server answers")
             .hasLineCount(1);
         assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();

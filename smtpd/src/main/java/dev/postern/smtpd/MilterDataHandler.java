@@ -37,7 +37,8 @@ public class MilterDataHandler implements CommandHandler<SMTPSession> {
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        settings = environment.perListener(config, this, SmtpdMilters::of);
+        settings = environment.perListener(config, this,
+            parameters -> SmtpdMilters.of(parameters, environment::openTable));
         verdictLog = new VerdictLog(environment.smtpdLog(config, this));
     }
 

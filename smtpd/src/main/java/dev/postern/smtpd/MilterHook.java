@@ -53,7 +53,8 @@ import dev.postern.milter.MilterReply;
  * headers, the body and end of message once the message is in, before the reply to it: a refusal is the reply to DATA, and the filters'
  * changes (headers, body, recipients, sender, quarantine as HOLD) are made before the message
  * is queued, so nothing is accepted and then dropped. Each filter sees the message as the filters
- * before it left it.
+ * before it left it. Which filters a session gets is chosen once, at connect: {@code smtpd_milters},
+ * or the list {@code smtpd_milter_maps} gives the client's address ({@link SmtpdMilters#forClient}).
  */
 public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHook, RcptHook, JamesMessageHook,
         DisconnectHandler<SMTPSession> {
@@ -87,7 +88,8 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
 
     @Override
     public void init(Configuration config) throws ConfigurationException {
-        settings = environment.perListener(config, this, SmtpdMilters::of);
+        settings = environment.perListener(config, this,
+            parameters -> SmtpdMilters.of(parameters, environment::openTable));
         log = environment.smtpdLog(config, this);
         mailLog = environment.mailLog(environment.parameters(config, this));
     }
@@ -347,7 +349,13 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
         InetSocketAddress remote = session.getRemoteAddress();
         String name = ClientIdentity.name(session);
         String address = ClientIdentity.address(session);
-        for (var each : configured.milters()) {
+        SmtpdMilters.ClientMilters chosen = configured.forClient(address);
+        if (chosen.warning().isPresent()) {
+            log.log(session, "warning: " + chosen.warning().get());
+            milters.refusal = Optional.of(SmtpdMilters.LOOKUP_FAILURE);
+            return Optional.of(milters);
+        }
+        for (var each : chosen.milters()) {
             MilterClient client = MilterClient.open(each, warning -> log.log(session, "warning: " + warning));
             clients.add(client);
             MilterReply reply = client.connect("unknown".equals(name) ? "[" + address + "]" : name, address,

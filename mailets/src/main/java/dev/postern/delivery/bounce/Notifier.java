@@ -182,6 +182,8 @@ public final class Notifier implements Notifications {
             .mimeMessage(message)
             .build();
         MessageTimes.stamp(notice, now, now);
+        // Postfix's internal_mail_filter_classes: every notice of bounce(8) is of the class "bounce"
+        notice.setAttribute(new Attribute(MailAttributes.INTERNAL_MAIL_CLASS, AttributeValue.of("bounce")));
         mailLog.log("cleanup", noticeId, "message-id=" + message.getHeader("Message-ID", null));
         mailLog.log(SERVICE, queueId, kind.logText(postmasterCopy) + ": " + noticeId);
         mailLog.log("qmgr", noticeId, "from=<" + from.asString("") + ">, size=" + notice.getMessageSize() + ", nrcpt=1 (queue active)");

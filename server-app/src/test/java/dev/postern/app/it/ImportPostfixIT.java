@@ -43,7 +43,7 @@ class ImportPostfixIT {
         Path postfix = Files.createDirectories(server.home().resolveSibling(server.home().getFileName() + "-etc-postfix"));
         String debian = Files.readString(DEBIAN_MAIN_CF, StandardCharsets.UTF_8);
         String tables = "\nvirtual_alias_maps = hash:" + postfix + "/virtual\n";
-        Files.writeString(postfix.resolve("main.cf"), debian + tables + "non_smtpd_milters = inet:127.0.0.1:8891\n");
+        Files.writeString(postfix.resolve("main.cf"), debian + tables + "smtpd_proxy_filter = 127.0.0.1:10024\n");
         Files.writeString(postfix.resolve("virtual"), "info@import-it.test bob@remote.example\n");
         Files.writeString(postfix.resolve("virtual.db"), "compiled by postmap");
 
@@ -52,11 +52,11 @@ class ImportPostfixIT {
         assertThat(refused.exitCode()).as("%s", refused).isEqualTo(1);
         assertThat(refused.stdoutLines()).as("%s", refused)
             .contains("postern import-postfix: " + postfix + " -> " + server.confDir())
-            .anyMatch(line -> line.startsWith("  not implemented: non_smtpd_milters (line ")
+            .anyMatch(line -> line.startsWith("  not implemented: smtpd_proxy_filter (line ")
                 && line.contains("stops a start unless postern_allow_unimplemented = yes"))
             .anyMatch(line -> line.startsWith("  inert: ") && line.contains("biff"))
             .contains("  hash:" + server.confDir() + "/virtual: supported")
-            .anyMatch(line -> line.startsWith("  postern: fatal: ") && line.contains("non_smtpd_milters"))
+            .anyMatch(line -> line.startsWith("  postern: fatal: ") && line.contains("smtpd_proxy_filter"))
             .last().asString().contains("would stop a start");
 
         Files.writeString(postfix.resolve("main.cf"), debian + tables);

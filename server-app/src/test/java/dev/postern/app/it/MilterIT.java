@@ -31,7 +31,8 @@ import dev.postern.milter.MilterPacket;
  * smtpd_milters end to end, with a scripted filter in the test JVM: its refusals are the reply to
  * RCPT or to DATA (nothing relayed) with Postfix's milter-reject lines, its changes are in the
  * relayed copy, its quarantine holds the message, and a filter that is down gets the default
- * action, 451 4.7.1. One server for the class; the filter's script decides by Subject and recipient.
+ * action, 451 4.7.1; smtpd_milter_maps gives one client address no filter and another a
+ * different one; non_smtpd_milters see Postern's bounce. One server for the class; the filter's script decides by Subject and recipient.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MilterIT {
@@ -45,21 +46,36 @@ class MilterIT {
     private static SmtpSink sink;
     private static PosternProcess server;
     private static ScriptedMilter milter;
+    private static ScriptedMilter other;
 
     @BeforeAll
     static void startServerAndFilter() throws IOException {
         milter = new ScriptedMilter(MilterIT::script);
+        other = new ScriptedMilter(MilterIT::otherScript);
         sink = postern.newSink();
+        sink.setRcptReply(recipient -> recipient.startsWith("gone@") ? "550 5.1.1 No such user" : "250 2.1.5 Ok");
         server = postern.newServer().myhostname("mx.milter-it.test").relayhost(sink)
+            .mynetworks("127.0.0.0/8")
             .parameter("smtpd_milters", milter.endpoint())
+            // Postern's bounces are shown to the other filter
+            .parameter("non_smtpd_milters", other.endpoint())
+            .parameter("internal_mail_filter_classes", "bounce")
             .parameter("milter_command_timeout", "5s")
             .parameter("milter_content_timeout", "5s");
+        // 127.0.0.2 gets no filter, 127.0.0.3 the other filter instead of smtpd_milters, 127.0.0.4 a
+        // filter that is down, with a default action of its own (Postfix's per-milter form)
+        server.parameter("smtpd_milter_maps", "cidr:" + server.confDir().resolve("milter_map.cidr"));
+        ScriptedMilter dead = new ScriptedMilter(MilterIT::script);
+        dead.close();
+        server.writeConfFile("milter_map.cidr", "127.0.0.2/32 DISABLE\n127.0.0.3/32 " + other.endpoint()
+            + "\n127.0.0.4/32 { " + dead.endpoint() + ", connect_timeout=2s, default_action=accept }\n");
         server.start();
     }
 
     @AfterAll
     static void stopFilter() throws IOException {
         milter.close();
+        other.close();
     }
 
     /** The filter: refuses the recipient spam@, and at end of message acts on the Subject. */
@@ -100,6 +116,14 @@ class MilterIT {
             case "shutdown" -> List.of(ScriptedMilter.packet('4'));
             default -> List.of(ScriptedMilter.packet('a'));
         };
+    }
+
+    /** The filter smtpd_milter_maps gives 127.0.0.3: accepts everything, marking it. */
+    private static List<MilterPacket> otherScript(MilterPacket packet, Map<String, String> headers) {
+        if (packet.command() != 'E') {
+            return List.of(ScriptedMilter.packet('c'));
+        }
+        return List.of(ScriptedMilter.packet('h', "X-Other-Milter", "per-client filter"), ScriptedMilter.packet('a'));
     }
 
     @Test
@@ -205,6 +229,43 @@ class MilterIT {
     }
 
     @Test
+    @Order(4)
+    void smtpdMilterMapsChooseTheFiltersByClientAddress() {
+        assertThat(sendFrom("127.0.0.2", "reject me", "unfiltered body\r\n").full())
+            .as("DISABLE: smtpd_milters' filter is not asked").startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(sendFrom("127.0.0.3", "reject me", "other filter body\r\n").full())
+            .as("the table's filter replaces smtpd_milters'").startsWith("250 2.0.0 Ok: queued as ");
+        assertThat(sendFrom("127.0.0.1", "reject me", "still filtered\r\n").full())
+            .as("no entry: smtpd_milters").isEqualTo("550 5.7.1 Milter says no");
+        assertThat(sendFrom("127.0.0.4", "reject me", "default action accept\r\n").full())
+            .as("a filter that is down, with its own default_action=accept").startsWith("250 2.0.0 Ok: queued as ");
+
+        List<SinkMessage> relayed = Await.value("both messages at the sink", DELIVERY, sink::messages, list ->
+            list.stream().filter(m -> m.body().contains("unfiltered body") || m.body().contains("other filter body"))
+                .count() == 2);
+        assertThat(relayed).filteredOn(m -> m.body().contains("unfiltered body"))
+            .singleElement().satisfies(m -> assertThat(m.headerValues("X-Other-Milter")).isEmpty());
+        assertThat(relayed).filteredOn(m -> m.body().contains("other filter body"))
+            .singleElement().satisfies(m -> assertThat(m.headerValues("X-Other-Milter")).containsExactly("per-client filter"));
+    }
+
+    @Test
+    @Order(4)
+    void aBounceIsShownToTheNonSmtpdMilters() {
+        try (SmtpClient client = server.connectFrom("127.0.0.2")) {
+            client.ehlo("client.example");
+            assertThat(client.sendMail(SENDER, "gone@remote.example", "From: " + SENDER
+                + "\r\nSubject: to bounce\r\n\r\nbounced body\r\n").full()).startsWith("250 2.0.0 Ok: queued as ");
+            client.quit();
+        }
+
+        List<SinkMessage> bounces = Await.value("the bounce at the sink", DELIVERY, sink::messages,
+            list -> list.stream().anyMatch(m -> m.sender().isEmpty() && m.recipients().contains(SENDER)));
+        assertThat(bounces).filteredOn(m -> m.sender().isEmpty() && m.recipients().contains(SENDER)).singleElement()
+            .satisfies(bounce -> assertThat(bounce.headerValues("X-Other-Milter")).containsExactly("per-client filter"));
+    }
+
+    @Test
     @Order(5)
     void aFilterThatIsDownGetsTheDefaultActionTempfail() throws IOException {
         milter.close();
@@ -219,7 +280,11 @@ class MilterIT {
     }
 
     private static ClientReply send(String subject, String body) {
-        try (SmtpClient client = server.connect()) {
+        return sendFrom(null, subject, body);
+    }
+
+    private static ClientReply sendFrom(String localAddress, String subject, String body) {
+        try (SmtpClient client = server.connectFrom(localAddress)) {
             client.ehlo("client.example");
             ClientReply reply = client.sendMail(SENDER, RECIPIENT,
                 "From: " + SENDER + "\r\nTo: " + RECIPIENT + "\r\nSubject: " + subject + "\r\n\r\n" + body);

@@ -24,13 +24,13 @@ class StartupIT {
     @Test
     void aSafetyRelevantUnimplementedParameterInMainCfIsAStartupErrorNamingTheLine() {
         PosternProcess server = postern.newServer();
-        int line = server.appendMainCf("non_smtpd_milters = inet:127.0.0.1:8891");
+        int line = server.appendMainCf("smtpd_proxy_filter = 127.0.0.1:10024");
 
         ExitResult result = server.runUntilExit(EXIT);
 
         assertThat(result.exitCode()).as("%s", result).isNotZero();
-        List<String> errors = result.stderrLines().stream().filter(l -> l.contains("non_smtpd_milters")).toList();
-        assertThat(errors).as("stderr lines naming non_smtpd_milters in %s", result).hasSize(1);
+        List<String> errors = result.stderrLines().stream().filter(l -> l.contains("smtpd_proxy_filter")).toList();
+        assertThat(errors).as("stderr lines naming smtpd_proxy_filter in %s", result).hasSize(1);
         assertThat(errors.get(0)).contains("main.cf:" + line).contains("postern_allow_unimplemented = yes");
         assertNoStackTrace(result);
     }
