@@ -240,6 +240,11 @@ final class Evaluation {
                     Stage.RECIPIENT, state.recipient().address());
             case CHECK_CLIENT_MX_ACCESS, CHECK_CLIENT_NS_ACCESS, CHECK_CLIENT_A_ACCESS -> isUnknown(state.clientName())
                 ? Outcome.DUNNO : serverAccess(r, state.clientName(), Stage.CLIENT, state.clientNameAddress());
+            case CHECK_REVERSE_CLIENT_HOSTNAME_ACCESS -> forbidOk(r, access(r, AccessKeys.forClient(state.client().reverseName(),
+                state.clientAddressText(), config.accessStyle), Stage.CLIENT, state.clientNameAddress()), state.client().reverseName());
+            case CHECK_REVERSE_CLIENT_HOSTNAME_MX_ACCESS, CHECK_REVERSE_CLIENT_HOSTNAME_NS_ACCESS, CHECK_REVERSE_CLIENT_HOSTNAME_A_ACCESS ->
+                isUnknown(state.client().reverseName()) ? Outcome.DUNNO
+                    : serverAccess(r, state.client().reverseName(), Stage.CLIENT, state.clientNameAddress());
             case CHECK_HELO_MX_ACCESS, CHECK_HELO_NS_ACCESS, CHECK_HELO_A_ACCESS -> state.helo() == null ? Outcome.DUNNO
                 : serverAccess(r, state.helo(), Stage.HELO, state.helo());
             case CHECK_SENDER_MX_ACCESS, CHECK_SENDER_NS_ACCESS, CHECK_SENDER_A_ACCESS ->

@@ -44,6 +44,8 @@ record Restriction(Kind kind, String name, String argument, LookupTable table, D
         REJECT_UNLISTED_RECIPIENT, REJECT_UNLISTED_SENDER, REJECT_UNVERIFIED_RECIPIENT, REJECT_UNVERIFIED_SENDER,
         CHECK_CLIENT_ACCESS, CHECK_HELO_ACCESS, CHECK_SENDER_ACCESS, CHECK_RECIPIENT_ACCESS,
         CHECK_CLIENT_MX_ACCESS, CHECK_CLIENT_NS_ACCESS, CHECK_CLIENT_A_ACCESS,
+        CHECK_REVERSE_CLIENT_HOSTNAME_ACCESS, CHECK_REVERSE_CLIENT_HOSTNAME_MX_ACCESS,
+        CHECK_REVERSE_CLIENT_HOSTNAME_NS_ACCESS, CHECK_REVERSE_CLIENT_HOSTNAME_A_ACCESS,
         CHECK_HELO_MX_ACCESS, CHECK_HELO_NS_ACCESS, CHECK_HELO_A_ACCESS,
         CHECK_SENDER_MX_ACCESS, CHECK_SENDER_NS_ACCESS, CHECK_SENDER_A_ACCESS,
         CHECK_RECIPIENT_MX_ACCESS, CHECK_RECIPIENT_NS_ACCESS, CHECK_RECIPIENT_A_ACCESS,
@@ -67,7 +69,7 @@ record Restriction(Kind kind, String name, String argument, LookupTable table, D
 
         boolean takesTable() {
             return this == CHECK_CLIENT_ACCESS || this == CHECK_HELO_ACCESS || this == CHECK_SENDER_ACCESS
-                || this == CHECK_RECIPIENT_ACCESS || checksServers();
+                || this == CHECK_RECIPIENT_ACCESS || this == CHECK_REVERSE_CLIENT_HOSTNAME_ACCESS || checksServers();
         }
 
         /** check_*_{mx,ns,a}_access: the table is asked about the name's MX, NS or A hosts. */

@@ -47,6 +47,10 @@ final class RestrictionParser {
         Map.entry("check_client_mx_access", Kind.CHECK_CLIENT_MX_ACCESS),
         Map.entry("check_client_ns_access", Kind.CHECK_CLIENT_NS_ACCESS),
         Map.entry("check_client_a_access", Kind.CHECK_CLIENT_A_ACCESS),
+        Map.entry("check_reverse_client_hostname_access", Kind.CHECK_REVERSE_CLIENT_HOSTNAME_ACCESS),
+        Map.entry("check_reverse_client_hostname_mx_access", Kind.CHECK_REVERSE_CLIENT_HOSTNAME_MX_ACCESS),
+        Map.entry("check_reverse_client_hostname_ns_access", Kind.CHECK_REVERSE_CLIENT_HOSTNAME_NS_ACCESS),
+        Map.entry("check_reverse_client_hostname_a_access", Kind.CHECK_REVERSE_CLIENT_HOSTNAME_A_ACCESS),
         Map.entry("check_helo_mx_access", Kind.CHECK_HELO_MX_ACCESS),
         Map.entry("check_helo_ns_access", Kind.CHECK_HELO_NS_ACCESS),
         Map.entry("check_helo_a_access", Kind.CHECK_HELO_A_ACCESS),
@@ -76,24 +80,18 @@ final class RestrictionParser {
         Map.entry("reject_unverified_recipient", Kind.REJECT_UNVERIFIED_RECIPIENT),
         Map.entry("reject_unverified_sender", Kind.REJECT_UNVERIFIED_SENDER));
 
-    /** Like check_reverse_client_hostname_access, which Postern does not have either. */
-    private static final String MX_NS_A = "tables of the unverified reverse client name are not supported yet";
-
     /**
      * DNS-based restrictions Postern does not have yet: known, refused loudly at startup (never
      * passed over). The value: why.
      */
     private static final Map<String, String> DNS_BASED = Map.ofEntries(
         Map.entry("reject_maps_rbl", "deprecated by Postfix: use reject_rbl_client with a domain"),
-        Map.entry("permit_mx_backup", "needs the MX lookup of the recipient domain"),
-        Map.entry("check_reverse_client_mx_access", MX_NS_A),
-        Map.entry("check_reverse_client_ns_access", MX_NS_A),
-        Map.entry("check_reverse_client_a_access", MX_NS_A));
+        Map.entry("permit_mx_backup", "needs the MX lookup of the recipient domain"));
 
     /** Other Postfix restrictions Postern does not have yet: refused loudly, never passed over. */
     private static final Set<String> NOT_YET = Set.of(
         "check_ccert_access",
-        "check_reverse_client_hostname_access", "check_client_hostname_access", "check_sasl_access",
+        "check_client_hostname_access", "check_sasl_access",
         "check_address_map", "permit_tls_clientcerts", "permit_tls_all_clientcerts", "reject_unknown_forward_client_hostname",
         "permit_naked_ip_address", "sleep", "check_etrn_access", "permit_inet_interfaces", "reject_unverified_address");
 

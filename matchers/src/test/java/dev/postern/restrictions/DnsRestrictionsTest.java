@@ -138,6 +138,18 @@ class DnsRestrictionsTest {
         helo   | check_helo_a_access test:access | helo=- | DUNNO |
         client | check_client_ns_access test:access | client=host.badns.test[192.0.2.70] | 554 5.7.1 <host.badns.test[192.0.2.70]>: Client host rejected: bad NS |
         client | check_client_mx_access test:access | client=unknown[192.0.2.70] | DUNNO |
+        # the unverified reverse client name: its table (name, parents, then address), its MX, NS and A hosts
+        client | check_reverse_client_hostname_access test:reverse | client=unknown[192.0.2.66] reverse=bad.reverse.test namestatus=FORGED | 554 5.7.1 <unknown[192.0.2.66]>: Client host rejected: bad reverse name |
+        client | check_reverse_client_hostname_access test:reverse | client=unknown[192.0.2.88] | 554 5.7.1 <unknown[192.0.2.88]>: Client host rejected: bad address |
+        client | check_reverse_client_hostname_access test:reverse | client=x.test[192.0.2.66] | DUNNO |
+        client | check_client_access test:reverse | client=unknown[192.0.2.66] reverse=bad.reverse.test namestatus=FORGED | DUNNO |
+        client | check_reverse_client_hostname_access test:reverse | client=unknown[192.0.2.66] reverse=okrev.test namestatus=FORGED | 451 4.3.5 Server configuration error | WARNING:restriction check_reverse_client_hostname_access returns OK for okrev.test; WARNING:this is not allowed for security reasons; WARNING:use DUNNO instead of OK if you want to make an exception
+        client | check_reverse_client_hostname_mx_access test:access | client=unknown[192.0.2.70] reverse=badmx.test namestatus=FORGED | 554 5.7.1 <unknown[192.0.2.70]>: Client host rejected: bad MX |
+        client | check_client_mx_access test:access | client=unknown[192.0.2.70] reverse=badmx.test namestatus=FORGED | DUNNO |
+        client | check_reverse_client_hostname_mx_access test:access | client=unknown[192.0.2.70] | DUNNO |
+        client | check_reverse_client_hostname_mx_access test:access | client=unknown[192.0.2.70] reverse=tempmx.test namestatus=FORGED | DUNNO | WARNING:Unable to look up MX host for tempmx.test: timed out
+        client | check_reverse_client_hostname_ns_access test:access | client=unknown[192.0.2.70] reverse=host.badns.test namestatus=FORGED | 554 5.7.1 <unknown[192.0.2.70]>: Client host rejected: bad NS |
+        client | check_reverse_client_hostname_a_access test:access | client=unknown[192.0.2.70] reverse=nomx.test namestatus=FORGED | 554 5.7.1 <unknown[192.0.2.70]>: Client host rejected: bad server address |
         rcpt   | check_recipient_mx_access test:access | rcpt=x@badmx.test | 554 5.7.1 <x@badmx.test>: Recipient address rejected: bad MX |
         rcpt   | check_recipient_a_access test:access | rcpt=x@nomx.test | 554 5.7.1 <x@nomx.test>: Recipient address rejected: bad server address |
         """)

@@ -211,6 +211,8 @@ final class Fixtures {
         return switch (spec) {
             case "test:access" -> new MapTable(spec, ACCESS);
             case "test:empty" -> new MapTable(spec, Map.of());
+            case "test:reverse" -> new MapTable(spec, Map.of("bad.reverse.test", "REJECT bad reverse name",
+                "okrev.test", "OK", "192.0.2.88", "REJECT bad address"));
             case "test:logins" -> new MapTable(spec, Map.of(
                 "s@sender.test", "alice, Bob", "shared@sender.test", "carol", "@team.test", "dave"));
             case "test:fail" -> new FailingTable(spec);

@@ -37,7 +37,8 @@ class RestrictionParsingTest {
         smtpd_client_restrictions | reject_rbl_client zen.example=127.0.0.[2 | smtpd_client_restrictions: reject_rbl_client zen.example=127.0.0.[2: bad reply filter: missing "]" in "127.0.0.[2"
         smtpd_client_restrictions | reject_rbl_client bad_domain! | smtpd_client_restrictions: reject_rbl_client bad_domain!: "bad_domain!" is not a DNS domain
         smtpd_sender_restrictions | REJECT_RHSBL_SENDER | smtpd_sender_restrictions: REJECT_RHSBL_SENDER needs a DNS list domain argument
-        smtpd_client_restrictions | check_reverse_client_mx_access test:access | smtpd_client_restrictions: check_reverse_client_mx_access is not implemented yet (tables of the unverified reverse client name are not supported yet)
+        smtpd_client_restrictions | check_reverse_client_mx_access test:access | smtpd_client_restrictions: unknown restriction "check_reverse_client_mx_access"
+        smtpd_client_restrictions | check_reverse_client_hostname_access | smtpd_client_restrictions: check_reverse_client_hostname_access needs a type:name table argument
         smtpd_sender_restrictions | check_sender_ns_access | smtpd_sender_restrictions: check_sender_ns_access needs a type:name table argument
         smtpd_recipient_restrictions | permit_mx_backup | smtpd_recipient_restrictions: permit_mx_backup is not implemented yet (needs the MX lookup of the recipient domain)
         smtpd_client_restrictions | reject_maps_rbl | smtpd_client_restrictions: reject_maps_rbl is not implemented yet (deprecated by Postfix: use reject_rbl_client with a domain)
