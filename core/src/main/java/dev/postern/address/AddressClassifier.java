@@ -107,6 +107,11 @@ public final class AddressClassifier {
         return literal.isPresent() && ownAddresses.contains(literal.get());
     }
 
+    /** Whether the address is one of this server's own ({@code inet_interfaces}, {@code proxy_interfaces}). */
+    public boolean isOwnAddress(InetAddress address) {
+        return ownAddresses.contains(address);
+    }
+
     private static String normalize(String domain) {
         String name = domain.trim().toLowerCase(Locale.ROOT);
         return name.endsWith(".") && !name.endsWith("..") ? name.substring(0, name.length() - 1) : name;

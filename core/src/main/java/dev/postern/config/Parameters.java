@@ -62,6 +62,9 @@ public final class Parameters {
                     "trusted client networks that permit_mynetworks allows to relay"),
             new Parameter("relay_domains", LIST, DefaultValue.of(""),
                     "domains this system relays mail to from untrusted clients (the relay address class)"),
+            new Parameter("permit_mx_backup_networks", LIST, DefaultValue.of(""),
+                    "permit_mx_backup only for domains whose primary MX hosts' addresses are all in these networks;"
+                        + " empty: no such limit"),
             new Parameter("relayhost", STRING, DefaultValue.of(""),
                     "the next-hop destination of non-local mail; empty means the recipient domain's MX"),
             new Parameter("content_filter", STRING, DefaultValue.of(""),

@@ -13,9 +13,11 @@ import java.util.Objects;
  * @param values the records when FOUND: an address in textual form (A, AAAA), the exchange
  *               host (MX, in preference order, lowest first; empty for the null MX {@code 0 .}), the server (NS), the joined strings of one TXT
  *               record, the target name (PTR); host names without their trailing dot
+ * @param preferences the MX preferences of the values, in the same order, when the lookup knew
+ *               them; empty otherwise (the order of the values is then the only preference)
  * @param reason why there is no answer, for logs; empty when FOUND
  */
-public record DnsAnswer(Status status, List<String> values, String reason) {
+public record DnsAnswer(Status status, List<String> values, List<Integer> preferences, String reason) {
 
     public enum Status {
         FOUND,
@@ -30,14 +32,46 @@ public record DnsAnswer(Status status, List<String> values, String reason) {
     public DnsAnswer {
         Objects.requireNonNull(status, "status");
         values = List.copyOf(values);
+        preferences = List.copyOf(preferences);
+        if (!preferences.isEmpty() && preferences.size() != values.size()) {
+            throw new IllegalArgumentException("one preference per value, or none");
+        }
         reason = reason == null ? "" : reason;
         if (status == Status.FOUND && values.isEmpty()) {
             throw new IllegalArgumentException("a FOUND answer has records");
         }
     }
 
+    public DnsAnswer(Status status, List<String> values, String reason) {
+        this(status, values, List.of(), reason);
+    }
+
     public static DnsAnswer found(List<String> values) {
         return new DnsAnswer(Status.FOUND, values, "");
+    }
+
+    /** An MX answer: the exchange hosts in preference order, with their preferences. */
+    public static DnsAnswer foundMx(List<String> hosts, List<Integer> preferences) {
+        return new DnsAnswer(Status.FOUND, hosts, preferences, "");
+    }
+
+    /**
+     * The MX hosts of the lowest preference (the primary MX hosts); without known preferences,
+     * the first value alone.
+     */
+    public List<String> primaryMx() {
+        if (values.isEmpty()) {
+            return List.of();
+        }
+        if (preferences.isEmpty()) {
+            return List.of(values.get(0));
+        }
+        int lowest = preferences.get(0);
+        int end = 0;
+        while (end < values.size() && preferences.get(end) == lowest) {
+            end++;
+        }
+        return values.subList(0, end);
     }
 
     public static DnsAnswer noSuchName(String reason) {

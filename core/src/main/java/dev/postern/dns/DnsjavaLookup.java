@@ -97,6 +97,7 @@ public final class DnsjavaLookup implements DnsLookup {
 
     private static DnsAnswer values(Record[] records, DnsType type) {
         List<String> values = new ArrayList<>();
+        List<Integer> preferences = new ArrayList<>();
         // The SMTP client tries MX hosts in preference order and DnsAnswer carries no
         // preferences, so the order of the values is the preference. dnsjava rotates the
         // records of a cached answer on each use, so the order must be restored every time.
@@ -109,6 +110,7 @@ public final class DnsjavaLookup implements DnsLookup {
                 values.add(HostSyntax.canonicalAddress(aaaa.getAddress().getHostAddress()));
             } else if (record instanceof MXRecord mx) {
                 values.add(hostName(mx.getTarget()));
+                preferences.add(mx.getPriority());
             } else if (record instanceof NSRecord ns) {
                 values.add(hostName(ns.getTarget()));
             } else if (record instanceof PTRRecord ptr) {
@@ -117,7 +119,10 @@ public final class DnsjavaLookup implements DnsLookup {
                 values.add(String.join("", txt.getStrings()));
             }
         }
-        return values.isEmpty() ? DnsAnswer.noData("no " + type + " records in the answer") : DnsAnswer.found(values);
+        if (values.isEmpty()) {
+            return DnsAnswer.noData("no " + type + " records in the answer");
+        }
+        return preferences.size() == values.size() ? DnsAnswer.foundMx(values, preferences) : DnsAnswer.found(values);
     }
 
     /** Without the trailing dot; the root (the null MX's exchange) becomes empty. */

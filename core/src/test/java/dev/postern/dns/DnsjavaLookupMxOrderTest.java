@@ -31,8 +31,12 @@ class DnsjavaLookupMxOrderTest {
             // dnsjava rotates the records of a cached answer on every use (round robin), so
             // asking again from its cache is what would break the preference order.
             for (int i = 0; i < 3; i++) {
-                assertThat(lookup.query("example.com", DnsType.MX).values()).as("query %d", i)
+                DnsAnswer answer = lookup.query("example.com", DnsType.MX);
+                assertThat(answer.values()).as("query %d", i)
                     .containsExactly("z-first.example.com", "m-second.example.com", "a-third.example.com");
+                // permit_mx_backup tells the primary MX hosts by their preference
+                assertThat(answer.preferences()).as("query %d", i).containsExactly(10, 20, 30);
+                assertThat(answer.primaryMx()).as("query %d", i).containsExactly("z-first.example.com");
             }
         }
     }

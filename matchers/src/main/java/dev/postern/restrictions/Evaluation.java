@@ -1,5 +1,6 @@
 package dev.postern.restrictions;
 
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -274,6 +275,7 @@ final class Evaluation {
                 : state.helo().startsWith("[") ? invalidHostAddress(state.helo()) : unknownHelo(state.helo());
             case REJECT_UNKNOWN_CLIENT_HOSTNAME -> unknownClient();
             case REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME -> unknownReverseClient();
+            case PERMIT_MX_BACKUP -> state.recipient() == null ? Outcome.DUNNO : mxBackup(state.recipient());
             case CHECK_POLICY_SERVICE -> policyService(r, replyClass, replyName);
             case CLASS -> generic(config.classRestrictions(r.name()), replyClass, replyName);
             case DEFAULT_ACCESS -> check(r.as(defaultAccess(replyClass)), replyClass, replyName);
@@ -873,6 +875,119 @@ final class Evaluation {
             throw new Abort(configurationError());
         }
         return outcome;
+    }
+
+    // ---- permit_mx_backup
+
+    /**
+     * Postfix's permit_mx_backup: OK for an authorized destination, and for a domain that lists
+     * this server among its MX hosts but not among the primary ones (those of the lowest
+     * preference: a primary is an authorized destination or nothing); with
+     * permit_mx_backup_networks, only when every address of every primary MX host is in those
+     * networks. A failed MX lookup is a defer_if_reject (450 4.4.4), a failed host lookup a
+     * defer_if_permit: never a permit on incomplete data.
+     */
+    private Outcome mxBackup(ResolvedAddress recipient) {
+        if (authorizedDestination()) {
+            return Outcome.OK;
+        }
+        String address = recipient.address();
+        int at = address.lastIndexOf('@');
+        String domain = address.substring(at + 1);
+        if (!config.allowUntrustedRouting && recipient.isRouted() || domain.startsWith("[")) {
+            return Outcome.DUNNO;
+        }
+        DnsAnswer mx = config.dns.query(domain, DnsType.MX);
+        if (mx.isTemporaryFailure()) {
+            deferIf(false, Reply.of(450, "4.4.4", standard(address, Stage.RECIPIENT,
+                "Unable to look up mail exchanger information: " + mx.reason())));
+            return Outcome.DUNNO;
+        }
+        if (!mx.isFound() || mx.isNullMx()) {
+            return Outcome.DUNNO;
+        }
+        List<String> primaries = mx.primaryMx();
+        List<String> backups = mx.values().subList(primaries.size(), mx.values().size());
+        if (includesThisServer(primaries, address) || !includesThisServer(backups, address)) {
+            return Outcome.DUNNO;
+        }
+        if (config.mxBackupNetworks != null && !inMxBackupNetworks(primaries, address)) {
+            return Outcome.DUNNO;
+        }
+        return Outcome.OK;
+    }
+
+    /** Postfix's i_am_mx: a host named $myhostname, or one with an address of this server. */
+    private boolean includesThisServer(List<String> hosts, String recipient) {
+        for (String host : hosts) {
+            if (host.equalsIgnoreCase(config.myhostname)) {
+                return true;
+            }
+            Optional<List<InetAddress>> addresses = mxHostAddresses(host);
+            if (addresses.isEmpty()) {
+                // Not known to be this server: a permit that follows is deferred.
+                deferIf(true, Reply.of(450, "4.4.4", standard(recipient, Stage.RECIPIENT,
+                    "Unable to look up host " + host + " as mail exchanger")));
+                continue;
+            }
+            for (InetAddress a : addresses.get()) {
+                if (config.classifier.isOwnAddress(a)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean inMxBackupNetworks(List<String> primaries, String recipient) {
+        for (String host : primaries) {
+            Optional<List<InetAddress>> addresses = mxHostAddresses(host);
+            if (addresses.isEmpty()) {
+                deferIf(false, Reply.of(450, "4.4.4", standard(recipient, Stage.RECIPIENT,
+                    "Unable to look up host " + host + " as mail exchanger")));
+                return false;
+            }
+            if (addresses.get().isEmpty()) {
+                return false;
+            }
+            for (InetAddress a : addresses.get()) {
+                try {
+                    if (!config.mxBackupNetworks.contains(a)) {
+                        return false;
+                    }
+                } catch (LookupException e) {
+                    throw new Abort(lookupFailure(recipient));
+                }
+            }
+        }
+        return true;
+    }
+
+    /** The A and AAAA addresses of an MX host; empty when a lookup failed temporarily. */
+    private Optional<List<InetAddress>> mxHostAddresses(String host) {
+        if (HostSyntax.isValidHostAddress(host)) {
+            return Optional.of(List.of(numeric(host)));
+        }
+        DnsAnswer v4 = config.dns.query(host, DnsType.A);
+        DnsAnswer v6 = config.dns.query(host, DnsType.AAAA);
+        if (v4.isTemporaryFailure() || v6.isTemporaryFailure()) {
+            return Optional.empty();
+        }
+        List<InetAddress> addresses = new ArrayList<>();
+        for (DnsAnswer answer : List.of(v4, v6)) {
+            if (answer.isFound()) {
+                answer.values().stream().filter(HostSyntax::isValidHostAddress).map(Evaluation::numeric).forEach(addresses::add);
+            }
+        }
+        return Optional.of(List.copyOf(addresses));
+    }
+
+    private static InetAddress numeric(String address) {
+        try {
+            return InetAddress.getByName(address);
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("not a numeric address: " + address, e);
+        }
     }
 
     // ---- access(5)

@@ -33,6 +33,9 @@ public final class RestrictionConfig {
     final Function<String, LookupTable> tables;
     final AddressClassifier classifier;
     final NetworkList mynetworks;
+    /** permit_mx_backup_networks; null when empty (no limit). */
+    final NetworkList mxBackupNetworks;
+    final String myhostname;
     final ParentStyle accessStyle;
     final String recipientDelimiter;
     final boolean softBounce;
@@ -173,6 +176,10 @@ public final class RestrictionConfig {
         this.tables = Objects.requireNonNull(tables, "tables");
         this.classifier = Objects.requireNonNull(classifier, "classifier");
         this.mynetworks = NetworkList.parse("mynetworks", PostfixList.split(orDefault(value, "mynetworks", "")), this.tables);
+        List<String> mxBackupNetworks = PostfixList.split(orDefault(value, "permit_mx_backup_networks", ""));
+        this.mxBackupNetworks = mxBackupNetworks.isEmpty() ? null
+            : NetworkList.parse("permit_mx_backup_networks", mxBackupNetworks, this.tables);
+        this.myhostname = orDefault(value, "myhostname", "localhost");
         this.accessStyle = ParentStyle.of(PostfixList.split(orDefault(value, "parent_domain_matches_subdomains",
             ParentStyle.POSTFIX_DEFAULT)), ParentStyle.SMTPD_ACCESS_MAPS);
         this.recipientDelimiter = orDefault(value, "recipient_delimiter", "");

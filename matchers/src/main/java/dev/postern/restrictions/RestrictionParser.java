@@ -76,6 +76,7 @@ final class RestrictionParser {
         Map.entry("reject_unknown_client_hostname", Kind.REJECT_UNKNOWN_CLIENT_HOSTNAME),
         Map.entry("reject_unknown_client", Kind.REJECT_UNKNOWN_CLIENT_HOSTNAME),
         Map.entry("reject_unknown_reverse_client_hostname", Kind.REJECT_UNKNOWN_REVERSE_CLIENT_HOSTNAME),
+        Map.entry("permit_mx_backup", Kind.PERMIT_MX_BACKUP),
         Map.entry("check_policy_service", Kind.CHECK_POLICY_SERVICE),
         Map.entry("reject_unverified_recipient", Kind.REJECT_UNVERIFIED_RECIPIENT),
         Map.entry("reject_unverified_sender", Kind.REJECT_UNVERIFIED_SENDER));
@@ -85,8 +86,7 @@ final class RestrictionParser {
      * passed over). The value: why.
      */
     private static final Map<String, String> DNS_BASED = Map.ofEntries(
-        Map.entry("reject_maps_rbl", "deprecated by Postfix: use reject_rbl_client with a domain"),
-        Map.entry("permit_mx_backup", "needs the MX lookup of the recipient domain"));
+        Map.entry("reject_maps_rbl", "deprecated by Postfix: use reject_rbl_client with a domain"));
 
     /** Other Postfix restrictions Postern does not have yet: refused loudly, never passed over. */
     private static final Set<String> NOT_YET = Set.of(

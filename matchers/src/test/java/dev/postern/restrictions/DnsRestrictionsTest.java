@@ -157,6 +157,47 @@ class DnsRestrictionsTest {
         check(CONFIG, kind, list, state, expected, actions);
     }
 
+    private static final RestrictionConfig MX_BACKUP = Fixtures.configOwning(Map.of("myhostname", "mail.postern.test"), "192.0.2.25");
+    private static final RestrictionConfig MX_BACKUP_NETWORKS = Fixtures.configOwning(
+        Map.of("myhostname", "mail.postern.test", "permit_mx_backup_networks", "198.51.100.0/28"), "192.0.2.25");
+    private static final RestrictionConfig MX_BACKUP_OTHER_NETWORKS = Fixtures.configOwning(
+        Map.of("myhostname", "mail.postern.test", "permit_mx_backup_networks", "203.0.113.0/24, 198.51.100.20"), "192.0.2.25");
+
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # a backup MX (by address, or by $myhostname): OK; never when this server is a primary or no MX at all
+        rcpt | permit_mx_backup, reject | rcpt=x@backup.test | PERMIT |
+        rcpt | permit_mx_backup, reject | rcpt=x@byname.test | PERMIT |
+        rcpt | permit_mx_backup, reject | rcpt=x@primaryhere.test | 554 5.7.1 <x@primaryhere.test>: Recipient address rejected: Access denied |
+        rcpt | permit_mx_backup, reject | rcpt=x@samepref.test | 554 5.7.1 <x@samepref.test>: Recipient address rejected: Access denied |
+        rcpt | permit_mx_backup, reject | rcpt=x@notus.test | 554 5.7.1 <x@notus.test>: Recipient address rejected: Access denied |
+        rcpt | permit_mx_backup, reject | rcpt=x@nomx.test | 554 5.7.1 <x@nomx.test>: Recipient address rejected: Access denied |
+        rcpt | permit_mx_backup, reject | rcpt=x@[192.0.2.99] | 554 5.7.1 <x@[192.0.2.99]>: Recipient address rejected: Access denied |
+        # authorized destinations, as permit_auth_destination
+        rcpt | permit_mx_backup, reject | rcpt=x@example.com | PERMIT |
+        rcpt | permit_mx_backup, reject | rcpt=x@relay.example.org | PERMIT |
+        # a failed MX lookup: defer_if_reject, never a permit
+        rcpt | permit_mx_backup | rcpt=x@tempmx.test | DUNNO |
+        rcpt | permit_mx_backup, reject | rcpt=x@tempmx.test | 450 4.4.4 <x@tempmx.test>: Recipient address rejected: Unable to look up mail exchanger information: timed out |
+        # a primary MX host that cannot be looked up: a permit that follows is deferred
+        rcpt | permit_mx_backup | rcpt=x@primtemp.test | 450 4.4.4 <x@primtemp.test>: Recipient address rejected: Unable to look up host mx.temp.test as mail exchanger |
+        """)
+    void mxBackup(String kind, String list, String state, String expected, String actions) {
+        check(MX_BACKUP, kind, list, state, expected, actions);
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}: {1} / {2} -> {3}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # permit_mx_backup_networks: every address of the primary MX hosts must be in them
+        rcpt | NETWORKS | permit_mx_backup, reject | rcpt=x@backup.test | PERMIT |
+        rcpt | OTHER    | permit_mx_backup, reject | rcpt=x@backup.test | 554 5.7.1 <x@backup.test>: Recipient address rejected: Access denied |
+        rcpt | OTHER    | permit_mx_backup, reject | rcpt=x@example.com | PERMIT |
+        rcpt | NETWORKS | permit_mx_backup, reject | rcpt=x@primtemp.test | 450 4.4.4 <x@primtemp.test>: Recipient address rejected: Unable to look up host mx.temp.test as mail exchanger |
+        """)
+    void mxBackupNetworks(String kind, String networks, String list, String state, String expected, String actions) {
+        check(networks.equals("NETWORKS") ? MX_BACKUP_NETWORKS : MX_BACKUP_OTHER_NETWORKS, kind, list, state, expected, actions);
+    }
+
     private static final RestrictionConfig CODES = config(Map.of("unknown_client_reject_code", "550",
         "unknown_address_reject_code", "550", "unknown_hostname_reject_code", "554", "maps_rbl_reject_code", "521"));
 

@@ -143,6 +143,17 @@ final class Fixtures {
         zone.put("nomx.test A", "203.0.113.77");
         zone.put("dunnomx.test MX", "mx.dunno.test, mx.bad.test");
         zone.put("badns.test NS", "ns.bad.test");
+        // permit_mx_backup: this server is mx.here.test (192.0.2.25) or, by name, mail.postern.test
+        zone.put("backup.test MX", "10 mx1.primary.test, 20 mx.here.test");
+        zone.put("mx1.primary.test A", "198.51.100.10");
+        zone.put("mx.here.test A", "192.0.2.25");
+        zone.put("primaryhere.test MX", "10 mx.here.test, 20 mx1.primary.test");
+        zone.put("samepref.test MX", "10 mx1.primary.test, 10 mx.here.test");
+        zone.put("notus.test MX", "10 mx1.primary.test, 20 mx2.other.test");
+        zone.put("mx2.other.test A", "198.51.100.20");
+        zone.put("byname.test MX", "10 mx1.primary.test, 20 mail.postern.test");
+        zone.put("primtemp.test MX", "10 mx.temp.test, 20 mx.here.test");
+        zone.put("mx.temp.test A", "TEMP");
         zone.put("lostmx.test MX", "mx.lost.test");
         return Map.copyOf(zone);
     }
@@ -158,9 +169,24 @@ final class Fixtures {
                 case "TEMP" -> DnsAnswer.temporaryFailure("timed out");
                 case "NODATA" -> DnsAnswer.noData("no data");
                 case "." -> DnsAnswer.found(java.util.List.of(""));
-                default -> DnsAnswer.found(java.util.List.of(value.split(",\\s*")));
+                default -> answer(value.split(",\\s*"));
             };
         }
+    }
+
+    /** "10 mx.a.test, 20 mx.b.test": an MX answer with preferences; otherwise the values as they are. */
+    private static DnsAnswer answer(String[] items) {
+        if (!items[0].matches("\\d+ .+")) {
+            return DnsAnswer.found(java.util.List.of(items));
+        }
+        java.util.List<String> hosts = new java.util.ArrayList<>();
+        java.util.List<Integer> preferences = new java.util.ArrayList<>();
+        for (String item : items) {
+            String[] parts = item.split(" ", 2);
+            preferences.add(Integer.parseInt(parts[0]));
+            hosts.add(parts[1]);
+        }
+        return DnsAnswer.foundMx(hosts, preferences);
     }
 
     private Fixtures() {
@@ -236,6 +262,15 @@ final class Fixtures {
         Map<String, String> parameters = new HashMap<>(MAIN_CF);
         parameters.putAll(overrides);
         AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get, Set.of(), Fixtures::table, d -> false);
+        return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier, new FakeDns(ZONE));
+    }
+
+    /** As {@link #config(Map)}, this server having the addresses given (its inet_interfaces). */
+    static RestrictionConfig configOwning(Map<String, String> overrides, String... ownAddresses) {
+        Map<String, String> parameters = new HashMap<>(MAIN_CF);
+        parameters.putAll(overrides);
+        Set<InetAddress> own = java.util.Arrays.stream(ownAddresses).map(Fixtures::ip).collect(java.util.stream.Collectors.toSet());
+        AddressClassifier classifier = AddressClassifier.fromParameters(parameters::get, own, Fixtures::table, d -> false);
         return new RestrictionConfig(parameters::get, CLASSES, Fixtures::table, classifier, new FakeDns(ZONE));
     }
 

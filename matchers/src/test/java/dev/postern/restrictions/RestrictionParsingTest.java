@@ -40,7 +40,6 @@ class RestrictionParsingTest {
         smtpd_client_restrictions | check_reverse_client_mx_access test:access | smtpd_client_restrictions: unknown restriction "check_reverse_client_mx_access"
         smtpd_client_restrictions | check_reverse_client_hostname_access | smtpd_client_restrictions: check_reverse_client_hostname_access needs a type:name table argument
         smtpd_sender_restrictions | check_sender_ns_access | smtpd_sender_restrictions: check_sender_ns_access needs a type:name table argument
-        smtpd_recipient_restrictions | permit_mx_backup | smtpd_recipient_restrictions: permit_mx_backup is not implemented yet (needs the MX lookup of the recipient domain)
         smtpd_client_restrictions | reject_maps_rbl | smtpd_client_restrictions: reject_maps_rbl is not implemented yet (deprecated by Postfix: use reject_rbl_client with a domain)
         smtpd_recipient_restrictions | reject_unlisted_recipient | smtpd_recipient_restrictions: reject_unlisted_recipient needs the server's users store: it works in the SMTP listeners' restriction lists
         """)

@@ -76,6 +76,13 @@ class DnsRestrictionsIT {
             .a("spammer.dns-it.test.dbl.dns-it.test", "127.0.1.2")
             .record("txt-record=spammer.dns-it.test.dbl.dns-it.test,\"spam domain\"")
             .a("spammer.dns-it.test", "127.0.0.60")
+            // permit_mx_backup: this server (127.0.0.1) is backup.dns-it.test's second MX, primaryus's first
+            .record("mx-host=backup.dns-it.test,primary.dns-it.test,10")
+            .record("mx-host=backup.dns-it.test,here.dns-it.test,20")
+            .record("mx-host=primaryus.dns-it.test,here.dns-it.test,10")
+            .record("mx-host=primaryus.dns-it.test,primary.dns-it.test,20")
+            .a("primary.dns-it.test", "127.0.0.70")
+            .a("here.dns-it.test", "127.0.0.1")
             .start();
         return dns;
     }
@@ -83,6 +90,7 @@ class DnsRestrictionsIT {
     private PosternProcess server(String dnsServers) throws Exception {
         PosternProcess server = postern.newServer().myhostname(H).mynetworks("127.0.0.1/32")
             .parameter("postern_dns_servers", dnsServers)
+            .parameter("smtpd_relay_restrictions", "permit_mynetworks, permit_mx_backup, defer_unauth_destination")
             .parameter("smtpd_recipient_restrictions", "check_recipient_access texthash:conf/recipient_access")
             .writeConfFile("recipient_access", RECIPIENT_ACCESS)
             .writeConfFile("mx_access", "mx.sender.dns-it.test  REJECT bad MX host\n127.0.0.60  REJECT bad MX address\n");
@@ -162,6 +170,18 @@ class DnsRestrictionsIT {
             line -> line.endsWith("warning: hostname forged.dns-it.test does not resolve to address 127.0.0.3"));
         server.awaitMaillogLine("127.0.0.3 unknown", Duration.ofSeconds(10),
             line -> line.endsWith("connect from unknown[127.0.0.3]"));
+    }
+
+    @Test
+    void permitMxBackupRelaysOnlyForDomainsWhoseBackupMxThisServerIs() throws Exception {
+        PosternProcess server = server(startDns().address()).start();
+
+        assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "u@sender.dns-it.test", "u@backup.dns-it.test"))
+            .as("this server is the second MX").isEqualTo("250 2.1.5 Ok");
+        assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "u@sender.dns-it.test", "u@primaryus.dns-it.test"))
+            .as("this server is the primary MX").isEqualTo("454 4.7.1 <u@primaryus.dns-it.test>: Relay access denied");
+        assertThat(rcpt(server, "127.0.0.2", "client.dns-it.test", "u@sender.dns-it.test", "u@sender.dns-it.test"))
+            .as("not an MX at all").isEqualTo("454 4.7.1 <u@sender.dns-it.test>: Relay access denied");
     }
 
     @Test
