@@ -158,7 +158,7 @@ public final class HostSyntax {
     }
 
     /** Parses an address already checked to be numeric, so no name lookup can happen. */
-    static InetAddress numeric(String address) {
+    public static InetAddress numeric(String address) {
         try {
             return InetAddress.getByName(address);
         } catch (UnknownHostException e) {

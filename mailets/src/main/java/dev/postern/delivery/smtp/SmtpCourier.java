@@ -1,5 +1,7 @@
 package dev.postern.delivery.smtp;
 
+import java.io.IOException;
+import java.net.InetAddress;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,11 +9,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 
+import dev.postern.address.AddressClassifier;
 import dev.postern.config.ComponentParameters;
 import dev.postern.delivery.Courier;
 import dev.postern.delivery.Delivery;
@@ -67,8 +71,18 @@ public final class SmtpCourier implements Courier, AutoCloseable {
             ? settings.connectionCacheTimeLimit() : java.time.Duration.ZERO, clock);
         Watchdog watchdog = new Watchdog();
         HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
-        return new SmtpCourier(new DestinationResolver(dns), walker, cache,
+        return new SmtpCourier(new DestinationResolver(dns, ownAddresses(parameters)), walker, cache,
             new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, settings.tlsLevel());
+    }
+
+    /** The addresses loop detection looks for among the MX hosts, as Postfix's smtp_find_self. */
+    private static Set<InetAddress> ownAddresses(ComponentParameters parameters) {
+        try {
+            return AddressClassifier.ownAddresses(parameters.list("inet_interfaces"), parameters.list("proxy_interfaces"));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("inet_interfaces/proxy_interfaces: cannot look up this server's addresses: "
+                + e.getMessage(), e);
+        }
     }
 
     @Override

@@ -2,7 +2,10 @@ package dev.postern.delivery.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.List;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
@@ -108,5 +111,72 @@ class DestinationResolverTest {
         Resolution resolution = resolve("nx.test, slow.test", "x.test");
         assertThat(resolution.failure()).get().extracting(Outcome::status).isEqualTo(Status.DEFERRED);
         assertThat(List.of(resolution.targets())).containsExactly(List.of());
+    }
+
+    /** This server is 192.0.2.25 (and, through a NAT, 198.51.100.25). */
+    private Resolution resolveAsSelf(String nexthop, String domain) throws UnknownHostException {
+        DestinationResolver self = new DestinationResolver(dns,
+            Set.of(InetAddress.getByName("192.0.2.25"), InetAddress.getByName("198.51.100.25")));
+        return self.resolve(NextHop.parseList(nexthop, domain, 25), true);
+    }
+
+    @Test
+    void aBackupMxDropsItselfAndEveryHostNotMorePreferred() throws UnknownHostException {
+        dns.with("example.com", DnsType.MX, DnsAnswer.foundMx(
+                List.of("mx1.example.com", "mx2.example.com", "backup.example.com", "mx3.example.com"), List.of(10, 20, 30, 30)))
+            .with("mx1.example.com", DnsType.A, "192.0.2.1")
+            .with("mx2.example.com", DnsType.A, "192.0.2.2")
+            .with("backup.example.com", DnsType.A, "198.51.100.25")
+            .with("mx3.example.com", DnsType.A, "192.0.2.3");
+
+        assertThat(resolveAsSelf("", "example.com").targets()).extracting(Target::hostname)
+            .containsExactly("mx1.example.com", "mx2.example.com");
+        assertThat(resolve("", "example.com").targets()).as("without loop detection").hasSize(4);
+    }
+
+    @Test
+    void theBestMxBeingThisServerIsALoop() throws UnknownHostException {
+        dns.with("example.com", DnsType.MX, DnsAnswer.foundMx(List.of("me.example.com", "mx2.example.com"), List.of(10, 20)))
+            .with("me.example.com", DnsType.A, "192.0.2.25")
+            .with("mx2.example.com", DnsType.A, "192.0.2.2");
+
+        assertThat(resolveAsSelf("", "example.com").failure()).get().satisfies(f -> {
+            assertThat(f.status()).isEqualTo(Status.BOUNCED);
+            assertThat(f.dsn()).isEqualTo("5.4.6");
+            assertThat(f.text()).isEqualTo("mail for example.com loops back to myself");
+        });
+    }
+
+    @Test
+    void aBackupMxWhosePrimaryHasNoAddressNowWaitsForIt() throws UnknownHostException {
+        dns.with("example.com", DnsType.MX, DnsAnswer.foundMx(List.of("gone.example.com", "me.example.com"), List.of(10, 20)))
+            .with("me.example.com", DnsType.A, "192.0.2.25");
+
+        assertThat(resolveAsSelf("", "example.com").failure()).get().satisfies(f -> {
+            assertThat(f.status()).isEqualTo(Status.DEFERRED);
+            assertThat(f.dsn()).isEqualTo("4.4.4");
+            assertThat(f.text()).isEqualTo("unable to find primary relay for example.com");
+        });
+    }
+
+    @Test
+    void aHostWithoutMxOrARelayhostThatIsThisServerIsALoop() throws UnknownHostException {
+        dns.with("example.com", DnsType.MX, DnsAnswer.noData("no MX"))
+            .with("example.com", DnsType.A, "192.0.2.25");
+
+        assertThat(resolveAsSelf("", "example.com").failure()).get().extracting(Outcome::dsn, Outcome::text)
+            .containsExactly("5.4.6", "mail for example.com loops back to myself");
+        assertThat(resolveAsSelf("[192.0.2.25]", "x.test").failure()).get().extracting(Outcome::text)
+            .isEqualTo("mail for 192.0.2.25 loops back to myself");
+    }
+
+    @Test
+    void anotherPortIsAnotherServiceSoNoLoop() throws UnknownHostException {
+        dns.with("example.com", DnsType.MX, DnsAnswer.foundMx(List.of("me.example.com"), List.of(10)))
+            .with("me.example.com", DnsType.A, "192.0.2.25");
+
+        assertThat(resolveAsSelf("example.com:10025", "x.test").targets()).extracting(Target::relay)
+            .containsExactly("me.example.com[192.0.2.25]:10025");
+        assertThat(resolveAsSelf("[192.0.2.25]:10025", "x.test").targets()).hasSize(1);
     }
 }
