@@ -469,6 +469,8 @@ public final class Parameters {
             new Parameter("milter_mail_macros", STRING,
                     DefaultValue.of("i {auth_type} {auth_authen} {auth_author} {mail_addr} {mail_host} {mail_mailer}"),
                     "macros sent to filters with MAIL FROM"),
+            new Parameter("milter_header_checks", LIST, DefaultValue.of(""),
+                    "header_checks(5) tables applied to each header a milter adds or changes, before it is applied"),
             new Parameter("milter_rcpt_macros", STRING, DefaultValue.of("i {rcpt_addr} {rcpt_host} {rcpt_mailer}"),
                     "macros sent to filters with RCPT TO"),
             new Parameter("milter_data_macros", STRING, DefaultValue.of("i"), "macros sent to filters with DATA"),

@@ -39,6 +39,9 @@ public final class ContentChecks {
             long bodySizeLimit, int headerSizeLimit) {
         EnumMap<ContentClass, List<LookupTable>> tables = new EnumMap<>(ContentClass.class);
         for (ContentClass kind : ContentClass.values()) {
+            if (kind == ContentClass.MILTER_HEADER) {
+                continue; // checked where the milters' changes are made (MilterHeaderChecks)
+            }
             tables.put(kind, lists.apply(kind.parameter()).stream().map(spec -> open(kind, spec, opener)).toList());
         }
         return new ContentChecks(tables, bodySizeLimit, headerSizeLimit);

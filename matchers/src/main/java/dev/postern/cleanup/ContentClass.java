@@ -13,7 +13,12 @@ public enum ContentClass {
     /** Non-MIME headers of an attached {@code message/rfc822}. */
     NESTED_HEADER("nested_header_checks", "header"),
     /** Everything else, one line at a time, MIME boundary lines included. */
-    BODY("body_checks", "body");
+    BODY("body_checks", "body"),
+    /**
+     * Headers a milter adds or changes at end of message ({@code milter_header_checks}), checked
+     * before they are applied; their log lines say {@code milter-header-reject} and the like.
+     */
+    MILTER_HEADER("milter_header_checks", "header");
 
     private final String parameter;
     private final String context;
@@ -21,6 +26,11 @@ public enum ContentClass {
     ContentClass(String parameter, String context) {
         this.parameter = parameter;
         this.context = context;
+    }
+
+    /** The action as the log line names it: {@code reject}, or for a milter's header {@code milter-header-reject}. */
+    public String logged(String action) {
+        return this == MILTER_HEADER ? "milter-" + context + "-" + action : action;
     }
 
     /** The main.cf parameter that lists this class's tables. */

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -47,6 +48,11 @@ public final class ContentEdits {
 
     public boolean isEmpty() {
         return edits.isEmpty();
+    }
+
+    /** The change to the record at {@code index}, if any. */
+    Optional<Edit> at(long index) {
+        return Optional.ofNullable(edits.get(index));
     }
 
     /** Copies {@code message} to {@code out} with the changes made. Line terminators are kept as read. */

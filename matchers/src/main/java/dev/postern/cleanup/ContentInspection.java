@@ -55,6 +55,11 @@ public final class ContentInspection implements ContentVisitor {
     /** Reads the message (once, as a stream) and returns what the checks decided. */
     public ContentOutcome inspect(InputStream message) throws IOException {
         new MessageScanner(this, checks.headerSizeLimit()).scan(message);
+        return outcome();
+    }
+
+    /** What the checks decided about the content seen so far. */
+    ContentOutcome outcome() {
         return new ContentOutcome(Optional.ofNullable(refusal), Optional.ofNullable(hold), Optional.ofNullable(discard),
             Optional.ofNullable(filter), Optional.ofNullable(redirect), bcc, refusal == null ? new ContentEdits(edits) : ContentEdits.none());
     }
@@ -220,6 +225,6 @@ public final class ContentInspection implements ContentVisitor {
     }
 
     private void logAction(String action, ContentClass kind, String content, String text) {
-        log.accept(context.line(action, kind, content, text));
+        log.accept(context.line(kind.logged(action), kind, content, text));
     }
 }

@@ -101,13 +101,18 @@ class PolicyServiceClientTest {
 
     @Test
     void anIdleConnectionIsClosedAfterMaxIdleWithoutAnotherRequest() throws Exception {
-        PolicyServiceSettings settings = PolicyServiceSettings.DEFAULTS.with("test", "max_idle", "1s");
+        PolicyServiceSettings settings = PolicyServiceSettings.DEFAULTS.with("test", "max_idle", "2s");
         try (TinyPolicyServer server = new TinyPolicyServer(r -> "DUNNO");
              PolicyServiceClient client = client(server.spec(), settings)) {
             client.ask(REQUEST);
+            long idleSince = System.nanoTime();
             assertThat(client.idleConnections()).isEqualTo(1);
-            Thread.sleep(500);
-            assertThat(server.closedByClient()).as("still within max_idle").isZero();
+            Thread.sleep(300);
+            int closedEarly = server.closedByClient();
+            // a loaded machine may oversleep past max_idle: only a check made within it says anything
+            if (Duration.ofNanos(System.nanoTime() - idleSince).compareTo(Duration.ofMillis(1500)) < 0) {
+                assertThat(closedEarly).as("still within max_idle").isZero();
+            }
 
             awaitClosedByClient(server, 1, Duration.ofSeconds(5));
             assertThat(client.idleConnections()).isZero();

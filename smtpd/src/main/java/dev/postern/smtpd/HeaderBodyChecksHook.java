@@ -13,7 +13,6 @@ import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
-import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
@@ -89,17 +88,12 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
             }
         } catch (IOException | MessagingException e) {
             LOGGER.error("{}: cannot read the message for header and body checks: {}", queueId, e.getMessage(), e);
-            return reply(READ_ERROR);
+            return SmtpdRestrictionsHook.reply(READ_ERROR);
         }
         if (outcome.refusal().isPresent()) {
-            return reply(outcome.refusal().get());
+            return SmtpdRestrictionsHook.reply(outcome.refusal().get());
         }
-        outcome.hold().ifPresent(reason -> SessionDecisions.hold(session, reason));
-        outcome.discard().ifPresent(reason -> SessionDecisions.discard(session, reason));
-        // cleanup's FILTER comes after smtpd's, so it replaces one the restriction lists chose
-        outcome.filter().ifPresent(route -> SessionDecisions.filter(session, route));
-        outcome.redirect().ifPresent(address -> SessionDecisions.redirect(session, address));
-        outcome.bcc().forEach(address -> SessionDecisions.bcc(session, address));
+        SessionDecisions.carryOut(session, outcome);
         return HookResult.DECLINED;
     }
 
@@ -128,13 +122,5 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
         return new CleanupContext(queueId, ClientIdentity.of(session), mail.getMaybeSender().asString(""),
             recipients.isEmpty() ? "" : recipients.get(recipients.size() - 1).asString(), SmtpdLogger.protocol(session),
             SmtpdLogger.helo(session));
-    }
-
-    private static HookResult reply(Reply reply) {
-        return HookResult.builder()
-            .hookReturnCode(reply.isPermanent() ? HookReturnCode.deny() : HookReturnCode.denySoft())
-            .smtpReturnCode(Integer.toString(reply.code()))
-            .smtpDescription(reply.dsn() + " " + reply.text())
-            .build();
     }
 }

@@ -38,11 +38,14 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.cleanup.CleanupContext;
+import dev.postern.cleanup.MilterHeaderChecks;
 import dev.postern.log.MailLog;
 import dev.postern.milter.MilterClient;
 import dev.postern.milter.MilterMessage;
 import dev.postern.milter.MilterModification;
 import dev.postern.milter.MilterReply;
+import dev.postern.restrictions.Reply;
 
 /**
  * Postfix's {@code smtpd_milters}: each filter, in order, is asked about the session and its
@@ -232,7 +235,12 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
                 SessionDecisions.discard(session, "milter triggers DISCARD action");
                 break;
             }
-            for (MilterModification modification : end.modifications()) {
+            CheckedHeaders checked = checkHeaders(session, queueId, envelope, end.modifications());
+            if (checked.refusal().isPresent()) {
+                abortAll(clients);
+                return SmtpdRestrictionsHook.reply(checked.refusal().get());
+            }
+            for (MilterModification modification : checked.modifications()) {
                 contentChanged |= envelope.apply(modification);
                 if (modification instanceof MilterModification.Quarantine quarantine) {
                     logCleanup(session, queueId, "milter-hold", quarantine.reason().isBlank()
@@ -241,13 +249,87 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
                         : quarantine.reason());
                 }
             }
-            message = message.apply(end.modifications(), end.leadingSpace());
+            message = message.apply(checked.modifications(), end.leadingSpace());
         }
         if (contentChanged) {
             rewrite(mail, message, queueId);
         }
         envelope.applyTo(mail);
         return HookResult.DECLINED;
+    }
+
+    /** A filter's modifications after {@code milter_header_checks}, or the refusal of the message. */
+    private record CheckedHeaders(List<MilterModification> modifications, Optional<Reply> refusal) {
+    }
+
+    /**
+     * {@code milter_header_checks} on the headers one filter adds or changes: a header kept out is
+     * left out of the modifications, a replaced one changed. HOLD, DISCARD, FILTER, REDIRECT and BCC
+     * are recorded for the message as header_checks' are.
+     */
+    private CheckedHeaders checkHeaders(SMTPSession session, String queueId, Envelope envelope,
+                                        List<MilterModification> modifications) {
+        MilterHeaderChecks checks = settings.of(session).headerChecks();
+        List<Integer> positions = new ArrayList<>();
+        List<String> headers = new ArrayList<>();
+        for (int i = 0; i < modifications.size(); i++) {
+            Optional<String> header = headerText(modifications.get(i));
+            if (header.isPresent()) {
+                positions.add(i);
+                headers.add(header.get());
+            }
+        }
+        if (checks.isEmpty() || headers.isEmpty()) {
+            return new CheckedHeaders(modifications, Optional.empty());
+        }
+        CleanupContext context = new CleanupContext(queueId, ClientIdentity.of(session), envelope.sender,
+            envelope.lastRecipient(), SmtpdLogger.protocol(session), SmtpdLogger.helo(session));
+        MilterHeaderChecks.Result result = checks.check(headers, context, line -> mailLog.log("cleanup", line),
+            settings.of(session).softBounce());
+        if (result.outcome().refusal().isPresent()) {
+            return new CheckedHeaders(List.of(), result.outcome().refusal());
+        }
+        SessionDecisions.carryOut(session, result.outcome());
+        List<MilterModification> kept = new ArrayList<>(modifications);
+        // from the last, so that removing one does not move the positions still to come
+        for (int j = positions.size() - 1; j >= 0; j--) {
+            int position = positions.get(j);
+            Optional<String> header = result.headers().get(j);
+            if (header.isEmpty()) {
+                kept.remove(position);
+            } else if (!header.get().equals(headers.get(j))) {
+                kept.set(position, withHeader(modifications.get(position), header.get()));
+            }
+        }
+        return new CheckedHeaders(kept, Optional.empty());
+    }
+
+    /** {@code Name: value} of a header a filter adds or changes; a deletion (empty value) is not checked. */
+    private static Optional<String> headerText(MilterModification modification) {
+        if (modification instanceof MilterModification.AddHeader add) {
+            return Optional.of(add.name() + ": " + add.value().stripLeading());
+        }
+        if (modification instanceof MilterModification.InsertHeader insert) {
+            return Optional.of(insert.name() + ": " + insert.value().stripLeading());
+        }
+        if (modification instanceof MilterModification.ChangeHeader change && !change.value().isEmpty()) {
+            return Optional.of(change.name() + ": " + change.value().stripLeading());
+        }
+        return Optional.empty();
+    }
+
+    /** The modification with the header REPLACE gave ({@code Name: value}) in place of the filter's. */
+    private static MilterModification withHeader(MilterModification modification, String header) {
+        int colon = header.indexOf(':');
+        String name = header.substring(0, colon).trim();
+        String value = header.substring(colon + 1).stripLeading();
+        if (modification instanceof MilterModification.InsertHeader insert) {
+            return new MilterModification.InsertHeader(insert.index(), name, value);
+        }
+        if (modification instanceof MilterModification.ChangeHeader change) {
+            return new MilterModification.ChangeHeader(change.index(), name, value);
+        }
+        return new MilterModification.AddHeader(name, value);
     }
 
     /** The envelope as the filters change it. */

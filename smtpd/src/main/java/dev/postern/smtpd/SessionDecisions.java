@@ -12,6 +12,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
+import dev.postern.cleanup.ContentOutcome;
 import dev.postern.queue.MailAttributes;
 
 /**
@@ -70,6 +71,18 @@ final class SessionDecisions {
 
     static void bcc(ProtocolSession session, String address) {
         lines(session, BCC).add(address);
+    }
+
+    /**
+     * The decisions of header and body checks (HOLD, DISCARD, FILTER, REDIRECT, BCC); cleanup's
+     * FILTER comes after smtpd's, so it replaces one the restriction lists chose.
+     */
+    static void carryOut(ProtocolSession session, ContentOutcome outcome) {
+        outcome.hold().ifPresent(reason -> hold(session, reason));
+        outcome.discard().ifPresent(reason -> discard(session, reason));
+        outcome.filter().ifPresent(route -> filter(session, route));
+        outcome.redirect().ifPresent(address -> redirect(session, address));
+        outcome.bcc().forEach(address -> bcc(session, address));
     }
 
     static void prepend(ProtocolSession session, String header) {

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
 
+import dev.postern.cleanup.MilterHeaderChecks;
 import dev.postern.config.ComponentParameters;
 import dev.postern.milter.MilterList;
 import dev.postern.milter.MilterReply;
@@ -16,10 +17,11 @@ import dev.postern.tables.LookupTable;
  * A listener's {@code smtpd_milters}, each with the {@code milter_*} parameters, its
  * {@code smtpd_milter_maps} (per-client lists that replace {@code smtpd_milters}), and the values
  * of the macros that come from the configuration ({@code j}, {@code {daemon_name}}, {@code v}).
- * With {@code soft_bounce = yes} a filter's 5xx reply is sent as 4xx, as Postfix does.
+ * With {@code soft_bounce = yes} a filter's 5xx reply is sent as 4xx, as Postfix does. The headers the
+ * filters add or change pass {@code milter_header_checks} first.
  */
 record SmtpdMilters(List<MilterSettings> milters, List<LookupTable> maps, MilterList shared, String myhostname,
-        String daemonName, String v, boolean softBounce) {
+        String daemonName, String v, boolean softBounce, MilterHeaderChecks headerChecks) {
     /** What a failed {@code smtpd_milter_maps} lookup answers: the client's mail is not taken unfiltered. */
     static final MilterReply LOOKUP_FAILURE = new MilterReply(MilterReply.Kind.TEMPFAIL, 451, "4.3.0",
         "Server configuration error");
@@ -37,12 +39,14 @@ record SmtpdMilters(List<MilterSettings> milters, List<LookupTable> maps, Milter
         List<String> names = parameters.list("smtpd_milters");
         List<String> mapNames = parameters.list("smtpd_milter_maps");
         if (names.isEmpty() && mapNames.isEmpty()) {
-            return new SmtpdMilters(List.of(), List.of(), null, "", "", "", false);
+            return new SmtpdMilters(List.of(), List.of(), null, "", "", "", false, MilterHeaderChecks.none());
         }
         MilterList shared = MilterList.of(parameters);
         return new SmtpdMilters(shared.settings(names, "smtpd_milters"), mapNames.stream().map(tables).toList(),
             shared, parameters.get("myhostname").trim(), parameters.get("milter_macro_daemon_name").trim(),
-            parameters.get("milter_macro_v").trim(), parameters.bool("soft_bounce"));
+            parameters.get("milter_macro_v").trim(), parameters.bool("soft_bounce"),
+            MilterHeaderChecks.open(parameters.list("milter_header_checks"), tables,
+                Math.toIntExact(parameters.number("header_size_limit"))));
     }
 
     boolean isEmpty() {

@@ -67,6 +67,10 @@ class MilterIT {
         server.parameter("smtpd_milter_maps", "cidr:" + server.confDir().resolve("milter_map.cidr"));
         ScriptedMilter dead = new ScriptedMilter(MilterIT::script);
         dead.close();
+        // milter_header_checks: the filter's verdict header refuses the message, its internal header is kept out
+        server.parameter("milter_header_checks", "pcre:" + server.confDir().resolve("milter_header_checks"));
+        server.writeConfFile("milter_header_checks", "/^X-Milter-Verdict:\\s+spam/ REJECT 5.7.1 spam according to the milter\n"
+            + "/^X-Milter-Internal:/ IGNORE\n");
         server.writeConfFile("milter_map.cidr", "127.0.0.2/32 DISABLE\n127.0.0.3/32 " + other.endpoint()
             + "\n127.0.0.4/32 { " + dead.endpoint() + ", connect_timeout=2s, default_action=accept }\n");
         server.start();
@@ -112,6 +116,9 @@ class MilterIT {
                 ScriptedMilter.packet('e', "<filter@client.example>"),
                 new MilterPacket('b', "replaced body\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)),
                 ScriptedMilter.packet('a'));
+            case "verdict spam" -> List.of(ScriptedMilter.packet('h', "X-Milter-Verdict", "spam"), ScriptedMilter.packet('a'));
+            case "verdict ham" -> List.of(ScriptedMilter.packet('h', "X-Milter-Internal", "score=0.1"),
+                ScriptedMilter.packet('h', "X-Milter-Verdict", "ham"), ScriptedMilter.packet('a'));
             case "discard me" -> List.of(ScriptedMilter.packet('d'));
             case "shutdown" -> List.of(ScriptedMilter.packet('4'));
             default -> List.of(ScriptedMilter.packet('a'));
@@ -197,6 +204,24 @@ class MilterIT {
             assertThat(copy.headerValues("Subject")).containsExactly("modified");
             assertThat(copy.body()).doesNotContain("original body");
         });
+    }
+
+    @Test
+    @Order(2)
+    void milterHeaderChecksActOnTheHeadersTheFilterAdds() {
+        assertThat(send("verdict spam", "spam body\r\n").full()).isEqualTo("550 5.7.1 spam according to the milter");
+        server.awaitMaillogLine("cleanup's milter-header-reject line", Duration.ofSeconds(10),
+            line -> line.contains(": milter-header-reject: header X-Milter-Verdict: spam from ")
+                && line.endsWith(": 5.7.1 spam according to the milter"));
+
+        assertThat(send("verdict ham", "ham body\r\n").full()).startsWith("250 2.0.0 Ok: queued as ");
+        SinkMessage relayed = Await.value("the accepted message at the sink", DELIVERY, sink::messages,
+            list -> list.stream().anyMatch(m -> m.body().contains("ham body"))).stream()
+            .filter(m -> m.body().contains("ham body")).findFirst().orElseThrow();
+        assertThat(relayed.headerValues("X-Milter-Verdict")).containsExactly("ham");
+        assertThat(relayed.headerValues("X-Milter-Internal")).as("IGNORE keeps it out").isEmpty();
+        Await.holdsFor("the refused message is not relayed", Duration.ofSeconds(1),
+            () -> sink.messages().stream().noneMatch(m -> m.body().contains("spam body")));
     }
 
     @Test
