@@ -6,11 +6,15 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.Username;
+
+import dev.postern.config.PostfixList;
+import dev.postern.tables.LookupTable;
 
 /**
  * Which mailbox a recipient of one of this server's own domains goes to, by Postfix's
@@ -20,7 +24,8 @@ import org.apache.james.core.Username;
  *     the user is the lower-cased local part and exists when the James user
  *     {@code user@$myhostname} does ({@code postmaster} always exists); the mailbox is
  *     {@code $myhostname/user/Maildir/} under the mail root;</li>
- * <li>virtual mailbox class, any other DomainList domain (added through WebAdmin): the
+ * <li>virtual mailbox class, any other DomainList domain (added through WebAdmin) and, with
+ *     {@link Directory#alsoHosting}, every domain of {@code virtual_mailbox_domains}: the
  *     user is the whole lower-cased address and must exist; the mailbox is
  *     {@code domain/localpart/Maildir/}. A {@code postmaster} that is not a user of its
  *     own goes to the local postmaster, so that mail to postmaster is never refused.</li>
@@ -109,6 +114,34 @@ public final class LocalMailboxes {
 
         /** Whether the domain is one of the DomainList's. */
         boolean hostsDomain(Domain domain) throws Exception;
+
+        /**
+         * This directory, also hosting the domains of {@code virtual_mailbox_domains} (its default
+         * is {@code $virtual_mailbox_maps}): in Postfix those are the virtual mailbox class whether
+         * or not anyone added them through WebAdmin, so their users are looked up (and unknown
+         * ones refused at RCPT) and their mail delivered by virtual(8).
+         */
+        default Directory alsoHosting(DomainMatchList virtualMailboxDomains) {
+            Directory base = this;
+            return new Directory() {
+                @Override
+                public boolean hasUser(String localPart, String domain) throws Exception {
+                    return base.hasUser(localPart, domain);
+                }
+
+                @Override
+                public boolean hostsDomain(Domain domain) throws Exception {
+                    return virtualMailboxDomains.matches(domain.asString()) || base.hostsDomain(domain);
+                }
+            };
+        }
+
+        /** {@code virtual_mailbox_domains} of these parameters, its tables opened by {@code tables}. */
+        static DomainMatchList virtualMailboxDomains(Function<String, String> parameters,
+                                                     Function<String, LookupTable> tables) {
+            return DomainMatchList.strings("virtual_mailbox_domains",
+                PostfixList.split(parameters.apply("virtual_mailbox_domains")), tables);
+        }
 
         /** A membership test that may fail: {@code UsersRepository::contains}, {@code DomainList::containsDomain}. */
         @FunctionalInterface

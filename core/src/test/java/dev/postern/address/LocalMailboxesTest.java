@@ -249,4 +249,19 @@ class LocalMailboxesTest {
             .isInstanceOf(LocalMailboxes.LookupException.class)
             .hasMessageContaining("nobody@localhost").hasMessageContaining("alias table unreadable");
     }
+
+    @Test
+    void aDomainOfVirtualMailboxDomainsIsOfTheVirtualMailboxClassWithoutBeingInTheDomainList() throws Exception {
+        DomainMatchList virtualMailboxDomains = Directory.virtualMailboxDomains(
+            name -> name.equals("virtual_mailbox_domains") ? "table.example" : "", spec -> null);
+        LocalMailboxes withTables = new LocalMailboxes(MYDESTINATION, "mx.example.com",
+            directory(users("dora@table.example"), domains()).alsoHosting(virtualMailboxDomains));
+
+        assertThat(withTables.resolve(new MailAddress("dora@table.example")))
+            .isEqualTo(new Mailbox("dora@table.example", "dora@table.example", Path.of("table.example/dora/Maildir")));
+        assertThat(withTables.unknownUser(new MailAddress("nobody@table.example")))
+            .contains(new UnknownUser("nobody@table.example", "nobody@table.example"));
+        assertThat(mailboxes.resolve(new MailAddress("dora@table.example"))).as("without alsoHosting")
+            .isEqualTo(new NotLocal());
+    }
 }

@@ -105,7 +105,8 @@ public class MaildirDelivery extends GenericMailet {
                 name -> Optional.ofNullable(getInitParameter(name)), getMailetName());
             String myhostname = parameters.get("myhostname");
             mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname, LocalMailboxes.Directory.of(
-                usersRepository::contains, usersRepository::supportVirtualHosting, domainList::containsDomain));
+                usersRepository::contains, usersRepository::supportVirtualHosting, domainList::containsDomain)
+                .alsoHosting(LocalMailboxes.Directory.virtualMailboxDomains(parameters::get, environment::openTable)));
             deliveryLog = new DeliveryLog(environment.mailLog(parameters), clock);
             names = new MaildirNames(clock, myhostname, unique::nextValue);
         } catch (ConfigException | IllegalArgumentException e) {

@@ -293,7 +293,8 @@ public class QueueManager extends GenericMailet {
             String myhostname = parameters.get("myhostname");
             LocalMailboxes mailboxes = new LocalMailboxes(parameters.list("mydestination"), myhostname,
                 LocalMailboxes.Directory.of(assembly.users()::contains, assembly.users()::supportVirtualHosting,
-                    assembly.domains()::containsDomain));
+                    assembly.domains()::containsDomain).alsoHosting(
+                        LocalMailboxes.Directory.virtualMailboxDomains(parameters::get, environment::openTable)));
             MaildirNames names = new MaildirNames(clock, myhostname, assembly.queueIds()::nextValue);
             LocalDeliverySettings local = LocalDeliverySettings.from(parameters, environment::openTable,
                 environment::openAliasTable, home);

@@ -206,9 +206,25 @@ public record SmtpdPolicy(List<RestrictionList> lists, RestrictionList data, Res
     static LocalMailboxes mailboxes(ComponentParameters parameters, PosternEnvironment environment, DomainList domainList,
                                     UsersRepository users) {
         return new LocalMailboxes(parameters.list("mydestination"), parameters.get("myhostname"),
-            LocalMailboxes.Directory.of(users::contains, users::supportVirtualHosting, domainList::containsDomain))
+            directory(parameters, environment, domainList, users))
             .with(parameters.get("recipient_delimiter"),
                 RecipientListings.from(parameters, environment::openAliasTable, environment::openTable));
+    }
+
+    /**
+     * Users and domains for the recipient check. The domains of {@code virtual_mailbox_domains} are
+     * checked only when {@code virtual_mailbox_maps} is set, as Postfix's
+     * {@code reject_unlisted_recipient} does: without the maps (say, Dovecot behind LMTP decides)
+     * their recipients are not refused here.
+     */
+    private static LocalMailboxes.Directory directory(ComponentParameters parameters, PosternEnvironment environment,
+                                                      DomainList domainList, UsersRepository users) {
+        LocalMailboxes.Directory directory = LocalMailboxes.Directory.of(users::contains, users::supportVirtualHosting,
+            domainList::containsDomain);
+        if (parameters.list("virtual_mailbox_maps").isEmpty()) {
+            return directory;
+        }
+        return directory.alsoHosting(LocalMailboxes.Directory.virtualMailboxDomains(parameters::get, environment::openTable));
     }
 
     private static UnlistedAddresses unlisted(LocalMailboxes mailboxes) {
