@@ -93,8 +93,8 @@ final class SqlTable implements LookupTable {
                     continue;
                 }
                 if (config.expansionLimit() > 0 && ++count > config.expansionLimit()) {
-                    throw new LookupException(name + ": lookup of \"" + key + "\": more than expansion_limit="
-                        + config.expansionLimit() + " values");
+                    throw new LookupException(name + ": more than expansion_limit=" + config.expansionLimit()
+                        + " values for \"" + key + "\"");
                 }
                 result.append(result.isEmpty() ? "" : ",").append(formatted.get());
             }
@@ -116,7 +116,8 @@ final class SqlTable implements LookupTable {
             ? "database unavailable (no connection within connect_timeout=" + config.connectTimeout().toSeconds()
                 + "s): " + rootMessage(e)
             : e.getMessage();
-        return new LookupException(name + ": lookup of \"" + key + "\" failed: " + reason, e);
+        // Callers add "lookup of KEY failed"; the table says which table and why.
+        return new LookupException(name + ": " + reason, e);
     }
 
     private static String rootMessage(Throwable e) {

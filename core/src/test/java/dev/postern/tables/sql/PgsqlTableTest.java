@@ -105,7 +105,7 @@ class PgsqlTableTest {
 
         long start = System.nanoTime();
         assertThatThrownBy(() -> table.lookup("x")).isInstanceOf(LookupException.class)
-            .hasMessageContaining("pgsql:t.cf: lookup of \"x\" failed");
+            .hasMessageContaining("pgsql:t.cf");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
     }
 
@@ -117,7 +117,7 @@ class PgsqlTableTest {
         server.stop();
         try {
             assertThatThrownBy(() -> table.lookup("info@example.com")).isInstanceOf(LookupException.class)
-                .hasMessageContaining("pgsql:t.cf: lookup of \"info@example.com\" failed")
+                .hasMessageContaining("pgsql:t.cf")
                 .hasMessageNotContaining("secret");
         } finally {
             server.start();
