@@ -1,5 +1,6 @@
 package dev.postern.tables.sql;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -79,11 +80,19 @@ final class SqlPool implements AutoCloseable {
         }
         List<SqlHost> hosts = config.hosts();
         if (hosts.stream().anyMatch(SqlHost::isSocket)) {
-            throw new ConfigException(config.file() + ": hosts: unix: sockets are not supported for pgsql: tables"
-                + " (the PostgreSQL JDBC driver speaks TCP only); use inet:host:port");
+            // The socket goes through UnixSocketFactory; the driver still wants a host name in its URL.
+            return "jdbc:postgresql://localhost/" + config.dbname();
         }
         return "jdbc:postgresql://" + hosts.stream().map(SqlHost::hostPort).collect(Collectors.joining(","))
             + "/" + config.dbname();
+    }
+
+    /**
+     * libpq takes {@code unix:/run/postgresql} as the socket's directory and adds {@code .s.PGSQL.5432};
+     * Postern also takes the socket file itself ({@code unix:/run/postgresql/.s.PGSQL.5433}) for another port.
+     */
+    static String pgsqlSocketFile(String path) {
+        return Path.of(path).getFileName().toString().startsWith(".s.PGSQL.") ? path : path + "/.s.PGSQL.5432";
     }
 
     private static String mysqlUrl(SqlTableConfig config) throws ConfigException {
@@ -111,6 +120,11 @@ final class SqlPool implements AutoCloseable {
                 // A bare %s outside quotes is a bound string: let the server give it the column's type.
                 properties.setProperty("stringtype", "unspecified");
                 properties.setProperty("ApplicationName", "postern");
+                config.hosts().stream().filter(SqlHost::isSocket).findFirst().ifPresent(socket -> {
+                    properties.setProperty("socketFactory", UnixSocketFactory.class.getName());
+                    properties.setProperty("socketFactoryArg", pgsqlSocketFile(socket.socket()));
+                    properties.remove("loadBalanceHosts");
+                });
             }
             case MYSQL -> {
                 properties.setProperty("connectTimeout", String.valueOf(connectSeconds * 1000));

@@ -100,6 +100,15 @@ class PgsqlTableTest {
     }
 
     @Test
+    void aUnixSocketWorksAsWellAsTcp() throws Exception {
+        Path file = dir.resolve("socket.cf");
+        Files.write(file, List.of("hosts = unix:" + server.socket(), "user = postfix", "password = secret",
+            "dbname = mail", "query = SELECT goto FROM alias WHERE address = '%s' ORDER BY goto"));
+
+        assertThat(registry.open("pgsql:socket.cf").lookup("info@example.com")).contains("ann@example.com,bob@example.com");
+    }
+
+    @Test
     void aSlowQueryIsALookupErrorAfterQueryTimeout() throws Exception {
         LookupTable table = open("SELECT '%s' || pg_sleep(5)::text", "query_timeout = 1");
 

@@ -63,6 +63,15 @@ class SqlTableConfigTest {
     }
 
     @Test
+    void aPgsqlUnixSocketIsADirectoryAsForLibpqOrTheSocketFile() throws Exception {
+        SqlTableConfig config = read(SqlDialect.PGSQL, "hosts = unix:/run/postgresql", "dbname = mail", "query = SELECT 1");
+
+        assertThat(SqlPool.properties(config)).containsEntry("socketFactory", UnixSocketFactory.class.getName())
+            .containsEntry("socketFactoryArg", "/run/postgresql/.s.PGSQL.5432");
+        assertThat(SqlPool.pgsqlSocketFile("/tmp/pg/.s.PGSQL.5433")).isEqualTo("/tmp/pg/.s.PGSQL.5433");
+    }
+
+    @Test
     void mysqlTlsSettingsBecomeTheDriversSslMode() throws Exception {
         SqlTableConfig config = read(SqlDialect.MYSQL,
             "hosts = db1:3307 db2", "dbname = mail", "query = SELECT 1 WHERE '%s' = ''",
@@ -86,8 +95,7 @@ class SqlTableConfigTest {
             .hasMessageContaining("t.cf:4: expansion_limit: expected a number >= 0");
         assertThatThrownBy(() -> read(SqlDialect.PGSQL, "  hosts = db"))
             .hasMessageContaining("t.cf:1: continuation line without a setting");
-        assertThatThrownBy(() -> SqlPool.url(read(SqlDialect.PGSQL, "hosts = unix:/run/postgresql", "dbname = x",
-            "query = SELECT 1")))
-            .hasMessageContaining("t.cf: hosts: unix: sockets are not supported for pgsql: tables");
+        assertThatThrownBy(() -> read(SqlDialect.PGSQL, "hosts = unix:run/postgresql", "dbname = x", "query = SELECT 1"))
+            .hasMessageContaining("t.cf:1: hosts: unix:run/postgresql: expected unix:/absolute/path");
     }
 }

@@ -75,6 +75,11 @@ public final class PostgresServer implements AutoCloseable {
         return "127.0.0.1";
     }
 
+    /** The server's Unix-domain socket file ({@code .s.PGSQL.PORT} in the cluster's directory). */
+    public Path socket() {
+        return directory.resolve(".s.PGSQL." + port);
+    }
+
     /** Runs SQL with psql as the superuser in {@code database}; returns psql's unaligned, tuples-only output. */
     public String sql(String database, String sql) {
         return ServerProcesses.run(List.of(BIN.resolve("psql").toString(), "-h", host(), "-p", String.valueOf(port),
