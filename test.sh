@@ -38,12 +38,17 @@ command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 # (installed without starting postgrey's service).
 command -v postgrey >/dev/null 2>&1 || packages+=(postgrey)
 command -v policyd-spf >/dev/null 2>&1 || packages+=(postfix-policyd-spf-python)
+# The SQL table tests (PgsqlTableTest, MysqlTableTest, SqlTablesIT) start their own PostgreSQL 15 and
+# MariaDB on loopback, in temporary directories (installed without starting their services).
+[ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql-15)
+command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || packages+=(mariadb-server)
+command -v mariadb >/dev/null 2>&1 || packages+=(mariadb-client)
 
 if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban, PostgreSQL, MariaDB (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then

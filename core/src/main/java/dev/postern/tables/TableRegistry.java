@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.postern.config.ConfigException;
+import dev.postern.tables.sql.SqlTables;
 
 /**
  * Opens lookup tables from Postfix {@code type:name} strings; one registry per server.
@@ -26,7 +27,8 @@ import dev.postern.config.ConfigException;
  * dbm} as aliases of hash (all read the postmap source text file directly: no {@code .db}, no
  * postmap); {@code regexp}, {@code pcre}, {@code cidr}, each also inline as Postfix 3.7 allows
  * ({@code cidr:{ {rule-1}, {rule-2} }}: each braced element one rule); {@code inline:{k=v, ...}}, {@code
- * static:value}, {@code unionmap:{t1:n1, ...}}, {@code pipemap:{t1:n1, ...}}, {@code fail:name}.
+ * static:value}, {@code unionmap:{t1:n1, ...}}, {@code pipemap:{t1:n1, ...}}, {@code fail:name};
+ * {@code pgsql:}, {@code mysql:}, {@code sqlite:} with a Postfix table file ({@link SqlTables}).
  * A relative file name is taken relative to the registry's base directory.
  *
  * <p>Sharing: the same {@code type:name} string returns the same table instance; the same file
@@ -51,7 +53,7 @@ public final class TableRegistry implements Closeable {
 
     private static final List<String> HASH_TYPES = List.of("hash", "texthash", "lmdb", "btree", "cdb", "dbm");
     private static final List<String> KNOWN_TYPES = List.of("btree", "cdb", "cidr", "dbm", "fail", "hash", "inline",
-        "lmdb", "pcre", "pipemap", "regexp", "static", "texthash", "unionmap");
+        "lmdb", "mysql", "pcre", "pgsql", "pipemap", "regexp", "sqlite", "static", "texthash", "unionmap");
 
     /** Told about reloads, for logs beyond SLF4J and for tests. Called on the poller thread. */
     public interface ReloadListener {
@@ -74,6 +76,8 @@ public final class TableRegistry implements Closeable {
     private final Map<String, FileSource<?>> sources = new HashMap<>();
     /** The warnings of the inline pattern tables opened so far (they never change). */
     private final List<TableWarning> inlineWarnings = new ArrayList<>();
+    /** The SQL tables' connection pools, one per table file. */
+    private final SqlTables sqlTables = new SqlTables();
     private ScheduledExecutorService poller;
     private boolean closed;
 
@@ -195,6 +199,7 @@ public final class TableRegistry implements Closeable {
             case "fail" -> new FailTable(spec);
             case "unionmap" -> new UnionTable(spec, members(spec, name, 1));
             case "pipemap" -> new PipeTable(spec, members(spec, name, 2));
+            case "pgsql", "mysql", "sqlite" -> sqlTables.open(type, spec, baseDirectory.resolve(name).normalize(), this::open);
             default -> throw new IllegalStateException("type without an implementation: " + type);
         };
     }
@@ -335,7 +340,7 @@ public final class TableRegistry implements Closeable {
         return sources.get(kind + "\0" + baseDirectory.resolve(file).toAbsolutePath().normalize());
     }
 
-    /** Stops the poller; open tables keep their current contents. */
+    /** Stops the poller and closes the SQL tables' pools; open file tables keep their current contents. */
     @Override
     public void close() {
         ScheduledExecutorService stopping;
@@ -343,6 +348,7 @@ public final class TableRegistry implements Closeable {
             closed = true;
             stopping = poller;
             poller = null;
+            sqlTables.close();
         }
         if (stopping != null) {
             stopping.shutdownNow();

@@ -15,7 +15,7 @@ class PostfixConfigSurveyTest {
         "smtpd_discard_ehlo_keywords =",
         "site_checks = check_client_access cidr:/etc/postfix/clients.cidr",
         "smtpd_relay_restrictions = $site_checks, permit_mynetworks, reject_unauth_destination",
-        "virtual_alias_maps = hash:/etc/postfix/virtual, mysql:/etc/postfix/mysql-virtual.cf",
+        "virtual_alias_maps = hash:/etc/postfix/virtual, mongodb:/etc/postfix/mongodb-virtual.cf",
         "smtpd_policy = check_policy_service unix:private/policyd",
         "local_recipient_maps = unix:passwd.byname $alias_maps",
         "relayhots = [smarthost]",
@@ -47,11 +47,13 @@ class PostfixConfigSurveyTest {
             .containsExactly(
                 tuple("cidr:/etc/postfix/clients.cidr", true),
                 tuple("hash:/etc/postfix/virtual", true),
-                tuple("mysql:/etc/postfix/mysql-virtual.cf", false),
+                tuple("mongodb:/etc/postfix/mongodb-virtual.cf", false),
                 tuple("unix:passwd.byname", false),
                 tuple("regexp:/etc/postfix/senders", true));
+        assertThat(PostfixConfigSurvey.of(List.of("virtual_alias_maps = pgsql:/etc/postfix/virtual.cf"), List.of())
+            .tables()).extracting(PostfixConfigSurvey.Table::supported).as("pgsql: tables are read").containsExactly(true);
         assertThat(survey.lines()).contains("tables: 5 named, 2 of a type Postern does not read",
-            "  mysql:/etc/postfix/mysql-virtual.cf: NOT supported (mysql)");
+            "  mongodb:/etc/postfix/mongodb-virtual.cf: NOT supported (mongodb)");
         assertThat(survey.lines()).anyMatch(line -> line.startsWith("  not implemented: smtpd_proxy_filter (line 3: stops a start"));
     }
 
