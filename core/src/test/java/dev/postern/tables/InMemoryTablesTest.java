@@ -107,7 +107,7 @@ class InMemoryTablesTest {
         "pipemap:{inline:{a=1}}        | needs at least 2 tables",
         "unionmap:{nosuch:x}           | unknown table type \"nosuch\"",
         "nosuch:x                      | unknown table type \"nosuch\"; known types: btree, cdb, cidr, dbm, fail, hash,"
-            + " inline, lmdb, pcre, pipemap, regexp, static, texthash, unionmap",
+            + " inline, ldap, lmdb, pcre, pipemap, proxy, regexp, socketmap, static, tcp, texthash, unionmap",
         "no-type-here                  | expected type:name",
         "hash:                         | missing name",
     })
