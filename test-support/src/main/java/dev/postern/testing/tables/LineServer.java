@@ -35,6 +35,7 @@ abstract class LineServer implements Closeable {
     private final List<String> requests = new CopyOnWriteArrayList<>();
     private final List<SocketChannel> clients = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final Thread acceptor;
     private volatile boolean closed;
 
     /** What the server answers to a request; null closes the connection without a reply. */
@@ -49,9 +50,9 @@ abstract class LineServer implements Closeable {
         this.server.bind(address);
         this.protocol = protocol;
         this.responder = responder;
-        Thread acceptor = new Thread(this::acceptLoop, getClass().getSimpleName() + "-accept");
-        acceptor.setDaemon(true);
-        acceptor.start();
+        this.acceptor = new Thread(this::acceptLoop, getClass().getSimpleName() + "-accept");
+        this.acceptor.setDaemon(true);
+        this.acceptor.start();
     }
 
     static SocketAddress loopback(int port) {
@@ -77,6 +78,11 @@ abstract class LineServer implements Closeable {
         return connections.get();
     }
 
+    /** The connections open now (clients that have not hung up). */
+    public int openConnections() {
+        return clients.size();
+    }
+
     /** Closes the connections of the clients (the server keeps listening), as a server restart would. */
     public void dropConnections() {
         for (SocketChannel client : clients) {
@@ -89,6 +95,11 @@ abstract class LineServer implements Closeable {
         while (!closed) {
             try {
                 SocketChannel client = server.accept();
+                if (closed) {
+                    // accepted while close() ran (a thread blocked in accept keeps the socket listening)
+                    closeQuietly(client);
+                    return;
+                }
                 connections.incrementAndGet();
                 clients.add(client);
                 Thread worker = new Thread(() -> serve(client), getClass().getSimpleName() + "-client");
@@ -129,10 +140,16 @@ abstract class LineServer implements Closeable {
         }
     }
 
+    /** Stops listening (when this returns, connections are refused) and closes the clients' connections. */
     @Override
     public void close() {
         closed = true;
         closeQuietly(server);
+        try {
+            acceptor.join(5000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         dropConnections();
     }
 }
