@@ -204,6 +204,17 @@ class LdapTableTest {
     }
 
     @Test
+    void aServerThatNeverAnswersTimesOutAsALookupError() throws Exception {
+        try (java.net.ServerSocket silent = new java.net.ServerSocket(0, 5, java.net.InetAddress.getByName("127.0.0.1"))) {
+            LookupTable table = table("server_host = ldap://127.0.0.1:" + silent.getLocalPort(), "timeout = 1");
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> table.lookup("alice@example.test")).isInstanceOf(LookupException.class)
+                .hasMessageContaining("timed out");
+            assertThat((System.nanoTime() - start) / 1_000_000).as("milliseconds").isLessThan(5_000);
+        }
+    }
+
+    @Test
     void failsOverToTheNextServer() throws Exception {
         LookupTable table = table("server_host = ldap://127.0.0.1:1 " + slapd.url());
         assertThat(table.lookup("alice@example.test")).contains("alice@mail.example.test");
