@@ -49,6 +49,16 @@ final class LdapConnections implements Closeable {
         discard(context);
     }
 
+    /** Closes the idle connections: after one broke, the others to the same server are likely broken too. */
+    void discardIdle() {
+        List<LdapContext> closing;
+        synchronized (this) {
+            closing = new ArrayList<>(idle);
+            idle.clear();
+        }
+        closing.forEach(this::discard);
+    }
+
     void discard(LdapContext context) {
         try {
             context.close();

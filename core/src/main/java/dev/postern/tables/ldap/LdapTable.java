@@ -49,9 +49,14 @@ public final class LdapTable implements LookupTable, Closeable {
     private final LdapConnections connections;
 
     private LdapTable(String name, LdapSettings settings) {
+        this(name, settings, new LdapConnections(settings));
+    }
+
+    /** With connections of the caller's (tests that prepare the pool). */
+    LdapTable(String name, LdapSettings settings, LdapConnections connections) {
         this.name = name;
         this.settings = settings;
-        this.connections = new LdapConnections(settings);
+        this.connections = connections;
     }
 
     /** @throws ConfigException naming the file, line and parameter of a bad setting, or the missing file */
@@ -61,10 +66,6 @@ public final class LdapTable implements LookupTable, Closeable {
         } catch (ConfigException e) {
             throw new ConfigException("table " + spec + ": " + e.getMessage(), e);
         }
-    }
-
-    static LdapTable of(String spec, LdapSettings settings) {
-        return new LdapTable(spec, settings);
     }
 
     @Override
@@ -108,7 +109,9 @@ public final class LdapTable implements LookupTable, Closeable {
         try {
             return search(base, filter);
         } catch (CommunicationException | ServiceUnavailableException e) {
-            // The connection was idle and the server or a middlebox dropped it: one more try on a new one.
+            // The connection was idle and the server (restarted) or a middlebox dropped it, and likely the
+            // other idle ones too: one more try on a new connection.
+            connections.discardIdle();
             return searchOrFail(base, filter);
         }
     }

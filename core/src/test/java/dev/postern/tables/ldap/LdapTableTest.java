@@ -215,6 +215,24 @@ class LdapTableTest {
     }
 
     @Test
+    void afterARestartEveryIdleConnectionIsReplacedNotJustOne() throws Exception {
+        Path file = dir.resolve("pool.cf");
+        Files.writeString(file, "server_host = " + slapd.url() + "\nsearch_base = " + PEOPLE + "\nversion = 3\n"
+            + "query_filter = (mailLocalAddress=%s)\nresult_attribute = mailRoutingAddress\n");
+        LdapSettings settings = LdapSettings.load(file);
+        LdapConnections connections = new LdapConnections(settings);
+        javax.naming.ldap.LdapContext first = connections.take();
+        javax.naming.ldap.LdapContext second = connections.take();
+        connections.giveBack(first);
+        connections.giveBack(second);
+        try (LdapTable table = new LdapTable("ldap:" + file, settings, connections)) {
+            slapd.stop();
+            slapd.start();
+            assertThat(table.lookup("alice@example.test")).contains("alice@mail.example.test");
+        }
+    }
+
+    @Test
     void failsOverToTheNextServer() throws Exception {
         LookupTable table = table("server_host = ldap://127.0.0.1:1 " + slapd.url());
         assertThat(table.lookup("alice@example.test")).contains("alice@mail.example.test");
