@@ -43,12 +43,17 @@ command -v policyd-spf >/dev/null 2>&1 || packages+=(postfix-policyd-spf-python)
 [ -x /usr/lib/postgresql/15/bin/initdb ] || packages+=(postgresql-15)
 command -v mariadbd >/dev/null 2>&1 || [ -x /usr/sbin/mariadbd ] || packages+=(mariadb-server)
 command -v mariadb >/dev/null 2>&1 || packages+=(mariadb-client)
+# The ldap: table tests (LdapTableTest, LdapTablesIT) start their own OpenLDAP slapd with a private
+# slapd.conf and load it with slapadd (installed without starting its service); ldap-utils for
+# looking at it by hand.
+[ -x /usr/sbin/slapd ] || packages+=(slapd)
+command -v ldapsearch >/dev/null 2>&1 || packages+=(ldap-utils)
 
 if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban, PostgreSQL, MariaDB (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban, PostgreSQL, MariaDB, slapd (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then

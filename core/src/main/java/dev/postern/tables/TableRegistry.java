@@ -18,6 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.postern.config.ConfigException;
+import dev.postern.tables.net.NetworkTables;
 import dev.postern.tables.sql.SqlTables;
 
 /**
@@ -28,7 +29,9 @@ import dev.postern.tables.sql.SqlTables;
  * postmap); {@code regexp}, {@code pcre}, {@code cidr}, each also inline as Postfix 3.7 allows
  * ({@code cidr:{ {rule-1}, {rule-2} }}: each braced element one rule); {@code inline:{k=v, ...}}, {@code
  * static:value}, {@code unionmap:{t1:n1, ...}}, {@code pipemap:{t1:n1, ...}}, {@code fail:name};
- * {@code pgsql:}, {@code mysql:}, {@code sqlite:} with a Postfix table file ({@link SqlTables}).
+ * {@code pgsql:}, {@code mysql:}, {@code sqlite:} with a Postfix table file ({@link SqlTables});
+ * {@code ldap:}, {@code socketmap:}, {@code tcp:} (servers, see {@link NetworkTables}); {@code proxy:X},
+ * the same shared table as {@code X}.
  * A relative file name is taken relative to the registry's base directory.
  *
  * <p>Sharing: the same {@code type:name} string returns the same table instance; the same file
@@ -53,7 +56,8 @@ public final class TableRegistry implements Closeable {
 
     private static final List<String> HASH_TYPES = List.of("hash", "texthash", "lmdb", "btree", "cdb", "dbm");
     private static final List<String> KNOWN_TYPES = List.of("btree", "cdb", "cidr", "dbm", "fail", "hash", "inline",
-        "lmdb", "mysql", "pcre", "pgsql", "pipemap", "regexp", "sqlite", "static", "texthash", "unionmap");
+        "ldap", "lmdb", "mysql", "pcre", "pgsql", "pipemap", "proxy", "regexp", "socketmap", "sqlite", "static",
+        "tcp", "texthash", "unionmap");
 
     /** Told about reloads, for logs beyond SLF4J and for tests. Called on the poller thread. */
     public interface ReloadListener {
@@ -136,6 +140,9 @@ public final class TableRegistry implements Closeable {
      */
     public LookupTable openAliases(String typeAndName) throws ConfigException {
         String spec = typeAndName.trim();
+        if (spec.startsWith("proxy:")) {
+            return openAliases(spec.substring("proxy:".length()));
+        }
         int colon = spec.indexOf(':');
         if (colon <= 0 || !HASH_TYPES.contains(spec.substring(0, colon))) {
             return open(spec);
@@ -200,6 +207,9 @@ public final class TableRegistry implements Closeable {
             case "unionmap" -> new UnionTable(spec, members(spec, name, 1));
             case "pipemap" -> new PipeTable(spec, members(spec, name, 2));
             case "pgsql", "mysql", "sqlite" -> sqlTables.open(type, spec, baseDirectory.resolve(name).normalize(), this::open);
+            case "ldap", "socketmap", "tcp" -> NetworkTables.open(type, spec, name, baseDirectory);
+            // Postern shares connections itself: proxy:X is the (shared) table X, proxy_read_maps or not.
+            case "proxy" -> open(name);
             default -> throw new IllegalStateException("type without an implementation: " + type);
         };
     }
@@ -340,15 +350,24 @@ public final class TableRegistry implements Closeable {
         return sources.get(kind + "\0" + baseDirectory.resolve(file).toAbsolutePath().normalize());
     }
 
-    /** Stops the poller and closes the SQL tables' pools; open file tables keep their current contents. */
+    /** Stops the poller and closes the connections of server and SQL tables; open file tables keep their current contents. */
     @Override
     public void close() {
         ScheduledExecutorService stopping;
+        List<Closeable> connected;
         synchronized (this) {
             closed = true;
             stopping = poller;
             poller = null;
             sqlTables.close();
+            connected = tables.values().stream().filter(Closeable.class::isInstance).map(Closeable.class::cast).toList();
+        }
+        for (Closeable table : connected) {
+            try {
+                table.close();
+            } catch (IOException | RuntimeException e) {
+                LOG.warn("closing table connections failed", e);
+            }
         }
         if (stopping != null) {
             stopping.shutdownNow();

@@ -107,7 +107,8 @@ class InMemoryTablesTest {
         "pipemap:{inline:{a=1}}        | needs at least 2 tables",
         "unionmap:{nosuch:x}           | unknown table type \"nosuch\"",
         "nosuch:x                      | unknown table type \"nosuch\"; known types: btree, cdb, cidr, dbm, fail, hash,"
-            + " inline, lmdb, mysql, pcre, pgsql, pipemap, regexp, sqlite, static, texthash, unionmap",
+            + " inline, ldap, lmdb, mysql, pcre, pgsql, pipemap, proxy, regexp, socketmap, sqlite, static, tcp, texthash,"
+            + " unionmap",
         "no-type-here                  | expected type:name",
         "hash:                         | missing name",
     })

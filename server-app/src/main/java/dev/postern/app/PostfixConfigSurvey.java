@@ -123,7 +123,12 @@ final class PostfixConfigSurvey {
     }
 
     private static Table table(String spec) {
-        String type = spec.substring(0, spec.indexOf(':'));
+        // proxy:TYPE:name is supported when TYPE is: the table behind the proxy is what Postern opens.
+        String inner = spec;
+        while (inner.startsWith("proxy:") && inner.indexOf(':', "proxy:".length()) > 0) {
+            inner = inner.substring("proxy:".length());
+        }
+        String type = inner.substring(0, inner.indexOf(':'));
         return new Table(spec, type, TableRegistry.knownTypes().contains(type));
     }
 

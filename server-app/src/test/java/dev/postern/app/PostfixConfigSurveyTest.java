@@ -57,6 +57,18 @@ class PostfixConfigSurveyTest {
         assertThat(survey.lines()).anyMatch(line -> line.startsWith("  not implemented: smtpd_proxy_filter (line 3: stops a start"));
     }
 
+    @Test
+    void aProxyTableIsSupportedWhenTheTableBehindItIs() {
+        PostfixConfigSurvey survey = PostfixConfigSurvey.of(List.of(
+            "virtual_mailbox_maps = proxy:ldap:/etc/postfix/ldap-mailboxes.cf, proxy:nis:mail.aliases",
+            "smtpd_recipient_restrictions = check_recipient_access socketmap:inet:127.0.0.1:8600:access, tcp:[::1]:9000"),
+            List.of());
+
+        assertThat(survey.tables()).extracting(PostfixConfigSurvey.Table::spec, PostfixConfigSurvey.Table::supported)
+            .contains(tuple("proxy:ldap:/etc/postfix/ldap-mailboxes.cf", true), tuple("proxy:nis:mail.aliases", false),
+                tuple("socketmap:inet:127.0.0.1:8600:access", true));
+    }
+
     private static List<String> names(PostfixConfigSurvey survey, PostfixConfigSurvey.Kind kind) {
         return survey.settings(kind).stream().map(PostfixConfigSurvey.Setting::name).toList();
     }

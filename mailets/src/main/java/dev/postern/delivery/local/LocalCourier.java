@@ -156,8 +156,14 @@ public final class LocalCourier implements Courier {
                 return RecipientResult.deferred(recipient, "4.3.0", RELAY, "temporary lookup failure", start);
             }
             if (resolution instanceof LocalMailboxes.NotLocal) {
-                return RecipientResult.bounced(recipient, "5.1.1", RELAY,
-                    "unknown user: \"" + recipient.getLocalPart().toLowerCase(Locale.ROOT) + "\"", start);
+                if (settings.virtualMailboxMaps().isEmpty()) {
+                    return RecipientResult.bounced(recipient, "5.1.1", RELAY,
+                        "unknown user: \"" + recipient.getLocalPart().toLowerCase(Locale.ROOT) + "\"", start);
+                }
+                // A virtual_mailbox_domains domain listed in a table rather than in the domain list: the
+                // router sent it here, and virtual_mailbox_maps says where its mailboxes are, as for virtual(8).
+                String address = recipient.asString().toLowerCase(Locale.ROOT);
+                resolution = new LocalMailboxes.UnknownUser(address, address);
             }
             return deliver(recipient, resolution, AliasExpansion.Scope.TOP, start).of(recipient);
         }

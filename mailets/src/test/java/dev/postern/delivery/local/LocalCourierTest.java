@@ -157,6 +157,21 @@ class LocalCourierTest {
     }
 
     @Test
+    void aVirtualMailboxDomainOutsideTheDomainListIsDeliveredThroughVirtualMailboxMaps() throws Exception {
+        Path base = home.resolve("vmail");
+        LocalCourier courier = courier(settings()
+            .virtualMaps(table("inline:{ dave@table-domain.example=table-domain.example/dave/ }"))
+            .virtualBase(base));
+
+        RecipientResult dave = deliver(courier, mail(RAW, "x@remote.example"), "dave@table-domain.example");
+        RecipientResult nobody = deliver(courier, mail(RAW, "x@remote.example"), "nobody@table-domain.example");
+
+        assertThat(dave.text()).isEqualTo("delivered to maildir");
+        assertThat(files(base.resolve("table-domain.example/dave/new"))).hasSize(1);
+        assertThat(nobody.text()).isEqualTo("unknown user: \"nobody@table-domain.example\"");
+    }
+
+    @Test
     void anExactVirtualMailboxInTheSecondTableBeatsAtDomainInTheFirst() throws Exception {
         Path base = home.resolve("vmail");
         LocalCourier courier = courier(settings()
