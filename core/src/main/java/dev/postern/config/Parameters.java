@@ -490,6 +490,12 @@ public final class Parameters {
                     "address of the submission (STARTTLS) listener; empty disables it"),
             new Parameter("postern_submissions_listen", LISTEN_ADDRESS, DefaultValue.of("0.0.0.0:2465"),
                     "address of the submissions (implicit TLS) listener; empty disables it"),
+            new Parameter("postern_users_database", STRING, DefaultValue.of(""),
+                    "pgsql:/path/file.cf or mysql:/path/file.cf: the SMTP AUTH users in that database, shared by every node;"
+                    + " empty keeps them in var/store/users.properties"),
+            new Parameter("postern_domains_database", STRING, DefaultValue.of(""),
+                    "pgsql:/path/file.cf or mysql:/path/file.cf: the domains added through WebAdmin in that database, shared by"
+                    + " every node; empty keeps them in var/store/domains"),
             new Parameter("postern_webadmin_listen", LISTEN_ADDRESS, DefaultValue.of("127.0.0.1:8000"),
                     "address of the WebAdmin API (every route needs the token of var/store/webadmin.token); empty disables it"),
 

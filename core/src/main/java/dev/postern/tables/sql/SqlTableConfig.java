@@ -35,6 +35,15 @@ record SqlTableConfig(SqlDialect dialect, Path file, List<SqlHost> hosts, String
     }
 
     static SqlTableConfig read(SqlDialect dialect, Path file, SqlTables.TableOpener opener) throws ConfigException {
+        return read(dialect, file, opener, true);
+    }
+
+    /**
+     * @param lookupTable false for a file that only says where a database is ({@link SqlDatabase}):
+     *                    then {@code query} is not needed and {@link #query()} is null
+     */
+    static SqlTableConfig read(SqlDialect dialect, Path file, SqlTables.TableOpener opener, boolean lookupTable)
+            throws ConfigException {
         SqlCfFile cf = SqlCfFile.read(file);
         warnUnknown(dialect, cf);
         warnIfReadableByOthers(cf);
@@ -69,7 +78,7 @@ record SqlTableConfig(SqlDialect dialect, Path file, List<SqlHost> hosts, String
             throw new ConfigException(where + ": dbname: not set");
         }
         return new SqlTableConfig(dialect, file, List.copyOf(hosts), uri, cf.get("user", ""), cf.get("password", ""),
-            dbname, dbpath, query(dialect, cf),
+            dbname, dbpath, lookupTable ? query(dialect, cf) : null,
             ResultFormat.parse(cf.get("result_format", "%s"), cf.where("result_format")),
             DomainFilter.parse(cf.get("domain", ""), cf.where("domain"), opener),
             nonNegative(cf, "expansion_limit", 0),

@@ -101,7 +101,7 @@ public final class ExplainCommand {
         ComponentParameters smtpd = ComponentParameters.of(listener.mainCf(), name -> Optional.empty(), COMPONENT);
         ComponentParameters mailets = ComponentParameters.of(mainCf, name -> Optional.empty(), COMPONENT);
         DomainList domains = PosternDataModule.makeDomainList(mainCf, home);
-        UsersRepository users = PosternDataModule.makeUsersRepository(domains, PosternDataModule.makeUsersDao(home),
+        UsersRepository users = PosternDataModule.makeUsersRepository(domains, PosternDataModule.makeUsersDao(mainCf, home),
             UserEntityValidator.NOOP, configuration);
         CleanupMaps maps = new CleanupMaps(mailets, environment::openTable);
         return new ServerParts(listener.name(), SessionTls.of(smtpd), smtpd.bool("smtpd_sasl_auth_enable"), SmtpdPolicy.of(smtpd, environment, domains, users),

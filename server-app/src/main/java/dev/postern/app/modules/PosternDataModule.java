@@ -1,6 +1,7 @@
 package dev.postern.app.modules;
 
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -13,6 +14,7 @@ import org.apache.james.CoreDataModule;
 import org.apache.james.UserEntityValidator;
 import org.apache.james.core.Domain;
 import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.lifecycle.api.Configurable;
 import org.apache.james.mailbox.Authorizator;
 import org.apache.james.mailrepository.api.MailRepositoryUrlStore;
 import org.apache.james.mailrepository.api.Protocol;
@@ -26,6 +28,7 @@ import org.apache.james.rrt.lib.CanSendFromImpl;
 import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
 import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.lib.UsersDAO;
 import org.apache.james.user.lib.UsersRepositoryImpl;
 import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.InitilizationOperationBuilder;
@@ -42,11 +45,16 @@ import dev.postern.app.data.FileUsersDAO;
 import dev.postern.app.data.NoDelegationAuthorizator;
 import dev.postern.app.data.PosternDomainList;
 import dev.postern.app.data.PosternUsersRepository;
+import dev.postern.app.data.SqlDomainList;
+import dev.postern.app.data.SqlUsersDAO;
+import dev.postern.config.ConfigException;
 import dev.postern.config.MainCf;
+import dev.postern.tables.sql.SqlDatabase;
 
 /**
- * Users, domains and mail repositories, all on local disk under {@code var/}: the
- * embedded default needs no database engine. James's recipient rewrite table is bound
+ * Users, domains and mail repositories, on local disk under {@code var/} by default (the embedded
+ * default needs no database engine); users and domains in a database every node shares when
+ * {@code postern_users_database} / {@code postern_domains_database} name one. James's recipient rewrite table is bound
  * (WebAdmin's routes need one) but the default pipeline does not consult it.
  */
 public class PosternDataModule extends AbstractModule {
@@ -86,7 +94,29 @@ public class PosternDataModule extends AbstractModule {
         Set<Domain> configured = mainCf.list("mydestination").stream()
             .map(PosternDataModule::mydestinationDomain)
             .collect(Collectors.toSet());
+        Optional<SqlDatabase> database = database(mainCf, home, "postern_domains_database");
+        if (database.isPresent()) {
+            return new SqlDomainList(configured, myorigin(mainCf), database.get());
+        }
         return new PosternDomainList(configured, myorigin(mainCf), home.var().resolve("store/domains"));
+    }
+
+    /**
+     * The shared database a {@code postern_*_database} parameter names, if set; relative file names
+     * are taken from the home directory, as table names are.
+     *
+     * @throws IllegalArgumentException naming the parameter and the file at fault
+     */
+    private static Optional<SqlDatabase> database(MainCf mainCf, PosternHome home, String parameter) {
+        String spec = mainCf.get(parameter).trim();
+        if (spec.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(SqlDatabase.open(spec, home.home(), parameter));
+        } catch (ConfigException e) {
+            throw new IllegalArgumentException(mainCf.origin(parameter) + ": " + e.getMessage(), e);
+        }
     }
 
     private static Domain myorigin(MainCf mainCf) {
@@ -113,12 +143,19 @@ public class PosternDataModule extends AbstractModule {
 
     @Provides
     @Singleton
-    FileUsersDAO usersDao(PosternHome home) {
-        return makeUsersDao(home);
+    UsersDAO usersDao(MainCf mainCf, PosternHome home) {
+        return makeUsersDao(mainCf, home);
     }
 
-    /** The users file under var/ (read at once; written only when a user is added, changed or removed). */
-    public static FileUsersDAO makeUsersDao(PosternHome home) {
+    /**
+     * The users of {@code postern_users_database} when it is set, else the users file under var/
+     * (read at once; written only when a user is added, changed or removed).
+     */
+    public static UsersDAO makeUsersDao(MainCf mainCf, PosternHome home) {
+        Optional<SqlDatabase> database = database(mainCf, home, "postern_users_database");
+        if (database.isPresent()) {
+            return new SqlUsersDAO(database.get());
+        }
         return new FileUsersDAO(home.var().resolve("store/users.properties"));
     }
 
@@ -130,7 +167,7 @@ public class PosternDataModule extends AbstractModule {
      */
     @Provides
     @Singleton
-    UsersRepository usersRepository(DomainList domainList, FileUsersDAO dao, UserEntityValidator validator,
+    UsersRepository usersRepository(DomainList domainList, UsersDAO dao, UserEntityValidator validator,
                                     ConfigurationProvider configurationProvider) throws ConfigurationException {
         return makeUsersRepository(domainList, dao, validator, configurationProvider);
     }
@@ -139,12 +176,14 @@ public class PosternDataModule extends AbstractModule {
      * The users repository as the server makes it, configured at once; also what {@code postern
      * explain} asks whether a local recipient exists (it only reads the file).
      */
-    public static UsersRepository makeUsersRepository(DomainList domainList, FileUsersDAO dao, UserEntityValidator validator,
+    public static UsersRepository makeUsersRepository(DomainList domainList, UsersDAO dao, UserEntityValidator validator,
                                                       ConfigurationProvider configurationProvider)
             throws ConfigurationException {
-        UsersRepositoryImpl<FileUsersDAO> repository = new PosternUsersRepository(domainList, dao);
+        UsersRepositoryImpl<UsersDAO> repository = new PosternUsersRepository(domainList, dao);
         repository.setValidator(validator);
-        dao.configure(configurationProvider.getConfiguration("usersrepository"));
+        if (dao instanceof Configurable configurable) {
+            configurable.configure(configurationProvider.getConfiguration("usersrepository"));
+        }
         repository.configure(configurationProvider.getConfiguration("usersrepository"));
         return repository;
     }
