@@ -38,12 +38,18 @@ command -v openssl >/dev/null 2>&1 || packages+=(openssl)
 # (installed without starting postgrey's service).
 command -v postgrey >/dev/null 2>&1 || packages+=(postgrey)
 command -v policyd-spf >/dev/null 2>&1 || packages+=(postfix-policyd-spf-python)
+# PrometheusIT starts its own Prometheus on a loopback port (installed without starting its
+# service) and checks the shipped alert rules with promtool; the status page test loads /status
+# in headless Chromium.
+command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
+command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 
 if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban, Prometheus (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then

@@ -1,46 +1,59 @@
 package dev.postern.app.metrics;
 
-import java.util.List;
-
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
 import dev.postern.log.MailLogObserver;
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The counters of the mail flow, derived from the mail log's lines and nothing else: whatever
- * Postern logs it counts, so the figures and the log (and pflogsumm's report of it) agree.
- * One instance per server, watching the server's {@link dev.postern.log.MailLog}.
+ * The counters of the mail flow, counted as the mail log writes its lines: whatever Postern logs
+ * it counts, so the figures and the log (and pflogsumm's report of it) agree. One instance per
+ * server, watching the server's {@link dev.postern.log.MailLog} and registering its counters in the
+ * server's {@link PrometheusRegistry}. The client adds the {@code _total} of the counters' names.
  */
 @Singleton
 public final class MailLogMetrics implements MailLogObserver {
     /** Seconds: from a near-instant local delivery to mail that waited an hour for its next hop. */
     static final double[] DELAY_BUCKETS = {0.1, 0.5, 1, 5, 30, 60, 300, 3600};
 
-    private final CounterFamily connections = new CounterFamily("postern_smtpd_connections_total",
-        "SMTP connections accepted by smtpd (connect from lines).");
-    private final CounterFamily received = new CounterFamily("postern_messages_received_total",
-        "Messages queued (qmgr from=<...>, size=N, nrcpt=N (queue active) lines), bounce notices included.");
-    private final CounterFamily receivedBytes = new CounterFamily("postern_received_bytes_total",
-        "Sum of the size= of the messages queued.");
-    private final CounterFamily rejects = new CounterFamily("postern_smtpd_rejects_total",
-        "SMTP commands refused by smtpd (reject: lines), by reply code and kind of restriction.", "code", "restriction");
-    private final CounterFamily deliveries = new CounterFamily("postern_deliveries_total",
-        "Delivery attempts per recipient (to=<...>, status= lines), by transport and status.", "transport", "status");
-    private final HistogramFamily delay = new HistogramFamily("postern_delivery_delay_seconds",
-        "The delay= of delivery lines: seconds from arrival to the end of the attempt, whatever its status.",
-        DELAY_BUCKETS, "transport");
-    private final CounterFamily bounces = new CounterFamily("postern_bounces_total",
-        "Non-delivery notifications sent to senders (bounce sender non-delivery notification lines).");
-    private final CounterFamily expired = new CounterFamily("postern_expired_total",
-        "Messages returned to the sender after maximal_queue_lifetime (qmgr status=expired lines).");
-    private final CounterFamily holds = new CounterFamily("postern_holds_total",
-        "Messages set aside by a HOLD action of smtpd or cleanup (hold: lines).");
-    private final CounterFamily discards = new CounterFamily("postern_discards_total",
-        "Messages dropped by a DISCARD action of smtpd or cleanup (discard: lines).");
+    private final Counter connections;
+    private final Counter received;
+    private final Counter receivedBytes;
+    private final Counter rejects;
+    private final Counter deliveries;
+    private final Histogram delay;
+    private final Counter bounces;
+    private final Counter expired;
+    private final Counter holds;
+    private final Counter discards;
 
     @Inject
-    public MailLogMetrics() {
+    public MailLogMetrics(PrometheusRegistry registry) {
+        connections = counter(registry, "postern_smtpd_connections", "SMTP connections accepted by smtpd (connect from lines).");
+        received = counter(registry, "postern_messages_received",
+            "Messages queued (qmgr from=<...>, size=N, nrcpt=N (queue active) lines), bounce notices included.");
+        receivedBytes = counter(registry, "postern_received_bytes", "Sum of the size= of the messages queued.");
+        rejects = counter(registry, "postern_smtpd_rejects",
+            "SMTP commands refused by smtpd (reject: lines), by reply code and kind of restriction.", "code", "restriction");
+        deliveries = counter(registry, "postern_deliveries",
+            "Delivery attempts per recipient (to=<...>, status= lines), by transport and status.", "transport", "status");
+        delay = Histogram.builder().name("postern_delivery_delay_seconds")
+            .help("The delay= of delivery lines: seconds from arrival to the end of the attempt, whatever its status.")
+            .labelNames("transport").classicOnly().classicUpperBounds(DELAY_BUCKETS).register(registry);
+        bounces = counter(registry, "postern_bounces",
+            "Non-delivery notifications sent to senders (bounce sender non-delivery notification lines).");
+        expired = counter(registry, "postern_expired",
+            "Messages returned to the sender after maximal_queue_lifetime (qmgr status=expired lines).");
+        holds = counter(registry, "postern_holds", "Messages set aside by a HOLD action of smtpd or cleanup (hold: lines).");
+        discards = counter(registry, "postern_discards",
+            "Messages dropped by a DISCARD action of smtpd or cleanup (discard: lines).");
+    }
+
+    private static Counter counter(PrometheusRegistry registry, String name, String help, String... labels) {
+        return Counter.builder().name(name).help(help).labelNames(labels).register(registry);
     }
 
     @Override
@@ -50,30 +63,23 @@ public final class MailLogMetrics implements MailLogObserver {
 
     void count(MailLogEvent event) {
         if (event instanceof MailLogEvent.Connection) {
-            connections.increment();
+            connections.inc();
         } else if (event instanceof MailLogEvent.Received r) {
-            received.increment();
-            receivedBytes.add(r.size());
+            received.inc();
+            receivedBytes.inc(r.size());
         } else if (event instanceof MailLogEvent.Reject r) {
-            rejects.increment(r.code(), r.restriction().label());
+            rejects.labelValues(r.code(), r.restriction().label()).inc();
         } else if (event instanceof MailLogEvent.Delivery d) {
-            deliveries.increment(d.transport(), d.status());
-            delay.observe(d.delaySeconds(), d.transport());
+            deliveries.labelValues(d.transport(), d.status()).inc();
+            delay.labelValues(d.transport()).observe(d.delaySeconds());
         } else if (event instanceof MailLogEvent.Bounce) {
-            bounces.increment();
+            bounces.inc();
         } else if (event instanceof MailLogEvent.Expired) {
-            expired.increment();
+            expired.inc();
         } else if (event instanceof MailLogEvent.Hold) {
-            holds.increment();
+            holds.inc();
         } else if (event instanceof MailLogEvent.Discard) {
-            discards.increment();
+            discards.inc();
         }
-    }
-
-    /** The current values, in a fixed order. */
-    public List<MetricFamily> snapshot() {
-        return List.of(connections.snapshot(), received.snapshot(), receivedBytes.snapshot(), rejects.snapshot(),
-            deliveries.snapshot(), delay.snapshot(), bounces.snapshot(), expired.snapshot(), holds.snapshot(),
-            discards.snapshot());
     }
 }
