@@ -3,16 +3,18 @@ package dev.postern.app.metrics;
 import javax.inject.Inject;
 import javax.inject.Singleton;
 
+import dev.postern.log.DeliveryOutcome;
 import dev.postern.log.MailLogObserver;
 import io.prometheus.metrics.core.metrics.Counter;
 import io.prometheus.metrics.core.metrics.Histogram;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 
 /**
- * The counters of the mail flow, counted as the mail log writes its lines: whatever Postern logs
- * it counts, so the figures and the log (and pflogsumm's report of it) agree. One instance per
+ * The counters of the mail flow, counted as the mail log writes its lines (delivery lines from the
+ * outcome their writer hands over with them, the others from their text): whatever Postern logs it counts, so the figures and the log (and pflogsumm's report of it) agree. One instance per
  * server, watching the server's {@link dev.postern.log.MailLog} and registering its counters in the
- * server's {@link PrometheusRegistry}. The client adds the {@code _total} of the counters' names.
+ * server's {@link PrometheusRegistry} (the client adds the {@code _total} of the counters' names), and
+ * the status page's {@link RecentActivity}.
  */
 @Singleton
 public final class MailLogMetrics implements MailLogObserver {
@@ -29,9 +31,11 @@ public final class MailLogMetrics implements MailLogObserver {
     private final Counter expired;
     private final Counter holds;
     private final Counter discards;
+    private final RecentActivity recent;
 
     @Inject
-    public MailLogMetrics(PrometheusRegistry registry) {
+    public MailLogMetrics(PrometheusRegistry registry, RecentActivity recent) {
+        this.recent = recent;
         connections = counter(registry, "postern_smtpd_connections", "SMTP connections accepted by smtpd (connect from lines).");
         received = counter(registry, "postern_messages_received",
             "Messages queued (qmgr from=<...>, size=N, nrcpt=N (queue active) lines), bounce notices included.");
@@ -61,14 +65,22 @@ public final class MailLogMetrics implements MailLogObserver {
         MailLogParser.parse(service, text).ifPresent(this::count);
     }
 
+    @Override
+    public void delivered(String service, DeliveryOutcome outcome) {
+        // The transport is the daemon, without a listener or syslog_name prefix.
+        count(new MailLogEvent.Delivery(service.substring(service.lastIndexOf('/') + 1), outcome.status(), outcome.delaySeconds()));
+    }
+
     void count(MailLogEvent event) {
         if (event instanceof MailLogEvent.Connection) {
             connections.inc();
         } else if (event instanceof MailLogEvent.Received r) {
             received.inc();
+            recent.received();
             receivedBytes.inc(r.size());
         } else if (event instanceof MailLogEvent.Reject r) {
             rejects.labelValues(r.code(), r.restriction().label()).inc();
+            recent.rejected();
         } else if (event instanceof MailLogEvent.Delivery d) {
             deliveries.labelValues(d.transport(), d.status()).inc();
             delay.labelValues(d.transport()).observe(d.delaySeconds());

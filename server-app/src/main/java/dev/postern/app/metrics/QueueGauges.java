@@ -70,7 +70,7 @@ public final class QueueGauges {
     }
 
     /** Each message once per domain of its delayed recipients, the biggest {@value #TOP_DOMAINS} by name. */
-    private static Map<String, Long> topDomains(List<QueueEntry> deferred) {
+    public static Map<String, Long> topDomains(List<QueueEntry> deferred) {
         Map<String, Long> all = deferred.stream()
             .flatMap(entry -> entry.recipients().stream().filter(r -> r.delayReason() != null)
                 .map(r -> domain(r.address())).distinct())

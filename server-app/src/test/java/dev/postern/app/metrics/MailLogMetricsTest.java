@@ -3,10 +3,12 @@ package dev.postern.app.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.postern.log.DeliveryOutcome;
 import dev.postern.log.MailLog;
 import io.prometheus.metrics.expositionformats.ExpositionFormats;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
@@ -14,7 +16,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 /** Lines written to a mail log that reports to the metrics, then the figures as the client's text format shows them. */
 class MailLogMetricsTest {
     private final PrometheusRegistry registry = new PrometheusRegistry();
-    private final MailLogMetrics metrics = new MailLogMetrics(registry);
+    private final MailLogMetrics metrics = new MailLogMetrics(registry, new RecentActivity(Clock.systemUTC()));
     private final MailLog log = new MailLog("postern", "mx.test", Clock.systemUTC(), line -> { }).withObserver(metrics);
 
     @Test
@@ -36,9 +38,14 @@ class MailLogMetricsTest {
             + "from=<a@b.example> to=<x@remote.example> proto=ESMTP helo=<vm>");
         log.log("smtpd", "NOQUEUE: reject: RCPT from unknown[127.0.0.2]: 454 4.7.1 <y@remote.example>: Relay access denied; "
             + "from=<a@b.example> to=<y@remote.example> proto=ESMTP helo=<vm>");
-        log.log("smtp", "A1", "to=<r@remote.example>, relay=s[127.0.0.1]:25, delay=0.3, delays=0/0/0.1/0.2, dsn=2.0.0, status=sent (250 Ok)");
-        log.log("smtp", "A2", "to=<s@remote.example>, relay=s[127.0.0.1]:25, delay=45, delays=0/0/0.1/0.2, dsn=4.2.0, status=deferred (450 later)");
-        log.log("local", "A2", "to=<bob@mx.test>, relay=local, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (delivered to maildir)");
+        log.logDelivery("smtp", "A1", "to=<r@remote.example>, relay=s[127.0.0.1]:25, delay=0.3, delays=0/0/0.1/0.2, dsn=2.0.0, status=sent (250 Ok)",
+            new DeliveryOutcome("sent", Duration.ofMillis(300)));
+        log.logDelivery("smtp", "A2", "to=<s@remote.example>, relay=s[127.0.0.1]:25, delay=45, delays=0/0/0.1/0.2, dsn=4.2.0, status=deferred (450 later)",
+            new DeliveryOutcome("deferred", Duration.ofSeconds(45)));
+        log.withSyslogName("postern/submission").logDelivery("local", "A2", "to=<bob@mx.test>, relay=local, delay=0.1, delays=0/0/0/0.1, dsn=2.0.0, status=sent (delivered to maildir)",
+            new DeliveryOutcome("sent", Duration.ofMillis(100)));
+        // A delivery line written as plain text is not read back: deliveries come with their outcome.
+        log.log("smtp", "A3", "to=<t@remote.example>, relay=s[127.0.0.1]:25, delay=1, delays=0/0/0.1/0.9, dsn=2.0.0, status=sent (250 Ok)");
         log.log("bounce", "A3", "sender non-delivery notification: A4");
         log.log("qmgr", "A5", "from=<a@b.example>, status=expired, returned to sender");
 
