@@ -48,12 +48,18 @@ command -v mariadb >/dev/null 2>&1 || packages+=(mariadb-client)
 # looking at it by hand.
 [ -x /usr/sbin/slapd ] || packages+=(slapd)
 command -v ldapsearch >/dev/null 2>&1 || packages+=(ldap-utils)
+# PrometheusIT starts its own Prometheus on a loopback port (installed without starting its
+# service) and checks the shipped alert rules with promtool; the status page test loads /status
+# in headless Chromium.
+command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
+command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
+command -v chromium >/dev/null 2>&1 || packages+=(chromium)
 
 if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban, PostgreSQL, MariaDB, slapd (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban, PostgreSQL, MariaDB, slapd, Prometheus (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then

@@ -498,6 +498,9 @@ public final class Parameters {
                     + " every node; empty keeps them in var/store/domains"),
             new Parameter("postern_webadmin_listen", LISTEN_ADDRESS, DefaultValue.of("127.0.0.1:8000"),
                     "address of the WebAdmin API (every route needs the token of var/store/webadmin.token); empty disables it"),
+            new Parameter("postern_metrics_listen", LISTEN_ADDRESS, DefaultValue.of(""),
+                    "address of a Prometheus scrape listener serving /metrics without a credential, such as"
+                        + " 127.0.0.1:9154; empty (the default) disables it"),
 
             // Postern DNS
             new Parameter("postern_dns_servers", DNS_SERVERS, DefaultValue.of(""),

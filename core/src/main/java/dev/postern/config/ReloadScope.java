@@ -20,6 +20,7 @@ public final class ReloadScope {
     private static final Set<String> READ_AT_START = Set.of(
         // listeners, as James binds and configures them
         "postern_smtpd_listen", "postern_submission_listen", "postern_submissions_listen", "postern_webadmin_listen",
+        "postern_metrics_listen",
         "smtpd_tls_security_level", "smtpd_tls_cert_file", "smtpd_tls_key_file", "postern_smtpd_tls_pkcs12_password",
         "smtpd_tls_wrappermode", "smtpd_tls_auth_only", "smtpd_sasl_auth_enable", "smtpd_banner",
         "message_size_limit", "queue_minfree", "mynetworks",

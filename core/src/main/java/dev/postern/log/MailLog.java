@@ -74,13 +74,31 @@ public final class MailLog {
      * @param text    the line after the {@code name[pid]: } prefix, values in it as they came
      */
     public void log(String service, String text) {
+        String printable = write(service, text);
+        notifyObserver(service, () -> observer.logged(service, printable));
+    }
+
+    /**
+     * A delivery agent's line for one recipient ({@code QID: to=<r>, relay=..., delay=..., status=S (...)}),
+     * with its outcome as fields for the observer, which is shown those rather than the text.
+     */
+    public void logDelivery(String service, String queueId, String text, DeliveryOutcome outcome) {
+        write(service, queueId + ": " + text);
+        notifyObserver(service, () -> observer.delivered(service, outcome));
+    }
+
+    private String write(String service, String text) {
         // The one place every value from a client, a header or a remote server passes on its way
         // to the log: one event stays one physical line whatever the caller put into it.
         String printable = Printable.of(text);
         sink.accept(SYSLOG_TIME.format(ZonedDateTime.now(clock)) + " " + host + " " + syslogName + "/" + service
             + "[" + pid + "]: " + printable);
+        return printable;
+    }
+
+    private static void notifyObserver(String service, Runnable notification) {
         try {
-            observer.logged(service, printable);
+            notification.run();
         } catch (RuntimeException e) {
             // The line is written; a fault in what merely counts lines must not fail the
             // delivery or the SMTP command that logged it.

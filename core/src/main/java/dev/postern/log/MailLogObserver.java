@@ -17,4 +17,13 @@ public interface MailLogObserver {
      * @param text    the line after the {@code name[pid]: } prefix
      */
     void logged(String service, String text);
+
+    /**
+     * A delivery line, written by {@link MailLog#logDelivery}: its outcome as fields. Such a line is
+     * shown here and not to {@link #logged}.
+     *
+     * @param service the delivery agent as logged, such as {@code smtp}, {@code local}, {@code cleanup}
+     */
+    default void delivered(String service, DeliveryOutcome outcome) {
+    }
 }

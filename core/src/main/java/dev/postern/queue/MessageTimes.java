@@ -40,6 +40,11 @@ public final class MessageTimes {
             + "/" + seconds(Duration.between(connected, now));
     }
 
+    /** The {@code delay=} of a delivery line as a duration: from arrival (or the delivery's start, unstamped) to {@code now}. */
+    public static Duration delay(Mail mail, Instant deliveryStart, Instant now) {
+        return Duration.between(read(mail, MailAttributes.ARRIVAL).orElse(deliveryStart), now);
+    }
+
     /** When the message arrived, as stamped at SMTP time. */
     public static Optional<Instant> arrival(Mail mail) {
         return read(mail, MailAttributes.ARRIVAL);

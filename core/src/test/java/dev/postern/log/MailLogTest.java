@@ -3,6 +3,7 @@ package dev.postern.log;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -51,6 +52,30 @@ class MailLogTest {
         assertThat(observed).containsExactly("smtpd|connect from unknown[192.0.2.2]", "smtpd|ABC: client=unknown[192.0.2.2]");
         assertThat(lines).hasSize(2);
         assertThat(lines.get(1)).contains(" postern/submission/smtpd[");
+    }
+
+    @Test
+    void aDeliveryLineGivesTheObserverItsOutcomeAsFieldsAndNotItsText() {
+        List<String> lines = new ArrayList<>();
+        List<String> observed = new ArrayList<>();
+        MailLog log = new MailLog("postern", "mx", Clock.systemUTC(), lines::add).withObserver(new MailLogObserver() {
+            @Override
+            public void logged(String service, String text) {
+                observed.add("text " + text);
+            }
+
+            @Override
+            public void delivered(String service, DeliveryOutcome outcome) {
+                observed.add(service + " " + outcome.status() + " " + outcome.delaySeconds());
+            }
+        });
+
+        log.logDelivery("smtp", "ABC", "to=<r@remote.example>, relay=none, delay=1.5, delays=0/0/1.5/0, dsn=4.4.1, "
+            + "status=deferred (connect to x[192.0.2.7]:25: Connection refused)", new DeliveryOutcome("deferred", Duration.ofMillis(1500)));
+
+        assertThat(lines).singleElement().asString().endsWith(": ABC: to=<r@remote.example>, relay=none, delay=1.5, "
+            + "delays=0/0/1.5/0, dsn=4.4.1, status=deferred (connect to x[192.0.2.7]:25: Connection refused)");
+        assertThat(observed).containsExactly("smtp deferred 1.5");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 
+import dev.postern.log.DeliveryOutcome;
 import dev.postern.log.MailLog;
 import dev.postern.queue.MessageTimes;
 import dev.postern.queue.QueueIdGenerator;
@@ -53,8 +54,9 @@ final class CleanupDeferral {
         context.sendMail(copy, processor, Math.max(0, delay.toSeconds()), TimeUnit.SECONDS);
         Instant now = clock.instant();
         for (MailAddress recipient : mail.getRecipients()) {
-            mailLog.log(SERVICE, queueId, "to=<" + recipient.asString() + ">, relay=none, "
-                + MessageTimes.delays(mail, start, now, now) + ", dsn=" + dsn + ", status=deferred (" + text + ")");
+            mailLog.logDelivery(SERVICE, queueId, "to=<" + recipient.asString() + ">, relay=none, "
+                + MessageTimes.delays(mail, start, now, now) + ", dsn=" + dsn + ", status=deferred (" + text + ")",
+                new DeliveryOutcome("deferred", MessageTimes.delay(mail, start, now)));
         }
         mail.setState(Mail.GHOST);
     }

@@ -18,8 +18,10 @@ final class ListenerCheck {
     /**
      * The listeners of the default configuration. The submission listeners join this
      * list when they are enabled in the default smtpserver.xml (they need TLS keys).
+     * {@code postern_metrics_listen} is empty (off) unless the operator sets it.
      */
-    private static final List<String> PARAMETERS = List.of("postern_smtpd_listen", "postern_webadmin_listen");
+    private static final List<String> PARAMETERS = List.of("postern_smtpd_listen", "postern_webadmin_listen",
+        "postern_metrics_listen");
 
     private ListenerCheck() {
     }

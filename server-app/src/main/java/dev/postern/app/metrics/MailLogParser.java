@@ -7,7 +7,9 @@ import java.util.regex.Pattern;
 /**
  * Reads the lines Postern's mail log writes (the shapes pflogsumm parses, docs/logging-and-metrics.md)
  * into {@link MailLogEvent}s. Lines it does not count (cleanup's message-id, qmgr's removed,
- * disconnects, warnings) give nothing.
+ * disconnects, warnings) give nothing. Delivery lines are not parsed: their writers
+ * ({@code DeliveryLog}, {@code CleanupDeferral}) give their outcome as fields
+ * ({@link dev.postern.log.MailLog#logDelivery}).
  */
 public final class MailLogParser {
     private static final String QID = "[A-Za-z0-9]+: ";
@@ -21,9 +23,6 @@ public final class MailLogParser {
     private static final Pattern HOLD = Pattern.compile(QID + "hold: .*");
     private static final Pattern DISCARD = Pattern.compile(QID + "discard: .*");
     private static final Pattern BOUNCE = Pattern.compile(QID + "sender non-delivery notification: [A-Za-z0-9]+");
-    /** pflogsumm's delivery regex, anchored on the queue ID. */
-    private static final Pattern DELIVERY = Pattern.compile(QID + "to=<[^>]*>, (?:orig_to=<[^>]*>, )?relay=[^,]+, "
-        + "(?:conn_use=[^,]+, )?delay=([0-9]+(?:\\.[0-9]+)?), (?:delays=[^,]+, )?(?:dsn=[^,]+, )?status=(\\w+)(?: .*)?");
 
     private MailLogParser() {
     }
@@ -55,6 +54,7 @@ public final class MailLogParser {
                 if (EXPIRED.matcher(text).matches()) {
                     return Optional.of(new MailLogEvent.Expired());
                 }
+                return Optional.empty();
             }
             case "bounce" -> {
                 if (BOUNCE.matcher(text).matches()) {
@@ -63,13 +63,10 @@ public final class MailLogParser {
                 return Optional.empty();
             }
             default -> {
+                // Delivery lines are not read back: MailLog.logDelivery hands their outcome over as fields.
+                return Optional.empty();
             }
         }
-        // Delivery lines: every agent's (smtp, lmtp, local, ...), and qmgr's for what it defers itself.
-        if ((m = DELIVERY.matcher(text)).matches()) {
-            return Optional.of(new MailLogEvent.Delivery(daemon, m.group(2), Double.parseDouble(m.group(1))));
-        }
-        return Optional.empty();
     }
 
     private static Optional<MailLogEvent> actions(String text) {

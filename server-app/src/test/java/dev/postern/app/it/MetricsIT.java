@@ -3,6 +3,7 @@ package dev.postern.app.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.postern.app.harness.Await;
+import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
@@ -26,7 +27,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * {@code GET /metrics} on a live server after a relayed message, a deferred one (the relay host
  * answers 450 to one recipient) and a recipient refused to an untrusted client (127.0.0.2): the
- * counters move by exactly what the test did, and the queue gauges show the deferred message.
+ * counters move by exactly what the test did, and the queue gauges show the deferred message, its
+ * domain and the kind of its delay; the JVM metrics are there; the same figures are served without
+ * a credential on postern_metrics_listen, and in OpenMetrics to a scraper that asks for it.
  */
 class MetricsIT {
     private static final String H = "mx.metrics-it.test";
@@ -43,7 +46,9 @@ class MetricsIT {
     void countersAndQueueGaugesFollowWhatTheServerDid() {
         SmtpSink sink = postern.newSink()
             .setRcptReply(recipient -> recipient.equals(LATER) ? "450 4.2.0 <" + LATER + ">: try again later" : "250 2.1.5 Ok");
-        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink).start();
+        int scrapePort = FreePorts.allocate();
+        PosternProcess server = postern.newServer().myhostname(H).relayhost(sink)
+            .parameter("postern_metrics_listen", "127.0.0.1:" + scrapePort).start();
         Instant started = Instant.now();
         // WebAdmin may come up a moment after the SMTP listener; the harness's client waits for it.
         assertThat(server.webAdmin().get("/metrics").status()).isEqualTo(200);
@@ -52,7 +57,7 @@ class MetricsIT {
         assertThat(before).containsEntry("postern_messages_received_total", 0.0)
             .containsEntry("postern_queue_messages{queue_name=\"deferred\"}", 0.0)
             .containsEntry("postern_queue_oldest_message_age_seconds", 0.0)
-            .doesNotContainKey("postern_deliveries_total{transport=\"smtp\",status=\"sent\"}");
+            .doesNotContainKey("postern_deliveries_total{status=\"sent\",transport=\"smtp\"}");
 
         String relayed = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, SENDER, "bob@remote.example", "metrics-1"));
         String deferred = LocalDeliveryIT.queueIdOf(LocalDeliveryIT.send(server, SENDER, LATER, "metrics-2"));
@@ -79,34 +84,59 @@ class MetricsIT {
         assertThat(delta(before, after, "postern_received_bytes_total")).as("the size= of both qmgr lines")
             .isEqualTo(loggedSize(server, relayed) + loggedSize(server, deferred));
         assertThat(after).containsEntry("postern_smtpd_rejects_total{code=\"454\",restriction=\"relay_denied\"}", 1.0)
-            .containsEntry("postern_deliveries_total{transport=\"smtp\",status=\"sent\"}", 1.0)
-            .containsEntry("postern_deliveries_total{transport=\"smtp\",status=\"deferred\"}", 1.0)
+            .containsEntry("postern_deliveries_total{status=\"sent\",transport=\"smtp\"}", 1.0)
+            .containsEntry("postern_deliveries_total{status=\"deferred\",transport=\"smtp\"}", 1.0)
             .containsEntry("postern_delivery_delay_seconds_count{transport=\"smtp\"}", 2.0)
             .containsEntry("postern_delivery_delay_seconds_bucket{transport=\"smtp\",le=\"+Inf\"}", 2.0)
-            .containsEntry("postern_delivery_delay_seconds_bucket{transport=\"smtp\",le=\"60\"}", 2.0)
+            .containsEntry("postern_delivery_delay_seconds_bucket{transport=\"smtp\",le=\"60.0\"}", 2.0)
             .containsEntry("postern_bounces_total", 0.0)
             .containsEntry("postern_queue_messages{queue_name=\"active\"}", 0.0)
             .containsEntry("postern_queue_messages{queue_name=\"deferred\"}", 1.0)
             .containsEntry("postern_queue_messages{queue_name=\"hold\"}", 0.0);
-        assertThat(after.keySet()).noneMatch(key -> key.startsWith("postern_deliveries_total{transport=\"local\""));
+        assertThat(after.keySet()).noneMatch(key -> key.startsWith("postern_deliveries_total{") && key.contains("transport=\"local\""));
         assertThat(after.get("postern_queue_oldest_message_age_seconds"))
             .isBetween(0.0, (double) Duration.between(started, Instant.now()).getSeconds() + 1);
+        assertThat(after).containsEntry("postern_queue_deferred_domain_messages{domain=\"remote.example\"}", 1.0)
+            .containsEntry("postern_queue_deferred_reason_messages{reason=\"reply_4xx\"}", 1.0)
+            .containsKeys("jvm_memory_used_bytes{area=\"heap\"}", "jvm_threads_current", "jvm_classes_currently_loaded")
+            .containsKey("postern_queue_bytes{queue_name=\"deferred\"}");
+        assertThat(after.keySet()).as("the client's JVM metrics: GC pauses and memory pools")
+            .anyMatch(key -> key.startsWith("jvm_gc_collection_seconds_count{"))
+            .anyMatch(key -> key.startsWith("jvm_memory_pool_used_bytes{"));
+
+        // The same registry without a credential on postern_metrics_listen, and OpenMetrics when asked for.
+        HttpResponse<String> scraped = get("http://127.0.0.1:" + scrapePort + "/metrics", Map.of());
+        assertThat(scraped.statusCode()).isEqualTo(200);
+        assertThat(scraped.body()).contains("postern_messages_received_total 2.0")
+            .contains("postern_smtpd_rejects_total{code=\"454\",restriction=\"relay_denied\"} 1.0");
+        HttpResponse<String> openMetrics = get("http://127.0.0.1:" + server.webadminPort() + "/metrics",
+            Map.of("Authorization", server.webAdmin().authorization(),
+                "Accept", "application/openmetrics-text;version=1.0.0,text/plain;version=0.0.4;q=0.5"));
+        assertThat(openMetrics.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
+            assertThat(type).startsWith("application/openmetrics-text"));
+        assertThat(openMetrics.body()).contains("# TYPE postern_messages_received counter")
+            .contains("postern_messages_received_total 2.0").endsWith("# EOF\n");
+        assertThat(get("http://127.0.0.1:" + server.webadminPort() + "/metrics", Map.of()).statusCode())
+            .as("WebAdmin's /metrics still needs the token").isEqualTo(401);
     }
 
-    /** GET /metrics, checking the status and the content type, as sample name (with labels) to value. */
-    private static Map<String, Double> scrape(PosternProcess server) {
-        HttpResponse<String> response;
+    private static HttpResponse<String> get(String url, Map<String, String> headers) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        headers.forEach(request::header);
         try {
-            response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://127.0.0.1:" + server.webadminPort() + "/metrics")).timeout(Duration.ofSeconds(30))
-                .header("Authorization", server.webAdmin().authorization()).build(),
-                HttpResponse.BodyHandlers.ofString());
+            return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new UncheckedIOException("GET /metrics: " + e, e);
+            throw new UncheckedIOException("GET " + url + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
         }
+    }
+
+    /** GET /metrics, checking the status and the content type, as sample name (with labels) to value. */
+    private static Map<String, Double> scrape(PosternProcess server) {
+        HttpResponse<String> response = get("http://127.0.0.1:" + server.webadminPort() + "/metrics",
+            Map.of("Authorization", server.webAdmin().authorization()));
         assertThat(response.statusCode()).as("GET /metrics: %s", response.body()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
             assertThat(type.replace(" ", "")).isEqualToIgnoringCase("text/plain;version=0.0.4;charset=utf-8"));

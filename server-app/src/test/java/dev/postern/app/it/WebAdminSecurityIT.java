@@ -75,7 +75,7 @@ class WebAdminSecurityIT {
                 .isEqualTo(403);
         }
 
-        for (String path : List.of("/users", "/domains", "/healthcheck", "/metrics", "/postern/queue",
+        for (String path : List.of("/users", "/domains", "/healthcheck", "/metrics", "/status", "/postern/queue",
                 "/mailQueues/spool", "/no/such/route")) {
             Answer bare = RawHttp.exchange(port, "GET", path, "", own);
             assertThat(bare.status()).as("GET %s without a token: %s", path, bare).isEqualTo(401);

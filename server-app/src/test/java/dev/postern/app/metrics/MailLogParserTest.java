@@ -11,7 +11,6 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.postern.app.metrics.MailLogEvent.Bounce;
 import dev.postern.app.metrics.MailLogEvent.Connection;
-import dev.postern.app.metrics.MailLogEvent.Delivery;
 import dev.postern.app.metrics.MailLogEvent.Discard;
 import dev.postern.app.metrics.MailLogEvent.Expired;
 import dev.postern.app.metrics.MailLogEvent.Hold;
@@ -78,32 +77,11 @@ class MailLogParserTest {
             line("cleanup", "61586714B934: reject: header Subject: forbidden fruit from localhost[127.0.0.1]; from=<a@b.example> "
                 + "to=<c@remote.example> proto=ESMTP helo=<vm>: 5.7.1 no forbidden subjects", null),
             line("cleanup", "61586714B934: warning: header Subject: odd from localhost[127.0.0.1]; proto=ESMTP helo=<vm>", null),
-            // delivery agents
-            line("local", "615860A55495: to=<bob@vm.localdomain>, relay=local, delay=0.21, delays=0.01/0.18/0/0.02, dsn=2.0.0, "
-                + "status=sent (delivered to maildir)", new Delivery("local", "sent", 0.21)),
-            line("virtual", "615860A55495: to=<alice@virtual.example>, relay=local, delay=0, delays=0/0/0/0, dsn=2.0.0, "
-                + "status=sent (delivered to maildir)", new Delivery("virtual", "sent", 0)),
-            line("local", "615860A55495: to=<bob@localhost>, relay=local, delay=0, delays=0/0/0/0, dsn=5.4.6, "
-                + "status=bounced (mail forwarding loop for bob@localhost)", new Delivery("local", "bounced", 0)),
-            line("smtp", "615860A55495: to=<r@remote.example>, orig_to=<alias@mx.test>, relay=mx.example.net[192.0.2.7]:25, "
-                + "delay=1.2, delays=0.01/0/0.4/0.8, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X)",
-                new Delivery("smtp", "sent", 1.2)),
-            line("smtp", "615860A55495: to=<later@remote.example>, relay=sink.test[127.0.0.1]:2525, delay=120, "
-                + "delays=0.1/0/0.1/0, dsn=4.2.0, status=deferred (host sink.test[127.0.0.1] said: 450 4.2.0 try again later "
-                + "(in reply to RCPT TO command))", new Delivery("smtp", "deferred", 120)),
-            line("smtp", "615860A55495: to=<x@remote.example>, relay=none, delay=3.5, delays=0/0/3.5/0, dsn=4.4.1, "
-                + "status=deferred (connect to x[127.0.0.1]:25: Connection refused)", new Delivery("smtp", "deferred", 3.5)),
-            line("lmtp", "615860A55495: to=<bob@virtual.example>, relay=127.0.0.1[127.0.0.1]:24, delay=0.05, "
-                + "delays=0.01/0/0.01/0.03, dsn=2.0.0, status=sent (250 2.0.0 <bob@virtual.example> Saved)",
-                new Delivery("lmtp", "sent", 0.05)),
-            line("error", "615860A55495: to=<x@mx.test>, relay=none, delay=0.02, delays=0.01/0/0/0.01, dsn=5.7.1, "
-                + "status=bounced (no mail here)", new Delivery("error", "bounced", 0.02)),
-            line("retry", "615860A55495: to=<x@mx.test>, relay=none, delay=0.02, delays=0.01/0/0/0.01, dsn=4.3.2, "
-                + "status=deferred (later)", new Delivery("retry", "deferred", 0.02)),
-            line("discard", "615860A55495: to=<x@mx.test>, relay=none, delay=0.02, delays=0.01/0/0/0.01, dsn=2.0.0, "
-                + "status=sent (silently)", new Delivery("discard", "sent", 0.02)),
+            // delivery lines are counted from the outcome their writer hands over (MailLog.logDelivery), never parsed
+            line("smtp", "615860A55495: to=<r@remote.example>, relay=mx.example.net[192.0.2.7]:25, "
+                + "delay=1.2, delays=0.01/0/0.4/0.8, dsn=2.0.0, status=sent (250 2.0.0 Ok: queued as X)", null),
             line("qmgr", "615860A55495: to=<bob@localhost>, relay=none, delay=0, delays=0/0/0/0, dsn=4.6.0, "
-                + "status=deferred (Alias expansion error)", new Delivery("qmgr", "deferred", 0)),
+                + "status=deferred (Alias expansion error)", null),
             // the bounce service
             line("bounce", "615860A55495: sender non-delivery notification: 61586A000001", new Bounce()),
             line("bounce", "615860A55495: postmaster non-delivery notification: 61586A000002", null),
