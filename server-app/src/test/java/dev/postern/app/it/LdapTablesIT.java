@@ -151,6 +151,9 @@ class LdapTablesIT {
             // example.test is accepted from an outsider only because the directory lists it (virtual_mailbox_domains)
             assertThat(client.rcptTo("user@elsewhere.test").full())
                 .isEqualTo("454 4.7.1 <user@elsewhere.test>: Relay access denied");
+            // ...and its users are the directory's: an unknown one is refused at RCPT, not bounced later
+            assertThat(client.rcptTo("nobody@example.test").full())
+                .isEqualTo("550 5.1.1 <nobody@example.test>: Recipient address rejected: User unknown in virtual mailbox table");
         }
     }
 
