@@ -86,6 +86,9 @@ postern_new_home() {
     rm -rf "$home"; mkdir -p "$home"; cp -r "$dist/conf" "$home/"
     smtp_port=$(free_port)
     webadmin_port=$(free_port)
+    # The submission listeners too: their default ports are fixed, so two benchmarks at once collide.
+    submission_port=$(free_port)
+    submissions_port=$(free_port)
 }
 postern_launch() {
     local start
@@ -93,6 +96,8 @@ postern_launch() {
     POSTERN_relayhost="[127.0.0.1]:$sink_port" \
     POSTERN_postern_smtpd_listen="127.0.0.1:$smtp_port" \
     POSTERN_postern_webadmin_listen="127.0.0.1:$webadmin_port" \
+    POSTERN_postern_submission_listen="127.0.0.1:$submission_port" \
+    POSTERN_postern_submissions_listen="127.0.0.1:$submissions_port" \
         "$dist/bin/postern" run --home "$home" >> "$work/console.log" 2>&1 &
     server_pid=$!
     await_greeting "$smtp_port"
