@@ -10,7 +10,8 @@
 #   postern_new_home           a fresh Postern home under $work (conf copied; main.cf appendable)
 #   postern_launch             run Postern on that home, relaying to the sink; waits for the 220
 #   postfix_begin / postfix_end, mta_start MTA / mta_stop MTA (MTA: postern or postfix)
-#   measure MTA MESSAGES SMTP-SOURCE-ARGS...   sets accept_rate, e2e_rate, rss
+#   measure MTA MESSAGES SMTP-SOURCE-ARGS...   sets accept_rate, e2e_rate, rss, cpu_ms
+#   cpu_snapshot MTA FILE      user+system ticks of the MTA now (Postern per thread group)
 #   fsync_count MTA MESSAGES SMTP-SOURCE-ARGS...   sets fsync_calls: fsync+fdatasync under strace
 #   median NUMBER...
 
@@ -85,6 +86,9 @@ postern_new_home() {
     rm -rf "$home"; mkdir -p "$home"; cp -r "$dist/conf" "$home/"
     smtp_port=$(free_port)
     webadmin_port=$(free_port)
+    # The submission listeners too: their default ports are fixed, so two benchmarks at once collide.
+    submission_port=$(free_port)
+    submissions_port=$(free_port)
 }
 postern_launch() {
     local start
@@ -92,6 +96,8 @@ postern_launch() {
     POSTERN_relayhost="[127.0.0.1]:$sink_port" \
     POSTERN_postern_smtpd_listen="127.0.0.1:$smtp_port" \
     POSTERN_postern_webadmin_listen="127.0.0.1:$webadmin_port" \
+    POSTERN_postern_submission_listen="127.0.0.1:$submission_port" \
+    POSTERN_postern_submissions_listen="127.0.0.1:$submissions_port" \
         "$dist/bin/postern" run --home "$home" >> "$work/console.log" 2>&1 &
     server_pid=$!
     await_greeting "$smtp_port"
@@ -116,20 +122,31 @@ postfix_rss() { postfix_rss_mb "$work/postfix"; }
 mta_start() { if [ "$1" = postern ]; then postern_start; else postfix_begin; fi; }
 mta_stop() { if [ "$1" = postern ]; then postern_stop; else postfix_end; fi; }
 
+# CPU time of the whole MTA (bench/lib/cpu.py): Postern's JVM per thread group, every process
+# of the Postfix instance together.
+cpu_snapshot() { python3 bench/lib/cpu.py snapshot "$1" "$pid_to_trace" > "$2"; }
+
 # One measured smtp-source run against the MTA on $smtp_port, the sink counting from zero:
 # sets accept_rate (messages over smtp-source's time), e2e_rate (messages over the time until
-# the sink has them all) and rss (MB after the run). Exits 1 if the sink gets fewer messages
+# the sink has them all), rss (MB after the run) and cpu_ms, the CPU time the MTA spent from
+# the first message to the last one at the sink in ms per message, e.g. "total=7.41
+# smtpserver-io=3.02 spooler/delivery=2.10 jit=1.20 gc=0.30 other=0.79" (Postfix: total only).
+# Exits 1 if the sink gets fewer messages
 # than were sent within BENCH_DRAIN_TIMEOUT seconds (default 900).
 measure() {
     local mta=$1 messages=$2; shift 2
-    local t0 t1 t2 got deadline
+    local t0 t1 t2 got deadline base
+    # The sink may have counted a warm-up run already: count from what it has now.
+    base=$(sink_count)
+    cpu_snapshot "$mta" "$work/cpu.before"
     t0=$(date +%s.%N)
     smtp-source -m "$messages" "$@" -f bench@example.com -t sink@remote.example "127.0.0.1:$smtp_port"
     t1=$(date +%s.%N)
     deadline=$(( $(date +%s) + ${BENCH_DRAIN_TIMEOUT:-900} ))
-    while [ "$(sink_count)" -lt "$messages" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
+    while [ $(( $(sink_count) - base )) -lt "$messages" ] && [ "$(date +%s)" -lt "$deadline" ]; do sleep 0.1; done
     t2=$(date +%s.%N)
-    got=$(sink_count)
+    cpu_snapshot "$mta" "$work/cpu.after"
+    got=$(( $(sink_count) - base ))
     if [ "$got" -lt "$messages" ]; then
         echo "LOST: $mta: the sink received $got of $messages (smtp-source -m $messages $*)" >&2
         exit 1
@@ -137,6 +154,7 @@ measure() {
     accept_rate=$(awk "BEGIN {printf \"%.1f\", $messages / ($t1 - $t0)}")
     e2e_rate=$(awk "BEGIN {printf \"%.1f\", $got / ($t2 - $t0)}")
     rss=$("${mta}_rss")
+    cpu_ms=$(python3 bench/lib/cpu.py per-message "$work/cpu.before" "$work/cpu.after" "$messages")
 }
 
 # fsync and fdatasync calls of the whole MTA (every thread or child process) during one measured

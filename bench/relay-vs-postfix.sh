@@ -15,13 +15,18 @@
 #   WORKLOADS ["W1 W2 W3 W4"]
 #   CURVE_SESSIONS ["1 5 20 50 100"], CURVE_MESSAGES [5000, times SCALE], 4 KB messages
 #   FSYNC_MESSAGES [500]  messages per strace run (at most the workload's count); 0 skips
-#   OUT [bench/results]  where workloads.csv, curve.csv and curve.png go
+#   OUT [bench/results]  where workloads.csv, cpu.csv, curve.csv and curve.png go
+#   WARMUP [0]          messages sent to each freshly started server before its measured run
+#                       (same smtp-source arguments, not measured), for warm-JVM CPU figures
 #
 # Prints per workload and round: accepted msg/s (over smtp-source's run), end-to-end msg/s
 # (until the sink has every message), resident memory after the run (Postern: the JVM's RSS;
-# Postfix: PSS summed over all its processes), the Postern/Postfix end-to-end ratio; the median
-# ratio per workload; the curve; fsync calls per message. Exits 1 as soon as a sink receives
-# fewer messages than were sent (a loss), 2 if something needed is missing.
+# Postfix: PSS summed over all its processes), the Postern/Postfix end-to-end ratio, and on a
+# second line the CPU time per message from the first message sent to the last one at the sink
+# (Postern per thread group: smtpserver-io, spooler/delivery, queue, jit, gc, other; Postfix all its
+# processes together; bench/lib/cpu.py), also in cpu.csv; the median ratio per workload; the
+# curve; fsync calls per message. Exits 1 as soon as a sink receives fewer messages than were
+# sent (a loss), 2 if something needed is missing.
 # Needs root, the distribution (mvn -B -DskipTests package), Debian's postfix (service never
 # started) and strace; installs gnuplot-nox if missing.
 set -euo pipefail
@@ -32,6 +37,7 @@ scale=${SCALE:-1}
 workloads=${WORKLOADS:-W1 W2 W3 W4}
 curve_sessions=${CURVE_SESSIONS:-1 5 20 50 100}
 fsync_messages=${FSYNC_MESSAGES:-500}
+warmup=${WARMUP:-0}
 bench_init
 out=${OUT:-bench/results}
 mkdir -p "$out"
@@ -48,13 +54,24 @@ workload_args() { case $1 in W1) echo "-s 20 -l 4096";; W2) echo "-s 100 -l 4096
 run_once() {
     local mta=$1 messages=$2; shift 2
     start_sink; mta_start "$mta"
+    [ "$warmup" -eq 0 ] || measure "$mta" "$warmup" "$@"
     measure "$mta" "$messages" "$@"
     mta_stop "$mta"; stop_sink
+}
+
+# "total=7.41 gc=0.30" -> "7.41,...,0.30" in cpu.csv's column order (missing groups empty).
+cpu_columns() {
+    local g out=""
+    for g in total smtpserver-io spooler/delivery queue jit gc other; do
+        out+=",$(tr ' ' '\n' <<< "$1" | awk -F= -v g="$g" '$1 == g {print $2}')"
+    done
+    echo "${out#,}"
 }
 
 echo "relay-vs-postfix: $rounds rounds, SCALE=$scale, $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "postfix $(postconf -d -h mail_version), $(java -version 2>&1 | head -1)"
 echo "workload,round,mta,messages,smtp_source_args,accepted_msg_s,end_to_end_msg_s,memory_mb" > "$out/workloads.csv"
+echo "workload,round,mta,messages,warmup,cpu_ms_total,smtpserver_io,spooler_delivery,queue,jit,gc,other" > "$out/cpu.csv"
 summary=()
 for w in $workloads; do
     messages=$(workload_messages "$w")
@@ -63,12 +80,15 @@ for w in $workloads; do
     ratios=()
     for round in $(seq 1 "$rounds"); do
         run_once postern "$messages" "${args[@]}"
-        a_accept=$accept_rate; a_e2e=$e2e_rate; a_rss=$rss
+        a_accept=$accept_rate; a_e2e=$e2e_rate; a_rss=$rss; a_cpu=$cpu_ms
         run_once postfix "$messages" "${args[@]}"
         ratio=$(awk "BEGIN {printf \"%.2f\", $a_e2e / $e2e_rate}")
         ratios+=("$ratio")
         printf '  round %d: postern accepted %s msg/s, end to end %s msg/s, %s MB | postfix accepted %s msg/s, end to end %s msg/s, %s MB | ratio %s\n' \
             "$round" "$a_accept" "$a_e2e" "$a_rss" "$accept_rate" "$e2e_rate" "$rss" "$ratio"
+        printf '           CPU ms/message: postern %s | postfix %s\n' "$a_cpu" "$cpu_ms"
+        echo "$w,$round,postern,$messages,$warmup,$(cpu_columns "$a_cpu")" >> "$out/cpu.csv"
+        echo "$w,$round,postfix,$messages,$warmup,$(cpu_columns "$cpu_ms")" >> "$out/cpu.csv"
         echo "$w,$round,postern,$messages,${args[*]},$a_accept,$a_e2e,$a_rss" >> "$out/workloads.csv"
         echo "$w,$round,postfix,$messages,${args[*]},$accept_rate,$e2e_rate,$rss" >> "$out/workloads.csv"
     done
@@ -98,7 +118,7 @@ set grid
 plot "$out/curve.csv" using 1:2 skip 1 with linespoints lw 2 title "Postern", \
      "$out/curve.csv" using 1:3 skip 1 with linespoints lw 2 title "Postfix $(postconf -d -h mail_version)"
 PLOT
-echo "  wrote $out/workloads.csv, $out/curve.csv, $out/curve.png"
+echo "  wrote $out/workloads.csv, $out/cpu.csv, $out/curve.csv, $out/curve.png"
 
 if [ "$fsync_messages" -gt 0 ] && command -v strace >/dev/null; then
     echo "fsync and fdatasync calls per message (under strace; received and relayed):"

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 import javax.net.ssl.SSLSocketFactory;
 
@@ -66,8 +67,15 @@ abstract class Connection implements Closeable {
     }
 
     void writeLine(String line) throws IOException {
-        byte[] bytes = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
-        write(bytes, 0, bytes.length);
+        writeLines(List.of(line));
+    }
+
+    /** Several command lines in one write (RFC 2920 pipelining), as far as the output buffer holds them. */
+    void writeLines(List<String> lines) throws IOException {
+        for (String line : lines) {
+            byte[] bytes = (line + "\r\n").getBytes(StandardCharsets.UTF_8);
+            write(bytes, 0, bytes.length);
+        }
         flush();
     }
 }

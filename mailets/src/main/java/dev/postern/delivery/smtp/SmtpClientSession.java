@@ -213,15 +213,24 @@ final class SmtpClientSession implements AutoCloseable {
             transaction.recipients().forEach(r -> outcomes.put(r, bounce));
             return;
         }
-        SmtpReply mail = command(mailFrom(transaction, content, utf8), settings.mailTimeout(), "sending MAIL FROM");
+        Commands commands = new Commands(offers("PIPELINING"));
+        List<String> group = new ArrayList<>();
+        group.add(mailFrom(transaction, content, utf8));
+        transaction.recipients().forEach(r -> group.add(rcptTo(transaction, r)));
+        if (!transaction.probe()) {
+            group.add("DATA");
+        }
+        commands.sendGroup(group);
+        SmtpReply mail = commands.reply(settings.mailTimeout(), "sending MAIL FROM");
         if (!mail.isPositive()) {
             Outcome outcome = Outcome.ofReply(target, mail, "MAIL FROM");
             transaction.recipients().forEach(r -> outcomes.put(r, outcome));
+            commands.drain();
             return;
         }
         List<MailAddress> accepted = new ArrayList<>();
         for (MailAddress recipient : transaction.recipients()) {
-            SmtpReply rcpt = command(rcptTo(transaction, recipient), settings.rcptTimeout(), "sending RCPT TO");
+            SmtpReply rcpt = commands.reply(settings.rcptTimeout(), "sending RCPT TO");
             if (rcpt.isPositive() && transaction.probe()) {
                 outcomes.put(recipient, Outcome.ofReply(target, rcpt, "RCPT TO"));
             } else if (rcpt.isPositive()) {
@@ -237,9 +246,10 @@ final class SmtpClientSession implements AutoCloseable {
             return;
         }
         if (accepted.isEmpty()) {
+            commands.drain();
             return;
         }
-        SmtpReply data = command("DATA", settings.dataInitTimeout(), "sending DATA command");
+        SmtpReply data = commands.reply(settings.dataInitTimeout(), "sending DATA command");
         if (data.code() != 354) {
             Outcome outcome = Outcome.ofReply(target, data.isPositive() ? new SmtpReply(554, data.lines()) : data, "DATA");
             accepted.forEach(r -> outcomes.put(r, outcome));
@@ -330,6 +340,64 @@ final class SmtpClientSession implements AutoCloseable {
             connection.close();
         } catch (IOException e) {
             // Nothing more to say to this server.
+        }
+    }
+
+    /**
+     * The commands of one transaction, MAIL FROM to DATA, and their replies in order. With
+     * PIPELINING (RFC 2920) the whole group goes out in one write and the replies are read after;
+     * without it each command waits for its reply before the next is sent. Either way the
+     * transaction sees one reply per command, so its outcomes do not depend on the server's
+     * extensions.
+     */
+    private final class Commands {
+        private final boolean pipelining;
+        private final List<String> pending = new ArrayList<>();
+
+        Commands(boolean pipelining) {
+            this.pipelining = pipelining;
+        }
+
+        void sendGroup(List<String> group) throws SessionException {
+            pending.addAll(group);
+            if (!pipelining) {
+                return;
+            }
+            try {
+                connection.writeLines(group);
+            } catch (IOException e) {
+                throw trouble(e, "sending MAIL FROM");
+            }
+        }
+
+        /** The reply to the next command of the group (sent first when not pipelining). */
+        SmtpReply reply(Duration timeout, String stage) throws SessionException {
+            String line = pending.remove(0);
+            return pipelining ? read(timeout, stage) : command(line, timeout, stage);
+        }
+
+        /**
+         * Reads the replies to what was sent ahead once the transaction cannot go on (MAIL refused, no
+         * recipient accepted), so the session stays in step for the next mail. A server that answers
+         * DATA with 354 anyway gets an empty message ended at once; the mail's fate is already decided,
+         * so a failure here only keeps the session from being reused.
+         */
+        void drain() {
+            if (!pipelining) {
+                pending.clear();
+                return;
+            }
+            try {
+                while (!pending.isEmpty()) {
+                    String line = pending.remove(0);
+                    SmtpReply reply = read(settings.rcptTimeout(), "reading pipelined replies");
+                    if (line.equals("DATA") && reply.code() == 354) {
+                        command(".", settings.dataDoneTimeout(), "ending an empty DATA");
+                    }
+                }
+            } catch (SessionException e) {
+                broken = true;
+            }
         }
     }
 

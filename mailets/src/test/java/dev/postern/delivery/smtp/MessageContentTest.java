@@ -4,9 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
 
+import javax.mail.Session;
+import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLSocketFactory;
 
 import org.junit.jupiter.api.Test;
@@ -37,6 +43,30 @@ class MessageContentTest {
     @Test
     void theSizeIsThatOfWhatIsSent() {
         assertThat(MessageContent.of("a\rb\r\n".getBytes(StandardCharsets.US_ASCII)).size()).isEqualTo(5);
+    }
+
+    @Test
+    void aStoredMessageIsStreamedToTheConnectionNotCopiedFirst() throws Exception {
+        RecordingConnection connection = new RecordingConnection();
+        List<Integer> sentWhileReading = new ArrayList<>();
+        byte[] line = ("x".repeat(1022) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        MimeMessage stored = new MimeMessage(Session.getInstance(new Properties())) {
+            @Override
+            public void writeTo(OutputStream out) throws IOException {
+                out.write("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < 100; i++) {
+                    out.write(line);
+                }
+                sentWhileReading.add(connection.written.size());
+            }
+        };
+
+        MessageContent content = MessageContent.of(stored);
+        content.writeDotStuffed(connection);
+
+        // The last pass over the stored message had already put most of it on the wire.
+        assertThat(sentWhileReading).last().satisfies(sent -> assertThat(sent).isGreaterThan(90 * 1024));
+        assertThat(connection.written.size()).isEqualTo(content.size() + 3);
     }
 
     private static String onTheWire(String stored) throws IOException {

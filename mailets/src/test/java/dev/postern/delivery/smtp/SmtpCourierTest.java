@@ -147,7 +147,72 @@ class SmtpCourierTest {
     }
 
     @Test
-    void aRefusedSenderBouncesEveryRecipientWithoutRcpt() throws Exception {
+    void pipelinesMailRcptAndDataInOneWriteWhenOffered() throws Exception {
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com", "b@example.com"),
+            "smtp:" + mx.relayhost()));
+
+        assertThat(results).extracting(RecipientResult::status).containsExactly(Status.SENT, Status.SENT);
+        mx.awaitIdle();
+        assertThat(mx.connection(0).commandGroups()).contains(List.of("MAIL FROM:<sender@example.org> SIZE="
+            + mx.connection(0).messages().get(0).length, "RCPT TO:<a@example.com>", "RCPT TO:<b@example.com>", "DATA"));
+    }
+
+    @Test
+    void aRecipientRejectedInThePipelinedGroupGetsItsOwnReplyAndTheOthersTheirs() throws Exception {
+        mx.setRcptReply(rcpt -> rcpt.equals("b@example.com")
+            ? "550 5.1.1 <b@example.com>: Recipient address rejected: User unknown" : "250 2.1.5 Ok");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com", "b@example.com", "c@example.com"),
+            "smtp:" + mx.relayhost()));
+
+        assertThat(results).extracting(RecipientResult::status).containsExactly(Status.SENT, Status.BOUNCED, Status.SENT);
+        assertThat(results.get(1).text()).isEqualTo("host " + peer() + " said: 550 5.1.1 <b@example.com>: Recipient"
+            + " address rejected: User unknown (in reply to RCPT TO command)");
+        assertThat(mx.awaitMessages(1, java.time.Duration.ofSeconds(5))).singleElement()
+            .satisfies(m -> assertThat(m.recipients()).containsExactly("a@example.com", "c@example.com"));
+        mx.awaitIdle();
+        assertThat(mx.connection(0).commandGroups()).anySatisfy(group -> assertThat(group)
+            .containsExactly(group.get(0), "RCPT TO:<a@example.com>", "RCPT TO:<b@example.com>", "RCPT TO:<c@example.com>",
+                "DATA"));
+    }
+
+    @Test
+    void withoutPipeliningEachCommandWaitsForItsReply() throws Exception {
+        mx.setEhloKeywords("8BITMIME", "SIZE 0");
+        mx.setRcptReply(rcpt -> rcpt.equals("b@example.com") ? "550 5.1.1 User unknown" : "250 2.1.5 Ok");
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com", "b@example.com"),
+            "smtp:" + mx.relayhost()));
+
+        assertThat(results).extracting(RecipientResult::status).containsExactly(Status.SENT, Status.BOUNCED);
+        mx.awaitIdle();
+        assertThat(mx.connection(0).commandGroups()).allSatisfy(group -> assertThat(group).hasSize(1));
+        assertThat(mx.connection(0).lines()).containsSubsequence("MAIL FROM:<sender@example.org> SIZE="
+            + mx.connection(0).messages().get(0).length, "RCPT TO:<a@example.com>", "RCPT TO:<b@example.com>", "DATA");
+    }
+
+    @Test
+    void aRefusedSenderInAPipelinedGroupBouncesEveryRecipientAndTheSessionStaysInStep() throws Exception {
+        SmtpCourier courier = courier("smtp_connection_cache_time_limit = 10s");
+        mx.setMailReply("553 5.7.1 <sender@example.org>: Sender address rejected: not owned");
+        List<RecipientResult> refused = courier.deliver(delivery(mail("a@example.com", "b@example.com"),
+            "smtp:" + mx.relayhost()));
+        mx.resetReplies();
+        List<RecipientResult> next = courier.deliver(delivery(mail("c@example.com"), "smtp:" + mx.relayhost()));
+
+        assertThat(refused).allSatisfy(r -> {
+            assertThat(r.status()).isEqualTo(Status.BOUNCED);
+            assertThat(r.text()).endsWith("(in reply to MAIL FROM command)");
+        });
+        assertThat(next).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(Status.SENT);
+            assertThat(r.text()).startsWith("250 2.0.0 Ok: queued as SINK");
+        });
+        assertThat(mx.connections()).hasSize(1);
+        assertThat(mx.messages()).singleElement().satisfies(m -> assertThat(m.recipients()).containsExactly("c@example.com"));
+    }
+
+    @Test
+    void aRefusedSenderBouncesEveryRecipientWithoutRcptWhenNotPipelining() throws Exception {
+        mx.setEhloKeywords("8BITMIME", "SIZE 0");
         mx.setMailReply("553 5.7.1 <sender@example.org>: Sender address rejected: not owned");
         List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com", "b@example.com"), "smtp:" + mx.relayhost()));
 

@@ -661,6 +661,9 @@ public final class PosternProcess implements AutoCloseable {
         // Parameter overrides inherited from whoever runs the build would make results depend on the shell.
         env.keySet().removeIf(key -> key.startsWith("POSTERN_") && !key.equals(key.toUpperCase(java.util.Locale.ROOT)));
         env.putIfAbsent("JAVA_HOME", System.getProperty("java.home"));
+        // Every test home is new: a class-data archive written at each server's exit would cost CI time
+        // and never be used. StartupIT turns it on where it is the subject.
+        env.put("POSTERN_CDS", "no");
         for (Map.Entry<String, String> parameter : parameters.entrySet()) {
             env.put("POSTERN_" + parameter.getKey(), parameter.getValue());
         }

@@ -8,8 +8,11 @@ import dev.postern.app.harness.PosternProcess;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -48,6 +51,25 @@ class StartupIT {
                     .anyMatch(l -> l.contains("127.0.0.1:" + server.smtpPort()));
             assertNoStackTrace(result);
         }
+    }
+
+    @Test
+    void theFirstRunWritesAClassDataArchiveThatTheNextStartMaps() throws IOException {
+        PosternProcess server = postern.newServer().env("POSTERN_CDS", "yes").start();
+        assertThat(server.stop()).isZero();
+        Path cds = server.varDir().resolve("cds");
+        List<Path> archives;
+        try (Stream<Path> files = Files.list(cds)) {
+            archives = files.toList();
+        }
+        assertThat(archives).as("files in %s", cds).singleElement()
+                .satisfies(a -> assertThat(a.getFileName().toString()).matches("postern-\\d+\\.jsa"));
+
+        server.start();
+        String maps = Files.readString(Path.of("/proc/" + server.pid() + "/maps"));
+
+        assertThat(maps).as("the JVM's mappings").contains(archives.get(0).toString());
+        assertThat(server.consoleOfCurrentRun()).doesNotContain("[cds]");
     }
 
     @Test

@@ -66,7 +66,8 @@ final class SinkSession {
                 return;
             }
             String line = new String(withoutLineEnd(raw), StandardCharsets.UTF_8);
-            transcript.addLine(line);
+            // Input behind the line before it is answered: the client pipelined.
+            transcript.addLine(line, in.available() > 0);
             if (!handle(line)) {
                 return;
             }

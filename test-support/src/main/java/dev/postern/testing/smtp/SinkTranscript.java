@@ -2,6 +2,7 @@ package dev.postern.testing.smtp;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +15,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SinkTranscript {
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    /** Per line of {@link #lines}: whether more of the client's input had arrived when it was read. */
+    private final List<Boolean> followed = new CopyOnWriteArrayList<>();
     private final List<byte[]> messages = new CopyOnWriteArrayList<>();
     private final List<String> credentials = new CopyOnWriteArrayList<>();
     private final CountDownLatch ended = new CountDownLatch(1);
@@ -25,6 +28,28 @@ public final class SinkTranscript {
     /** The client's command lines (and AUTH responses) without their line ends, in order. */
     public List<String> lines() {
         return List.copyOf(lines);
+    }
+
+    /**
+     * The command lines grouped as they arrived: a line joins the group of the line before it when
+     * it was already there when that line was read, before the sink had answered it. A client that
+     * waits for each reply sends groups of one line; one that pipelines (RFC 2920) sends, e.g.,
+     * {@code [MAIL FROM:<a>, RCPT TO:<b>, RCPT TO:<c>, DATA]} as one group.
+     */
+    public synchronized List<List<String>> commandGroups() {
+        List<List<String>> groups = new ArrayList<>();
+        List<String> group = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            group.add(lines.get(i));
+            if (!followed.get(i)) {
+                groups.add(List.copyOf(group));
+                group.clear();
+            }
+        }
+        if (!group.isEmpty()) {
+            groups.add(List.copyOf(group));
+        }
+        return groups;
     }
 
     /** The data of every DATA up to the final dot (excluded), as sent. */
@@ -57,7 +82,13 @@ public final class SinkTranscript {
     }
 
     void addLine(String line) {
+        addLine(line, false);
+    }
+
+    /** {@code moreWaiting}: more input had arrived behind this line when it was read. */
+    synchronized void addLine(String line, boolean moreWaiting) {
         lines.add(line);
+        followed.add(moreWaiting);
     }
 
     void addMessage(byte[] data) {

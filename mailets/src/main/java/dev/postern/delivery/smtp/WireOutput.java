@@ -1,0 +1,116 @@
+package dev.postern.delivery.smtp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * Stored message bytes turned into what goes on the wire, as they stream past: every line ends in
+ * CR LF (a bare LF becomes CR LF), a bare CR becomes a space (the rule of
+ * {@link dev.postern.content.BareCarriageReturns}, applied without seeing the whole message: a CR
+ * waits for the next byte), a last line without its end gets one, and, when sending, a dot at the
+ * start of a line is doubled. Counts the bytes before dot-stuffing (the size for {@code SIZE=})
+ * and notes any 8-bit byte. {@link #finish()} ends the content; the final dot is the caller's.
+ */
+final class WireOutput extends OutputStream {
+    /** Where the bytes go: the connection, or nowhere when only measuring. */
+    @FunctionalInterface
+    interface Target {
+        void write(byte[] bytes, int offset, int length) throws IOException;
+    }
+
+    private final Target target;
+    private final boolean dotStuffing;
+    private final byte[] buffer = new byte[8192];
+    private int used;
+    private long count;
+    private boolean eightBit;
+    private boolean pendingCr;
+    private boolean atLineStart = true;
+    private boolean empty = true;
+
+    WireOutput(Target target, boolean dotStuffing) {
+        this.target = target;
+        this.dotStuffing = dotStuffing;
+    }
+
+    @Override
+    public void write(int b) throws IOException {
+        byte value = (byte) b;
+        if (pendingCr) {
+            pendingCr = false;
+            if (value == '\n') {
+                lineEnd();
+                return;
+            }
+            content((byte) ' ');
+        }
+        if (value == '\r') {
+            pendingCr = true;
+        } else if (value == '\n') {
+            lineEnd();
+        } else {
+            content(value);
+        }
+    }
+
+    @Override
+    public void write(byte[] bytes, int offset, int length) throws IOException {
+        for (int i = offset; i < offset + length; i++) {
+            write(bytes[i]);
+        }
+    }
+
+    /** Ends the content: a CR at the very end is bare, and the last line gets its CR LF. */
+    void finish() throws IOException {
+        if (pendingCr) {
+            pendingCr = false;
+            content((byte) ' ');
+        }
+        if (!empty && !atLineStart) {
+            lineEnd();
+        }
+        drain();
+    }
+
+    long count() {
+        return count;
+    }
+
+    boolean isEightBit() {
+        return eightBit;
+    }
+
+    private void content(byte value) throws IOException {
+        if (value < 0) {
+            eightBit = true;
+        }
+        if (atLineStart && value == '.' && dotStuffing) {
+            put((byte) '.');
+            count--;
+        }
+        atLineStart = false;
+        put(value);
+    }
+
+    private void lineEnd() throws IOException {
+        put((byte) '\r');
+        put((byte) '\n');
+        atLineStart = true;
+    }
+
+    private void put(byte value) throws IOException {
+        if (used == buffer.length) {
+            drain();
+        }
+        buffer[used++] = value;
+        count++;
+        empty = false;
+    }
+
+    private void drain() throws IOException {
+        if (used > 0) {
+            target.write(buffer, 0, used);
+            used = 0;
+        }
+    }
+}
