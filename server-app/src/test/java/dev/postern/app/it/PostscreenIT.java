@@ -1,0 +1,196 @@
+package dev.postern.app.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.postern.app.harness.Await;
+import dev.postern.app.harness.DnsmasqServer;
+import dev.postern.app.harness.PosternExtension;
+import dev.postern.app.harness.PosternProcess;
+import dev.postern.app.harness.SmtpClient;
+import dev.postern.testing.smtp.SmtpSink;
+
+/**
+ * postscreen end to end, one server for the class, enabled as in Postfix (master.cf's
+ * {@code smtp inet ... postscreen} with {@code smtpd pass} behind it), DNS lists served by dnsmasq:
+ * 127.0.0.3 is on both weighted lists (2 + 1, the threshold), 127.0.0.4 on one (2), 127.0.0.5 on the
+ * allowlist, 127.0.0.9 on the cidr deny list; 127.0.0.2 talks before its turn; 127.0.0.6 is clean.
+ * 127.0.0.1 (the harness's readiness probe) is mynetworks, which postscreen_access_list permits.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PostscreenIT {
+    private static final String MASTER_CF = String.join("\n",
+        "smtp      inet  n       -       y       -       1       postscreen",
+        "smtpd     pass  -       -       y       -       -       smtpd",
+        "");
+    private static final Duration GREET_WAIT = Duration.ofSeconds(2);
+
+    @RegisterExtension
+    static final PosternExtension postern = new PosternExtension();
+
+    @TempDir
+    static Path dnsDirectory;
+
+    static DnsmasqServer dns;
+    static SmtpSink sink;
+    static PosternProcess server;
+
+    @BeforeAll
+    static void startServer() {
+        dns = new DnsmasqServer(dnsDirectory)
+            .a("3.0.0.127.bl1.ps-it.test", "127.0.0.2")
+            .a("3.0.0.127.bl2.ps-it.test", "127.0.0.2")
+            .a("4.0.0.127.bl1.ps-it.test", "127.0.0.2")
+            // a listing the filter leaves out: 127.0.0.6 stays clean
+            .a("6.0.0.127.bl2.ps-it.test", "127.0.0.99")
+            .a("5.0.0.127.wl.ps-it.test", "127.0.0.2")
+            .start();
+        sink = postern.newSink();
+        server = postern.newServer().myhostname("mx.ps-it.test").relayhost(sink)
+            .parameter("relay_domains", "ps-it.test")
+            .parameter("postern_dns_servers", dns.address())
+            .parameter("postscreen_greet_wait", GREET_WAIT.toSeconds() + "s")
+            .parameter("postscreen_greet_action", "drop")
+            .parameter("postscreen_access_list", "permit_mynetworks, cidr:conf/postscreen_access.cidr")
+            .parameter("postscreen_denylist_action", "drop")
+            .parameter("postscreen_dnsbl_sites",
+                "bl1.ps-it.test*2, bl2.ps-it.test=127.0.0.[1..10]*1, wl.ps-it.test=127.0.0.2*-5")
+            .parameter("postscreen_dnsbl_threshold", "3")
+            .parameter("postscreen_dnsbl_allowlist_threshold", "-1")
+            .parameter("postscreen_dnsbl_action", "drop")
+            .parameter("postscreen_dnsbl_reply_map", "texthash:conf/dnsbl_reply_map")
+            .writeConfFile("postscreen_access.cidr", "127.0.0.9/32  reject\n127.0.0.0/8  dunno\n")
+            .writeConfFile("dnsbl_reply_map", "bl1.ps-it.test  our-list\n")
+            .writeConfFile("master.cf", MASTER_CF)
+            .start();
+    }
+
+    @AfterAll
+    static void stopDns() {
+        if (dns != null) {
+            dns.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void aClientThatTalksBeforeItsTurnIsDropped() {
+        String session = session("127.0.0.2", "EHLO bot.example\r\n");
+        assertThat(session).startsWith("220-mx.ps-it.test ESMTP").contains("521 5.5.1 Protocol error");
+        server.awaitMaillogLine("PREGREET", Duration.ofSeconds(10),
+            line -> line.contains("postscreen[") && line.contains("PREGREET 18 after ")
+                && line.contains(" from [127.0.0.2]:") && line.endsWith(": EHLO bot.example\\r\\n"));
+        assertThat(server.maillog()).doesNotContain("PASS NEW [127.0.0.2]");
+    }
+
+    @Test
+    @Order(2)
+    void aClientOnTwoWeightedListsReachesTheThresholdAndIsRefused() {
+        String session = session("127.0.0.3", null);
+        assertThat(session).contains("521 5.7.1 Service unavailable; client [127.0.0.3] blocked using our-list")
+            .doesNotContain("bl1.ps-it.test");
+        server.awaitMaillogLine("DNSBL rank 3", Duration.ofSeconds(10),
+            line -> line.contains("DNSBL rank 3 for [127.0.0.3]:"));
+    }
+
+    @Test
+    @Order(3)
+    void aClientOnOneListStaysBelowTheThresholdAndPasses() {
+        try (SmtpClient smtp = SmtpClient.connect("127.0.0.1", server.smtpPort(), "127.0.0.4")) {
+            assertThat(smtp.greeting().full()).contains("220 mx.ps-it.test");
+            assertThat(smtp.ehlo("below.example").code()).isEqualTo(250);
+        }
+        server.awaitMaillogLine("PASS NEW 127.0.0.4", Duration.ofSeconds(10),
+            line -> line.contains("PASS NEW [127.0.0.4]:"));
+        assertThat(server.maillog()).doesNotContain("DNSBL rank 2 for [127.0.0.4]");
+    }
+
+    @Test
+    @Order(4)
+    void anAllowlistedClientSkipsThePregreetWait() {
+        long start = System.nanoTime();
+        try (SmtpClient smtp = SmtpClient.connect("127.0.0.1", server.smtpPort(), "127.0.0.5")) {
+            Duration took = Duration.ofNanos(System.nanoTime() - start);
+            assertThat(smtp.greeting().full()).contains("220 mx.ps-it.test");
+            assertThat(took).as("greeted before the %s pregreet wait is over", GREET_WAIT).isLessThan(GREET_WAIT);
+        }
+        server.awaitMaillogLine("PASS NEW 127.0.0.5", Duration.ofSeconds(10),
+            line -> line.contains("PASS NEW [127.0.0.5]:"));
+    }
+
+    @Test
+    @Order(5)
+    void aDenylistedClientIsDropped() {
+        String session = session("127.0.0.9", null);
+        assertThat(session).isEqualTo("521 5.3.2 Service currently unavailable\r\n");
+        server.awaitMaillogLine("DENYLISTED", Duration.ofSeconds(10), line -> line.contains("DENYLISTED [127.0.0.9]:"));
+    }
+
+    @Test
+    @Order(6)
+    void aCleanClientPassesDeliversAndPassesFromTheCacheAfterARestart() {
+        try (SmtpClient smtp = SmtpClient.connect("127.0.0.1", server.smtpPort(), "127.0.0.6")) {
+            assertThat(smtp.greeting().full()).startsWith("220-mx.ps-it.test ESMTP").contains("220 mx.ps-it.test");
+            assertThat(smtp.sendMail("alice@client.example", "bob@ps-it.test", "Subject: hi\r\n\r\nthrough postscreen\r\n")
+                .code()).isEqualTo(250);
+        }
+        server.awaitMaillogLine("PASS NEW 127.0.0.6", Duration.ofSeconds(10),
+            line -> line.contains("PASS NEW [127.0.0.6]:"));
+        Await.until("the message relayed", Duration.ofSeconds(30),
+            () -> sink.messages().stream().anyMatch(m -> m.recipients().equals(List.of("bob@ps-it.test"))));
+        // smtpd saw the client's own address through the PROXY header, not postscreen's loopback relay
+        assertThat(server.maillog()).containsPattern("smtpd\\[\\d+\\]: connect from [^\\n]*\\[127\\.0\\.0\\.6\\]");
+
+        server.restart();
+        long start = System.nanoTime();
+        try (SmtpClient smtp = SmtpClient.connect("127.0.0.1", server.smtpPort(), "127.0.0.6")) {
+            assertThat(smtp.greeting().full()).as("no teaser: straight to smtpd").startsWith("220 mx.ps-it.test");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(GREET_WAIT);
+        }
+        server.awaitMaillogLine("PASS OLD 127.0.0.6", Duration.ofSeconds(10),
+            line -> line.contains("PASS OLD [127.0.0.6]:"));
+    }
+
+    /** Connects from {@code from}, sends {@code pregreet} at once (if any), and returns all the server sent until it hung up. */
+    private static String session(String from, String pregreet) {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", server.smtpPort()), 5000);
+            socket.setSoTimeout(20_000);
+            if (pregreet != null) {
+                socket.getOutputStream().write(pregreet.getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+            }
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                received.write(buffer, 0, n);
+            }
+            return received.toString(StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
