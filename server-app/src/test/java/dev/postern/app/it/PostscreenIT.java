@@ -25,9 +25,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.postern.app.harness.Await;
 import dev.postern.app.harness.DnsmasqServer;
+import dev.postern.app.harness.FreePorts;
 import dev.postern.app.harness.PosternExtension;
 import dev.postern.app.harness.PosternProcess;
 import dev.postern.app.harness.SmtpClient;
+import dev.postern.app.postscreen.ProxyProtocolV2;
 import dev.postern.testing.smtp.SmtpSink;
 
 /**
@@ -39,9 +41,14 @@ import dev.postern.testing.smtp.SmtpSink;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PostscreenIT {
+    private static final int PROXIED_SMTPD = FreePorts.allocate();
+    private static final int PROXIED_POSTSCREEN = FreePorts.allocate();
     private static final String MASTER_CF = String.join("\n",
         "smtp      inet  n       -       y       -       1       postscreen",
         "smtpd     pass  -       -       y       -       -       smtpd",
+        // behind a load balancer: a plain smtpd, and a postscreen, each reading a PROXY header first
+        "127.0.0.1:" + PROXIED_SMTPD + " inet n - n - - smtpd -o smtpd_upstream_proxy_protocol=haproxy",
+        "127.0.0.1:" + PROXIED_POSTSCREEN + " inet n - n - 1 postscreen -o postscreen_upstream_proxy_protocol=haproxy",
         "");
     private static final Duration GREET_WAIT = Duration.ofSeconds(2);
 
@@ -151,6 +158,7 @@ class PostscreenIT {
     void aCleanClientPassesDeliversAndPassesFromTheCacheAfterARestart() {
         try (SmtpClient smtp = SmtpClient.connect("127.0.0.1", server.smtpPort(), "127.0.0.6")) {
             assertThat(smtp.greeting().full()).startsWith("220-mx.ps-it.test ESMTP").contains("220 mx.ps-it.test");
+            assertThat(smtp.ehlo("clean.example").code()).isEqualTo(250);
             assertThat(smtp.sendMail("alice@client.example", "bob@ps-it.test", "Subject: hi\r\n\r\nthrough postscreen\r\n")
                 .code()).isEqualTo(250);
         }
@@ -159,7 +167,8 @@ class PostscreenIT {
         Await.until("the message relayed", Duration.ofSeconds(30),
             () -> sink.messages().stream().anyMatch(m -> m.recipients().equals(List.of("bob@ps-it.test"))));
         // smtpd saw the client's own address through the PROXY header, not postscreen's loopback relay
-        assertThat(server.maillog()).containsPattern("smtpd\\[\\d+\\]: connect from [^\\n]*\\[127\\.0\\.0\\.6\\]");
+        assertThat(server.maillog()).containsPattern("smtpd\\[\\d+\\]: connect from [^\\[\\s]*\\[127\\.0\\.0\\.6\\]")
+            .doesNotContain("from localhost[127.0.0.6]");
 
         server.restart();
         long start = System.nanoTime();
@@ -169,6 +178,63 @@ class PostscreenIT {
         }
         server.awaitMaillogLine("PASS OLD 127.0.0.6", Duration.ofSeconds(10),
             line -> line.contains("PASS OLD [127.0.0.6]:"));
+    }
+
+    @Test
+    @Order(7)
+    void aPlainListenerTakesTheClientFromProxyV1AndV2Headers() {
+        String v1 = proxied(PROXIED_SMTPD, "PROXY TCP4 192.0.2.7 127.0.0.1 40123 25\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(v1).startsWith("220 mx.ps-it.test").contains("221 ");
+        byte[] v2 = ProxyProtocolV2.header(new InetSocketAddress("192.0.2.8", 40124), new InetSocketAddress("127.0.0.1", 25));
+        assertThat(proxied(PROXIED_SMTPD, v2)).startsWith("220 mx.ps-it.test").contains("221 ");
+        server.awaitMaillogLine("v1 client", Duration.ofSeconds(10), line -> line.contains("connect from unknown[192.0.2.7]"));
+        server.awaitMaillogLine("v2 client", Duration.ofSeconds(10), line -> line.contains("connect from unknown[192.0.2.8]"));
+    }
+
+    @Test
+    @Order(8)
+    void aMalformedProxyHeaderIsRefusedWithoutAGreeting() {
+        assertThat(proxied(PROXIED_SMTPD, "PROXY NONSENSE\r\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        assertThat(proxied(PROXIED_POSTSCREEN, "EHLO no.proxy.example\r\n".getBytes(StandardCharsets.US_ASCII))).isEmpty();
+        server.awaitMaillogLine("the malformed header", Duration.ofSeconds(10),
+            line -> line.contains("postscreen[") && line.contains("warning: haproxy read: malformed PROXY header from [127.0.0.1]:"));
+    }
+
+    @Test
+    @Order(9)
+    void postscreenBehindALoadBalancerTestsTheClientOfTheHeader() {
+        String session = proxied(PROXIED_POSTSCREEN,
+            "PROXY TCP4 192.0.2.10 127.0.0.1 40125 25\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertThat(session).startsWith("220-mx.ps-it.test").contains("220 mx.ps-it.test").contains("221 ");
+        server.awaitMaillogLine("CONNECT from the header's client", Duration.ofSeconds(10),
+            line -> line.contains("CONNECT from [192.0.2.10]:40125 to [127.0.0.1]:25"));
+        server.awaitMaillogLine("PASS NEW", Duration.ofSeconds(10), line -> line.contains("PASS NEW [192.0.2.10]:40125"));
+        server.awaitMaillogLine("smtpd's client", Duration.ofSeconds(10), line -> line.contains("connect from unknown[192.0.2.10]"));
+    }
+
+    /** Sends {@code header}, then (if greeted) QUIT; returns everything the server sent until it hung up. */
+    private static String proxied(int port, byte[] header) {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(20_000);
+            socket.getOutputStream().write(header);
+            socket.getOutputStream().flush();
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            int n;
+            boolean quitSent = false;
+            while ((n = in.read(buffer)) > 0) {
+                received.write(buffer, 0, n);
+                String text = received.toString(StandardCharsets.US_ASCII);
+                if (!quitSent && text.matches("(?s).*(^|\n)220 [^\n]*\n")) {
+                    socket.getOutputStream().write("QUIT\r\n".getBytes(StandardCharsets.US_ASCII));
+                    quitSent = true;
+                }
+            }
+            return received.toString(StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Connects from {@code from}, sends {@code pregreet} at once (if any), and returns all the server sent until it hung up. */
