@@ -39,6 +39,10 @@ public final class MailLogMetrics implements MailLogObserver {
     private final CounterFamily discards = new CounterFamily("postern_discards_total",
         "Messages dropped by a DISCARD action of smtpd or cleanup (discard: lines).");
 
+    private final CounterFamily postscreen = new CounterFamily("postern_postscreen_events_total",
+        "postscreen's verdicts (CONNECT from, PASS NEW, PASS OLD, PREGREET, DNSBL rank, DENYLISTED, ALLOWLISTED, HANGUP,"
+            + " DISCONNECT lines), by event.", "event");
+
     @Inject
     public MailLogMetrics() {
     }
@@ -67,6 +71,8 @@ public final class MailLogMetrics implements MailLogObserver {
             holds.increment();
         } else if (event instanceof MailLogEvent.Discard) {
             discards.increment();
+        } else if (event instanceof MailLogEvent.Postscreen p) {
+            postscreen.increment(p.event());
         }
     }
 
@@ -74,6 +80,6 @@ public final class MailLogMetrics implements MailLogObserver {
     public List<MetricFamily> snapshot() {
         return List.of(connections.snapshot(), received.snapshot(), receivedBytes.snapshot(), rejects.snapshot(),
             deliveries.snapshot(), delay.snapshot(), bounces.snapshot(), expired.snapshot(), holds.snapshot(),
-            discards.snapshot());
+            discards.snapshot(), postscreen.snapshot());
     }
 }

@@ -25,6 +25,12 @@ public final class MailLogParser {
     private static final Pattern DELIVERY = Pattern.compile(QID + "to=<[^>]*>, (?:orig_to=<[^>]*>, )?relay=[^,]+, "
         + "(?:conn_use=[^,]+, )?delay=([0-9]+(?:\\.[0-9]+)?), (?:delays=[^,]+, )?(?:dsn=[^,]+, )?status=(\\w+)(?: .*)?");
 
+    /** postscreen's counted lines, by their leading words, and the event label each gets. */
+    private static final java.util.Map<String, String> POSTSCREEN = java.util.Map.of(
+        "CONNECT from ", "connect", "PASS NEW ", "pass_new", "PASS OLD ", "pass_old", "PREGREET ", "pregreet",
+        "DNSBL rank ", "dnsbl", "DENYLISTED ", "denylisted", "ALLOWLISTED ", "allowlisted", "HANGUP ", "hangup",
+        "DISCONNECT ", "disconnect");
+
     private MailLogParser() {
     }
 
@@ -55,6 +61,10 @@ public final class MailLogParser {
                 if (EXPIRED.matcher(text).matches()) {
                     return Optional.of(new MailLogEvent.Expired());
                 }
+            }
+            case "postscreen" -> {
+                return POSTSCREEN.entrySet().stream().filter(word -> text.startsWith(word.getKey())).findFirst()
+                    .map(word -> new MailLogEvent.Postscreen(word.getValue()));
             }
             case "bounce" -> {
                 if (BOUNCE.matcher(text).matches()) {
