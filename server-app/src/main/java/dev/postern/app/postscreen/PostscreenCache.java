@@ -17,17 +17,22 @@ import java.util.Optional;
 
 /**
  * {@code postscreen_cache_map}: until when each client's passed tests stay passed, kept in a file
- * (one line per client: address, pregreet expiry, DNSBL expiry, in epoch seconds) so that a client
+ * (one line per client: address, pregreet, DNSBL and deep-test expiries, in epoch seconds) so that a client
  * that passed goes straight to smtpd after a restart too. Entries whose tests have all expired
  * longer than {@code postscreen_cache_retention_time} ago are dropped when the file is written.
  * Shared by every connection of the listener; each update rewrites the file (a new file moved into
  * place, so a crash leaves the old or the new one, never half of one).
  */
 public final class PostscreenCache {
-    /** One client's passed tests: each until when it stays passed ({@link Instant#EPOCH}: not passed). */
-    public record Entry(Instant greetUntil, Instant dnsblUntil) {
+    /**
+     * One client's passed tests: each until when it stays passed ({@link Instant#EPOCH}: not passed).
+     *
+     * @param deepUntil the deep protocol tests (pipelining, non-SMTP command, bare newline) together
+     */
+    public record Entry(Instant greetUntil, Instant dnsblUntil, Instant deepUntil) {
         Instant latest() {
-            return greetUntil.isAfter(dnsblUntil) ? greetUntil : dnsblUntil;
+            Instant latest = greetUntil.isAfter(dnsblUntil) ? greetUntil : dnsblUntil;
+            return latest.isAfter(deepUntil) ? latest : deepUntil;
         }
     }
 
@@ -63,14 +68,14 @@ public final class PostscreenCache {
         }
         String[] fields = line.trim().split("\\s+");
         try {
-            if (fields.length != 3) {
-                throw new NumberFormatException("expected 3 fields");
+            if (fields.length != 4) {
+                throw new NumberFormatException("expected 4 fields");
             }
             entries.put(fields[0], new Entry(Instant.ofEpochSecond(Long.parseLong(fields[1])),
-                Instant.ofEpochSecond(Long.parseLong(fields[2]))));
+                Instant.ofEpochSecond(Long.parseLong(fields[2])), Instant.ofEpochSecond(Long.parseLong(fields[3]))));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(file + ", line " + number + ": \"" + line
-                + "\" is not \"ADDRESS PREGREET-EXPIRY DNSBL-EXPIRY\" (" + e.getMessage() + ")", e);
+                + "\" is not \"ADDRESS PREGREET-EXPIRY DNSBL-EXPIRY DEEP-EXPIRY\" (" + e.getMessage() + ")", e);
         }
     }
 
@@ -89,7 +94,7 @@ public final class PostscreenCache {
         entries.values().removeIf(entry -> entry.latest().isBefore(oldest));
         List<String> lines = new ArrayList<>();
         entries.forEach((client, entry) -> lines.add(client + " " + entry.greetUntil().getEpochSecond() + " "
-            + entry.dnsblUntil().getEpochSecond()));
+            + entry.dnsblUntil().getEpochSecond() + " " + entry.deepUntil().getEpochSecond()));
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
             Path next = file.resolveSibling(file.getFileName() + ".new");

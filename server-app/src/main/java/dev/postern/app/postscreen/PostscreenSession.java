@@ -33,7 +33,7 @@ import dev.postern.log.MailLog;
 final class PostscreenSession extends ChannelInboundHandlerAdapter {
     private static final String SERVICE = "postscreen";
 
-    private enum State { WAITING_FOR_PROXY, TESTING, CONNECTING, RELAYING, ENFORCING, DONE }
+    private enum State { WAITING_FOR_PROXY, TESTING, CONNECTING, RELAYING, OWN_SMTP, DONE }
 
     private final PostscreenSettings settings;
     private final PostscreenCache cache;
@@ -124,7 +124,8 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
         Optional<PostscreenCache.Entry> entry = cache.get(clientAddress.getAddress().getHostAddress());
         Instant now = clock.instant();
         return entry.isPresent() && entry.get().greetUntil().isAfter(now)
-            && (!dnsbl.enabled() || entry.get().dnsblUntil().isAfter(now));
+            && (!dnsbl.enabled() || entry.get().dnsblUntil().isAfter(now))
+            && (!settings.deep().enabled() || entry.get().deepUntil().isAfter(now));
     }
 
     @Override
@@ -142,8 +143,12 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
                 early.writeBytes(bytes);
                 bytes.release();
             }
-            case RELAYING -> relay.writeAndFlush(bytes);
-            case ENFORCING -> {
+            case RELAYING -> {
+                relay.writeAndFlush(bytes);
+                // a client faster than smtpd waits for it rather than filling memory
+                client.config().setAutoRead(relay.isWritable());
+            }
+            case OWN_SMTP -> {
                 dummy.received(bytes);
                 bytes.release();
             }
@@ -213,6 +218,7 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
             // a client the allowlists vouch for skips the rest of the tests
             cancelTimer();
             passNew();
+            handOver();
             return;
         }
         if (result.score() >= settings.dnsblThreshold()) {
@@ -241,19 +247,51 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
 
     private void conclude() {
         if (enforceReply.isPresent()) {
-            state = State.ENFORCING;
-            dummy = new SmtpDummy(client, log, clientName, settings.smtpdBanner(), enforceReply.get(), this::ended);
-            dummy.greet();
-            if (early.isReadable()) {
-                dummy.received(early);
-            }
+            startDummy(enforceReply.get());
             return;
         }
         if (failed) {
             handOver();
             return;
         }
+        if (settings.deep().enabled()) {
+            // the deep tests need an SMTP dialogue that smtpd must not have: a client that passes
+            // them is told 450 and gets through when it reconnects
+            startDummy(null);
+            return;
+        }
         passNew();
+        handOver();
+    }
+
+    private void startDummy(String reject) {
+        state = State.OWN_SMTP;
+        dummy = new SmtpDummy(client, log, clientName, settings.smtpdBanner(), reject, settings.deep(),
+            new SmtpDummy.Outcome() {
+                @Override
+                public void passed() {
+                    passNew();
+                }
+
+                @Override
+                public void dropped() {
+                    ended();
+                }
+
+                @Override
+                public void failed(PostscreenAction action) {
+                    PostscreenSession.this.failed = true;
+                }
+
+                @Override
+                public void ended() {
+                    PostscreenSession.this.ended();
+                }
+            });
+        dummy.greet();
+        if (early.isReadable()) {
+            dummy.received(early);
+        }
     }
 
     private void passNew() {
@@ -266,9 +304,14 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
                 && settings.dnsblAllowlistThreshold() < 0) {
             // allowlisted: every test counts as passed for the DNSBL TTL
             greetUntil = now.plus(settings.dnsblTtl());
+            dnsblUntil = greetUntil;
+            cache.put(clientAddress.getAddress().getHostAddress(), new PostscreenCache.Entry(greetUntil, dnsblUntil,
+                greetUntil));
+            return;
         }
-        cache.put(clientAddress.getAddress().getHostAddress(), new PostscreenCache.Entry(greetUntil, dnsblUntil));
-        handOver();
+        Instant deepUntil = settings.deep().enabled() && state == State.OWN_SMTP
+            ? now.plus(settings.deep().ttl()) : Instant.EPOCH;
+        cache.put(clientAddress.getAddress().getHostAddress(), new PostscreenCache.Entry(greetUntil, dnsblUntil, deepUntil));
     }
 
     /** Connects to the internal smtpd listener and relays both ways, client bytes read so far first. */
@@ -306,6 +349,12 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext context, Object message) {
             client.writeAndFlush(message);
+            context.channel().config().setAutoRead(client.isWritable());
+        }
+
+        @Override
+        public void channelWritabilityChanged(ChannelHandlerContext context) {
+            client.config().setAutoRead(context.channel().isWritable());
         }
 
         @Override
@@ -320,12 +369,19 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void channelWritabilityChanged(ChannelHandlerContext context) {
+        if (relay != null) {
+            relay.config().setAutoRead(client.isWritable());
+        }
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext context) {
         cancelTimer();
         if (state == State.TESTING || state == State.CONNECTING && relay == null) {
             log.log(SERVICE, "HANGUP after " + elapsed() + " from " + clientName + " in tests before SMTP handshake");
             log.log(SERVICE, "DISCONNECT " + clientName);
-        } else if (state == State.ENFORCING) {
+        } else if (state == State.OWN_SMTP) {
             ended();
         } else if (relay != null) {
             relay.close();
@@ -336,7 +392,7 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
     }
 
     private void ended() {
-        if (state == State.ENFORCING) {
+        if (state == State.OWN_SMTP) {
             state = State.DONE;
             log.log(SERVICE, "DISCONNECT " + clientName);
         }

@@ -22,7 +22,8 @@ public record PostscreenSettings(PostscreenAccessList accessList, PostscreenActi
                                  Duration greetTtl, java.util.List<DnsblSite> dnsblSites, int dnsblThreshold,
                                  int dnsblAllowlistThreshold, PostscreenAction dnsblAction,
                                  Optional<LookupTable> dnsblReplyMap, Duration dnsblTimeout, Duration dnsblTtl,
-                                 boolean upstreamProxy, Duration upstreamProxyTimeout, String smtpdBanner) {
+                                 boolean upstreamProxy, Duration upstreamProxyTimeout, String smtpdBanner,
+                                 DeepTests deep) {
 
     /** @throws ConfigException naming the parameter that Postern cannot use */
     public static PostscreenSettings from(MainCf cf, TableRegistry tables) throws ConfigException {
@@ -55,7 +56,8 @@ public record PostscreenSettings(PostscreenAccessList accessList, PostscreenActi
                 maxTtl.compareTo(minTtl) < 0 ? minTtl : maxTtl,
                 proxy("postscreen_upstream_proxy_protocol", cf),
                 cf.duration("postscreen_upstream_proxy_timeout"),
-                cf.get("smtpd_banner"));
+                cf.get("smtpd_banner"),
+                DeepTests.from(cf));
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage(), e);
         }

@@ -43,12 +43,16 @@ import dev.postern.testing.smtp.SmtpSink;
 class PostscreenIT {
     private static final int PROXIED_SMTPD = FreePorts.allocate();
     private static final int PROXIED_POSTSCREEN = FreePorts.allocate();
+    private static final int DEEP_POSTSCREEN = FreePorts.allocate();
     private static final String MASTER_CF = String.join("\n",
         "smtp      inet  n       -       y       -       1       postscreen",
         "smtpd     pass  -       -       y       -       -       smtpd",
         // behind a load balancer: a plain smtpd, and a postscreen, each reading a PROXY header first
         "127.0.0.1:" + PROXIED_SMTPD + " inet n - n - - smtpd -o smtpd_upstream_proxy_protocol=haproxy",
         "127.0.0.1:" + PROXIED_POSTSCREEN + " inet n - n - 1 postscreen -o postscreen_upstream_proxy_protocol=haproxy",
+        // the deep protocol tests, on a listener of their own
+        "127.0.0.1:" + DEEP_POSTSCREEN + " inet n - n - 1 postscreen -o postscreen_pipelining_enable=yes",
+        "  -o postscreen_non_smtp_command_enable=yes -o postscreen_bare_newline_enable=yes",
         "");
     private static final Duration GREET_WAIT = Duration.ofSeconds(2);
 
@@ -210,6 +214,67 @@ class PostscreenIT {
             line -> line.contains("CONNECT from [192.0.2.10]:40125 to [127.0.0.1]:25"));
         server.awaitMaillogLine("PASS NEW", Duration.ofSeconds(10), line -> line.contains("PASS NEW [192.0.2.10]:40125"));
         server.awaitMaillogLine("smtpd's client", Duration.ofSeconds(10), line -> line.contains("connect from unknown[192.0.2.10]"));
+    }
+
+    @Test
+    @Order(10)
+    void aClientThatPassesTheDeepTestsIsToldToComeBackAndThenReachesSmtpd() {
+        try (SmtpClient smtp = SmtpClient.connect("127.0.0.1", DEEP_POSTSCREEN, "127.0.0.20")) {
+            assertThat(smtp.greeting().full()).startsWith("220-mx.ps-it.test").contains("220 mx.ps-it.test");
+            assertThat(smtp.ehlo("deep.example").code()).isEqualTo(250);
+            assertThat(smtp.mailFrom("alice@deep.example").code()).isEqualTo(250);
+            assertThat(smtp.rcptTo("bob@ps-it.test").full()).isEqualTo("450 4.3.2 Service currently unavailable");
+        }
+        server.awaitMaillogLine("PASS NEW 127.0.0.20", Duration.ofSeconds(10),
+            line -> line.contains("PASS NEW [127.0.0.20]:"));
+        try (SmtpClient smtp = SmtpClient.connect("127.0.0.1", DEEP_POSTSCREEN, "127.0.0.20")) {
+            assertThat(smtp.greeting().full()).as("straight to smtpd").startsWith("220 mx.ps-it.test");
+            assertThat(smtp.ehlo("deep.example").code()).isEqualTo(250);
+            assertThat(smtp.sendMail("alice@deep.example", "carol@ps-it.test", "Subject: deep\r\n\r\nagain\r\n").code())
+                .isEqualTo(250);
+        }
+        server.awaitMaillogLine("PASS OLD 127.0.0.20", Duration.ofSeconds(10),
+            line -> line.contains("PASS OLD [127.0.0.20]:"));
+        Await.until("the message relayed", Duration.ofSeconds(30),
+            () -> sink.messages().stream().anyMatch(m -> m.recipients().equals(List.of("carol@ps-it.test"))));
+    }
+
+    @Test
+    @Order(11)
+    void aPipeliningBotIsEnforcedAndAWebClientDropped() {
+        String bot = deepSession("127.0.0.21", "EHLO bot.example\r\nMAIL FROM:<a@bot.example>\r\nRCPT TO:<b@ps-it.test>\r\nQUIT\r\n");
+        assertThat(bot).contains("550 5.5.1 Protocol error").contains("221 2.0.0 Bye");
+        server.awaitMaillogLine("COMMAND PIPELINING", Duration.ofSeconds(10),
+            line -> line.contains("COMMAND PIPELINING from [127.0.0.21]:") && line.contains(" after EHLO: MAIL FROM:"));
+        String web = deepSession("127.0.0.22", "GET / HTTP/1.0\r\n");
+        assertThat(web).endsWith("521 5.5.1 Protocol error\r\n");
+        server.awaitMaillogLine("NON-SMTP COMMAND", Duration.ofSeconds(10),
+            line -> line.contains("NON-SMTP COMMAND from [127.0.0.22]:") && line.endsWith("after CONNECT: GET / HTTP/1.0"));
+        assertThat(server.maillog()).doesNotContain("PASS NEW [127.0.0.21]").doesNotContain("PASS NEW [127.0.0.22]");
+    }
+
+    /** Waits for the whole greeting on the deep-test listener, sends {@code commands} at once, and reads until hang-up. */
+    private static String deepSession(String from, String commands) {
+        try (Socket socket = new Socket()) {
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
+            socket.connect(new InetSocketAddress("127.0.0.1", DEEP_POSTSCREEN), 5000);
+            socket.setSoTimeout(20_000);
+            InputStream in = socket.getInputStream();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            byte[] buffer = new byte[4096];
+            int n;
+            boolean sent = false;
+            while ((n = in.read(buffer)) > 0) {
+                received.write(buffer, 0, n);
+                if (!sent && received.toString(StandardCharsets.US_ASCII).matches("(?s).*(^|\n)220 [^\n]*\n")) {
+                    socket.getOutputStream().write(commands.getBytes(StandardCharsets.US_ASCII));
+                    sent = true;
+                }
+            }
+            return received.toString(StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** Sends {@code header}, then (if greeted) QUIT; returns everything the server sent until it hung up. */

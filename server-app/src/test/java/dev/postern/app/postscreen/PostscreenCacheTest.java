@@ -23,7 +23,8 @@ class PostscreenCacheTest {
     @Test
     void anEntryOutlivesTheProcess() throws Exception {
         Path file = directory.resolve("var/postscreen_cache");
-        PostscreenCache.Entry entry = new PostscreenCache.Entry(NOW.plusSeconds(86_400), NOW.plusSeconds(3_600));
+        PostscreenCache.Entry entry = new PostscreenCache.Entry(NOW.plusSeconds(86_400), NOW.plusSeconds(3_600),
+            NOW.plusSeconds(30 * 86_400));
         PostscreenCache.open(file, Duration.ofDays(7), clock).put("192.0.2.1", entry);
 
         assertThat(PostscreenCache.open(file, Duration.ofDays(7), clock).get("192.0.2.1")).contains(entry);
@@ -34,8 +35,8 @@ class PostscreenCacheTest {
     void entriesExpiredLongerThanTheRetentionTimeAreDropped() throws Exception {
         Path file = directory.resolve("postscreen_cache");
         PostscreenCache cache = PostscreenCache.open(file, Duration.ofDays(7), clock);
-        cache.put("192.0.2.1", new PostscreenCache.Entry(NOW.minus(Duration.ofDays(8)), Instant.EPOCH));
-        cache.put("192.0.2.2", new PostscreenCache.Entry(NOW.minus(Duration.ofDays(6)), Instant.EPOCH));
+        cache.put("192.0.2.1", new PostscreenCache.Entry(NOW.minus(Duration.ofDays(8)), Instant.EPOCH, Instant.EPOCH));
+        cache.put("192.0.2.2", new PostscreenCache.Entry(Instant.EPOCH, Instant.EPOCH, NOW.minus(Duration.ofDays(6))));
 
         PostscreenCache reopened = PostscreenCache.open(file, Duration.ofDays(7), clock);
         assertThat(reopened.get("192.0.2.1")).isEmpty();
@@ -45,7 +46,7 @@ class PostscreenCacheTest {
     @Test
     void aDamagedLineIsNamedWithItsFileAndLine() throws Exception {
         Path file = directory.resolve("postscreen_cache");
-        Files.writeString(file, "192.0.2.1 10 20\n192.0.2.2 x\n");
+        Files.writeString(file, "192.0.2.1 10 20 30\n192.0.2.2 x\n");
         assertThatThrownBy(() -> PostscreenCache.open(file, Duration.ofDays(7), clock))
             .hasMessageStartingWith(file + ", line 2: ");
     }
