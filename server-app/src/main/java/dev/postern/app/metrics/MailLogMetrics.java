@@ -41,7 +41,7 @@ public final class MailLogMetrics implements MailLogObserver {
 
     private final CounterFamily postscreen = new CounterFamily("postern_postscreen_events_total",
         "postscreen's verdicts (CONNECT from, PASS NEW, PASS OLD, PREGREET, DNSBL rank, DENYLISTED, ALLOWLISTED, HANGUP,"
-            + " DISCONNECT lines), by event.", "event");
+            + " DISCONNECT and the deep tests' failure lines), by event.", "event");
 
     @Inject
     public MailLogMetrics() {

@@ -26,10 +26,13 @@ public final class MailLogParser {
         + "(?:conn_use=[^,]+, )?delay=([0-9]+(?:\\.[0-9]+)?), (?:delays=[^,]+, )?(?:dsn=[^,]+, )?status=(\\w+)(?: .*)?");
 
     /** postscreen's counted lines, by their leading words, and the event label each gets. */
-    private static final java.util.Map<String, String> POSTSCREEN = java.util.Map.of(
-        "CONNECT from ", "connect", "PASS NEW ", "pass_new", "PASS OLD ", "pass_old", "PREGREET ", "pregreet",
-        "DNSBL rank ", "dnsbl", "DENYLISTED ", "denylisted", "ALLOWLISTED ", "allowlisted", "HANGUP ", "hangup",
-        "DISCONNECT ", "disconnect");
+    private static final java.util.Map<String, String> POSTSCREEN = java.util.Map.ofEntries(
+        java.util.Map.entry("CONNECT from ", "connect"), java.util.Map.entry("PASS NEW ", "pass_new"),
+        java.util.Map.entry("PASS OLD ", "pass_old"), java.util.Map.entry("PREGREET ", "pregreet"),
+        java.util.Map.entry("DNSBL rank ", "dnsbl"), java.util.Map.entry("DENYLISTED ", "denylisted"),
+        java.util.Map.entry("ALLOWLISTED ", "allowlisted"), java.util.Map.entry("HANGUP ", "hangup"),
+        java.util.Map.entry("DISCONNECT ", "disconnect"), java.util.Map.entry("COMMAND PIPELINING ", "pipelining"),
+        java.util.Map.entry("NON-SMTP COMMAND ", "non_smtp_command"), java.util.Map.entry("BARE NEWLINE ", "bare_newline"));
 
     private MailLogParser() {
     }

@@ -51,6 +51,8 @@ final class SmtpDummy {
     private final StringBuilder line = new StringBuilder();
     private String reject;
     private boolean deepFailed;
+    /** The deep tests already failed in this session, each logged once. */
+    private final Set<String> failedTests = new java.util.HashSet<>();
     private boolean passed;
     private boolean dropped;
     private String lastCommand = "CONNECT";
@@ -115,6 +117,9 @@ final class SmtpDummy {
 
     /** Logs a deep test failure and applies its action. @return true when the client was dropped. */
     private boolean fail(PostscreenAction action, String logLine) {
+        if (!failedTests.add(logLine.substring(0, logLine.indexOf(" from ")))) {
+            return false;
+        }
         log.log("postscreen", logLine);
         if (action == PostscreenAction.DROP) {
             dropped = true;

@@ -117,6 +117,10 @@ class MailLogParserTest {
             line("postscreen", "PREGREET 18 after 0.01 from [192.0.2.7]:40123: EHLO bot\\r\\n", new Postscreen("pregreet")),
             line("postscreen", "DNSBL rank 3 for [192.0.2.7]:40123", new Postscreen("dnsbl")),
             line("postscreen", "DENYLISTED [192.0.2.7]:40123", new Postscreen("denylisted")),
+            line("postscreen", "COMMAND PIPELINING from [192.0.2.7]:40123 after EHLO: MAIL FROM:<a@b>\\r\\n",
+                new Postscreen("pipelining")),
+            line("postscreen", "NON-SMTP COMMAND from [192.0.2.7]:40123 after CONNECT: GET / HTTP/1.0",
+                new Postscreen("non_smtp_command")),
             line("postscreen", "HANGUP after 0.5 from [192.0.2.7]:40123 in tests before SMTP handshake",
                 new Postscreen("hangup")),
             line("postscreen", "NOQUEUE: reject: RCPT from [192.0.2.7]:40123: 550 5.3.2 Service currently unavailable;"
