@@ -156,12 +156,26 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
                 if (address.isPresent()) {
                     requireBindable(definition.addressSource(), address.get());
                 }
+                if (definition.postscreen()) {
+                    postscreenProblem(definition, listenerCf).ifPresent(problems);
+                }
                 setups.add(new ListenerSetup(definition.name(), definition.enabled() && address.isPresent(), listenerCf));
             } catch (ConfigurationException | IllegalArgumentException e) {
                 problems.accept(e.getMessage());
             }
         }
         return List.copyOf(setups);
+    }
+
+    /** What stops postscreen in front of the listener from starting: a postscreen_* value or table it cannot use. */
+    private Optional<String> postscreenProblem(Definition definition, MainCf listenerCf) {
+        try (dev.postern.tables.TableRegistry tables = new dev.postern.tables.TableRegistry(home.home())) {
+            dev.postern.app.postscreen.PostscreenSettings.from(listenerCf, tables);
+            return Optional.empty();
+        } catch (ConfigException e) {
+            return Optional.of("postscreen in front of listener " + definition.name() + " (" + definition.origin() + "): "
+                + e.getMessage());
+        }
     }
 
     /**

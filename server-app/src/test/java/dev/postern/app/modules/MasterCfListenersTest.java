@@ -148,4 +148,15 @@ class MasterCfListenersTest {
         assertThatThrownBy(() -> provider.getConfiguration("smtpserver"))
             .hasMessageContaining("smtpd_upstream_proxy_protocol: \"nginx\" is not empty or haproxy");
     }
+
+    @Test
+    void checkNamesAPostscreenValuePosternCannotUse() throws Exception {
+        MainCfConfigurationProvider provider = provider(PLAIN_XML,
+            "smtp      inet  n       -       y       -       1       postscreen -o postscreen_greet_action=reject",
+            "smtpd     pass  -       -       y       -       -       smtpd");
+        List<String> problems = new java.util.ArrayList<>();
+        provider.listenerSetups(problems::add);
+        assertThat(problems).singleElement().asString().startsWith("postscreen in front of listener smtpserver (")
+            .contains("master.cf, line 1").endsWith("postscreen_greet_action: \"reject\" is not one of ignore, enforce, drop");
+    }
 }
