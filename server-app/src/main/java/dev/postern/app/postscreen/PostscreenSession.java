@@ -329,6 +329,11 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
                 drop("421 4.3.2 Service currently unavailable");
                 return;
             }
+            if (!client.isActive()) {
+                // the client hung up while smtpd was being reached: nothing to relay
+                connected.channel().close();
+                return;
+            }
             relay = connected.channel();
             relay.write(Unpooled.wrappedBuffer(ProxyProtocolV2.header(clientAddress, serverAddress)));
             relay.writeAndFlush(early);
