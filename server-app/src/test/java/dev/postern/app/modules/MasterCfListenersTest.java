@@ -159,4 +159,18 @@ class MasterCfListenersTest {
         assertThat(problems).singleElement().asString().startsWith("postscreen in front of listener smtpserver (")
             .contains("master.cf, line 1").endsWith("postscreen_greet_action: \"reject\" is not one of ignore, enforce, drop");
     }
+
+    @Test
+    void withoutMasterCfASmtpserverXmlBlockTurnsPostscreenOn() throws Exception {
+        MainCfConfigurationProvider provider = provider(PLAIN_XML.replace("<connectionLimit>7</connectionLimit>",
+            "<connectionLimit>7</connectionLimit><postscreen>true</postscreen>"));
+        Files.delete(home.resolve("conf/master.cf"));
+
+        assertThat(provider.postscreenListeners()).singleElement()
+            .satisfies(listener -> assertThat(listener.address().port()).isEqualTo(2525));
+        HierarchicalConfiguration<ImmutableNode> config = provider.getConfiguration("smtpserver");
+        assertThat(config.getString("smtpserver(0).bind")).startsWith("127.0.0.1:").isNotEqualTo("127.0.0.1:2525");
+        assertThat(config.getBoolean("smtpserver(0).proxyRequired")).isTrue();
+        assertThat(config.getBoolean("smtpserver(1).proxyRequired")).isFalse();
+    }
 }
