@@ -18,10 +18,10 @@ import dev.postern.address.HostSyntax;
  * @param domain   the domain queries are made under
  * @param filter   the A records that count as "listed"; empty when any does
  */
-record DnsList(String argument, String domain, Optional<List<List<int[]>>> filter) {
+public record DnsList(String argument, String domain, Optional<List<List<int[]>>> filter) {
 
     /** @throws IllegalArgumentException {@code PARAMETER: WORD ARGUMENT: reason} */
-    static DnsList parse(String parameter, String word, String argument) {
+    public static DnsList parse(String parameter, String word, String argument) {
         int eq = argument.indexOf('=');
         String domain = (eq < 0 ? argument : argument.substring(0, eq)).toLowerCase(Locale.ROOT);
         if (domain.endsWith(".")) {
@@ -43,7 +43,7 @@ record DnsList(String argument, String domain, Optional<List<List<int[]>>> filte
     }
 
     /** Whether an A record of the list's answer passes the filter (any does without one). */
-    boolean matches(String address) {
+    public boolean matches(String address) {
         if (filter.isEmpty()) {
             return true;
         }

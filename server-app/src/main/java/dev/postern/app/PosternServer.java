@@ -79,7 +79,7 @@ public final class PosternServer {
 
     private static List<Module> posternModules() {
         return List.of(new PosternDataModule(), new FileMailQueueModule(), new QueueControlModule(), new HealthModule(),
-            new MetricsModule(), new WebAdminSecurityModule());
+            new MetricsModule(), new WebAdminSecurityModule(), new dev.postern.app.postscreen.PostscreenModule());
     }
 
     private static List<Module> jamesModules() {

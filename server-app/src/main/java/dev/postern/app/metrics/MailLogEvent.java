@@ -42,4 +42,14 @@ public sealed interface MailLogEvent {
     /** smtpd or cleanup: {@code QID: discard: ...}, mail dropped by a DISCARD action. */
     record Discard() implements MailLogEvent {
     }
+
+    /**
+     * postscreen: one of its verdict lines, {@code CONNECT from}, {@code PASS NEW}, {@code PASS OLD},
+     * {@code PREGREET}, {@code DNSBL rank}, {@code DENYLISTED}, {@code ALLOWLISTED}, {@code HANGUP},
+     * {@code DISCONNECT}, {@code COMMAND PIPELINING}, {@code NON-SMTP COMMAND}, {@code BARE NEWLINE}.
+     *
+     * @param event the line's leading words in lower case with {@code _}: {@code pass_new}, {@code dnsbl}, ...
+     */
+    record Postscreen(String event) implements MailLogEvent {
+    }
 }

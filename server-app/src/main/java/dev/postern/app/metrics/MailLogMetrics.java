@@ -31,6 +31,7 @@ public final class MailLogMetrics implements MailLogObserver {
     private final Counter expired;
     private final Counter holds;
     private final Counter discards;
+    private final Counter postscreen;
     private final RecentActivity recent;
 
     @Inject
@@ -54,6 +55,9 @@ public final class MailLogMetrics implements MailLogObserver {
         holds = counter(registry, "postern_holds", "Messages set aside by a HOLD action of smtpd or cleanup (hold: lines).");
         discards = counter(registry, "postern_discards",
             "Messages dropped by a DISCARD action of smtpd or cleanup (discard: lines).");
+        postscreen = counter(registry, "postern_postscreen_events",
+            "postscreen's verdicts (CONNECT from, PASS NEW, PASS OLD, PREGREET, DNSBL rank, DENYLISTED, ALLOWLISTED, HANGUP,"
+                + " DISCONNECT and the deep tests' failure lines), by event.", "event");
     }
 
     private static Counter counter(PrometheusRegistry registry, String name, String help, String... labels) {
@@ -92,6 +96,8 @@ public final class MailLogMetrics implements MailLogObserver {
             holds.inc();
         } else if (event instanceof MailLogEvent.Discard) {
             discards.inc();
+        } else if (event instanceof MailLogEvent.Postscreen p) {
+            postscreen.labelValues(p.event()).inc();
         }
     }
 }

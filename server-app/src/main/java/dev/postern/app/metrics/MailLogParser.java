@@ -24,6 +24,15 @@ public final class MailLogParser {
     private static final Pattern DISCARD = Pattern.compile(QID + "discard: .*");
     private static final Pattern BOUNCE = Pattern.compile(QID + "sender non-delivery notification: [A-Za-z0-9]+");
 
+    /** postscreen's counted lines, by their leading words, and the event label each gets. */
+    private static final java.util.Map<String, String> POSTSCREEN = java.util.Map.ofEntries(
+        java.util.Map.entry("CONNECT from ", "connect"), java.util.Map.entry("PASS NEW ", "pass_new"),
+        java.util.Map.entry("PASS OLD ", "pass_old"), java.util.Map.entry("PREGREET ", "pregreet"),
+        java.util.Map.entry("DNSBL rank ", "dnsbl"), java.util.Map.entry("DENYLISTED ", "denylisted"),
+        java.util.Map.entry("ALLOWLISTED ", "allowlisted"), java.util.Map.entry("HANGUP ", "hangup"),
+        java.util.Map.entry("DISCONNECT ", "disconnect"), java.util.Map.entry("COMMAND PIPELINING ", "pipelining"),
+        java.util.Map.entry("NON-SMTP COMMAND ", "non_smtp_command"), java.util.Map.entry("BARE NEWLINE ", "bare_newline"));
+
     private MailLogParser() {
     }
 
@@ -55,6 +64,10 @@ public final class MailLogParser {
                     return Optional.of(new MailLogEvent.Expired());
                 }
                 return Optional.empty();
+            }
+            case "postscreen" -> {
+                return POSTSCREEN.entrySet().stream().filter(word -> text.startsWith(word.getKey())).findFirst()
+                    .map(word -> new MailLogEvent.Postscreen(word.getValue()));
             }
             case "bounce" -> {
                 if (BOUNCE.matcher(text).matches()) {

@@ -41,6 +41,8 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
     private final ConfigurationProvider delegate;
     private final MainCf mainCf;
     private final PosternHome home;
+    /** The loopback port of the smtpd behind each postscreen listener, chosen once per server. */
+    private final java.util.Map<String, Integer> postscreenSmtpdPorts = new java.util.concurrent.ConcurrentHashMap<>();
 
     public MainCfConfigurationProvider(ConfigurationProvider delegate, MainCf mainCf, PosternHome home) {
         this.delegate = delegate;
@@ -68,10 +70,49 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
             MainCf listenerCf = listenerMainCf(definition, mainCf);
             Optional<ListenAddress> address = definition.address(listenerCf);
             if (definition.enabled() && address.isPresent()) {
-                listeners.add(new SmtpdListeners.Listener(definition.name(), address.get().port(), listenerCf));
+                int port = definition.postscreen() ? postscreenSmtpdPort(definition.name()) : address.get().port();
+                listeners.add(new SmtpdListeners.Listener(definition.name(), port, listenerCf));
             }
         }
         return new SmtpdListeners(listeners);
+    }
+
+    /**
+     * A listener postscreen runs in front of: postscreen at {@code address}, the listener's smtpd
+     * at 127.0.0.1:{@code smtpdPort}, which only postscreen connects to.
+     */
+    public record PostscreenListener(String name, ListenAddress address, int smtpdPort, MainCf mainCf) {
+    }
+
+    /** The listeners postscreen runs in front of (docs/postscreen.md). */
+    public List<PostscreenListener> postscreenListeners() throws ConfigurationException {
+        List<PostscreenListener> listeners = new ArrayList<>();
+        for (Definition definition : definitions(smtpServers(), null)) {
+            MainCf listenerCf = listenerMainCf(definition, mainCf);
+            Optional<ListenAddress> address = definition.address(listenerCf);
+            if (definition.postscreen() && definition.enabled() && address.isPresent()) {
+                listeners.add(new PostscreenListener(definition.name(), address.get(),
+                    postscreenSmtpdPort(definition.name()), listenerCf));
+            }
+        }
+        return List.copyOf(listeners);
+    }
+
+    /** A free loopback port, the same for a listener every time it is asked. */
+    private int postscreenSmtpdPort(String listener) throws ConfigurationException {
+        try {
+            return postscreenSmtpdPorts.computeIfAbsent(listener, name -> {
+                try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1,
+                        java.net.InetAddress.getLoopbackAddress())) {
+                    return socket.getLocalPort();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+        } catch (java.io.UncheckedIOException e) {
+            throw new ConfigurationException("listener " + listener + ": no free loopback port for the smtpd behind"
+                + " postscreen: " + e.getCause().getMessage(), e);
+        }
     }
 
     private List<HierarchicalConfiguration<ImmutableNode>> smtpServers() throws ConfigurationException {
@@ -115,12 +156,26 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
                 if (address.isPresent()) {
                     requireBindable(definition.addressSource(), address.get());
                 }
+                if (definition.postscreen()) {
+                    postscreenProblem(definition, listenerCf).ifPresent(problems);
+                }
                 setups.add(new ListenerSetup(definition.name(), definition.enabled() && address.isPresent(), listenerCf));
             } catch (ConfigurationException | IllegalArgumentException e) {
                 problems.accept(e.getMessage());
             }
         }
         return List.copyOf(setups);
+    }
+
+    /** What stops postscreen in front of the listener from starting: a postscreen_* value or table it cannot use. */
+    private Optional<String> postscreenProblem(Definition definition, MainCf listenerCf) {
+        try (dev.postern.tables.TableRegistry tables = new dev.postern.tables.TableRegistry(home.home())) {
+            dev.postern.app.postscreen.PostscreenSettings.from(listenerCf, tables);
+            return Optional.empty();
+        } catch (ConfigException e) {
+            return Optional.of("postscreen in front of listener " + definition.name() + " (" + definition.origin() + "): "
+                + e.getMessage());
+        }
     }
 
     /**
@@ -168,7 +223,16 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
         configuration.setProperty(prefix + "[@enabled]", true);
         configuration.setProperty(prefix + "jmxName", jamesJmxName(jmxName));
         requireBindable(definition.addressSource(), address.get());
-        configuration.setProperty(prefix + "bind", address.get().host() + ":" + address.get().port());
+        configuration.clearProperty(prefix + "postscreen");
+        if (definition.postscreen()) {
+            // postscreen holds the address; this smtpd takes only the clients it passes, with their
+            // address in a PROXY header
+            configuration.setProperty(prefix + "bind", "127.0.0.1:" + postscreenSmtpdPort(jmxName));
+            configuration.setProperty(prefix + "proxyRequired", true);
+        } else {
+            configuration.setProperty(prefix + "bind", address.get().host() + ":" + address.get().port());
+            configuration.setProperty(prefix + "proxyRequired", upstreamProxy(listenerCf));
+        }
         configuration.setProperty(prefix + "helloName", listenerCf.get("myhostname"));
         configuration.setProperty(prefix + "helloName[@autodetect]", false);
         configuration.setProperty(prefix + "smtpGreeting", listenerCf.get("smtpd_banner"));
@@ -193,6 +257,14 @@ public class MainCfConfigurationProvider implements ConfigurationProvider {
      */
     static String jamesJmxName(String listener) {
         return listener.replaceAll("[:,=*?\"\\\\\\n]", "_");
+    }
+
+    private static boolean upstreamProxy(MainCf listenerCf) throws ConfigurationException {
+        try {
+            return dev.postern.app.postscreen.PostscreenSettings.proxy("smtpd_upstream_proxy_protocol", listenerCf);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigurationException(e.getMessage(), e);
+        }
     }
 
     private static void requireBindable(String parameter, ListenAddress address) throws ConfigurationException {

@@ -48,6 +48,9 @@ public class MainCfModule extends AbstractModule {
         // a relative smtpd_sasl_path (Dovecot's socket) is under var/, as Postfix's is under its queue directory
         bind(SaslSocketDirectory.class).toInstance(new SaslSocketDirectory(home.var()));
         Multibinder.newSetBinder(binder(), GuiceProbe.class).addBinding().to(DrainProbe.class);
+        // listeners behind postscreen or a load balancer start their sessions from the PROXY header
+        bind(org.apache.james.smtpserver.netty.SMTPServerFactory.class).to(PosternSmtpServerFactory.class);
+        bind(PosternSmtpServerFactory.class).in(com.google.inject.Scopes.SINGLETON);
     }
 
     /**

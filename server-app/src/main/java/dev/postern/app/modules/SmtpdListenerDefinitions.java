@@ -62,10 +62,12 @@ final class SmtpdListenerDefinitions {
      * @param overrides its -o / {@code <override>} settings
      * @param origin    where its overrides are written, for errors
      * @param enabled   false for a block of smtpserver.xml with {@code enabled="false"} (listed by check, not run)
+     * @param postscreen whether postscreen listens at its address, the smtpd behind it on loopback
+     *                   (master.cf's {@code postscreen} command, smtpserver.xml's {@code <postscreen>true</postscreen>})
      */
     record Definition(String name, int block, boolean copied, Optional<String> addressParameter,
                       Optional<ListenAddress> fixedAddress, Map<String, String> overrides, String origin,
-                      boolean enabled) {
+                      boolean enabled, boolean postscreen) {
 
         /** Where it binds with {@code listenerCf}; empty when its parameter is empty (not run). */
         Optional<ListenAddress> address(MainCf listenerCf) {
@@ -94,7 +96,7 @@ final class SmtpdListenerDefinitions {
                     String jmxName = xmlJmxName(servers.get(i), i, master);
                     definitions.add(new Definition(jmxName, i, false, Optional.of(LISTENERS.get(jmxName)),
                         Optional.empty(), xmlOverrides(servers.get(i), jmxName), xmlWhere(jmxName),
-                        servers.get(i).getBoolean("[@enabled]", true)));
+                        servers.get(i).getBoolean("[@enabled]", true), servers.get(i).getBoolean("postscreen", false)));
                 } catch (ConfigurationException e) {
                     report(problems, e);
                 }
@@ -160,7 +162,8 @@ final class SmtpdListenerDefinitions {
             }
         }
         return new Definition(jmxName, block, copied, Optional.ofNullable(named).map(LISTENERS::get), fixed,
-            overrides, service.where() + (copied ? "" : " and " + xmlWhere(jmxName)), true);
+            overrides, service.where() + (copied ? "" : " and " + xmlWhere(jmxName)), true,
+            service.command().equals("postscreen"));
     }
 
     /** A {@code host:port} service name, or a bare port on every IPv4 address (Postfix: every inet_interfaces). */

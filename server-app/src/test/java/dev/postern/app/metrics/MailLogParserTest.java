@@ -14,6 +14,7 @@ import dev.postern.app.metrics.MailLogEvent.Connection;
 import dev.postern.app.metrics.MailLogEvent.Discard;
 import dev.postern.app.metrics.MailLogEvent.Expired;
 import dev.postern.app.metrics.MailLogEvent.Hold;
+import dev.postern.app.metrics.MailLogEvent.Postscreen;
 import dev.postern.app.metrics.MailLogEvent.Received;
 import dev.postern.app.metrics.MailLogEvent.Reject;
 
@@ -86,7 +87,22 @@ class MailLogParserTest {
             line("bounce", "615860A55495: sender non-delivery notification: 61586A000001", new Bounce()),
             line("bounce", "615860A55495: postmaster non-delivery notification: 61586A000002", null),
             line("bounce", "615860A55495: sender delay notification: 61586A000003", null),
-            line("postsuper", "615860A55495: placed on hold", null));
+            line("postsuper", "615860A55495: placed on hold", null),
+            // postscreen
+            line("postscreen", "CONNECT from [192.0.2.7]:40123 to [198.51.100.1]:25", new Postscreen("connect")),
+            line("postscreen", "PASS NEW [192.0.2.7]:40123", new Postscreen("pass_new")),
+            line("postscreen", "PASS OLD [192.0.2.7]:40123", new Postscreen("pass_old")),
+            line("postscreen", "PREGREET 18 after 0.01 from [192.0.2.7]:40123: EHLO bot\\r\\n", new Postscreen("pregreet")),
+            line("postscreen", "DNSBL rank 3 for [192.0.2.7]:40123", new Postscreen("dnsbl")),
+            line("postscreen", "DENYLISTED [192.0.2.7]:40123", new Postscreen("denylisted")),
+            line("postscreen", "COMMAND PIPELINING from [192.0.2.7]:40123 after EHLO: MAIL FROM:<a@b>\\r\\n",
+                new Postscreen("pipelining")),
+            line("postscreen", "NON-SMTP COMMAND from [192.0.2.7]:40123 after CONNECT: GET / HTTP/1.0",
+                new Postscreen("non_smtp_command")),
+            line("postscreen", "HANGUP after 0.5 from [192.0.2.7]:40123 in tests before SMTP handshake",
+                new Postscreen("hangup")),
+            line("postscreen", "NOQUEUE: reject: RCPT from [192.0.2.7]:40123: 550 5.3.2 Service currently unavailable;"
+                + " from=<a@b.example>, to=<c@d.example>, proto=ESMTP, helo=<x>", null));
     }
 
     private static Arguments line(String service, String text, MailLogEvent expected) {

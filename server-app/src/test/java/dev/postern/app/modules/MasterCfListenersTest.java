@@ -118,4 +118,59 @@ class MasterCfListenersTest {
         assertThat(provider.listeners().all()).extracting(Listener::name, Listener::port)
             .containsExactly(org.assertj.core.groups.Tuple.tuple("smtpserver", 2525));
     }
+
+    @Test
+    void aPostscreenServiceKeepsTheAddressAndPutsItsSmtpdOnLoopbackBehindAProxyHeader() throws Exception {
+        MainCfConfigurationProvider provider = provider(PLAIN_XML,
+            "smtp      inet  n       -       y       -       1       postscreen",
+            "smtpd     pass  -       -       y       -       -       smtpd",
+            "submission inet n       -       y       -       -       smtpd -o smtpd_upstream_proxy_protocol=haproxy");
+
+        List<MainCfConfigurationProvider.PostscreenListener> postscreen = provider.postscreenListeners();
+        assertThat(postscreen).extracting(MainCfConfigurationProvider.PostscreenListener::name).containsExactly("smtpserver");
+        assertThat(postscreen.get(0).address().port()).isEqualTo(2525);
+        int smtpdPort = postscreen.get(0).smtpdPort();
+        assertThat(smtpdPort).isNotEqualTo(2525);
+
+        HierarchicalConfiguration<ImmutableNode> config = provider.getConfiguration("smtpserver");
+        assertThat(config.getString("smtpserver(0).bind")).isEqualTo("127.0.0.1:" + smtpdPort);
+        assertThat(config.getBoolean("smtpserver(0).proxyRequired")).isTrue();
+        assertThat(config.getString("smtpserver(1).bind")).isEqualTo("127.0.0.1:2587");
+        assertThat(config.getBoolean("smtpserver(1).proxyRequired")).as("smtpd_upstream_proxy_protocol").isTrue();
+        // the hooks find the smtpd's parameters by the port the relayed connections arrive on
+        assertThat(provider.listeners().atPort(smtpdPort)).isPresent();
+    }
+
+    @Test
+    void aBadUpstreamProxyProtocolIsNamed() throws Exception {
+        MainCfConfigurationProvider provider = provider(PLAIN_XML,
+            "smtp      inet  n       -       y       -       -       smtpd -o smtpd_upstream_proxy_protocol=nginx");
+        assertThatThrownBy(() -> provider.getConfiguration("smtpserver"))
+            .hasMessageContaining("smtpd_upstream_proxy_protocol: \"nginx\" is not empty or haproxy");
+    }
+
+    @Test
+    void checkNamesAPostscreenValuePosternCannotUse() throws Exception {
+        MainCfConfigurationProvider provider = provider(PLAIN_XML,
+            "smtp      inet  n       -       y       -       1       postscreen -o postscreen_greet_action=reject",
+            "smtpd     pass  -       -       y       -       -       smtpd");
+        List<String> problems = new java.util.ArrayList<>();
+        provider.listenerSetups(problems::add);
+        assertThat(problems).singleElement().asString().startsWith("postscreen in front of listener smtpserver (")
+            .contains("master.cf, line 1").endsWith("postscreen_greet_action: \"reject\" is not one of ignore, enforce, drop");
+    }
+
+    @Test
+    void withoutMasterCfASmtpserverXmlBlockTurnsPostscreenOn() throws Exception {
+        MainCfConfigurationProvider provider = provider(PLAIN_XML.replace("<connectionLimit>7</connectionLimit>",
+            "<connectionLimit>7</connectionLimit><postscreen>true</postscreen>"));
+        Files.delete(home.resolve("conf/master.cf"));
+
+        assertThat(provider.postscreenListeners()).singleElement()
+            .satisfies(listener -> assertThat(listener.address().port()).isEqualTo(2525));
+        HierarchicalConfiguration<ImmutableNode> config = provider.getConfiguration("smtpserver");
+        assertThat(config.getString("smtpserver(0).bind")).startsWith("127.0.0.1:").isNotEqualTo("127.0.0.1:2525");
+        assertThat(config.getBoolean("smtpserver(0).proxyRequired")).isTrue();
+        assertThat(config.getBoolean("smtpserver(1).proxyRequired")).isFalse();
+    }
 }
