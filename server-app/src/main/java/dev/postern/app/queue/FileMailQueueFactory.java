@@ -131,9 +131,10 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
         this.statistics = new SyncStatistics();
         QueueLayout layout = new QueueLayout(queueDirectory, new DirectorySync.Factory(statistics));
         layout.prepare();
+        EnvelopeCodec codec = new EnvelopeCodec();
+        importLegacyQueue(layout, codec, statistics);
         this.journal = QueueJournal.open(layout.segmentsDirectory(), layout.corruptDirectory(), segmentLimit, statistics, hook);
         IdGenerator ids = new IdGenerator(clock);
-        EnvelopeCodec codec = new EnvelopeCodec();
         ContentStore content = new ContentStore(journal, ids, contentRemoved);
         this.dispatch = Executors.newCachedThreadPool(daemonThreads("postern-queue-dispatch"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemonThreads("postern-queue-timer"));
@@ -212,6 +213,19 @@ public final class FileMailQueueFactory implements MailQueueFactory<FileMailQueu
         queues.values().forEach(FileMailQueue::shutDown);
         dispatch.shutdown();
         journal.close();
+    }
+
+    /** A queue left by an earlier Postern in one file per message is appended to the log first. */
+    private static void importLegacyQueue(QueueLayout layout, EnvelopeCodec codec, SyncStatistics statistics)
+            throws IOException {
+        LegacyQueueImport legacy = new LegacyQueueImport(layout, codec);
+        if (!legacy.present()) {
+            return;
+        }
+        try (QueueJournal journal = QueueJournal.open(layout.segmentsDirectory(), layout.corruptDirectory(), SEGMENT_LIMIT,
+                statistics, QueueJournal.NO_HOOK)) {
+            legacy.run(journal);
+        }
     }
 
     private FileMailQueue newQueue(MailQueueName name) {
