@@ -10,7 +10,7 @@ import java.util.Optional;
  * options may appear anywhere; everything else is the subcommand's own arguments.
  */
 public record CommandLine(String subcommand, PosternHome home, List<String> arguments) {
-    public static final String USAGE = "usage: postern run|check|explain|import-postfix|health|postconf|postmap|postalias|queue|flush|super|reload|user|domain|version [--home DIR] [--conf DIR] [--var DIR] [args]";
+    public static final String USAGE = "usage: postern run|check|explain|import-postfix|health|postconf|postmap|postalias|queue|cat|flush|super|reload|user|domain|version [--home DIR] [--conf DIR] [--var DIR] [args]";
 
     public static CommandLine parse(String[] args, Path defaultHome) {
         Optional<Path> home = Optional.empty();

@@ -49,6 +49,7 @@ public final class PosternMain {
                 .run(command.arguments());
             case "queue", "flush", "super" -> new QueueCommand(command.home(), () -> loadMainCfOrExit(command.home()),
                 System.out, System.err).run(command.subcommand(), command.arguments());
+            case "cat" -> new CatCommand(command.home(), System.out, System.err).run(command.arguments());
             case "health" -> new HealthCommand(command.home(), () -> loadMainCfOrExit(command.home()),
                 System.out, System.err).run(command.arguments());
             case "reload" -> new ReloadCommand(command.home(), () -> loadMainCf(command.home()),

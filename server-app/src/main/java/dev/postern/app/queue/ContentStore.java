@@ -1,14 +1,11 @@
 package dev.postern.app.queue;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Consumer;
-import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -19,87 +16,86 @@ import org.slf4j.LoggerFactory;
 import dev.postern.queue.QueueIdGenerator;
 
 /**
- * The message bytes of every queued mail, one file per distinct content, each written once and shared by
- * all the envelopes (in any queue) that refer to it.
+ * The message bytes of every queued mail, each written once (as a CONTENT record of the
+ * {@link QueueJournal}, in the same write as the first envelope that refers to it) and shared by all the
+ * envelopes (in any queue) that refer to it.
  *
- * <p>References are counted in memory: the count is rebuilt at start from the envelopes on disk, each
- * new envelope takes one, and a file is deleted when its last envelope is gone. A file that is on disk
- * but referenced by no envelope is left over from a crash and is deleted at start.
+ * <p>References are counted in memory: the count is rebuilt at start from the envelopes recovered, each
+ * new envelope takes one, and a content is released to the journal (which deletes its segment once
+ * nothing else there is live) when its last envelope is gone.
  *
- * <p>Each content file also remembers the queue ID of the mail that created it (the mail name up to the
- * first {@code -} when that is a Postern queue ID, otherwise the whole name). When the last content file
- * of a queue ID is deleted, the message has left the queue completely: the "content removed" listener
- * hears the queue ID (Postfix's {@code QID: removed}). Counting per queue ID, not per file, keeps a
+ * <p>Each content also remembers the queue ID of the mail that created it (the mail name up to the
+ * first {@code -} when that is a Postern queue ID, otherwise the whole name). When the last content
+ * of a queue ID is released, the message has left the queue completely: the "content removed" listener
+ * hears the queue ID (Postfix's {@code QID: removed}). Counting per queue ID, not per content, keeps a
  * message whose content was rewritten on its way (a mailet changed it, a copy was made for a later
- * retry) from being announced while its new content is still queued, or twice. Content deleted at
+ * retry) from being announced while its new content is still queued, or twice. Content dropped at
  * start and content a failed enqueue wrote are not announced: no message left the queue.
  */
 final class ContentStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(ContentStore.class);
+    private static final int BUFFER_SIZE = 16 * 1024;
 
-    /** A content file the caller now holds one reference to; {@code written} says it is new. */
-    record Stored(String contentId, boolean written) {
+    /**
+     * A content the caller now holds one reference to; {@code record} holds the bytes to append with the
+     * envelope when the content is new, and is empty when an existing content is shared.
+     */
+    record Stored(String contentId, Optional<JournalRecord.Content> record) {
+        boolean written() {
+            return record.isPresent();
+        }
     }
 
-    private final Path directory;
-    private final DurableFileWriter writer;
-    private final DirectorySync directorySync;
+    private final QueueJournal journal;
     private final IdGenerator ids;
     private final Consumer<String> contentRemoved;
     private final Map<String, Integer> references = new HashMap<>();
-    /** The queue ID each content file was created for. */
+    /** The queue ID each content was created for. */
     private final Map<String, String> queueIds = new HashMap<>();
-    /** How many content files each queue ID has. */
+    /** How many contents each queue ID has. */
     private final Map<String, Integer> contentPerQueueId = new HashMap<>();
 
-    /** @param contentRemoved hears the queue ID of a message whose last content file was deleted */
-    ContentStore(Path directory, DurableFileWriter writer, DirectorySync directorySync, IdGenerator ids,
-                 Consumer<String> contentRemoved) {
-        this.directory = directory;
-        this.writer = writer;
-        this.directorySync = directorySync;
+    /** @param contentRemoved hears the queue ID of a message whose last content was released */
+    ContentStore(QueueJournal journal, IdGenerator ids, Consumer<String> contentRemoved) {
+        this.journal = journal;
         this.ids = ids;
         this.contentRemoved = contentRemoved;
     }
 
     /**
-     * Returns a content file holding {@code message}: the one it was read from when it is unchanged
-     * content of this store that some envelope still refers to, otherwise a newly written one (fsync'd
-     * and renamed into place; call {@link #awaitDurable()} before relying on the rename).
+     * Returns a content holding {@code message}: the one it was read from when it is unchanged content of
+     * this store that some envelope still refers to, otherwise a new one whose bytes the caller appends
+     * with its envelope.
      *
-     * @param mailName the name of the mail being queued, whose queue ID a new file is kept for
+     * @param mailName the name of the mail being queued, whose queue ID a new content is kept for
      */
     Stored store(MimeMessage message, String mailName) throws IOException, MessagingException {
         if (message instanceof StoredMimeMessage stored) {
             Optional<String> reusable = stored.unchangedContentOf(this).filter(this::retain);
             if (reusable.isPresent()) {
-                return new Stored(reusable.get(), false);
+                return new Stored(reusable.get(), Optional.empty());
             }
         }
         String contentId = ids.next();
-        writer.write(file(contentId), message::writeTo);
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER_SIZE);
+        message.writeTo(bytes);
         synchronized (this) {
             references.put(contentId, 1);
             if (mailName != null) {
                 own(contentId, QueueIdGenerator.queueIdOf(mailName));
             }
         }
-        return new Stored(contentId, true);
+        return new Stored(contentId, Optional.of(new JournalRecord.Content(contentId, bytes.toByteArray())));
     }
 
-    /** Makes the renames of newly written content files durable (group commit). */
-    void awaitDurable() throws IOException {
-        directorySync.awaitDurable();
-    }
-
-    /** The message of a content file, read lazily. */
+    /** The message of a content, read lazily from its segment. */
     StoredMimeMessage open(String contentId) {
-        return new StoredMimeMessage(new ContentFileSource(this, contentId, file(contentId)));
+        return new StoredMimeMessage(new SegmentContentSource(this, journal, contentId));
     }
 
     /**
-     * Takes one more reference, unless nobody holds one any more: then the file may already be gone and
-     * the caller must write the content again.
+     * Takes one more reference, unless nobody holds one any more: then the content may already be gone
+     * and the caller must write it again.
      */
     synchronized boolean retain(String contentId) {
         Integer count = references.get(contentId);
@@ -111,14 +107,14 @@ final class ContentStore {
     }
 
     /**
-     * Drops one reference and deletes the file when it was the last, announcing the queue ID when that
-     * was its last content file.
+     * Drops one reference and releases the content when it was the last, announcing the queue ID when
+     * that was its last content.
      */
     void release(String contentId) {
         release(contentId, true);
     }
 
-    /** Drops the reference of an enqueue that failed: a file it wrote is deleted without announcement. */
+    /** Drops the reference of an enqueue that failed: a content it wrote is released without announcement. */
     void abandon(Stored stored) {
         release(stored.contentId(), !stored.written());
     }
@@ -141,51 +137,31 @@ final class ContentStore {
             }
         }
         if (last) {
-            delete(contentId);
+            journal.releaseContent(contentId);
         }
         if (announce) {
             gone.ifPresent(this::announce);
         }
     }
 
-    /** The content ids that have a file, for recovery. */
-    Set<String> existingContent() throws IOException {
-        try (var files = QueueLayout.list(directory)) {
-            return files.map(file -> file.getFileName().toString())
-                .filter(IdGenerator::isValid)
-                .collect(Collectors.toSet());
-        }
+    /** Whether the journal holds this content, for recovery. */
+    boolean exists(String contentId) {
+        return journal.hasContent(contentId);
     }
 
     /**
-     * Installs the reference counts found by scanning the envelopes at start, and deletes the content
-     * files nobody refers to when {@code deleteOrphans} (recovery turns that off if it could not read
-     * every envelope, since an unreadable envelope might be the one referring to a file).
-     * Nothing is announced: the messages whose content is kept are still queued.
+     * Installs the reference counts found at start. Nothing is announced: the messages whose content is
+     * kept are still queued.
      *
      * @param mailNames for each counted content id, the name of the mail taken to have created it
      */
-    int recover(Map<String, Integer> counts, Map<String, String> mailNames, boolean deleteOrphans) throws IOException {
-        Set<String> existing = existingContent();
-        synchronized (this) {
-            references.clear();
-            references.putAll(counts);
-            queueIds.clear();
-            contentPerQueueId.clear();
-            counts.keySet().forEach(contentId ->
-                own(contentId, QueueIdGenerator.queueIdOf(mailNames.getOrDefault(contentId, contentId))));
-        }
-        if (!deleteOrphans) {
-            return 0;
-        }
-        int deleted = 0;
-        for (String contentId : existing) {
-            if (!counts.containsKey(contentId)) {
-                delete(contentId);
-                deleted++;
-            }
-        }
-        return deleted;
+    synchronized void recover(Map<String, Integer> counts, Map<String, String> mailNames) {
+        references.clear();
+        references.putAll(counts);
+        queueIds.clear();
+        contentPerQueueId.clear();
+        counts.keySet().forEach(contentId ->
+            own(contentId, QueueIdGenerator.queueIdOf(mailNames.getOrDefault(contentId, contentId))));
     }
 
     /** Called holding the lock. */
@@ -194,7 +170,7 @@ final class ContentStore {
         contentPerQueueId.merge(queueId, 1, Integer::sum);
     }
 
-    /** Called holding the lock; the queue ID when this was its last content file. */
+    /** Called holding the lock; the queue ID when this was its last content. */
     private Optional<String> disown(String contentId) {
         String queueId = queueIds.remove(contentId);
         if (queueId == null) {
@@ -214,18 +190,5 @@ final class ContentStore {
         } catch (RuntimeException e) {
             LOGGER.warn("Content removed listener failed for queue ID {}", queueId, e);
         }
-    }
-
-    private void delete(String contentId) {
-        try {
-            Files.deleteIfExists(file(contentId));
-        } catch (IOException e) {
-            // An undeleted file is only wasted space: the next start sees nobody refers to it.
-            LOGGER.warn("Cannot delete content file {}", file(contentId), e);
-        }
-    }
-
-    Path file(String contentId) {
-        return directory.resolve(contentId);
     }
 }

@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * One queued mail as the queue keeps it: the envelope file's name ({@code id}), the content file it
+ * One queued mail as the queue keeps it: its id ({@code id}), the content it
  * refers to (none for a mail that has no message), the mail's fields, and the queue's own bookkeeping.
  *
  * @param attempts how many times the mail was handed out and given back with {@code RETRY}

@@ -22,13 +22,13 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * Reads and writes envelope files. An envelope is one JSON object in UTF-8, small enough to rewrite
+ * Reads and writes envelopes (the body of a PUT record, see {@link JournalRecord}). An envelope is one JSON object in UTF-8, small enough to rewrite
  * whole, readable with {@code cat} or {@code jq} when an operator needs to look:
  *
  * <pre>
  * {
  *   "format": 1,
- *   "content": "0190c3f2a1b4-00000007-5e1f0c2a9d3b",   content file under content/; absent: no message
+ *   "content": "0190c3f2a1b4-00000007-5e1f0c2a9d3b",   the CONTENT record's id; absent: no message
  *   "enqueuedAt": "2024-07-01T10:15:30.123Z",          ISO-8601 instants, millisecond precision
  *   "nextDelivery": "2024-07-01T10:15:30.123Z",        not handed out before this
  *   "attempts": 0,                                     times given back with RETRY
@@ -53,7 +53,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * queued with DSN still has them after a restart and the format stays 1; an envelope written without
  * them reads back as a mail without DSN parameters.
  *
- * <p>The envelope's id is its file name and is not repeated inside. Unknown fields are ignored so that a
+ * <p>The envelope's id is in the PUT record and is not repeated inside. Unknown fields are ignored so that a
  * newer writer's envelopes stay readable; a different {@code format} number is refused.
  */
 final class EnvelopeCodec {

@@ -1,89 +1,59 @@
 package dev.postern.app.queue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
+import java.util.Optional;
 
-import javax.mail.MessagingException;
-
+import org.apache.james.queue.api.MailQueueName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The envelope files of one queue: one file per queued mail, named by the envelope's id. */
+/** The envelopes of one queue, as PUT and REMOVE records of the {@link QueueJournal}. */
 final class EnvelopeStore {
     private static final Logger LOGGER = LoggerFactory.getLogger(EnvelopeStore.class);
 
-    /** The envelopes read at start, and how many files could not be read (they were moved aside). */
-    record Recovered(List<Envelope> envelopes, int unreadable) {
-    }
-
-    private final Path directory;
-    private final DurableFileWriter writer;
-    private final DirectorySync directorySync;
+    private final MailQueueName queue;
+    private final QueueJournal journal;
     private final EnvelopeCodec codec;
 
-    EnvelopeStore(Path directory, DurableFileWriter writer, DirectorySync directorySync, EnvelopeCodec codec) {
-        this.directory = directory;
-        this.writer = writer;
-        this.directorySync = directorySync;
+    EnvelopeStore(MailQueueName queue, QueueJournal journal, EnvelopeCodec codec) {
+        this.queue = queue;
+        this.journal = journal;
         this.codec = codec;
     }
 
-    /** Writes (or atomically replaces) the envelope file; call {@link #awaitDurable()} before relying on it. */
-    void write(Envelope envelope) throws IOException {
-        byte[] bytes = codec.encode(envelope);
-        try {
-            writer.write(file(envelope.id()), out -> out.write(bytes));
-        } catch (MessagingException e) {
-            throw new IOException("Cannot write envelope " + envelope.id(), e);
-        }
+    /**
+     * Appends the envelope (after its content when that is new); returns the position to wait for with
+     * {@link #awaitDurable(long)} before telling anyone it is queued.
+     */
+    long write(Envelope envelope, Optional<JournalRecord.Content> content) throws IOException {
+        return journal.put(queue.asString(), envelope.id(), codec.encode(envelope), content);
     }
 
-    /** Makes this queue's earlier renames and deletions durable (group commit). */
+    /** Waits until everything appended up to {@code position} is on disk (group commit). */
+    void awaitDurable(long position) throws IOException {
+        journal.awaitDurable(position);
+    }
+
+    /** Makes everything appended so far durable: an operator's removals, for instance. */
     void awaitDurable() throws IOException {
-        directorySync.awaitDurable();
+        journal.awaitDurable(journal.position());
     }
 
     /**
-     * Deletes an envelope without waiting for the deletion to be durable: if a crash undoes it the mail
-     * is delivered again (at least once), which is the price of not paying an fsync per delivery.
+     * Ends an envelope without waiting for that to be durable: if a crash loses the record the mail is
+     * delivered again (at least once), which is the price of not paying an fsync per delivery.
      */
     void delete(String id) {
         try {
-            Files.deleteIfExists(file(id));
+            journal.remove(queue.asString(), id);
         } catch (IOException e) {
-            LOGGER.error("Cannot delete envelope {}: the mail will be delivered again after a restart", file(id), e);
+            LOGGER.error("Cannot record the removal of envelope {} from queue {}: the mail will be delivered again "
+                + "after a restart", id, queue.asString(), e);
         }
     }
 
-    /** Reads every envelope; a file that is not one is handed to {@code quarantine} and counted. */
-    Recovered readAll(Consumer<Path> quarantine) throws IOException {
-        List<Envelope> envelopes = new ArrayList<>();
-        int unreadable = 0;
-        List<Path> files;
-        try (var listing = QueueLayout.list(directory)) {
-            files = listing.toList();
-        }
-        for (Path file : files) {
-            String id = file.getFileName().toString();
-            try {
-                if (!IdGenerator.isValid(id)) {
-                    throw new IOException("not an envelope name");
-                }
-                envelopes.add(codec.decode(id, Files.readAllBytes(file)));
-            } catch (IOException e) {
-                LOGGER.error("Unreadable envelope {} ({}): moved to the corrupt directory for inspection", file, e.getMessage());
-                quarantine.accept(file);
-                unreadable++;
-            }
-        }
-        return new Recovered(envelopes, unreadable);
-    }
-
-    Path file(String id) {
-        return directory.resolve(id);
+    /** How an envelope is named in messages to the operator. */
+    String describe(String id) {
+        return "envelope " + id + " of queue " + queue.asString();
     }
 }

@@ -31,25 +31,25 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * A durable James mail queue kept as files, Postfix style: one small envelope file per queued mail in
- * this queue's directory, referring to a content file that holds the message and that all queues
- * share. See {@link QueueLayout} for the directory layout and {@link EnvelopeCodec} for the envelope.
+ * A durable James mail queue kept in the factory's {@link QueueJournal}, an append-only log shared by
+ * all queues: each queued mail is a PUT record holding its envelope ({@link EnvelopeCodec}), written
+ * together with a CONTENT record holding the message unless the mail carries unchanged content of this
+ * store ({@link StoredMimeMessage}), which is then shared.
  *
- * <p><b>Enqueue</b> returns only when the mail is durable: the content file (unless the mail carries
- * unchanged content of this store, see {@link StoredMimeMessage}) and the envelope are each written to
- * a temporary file, fsync'd and renamed into place, and the renames are made durable by directory
- * fsyncs shared between concurrent enqueuers ({@link DirectorySync}). The content directory is synced
- * before the envelope is renamed, so that no envelope can ever survive a crash without its content.
+ * <p><b>Enqueue</b> returns only when the mail is durable: its records are appended and the caller waits
+ * for an fdatasync that started after the append, one shared by every session that queued mail meanwhile
+ * (group commit). The content record comes first, so no envelope can survive a crash without its content.
  *
  * <p>The mail is captured when {@code enQueue} is called ({@link MailSnapshot}): what the caller does
  * with its object afterwards (a mailet may set it to GHOST) does not reach the queue.
  *
  * <p><b>Dequeue</b> hands each ready mail to one consumer that asked for it ({@link DeliverySubscription}),
  * once the factory's delivery has started ({@link DeliveryStart});
- * it stays in flight until the consumer's {@code done}: SUCCESS and REJECT delete the envelope (and the
+ * it stays in flight until the consumer's {@code done}: SUCCESS and REJECT append a REMOVE (and release the
  * content with the last envelope), RETRY makes it ready again, as it was queued, with its attempt count
- * raised. A crash forgets what was in flight, and the next start delivers it again: delivery is at
- * least once. Each hand-out is a new {@link MailImpl} whose message is read lazily from the content file.
+ * raised. Neither waits for the disk. A crash forgets what was in flight, and the next start delivers it
+ * again: delivery is at least once. Each hand-out is a new {@link MailImpl} whose message is read lazily
+ * from its segment.
  *
  * <p><b>Management</b> sees every mail of the queue, in flight included: {@code browse} lists them
  * oldest first, {@code getSize} counts them, and {@code remove}/{@code clear} take a mail in flight out
@@ -155,7 +155,7 @@ public final class FileMailQueue implements ManageableMailQueue {
 
     /**
      * A snapshot of the queue, oldest first, including the mails in flight. Messages are read from
-     * their content files only when asked for.
+     * their segments only when asked for.
      */
     @Override
     public MailQueueIterator browse() {
@@ -223,17 +223,14 @@ public final class FileMailQueue implements ManageableMailQueue {
         try {
             if (message != null) {
                 content = Optional.of(services.content().store(message, snapshot.name()));
-                if (content.get().written()) {
-                    services.content().awaitDurable();
-                }
             }
             Envelope envelope = new Envelope(services.ids().next(), content.map(ContentStore.Stored::contentId), snapshot,
                 now, due, 0);
-            envelopes.write(envelope);
+            long position = envelopes.write(envelope, content.flatMap(ContentStore.Stored::record));
             try {
-                envelopes.awaitDurable();
+                envelopes.awaitDurable(position);
             } catch (IOException e) {
-                // The envelope is visible but the caller is told the enqueue failed and will try again.
+                // The record may be on disk but the caller is told the enqueue failed and will try again.
                 envelopes.delete(envelope.id());
                 throw e;
             }
@@ -245,17 +242,16 @@ public final class FileMailQueue implements ManageableMailQueue {
     }
 
     /**
-     * RETRY: the attempt count is rewritten (an atomic replace of a durable file, so a crash leaves the
-     * old or the new envelope, never none, and no directory fsync is needed), then the mail is ready
-     * again. Failing to write the count only loses the count.
+     * RETRY: the new attempt count is appended without waiting for the disk (a crash loses at most the
+     * count, the mail is still queued), then the mail is ready again. Failing to write it only loses the count.
      */
     private void retry(Envelope envelope) {
         Envelope updated = envelope.withAnotherAttempt();
         try {
-            envelopes.write(updated);
+            envelopes.write(updated, Optional.empty());
         } catch (IOException e) {
-            LOGGER.warn("{}: cannot record attempt {} of mail {} in {}", name.asString(), updated.attempts(),
-                envelope.mail().name(), envelopes.file(envelope.id()), e);
+            LOGGER.warn("{}: cannot record attempt {} of mail {} ({})", name.asString(), updated.attempts(),
+                envelope.mail().name(), envelopes.describe(envelope.id()), e);
             updated = envelope;
         }
         afterReturn(envelope, index.requeue(updated));
@@ -285,7 +281,7 @@ public final class FileMailQueue implements ManageableMailQueue {
         return removal.count();
     }
 
-    /** Deletes the envelope file and drops its content reference. */
+    /** Ends the envelope and drops its content reference. */
     private void forget(Envelope envelope) {
         envelopes.delete(envelope.id());
         envelope.contentId().ifPresent(services.content()::release);

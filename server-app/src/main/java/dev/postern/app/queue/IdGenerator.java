@@ -6,7 +6,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
 /**
- * Names for envelope and content files: the time in milliseconds (so that a directory listing reads in
+ * Ids of envelopes and contents: the time in milliseconds (so that a listing reads in
  * roughly arrival order), a counter (unique within this run) and 48 random bits drawn at start (unique
  * across runs, and across two processes that should never, but might, share a queue directory).
  * Only characters that are safe in a file name are used.

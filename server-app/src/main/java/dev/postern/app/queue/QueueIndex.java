@@ -13,7 +13,7 @@ import java.util.function.Predicate;
 
 /**
  * The in-memory state of one queue: which mails are ready, which are deferred until a time, which are
- * handed out. Nothing here touches the disk; the envelope files are the truth and this is rebuilt from
+ * handed out. Nothing here touches the disk; the queue segments are the truth and this is rebuilt from
  * them at start.
  *
  * <p>Ready mails are served in the order they became ready. Deferred mails sit in a separate set

@@ -2,7 +2,6 @@ package dev.postern.app.queue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -20,34 +19,31 @@ import dev.postern.files.PrivateFiles;
  * Where things live under the queue directory:
  *
  * <pre>
- * content/&lt;contentId&gt;            message bytes, written once, shared by every envelope that names them
- * queues/&lt;queueName&gt;/&lt;entryId&gt;  one small envelope file per queued mail (see {@link EnvelopeCodec})
- * tmp/                          files being written; renamed into place once fsync'd, emptied at start
- * corrupt/                      envelopes that could not be recovered, kept for a human instead of deleted
+ * segments/&lt;number&gt;.seg   the queue's append-only log: envelopes and messages ({@link QueueJournal})
+ * queues/&lt;queueName&gt;/      one empty directory per queue that was ever created, so an empty queue
+ *                           survives a restart
+ * corrupt/                  records that could not be recovered, kept for a human instead of dropped
  * </pre>
  *
  * Queue names are James's and may hold any character, so they are percent-encoded into one safe path
- * segment; queues sit under {@code queues/} so that no queue name can collide with {@code content} or
- * {@code tmp}. All four directories are on one file system, which makes the renames atomic. Directories
- * are created 0700 and files 0600: only Postern reads the queue.
+ * segment; queues sit under {@code queues/} so that no queue name can collide with anything else.
+ * Directories are created 0700 and files 0600: only Postern reads the queue.
  */
 final class QueueLayout {
     private final Path root;
+    private final DirectorySync.Factory syncs;
 
-    QueueLayout(Path root) {
+    QueueLayout(Path root, DirectorySync.Factory syncs) {
         this.root = root.toAbsolutePath().normalize();
+        this.syncs = syncs;
     }
 
     Path root() {
         return root;
     }
 
-    Path contentDirectory() {
-        return root.resolve("content");
-    }
-
-    Path temporaryDirectory() {
-        return root.resolve("tmp");
+    Path segmentsDirectory() {
+        return root.resolve("segments");
     }
 
     Path queuesDirectory() {
@@ -63,12 +59,12 @@ final class QueueLayout {
     }
 
     /**
-     * Creates the directories and makes their names durable: an fsync'd envelope is worthless if the
+     * Creates the directories and makes their names durable: an fdatasync'd segment is worthless if the
      * directory that holds it can vanish in a crash.
      */
-    void prepare(DirectorySync.Factory syncs) throws IOException {
+    void prepare() throws IOException {
         boolean created = false;
-        for (Path directory : List.of(root, contentDirectory(), temporaryDirectory(), queuesDirectory(), corruptDirectory())) {
+        for (Path directory : List.of(root, segmentsDirectory(), queuesDirectory(), corruptDirectory())) {
             if (!Files.isDirectory(directory)) {
                 PrivateFiles.createDirectories(directory);
                 created = true;
@@ -82,17 +78,22 @@ final class QueueLayout {
         }
     }
 
-    /** Whatever is in tmp/ at start belongs to a write that never returned, so nobody was told it is queued. */
-    int deleteTemporaryFiles() throws IOException {
-        int deleted = 0;
-        try (DirectoryStream<Path> files = Files.newDirectoryStream(temporaryDirectory())) {
-            for (Path file : files) {
-                if (Files.deleteIfExists(file)) {
-                    deleted++;
-                }
-            }
+    /** Creates a queue's directory, durably, unless it exists. */
+    void createQueueDirectory(MailQueueName name) throws IOException {
+        Path directory = queueDirectory(name);
+        if (!Files.isDirectory(directory)) {
+            PrivateFiles.createDirectories(directory);
+            syncs.forDirectory(queuesDirectory()).awaitDurable();
         }
-        return deleted;
+    }
+
+    /** Keeps bytes that could not be used under {@code corrupt/}, for a human. */
+    Path keepCorrupt(String name, byte[] bytes) throws IOException {
+        Path target = corruptDirectory().resolve(name);
+        Files.deleteIfExists(target);
+        PrivateFiles.createFile(target);
+        Files.write(target, bytes);
+        return target;
     }
 
     /** The queues that have a directory on disk, whether or not anything is in them. */
@@ -104,17 +105,6 @@ final class QueueLayout {
             }
         }
         return names;
-    }
-
-    /** Moves a file that cannot be used aside, under a name that says where it came from. */
-    Path quarantine(Path file, String origin) {
-        Path target = corruptDirectory().resolve(origin + "." + file.getFileName());
-        try {
-            Files.move(file, target);
-            return target;
-        } catch (IOException e) {
-            throw new UncheckedIOException("Cannot move " + file + " to " + target, e);
-        }
     }
 
     static Stream<Path> list(Path directory) throws IOException {

@@ -10,13 +10,12 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 
 /**
- * What every queue of a factory shares: the content files, the writers, the clock, the threads, and
+ * What every queue of a factory shares: the journal, the contents, the clock, the threads, and
  * whether delivery has started ({@link DeliveryStart}).
  */
 record QueueServices(QueueLayout layout,
+                     QueueJournal journal,
                      ContentStore content,
-                     DurableFileWriter writer,
-                     DirectorySync.Factory syncs,
                      EnvelopeCodec codec,
                      IdGenerator ids,
                      Clock clock,

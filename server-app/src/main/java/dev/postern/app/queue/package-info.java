@@ -5,13 +5,13 @@
  * <ul>
  * <li>{@link dev.postern.app.queue.FileMailQueueFactory} opens the directory, recovers it and hands out
  * one {@link dev.postern.app.queue.FileMailQueue} per name.</li>
- * <li>A message's bytes are written once, to {@code content/<id>}; each queue holds small envelope
- * files ({@code queues/<name>/<id>}, JSON, see {@code EnvelopeCodec}) that refer to it, so re-queueing
- * deferred mail (reduced to its deferred recipients) writes only a new envelope.</li>
- * <li>Every file is written to {@code tmp/}, fsync'd and renamed into place, and the rename made
- * durable by a directory fsync shared between concurrent writers, before {@code enQueue} returns.
- * A first enqueue costs two file fsyncs and two (shared) directory fsyncs; moving an unchanged mail
- * to another queue one of each; completing a mail none.</li>
+ * <li>Every queue writes to one append-only log of segment files ({@code segments/<n>.seg},
+ * {@link dev.postern.app.queue.QueueJournal}): a queued mail is a CONTENT record (the message) and a
+ * PUT record (its envelope, JSON, see {@code EnvelopeCodec}) written together; moving an unchanged mail
+ * to another queue writes only a PUT; completing it appends a REMOVE.</li>
+ * <li>An enqueue returns once an fdatasync that started after its write has finished; concurrent
+ * enqueues share it (group commit). Removals and retries are not forced. Dead segments are deleted
+ * oldest first, and old ones kept alive by a few long-deferred mails are compacted.</li>
  * </ul>
  */
 package dev.postern.app.queue;

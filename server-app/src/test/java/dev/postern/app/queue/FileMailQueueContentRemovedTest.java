@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -153,9 +154,10 @@ class FileMailQueueContentRemovedTest {
         MailQueueItem fromSpool = take(spool);
         fromSpool.getMail().setName("3F2A1B4C5D6E-to-example.net");
         outgoing.enQueue(fromSpool.getMail());
-        // The process dies before the spool item is done; an interrupted write also left an orphan.
+        // The process dies before the spool item is done; an interrupted write also left a content nobody refers to.
         before.close();
-        Files.write(directory.resolve("content").resolve("0000000000aa-00000000-000000000000"), new byte[] {1});
+        Files.write(new QueueFiles(directory).segments().get(0),
+            new JournalRecord.Content("0000000000aa-00000000-000000000000", new byte[] {1}).frame(), StandardOpenOption.APPEND);
 
         FileMailQueueFactory after = open();
         assertThat(removed).isEmpty();

@@ -4,17 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
 import org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus;
@@ -115,36 +116,73 @@ class FileMailQueueRecoveryTest {
     }
 
     @Test
-    void startDeletesTemporaryFilesAndUnreferencedContent() throws Exception {
-        open(Clock.systemUTC()).createQueue(SPOOL).enQueue(TestMails.mail("kept"));
+    void startDeletesSegmentsThatHoldNothingLive() throws Exception {
+        FileMailQueueFactory first = open(Clock.systemUTC());
+        FileMailQueue queue = first.createQueue(SPOOL);
+        queue.enQueue(TestMails.mail("gone"));
+        Flux.from(queue.deQueue()).blockFirst(Duration.ofSeconds(10)).done(CompletionStatus.SUCCESS);
         QueueFiles files = new QueueFiles(directory);
-        Files.write(files.root().resolve("tmp").resolve("half-written.tmp"), new byte[] {1, 2, 3});
-        Path orphan = files.root().resolve("content").resolve("0190c3f2a1b4-00000007-5e1f0c2a9d3b");
-        Files.write(orphan, TestMails.message("orphan"));
+        Path dead = files.segments().get(0);
 
         FileMailQueue recovered = open(Clock.systemUTC()).getQueue(SPOOL).orElseThrow();
+        recovered.enQueue(TestMails.mail("kept"));
 
-        assertThat(files.temporary()).isEmpty();
-        assertThat(orphan).doesNotExist();
-        assertThat(files.content()).hasSize(1);
+        assertThat(dead).doesNotExist();
+        assertThat(files.segments()).hasSize(1);
         assertThat(recovered.getSize()).isEqualTo(1);
     }
 
     @Test
-    void unreadableEnvelopeIsMovedAsideAndNoContentIsDeleted() throws Exception {
+    void tornRecordAtTheTailIsIgnored() throws Exception {
+        open(Clock.systemUTC()).createQueue(SPOOL).enQueue(TestMails.mail("whole", TestMails.message("kept")));
+        QueueFiles files = new QueueFiles(directory);
+        Path segment = files.segments().get(0);
+        long whole = Files.size(segment);
+        byte[] frame = new JournalRecord.Content("0190c3f2a1b4-00000007-5e1f0c2a9d3b", TestMails.message("torn")).frame();
+        Files.write(segment, Arrays.copyOf(frame, frame.length / 2), StandardOpenOption.APPEND);
+
+        FileMailQueue recovered = open(Clock.systemUTC()).getQueue(SPOOL).orElseThrow();
+        recovered.enQueue(TestMails.mail("after", TestMails.message("after")));
+        FileMailQueue again = open(Clock.systemUTC()).getQueue(SPOOL).orElseThrow();
+
+        assertThat(Files.size(segment)).isEqualTo(whole);
+        assertThat(files.corrupt()).isEmpty();
+        List<Mail> mails = Flux.from(again.deQueue()).take(2).map(MailQueueItem::getMail).collectList().block(Duration.ofSeconds(10));
+        assertThat(mails).extracting(Mail::getName).containsExactly("whole", "after");
+        assertThat(TestMails.rawBytesOf(mails.get(0))).isEqualTo(TestMails.message("kept"));
+    }
+
+    @Test
+    void recordWithABadChecksumEndsTheSegment() throws Exception {
         FileMailQueue before = open(Clock.systemUTC()).createQueue(SPOOL);
         before.enQueue(TestMails.mail("good"));
-        before.enQueue(TestMails.mail("damaged"));
-        QueueFiles files = new QueueFiles(directory);
-        Map<String, Path> envelopes = files.envelopes("spool").stream()
-            .collect(Collectors.toMap(file -> read(files, file).mail().name(), Function.identity()));
-        Files.write(envelopes.get("damaged"), "{\"format\": 1, \"name\": ".getBytes());
+        before.enQueue(TestMails.mail("flipped"));
+        Path segment = new QueueFiles(directory).segments().get(0);
+        byte[] bytes = Files.readAllBytes(segment);
+        bytes[bytes.length - 3] ^= 0x20;
+        Files.write(segment, bytes);
 
         FileMailQueue recovered = open(Clock.systemUTC()).getQueue(SPOOL).orElseThrow();
 
+        assertThat(recovered.browse().next().getMail().getName()).isEqualTo("good");
         assertThat(recovered.getSize()).isEqualTo(1);
+    }
+
+    @Test
+    void unreadableEnvelopeIsMovedAsideAndNoSegmentIsDeleted() throws Exception {
+        FileMailQueue before = open(Clock.systemUTC()).createQueue(SPOOL);
+        before.enQueue(TestMails.mail("gone"));
+        Flux.from(before.deQueue()).blockFirst(Duration.ofSeconds(10)).done(CompletionStatus.SUCCESS);
+        QueueFiles files = new QueueFiles(directory);
+        Path segment = files.segments().get(0);
+        Files.write(segment, new JournalRecord.Put("spool", "0190c3f2a1b4-00000009-5e1f0c2a9d3b",
+            "{\"format\": 1, \"name\": ".getBytes()).frame(), StandardOpenOption.APPEND);
+
+        FileMailQueue recovered = open(Clock.systemUTC()).getQueue(SPOOL).orElseThrow();
+
+        assertThat(recovered.getSize()).isZero();
         assertThat(files.corrupt()).hasSize(1);
-        assertThat(files.content()).hasSize(2);
+        assertThat(segment).exists();
     }
 
     @Test
@@ -152,12 +190,16 @@ class FileMailQueueRecoveryTest {
         FileMailQueue before = open(Clock.systemUTC()).createQueue(SPOOL);
         before.enQueue(TestMails.mail("lost-content"));
         QueueFiles files = new QueueFiles(directory);
-        Files.delete(files.content().get(0));
+        Envelope envelope = files.envelopes("spool").get(0);
+        Envelope elsewhere = new Envelope("0190c3f2a1b4-00000008-5e1f0c2a9d3b", Optional.of("0190c3f2a1b4-00000007-5e1f0c2a9d3b"),
+            envelope.mail(), envelope.enqueuedAt(), envelope.nextDelivery(), 0);
+        Files.write(files.segments().get(0), new JournalRecord.Put("spool", elsewhere.id(),
+            new EnvelopeCodec().encode(elsewhere)).frame(), StandardOpenOption.APPEND);
 
         FileMailQueue recovered = open(Clock.systemUTC()).getQueue(SPOOL).orElseThrow();
 
-        assertThat(recovered.getSize()).isZero();
-        assertThat(files.envelopes("spool")).isEmpty();
+        assertThat(recovered.getSize()).isEqualTo(1);
+        assertThat(files.envelopes("spool")).extracting(Envelope::id).containsExactly(envelope.id());
         assertThat(files.corrupt()).hasSize(1);
     }
 
@@ -165,13 +207,5 @@ class FileMailQueueRecoveryTest {
         FileMailQueueFactory factory = new FileMailQueueFactory(directory, clock);
         factories.add(factory);
         return factory;
-    }
-
-    private static Envelope read(QueueFiles files, Path file) {
-        try {
-            return files.envelope(file);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -2,7 +2,6 @@ package dev.postern.app.queue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -110,9 +109,9 @@ class FileMailQueueRoundTripTest {
         assertThat(TestMails.bytesOf(dequeued.getMessage())).isEqualTo(bytes);
         assertThat(dequeued.getMessage().getSubject()).isEqualTo("queued");
 
-        List<Path> content = new QueueFiles(directory).content();
+        List<String> content = new QueueFiles(directory).content();
         assertThat(content).hasSize(1);
-        assertThat(Files.readAllBytes(content.get(0))).isEqualTo(bytes);
+        assertThat(new QueueFiles(directory).contentBytes(content.get(0))).isEqualTo(bytes);
     }
 
     @Test

@@ -29,7 +29,7 @@ class QueueFileModesTest {
         try (Stream<Path> all = Files.walk(root)) {
             found = all.map(path -> root.relativize(path) + " " + mode(path)).toList();
         }
-        assertThat(found).as("queue files").anyMatch(line -> line.startsWith("content/"));
+        assertThat(found).as("queue files").anyMatch(line -> line.startsWith("segments/"));
         assertThat(found).allMatch(line -> line.endsWith(" rwx------") || line.endsWith(" rw-------"));
     }
 
