@@ -19,6 +19,8 @@ import javax.net.ssl.SSLSocketFactory;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.DsnParameters;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.postern.delivery.RecipientResult.Status;
 import dev.postern.delivery.smtp.SaslPasswords.Credentials;
@@ -31,6 +33,8 @@ import dev.postern.delivery.smtp.SaslPasswords.Credentials;
  * transaction is an {@link Outcome}.
  */
 final class SmtpClientSession implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SmtpClientSession.class);
+
 
     /** The protocol spoken. */
     enum Mode { SMTP, LMTP }
@@ -108,6 +112,7 @@ final class SmtpClientSession implements AutoCloseable {
         if (!reply.isPositive()) {
             throw new SessionException(Outcome.ofReply(target, reply, verb).asDeferral(), true);
         }
+        refuseOwnHostname(reply);
         extensions.clear();
         for (String line : reply.lines().subList(1, reply.lines().size())) {
             String trimmed = line.trim();
@@ -117,6 +122,25 @@ final class SmtpClientSession implements AutoCloseable {
             int cut = equals > 0 ? equals : space;
             String keyword = (cut < 0 ? trimmed : trimmed.substring(0, cut)).toUpperCase(Locale.ROOT);
             extensions.put(keyword, cut < 0 ? "" : trimmed.substring(cut + 1).trim());
+        }
+    }
+
+    /**
+     * Postfix's loop check on port 25: a server that answers EHLO with this server's own
+     * {@code myhostname} is this server (behind a NAT, or a relayhost that points back here), so
+     * the mail would go round. It waits in the queue for the operator ({@code 4.4.6}, logged with
+     * a warning) rather than loop; Postfix bounces it when that server is the best MX.
+     */
+    private void refuseOwnHostname(SmtpReply reply) throws SessionException {
+        if (mode != Mode.SMTP || target.port() != SmtpCourier.DEFAULT_PORT || reply.lines().isEmpty()) {
+            return;
+        }
+        String greeting = reply.lines().get(0).trim();
+        String name = greeting.split("\\s+", 2)[0];
+        if (name.equalsIgnoreCase(settings.myhostname())) {
+            LOGGER.warn("host {} replied to HELO/EHLO with my own hostname {}", target.peer(), settings.myhostname());
+            throw new SessionException(Outcome.failure(false, "4.4.6", "mail for " + target.hop()
+                + " loops back to myself"), true);
         }
     }
 

@@ -284,6 +284,31 @@ class SmtpCourierTest {
     }
 
     @Test
+    void aServerOnPort25ThatAnswersEhloWithMyHostnameIsALoopAndTheMailWaits() throws Exception {
+        // the same name as this client's myhostname (Fixtures: client.test): this server behind a NAT
+        SmtpSink self = track(new SmtpSink("127.0.0.77", 25, "client.test").start());
+
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:[127.0.0.77]"));
+
+        assertThat(results).singleElement().satisfies(r -> {
+            assertThat(r.status()).isEqualTo(Status.DEFERRED);
+            assertThat(r.dsn()).isEqualTo("4.4.6");
+            assertThat(r.text()).isEqualTo("mail for [127.0.0.77] loops back to myself");
+        });
+        self.awaitIdle();
+        assertThat(self.connection(0).lines()).noneMatch(l -> l.startsWith("MAIL"));
+    }
+
+    @Test
+    void anotherPortWithMyHostnameIsAnotherServiceAndGetsTheMail() throws Exception {
+        SmtpSink filter = track(new SmtpSink("127.0.0.77", 0, "client.test").start());
+
+        List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + filter.relayhost()));
+
+        assertThat(results).singleElement().extracting(RecipientResult::status).isEqualTo(Status.SENT);
+    }
+
+    @Test
     void aRefusedGreetingFromTheLastServerDefers() throws Exception {
         mx.setGreeting("554 5.3.2 Go away");
         List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"), "smtp:" + mx.relayhost()));
