@@ -1,9 +1,7 @@
 package dev.postern.bench;
 
-import java.lang.reflect.Field;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.AbstractList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
@@ -65,14 +63,12 @@ public class NetworkTableBenchmark {
                 SocketmapServer socketmap = SocketmapServer.onLoopback(0, request -> request.startsWith("alias user")
                     ? "OK mailbox@example.net" : "NOTFOUND ");
                 server = socketmap;
-                withoutRecording(socketmap);
                 yield "socketmap:inet:127.0.0.1:" + socketmap.port() + ":alias";
             }
             default -> {
                 TcpTableServer tcp = TcpTableServer.onLoopback(0, request -> request.startsWith("get user")
                     ? "200 mailbox@example.net" : "500 not found");
                 server = tcp;
-                withoutRecording(tcp);
                 yield "tcp:127.0.0.1:" + tcp.port();
             }
         };
@@ -94,32 +90,6 @@ public class NetworkTableBenchmark {
                 .append("mailRoutingAddress: mailbox").append(i).append("@example.net\n\n");
         }
         return ldif.toString();
-    }
-
-    /**
-     * Test-support's servers keep every request in a copy-on-write list, for tests to inspect; over
-     * the hundreds of thousands of requests of a run each one would copy the whole list, and the
-     * benchmark would time the list, not the table. The list is swapped for one that keeps nothing.
-     */
-    private static void withoutRecording(AutoCloseable server) throws ReflectiveOperationException {
-        Field requests = server.getClass().getSuperclass().getDeclaredField("requests");
-        requests.setAccessible(true);
-        requests.set(server, new AbstractList<String>() {
-            @Override
-            public boolean add(String request) {
-                return true;
-            }
-
-            @Override
-            public String get(int index) {
-                throw new IndexOutOfBoundsException(index);
-            }
-
-            @Override
-            public int size() {
-                return 0;
-            }
-        });
     }
 
     @TearDown(Level.Trial)

@@ -11,6 +11,8 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +34,8 @@ abstract class LineServer implements Closeable {
     private final ServerSocketChannel server;
     private final Protocol protocol;
     private final Responder responder;
-    private final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Appended to on every request (a benchmark sends hundreds of thousands): not copy-on-write. */
+    private final List<String> requests = Collections.synchronizedList(new ArrayList<>());
     private final List<SocketChannel> clients = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private final Thread acceptor;
@@ -70,7 +73,9 @@ abstract class LineServer implements Closeable {
 
     /** The requests received so far, decoded, in order. */
     public List<String> requests() {
-        return List.copyOf(requests);
+        synchronized (requests) {
+            return List.copyOf(requests);
+        }
     }
 
     /** The connections accepted so far. */
