@@ -12,9 +12,11 @@
 #      each sending "EHLO bot" before the greeting and dropped with 521: dropped per second
 #      (over the client's run) and the server's CPU time per dropped bot (bench/lib/cpu.py; Postern
 #      per thread group, postscreen's event loops as "postscreen");
-#   2. held: memory (Postern: RSS of the JVM; Postfix: PSS summed over all its processes) and
-#      Postern's threads / Postfix's processes before IDLE bots connect and while they sit silent
-#      in the pregreet wait (SETTLE seconds after the last one is open), and the memory per bot.
+#   2. held: memory (Postern: RSS of the JVM after a full GC; Postfix: PSS summed over all its
+#      processes) and Postern's threads / Postfix's processes before IDLE bots connect and while
+#      they sit silent in the pregreet wait (SETTLE seconds after the last one is open); what the
+#      bots hold is the growth of the private memory (Private_Clean + Private_Dirty of every
+#      process), per bot too, and for Postern the growth of its live heap.
 # Prints per round both servers' figures and the Postern/Postfix ratios (rate, memory held),
 # then the medians. Exits 1 if a server is not running at the end of its round, 2 if something
 # needed is missing. Kernel socket buffers are in neither figure: they are the same for both.
@@ -36,18 +38,39 @@ postscreen_main_cf() {
         "postscreen_access_list = cidr:$1"
 }
 
-# Memory of the MTA in KB: the JVM's RSS; Postfix's PSS over the master and its children.
+# Memory of the MTA in KB: the JVM's RSS after a full GC (without one, whether a collection
+# happened to shrink the heap in between outweighs what the bots hold); Postfix's PSS over the
+# master and its children.
 memory_kb() {
     if [ "$1" = postern ]; then
+        jcmd "$server_pid" GC.run >/dev/null
+        sleep 1
         ps -o rss= -p "$server_pid" | tr -d ' '
         return
     fi
-    local pid sum=0 kb
-    for pid in $pid_to_trace $(ps -o pid= --ppid "$pid_to_trace"); do
-        kb=$(awk '/^Pss:/ {print $2}' "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
+    smaps_sum postfix '/^Pss:/'
+}
+
+# Memory only the MTA's processes use, in KB (Private_Clean + Private_Dirty summed): what the
+# bots add is measured with this, as a process of Postfix's starting or ending moves the other
+# processes' PSS by more than a thousand idle clients take. Call it after memory_kb (its GC).
+private_kb() { smaps_sum "$1" '/^Private_(Clean|Dirty):/'; }
+
+# The KB of the smaps_rollup lines matching PATTERN, summed over the MTA's processes.
+smaps_sum() {
+    local pid sum=0 kb pids=$server_pid
+    [ "$1" = postern ] || pids="$pid_to_trace $(ps -o pid= --ppid "$pid_to_trace")"
+    for pid in $pids; do
+        kb=$(awk "$2 {kb += \$2} END {print kb + 0}" "/proc/$pid/smaps_rollup" 2>/dev/null || echo 0)
         sum=$(( sum + ${kb:-0} ))
     done
     echo "$sum"
+}
+
+# The JVM's live heap in KB (used, after memory_kb's full GC): what the bots' objects take.
+heap_used_kb() {
+    jcmd "$server_pid" GC.heap_info | awk '/total .*used/ && !/Metaspace|class space/ {
+        for (i = 1; i < NF; i++) if ($i == "used") {v = $(i + 1); sub(/K.*/, "", v); sum += v}} END {print sum + 0}'
 }
 
 # Postern's threads; Postfix's processes (the master and its children).
@@ -94,7 +117,8 @@ run_round() {
     cpu_per_bot=-
     [ "$dropped" -eq 0 ] || cpu_per_bot=$(python3 bench/lib/cpu.py per-message "$work/cpu.before" "$work/cpu.after" "$dropped")
     sleep 1
-    mem_before=$(memory_kb "$mta"); tasks_before=$(tasks "$mta")
+    mem_before=$(memory_kb "$mta"); private_before=$(private_kb "$mta"); tasks_before=$(tasks "$mta")
+    [ "$mta" != postern ] || heap_before=$(heap_used_kb)
     rm -f "$work/idle.ready"
     python3 bench/lib/bots.py idle "$smtp_port" "$idle" "$work/idle.ready" > "$work/idle.out" &
     idle_pid=$!
@@ -103,14 +127,19 @@ run_round() {
         sleep 0.2
     done
     sleep "$settle"
-    local mem_during tasks_during; mem_during=$(memory_kb "$mta"); tasks_during=$(tasks "$mta")
+    local mem_during private_during tasks_during heap=""
+    mem_during=$(memory_kb "$mta"); private_during=$(private_kb "$mta"); tasks_during=$(tasks "$mta")
+    if [ "$mta" = postern ]; then
+        heap=$(( $(heap_used_kb) - heap_before ))
+        heap="; live heap $(awk "BEGIN {printf \"%+.1f MB, %+.1f KB per bot\", $heap / 1024, $heap / $idle}")"
+    fi
     kill -USR1 "$idle_pid"; wait "$idle_pid"
     counts=$(cat "$work/idle.out")
-    held_kb=$(awk "BEGIN {printf \"%+.1f\", ($mem_during - $mem_before) / $idle}")
-    mem_held=$(awk "BEGIN {printf \"%+.1f\", ($mem_during - $mem_before) / 1024}")
-    mem_before=$(( mem_before / 1024 ))
+    held_kb=$(awk "BEGIN {printf \"%+.1f\", ($private_during - $private_before) / $idle}")
+    mem_held=$(awk "BEGIN {printf \"%+.1f\", ($private_during - $private_before) / 1024}")
+    mem_before=$(( mem_before / 1024 )); mem_during=$(( mem_during / 1024 ))
     line="$mta: $rate dropped/s ($result), CPU ms per dropped bot: $cpu_per_bot
-    memory $mem_before MB, $mem_held MB with $idle idle bots ($held_kb KB each; $counts); $(task_name "$mta") $tasks_before, with the bots $tasks_during"
+    memory $mem_before MB, $mem_during MB with $idle idle bots; private memory $mem_held MB ($held_kb KB per bot; $counts)$heap; $(task_name "$mta") $tasks_before, with the bots $tasks_during"
     if ! running "$mta"; then
         echo "$line" >&2
         echo "FAILED: $mta is not running at the end of its round" >&2
