@@ -14,9 +14,11 @@
 #      per thread group, postscreen's event loops as "postscreen");
 #   2. held: memory (Postern: RSS of the JVM after a full GC; Postfix: PSS summed over all its
 #      processes) and Postern's threads / Postfix's processes before IDLE bots connect and while
-#      they sit silent in the pregreet wait (SETTLE seconds after the last one is open); what the
-#      bots hold is the growth of the private memory (Private_Clean + Private_Dirty of every
-#      process), per bot too, and for Postern the growth of its live heap.
+#      they sit silent in the pregreet wait (SETTLE seconds after the last one is open), and the
+#      growth of the private memory (Private_Clean + Private_Dirty of every process). What the
+#      bots hold ("held", per bot too, the ratio's figure) is Postfix's private memory growth and
+#      Postern's live heap growth (after full GCs): the JVM's RSS hardly grows, as the bots'
+#      objects land in heap pages it has already touched.
 # Prints per round both servers' figures and the Postern/Postfix ratios (rate, memory held),
 # then the medians. Exits 1 if a server is not running at the end of its round, 2 if something
 # needed is missing. Kernel socket buffers are in neither figure: they are the same for both.
@@ -38,14 +40,20 @@ postscreen_main_cf() {
         "postscreen_access_list = cidr:$1"
 }
 
-# Memory of the MTA in KB: the JVM's RSS after a full GC (without one, whether a collection
-# happened to shrink the heap in between outweighs what the bots hold); Postfix's PSS over the
-# master and its children.
+# Memory of the MTA in KB: the JVM's RSS after full GCs until it stops shrinking (SerialGC
+# gives heap back a little more at each one; without them, whether a collection happened to
+# shrink the heap in between outweighs what the bots hold); Postfix's PSS over the master and
+# its children.
 memory_kb() {
     if [ "$1" = postern ]; then
-        jcmd "$server_pid" GC.run >/dev/null
-        sleep 1
-        ps -o rss= -p "$server_pid" | tr -d ' '
+        local rss previous=0 i
+        for i in 1 2 3 4 5; do
+            jcmd "$server_pid" GC.run >/dev/null
+            rss=$(ps -o rss= -p "$server_pid" | tr -d ' ')
+            [ $(( previous - rss )) -gt 1024 ] || [ "$i" -eq 1 ] || break
+            previous=$rss
+        done
+        echo "$rss"
         return
     fi
     smaps_sum postfix '/^Pss:/'
@@ -129,17 +137,20 @@ run_round() {
     sleep "$settle"
     local mem_during private_during tasks_during heap=""
     mem_during=$(memory_kb "$mta"); private_during=$(private_kb "$mta"); tasks_during=$(tasks "$mta")
+    local private_growth=$(( private_during - private_before )) held=$(( private_during - private_before ))
+    # The JVM's RSS barely moves: the heap it has already touched takes the bots' objects, so
+    # what they hold there is the live heap's growth, and that is Postern's figure.
     if [ "$mta" = postern ]; then
-        heap=$(( $(heap_used_kb) - heap_before ))
-        heap="; live heap $(awk "BEGIN {printf \"%+.1f MB, %+.1f KB per bot\", $heap / 1024, $heap / $idle}")"
+        held=$(( $(heap_used_kb) - heap_before ))
+        heap="; live heap $(awk "BEGIN {printf \"%+.1f MB\", $held / 1024}")"
     fi
     kill -USR1 "$idle_pid"; wait "$idle_pid"
     counts=$(cat "$work/idle.out")
-    held_kb=$(awk "BEGIN {printf \"%+.1f\", ($private_during - $private_before) / $idle}")
-    mem_held=$(awk "BEGIN {printf \"%+.1f\", ($private_during - $private_before) / 1024}")
+    held_kb=$(awk "BEGIN {printf \"%+.1f\", $held / $idle}")
+    mem_held=$(awk "BEGIN {printf \"%+.1f\", $held / 1024}")
     mem_before=$(( mem_before / 1024 )); mem_during=$(( mem_during / 1024 ))
     line="$mta: $rate dropped/s ($result), CPU ms per dropped bot: $cpu_per_bot
-    memory $mem_before MB, $mem_during MB with $idle idle bots; private memory $mem_held MB ($held_kb KB per bot; $counts)$heap; $(task_name "$mta") $tasks_before, with the bots $tasks_during"
+    memory $mem_before MB, $mem_during MB with $idle idle bots ($counts); private memory $(awk "BEGIN {printf \"%+.1f\", $private_growth / 1024}") MB$heap; held $mem_held MB, $held_kb KB per bot; $(task_name "$mta") $tasks_before, with the bots $tasks_during"
     if ! running "$mta"; then
         echo "$line" >&2
         echo "FAILED: $mta is not running at the end of its round" >&2
