@@ -26,11 +26,13 @@ GROUPS = [
     ("spooler/delivery", re.compile(r"^spooler|^smtp-client|^smtp-connection")),
     # The queue's own writer and timer threads (postern-queue-*), James's queue scheduler.
     ("queue", re.compile(r"queue", re.IGNORECASE)),
+    # postscreen's own event loops (postscreen-NAME-N) and its DNSBL thread.
+    ("postscreen", re.compile(r"^postscreen")),
     ("jit", re.compile(r"CompilerThre|^Sweeper")),
     # SerialGC collects in the VM Thread (which runs every safepoint operation); G1 has workers.
     ("gc", re.compile(r"^GC Thread|^G1 |^VM Thread")),
 ]
-ORDER = ["smtpserver-io", "spooler/delivery", "queue", "jit", "gc", "other"]
+ORDER = ["smtpserver-io", "spooler/delivery", "queue", "postscreen", "jit", "gc", "other"]
 
 
 def stat_ticks(path, children=False):

@@ -4,7 +4,8 @@
 # can be measured in the same role as Postern. Needs root (Postfix's master does).
 #
 #   postfix_start DIR PORT RELAYHOST     e.g. postfix_start /tmp/pf 2600 '[127.0.0.1]:2700'
-#                                        ($POSTFIX_MAIN_CF, if set, is appended to its main.cf)
+#                                        ($POSTFIX_MAIN_CF, if set, is appended to its main.cf;
+#                                        $POSTFIX_POSTSCREEN=yes puts postscreen on the port, smtpd behind)
 #   postfix_stop DIR
 #   postfix_pid DIR                      the master's PID (for memory figures)
 
@@ -34,6 +35,8 @@ CONF
     [ -z "${POSTFIX_MAIN_CF:-}" ] || printf '%s\n' "$POSTFIX_MAIN_CF" >> "$dir/etc/main.cf"
     # Our port instead of 25, no chroot (the queue is a plain folder here).
     sed -i "s/^smtp      inet  n       -       y       -       -       smtpd/127.0.0.1:$port inet n - n - - smtpd/" "$dir/etc/master.cf"
+    # As a Postfix site enables postscreen: postscreen on the port, the smtpd it hands clients to.
+    [ -z "${POSTFIX_POSTSCREEN:-}" ] || sed -i "s/^127.0.0.1:$port inet n - n - - smtpd/127.0.0.1:$port inet n - n - 1 postscreen\nsmtpd pass - - n - - smtpd/" "$dir/etc/master.cf"
     postconf -c "$dir/etc" -F '*/*/chroot = n' >/dev/null
     postfix -c "$dir/etc" check
     chown postfix:postfix "$dir/data"
