@@ -127,11 +127,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
             line.append(" to=<").append(argument).append(">");
         }
         line.append(" proto=").append(protocol(session)).append(" helo=<").append(helo(session)).append(">");
-        if (reject.isPresent()) {
-            log.log(session, line.toString(), reject.get());
-        } else {
-            log.log(session, line.toString());
-        }
+        log.log(session, line.toString(), reject);
     }
 
     static String protocol(SMTPSession session) {

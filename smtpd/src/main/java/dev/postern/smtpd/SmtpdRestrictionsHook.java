@@ -199,10 +199,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         }
         // WARN, INFO, WARNING and reject_warning are logged above; they record nothing.
         MessageActions.record(session, action, "<" + rcpt.asString() + ">: " + Stage.RECIPIENT.replyClass())
-            .ifPresent(logged -> {
-                String line = line(session, sender, rcpt, logged.action(), logged.text());
-                logged.event().ifPresentOrElse(event -> log.log(session, line, event), () -> log.log(session, line));
-            });
+            .ifPresent(logged -> log.log(session, line(session, sender, rcpt, logged.action(), logged.text()), logged.event()));
     }
 
     private void log(SMTPSession session, MaybeSender sender, MailAddress rcpt, String action, String text) {

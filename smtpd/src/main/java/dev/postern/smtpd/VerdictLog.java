@@ -111,10 +111,6 @@ final class VerdictLog {
             line.append(" sasl_method=").append(PosternAuthCmdHandler.method(session).orElse("PLAIN"))
                 .append(" sasl_username=").append(session.getUsername().asString());
         }
-        if (event.isPresent()) {
-            log.log(session, line.toString(), event.get());
-        } else {
-            log.log(session, line.toString());
-        }
+        log.log(session, line.toString(), event);
     }
 }
