@@ -60,50 +60,65 @@ public final class MailLog {
     }
 
     /**
-     * The same log, also showing each line to {@code observer} (which every log derived from
-     * it with {@link #withSyslogName} keeps).
+     * The same log, also showing each {@link MailEvent} to {@code observer} (which every log
+     * derived from it with {@link #withSyslogName} keeps).
      */
     public MailLog withObserver(MailLogObserver observer) {
         return new MailLog(syslogName, host, clock, sink, observer);
     }
 
     /**
+     * A line that tells no {@link MailEvent} (a warning, a message-id, a disconnect): written, and
+     * shown to no observer.
+     *
      * @param service the Postfix daemon name, such as {@code smtpd}, {@code cleanup},
      *                {@code qmgr}, {@code local}, {@code smtp}; a listener may prefix it,
      *                as in {@code submission/smtpd}
      * @param text    the line after the {@code name[pid]: } prefix, values in it as they came
      */
     public void log(String service, String text) {
-        String printable = write(service, text);
-        notifyObserver(service, () -> observer.logged(service, printable));
+        write(service, text);
+    }
+
+    /** A line and the event it tells, which the observer is shown (not the text). */
+    public void log(String service, String text, MailEvent event) {
+        write(service, text);
+        record(service, event);
+    }
+
+    /** {@code QID: text}, and the event it tells. */
+    public void log(String service, String queueId, String text, MailEvent event) {
+        log(service, queueId + ": " + text, event);
     }
 
     /**
      * A delivery agent's line for one recipient ({@code QID: to=<r>, relay=..., delay=..., status=S (...)}),
-     * with its outcome as fields for the observer, which is shown those rather than the text.
+     * with its outcome as fields for the observer.
      */
     public void logDelivery(String service, String queueId, String text, DeliveryOutcome outcome) {
-        write(service, queueId + ": " + text);
-        notifyObserver(service, () -> observer.delivered(service, outcome));
+        log(service, queueId, text, outcome);
     }
 
-    private String write(String service, String text) {
+    /**
+     * An event that has no line of its own (Postfix logs none): a queue write's time, a milter's or
+     * a policy service's decision, a HOLD or DISCARD whose line another part wrote.
+     */
+    public void record(String service, MailEvent event) {
+        try {
+            observer.observed(syslogName, service, event);
+        } catch (RuntimeException e) {
+            // The line is written; a fault in what merely counts events must not fail the
+            // delivery or the SMTP command that logged it.
+            LoggerFactory.getLogger(MailLog.class).warn("mail log observer failed on {} of {}: {}", event, service, e.toString());
+        }
+    }
+
+    private void write(String service, String text) {
         // The one place every value from a client, a header or a remote server passes on its way
         // to the log: one event stays one physical line whatever the caller put into it.
         String printable = Printable.of(text);
         sink.accept(SYSLOG_TIME.format(ZonedDateTime.now(clock)) + " " + host + " " + syslogName + "/" + service
             + "[" + pid + "]: " + printable);
-        return printable;
-    }
-
-    private static void notifyObserver(String service, Runnable notification) {
-        try {
-            notification.run();
-        } catch (RuntimeException e) {
-            // The line is written; a fault in what merely counts lines must not fail the
-            // delivery or the SMTP command that logged it.
-            LoggerFactory.getLogger(MailLog.class).warn("mail log observer failed on a {} line: {}", service, e.toString());
-        }
     }
 
     /** {@code QID: text}, the form of every line about one message. */

@@ -1,29 +1,21 @@
 package dev.postern.log;
 
 /**
- * Sees every mail log line as it is written, before the syslog prefix is added: the one place
- * from which figures about the mail flow (metrics) can be derived, so that they always agree
- * with the log an operator reads.
+ * Sees every {@link MailEvent} the mail log is handed, with or without its line: the one place
+ * from which figures about the mail flow (metrics) are derived, so that they always agree with
+ * the log an operator reads, without reading its text back.
  */
 @FunctionalInterface
 public interface MailLogObserver {
-    /** An observer that ignores every line, for logs nobody watches. */
-    MailLogObserver NONE = (service, text) -> {
+    /** An observer that ignores every event, for logs nobody watches. */
+    MailLogObserver NONE = (syslogName, service, event) -> {
     };
 
     /**
-     * @param service the Postfix daemon name as logged, such as {@code smtpd},
-     *                {@code submission/smtpd}, {@code qmgr}, {@code smtp}
-     * @param text    the line after the {@code name[pid]: } prefix
+     * @param syslogName the log's {@code syslog_name}, such as {@code postern} or
+     *                   {@code postern/submission} for a listener that sets its own
+     * @param service    the Postfix daemon name as logged, such as {@code smtpd}, {@code qmgr}, {@code smtp}
+     * @param event      what happened ({@link DeliveryOutcome} for a delivery line)
      */
-    void logged(String service, String text);
-
-    /**
-     * A delivery line, written by {@link MailLog#logDelivery}: its outcome as fields. Such a line is
-     * shown here and not to {@link #logged}.
-     *
-     * @param service the delivery agent as logged, such as {@code smtp}, {@code local}, {@code cleanup}
-     */
-    default void delivered(String service, DeliveryOutcome outcome) {
-    }
+    void observed(String syslogName, String service, MailEvent event);
 }

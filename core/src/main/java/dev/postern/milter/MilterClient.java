@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
+import dev.postern.log.MailEvent;
+
 /**
  * One SMTP session's conversation with one filter, as Postfix holds it: a connection of its own,
  * option negotiation, then the session's events in order, each with the macros its stage asks
@@ -39,6 +41,8 @@ public final class MilterClient implements AutoCloseable {
 
     private final MilterSettings settings;
     private final Consumer<String> warnings;
+    /** Told each final word of the filter, for the metrics. */
+    private final Consumer<MailEvent> decisions;
     private MilterConnection connection;
     private State state = State.OPEN;
     private int version;
@@ -49,15 +53,26 @@ public final class MilterClient implements AutoCloseable {
     /** The filter's final word on the current message, given before end of message. */
     private MilterReply messageVerdict;
 
-    private MilterClient(MilterSettings settings, Consumer<String> warnings) {
+    private MilterClient(MilterSettings settings, Consumer<String> warnings, Consumer<MailEvent> decisions) {
         this.settings = settings;
         this.warnings = warnings;
+        this.decisions = decisions;
         macroNames.putAll(settings.macros());
     }
 
     /** Connects and negotiates; a failure leaves a client that answers with the default action. */
     public static MilterClient open(MilterSettings settings, Consumer<String> warnings) {
-        MilterClient client = new MilterClient(settings, warnings);
+        return open(settings, warnings, decision -> {
+        });
+    }
+
+    /**
+     * As {@link #open(MilterSettings, Consumer)}, telling {@code decisions} each final word of the
+     * filter ({@link MailEvent.MilterDecision}): accept, reject, tempfail, discard, shutdown,
+     * quarantine at end of message, and its default action when it fails.
+     */
+    public static MilterClient open(MilterSettings settings, Consumer<String> warnings, Consumer<MailEvent> decisions) {
+        MilterClient client = new MilterClient(settings, warnings, decisions);
         try {
             client.connection = MilterConnection.open(settings.endpoint(), settings.connectTimeout());
             client.negotiate();
@@ -257,8 +272,10 @@ public final class MilterClient implements AutoCloseable {
                 continue;
             }
             // at end of message "continue" means the filter has no objection
-            return new EndOfMessage(reply.kind() == MilterReply.Kind.CONTINUE ? MilterReply.ACCEPT : reply, modifications,
-                leadingSpace);
+            MilterReply verdict = reply.kind() == MilterReply.Kind.CONTINUE ? MilterReply.ACCEPT : reply;
+            boolean quarantine = modifications.stream().anyMatch(MilterModification.Quarantine.class::isInstance);
+            decided(quarantine && verdict.kind() == MilterReply.Kind.ACCEPT ? "quarantine" : action(verdict));
+            return new EndOfMessage(verdict, modifications, leadingSpace);
         }
     }
 
@@ -399,6 +416,9 @@ public final class MilterClient implements AutoCloseable {
         while (true) {
             MilterReply reply = reply(connection.read(timeout), event);
             if (reply != null) {
+                if (reply.isFinal()) {
+                    decided(action(reply));
+                }
                 return reply;
             }
         }
@@ -430,8 +450,19 @@ public final class MilterClient implements AutoCloseable {
         return new EndOfMessage(action.reply(), hold, false);
     }
 
+    private static String action(MilterReply reply) {
+        return reply.kind().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private void decided(String action) {
+        decisions.accept(new MailEvent.MilterDecision(name(), action));
+    }
+
     private void fail(MilterException e) {
-        warnings.accept(e.getMessage() + "; default action " + settings.defaultAction().name().toLowerCase(java.util.Locale.ROOT));
+        String action = settings.defaultAction().name().toLowerCase(java.util.Locale.ROOT);
+        warnings.accept(e.getMessage() + "; default action " + action);
+        // the default action stands for the filter from now on: its decision, once
+        decided(action);
         if (connection != null) {
             connection.close();
         }

@@ -13,6 +13,8 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.Test;
 
+import dev.postern.log.MailEvent;
+
 /** The client against a scripted filter on 127.0.0.1: negotiation, each reply, each modification, failures. */
 class MilterClientTest {
     private static final MilterMessage MESSAGE = MilterMessage.parse(
@@ -187,6 +189,43 @@ class MilterClientTest {
         assertThat(end.reply()).isEqualTo(MilterReply.ACCEPT);
         assertThat(end.modifications()).singleElement().isInstanceOf(MilterModification.Quarantine.class);
         assertThat(warnings).hasSize(3).allSatisfy(w -> assertThat(w).contains("cannot connect"));
+    }
+
+    @Test
+    void eachFinalWordOfTheFilterIsToldAsADecisionAndContinueIsNot() throws Exception {
+        Function<MilterPacket, List<MilterPacket>> script = packet -> switch (packet.command()) {
+            case 'R' -> List.of(ScriptedMilter.reply(packet.strings().get(0).startsWith("<bad") ? 'r' : 'c'));
+            case 'E' -> List.of(ScriptedMilter.reply('q', "suspicious"), ScriptedMilter.reply('c'));
+            default -> ScriptedMilter.continueAll(packet);
+        };
+        List<MailEvent> decisions = new ArrayList<>();
+        try (ScriptedMilter milter = new ScriptedMilter(0, script);
+             MilterClient client = MilterClient.open(settings(milter.endpoint(), MilterDefaultAction.TEMPFAIL,
+                 Duration.ofSeconds(5)), warnings::add, decisions::add)) {
+            client.connect("client.example", "192.0.2.1", 4321, MACROS);
+            client.mail("a@example.com", List.of(), MACROS);
+            client.rcpt("bad@example.net", List.of(), MACROS);
+            client.rcpt("good@example.net", List.of(), MACROS);
+            client.data(MACROS);
+            client.content(MESSAGE, MACROS);
+            client.mail("a@example.com", List.of(), MACROS);
+            client.rcpt("good@example.net", List.of(), MACROS);
+            client.content(MESSAGE, MACROS);
+
+            String name = client.name();
+            assertThat(decisions).containsExactly(new MailEvent.MilterDecision(name, "reject"),
+                new MailEvent.MilterDecision(name, "quarantine"), new MailEvent.MilterDecision(name, "quarantine"));
+        }
+        String endpoint;
+        try (ScriptedMilter stopped = new ScriptedMilter(0, ScriptedMilter::continueAll)) {
+            endpoint = stopped.endpoint();
+        }
+        decisions.clear();
+        MilterClient down = MilterClient.open(settings(endpoint, MilterDefaultAction.REJECT, Duration.ofSeconds(2)),
+            warnings::add, decisions::add);
+        transaction(down);
+        assertThat(decisions).as("the default action, once, when the filter fails")
+            .containsExactly(new MailEvent.MilterDecision(down.name(), "reject"));
     }
 
     @Test

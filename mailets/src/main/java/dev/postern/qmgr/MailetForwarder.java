@@ -20,6 +20,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 
 import dev.postern.delivery.local.Forwarder;
+import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 import dev.postern.queue.MessageTimes;
 import dev.postern.queue.QueueIdGenerator;
@@ -66,7 +67,7 @@ public final class MailetForwarder implements Forwarder {
         MessageTimes.stamp(copy, now, now);
         mailLog.log("cleanup", newId, "message-id=" + message.getHeader("Message-ID", null));
         mailLog.log("qmgr", newId, "from=<" + sender.asString("") + ">, size=" + copy.getMessageSize() + ", nrcpt="
-            + recipients.size() + " (queue active)");
+            + recipients.size() + " (queue active)", new MailEvent.Received(copy.getMessageSize(), recipients.size()));
         context.get().sendMail(copy);
         return newId;
     }

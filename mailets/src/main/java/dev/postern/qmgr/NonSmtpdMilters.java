@@ -22,6 +22,7 @@ import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Mail;
 
 import dev.postern.config.ComponentParameters;
+import dev.postern.log.MailEvent;
 import dev.postern.milter.MilterClient;
 import dev.postern.milter.MilterList;
 import dev.postern.milter.MilterMessage;
@@ -104,9 +105,15 @@ final class NonSmtpdMilters {
 
     /** Shows the mail to each filter in turn; on {@link Outcome.Accept} the mail carries their changes. */
     Outcome filter(Mail mail, String queueId, Consumer<String> warnings) throws MessagingException {
+        return filter(mail, queueId, warnings, decision -> {
+        });
+    }
+
+    /** As {@link #filter(Mail, String, Consumer)}, telling {@code decisions} each filter's final word (the metrics). */
+    Outcome filter(Mail mail, String queueId, Consumer<String> warnings, Consumer<MailEvent> decisions) throws MessagingException {
         List<MilterClient> clients = new ArrayList<>();
         try {
-            return filter(mail, queueId, warnings, clients);
+            return filter(mail, queueId, warnings, decisions, clients);
         } catch (IOException e) {
             throw new MessagingException(queueId + ": cannot pass the message to the milters: " + e.getMessage(), e);
         } finally {
@@ -114,7 +121,8 @@ final class NonSmtpdMilters {
         }
     }
 
-    private Outcome filter(Mail mail, String queueId, Consumer<String> warnings, List<MilterClient> clients)
+    private Outcome filter(Mail mail, String queueId, Consumer<String> warnings, Consumer<MailEvent> decisions,
+                           List<MilterClient> clients)
             throws IOException, MessagingException {
         String sender = mail.getMaybeSender().asString("");
         List<MailAddress> recipients = new ArrayList<>(mail.getRecipients());
@@ -123,7 +131,7 @@ final class NonSmtpdMilters {
         boolean contentChanged = false;
         MilterMessage message = MilterMessage.parse(bytes(mail.getMessage()));
         for (MilterSettings settings : milters) {
-            MilterClient client = MilterClient.open(settings, warnings);
+            MilterClient client = MilterClient.open(settings, warnings, decisions);
             clients.add(client);
             MilterClient.Macros macros = macros(queueId, sender, recipients);
             Optional<MilterReply> early = envelopeEvents(client, sender, mail.getRecipients(), macros);

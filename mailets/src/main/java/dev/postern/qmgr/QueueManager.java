@@ -55,6 +55,7 @@ import dev.postern.delivery.pipe.PipeCourier;
 import dev.postern.delivery.route.RouteResolver;
 import dev.postern.delivery.smtp.LmtpCourier;
 import dev.postern.delivery.smtp.SmtpCourier;
+import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 import dev.postern.queue.MailAttributes;
 import dev.postern.queue.MessageTimes;
@@ -386,7 +387,8 @@ public class QueueManager extends GenericMailet {
         Duration age = Duration.between(arrival(mail, queueId, start), clock.instant());
         boolean nullSender = mail.getMaybeSender().isNullSender();
         if (!deferred.isEmpty() && parts.schedule().expired(age, nullSender)) {
-            parts.mailLog().log(QMGR, queueId, "from=<" + mail.getMaybeSender().asString("") + ">, status=expired, returned to sender");
+            parts.mailLog().log(QMGR, queueId, "from=<" + mail.getMaybeSender().asString("") + ">, status=expired, returned to sender",
+                new MailEvent.Expired());
             failed.addAll(deferred);
             deferred.clear();
         }
@@ -434,7 +436,8 @@ public class QueueManager extends GenericMailet {
         MessageTimes.stamp(probe, now, now);
         DeliveryParts leased = lease();
         try {
-            leased.mailLog().log(QMGR, queueId, "from=<" + sender + ">, size=" + probe.getMessageSize() + ", nrcpt=1 (queue active)");
+            leased.mailLog().log(QMGR, queueId, "from=<" + sender + ">, size=" + probe.getMessageSize() + ", nrcpt=1 (queue active)",
+                new MailEvent.Received(probe.getMessageSize(), 1));
         } finally {
             leased.release();
         }
@@ -451,7 +454,7 @@ public class QueueManager extends GenericMailet {
     private boolean passedNonSmtpdMilters(Mail mail, DeliveryParts parts, String queueId, Instant start)
             throws MessagingException {
         NonSmtpdMilters.Outcome outcome = parts.nonSmtpdMilters().filter(mail, queueId,
-            warning -> parts.mailLog().log("cleanup", "warning: " + warning));
+            warning -> parts.mailLog().log("cleanup", "warning: " + warning), decision -> parts.mailLog().record("cleanup", decision));
         String envelope = "; from=<" + mail.getMaybeSender().asString("") + "> to=<"
             + mail.getRecipients().stream().reduce((first, second) -> second).map(MailAddress::asString).orElse("")
             + "> proto=local helo=<localhost>";

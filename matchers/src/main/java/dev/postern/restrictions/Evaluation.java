@@ -35,6 +35,10 @@ final class Evaluation {
     /** Access-table actions that act on the message (queue file) rather than on the command. */
     private static final Set<String> MESSAGE_ACTIONS = Set.of("HOLD", "DISCARD", "FILTER", "REDIRECT", "BCC", "PREPEND");
 
+    /** The access(5) actions a policy answer is counted under; any other word counts as {@code other}. */
+    private static final Set<String> POLICY_ACTIONS = Set.of("ok", "relay", "dunno", "reject", "defer", "defer_if_reject",
+        "defer_if_permit", "hold", "discard", "filter", "redirect", "bcc", "prepend", "warn", "info");
+
     private enum Status { OK, DUNNO, REJECT }
 
     private record Outcome(Status status, Reply reply) {
@@ -67,6 +71,9 @@ final class Evaluation {
     private Reply deferIfPermit;
     private Reply deferIfReject;
     private boolean discard;
+    /** The first restriction of this command that refused it, innermost in a restriction class. */
+    private RejectClass rejectClass;
+    private final List<Verdict.PolicyAnswer> policyAnswers = new ArrayList<>();
 
     /**
      * @param carriedDeferral a {@code defer_if_permit} raised at an earlier command whose lists ran
@@ -121,19 +128,23 @@ final class Evaluation {
         }
         if (!settle) {
             return new Verdict(permittedBy.isEmpty() ? Verdict.Result.DUNNO : Verdict.Result.PERMIT, null, actions,
-                permittedBy, deferIfPermit);
+                permittedBy, deferIfPermit, null, policyAnswers);
         }
         if (deferIfPermit != null) {
             warnIfReject = 0;
             deferIfReject = null;
             Outcome deferred = reject(ErrorClass.POLICY, deferIfPermit);
+            // settled at the end: no one restriction decided
+            rejectClass = RejectClass.OTHER;
             return verdictFor(deferred.reply());
         }
-        return new Verdict(permittedBy.isEmpty() ? Verdict.Result.DUNNO : Verdict.Result.PERMIT, null, actions, permittedBy);
+        return new Verdict(permittedBy.isEmpty() ? Verdict.Result.DUNNO : Verdict.Result.PERMIT, null, actions, permittedBy,
+            null, null, policyAnswers);
     }
 
     private Verdict verdictFor(Reply reply) {
-        return new Verdict(reply.isPermanent() ? Verdict.Result.REJECT : Verdict.Result.DEFER, reply, actions);
+        return new Verdict(reply.isPermanent() ? Verdict.Result.REJECT : Verdict.Result.DEFER, reply, actions, Set.of(), null,
+            rejectClass, policyAnswers);
     }
 
     // ---- generic_checks
@@ -169,6 +180,9 @@ final class Evaluation {
         try {
             Outcome outcome = check(r, replyClass, replyName);
             trace.restriction(recursion, written, describe(outcome));
+            if (outcome.status() == Status.REJECT && rejectClass == null && r.kind() != Kind.CLASS) {
+                rejectClass = RejectClass.of(r.kind(), replyClass);
+            }
             return outcome;
         } catch (Abort abort) {
             trace.restriction(recursion, written, abort.reply.line());
@@ -1023,8 +1037,21 @@ final class Evaluation {
         PolicyServiceClient.Answer answer = client.ask(PolicyRequest.attributes(state, client.settings().policyContext(), config));
         answer.warnings().forEach(warning -> actions.add(new Action(Type.WARNING, warning)));
         String action = answer.failed() ? client.settings().defaultAction() : answer.action();
+        policyAnswers.add(new Verdict.PolicyAnswer(client.address().spec(), actionWord(action)));
         trace.tableHit(r.name(), client.address().spec(), PolicyRequest.protocolState(state), action);
         return tableResult(client.address().serverName(), action, replyClass, replyName);
+    }
+
+    /**
+     * A policy answer's action for the metrics: its first word in lower case, {@code 4xx}/{@code 5xx}
+     * for a reply code, {@code other} for a word access(5) does not know (a bounded label).
+     */
+    private static String actionWord(String value) {
+        String word = value.strip().split("\\s+", 2)[0].toLowerCase(Locale.ROOT);
+        if (word.matches("[45]\\d\\d")) {
+            return word.charAt(0) + "xx";
+        }
+        return POLICY_ACTIONS.contains(word) ? word : "other";
     }
 
     private Outcome tableResult(LookupTable table, String rawValue, Stage replyClass, String replyName) {

@@ -19,8 +19,12 @@ import java.util.Set;
  *                reaching their end), e.g. {@code smtpd_relay_restrictions}
  * @param pendingDeferral a {@code defer_if_permit} raised by lists whose deferral takes effect
  *                only at a later command (see {@link RestrictionList#evaluateEarly}); null when none
+ * @param rejectClass the kind of restriction that gave the reply ({@link RejectClass#OTHER} when
+ *                none did, as for a settled {@code defer_if_permit}); null without a reply
+ * @param policyAnswers what each {@code check_policy_service} asked on the way answered, in order
  */
-public record Verdict(Result result, Reply reply, List<Action> actions, Set<String> permittedBy, Reply pendingDeferral) {
+public record Verdict(Result result, Reply reply, List<Action> actions, Set<String> permittedBy, Reply pendingDeferral,
+                      RejectClass rejectClass, List<PolicyAnswer> policyAnswers) {
 
     public enum Result { PERMIT, DUNNO, REJECT, DEFER }
 
@@ -29,6 +33,21 @@ public record Verdict(Result result, Reply reply, List<Action> actions, Set<Stri
         public Action {
             Objects.requireNonNull(type, "type");
             text = text == null ? "" : text;
+        }
+    }
+
+    /**
+     * A policy service's answer, for the metrics.
+     *
+     * @param service the service as configured ({@code inet:127.0.0.1:10023})
+     * @param action  the action that was applied: the answer's first word in lower case
+     *                ({@code dunno}, {@code reject}, ...), {@code 4xx}/{@code 5xx} for a bare reply
+     *                code; the default action when the service gave no answer
+     */
+    public record PolicyAnswer(String service, String action) {
+        public PolicyAnswer {
+            Objects.requireNonNull(service, "service");
+            Objects.requireNonNull(action, "action");
         }
     }
 
@@ -56,6 +75,12 @@ public record Verdict(Result result, Reply reply, List<Action> actions, Set<Stri
         }
         actions = List.copyOf(actions);
         permittedBy = Set.copyOf(permittedBy);
+        rejectClass = reply == null ? null : rejectClass == null ? RejectClass.OTHER : rejectClass;
+        policyAnswers = List.copyOf(policyAnswers);
+    }
+
+    public Verdict(Result result, Reply reply, List<Action> actions, Set<String> permittedBy, Reply pendingDeferral) {
+        this(result, reply, actions, permittedBy, pendingDeferral, null, List.of());
     }
 
     public Verdict(Result result, Reply reply, List<Action> actions, Set<String> permittedBy) {

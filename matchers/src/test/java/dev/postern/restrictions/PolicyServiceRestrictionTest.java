@@ -70,6 +70,26 @@ class PolicyServiceRestrictionTest {
         assertThat(actions(verdict)).isEqualTo(sideEffects == null ? "" : sideEffects);
     }
 
+    @ParameterizedTest(name = "[{index}] {1}, {2} -> {3} {4}")
+    @CsvSource(delimiter = '|', textBlock = """
+        # recipient | the server's action | the restriction after it | the answer as counted | the reply's class
+        c1@example.com | REJECT not on my watch | permit | reject | policy_service
+        c2@example.com | 550 5.7.23 SPF says no | permit | 5xx | policy_service
+        c3@example.com | DUNNO | reject | dunno | recipient_rejected
+        c4@example.com | OK | reject | ok |
+        c5@elsewhere.test | reject_unauth_destination | permit | other | relay_denied
+        c6@example.com | DEFER_IF_PERMIT Greylisted | permit | defer_if_permit | other
+        """)
+    void theVerdictTellsEachAnswerAndTheClassOfItsReply(String recipient, String action, String then, String counted,
+                                                        String rejectClass) {
+        ANSWERS.put(recipient, action);
+
+        Verdict verdict = rcpt("check_policy_service " + server.spec() + ", " + then, recipient, "");
+
+        assertThat(verdict.policyAnswers()).containsExactly(new Verdict.PolicyAnswer(server.spec(), counted));
+        assertThat(verdict.rejectClass() == null ? null : verdict.rejectClass().label()).isEqualTo(rejectClass);
+    }
+
     @Test
     void sendsWhatTheStateKnows() {
         int before = server.requests().size();
@@ -118,6 +138,8 @@ class PolicyServiceRestrictionTest {
 
         String name = down.substring("inet:".length());
         assertThat(outcome(verdict)).isEqualTo("451 4.3.5 <r@example.com>: Recipient address rejected: Server configuration problem");
+        assertThat(verdict.policyAnswers()).as("its default action, counted").containsExactly(new Verdict.PolicyAnswer(down, "4xx"));
+        assertThat(verdict.rejectClass()).isEqualTo(RejectClass.POLICY_SERVICE);
         assertThat(actions(verdict)).isEqualTo("WARNING:problem talking to server " + name + ": Connection refused; "
             + "WARNING:problem talking to server " + name + ": Connection refused");
     }

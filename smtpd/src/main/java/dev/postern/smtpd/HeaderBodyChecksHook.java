@@ -83,6 +83,7 @@ public class HeaderBodyChecksHook implements JamesMessageHook {
         try (InputStream message = new MimeMessageInputStream(mail.getMessage())) {
             outcome = new ContentInspection(checks, context(session, mail, queueId),
                 line -> mailLog.log("cleanup", line), current.softBounce()).inspect(message);
+            ContentEvents.record(mailLog, outcome);
             if (outcome.refusal().isEmpty() && !outcome.edits().isEmpty()) {
                 rewrite(mail, outcome, queueId);
             }

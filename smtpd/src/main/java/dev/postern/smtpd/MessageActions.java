@@ -4,6 +4,7 @@ import java.util.Optional;
 
 import org.apache.james.protocols.api.ProtocolSession;
 
+import dev.postern.log.MailEvent;
 import dev.postern.restrictions.Verdict;
 
 /**
@@ -17,6 +18,14 @@ import dev.postern.restrictions.Verdict;
 final class MessageActions {
     /** The action word of the log line ({@code hold}, {@code filter}, ...) and the text after {@code WHERE from NAME[IP]: }. */
     record Logged(String action, String text) {
+        /** The event of the line, for the metrics: HOLD and DISCARD are counted; the others are not. */
+        Optional<MailEvent> event() {
+            return switch (action) {
+                case "hold" -> Optional.of(new MailEvent.Hold());
+                case "discard" -> Optional.of(new MailEvent.Discard());
+                default -> Optional.empty();
+            };
+        }
     }
 
     private MessageActions() {

@@ -72,7 +72,7 @@ final class MessageStageRestrictions {
         Verdict verdict = RestrictionList.evaluateAll(state, List.of(list));
         verdictLog.sideEffects(session, context, verdict);
         if (verdict.reply() != null) {
-            verdictLog.reject(session, context, verdict.reply());
+            verdictLog.reject(session, context, verdict);
             return Optional.of(SmtpdRestrictionsHook.reply(verdict.reply()));
         }
         return SmtpdRestrictionsHook.carryOut(session, verdict, context, "<" + name + ">: " + stage.replyClass(), verdictLog);

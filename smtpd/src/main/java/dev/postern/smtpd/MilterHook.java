@@ -286,6 +286,7 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
             envelope.lastRecipient(), SmtpdLogger.protocol(session), SmtpdLogger.helo(session));
         MilterHeaderChecks.Result result = checks.check(headers, context, line -> mailLog.log("cleanup", line),
             settings.of(session).softBounce());
+        ContentEvents.record(mailLog, result.outcome());
         if (result.outcome().refusal().isPresent()) {
             return new CheckedHeaders(List.of(), result.outcome().refusal());
         }
@@ -438,7 +439,8 @@ public class MilterHook implements ConnectHandler<SMTPSession>, HeloHook, MailHo
             return Optional.of(milters);
         }
         for (var each : chosen.milters()) {
-            MilterClient client = MilterClient.open(each, warning -> log.log(session, "warning: " + warning));
+            MilterClient client = MilterClient.open(each, warning -> log.log(session, "warning: " + warning),
+                decision -> log.record(session, decision));
             clients.add(client);
             MilterReply reply = client.connect("unknown".equals(name) ? "[" + address + "]" : name, address,
                 remote.getPort(), macros(session, Map.of()));

@@ -59,7 +59,7 @@ public class PosternWelcomeMessageHandler extends JamesWelcomeMessageHandler {
             return super.onConnect(session);
         }
         Reply reply = verdict.reply();
-        verdictLog.reject(session, context, reply);
+        verdictLog.reject(session, context, verdict);
         CommandPrechecks.denyAccess(session, reply.line());
         SMTPResponse response = new SMTPResponse(Integer.toString(reply.code()), reply.dsn() + " " + reply.text());
         response.setEndSession(reply.code() == 421 || reply.code() == 521);

@@ -1,5 +1,6 @@
 package dev.postern.smtpd;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -19,6 +20,7 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 import dev.postern.queue.MailAttributes;
 import dev.postern.queue.MessageTimes;
@@ -36,6 +38,8 @@ public class QueueingMessageHook implements JamesMessageHook {
     private final MailQueueFactory<?> queueFactory;
     private final HookEnvironment environment;
     private MailLog mailLog;
+    /** The listener's log, for the queue write time of its messages. */
+    private SmtpdLog smtpdLog;
     private MailQueue spool;
     /** Each listener's {@code content_filter}; empty where none is set (as on a re-injection listener). */
     private PerListener<Optional<String>> contentFilter;
@@ -49,6 +53,7 @@ public class QueueingMessageHook implements JamesMessageHook {
     @Override
     public void init(Configuration config) throws ConfigurationException {
         mailLog = environment.mailLog(environment.parameters(config, this));
+        smtpdLog = environment.smtpdLog(config, this);
         spool = queueFactory.createQueue(MailQueueFactory.SPOOL);
         contentFilter = environment.perListener(config, this, parameters ->
             Optional.of(parameters.get("content_filter").strip()).filter(filter -> !filter.isEmpty()));
@@ -56,6 +61,7 @@ public class QueueingMessageHook implements JamesMessageHook {
 
     @Override
     public HookResult onMessage(SMTPSession session, Mail mail) {
+        long endOfData = System.nanoTime();
         String queueId = SessionQueueId.get(session).orElse(mail.getName());
         QueuedLines lines;
         try {
@@ -73,6 +79,7 @@ public class QueueingMessageHook implements JamesMessageHook {
             return FixedReply.QUEUE_FILE_WRITE_ERROR.hookResult();
         }
         lines.log(mailLog);
+        smtpdLog.record(session, new MailEvent.QueueWrite(Duration.ofNanos(System.nanoTime() - endOfData)));
         return FixedReply.QUEUED.hookResult(queueId);
     }
 
@@ -96,7 +103,7 @@ public class QueueingMessageHook implements JamesMessageHook {
      * message with one would be counted in its "Messages Received" tables as if it had moved on.) A
      * DISCARDed message never reaches Postfix's qmgr either.
      */
-    private record QueuedLines(String queueId, String cleanup, Optional<String> qmgr) {
+    private record QueuedLines(String queueId, String cleanup, Optional<String> qmgr, MailEvent.Received received) {
         static QueuedLines of(String queueId, Mail mail) throws MessagingException {
             String messageId = Optional.ofNullable(mail.getMessage().getHeader("Message-ID", null)).orElse("<>").trim();
             Optional<String> qmgr = Optional.empty();
@@ -104,12 +111,13 @@ public class QueueingMessageHook implements JamesMessageHook {
                 qmgr = Optional.of("from=<" + mail.getMaybeSender().asString("") + ">, size=" + mail.getMessageSize()
                     + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
             }
-            return new QueuedLines(queueId, "message-id=" + messageId, qmgr);
+            return new QueuedLines(queueId, "message-id=" + messageId, qmgr,
+                new MailEvent.Received(mail.getMessageSize(), mail.getRecipients().size()));
         }
 
         void log(MailLog mailLog) {
             mailLog.log("cleanup", queueId, cleanup);
-            qmgr.ifPresent(line -> mailLog.log("qmgr", queueId, line));
+            qmgr.ifPresent(line -> mailLog.log("qmgr", queueId, line, received));
         }
     }
 }

@@ -1,7 +1,10 @@
 package dev.postern.smtpd;
 
+import java.util.Optional;
+
 import org.apache.james.protocols.api.ProtocolSession;
 
+import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 
 /**
@@ -24,5 +27,24 @@ public final class SmtpdLog {
 
     public void log(ProtocolSession session, String queueId, String text) {
         logs.of(session).log(service, queueId, text);
+    }
+
+    /** A line and the {@link MailEvent} it tells. */
+    public void log(ProtocolSession session, String text, MailEvent event) {
+        logs.of(session).log(service, text, event);
+    }
+
+    /** A line and the event it tells, if it tells one. */
+    public void log(ProtocolSession session, String text, Optional<? extends MailEvent> event) {
+        if (event.isPresent()) {
+            log(session, text, event.get());
+        } else {
+            log(session, text);
+        }
+    }
+
+    /** An event without a line of its own, under the session's listener. */
+    public void record(ProtocolSession session, MailEvent event) {
+        logs.of(session).record(service, event);
     }
 }

@@ -3,6 +3,7 @@ package dev.postern.smtpd;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -24,6 +25,9 @@ import org.apache.james.protocols.smtp.hook.HookResultHook;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
 import org.apache.james.protocols.smtp.hook.MessageHook;
 import org.apache.james.smtpserver.JamesMessageHook;
+
+import dev.postern.log.MailEvent;
+import dev.postern.restrictions.RejectClass;
 
 /**
  * The smtpd lines of the mail log: {@code connect from}, {@code NOQUEUE: reject: RCPT from ...} for every
@@ -57,7 +61,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
         session.setAttachment(COUNTS, new CommandCounts(), State.Connection);
         // The one lookup of the client's name for this connection; its warnings come first, as in Postfix.
         identities.of(session).resolve(session, warning -> log.log(session, "warning: " + warning));
-        log.log(session, "connect from " + ClientIdentity.of(session));
+        log.log(session, "connect from " + ClientIdentity.of(session), new MailEvent.Connection());
         return null;
     }
 
@@ -96,13 +100,18 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
         boolean refusal = !ok && !(handler instanceof CommandPrechecks);
         // read for every refusal, so that a filter's refusal of one command is not taken for the next one's
         boolean byMilter = refusal && MilterHook.refusedByMilter(session);
+        // likewise read for every refusal, so that no restriction's class is left for another command's refusal
+        RejectClass rejectClass = refusal ? RejectedBy.take(session) : RejectClass.OTHER;
         if (refusal && (name.equals("MAIL") || name.equals("RCPT")) && session instanceof SMTPSession smtp) {
-            logReject(smtp, name, response, byMilter ? "milter-reject" : "reject");
+            logReject(smtp, name, response, byMilter ? Optional.empty()
+                : Optional.of(new MailEvent.Reject(response.getRetCode(), rejectClass.label())));
         }
         return response;
     }
 
-    private void logReject(SMTPSession session, String command, Response response, String action) {
+    /** @param reject the event of a {@code reject:} line; empty for a {@code milter-reject:} line, which the milter counter counts */
+    private void logReject(SMTPSession session, String command, Response response, Optional<MailEvent.Reject> reject) {
+        String action = reject.isPresent() ? "reject" : "milter-reject";
         String reply = response.getRetCode() + " " + String.join(" ", response.getLines()).replaceFirst("^\\d{3}[ -]", "");
         // As the client wrote them (CommandArguments): right even when James could not parse the
         // address, or a hook listed before Postern's answered and the others were skipped.
@@ -118,7 +127,7 @@ public class SmtpdLogger implements ConnectHandler<SMTPSession>, DisconnectHandl
             line.append(" to=<").append(argument).append(">");
         }
         line.append(" proto=").append(protocol(session)).append(" helo=<").append(helo(session)).append(">");
-        log.log(session, line.toString());
+        log.log(session, line.toString(), reject);
     }
 
     static String protocol(SMTPSession session) {

@@ -87,7 +87,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         VerdictLog.Context context = new VerdictLog.Context(CommandPrechecks.command(session), null, null, helo);
         verdictLog.sideEffects(session, context, verdict);
         if (verdict.reply() != null) {
-            verdictLog.reject(session, context, verdict.reply());
+            verdictLog.reject(session, context, verdict);
             return reply(verdict.reply());
         }
         EarlyDeferrals.afterHelo(session, verdict.pendingDeferral());
@@ -113,6 +113,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         VerdictLog.Context context = new VerdictLog.Context("MAIL", sender.asString(""), null, state.helo());
         verdictLog.sideEffects(session, context, verdict);
         if (verdict.reply() != null) {
+            RejectedBy.decided(session, verdict.rejectClass());
             return reply(verdict.reply());
         }
         Optional<HookResult> refused = carryOut(session, verdict, context, "<" + sender.asString("") + ">: Sender address");
@@ -140,6 +141,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         }
         Verdict verdict = RestrictionList.evaluateAll(state, policy.rcptLists(),
             policy.delayReject() ? null : EarlyDeferrals.forRecipient(session));
+        verdictLog.policyAnswers(session, verdict);
         verdict.actions().stream().filter(action -> action.type() == Verdict.Type.WARNING)
             .forEach(action -> log.log(session, "warning: " + action.text()));
         verdict.warnings().forEach(line -> log(session, sender, rcpt, "reject_warning", line));
@@ -147,6 +149,8 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
             .filter(action -> action.type() == Verdict.Type.WARN || action.type() == Verdict.Type.INFO)
             .forEach(action -> log(session, sender, rcpt, action.type().name().toLowerCase(), action.text()));
         if (verdict.reply() != null) {
+            // SmtpdLogger writes the reject line once the reply is sent: it counts it under this class
+            RejectedBy.decided(session, verdict.rejectClass());
             return reply(verdict.reply());
         }
         for (Verdict.Action action : verdict.actions()) {
@@ -178,7 +182,7 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         }
         for (Verdict.Action action : verdict.actions()) {
             MessageActions.record(session, action, subject)
-                .ifPresent(logged -> verdictLog.write(session, context, logged.action(), logged.text()));
+                .ifPresent(logged -> verdictLog.write(session, context, logged));
         }
         return Optional.empty();
     }
@@ -195,13 +199,17 @@ public class SmtpdRestrictionsHook implements HeloHook, MailHook, RcptHook {
         }
         // WARN, INFO, WARNING and reject_warning are logged above; they record nothing.
         MessageActions.record(session, action, "<" + rcpt.asString() + ">: " + Stage.RECIPIENT.replyClass())
-            .ifPresent(logged -> log(session, sender, rcpt, logged.action(), logged.text()));
+            .ifPresent(logged -> log.log(session, line(session, sender, rcpt, logged.action(), logged.text()), logged.event()));
     }
 
     private void log(SMTPSession session, MaybeSender sender, MailAddress rcpt, String action, String text) {
-        log.log(session, SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
+        log.log(session, line(session, sender, rcpt, action, text));
+    }
+
+    private static String line(SMTPSession session, MaybeSender sender, MailAddress rcpt, String action, String text) {
+        return SessionQueueId.get(session).orElse("NOQUEUE") + ": " + action + ": RCPT from "
             + ClientIdentity.of(session) + ": " + text + "; from=<" + sender.asString("") + "> to=<" + rcpt.asString()
-            + "> proto=" + SmtpdLogger.protocol(session) + " helo=<" + SmtpdLogger.helo(session) + ">");
+            + "> proto=" + SmtpdLogger.protocol(session) + " helo=<" + SmtpdLogger.helo(session) + ">";
     }
 
     static HookResult reply(Reply reply) {

@@ -1,10 +1,13 @@
 package dev.postern.smtpd;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import org.apache.james.protocols.api.ProtocolSession.State;
 import org.apache.james.protocols.smtp.SMTPSession;
 
+import dev.postern.log.MailEvent;
+import dev.postern.restrictions.RejectClass;
 import dev.postern.restrictions.Reply;
 import dev.postern.restrictions.Verdict;
 
@@ -38,8 +41,25 @@ final class VerdictLog {
             session.getAttachment(SMTPSession.CURRENT_HELO_NAME, State.Connection).orElse(null));
     }
 
+    /** A refusal that no restriction decided (a lookup failure, a malformed HELO name). */
     void reject(SMTPSession session, Context context, Reply reply) {
-        write(session, context, "reject", reply.line());
+        reject(session, context, reply, RejectClass.OTHER);
+    }
+
+    /** The refusal of a verdict, counted under the kind of restriction that gave it. */
+    void reject(SMTPSession session, Context context, Verdict verdict) {
+        reject(session, context, verdict.reply(), verdict.rejectClass());
+    }
+
+    private void reject(SMTPSession session, Context context, Reply reply, RejectClass rejectClass) {
+        write(session, context, "reject", reply.line(),
+            Optional.of(new MailEvent.Reject(Integer.toString(reply.code()), rejectClass.label())));
+    }
+
+    /** The answers of the policy services the verdict asked, for the metrics (Postfix logs no line). */
+    void policyAnswers(SMTPSession session, Verdict verdict) {
+        verdict.policyAnswers().forEach(answer ->
+            log.record(session, new MailEvent.PolicyDecision(answer.service(), answer.action())));
     }
 
     /**
@@ -48,6 +68,7 @@ final class VerdictLog {
      * skipped before MAIL FROM.
      */
     void sideEffects(SMTPSession session, Context context, Verdict verdict) {
+        policyAnswers(session, verdict);
         verdict.warnings().forEach(line -> write(session, context, "reject_warning", line));
         for (Verdict.Action action : verdict.actions()) {
             switch (action.type()) {
@@ -62,8 +83,17 @@ final class VerdictLog {
         }
     }
 
-    /** A line of this form with any action and text, e.g. {@code hold}. */
+    /** A line of this form with any action and text, e.g. {@code warn}, that counts as no event. */
     void write(SMTPSession session, Context context, String action, String text) {
+        write(session, context, action, text, Optional.empty());
+    }
+
+    /** The line of a message action ({@code hold}, {@code discard}, {@code filter}, ...), with its event if it has one. */
+    void write(SMTPSession session, Context context, MessageActions.Logged logged) {
+        write(session, context, logged.action(), logged.text(), logged.event());
+    }
+
+    private void write(SMTPSession session, Context context, String action, String text, Optional<MailEvent> event) {
         StringBuilder line = new StringBuilder()
             .append(SessionQueueId.get(session).orElse("NOQUEUE")).append(": ").append(action).append(": ")
             .append(context.where()).append(" from ").append(ClientIdentity.of(session)).append(": ").append(text).append(';');
@@ -81,6 +111,6 @@ final class VerdictLog {
             line.append(" sasl_method=").append(PosternAuthCmdHandler.method(session).orElse("PLAIN"))
                 .append(" sasl_username=").append(session.getUsername().asString());
         }
-        log.log(session, line.toString());
+        log.log(session, line.toString(), event);
     }
 }

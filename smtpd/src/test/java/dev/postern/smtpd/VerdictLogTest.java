@@ -17,19 +17,22 @@ import org.junit.jupiter.api.Test;
 
 import dev.postern.config.MainCf;
 import dev.postern.log.MailLog;
+import dev.postern.restrictions.RejectClass;
 import dev.postern.restrictions.Reply;
 import dev.postern.restrictions.Verdict;
 
 /** The log lines of verdicts outside RCPT, in the form of Postfix's log_whatsup. */
 class VerdictLogTest {
     private final List<String> lines = new ArrayList<>();
+    private final List<String> events = new ArrayList<>();
     private VerdictLog log;
 
     @BeforeEach
     void init() throws Exception {
         MainCf mainCf = MainCf.parse("main.cf", List.of("myhostname = mx.example.com"), Map.of());
         HookEnvironment environment = new HookEnvironment(mainCf,
-            new MailLog(mainCf.get("syslog_name"), "mx.example.com", Clock.systemUTC(), lines::add));
+            new MailLog(mainCf.get("syslog_name"), "mx.example.com", Clock.systemUTC(), lines::add)
+                .withObserver((syslogName, service, event) -> events.add(service + " " + event)));
         log = new VerdictLog(environment.smtpdLog(new BaseHierarchicalConfiguration(), new RecipientLimitHook(environment)));
     }
 
@@ -46,6 +49,35 @@ class VerdictLogTest {
 
         assertThat(logged()).containsExactly("NOQUEUE: reject: CONNECT from unknown[192.0.2.10]: 554 5.7.1"
             + " <unknown[192.0.2.10]>: Client host rejected: Access denied; proto=SMTP");
+    }
+
+    @Test
+    void aRejectCountsUnderTheClassOfTheRestrictionThatDecidedAndTheVerdictsPolicyAnswersAreTold() {
+        SMTPSession session = FakeSmtpSession.client("192.0.2.10").session();
+        Reply reply = new Reply(554, "5.7.1", "<unknown[192.0.2.10]>: Client host rejected: Access denied");
+        Verdict verdict = new Verdict(Verdict.Result.REJECT, reply, List.of(), Set.of(), null, RejectClass.BLOCKED,
+            List.of(new Verdict.PolicyAnswer("inet:127.0.0.1:10023", "dunno")));
+
+        log.sideEffects(session, new VerdictLog.Context("CONNECT", null, null, null), verdict);
+        log.reject(session, new VerdictLog.Context("CONNECT", null, null, null), verdict);
+        log.reject(session, new VerdictLog.Context("HELO", null, null, null), new Reply(450, "4.3.0", "lookup failure"));
+
+        assertThat(events).containsExactly("smtpd PolicyDecision[service=inet:127.0.0.1:10023, action=dunno]",
+            "smtpd Reject[code=554, restriction=blocked]", "smtpd Reject[code=450, restriction=other]");
+        assertThat(logged()).hasSize(2);
+    }
+
+    @Test
+    void holdAndDiscardLinesAreEventsAndTheOtherActionsAreNot() {
+        SMTPSession session = FakeSmtpSession.client("192.0.2.10").session();
+        VerdictLog.Context context = new VerdictLog.Context("MAIL", "a@client.example", null, null);
+
+        log.write(session, context, new MessageActions.Logged("hold", "<a@client.example>: Sender address triggers HOLD action"));
+        log.write(session, context, new MessageActions.Logged("discard", "<a@client.example>: Sender address triggers DISCARD action"));
+        log.write(session, context, new MessageActions.Logged("filter", "<a@client.example>: Sender address triggers FILTER smtp:x"));
+
+        assertThat(events).containsExactly("smtpd Hold[]", "smtpd Discard[]");
+        assertThat(logged()).hasSize(3).allSatisfy(line -> assertThat(line).startsWith("NOQUEUE: "));
     }
 
     @Test

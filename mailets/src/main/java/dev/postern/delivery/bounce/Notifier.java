@@ -22,6 +22,7 @@ import org.apache.mailet.Mail;
 
 import dev.postern.config.ComponentParameters;
 import dev.postern.delivery.RecipientResult;
+import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 import dev.postern.queue.MailAttributes;
 import dev.postern.queue.MessageTimes;
@@ -185,8 +186,14 @@ public final class Notifier implements Notifications {
         // Postfix's internal_mail_filter_classes: every notice of bounce(8) is of the class "bounce"
         notice.setAttribute(new Attribute(MailAttributes.INTERNAL_MAIL_CLASS, AttributeValue.of("bounce")));
         mailLog.log("cleanup", noticeId, "message-id=" + message.getHeader("Message-ID", null));
-        mailLog.log(SERVICE, queueId, kind.logText(postmasterCopy) + ": " + noticeId);
-        mailLog.log("qmgr", noticeId, "from=<" + from.asString("") + ">, size=" + notice.getMessageSize() + ", nrcpt=1 (queue active)");
+        if (kind == NoticeKind.FAILURE && !postmasterCopy) {
+            mailLog.log(SERVICE, queueId, kind.logText(postmasterCopy) + ": " + noticeId, new MailEvent.Bounce());
+        } else {
+            // delay and success notices, and the postmaster's copies, are not counted as bounces
+            mailLog.log(SERVICE, queueId, kind.logText(postmasterCopy) + ": " + noticeId);
+        }
+        mailLog.log("qmgr", noticeId, "from=<" + from.asString("") + ">, size=" + notice.getMessageSize() + ", nrcpt=1 (queue active)",
+            new MailEvent.Received(notice.getMessageSize(), 1));
         return notice;
     }
 

@@ -29,6 +29,7 @@ import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
+import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 import dev.postern.queue.MailAttributes;
 import dev.postern.queue.QueueIdGenerator;
@@ -253,7 +254,8 @@ public final class QueueControl {
      */
     private void logQueueActive(Mail mail) throws MessagingException {
         mailLog.log("qmgr", QueueIdGenerator.queueIdOf(mail.getName()), "from=<" + mail.getMaybeSender().asString("")
-            + ">, size=" + mail.getMessageSize() + ", nrcpt=" + mail.getRecipients().size() + " (queue active)");
+            + ">, size=" + mail.getMessageSize() + ", nrcpt=" + mail.getRecipients().size() + " (queue active)",
+            new MailEvent.Received(mail.getMessageSize(), mail.getRecipients().size()));
     }
 
     private void logAction(MailKey key, String what) {

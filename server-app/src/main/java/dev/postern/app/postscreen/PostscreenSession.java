@@ -21,6 +21,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessage;
 
+import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 
 /**
@@ -91,21 +92,22 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
         clientName = "[" + from.getAddress().getHostAddress() + "]:" + from.getPort();
         start = clock.instant();
         state = State.TESTING;
-        log.log(SERVICE, "CONNECT from " + clientName + " to [" + to.getAddress().getHostAddress() + "]:" + to.getPort());
+        log.log(SERVICE, "CONNECT from " + clientName + " to [" + to.getAddress().getHostAddress() + "]:" + to.getPort(),
+            new MailEvent.PostscreenVerdict("connect"));
         PostscreenAccessList.Verdict verdict = settings.accessList().evaluate(from.getAddress());
         if (verdict == PostscreenAccessList.Verdict.PERMIT) {
-            log.log(SERVICE, "ALLOWLISTED " + clientName);
+            log.log(SERVICE, "ALLOWLISTED " + clientName, new MailEvent.PostscreenVerdict("allowlisted"));
             handOver();
             return;
         }
         if (verdict == PostscreenAccessList.Verdict.REJECT) {
-            log.log(SERVICE, "DENYLISTED " + clientName);
+            log.log(SERVICE, "DENYLISTED " + clientName, new MailEvent.PostscreenVerdict("denylisted"));
             if (fail(settings.denylistAction(), "521 5.3.2 Service currently unavailable",
                     "550 5.3.2 Service currently unavailable")) {
                 return;
             }
         } else if (passedBefore()) {
-            log.log(SERVICE, "PASS OLD " + clientName);
+            log.log(SERVICE, "PASS OLD " + clientName, new MailEvent.PostscreenVerdict("pass_old"));
             handOver();
             return;
         }
@@ -178,7 +180,7 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
         pregreeted = true;
         String text = bytes.toString(bytes.readerIndex(), Math.min(bytes.readableBytes(), 100), StandardCharsets.ISO_8859_1);
         log.log(SERVICE, "PREGREET " + bytes.readableBytes() + " after " + elapsed() + " from " + clientName + ": "
-            + text.replace("\r", "\\r").replace("\n", "\\n"));
+            + text.replace("\r", "\\r").replace("\n", "\\n"), new MailEvent.PostscreenVerdict("pregreet"));
         fail(settings.greetAction(), "521 5.5.1 Protocol error", "550 5.5.1 Protocol error");
     }
 
@@ -206,7 +208,7 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
         cancelTimer();
         state = State.DONE;
         client.writeAndFlush(ascii(reply + "\r\n")).addListener(ChannelFutureListener.CLOSE);
-        log.log(SERVICE, "DISCONNECT " + clientName);
+        log.log(SERVICE, "DISCONNECT " + clientName, new MailEvent.PostscreenVerdict("disconnect"));
     }
 
     private void scored(DnsblScorer.Score result) {
@@ -222,7 +224,7 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
             return;
         }
         if (result.score() >= settings.dnsblThreshold()) {
-            log.log(SERVICE, "DNSBL rank " + result.score() + " for " + clientName);
+            log.log(SERVICE, "DNSBL rank " + result.score() + " for " + clientName, new MailEvent.PostscreenVerdict("dnsbl"));
             String blocked = "5.7.1 Service unavailable; client [" + clientAddress.getAddress().getHostAddress()
                 + "] blocked using " + settings.replyName(result.listed().orElse("a DNS list"));
             if (fail(settings.dnsblAction(), "521 " + blocked, "550 " + blocked)) {
@@ -295,7 +297,7 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
     }
 
     private void passNew() {
-        log.log(SERVICE, "PASS NEW " + clientName);
+        log.log(SERVICE, "PASS NEW " + clientName, new MailEvent.PostscreenVerdict("pass_new"));
         Instant now = clock.instant();
         boolean dnsblPassed = dnsbl.enabled() && score.map(s -> s.score() < settings.dnsblThreshold()).orElse(false);
         Instant greetUntil = now.plus(settings.greetTtl());
@@ -384,8 +386,9 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
     public void channelInactive(ChannelHandlerContext context) {
         cancelTimer();
         if (state == State.TESTING || state == State.CONNECTING && relay == null) {
-            log.log(SERVICE, "HANGUP after " + elapsed() + " from " + clientName + " in tests before SMTP handshake");
-            log.log(SERVICE, "DISCONNECT " + clientName);
+            log.log(SERVICE, "HANGUP after " + elapsed() + " from " + clientName + " in tests before SMTP handshake",
+                new MailEvent.PostscreenVerdict("hangup"));
+            log.log(SERVICE, "DISCONNECT " + clientName, new MailEvent.PostscreenVerdict("disconnect"));
         } else if (state == State.OWN_SMTP) {
             ended();
         } else if (relay != null) {
@@ -399,7 +402,7 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
     private void ended() {
         if (state == State.OWN_SMTP) {
             state = State.DONE;
-            log.log(SERVICE, "DISCONNECT " + clientName);
+            log.log(SERVICE, "DISCONNECT " + clientName, new MailEvent.PostscreenVerdict("disconnect"));
         }
     }
 

@@ -10,6 +10,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 
+import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 
 /**
@@ -90,16 +91,16 @@ final class SmtpDummy {
             boolean bare = line.length() == 0 || line.charAt(line.length() - 1) != '\r';
             String command = bare ? line.toString() : line.substring(0, line.length() - 1);
             line.setLength(0);
-            if (deep.bareNewline() && bare && fail(deep.bareNewlineAction(), "BARE NEWLINE from " + clientName
+            if (deep.bareNewline() && bare && fail(deep.bareNewlineAction(), "bare_newline", "BARE NEWLINE from " + clientName
                     + " after " + lastCommand)) {
                 return;
             }
-            if (deep.nonSmtpCommand() && nonSmtp(command) && fail(deep.nonSmtpCommandAction(),
+            if (deep.nonSmtpCommand() && nonSmtp(command) && fail(deep.nonSmtpCommandAction(), "non_smtp_command",
                     "NON-SMTP COMMAND from " + clientName + " after " + lastCommand + ": " + shorten(command))) {
                 return;
             }
             String verb = command.split(" ", 2)[0].toUpperCase(Locale.ROOT);
-            if (deep.pipelining() && bytes.isReadable() && !verb.equals("QUIT") && fail(deep.pipeliningAction(),
+            if (deep.pipelining() && bytes.isReadable() && !verb.equals("QUIT") && fail(deep.pipeliningAction(), "pipelining",
                     "COMMAND PIPELINING from " + clientName + " after " + verb + ": "
                         + shorten(bytes.toString(bytes.readerIndex(), Math.min(bytes.readableBytes(), 100),
                             StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n")))) {
@@ -115,12 +116,17 @@ final class SmtpDummy {
         return NON_SMTP.contains(verb) || NON_SMTP_LINE.matcher(command).matches();
     }
 
-    /** Logs a deep test failure and applies its action. @return true when the client was dropped. */
-    private boolean fail(PostscreenAction action, String logLine) {
+    /**
+     * Logs a deep test failure and applies its action.
+     *
+     * @param verdict the test's name in the metrics' {@code event} label
+     * @return true when the client was dropped
+     */
+    private boolean fail(PostscreenAction action, String verdict, String logLine) {
         if (!failedTests.add(logLine.substring(0, logLine.indexOf(" from ")))) {
             return false;
         }
-        log.log("postscreen", logLine);
+        log.log("postscreen", logLine, new MailEvent.PostscreenVerdict(verdict));
         if (action == PostscreenAction.DROP) {
             dropped = true;
             client.writeAndFlush(ascii("521 5.5.1 Protocol error\r\n")).addListener(ChannelFutureListener.CLOSE);
