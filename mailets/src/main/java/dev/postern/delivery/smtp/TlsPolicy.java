@@ -33,12 +33,9 @@ public record TlsPolicy(TlsLevel level, List<String> match, String servername, S
         return new TlsPolicy(level, List.of(), "", "medium", ">=TLSv1", List.of());
     }
 
+    /** The same policy at another level: DANE and MTA-STS raise or lower a destination's level. */
     public TlsPolicy withLevel(TlsLevel other) {
         return new TlsPolicy(other, match, servername, ciphers, protocols, exclude);
-    }
-
-    public TlsPolicy withMatch(List<String> other) {
-        return new TlsPolicy(level, other, servername, ciphers, protocols, exclude);
     }
 
     /**
@@ -110,7 +107,7 @@ public record TlsPolicy(TlsLevel level, List<String> match, String servername, S
         return parts;
     }
 
-    /** The SNI name to send to {@code target}, empty for none (an IP address). */
+    /** The SNI name for {@code target} (TlsContexts sends none when it is an IP address). */
     public Optional<String> sniName(Target target) {
         String name = servername.isEmpty() || servername.equalsIgnoreCase("hostname") ? target.hostname() : servername;
         return Optional.of(name);
