@@ -15,6 +15,8 @@ import java.util.function.Function;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.postern.address.AddressClassifier;
 import dev.postern.config.ComponentParameters;
@@ -23,9 +25,6 @@ import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.dns.DnsLookup;
 import dev.postern.tables.LookupTable;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Postfix's smtp(8), the courier of the smtp and relay transports: finds the servers of the

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The TLS policy of one next hop: a security level and its attributes, as an
@@ -47,7 +48,7 @@ public record TlsPolicy(TlsLevel level, List<String> match, String servername, S
      * @param defaults the policy main.cf gives each level, by level
      * @throws IllegalArgumentException naming {@code where} and what is wrong
      */
-    public static TlsPolicy parse(String value, String where, java.util.function.Function<TlsLevel, TlsPolicy> defaults) {
+    public static TlsPolicy parse(String value, String where, Function<TlsLevel, TlsPolicy> defaults) {
         String[] words = value.trim().split("\\s+");
         if (words.length == 0 || words[0].isEmpty()) {
             throw new IllegalArgumentException(where + ": empty TLS policy");

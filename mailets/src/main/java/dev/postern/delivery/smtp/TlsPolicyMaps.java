@@ -2,6 +2,7 @@ package dev.postern.delivery.smtp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import dev.postern.tables.LookupException;
@@ -51,7 +52,7 @@ final class TlsPolicyMaps {
 
     static List<String> keys(NextHop hop) {
         List<String> keys = new ArrayList<>();
-        String written = hop.written().toLowerCase(java.util.Locale.ROOT);
+        String written = hop.written().toLowerCase(Locale.ROOT);
         keys.add(written);
         if (!hop.mxLookup()) {
             return keys;
