@@ -3,12 +3,31 @@ package dev.postern.delivery.smtp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
+
+import javax.net.ssl.X509TrustManager;
 
 import org.junit.jupiter.api.Test;
 
 class ServerCertificateTest {
+    /** A server without a certificate (anonymous cipher suites): enough for may and encrypt, never for more. */
+    @Test
+    void anAnonymousServerIsRefusedFromFingerprintUp() {
+        ServerCertificate none = new ServerCertificate(new X509Certificate[0], "sha256");
+        X509TrustManager unused = null;
+        for (TlsLevel level : List.of(TlsLevel.MAY, TlsLevel.ENCRYPT, TlsLevel.DANE)) {
+            assertThat(none.judge(TlsPolicy.of(level), unused, "mx.example.com", "example.com", "mx[192.0.2.1]"))
+                .isEqualTo(new ServerCertificate.Verdict(ServerCertificate.Trust.ANONYMOUS, Optional.empty()));
+        }
+        for (TlsLevel level : List.of(TlsLevel.FINGERPRINT, TlsLevel.VERIFY, TlsLevel.SECURE)) {
+            assertThat(none.judge(TlsPolicy.of(level), unused, "mx.example.com", "example.com", "mx[192.0.2.1]").failure())
+                .contains("Server certificate not verified: host mx[192.0.2.1] sent no certificate");
+        }
+    }
+
     @Test
     void strategiesBecomeNames() {
         assertThat(ServerCertificate.patterns(List.of("hostname", "nexthop", "dot-nexthop", "MX.Example.net", ".example.org"),
