@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * Relay domains that are also in {@code mydestination} are of the local class and are checked by
  * {@code local_recipient_maps} instead, so they do not count.
  *
- * <p>{@code smtp_tls_security_level} at {@code dane}, {@code dane-only} or {@code fingerprint}:
+ * <p>{@code smtp_tls_security_level} at {@code dane} or {@code dane-only}:
  * accepted as in Postfix, but what Postern does at those levels today is said at every start.
  */
 public final class ConfigWarnings {
@@ -42,7 +42,7 @@ public final class ConfigWarnings {
     /**
      * The SMTP client's TLS levels Postern accepts but cannot fully honour yet: {@code dane} runs
      * as {@code may} (what Postfix's dane does without DNSSEC-validated TLSA records); {@code
-     * dane-only} and {@code fingerprint} defer every delivery rather than send unverified.
+     * dane-only} defers every delivery rather than send unverified.
      */
     private static Optional<String> tlsLevelWarning(String value) {
         String level = value.trim().toLowerCase(Locale.ROOT);
@@ -50,8 +50,7 @@ public final class ConfigWarnings {
             case "dane" -> Optional.of("smtp_tls_security_level = dane: DNSSEC and TLSA records are not used"
                 + " yet; delivery uses opportunistic TLS (as level may), which is what Postfix's dane does when a"
                 + " destination has no DNSSEC-validated TLSA records");
-            case "dane-only", "fingerprint" -> Optional.of("smtp_tls_security_level = " + level + ": "
-                + (level.equals("fingerprint") ? "certificate fingerprint matching is" : "DANE (DNSSEC and TLSA records) is")
+            case "dane-only" -> Optional.of("smtp_tls_security_level = dane-only: DANE (DNSSEC and TLSA records) is"
                 + " not implemented yet; every SMTP delivery is deferred rather than sent to an unauthenticated server");
             default -> Optional.empty();
         };

@@ -268,7 +268,7 @@ public class QueueManager extends GenericMailet {
             switch (command) {
                 case "smtp": {
                     SmtpCourier smtp = SmtpCourier.create(parameters, environment.dns(parameters), environment::openTable,
-                        clock);
+                        clock, line -> mailLog.log("smtp", line));
                     closeables.add(smtp);
                     return smtp;
                 }

@@ -12,12 +12,17 @@ import dev.postern.config.ComponentParameters;
 public record ClientSettings(String myhostname, String heloName, Duration connectTimeout, Duration heloTimeout,
                              Duration mailTimeout, Duration rcptTimeout, Duration dataInitTimeout,
                              Duration dataXferTimeout, Duration dataDoneTimeout, Duration quitTimeout,
-                             TlsLevel tlsLevel, String tlsCaFile, boolean saslEnabled, List<String> saslPasswordMaps,
+                             TlsSettings tls, boolean saslEnabled, List<String> saslPasswordMaps,
                              boolean senderDependentAuthentication, boolean connectionCacheOnDemand,
                              Duration connectionCacheTimeLimit, long destinationConcurrencyLimit) {
 
     public ClientSettings {
         saslPasswordMaps = List.copyOf(saslPasswordMaps);
+    }
+
+    /** smtp_tls_security_level: the level of destinations no smtp_tls_policy_maps entry names. */
+    public TlsLevel tlsLevel() {
+        return tls.level();
     }
 
     /** @throws IllegalArgumentException naming the parameter with a bad value */
@@ -33,8 +38,7 @@ public record ClientSettings(String myhostname, String heloName, Duration connec
             parameters.duration("smtp_data_xfer_timeout"),
             parameters.duration("smtp_data_done_timeout"),
             parameters.duration("smtp_quit_timeout"),
-            TlsLevel.parse("smtp_tls_security_level", parameters.get("smtp_tls_security_level")),
-            parameters.get("smtp_tls_CAfile").trim(),
+            TlsSettings.from(parameters),
             parameters.bool("smtp_sasl_auth_enable"),
             parameters.list("smtp_sasl_password_maps"),
             parameters.bool("smtp_sender_dependent_authentication"),

@@ -9,6 +9,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -31,8 +33,12 @@ abstract class Connection implements Closeable {
 
     abstract void flush() throws IOException;
 
-    /** Starts TLS on this connection (after the server's 220 to STARTTLS). */
-    abstract void startTls(SSLSocketFactory factory, String hostname, boolean verifyHostname) throws IOException;
+    /**
+     * Starts TLS on this connection (after the server's 220 to STARTTLS) with the protocols,
+     * cipher suites and SNI name of {@code parameters}; the server's certificate is judged by the
+     * caller afterwards, from the session returned.
+     */
+    abstract SSLSession startTls(SSLSocketFactory factory, String hostname, SSLParameters parameters) throws IOException;
 
     /** One line without its CR LF. */
     String readLine(Duration timeout) throws IOException {

@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
-import javax.net.ssl.SSLSocketFactory;
 
 import org.apache.james.core.MailAddress;
 
@@ -37,13 +36,13 @@ import dev.postern.tables.LookupException;
 final class HostWalker {
     private final ClientSettings settings;
     private final SmtpClientSession.Mode mode;
-    private final Optional<SSLSocketFactory> tls;
+    private final Optional<TlsClient> tls;
     private final SaslPasswords passwords;
     private final SessionCache cache;
     private final Watchdog watchdog;
     private final Clock clock;
 
-    HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<SSLSocketFactory> tls, SaslPasswords passwords,
+    HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<TlsClient> tls, SaslPasswords passwords,
                SessionCache cache, Watchdog watchdog, Clock clock) {
         this.settings = settings;
         this.mode = mode;
@@ -81,10 +80,28 @@ final class HostWalker {
                     + target.peer() + ": " + e.getMessage()), false);
                 break;
             }
-            String key = target.relay() + credentials.map(c -> " " + c.username()).orElse("");
+            Optional<SmtpClientSession.Tls> targetTls;
+            try {
+                targetTls = tls.isEmpty() ? Optional.empty() : Optional.of(tls.get().forTarget(target, target.port()));
+            } catch (LookupException e) {
+                last = new SessionException(Outcome.failure(false, "4.3.0", e.getMessage()), false);
+                break;
+            } catch (IllegalArgumentException e) {
+                last = new SessionException(Outcome.failure(false, "4.7.5", "invalid TLS policy for " + target.hop() + ": "
+                    + e.getMessage()), false);
+                break;
+            }
+            Optional<String> unsupported = targetTls.flatMap(t -> t.policy().level().deferralReason());
+            if (unsupported.isPresent()) {
+                last = new SessionException(Outcome.failure(false, "4.7.5", unsupported.get()), false);
+                break;
+            }
+            // As Postfix's connection cache: a session is reused only under the same TLS policy.
+            String key = target.relay() + credentials.map(c -> " " + c.username()).orElse("")
+                + targetTls.map(t -> " " + t.policy()).orElse("");
             SmtpClientSession session;
             try {
-                session = obtain(target, key, credentials);
+                session = obtain(target, key, credentials, targetTls);
             } catch (SessionException e) {
                 last = e;
                 lastTarget = target;
@@ -132,7 +149,8 @@ final class HostWalker {
     }
 
     /** A cached session that still answers RSET, or a new one. */
-    private SmtpClientSession obtain(Target target, String key, Optional<Credentials> credentials) throws SessionException {
+    private SmtpClientSession obtain(Target target, String key, Optional<Credentials> credentials,
+                                     Optional<SmtpClientSession.Tls> targetTls) throws SessionException {
         Optional<SmtpClientSession> cached;
         while ((cached = cache.take(key)).isPresent()) {
             if (cached.get().reset()) {
@@ -141,7 +159,7 @@ final class HostWalker {
             cached.get().close();
         }
         try {
-            return SmtpClientSession.open(connect(target), target, settings, mode, tls, credentials);
+            return SmtpClientSession.open(connect(target), target, settings, mode, targetTls, credentials);
         } catch (SmtpClientSession.TlsHandshakeException e) {
             // Level "may": a server whose TLS is broken still gets the mail, in plain text.
             return SmtpClientSession.open(connect(target), target, settings, mode, Optional.empty(), credentials);

@@ -64,7 +64,7 @@ public final class LmtpCourier implements Courier, AutoCloseable {
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : Duration.ZERO, clock);
         Watchdog watchdog = new Watchdog();
-        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.LMTP, Optional.empty(),
+        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.LMTP, Optional.<TlsClient>empty(),
             new SaslPasswords(List.of(), false), cache, watchdog, clock);
         return new LmtpCourier(settings, new DestinationResolver(dns), walker, cache,
             new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, socketDirectory);

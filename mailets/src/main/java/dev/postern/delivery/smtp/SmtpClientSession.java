@@ -3,8 +3,10 @@ package dev.postern.delivery.smtp;
 import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,8 +16,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
-import javax.net.ssl.SSLException;
-import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.DsnParameters;
@@ -57,12 +60,12 @@ final class SmtpClientSession implements AutoCloseable {
      * Reads the greeting and says hello on a new connection, then starts TLS and authenticates
      * as asked.
      *
-     * @param tls the socket factory for STARTTLS, empty when TLS is not to be used
+     * @param tls what STARTTLS is to do, empty when TLS is not to be used
      * @throws SessionException when this server cannot take mail now; a TLS handshake failure at
      *         level "may" is a {@link TlsHandshakeException} so the caller can retry in plain text
      */
     static SmtpClientSession open(Connection connection, Target target, ClientSettings settings, Mode mode,
-                            Optional<SSLSocketFactory> tls, Optional<Credentials> credentials) throws SessionException {
+                            Optional<Tls> tls, Optional<Credentials> credentials) throws SessionException {
         SmtpClientSession session = new SmtpClientSession(connection, target, settings, mode);
         try {
             session.greet();
@@ -148,17 +151,32 @@ final class SmtpClientSession implements AutoCloseable {
         return extensions.containsKey(extension);
     }
 
-    private void startTls(Optional<SSLSocketFactory> tls) throws SessionException {
-        TlsLevel level = settings.tlsLevel();
-        if (tls.isEmpty() || level == TlsLevel.NONE) {
+    /**
+     * What STARTTLS is to do on one connection: the destination's policy, the client's TLS
+     * material, and the next hop the policy's {@code nexthop} match strategies mean.
+     */
+    record Tls(TlsPolicy policy, TlsContexts contexts, String nexthop, String fingerprintDigest, TlsLog log) {
+    }
+
+    private void startTls(Optional<Tls> tls) throws SessionException {
+        if (tls.isEmpty() || tls.get().policy().level() == TlsLevel.NONE) {
             return;
         }
+        TlsPolicy policy = tls.get().policy();
+        TlsLevel level = policy.level();
         if (!offers("STARTTLS")) {
             if (level.required()) {
                 throw new SessionException(Outcome.failure(false, "4.7.4",
                     "TLS is required, but was not offered by host " + target.peer()), true);
             }
             return;
+        }
+        SSLParameters parameters;
+        try {
+            parameters = tls.get().contexts().parameters(policy, target);
+        } catch (IllegalArgumentException e) {
+            throw new SessionException(Outcome.failure(false, "4.7.5", "TLS policy for " + tls.get().nexthop() + ": "
+                + e.getMessage()), true);
         }
         SmtpReply reply = command("STARTTLS", settings.heloTimeout(), "sending STARTTLS");
         if (!reply.isPositive()) {
@@ -171,21 +189,50 @@ final class SmtpClientSession implements AutoCloseable {
             throw new SessionException(Outcome.failure(false, "4.7.5",
                 "host " + target.peer() + " sent data after its STARTTLS reply (possible command injection)"), true);
         }
+        SSLSession session;
         try {
-            connection.startTls(tls.get(), target.hostname(), level.verifies());
+            session = connection.startTls(tls.get().contexts().socketFactory(), target.hostname(), parameters);
         } catch (IOException e) {
             broken = true;
             String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            Outcome failure = Outcome.failure(false, "4.7.5",
+                "Cannot start TLS: handshake failure with host " + target.peer() + ": " + why);
             if (level.opportunistic()) {
-                throw new TlsHandshakeException(Outcome.failure(false, "4.7.5",
-                    "Cannot start TLS: handshake failure with host " + target.peer() + ": " + why));
+                throw new TlsHandshakeException(failure);
             }
-            String text = level.verifies() && e instanceof SSLException
-                ? "Server certificate not verified: host " + target.peer() + ": " + why
-                : "Cannot start TLS: handshake failure with host " + target.peer() + ": " + why;
-            throw new SessionException(Outcome.failure(false, "4.7.5", text), true);
+            throw new SessionException(failure, true);
         }
+        checkCertificate(tls.get(), session);
         hello();
+    }
+
+    /**
+     * Judges the server's certificate by the policy before anything else is said over the
+     * session, logs the handshake as Postfix does, and ends the session (QUIT) when the level
+     * refuses this server.
+     */
+    private void checkCertificate(Tls tls, SSLSession session) throws SessionException {
+        ServerCertificate certificate = new ServerCertificate(peerChain(session), tls.fingerprintDigest());
+        ServerCertificate.Verdict verdict = certificate.judge(tls.policy(),
+            tls.contexts().trustManager(tls.policy(), target), target.hostname(), tls.nexthop(), target.peer());
+        if (verdict.trust() != ServerCertificate.Trust.ANONYMOUS) {
+            tls.log().certificate(target, certificate);
+        }
+        tls.log().established(target, session, verdict.trust());
+        if (verdict.failure().isPresent()) {
+            quit();
+            throw new SessionException(Outcome.failure(false, "4.7.5", verdict.failure().get()), true);
+        }
+    }
+
+    private static X509Certificate[] peerChain(SSLSession session) {
+        try {
+            return Arrays.stream(session.getPeerCertificates())
+                .filter(X509Certificate.class::isInstance).map(X509Certificate.class::cast)
+                .toArray(X509Certificate[]::new);
+        } catch (SSLPeerUnverifiedException e) {
+            return new X509Certificate[0];
+        }
     }
 
     private void authenticate(Optional<Credentials> credentials) throws SessionException {

@@ -10,10 +10,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.postern.address.AddressClassifier;
 import dev.postern.config.ComponentParameters;
@@ -28,24 +31,23 @@ import dev.postern.tables.LookupTable;
  * route's next hop (MX lookup unless the hop is {@code [host]}, a list of hops tried in order, the
  * recipients' domain when there is none), holds one of default_destination_concurrency_limit
  * permits for that destination, and delivers through {@link HostWalker}. Idle connections are
- * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them. At a TLS
- * level Postern cannot honour yet (dane-only, fingerprint) every delivery is deferred before any
- * connection (see {@link TlsLevel}).
+ * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them. Each server's
+ * TLS policy is its next hop's (smtp_tls_policy_maps, else smtp_tls_security_level); at a level
+ * Postern cannot honour yet (dane-only) delivery is deferred before connecting (see {@link TlsLevel}).
  */
 public final class SmtpCourier implements Courier, AutoCloseable {
     public static final int DEFAULT_PORT = 25;
+    private static final Logger LOGGER = LoggerFactory.getLogger(SmtpCourier.class);
 
     private final DestinationResolver resolver;
     private final HostWalker walker;
     private final SessionCache cache;
     private final DestinationLimiter limiter;
     private final Watchdog watchdog;
-    private final TlsLevel tlsLevel;
 
     private SmtpCourier(DestinationResolver resolver, HostWalker walker, SessionCache cache, DestinationLimiter limiter,
-                        Watchdog watchdog, TlsLevel tlsLevel) {
+                        Watchdog watchdog) {
         this.watchdog = watchdog;
-        this.tlsLevel = tlsLevel;
         this.resolver = resolver;
         this.walker = walker;
         this.cache = cache;
@@ -58,21 +60,30 @@ public final class SmtpCourier implements Courier, AutoCloseable {
      */
     public static SmtpCourier create(ComponentParameters parameters, DnsLookup dns, Function<String, LookupTable> tables,
                                      Clock clock) {
+        return create(parameters, dns, tables, clock, line -> LOGGER.info("{}", line));
+    }
+
+    /**
+     * @param tables opens a {@code type:name} table of smtp_sasl_password_maps and smtp_tls_policy_maps
+     * @param tlsLog the mail log's lines of this service, for the TLS lines smtp_tls_loglevel asks for
+     * @throws IllegalArgumentException naming a parameter with a bad value
+     */
+    public static SmtpCourier create(ComponentParameters parameters, DnsLookup dns, Function<String, LookupTable> tables,
+                                     Clock clock, Consumer<String> tlsLog) {
         ClientSettings settings = ClientSettings.from(parameters);
         List<LookupTable> maps = new ArrayList<>();
         if (settings.saslEnabled()) {
             settings.saslPasswordMaps().forEach(name -> maps.add(tables.apply(name)));
         }
         SaslPasswords passwords = new SaslPasswords(maps, settings.senderDependentAuthentication());
-        Optional<javax.net.ssl.SSLSocketFactory> tls = settings.tlsLevel() == TlsLevel.NONE
-            ? Optional.empty()
-            : Optional.of(TlsContexts.forLevel(settings.tlsLevel(), settings.tlsCaFile()));
+        // TLS material is read even at level none: a policy table entry may ask for TLS.
+        Optional<TlsClient> tls = Optional.of(TlsClient.create(settings.tls(), tables, tlsLog));
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : java.time.Duration.ZERO, clock);
         Watchdog watchdog = new Watchdog();
         HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
         return new SmtpCourier(new DestinationResolver(dns, ownAddresses(parameters)), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, settings.tlsLevel());
+            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
     }
 
     /** The addresses loop detection looks for among the MX hosts, as Postfix's smtp_find_self. */
@@ -104,10 +115,6 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     }
 
     private List<RecipientResult> deliverTo(Delivery delivery, List<MailAddress> recipients, String nexthop, String domain) {
-        Optional<String> tlsDeferral = tlsLevel.deferralReason();
-        if (tlsDeferral.isPresent()) {
-            return walker.all(recipients, Outcome.failure(false, "4.7.5", tlsDeferral.get()), "none");
-        }
         List<NextHop> hops;
         try {
             hops = NextHop.parseList(nexthop, domain, DEFAULT_PORT);

@@ -11,12 +11,8 @@ import java.time.Duration;
 
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
-import javax.net.ssl.SNIHostName;
-
-import java.util.List;
-
-import dev.postern.address.HostSyntax;
 
 /**
  * A TCP connection, upgraded in place by STARTTLS. A write that stalls longer than the write
@@ -118,20 +114,13 @@ final class TcpConnection extends Connection {
     }
 
     @Override
-    void startTls(SSLSocketFactory factory, String hostname, boolean verifyHostname) throws IOException {
+    SSLSession startTls(SSLSocketFactory factory, String hostname, SSLParameters parameters) throws IOException {
         SSLSocket tls = (SSLSocket) factory.createSocket(socket, hostname, socket.getPort(), true);
-        SSLParameters parameters = tls.getSSLParameters();
-        if (!HostSyntax.isValidHostAddress(hostname)) {
-            parameters.setServerNames(List.of(new SNIHostName(hostname)));
-        }
-        if (verifyHostname) {
-            // RFC 6125 matching of the name the client meant to reach, as HTTPS does it.
-            parameters.setEndpointIdentificationAlgorithm("HTTPS");
-        }
         tls.setSSLParameters(parameters);
         tls.setUseClientMode(true);
         tls.startHandshake();
         use(tls);
+        return tls.getSession();
     }
 
     @Override

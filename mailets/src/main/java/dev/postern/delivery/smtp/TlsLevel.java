@@ -12,13 +12,16 @@ import java.util.Optional;
  *   <li>{@code dane}: as {@code may}. Postern does not look up DNSSEC-validated TLSA records yet,
  *       and Postfix's {@code dane} without usable TLSA records is opportunistic TLS; a warning at
  *       start says so.</li>
- *   <li>{@code dane-only}, {@code fingerprint}: fail safe. Without TLSA records (dane-only) or
- *       certificate fingerprint matching (fingerprint) no server can be authenticated as these
- *       levels demand, so every delivery is deferred (4.7.5, the reason in the log) instead of
+ *   <li>{@code dane-only}: fail safe. Without TLSA records no server can be authenticated as this
+ *       level demands, so every delivery is deferred (4.7.5, the reason in the log) instead of
  *       being sent unencrypted or to an unverified server.</li>
+ *   <li>{@code fingerprint}: STARTTLS required; the server certificate's or its public key's
+ *       fingerprint (smtp_tls_fingerprint_digest) must be one of the policy's {@code match=}.</li>
  *   <li>{@code encrypt}: STARTTLS required, any certificate.</li>
- *   <li>{@code verify}: STARTTLS required, the chain and the host name checked.</li>
- *   <li>{@code secure}: as verify (Postern checks the same name: the host it connects to).</li>
+ *   <li>{@code verify}: STARTTLS required, the chain trusted (smtp_tls_CAfile, smtp_tls_CApath) and
+ *       a certificate name matching smtp_tls_verify_cert_match (the MX host name).</li>
+ *   <li>{@code secure}: as verify, with smtp_tls_secure_cert_match (the next-hop domain and its
+ *       subdomains), which do not depend on unsigned MX records.</li>
  * </ul>
  */
 public enum TlsLevel {
@@ -77,8 +80,6 @@ public enum TlsLevel {
         return switch (this) {
             case DANE_ONLY -> Optional.of("TLS security level dane-only: DANE TLSA records are not looked up yet"
                 + " (no DNSSEC), so no server can be authenticated; mail is deferred, not sent without DANE");
-            case FINGERPRINT -> Optional.of("TLS security level fingerprint: certificate fingerprint matching is not"
-                + " implemented yet, so no server can be authenticated; mail is deferred, not sent unverified");
             default -> Optional.empty();
         };
     }

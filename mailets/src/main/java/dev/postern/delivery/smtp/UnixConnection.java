@@ -11,6 +11,8 @@ import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -93,7 +95,7 @@ final class UnixConnection extends Connection {
     }
 
     @Override
-    void startTls(SSLSocketFactory factory, String hostname, boolean verifyHostname) {
+    SSLSession startTls(SSLSocketFactory factory, String hostname, SSLParameters parameters) {
         throw new UnsupportedOperationException("no TLS over a UNIX-domain socket");
     }
 

@@ -93,7 +93,7 @@ class MessageContentTest {
         }
 
         @Override
-        void startTls(SSLSocketFactory factory, String hostname, boolean verifyHostname) {
+        javax.net.ssl.SSLSession startTls(SSLSocketFactory factory, String hostname, javax.net.ssl.SSLParameters parameters) {
             throw new UnsupportedOperationException();
         }
 

@@ -39,6 +39,7 @@ final class SinkScript {
     volatile SSLContext tls;
     /** Answers 220 to STARTTLS and then closes the connection: a broken TLS stack. */
     volatile boolean brokenTls;
+    volatile boolean tlsWantsClientCertificate;
     /** {@code user:password} that AUTH PLAIN and LOGIN accept; {@code null}: none. */
     volatile String authAccepts;
 
@@ -59,6 +60,7 @@ final class SinkScript {
         dropAtEndOfData = false;
         tls = null;
         brokenTls = false;
+        tlsWantsClientCertificate = false;
         authAccepts = null;
     }
 }

@@ -138,6 +138,14 @@ final class SinkSession {
         return true;
     }
 
+    private static String clientSubject(SSLSocket tls) {
+        try {
+            return tls.getSession().getPeerPrincipal().getName();
+        } catch (javax.net.ssl.SSLPeerUnverifiedException e) {
+            return null;
+        }
+    }
+
     private boolean startTls() throws IOException {
         SSLContext context = script.tls;
         if (socket == null || (context == null && !script.brokenTls)) {
@@ -150,8 +158,9 @@ final class SinkSession {
         }
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
         tls.setUseClientMode(false);
+        tls.setWantClientAuth(script.tlsWantsClientCertificate);
         tls.startHandshake();
-        transcript.tlsStarted();
+        transcript.tlsStarted(clientSubject(tls));
         socket = tls;
         in = new BufferedInputStream(tls.getInputStream());
         out = new BufferedOutputStream(tls.getOutputStream());

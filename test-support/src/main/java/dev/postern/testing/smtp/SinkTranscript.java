@@ -21,6 +21,7 @@ public final class SinkTranscript {
     private final List<String> credentials = new CopyOnWriteArrayList<>();
     private final CountDownLatch ended = new CountDownLatch(1);
     private volatile boolean tls;
+    private volatile String tlsClientSubject;
 
     SinkTranscript() {
     }
@@ -68,6 +69,11 @@ public final class SinkTranscript {
     }
 
     /** Whether a STARTTLS handshake succeeded on this connection. */
+    /** The subject of the client's TLS certificate, when it sent one. */
+    public java.util.Optional<String> tlsClientSubject() {
+        return java.util.Optional.ofNullable(tlsClientSubject);
+    }
+
     public boolean tls() {
         return tls;
     }
@@ -99,8 +105,9 @@ public final class SinkTranscript {
         credentials.add(mechanismAndCredentials);
     }
 
-    void tlsStarted() {
+    void tlsStarted(String clientSubject) {
         tls = true;
+        tlsClientSubject = clientSubject;
     }
 
     void end() {

@@ -342,6 +342,15 @@ public final class SmtpSink implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Asks the client for its certificate in the STARTTLS handshake (the context's trust managers
+     * judge it); {@link SinkTranscript#tlsClientSubject()} then shows the one sent.
+     */
+    public SmtpSink setTlsWantsClientCertificate(boolean want) {
+        script.tlsWantsClientCertificate = want;
+        return this;
+    }
+
     /** Answers 220 to STARTTLS and then closes the connection: a broken TLS stack. */
     public SmtpSink setBrokenStartTls(boolean broken) {
         script.brokenTls = broken;
