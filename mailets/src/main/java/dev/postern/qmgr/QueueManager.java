@@ -367,6 +367,11 @@ public class QueueManager extends GenericMailet {
             probe(mail, parts, queueId, start);
             return;
         }
+        Optional<Instant> release = releaseTime(mail).filter(at -> at.isAfter(start));
+        if (release.isPresent()) {
+            waitForRelease(mail, queueId, release.get(), start);
+            return;
+        }
         if (parts.nonSmtpdMilters().applies(mail) && !passedNonSmtpdMilters(mail, parts, queueId, start)) {
             return;
         }
@@ -391,6 +396,31 @@ public class QueueManager extends GenericMailet {
             deferred.clear();
         }
         settle(mail, parts, queueId, age, delivered, failed, deferred);
+    }
+
+    /**
+     * A mail whose release time (RFC 4865 HOLDFOR/HOLDUNTIL, {@code postern super -h --until}) is still
+     * ahead goes back to the queue, due at that time: no attempt is made or counted, so a flush that
+     * brings it here early only puts it back.
+     */
+    private void waitForRelease(Mail mail, String queueId, Instant release, Instant now) throws MessagingException {
+        LOGGER.debug("{}: held for future release at {}", queueId, release);
+        getMailetContext().sendMail(mail, retryProcessor, Duration.between(now, release).toMillis(), TimeUnit.MILLISECONDS);
+        mail.setState(Mail.GHOST);
+    }
+
+    /** The release time the mail carries ({@link MailAttributes#RELEASE_AT}); an unreadable one is ignored. */
+    static Optional<Instant> releaseTime(Mail mail) {
+        return mail.getAttribute(MailAttributes.RELEASE_AT)
+            .map(attribute -> String.valueOf(attribute.getValue().value()))
+            .flatMap(text -> {
+                try {
+                    return Optional.of(Instant.parse(text));
+                } catch (java.time.format.DateTimeParseException e) {
+                    LOGGER.warn("{}: ignoring unreadable release time {}", mail.getName(), text);
+                    return Optional.empty();
+                }
+            });
     }
 
     /**

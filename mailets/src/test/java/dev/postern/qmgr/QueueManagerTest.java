@@ -178,6 +178,34 @@ class QueueManagerTest {
     }
 
     @Test
+    void aMailWhoseReleaseTimeIsAheadGoesBackUntilThenWithoutAnAttempt() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ofSeconds(10)), "a@a.example");
+        mail.setAttribute(new Attribute(MailAttributes.RELEASE_AT, AttributeValue.of(NOW.plusSeconds(3).plusMillis(250).toString())));
+
+        manager(reply(r -> RecipientResult.sent(r, "2.0.0", "x", "ok", NOW))).service(mail);
+
+        assertThat(deliveries).isEmpty();
+        assertThat(context.sent).singleElement().satisfies(sent -> {
+            assertThat(sent.processor()).isEqualTo("transport");
+            assertThat(sent.unit().toMillis(sent.delay())).isEqualTo(3250);
+            assertThat(sent.mail().getAttribute(MailAttributes.DELIVERY_ATTEMPTS)).isEmpty();
+        });
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aMailWhoseReleaseTimeHasComeIsDelivered() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ofSeconds(10)), "a@a.example");
+        mail.setAttribute(new Attribute(MailAttributes.RELEASE_AT, AttributeValue.of(NOW.toString())));
+
+        manager(reply(r -> RecipientResult.sent(r, "2.0.0", "x", "ok", NOW))).service(mail);
+
+        assertThat(deliveries).hasSize(1);
+        assertThat(context.sent).isEmpty();
+    }
+
+    @Test
     void theBackoffGrowsWithTheMessageAgeUpToTheMaximum() throws Exception {
         assertThat(delayAfterDeferral(Duration.ofSeconds(1000))).isEqualTo(1000);
         assertThat(delayAfterDeferral(Duration.ofHours(3))).isEqualTo(4000);
