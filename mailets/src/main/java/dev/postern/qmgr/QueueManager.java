@@ -168,7 +168,7 @@ public class QueueManager extends GenericMailet {
             Notifications notifications = Notifier.from(parameters, assembly.queueIds(), mailLog, clock);
             RouteResolver resolver = routeResolver(parameters, environment, assembly.domains());
             DeliveryWindows windows = DeliveryWindows.load(parameters.list(DeliveryWindows.PARAMETER),
-                parameters.mainCf().file().toAbsolutePath().getParent(), ZoneId.systemDefault());
+                Path.of("").toAbsolutePath(), ZoneId.systemDefault());
             MessageDelivery delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
                 couriers(parameters, mailLog, closeables), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock,
                 windows);

@@ -43,12 +43,22 @@ public class FutureRelease implements MailParametersHook, EhloExtension {
     static final String KEYWORD = "FUTURERELEASE";
     static final String HOLDFOR = "HOLDFOR";
     static final String HOLDUNTIL = "HOLDUNTIL";
-    private static final ProtocolSession.AttachmentKey<Instant> RELEASE =
-        ProtocolSession.AttachmentKey.of("dev.postern.futureRelease", Instant.class);
+    private static final ProtocolSession.AttachmentKey<Requested> RELEASE =
+        ProtocolSession.AttachmentKey.of("dev.postern.futureRelease", Requested.class);
     private static final Pattern SECONDS = Pattern.compile("[0-9]{1,9}");
     /** RFC 3339 date-time: full-date "T" full-time, with a Z or numeric offset, optional fraction. */
     private static final Pattern DATE_TIME = Pattern.compile(
         "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2})");
+
+    /**
+     * A release time and the MAIL command that asked for it ({@link CommandArguments#mailCommand}): one left by
+     * a MAIL that was refused after its HOLDFOR was read does not count for the next MAIL.
+     */
+    private record Requested(Object mailCommand, Instant release) {
+        boolean of(SMTPSession session) {
+            return mailCommand == CommandArguments.mailCommand(session).orElse(null);
+        }
+    }
 
     private final HookEnvironment environment;
     private final Clock clock;
@@ -99,7 +109,7 @@ public class FutureRelease implements MailParametersHook, EhloExtension {
         if (!offered(max)) {
             return FixedReply.PARAMETER_NOT_OFFERED.hookResult(name);
         }
-        if (session.getAttachment(RELEASE, State.Transaction).isPresent()) {
+        if (requested(session).isPresent()) {
             return FixedReply.BAD_FUTURE_RELEASE.hookResult("Only one of HOLDFOR and HOLDUNTIL may be given");
         }
         Instant now = clock.instant();
@@ -114,14 +124,19 @@ public class FutureRelease implements MailParametersHook, EhloExtension {
         if (name.equals(HOLDUNTIL) && release.get().isBefore(now)) {
             return FixedReply.FUTURE_RELEASE_OUT_OF_RANGE.hookResult("HOLDUNTIL is in the past");
         }
-        session.setAttachment(RELEASE, release.get(), State.Transaction);
+        session.setAttachment(RELEASE, new Requested(CommandArguments.mailCommand(session).orElse(null), release.get()),
+            State.Transaction);
         return HookResult.DECLINED;
     }
 
     /** Puts the transaction's release time, if any, on the mail to be queued. */
     static void applyTo(SMTPSession session, Mail mail) {
-        session.getAttachment(RELEASE, State.Transaction).ifPresent(release ->
-            mail.setAttribute(new Attribute(MailAttributes.RELEASE_AT, AttributeValue.of(release.toString()))));
+        requested(session).ifPresent(requested ->
+            mail.setAttribute(new Attribute(MailAttributes.RELEASE_AT, AttributeValue.of(requested.release().toString()))));
+    }
+
+    private static Optional<Requested> requested(SMTPSession session) {
+        return session.getAttachment(RELEASE, State.Transaction).filter(requested -> requested.of(session));
     }
 
     static Optional<Instant> holdFor(String value, Instant now) {

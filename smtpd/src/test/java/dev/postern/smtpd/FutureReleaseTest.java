@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
 
+import org.apache.james.protocols.api.BaseRequest;
 import org.apache.james.protocols.smtp.SMTPSession;
 import org.apache.james.protocols.smtp.hook.HookResult;
 import org.apache.james.protocols.smtp.hook.HookReturnCode;
@@ -76,6 +77,26 @@ class FutureReleaseTest {
 
         assertThat(second.getSmtpRetCode()).isEqualTo("501");
         assertThat(second.getSmtpDescription()).isEqualTo("5.5.4 Only one of HOLDFOR and HOLDUNTIL may be given");
+    }
+
+    @Test
+    void aReleaseReadForAMailThatWasRefusedDoesNotCountForTheNextMail() {
+        SMTPSession session = FakeSessions.onListener(SUBMISSION);
+        CommandArguments arguments = new CommandArguments();
+        arguments.onCommand(session, new BaseRequest("MAIL", "FROM:<a@example.com> HOLDFOR=60 HOLDUNTIL=x"));
+        hook.doMailParameter(session, "HOLDFOR", "60");
+        assertThat(hook.doMailParameter(session, "HOLDUNTIL", "x").getSmtpRetCode()).isEqualTo("501");
+
+        arguments.onCommand(session, new BaseRequest("MAIL", "FROM:<a@example.com>"));
+        MailImpl mail = MailImpl.builder().name("m").build();
+        FutureRelease.applyTo(session, mail);
+        assertThat(mail.getAttribute(MailAttributes.RELEASE_AT)).isEmpty();
+
+        arguments.onCommand(session, new BaseRequest("MAIL", "FROM:<a@example.com> HOLDFOR=5"));
+        assertThat(hook.doMailParameter(session, "HOLDFOR", "5")).isEqualTo(HookResult.DECLINED);
+        FutureRelease.applyTo(session, mail);
+        assertThat(mail.getAttribute(MailAttributes.RELEASE_AT).map(attribute -> (Object) attribute.getValue().value()))
+            .contains("2026-12-07T18:00:05.400Z");
     }
 
     @Test

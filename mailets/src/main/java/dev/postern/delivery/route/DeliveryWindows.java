@@ -4,12 +4,18 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import dev.postern.config.ConfigException;
 
@@ -22,40 +28,91 @@ import dev.postern.config.ConfigException;
  * {@code [gw.example.com]:25}); the value a {@link DeliveryWindow}.
  *
  * <p>A route's window is found by its next hop as written, then by that next hop's host without brackets
- * and port, then by its transport name; the first table that has one of them, in that order, decides.
+ * and port, then by its transport name; for each key the tables are asked in order. A file edited while
+ * the server runs is read again within a second, as every file table is (no reload needed); an edit
+ * that does not parse is logged with its file and line and the entries read before stay in force.
  */
 public final class DeliveryWindows {
     public static final String PARAMETER = "postern_delivery_windows";
-    public static final DeliveryWindows NONE = new DeliveryWindows(Map.of());
+    public static final DeliveryWindows NONE = new DeliveryWindows(List.of());
+    private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryWindows.class);
+    /** How often the files are looked at for changes, as the other file tables are. */
+    private static final long CHECK_NANOS = Duration.ofMillis(500).toNanos();
 
-    private final Map<String, DeliveryWindow> windows;
+    private final List<Table> tables;
+    private long lastCheck = System.nanoTime();
 
-    private DeliveryWindows(Map<String, DeliveryWindow> windows) {
-        this.windows = Map.copyOf(windows);
+    /**
+     * One table: its entries and, for one read from a file, the file and the modification time they were
+     * read at. An edited file is read again; if the edit does not parse, the entries read before stay and
+     * the error, with file and line, is logged.
+     */
+    private static final class Table {
+        private final Optional<Path> file;
+        private final ZoneId zone;
+        private volatile Map<String, DeliveryWindow> windows;
+        private volatile FileTime modified;
+
+        Table(Optional<Path> file, ZoneId zone, Map<String, DeliveryWindow> windows, FileTime modified) {
+            this.file = file;
+            this.zone = zone;
+            this.windows = Map.copyOf(windows);
+            this.modified = modified;
+        }
+
+        void refresh() {
+            if (file.isEmpty()) {
+                return;
+            }
+            try {
+                FileTime now = Files.getLastModifiedTime(file.get());
+                if (now.equals(modified)) {
+                    return;
+                }
+                modified = now;
+                windows = read(file.get(), zone);
+                LOGGER.info("{}: {} read again", PARAMETER, file.get());
+            } catch (IOException | ConfigException e) {
+                LOGGER.error("{}: keeping the windows read before: {}", PARAMETER, e.getMessage());
+            }
+        }
+    }
+
+    private DeliveryWindows(List<Table> tables) {
+        this.tables = List.copyOf(tables);
     }
 
     /**
      * @param tables        the parameter's value: {@code texthash:PATH} or {@code hash:PATH} (the source file
-     *                      is read) or a plain path, relative ones under {@code baseDirectory}
+     *                      is read) or a plain path; relative ones under {@code baseDirectory}, which
+     *                      for the server is its working directory (the home), as for every other table
      * @param defaultZone   the zone of an entry that names none
      */
     public static DeliveryWindows load(List<String> tables, Path baseDirectory, ZoneId defaultZone) throws ConfigException {
-        Map<String, DeliveryWindow> windows = new LinkedHashMap<>();
+        List<Table> loaded = new ArrayList<>();
         for (String table : tables) {
             Path file = baseDirectory.resolve(fileOf(table));
-            List<String> lines;
             try {
-                lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                FileTime modified = Files.getLastModifiedTime(file);
+                loaded.add(new Table(Optional.of(file), defaultZone, read(file, defaultZone), modified));
             } catch (IOException e) {
                 throw new ConfigException(PARAMETER + ": cannot read " + file + ": " + e.getMessage(), e);
             }
-            parse(file.toString(), lines, defaultZone).windows.forEach(windows::putIfAbsent);
         }
-        return new DeliveryWindows(windows);
+        return new DeliveryWindows(loaded);
+    }
+
+    private static Map<String, DeliveryWindow> read(Path file, ZoneId zone) throws IOException, ConfigException {
+        return entries(file.toString(), Files.readAllLines(file, StandardCharsets.UTF_8), zone);
     }
 
     /** One table's lines; {@code source} names it in errors. */
     public static DeliveryWindows parse(String source, List<String> lines, ZoneId defaultZone) throws ConfigException {
+        return new DeliveryWindows(List.of(new Table(Optional.empty(), defaultZone, entries(source, lines, defaultZone), null)));
+    }
+
+    private static Map<String, DeliveryWindow> entries(String source, List<String> lines, ZoneId defaultZone)
+            throws ConfigException {
         Map<String, DeliveryWindow> windows = new LinkedHashMap<>();
         String entry = null;
         int entryLine = 0;
@@ -79,22 +136,34 @@ public final class DeliveryWindows {
             entry = trimmed.isEmpty() ? null : trimmed;
             entryLine = number;
         }
-        return new DeliveryWindows(windows);
+        return windows;
     }
 
     /** The window of the destination {@code route} goes to, if it has one. */
     public Optional<DeliveryWindow> of(Route route) {
-        if (windows.isEmpty()) {
+        if (tables.isEmpty()) {
             return Optional.empty();
         }
+        refresh();
         String nexthop = route.nexthop().toLowerCase(Locale.ROOT);
-        return Optional.ofNullable(windows.get(nexthop))
-            .or(() -> Optional.ofNullable(windows.get(host(nexthop))))
-            .or(() -> Optional.ofNullable(windows.get(route.transport())));
+        for (String key : List.of(nexthop, host(nexthop), route.transport())) {
+            for (Table table : tables) {
+                DeliveryWindow window = table.windows.get(key);
+                if (window != null) {
+                    return Optional.of(window);
+                }
+            }
+        }
+        return Optional.empty();
     }
 
-    public boolean isEmpty() {
-        return windows.isEmpty();
+    private synchronized void refresh() {
+        long now = System.nanoTime();
+        if (now - lastCheck < CHECK_NANOS) {
+            return;
+        }
+        lastCheck = now;
+        tables.forEach(Table::refresh);
     }
 
     private static void add(Map<String, DeliveryWindow> windows, String source, int line, String entry, ZoneId zone)

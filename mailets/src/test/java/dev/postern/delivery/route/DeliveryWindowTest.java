@@ -3,12 +3,16 @@ package dev.postern.delivery.route;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -113,6 +117,33 @@ class DeliveryWindowTest {
         assertThat(windows.of(new Route("relay", "[gw.example.net]:25")).map(Object::toString)).contains("03:00-04:00");
         assertThat(windows.of(new Route("slow", "other.example")).map(Object::toString)).contains("12:00-13:00 UTC");
         assertThat(windows.of(new Route("smtp", "other.example"))).isEmpty();
+    }
+
+    @Test
+    void anEditedFileIsReadAgainAndABadEditKeepsTheWindowsBefore(@TempDir Path home) throws Exception {
+        Path file = home.resolve("windows");
+        Files.writeString(file, "slow 10:00-11:00 UTC\n");
+        DeliveryWindows windows = DeliveryWindows.load(List.of("texthash:windows"), home, SERVER);
+        Route slow = new Route("slow", "x.example");
+        assertThat(windows.of(slow).map(Object::toString)).contains("10:00-11:00 UTC");
+
+        Files.writeString(file, "slow 12:00-13:00 UTC\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(10)));
+        Thread.sleep(600);
+        assertThat(windows.of(slow).map(Object::toString)).contains("12:00-13:00 UTC");
+
+        Files.writeString(file, "slow 12:00-13:00 Mars/Olympus\n");
+        Files.setLastModifiedTime(file, FileTime.from(Instant.now().plusSeconds(20)));
+        Thread.sleep(600);
+        assertThat(windows.of(slow).map(Object::toString)).contains("12:00-13:00 UTC");
+    }
+
+    @Test
+    void onlyTablesReadAsTextAreAccepted() {
+        assertThatThrownBy(() -> DeliveryWindows.load(List.of("pgsql:/etc/windows.cf"), Path.of("/"), SERVER))
+            .isInstanceOf(ConfigException.class).hasMessageStartingWith("postern_delivery_windows: pgsql:/etc/windows.cf: only texthash:");
+        assertThatThrownBy(() -> DeliveryWindows.load(List.of("texthash:/nonexistent/windows"), Path.of("/"), SERVER))
+            .isInstanceOf(ConfigException.class).hasMessageStartingWith("postern_delivery_windows: cannot read /nonexistent/windows");
     }
 
     @Test

@@ -269,11 +269,13 @@ public final class QueueControl {
     }
 
     private static Listed listed(Mail mail, String queueName, Instant now) {
-        Optional<String> reason = release(mail, now).or(() -> reason(mail, queueName));
+        Optional<String> release = release(mail, now);
+        Optional<String> reason = reason(mail, queueName);
         Map<String, String> perRecipient = deferReasons(mail);
+        // A release time still ahead is why every recipient waits now, whatever an earlier attempt said.
         List<QueueEntry.Recipient> recipients = mail.getRecipients().stream()
             .map(recipient -> new QueueEntry.Recipient(recipient.asString(),
-                Optional.ofNullable(perRecipient.get(recipient.asString())).or(() -> reason).orElse(null)))
+                release.or(() -> Optional.ofNullable(perRecipient.get(recipient.asString()))).or(() -> reason).orElse(null)))
             .toList();
         String queueId = QueueIdGenerator.queueIdOf(mail.getName());
         Instant arrival = arrival(queueId, mail, now);
