@@ -95,6 +95,10 @@ class ScheduledDeliveryIT {
                 .isEqualTo("554 5.5.4 HOLDUNTIL is in the past");
             assertThat(client.mailFrom(SENDER, "HOLDFOR=3600").code()).isEqualTo(250);
         }
+        try (SmtpClient submission = SmtpClient.connect(server.submissionPort())) {
+            assertThat(submission.ehlo("client.example").textLines()).as("submission's own limit, from conf/smtpserver.xml")
+                .anyMatch(line -> line.startsWith("FUTURERELEASE 604800 "));
+        }
     }
 
     @Test
