@@ -292,6 +292,12 @@ public final class Parameters {
                     "the sender of postmaster notifications; mail to it is discarded, so they never loop"),
             new Parameter("bounce_size_limit", SIZE, DefaultValue.of("50000"),
                     "the most of the original message a bounce returns; larger ones return only the headers"),
+            new Parameter("postern_future_release_max_interval", TIME, DefaultValue.of("0s"),
+                    "how far ahead a client may ask for release with MAIL FROM HOLDFOR=/HOLDUNTIL= (RFC 4865 FUTURERELEASE);"
+                        + " 0: not offered. Set per listener (submission: 7d)"),
+            new Parameter("postern_delivery_windows", LIST, DefaultValue.of(""),
+                    "tables of delivery windows: transport name or next hop, then days, time ranges and a zone"
+                        + " (e.g. example.com Mon-Fri 22:00-06:00 Europe/Berlin); mail outside its window waits"),
 
             // SMTP server
             new Parameter("smtpd_banner", STRING, DefaultValue.of("$myhostname ESMTP $mail_name"),

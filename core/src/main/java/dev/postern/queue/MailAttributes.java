@@ -48,6 +48,13 @@ public final class MailAttributes {
     /** Set once the sender of a deferred mail has had its delay warning. Value: true. */
     public static final AttributeName DELAY_WARNED = AttributeName.of("dev.postern.delay-warned");
 
+    /**
+     * When the message may first be delivered: an RFC 4865 {@code HOLDFOR}/{@code HOLDUNTIL} request or
+     * {@code postern super -h QID --until TIME}. The queue manager keeps the mail queued until then;
+     * {@code postern super -r} removes it. Value: an ISO-8601 instant (a String).
+     */
+    public static final AttributeName RELEASE_AT = AttributeName.of("dev.postern.release-at");
+
     /** When the message arrived (the SMTP connection's start), epoch milliseconds; see {@link MessageTimes}. */
     public static final AttributeName ARRIVAL = AttributeName.of("dev.postern.arrival");
     /** When the message was queued (the end of DATA), epoch milliseconds; see {@link MessageTimes}. */

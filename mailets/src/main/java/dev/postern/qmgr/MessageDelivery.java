@@ -17,6 +17,7 @@ import dev.postern.delivery.Courier;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.Recipients;
+import dev.postern.delivery.route.DeliveryWindows;
 import dev.postern.delivery.route.Route;
 import dev.postern.delivery.route.Router;
 import dev.postern.queue.MailAttributes;
@@ -27,6 +28,9 @@ import dev.postern.tables.LookupException;
  * recipients are grouped by route (one mail per route, all keeping the queue ID), each group goes to
  * the courier of its transport, and every recipient ends with exactly one logged result.
  *
+ * <p>A destination with a delivery window ({@link DeliveryWindows}) that is closed is not tried: its
+ * recipients are deferred until the window opens, and the {@link Attempt} says so.
+ *
  * <p>Nothing here is allowed to lose a recipient: a route that cannot be looked up, a transport no
  * courier serves and a courier that fails or forgets a recipient all become deferrals.
  */
@@ -35,19 +39,45 @@ public final class MessageDelivery {
     private static final String QMGR = "qmgr";
     private static final String NONE = "none";
 
+    /** The enhanced status code of a recipient whose destination's delivery window is closed. */
+    static final String WINDOW_DSN = "4.4.0";
+    static final String WINDOW_REASON = "outside delivery window until ";
+
     private final Router router;
     private final Map<String, Courier> couriers;
     private final DeliveryLog log;
     private final boolean softBounce;
     private final Clock clock;
+    private final DeliveryWindows windows;
 
     /** @param couriers by transport name ({@code smtp}, {@code relay}, {@code lmtp}, {@code local}...) */
     public MessageDelivery(Router router, Map<String, Courier> couriers, DeliveryLog log, boolean softBounce, Clock clock) {
+        this(router, couriers, log, softBounce, clock, DeliveryWindows.NONE);
+    }
+
+    /** @param windows {@code postern_delivery_windows}: destinations that take mail only at certain times */
+    public MessageDelivery(Router router, Map<String, Courier> couriers, DeliveryLog log, boolean softBounce, Clock clock,
+                           DeliveryWindows windows) {
         this.router = router;
         this.couriers = Map.copyOf(couriers);
         this.log = log;
         this.softBounce = softBounce;
         this.clock = clock;
+        this.windows = windows;
+    }
+
+    /**
+     * What one attempt came to.
+     *
+     * @param results one per recipient
+     * @param waiting the deferred recipients that were not tried because their destination's delivery window
+     *                is closed, with the time it opens: they have not failed
+     */
+    public record Attempt(List<RecipientResult> results, Map<MailAddress, Instant> waiting) {
+        public Attempt {
+            results = List.copyOf(results);
+            waiting = Map.copyOf(waiting);
+        }
     }
 
     /**
@@ -55,8 +85,9 @@ public final class MessageDelivery {
      * with a FILTER decision ({@link MailAttributes#FILTER}) goes, all recipients together, to that
      * {@code transport:destination} instead, as Postfix hands it to the content filter.
      */
-    public List<RecipientResult> deliver(String queueId, Mail mail, Instant start) {
+    public Attempt deliver(String queueId, Mail mail, Instant start) {
         List<RecipientResult> results = new ArrayList<>();
+        Map<MailAddress, Instant> waiting = new LinkedHashMap<>();
         Map<Route, List<MailAddress>> groups = new LinkedHashMap<>();
         Optional<Route> filter = filter(mail);
         for (MailAddress recipient : Recipients.withoutDuplicates(mail.getRecipients())) {
@@ -69,8 +100,32 @@ public final class MessageDelivery {
                     RecipientResult.deferred(recipient, "4.3.0", NONE, "address resolver failure", clock.instant())));
             }
         }
-        groups.forEach((route, recipients) -> results.addAll(deliverGroup(queueId, mail, start, route, recipients)));
-        return results;
+        groups.forEach((route, recipients) -> {
+            Optional<Instant> closedUntil = closedUntil(route);
+            if (closedUntil.isPresent()) {
+                recipients.forEach(recipient -> waiting.put(recipient, closedUntil.get()));
+                results.addAll(outsideWindow(queueId, mail, start, recipients, closedUntil.get()));
+            } else {
+                results.addAll(deliverGroup(queueId, mail, start, route, recipients));
+            }
+        });
+        return new Attempt(results, waiting);
+    }
+
+    /** When the route's delivery window opens, if it is closed now. */
+    private Optional<Instant> closedUntil(Route route) {
+        Instant now = clock.instant();
+        return windows.of(route).filter(window -> !window.isOpen(now)).map(window -> window.nextOpening(now));
+    }
+
+    /** Recipients whose destination is outside its window are deferred, untried, until it opens (logged as qmgr). */
+    private List<RecipientResult> outsideWindow(String queueId, Mail mail, Instant start, List<MailAddress> recipients,
+                                                Instant opening) {
+        Instant now = clock.instant();
+        return recipients.stream()
+            .map(recipient -> logged(QMGR, queueId, mail, start,
+                RecipientResult.deferred(recipient, WINDOW_DSN, NONE, WINDOW_REASON + opening, now)))
+            .toList();
     }
 
     /** The content filter a FILTER action chose; one without a transport name is ignored, as Postfix does. */

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -52,6 +53,7 @@ import dev.postern.delivery.local.LocalDeliverySettings;
 import dev.postern.delivery.local.MailRoot;
 import dev.postern.delivery.local.MaildirNames;
 import dev.postern.delivery.pipe.PipeCourier;
+import dev.postern.delivery.route.DeliveryWindows;
 import dev.postern.delivery.route.RouteResolver;
 import dev.postern.delivery.smtp.LmtpCourier;
 import dev.postern.delivery.smtp.SmtpCourier;
@@ -166,8 +168,11 @@ public class QueueManager extends GenericMailet {
             RetrySchedule schedule = RetrySchedule.fromParameters(parameters);
             Notifications notifications = Notifier.from(parameters, assembly.queueIds(), mailLog, clock);
             RouteResolver resolver = routeResolver(parameters, environment, assembly.domains());
+            DeliveryWindows windows = DeliveryWindows.load(parameters.list(DeliveryWindows.PARAMETER),
+                Path.of("").toAbsolutePath(), ZoneId.systemDefault());
             MessageDelivery delivery = new MessageDelivery((recipient, sender) -> resolver.resolve(recipient, sender).route(),
-                couriers(parameters, mailLog, closeables), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock);
+                couriers(parameters, mailLog, closeables), new DeliveryLog(mailLog, clock), parameters.bool("soft_bounce"), clock,
+                windows);
             return new DeliveryParts(generation, delivery, notifications, schedule, mailLog,
                 NonSmtpdMilters.of(parameters), closeables);
         } catch (ConfigException | IllegalArgumentException | IOException | UncheckedIOException | MessagingException e) {
@@ -368,19 +373,25 @@ public class QueueManager extends GenericMailet {
             probe(mail, parts, queueId, start);
             return;
         }
+        Optional<Instant> release = releaseTime(mail).filter(at -> at.isAfter(start));
+        if (release.isPresent()) {
+            waitForRelease(mail, queueId, release.get(), start);
+            return;
+        }
         if (parts.nonSmtpdMilters().applies(mail) && !passedNonSmtpdMilters(mail, parts, queueId, start)) {
             return;
         }
-        List<RecipientResult> results = parts.delivery().deliver(queueId, mail, start);
+        MessageDelivery.Attempt attempt = parts.delivery().deliver(queueId, mail, start);
 
         List<RecipientResult> delivered = new ArrayList<>();
         List<RecipientResult> failed = new ArrayList<>();
         List<RecipientResult> deferred = new ArrayList<>();
-        for (RecipientResult result : results) {
+        List<RecipientResult> waiting = new ArrayList<>();
+        for (RecipientResult result : attempt.results()) {
             switch (result.status()) {
                 case SENT -> delivered.add(result);
                 case BOUNCED -> failed.add(result);
-                case DEFERRED -> deferred.add(result);
+                case DEFERRED -> (attempt.waiting().containsKey(result.recipient()) ? waiting : deferred).add(result);
                 default -> throw new IllegalStateException(result.status().name());
             }
         }
@@ -392,7 +403,62 @@ public class QueueManager extends GenericMailet {
             failed.addAll(deferred);
             deferred.clear();
         }
-        settle(mail, parts, queueId, age, delivered, failed, deferred);
+        settle(mail, parts, queueId, age, delivered, failed, new Deferrals(deferred, waiting, attempt.waiting()));
+    }
+
+    /**
+     * The recipients that go back to the queue: those whose attempt failed, and those not tried because their
+     * destination's delivery window is closed, which wait for it to open without counting an attempt, without a
+     * delay warning, and without expiring (a window opens at least once a week; the lifetime applies again once
+     * they are tried and fail).
+     */
+    private record Deferrals(List<RecipientResult> failed, List<RecipientResult> waiting, Map<MailAddress, Instant> opening) {
+        boolean isEmpty() {
+            return failed.isEmpty() && waiting.isEmpty();
+        }
+
+        List<RecipientResult> all() {
+            List<RecipientResult> all = new ArrayList<>(failed);
+            all.addAll(waiting);
+            return all;
+        }
+
+        /** The backoff if anything failed, cut short by the first window that opens before it ends. */
+        Duration delay(Duration backoff, Instant now) {
+            Duration delay = failed.isEmpty() ? null : backoff;
+            for (Instant open : opening.values()) {
+                Duration untilOpen = Duration.between(now, open);
+                if (delay == null || untilOpen.compareTo(delay) < 0) {
+                    delay = untilOpen;
+                }
+            }
+            return delay == null || delay.isNegative() ? Duration.ZERO : delay;
+        }
+    }
+
+    /**
+     * A mail whose release time (RFC 4865 HOLDFOR/HOLDUNTIL, {@code postern super -h --until}) is still
+     * ahead goes back to the queue, due at that time: no attempt is made or counted, so a flush that
+     * brings it here early only puts it back.
+     */
+    private void waitForRelease(Mail mail, String queueId, Instant release, Instant now) throws MessagingException {
+        LOGGER.debug("{}: held for future release at {}", queueId, release);
+        getMailetContext().sendMail(mail, retryProcessor, Duration.between(now, release).toMillis(), TimeUnit.MILLISECONDS);
+        mail.setState(Mail.GHOST);
+    }
+
+    /** The release time the mail carries ({@link MailAttributes#RELEASE_AT}); an unreadable one is ignored. */
+    static Optional<Instant> releaseTime(Mail mail) {
+        return mail.getAttribute(MailAttributes.RELEASE_AT)
+            .map(attribute -> String.valueOf(attribute.getValue().value()))
+            .flatMap(text -> {
+                try {
+                    return Optional.of(Instant.parse(text));
+                } catch (java.time.format.DateTimeParseException e) {
+                    LOGGER.warn("{}: ignoring unreadable release time {}", mail.getName(), text);
+                    return Optional.empty();
+                }
+            });
     }
 
     /**
@@ -402,7 +468,7 @@ public class QueueManager extends GenericMailet {
      * when it is tried again.
      */
     private void probe(Mail mail, DeliveryParts parts, String queueId, Instant start) {
-        List<RecipientResult> results = parts.delivery().deliver(queueId, mail, start);
+        List<RecipientResult> results = parts.delivery().deliver(queueId, mail, start).results();
         if (verifyService != null) {
             for (RecipientResult result : results) {
                 String asked = dev.postern.delivery.OriginalRecipients.of(mail, result.recipient())
@@ -488,7 +554,8 @@ public class QueueManager extends GenericMailet {
     }
 
     private void settle(Mail mail, DeliveryParts parts, String queueId, Duration age, List<RecipientResult> delivered,
-                        List<RecipientResult> failed, List<RecipientResult> deferred) throws MessagingException {
+                        List<RecipientResult> failed, Deferrals deferrals) throws MessagingException {
+        List<RecipientResult> deferred = deferrals.failed();
         List<Mail> notices = new ArrayList<>();
         List<MailAddress> unsettled = new ArrayList<>();
         Notifications notifications = parts.notifications();
@@ -504,9 +571,11 @@ public class QueueManager extends GenericMailet {
             if (warn) {
                 notices.addAll(notifications.delayWarning(mail, queueId, deferred));
             }
-            if (!deferred.isEmpty()) {
-                unsettled.addAll(deferred.stream().map(RecipientResult::recipient).toList());
-                requeue(mail, deferred, parts.schedule().nextDelay(age), warn);
+            if (!deferrals.isEmpty()) {
+                List<RecipientResult> all = deferrals.all();
+                unsettled.addAll(all.stream().map(RecipientResult::recipient).toList());
+                requeue(mail, all, deferrals.delay(parts.schedule().nextDelay(age), clock.instant()), warn,
+                    !deferred.isEmpty());
                 unsettled.clear();
             }
             // The notifications go out after the deferral is safe: a crash in between repeats a
@@ -527,13 +596,16 @@ public class QueueManager extends GenericMailet {
      * Queues this very mail again, reduced to its deferred recipients: its content is the one already on
      * disk, so only a new envelope is written.
      */
-    private void requeue(Mail mail, List<RecipientResult> deferred, Duration delay, boolean warned) throws MessagingException {
+    private void requeue(Mail mail, List<RecipientResult> deferred, Duration delay, boolean warned, boolean attempted)
+            throws MessagingException {
         Map<String, AttributeValue<?>> reasons = new LinkedHashMap<>();
         deferred.forEach(result -> reasons.put(result.recipient().asString(),
             AttributeValue.of(result.dsn() + " " + result.text())));
         mail.setRecipients(deferred.stream().map(RecipientResult::recipient).toList());
         mail.setAttribute(new Attribute(MailAttributes.DEFER_REASONS, AttributeValue.of(reasons)));
-        mail.setAttribute(new Attribute(MailAttributes.DELIVERY_ATTEMPTS, AttributeValue.of(attempts(mail) + 1)));
+        if (attempted) {
+            mail.setAttribute(new Attribute(MailAttributes.DELIVERY_ATTEMPTS, AttributeValue.of(attempts(mail) + 1)));
+        }
         if (warned) {
             mail.setAttribute(new Attribute(MailAttributes.DELAY_WARNED, AttributeValue.of(true)));
         }

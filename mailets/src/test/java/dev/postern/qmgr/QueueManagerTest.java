@@ -29,6 +29,7 @@ import dev.postern.delivery.Courier;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.bounce.Notifications;
+import dev.postern.delivery.route.DeliveryWindows;
 import dev.postern.delivery.route.Route;
 import dev.postern.delivery.route.Router;
 import dev.postern.log.MailLog;
@@ -178,6 +179,95 @@ class QueueManagerTest {
     }
 
     @Test
+    void aMailWhoseReleaseTimeIsAheadGoesBackUntilThenWithoutAnAttempt() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ofSeconds(10)), "a@a.example");
+        mail.setAttribute(new Attribute(MailAttributes.RELEASE_AT, AttributeValue.of(NOW.plusSeconds(3).plusMillis(250).toString())));
+
+        manager(reply(r -> RecipientResult.sent(r, "2.0.0", "x", "ok", NOW))).service(mail);
+
+        assertThat(deliveries).isEmpty();
+        assertThat(context.sent).singleElement().satisfies(sent -> {
+            assertThat(sent.processor()).isEqualTo("transport");
+            assertThat(sent.unit().toMillis(sent.delay())).isEqualTo(3250);
+            assertThat(sent.mail().getAttribute(MailAttributes.DELIVERY_ATTEMPTS)).isEmpty();
+        });
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void aMailWhoseReleaseTimeHasComeIsDelivered() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ofSeconds(10)), "a@a.example");
+        mail.setAttribute(new Attribute(MailAttributes.RELEASE_AT, AttributeValue.of(NOW.toString())));
+
+        manager(reply(r -> RecipientResult.sent(r, "2.0.0", "x", "ok", NOW))).service(mail);
+
+        assertThat(deliveries).hasSize(1);
+        assertThat(context.sent).isEmpty();
+    }
+
+    /** lmtp opens at 10:00 UTC for an hour; it is 12:00. */
+    private static DeliveryWindows lmtpWindow() throws Exception {
+        return DeliveryWindows.parse("windows", List.of("lmtp  10:00-11:00 UTC"), ZoneOffset.UTC);
+    }
+
+    @Test
+    void recipientsOutsideTheirDestinationsWindowWaitForItUntriedAndUncounted() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ofSeconds(10)), "x@lmtp.example", "y@a.example");
+
+        manager(reply(r -> RecipientResult.sent(r, "2.0.0", "x", "ok", NOW)), lmtpWindow()).service(mail);
+
+        assertThat(deliveries).singleElement().satisfies(delivery ->
+            assertThat(delivery.recipients()).extracting(MailAddress::asString).containsExactly("y@a.example"));
+        assertThat(context.sent).singleElement().satisfies(sent -> {
+            assertThat(sent.unit().toSeconds(sent.delay())).isEqualTo(Duration.ofHours(22).toSeconds());
+            assertThat(sent.mail().getRecipients()).extracting(MailAddress::asString).containsExactly("x@lmtp.example");
+            assertThat(sent.mail().getAttribute(MailAttributes.DELIVERY_ATTEMPTS)).isEmpty();
+            assertThat(reasons(sent.mail())).containsEntry("x@lmtp.example",
+                "4.4.0 outside delivery window until 2026-11-29T10:00:00Z");
+        });
+        assertThat(log).anyMatch(line -> line.contains("postern/qmgr[") && line.contains("to=<x@lmtp.example>, relay=none,")
+            && line.endsWith("dsn=4.4.0, status=deferred (outside delivery window until 2026-11-29T10:00:00Z)"));
+    }
+
+    @Test
+    void waitingForAWindowDoesNotExpireAMessage() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ofDays(6)), "x@lmtp.example");
+
+        manager(reply(r -> RecipientResult.sent(r, "2.0.0", "x", "ok", NOW)), lmtpWindow()).service(mail);
+
+        assertThat(notifications.nonDelivery).isEmpty();
+        assertThat(context.sent).singleElement().satisfies(sent ->
+            assertThat(sent.mail().getRecipients()).extracting(MailAddress::asString).containsExactly("x@lmtp.example"));
+    }
+
+    @Test
+    void aFailedRecipientBesideAWaitingOneCountsAnAttemptAndComesBackAtTheBackoff() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ofSeconds(10)), "x@lmtp.example", "y@a.example");
+
+        manager(reply(r -> RecipientResult.deferred(r, "4.4.1", "none", "connect refused", NOW)), lmtpWindow()).service(mail);
+
+        assertThat(context.sent).singleElement().satisfies(sent -> {
+            assertThat(sent.unit().toSeconds(sent.delay())).isEqualTo(300);
+            assertThat(sent.mail().getRecipients()).extracting(MailAddress::asString)
+                .containsExactlyInAnyOrder("x@lmtp.example", "y@a.example");
+            assertThat(sent.mail().getAttribute(MailAttributes.DELIVERY_ATTEMPTS).map(a -> (Object) a.getValue().getValue()))
+                .contains(1L);
+        });
+    }
+
+    @Test
+    void anOpenWindowLetsTheMailGo() throws Exception {
+        Mail mail = mail(arrivedAgo(Duration.ofSeconds(10)), "x@lmtp.example");
+        DeliveryWindows open = DeliveryWindows.parse("windows", List.of("lmtp  11:30-12:30 UTC"), ZoneOffset.UTC);
+
+        manager(reply(r -> RecipientResult.sent(r, "2.0.0", "x", "ok", NOW)), open).service(mail);
+
+        assertThat(deliveries).hasSize(1);
+        assertThat(context.sent).isEmpty();
+    }
+
+    @Test
     void theBackoffGrowsWithTheMessageAgeUpToTheMaximum() throws Exception {
         assertThat(delayAfterDeferral(Duration.ofSeconds(1000))).isEqualTo(1000);
         assertThat(delayAfterDeferral(Duration.ofHours(3))).isEqualTo(4000);
@@ -309,6 +399,15 @@ class QueueManagerTest {
     }
 
     private QueueManager manager(Courier smtp, boolean softBounce, RetrySchedule schedule) throws MessagingException {
+        return manager(smtp, softBounce, schedule, DeliveryWindows.NONE);
+    }
+
+    private QueueManager manager(Courier smtp, DeliveryWindows windows) throws MessagingException {
+        return manager(smtp, false, SCHEDULE, windows);
+    }
+
+    private QueueManager manager(Courier smtp, boolean softBounce, RetrySchedule schedule, DeliveryWindows windows)
+            throws MessagingException {
         Courier recording = new Courier() {
             @Override
             public List<RecipientResult> deliver(Delivery delivery) {
@@ -334,7 +433,7 @@ class QueueManagerTest {
             }
         };
         MessageDelivery delivery = new MessageDelivery(router, Map.of("smtp", recording, "lmtp", lmtp),
-            new DeliveryLog(mailLog, clock), softBounce, clock);
+            new DeliveryLog(mailLog, clock), softBounce, clock, windows);
         QueueManager manager = new QueueManager(clock, delivery, notifications, schedule, mailLog);
         manager.init(FakeMailetConfig.builder().mailetName("QueueManager").mailetContext(context.context()).build());
         return manager;

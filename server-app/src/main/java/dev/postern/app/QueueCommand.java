@@ -1,10 +1,15 @@
 package dev.postern.app;
 
 import java.io.PrintStream;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneId;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import dev.postern.app.control.QueueControlClient;
@@ -25,7 +30,9 @@ import dev.postern.config.MainCf;
 final class QueueCommand {
     static final String QUEUE_USAGE = "usage: postern queue [-j]";
     static final String FLUSH_USAGE = "usage: postern flush";
-    static final String SUPER_USAGE = "usage: postern super -d|-h|-H|-r QUEUE_ID|ALL [-d|-h|-H|-r QUEUE_ID|ALL...]";
+    static final String SUPER_USAGE = "usage: postern super -d|-h|-H|-r QUEUE_ID|ALL [--until TIME] [-d|-h|-H|-r QUEUE_ID|ALL...]"
+        + " (--until only after -h; TIME an RFC 3339 date-time such as 2026-12-08T06:00:00Z)";
+    static final String UNTIL = "--until";
     /** postsuper's options, the route each one calls, and how its result is reported. */
     private static final Map<String, Action> ACTIONS = Map.of(
         "-d", new Action("delete", "Deleted"),
@@ -85,22 +92,29 @@ final class QueueCommand {
     }
 
     private int superCommand(List<String> arguments) throws QueueControlClient.Unreachable, QueueControlClient.Refused {
-        List<Map.Entry<String, String>> steps = steps(arguments);
+        List<Step> steps = steps(arguments);
         QueueControlClient client = client();
-        for (Map.Entry<String, String> step : steps) {
-            Action action = ACTIONS.get(step.getKey());
-            long count = client.apply(action.route(), List.of(step.getValue()));
-            err.println("postern: " + action.report() + ": " + count + (count == 1 ? " message" : " messages"));
+        for (Step step : steps) {
+            Action action = ACTIONS.get(step.option());
+            long count = step.until().isPresent()
+                ? client.holdUntil(List.of(step.operand()), step.until().get())
+                : client.apply(action.route(), List.of(step.operand()));
+            String report = step.until().map(until -> action.report() + " until " + until).orElse(action.report());
+            err.println("postern: " + report + ": " + count + (count == 1 ? " message" : " messages"));
         }
         return 0;
     }
 
+    /** One postsuper option with its queue ID or ALL; {@code -h} may carry a release time. */
+    record Step(String option, String operand, Optional<Instant> until) {
+    }
+
     /** Checks every option before anything is done, so that a typo in the second one does not leave half a job. */
-    private static List<Map.Entry<String, String>> steps(List<String> arguments) {
+    static List<Step> steps(List<String> arguments) {
         if (arguments.isEmpty()) {
             throw new IllegalArgumentException(SUPER_USAGE);
         }
-        List<Map.Entry<String, String>> steps = new ArrayList<>();
+        List<Step> steps = new ArrayList<>();
         for (int i = 0; i < arguments.size(); i += 2) {
             String option = arguments.get(i);
             if (!ACTIONS.containsKey(option)) {
@@ -109,10 +123,32 @@ final class QueueCommand {
             if (i + 1 >= arguments.size()) {
                 throw new IllegalArgumentException(option + " needs a queue ID or ALL; " + SUPER_USAGE);
             }
-            QueueSelection.of(List.of(arguments.get(i + 1)));
-            steps.add(Map.entry(option, arguments.get(i + 1)));
+            String operand = arguments.get(i + 1);
+            QueueSelection.of(List.of(operand));
+            Optional<Instant> until = Optional.empty();
+            if (i + 2 < arguments.size() && arguments.get(i + 2).equals(UNTIL)) {
+                if (!option.equals("-h")) {
+                    throw new IllegalArgumentException(UNTIL + " goes only with -h; " + SUPER_USAGE);
+                }
+                if (i + 3 >= arguments.size()) {
+                    throw new IllegalArgumentException(UNTIL + " needs a time; " + SUPER_USAGE);
+                }
+                until = Optional.of(time(arguments.get(i + 3)));
+                i += 2;
+            }
+            steps.add(new Step(option, operand, until));
         }
         return List.copyOf(steps);
+    }
+
+    /** An RFC 3339 date-time, as HOLDUNTIL takes it: {@code 2026-12-08T06:00:00Z}, {@code ...+01:00}. */
+    private static Instant time(String text) {
+        try {
+            return OffsetDateTime.parse(text.toUpperCase(Locale.ROOT)).toInstant();
+        } catch (DateTimeParseException e) {
+            throw new IllegalArgumentException(UNTIL + " " + text + ": not a date-time such as 2026-12-08T06:00:00Z; "
+                + SUPER_USAGE, e);
+        }
     }
 
     private QueueControlClient client() throws QueueControlClient.Unreachable {

@@ -50,6 +50,19 @@ class QueueCommandTest {
         assertThatThrownBy(() -> command.run("super", List.of("-h", "ALL", "-x", "ALL")))
             .hasMessageStartingWith("unknown option \"-x\"");
         assertThatThrownBy(() -> command.run("super", List.of("-d", "all"))).hasMessageContaining("\"all\" is not a queue ID");
+        assertThatThrownBy(() -> command.run("super", List.of("-d", "ALL", "--until", "2026-12-08T06:00:00Z")))
+            .hasMessageStartingWith("--until goes only with -h");
+        assertThatThrownBy(() -> command.run("super", List.of("-h", "ALL", "--until")))
+            .hasMessageStartingWith("--until needs a time");
+        assertThatThrownBy(() -> command.run("super", List.of("-h", "ALL", "--until", "tomorrow")))
+            .hasMessageStartingWith("--until tomorrow: not a date-time");
+    }
+
+    @Test
+    void holdTakesAReleaseTimeInAnyOffset() {
+        assertThat(QueueCommand.steps(List.of("-h", "ALL", "--until", "2026-12-08T07:00:00+01:00", "-r", "ALL")))
+            .extracting(step -> step.option() + " " + step.operand() + " " + step.until().map(Object::toString).orElse("-"))
+            .containsExactly("-h ALL 2026-12-08T06:00:00Z", "-r ALL -");
     }
 
     @Test

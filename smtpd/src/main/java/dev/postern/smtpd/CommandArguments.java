@@ -64,6 +64,14 @@ public class CommandArguments implements CommandHandler<SMTPSession> {
         }
     }
 
+    /**
+     * The MAIL FROM command of the transaction, as an identity: each MAIL command has its own, so that what a
+     * hook kept for a MAIL that was refused is not taken for the next one's.
+     */
+    static Optional<Object> mailCommand(ProtocolSession session) {
+        return session.getAttachment(MAIL_PATH, State.Transaction).map(Object.class::cast);
+    }
+
     /** The address of the MAIL FROM command in progress, as written, without its angle brackets. */
     public static Optional<String> sender(ProtocolSession session) {
         return session.getAttachment(MAIL_PATH, State.Transaction).map(Reading::asWritten);

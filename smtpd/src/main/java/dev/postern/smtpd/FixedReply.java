@@ -79,7 +79,13 @@ enum FixedReply {
     /** The client answered a challenge with "*". */
     AUTH_ABORTED("501", "5.7.0", "Authentication aborted"),
     /** A DSN parameter of MAIL FROM or RCPT TO (RFC 3461) with bad syntax: its text. */
-    BAD_DSN_PARAMETER("501", "5.5.4", "%s");
+    BAD_DSN_PARAMETER("501", "5.5.4", "%s"),
+    /** RFC 4865: HOLDFOR or HOLDUNTIL with bad syntax, or both at once: its text. */
+    BAD_FUTURE_RELEASE("501", "5.5.4", "%s"),
+    /** RFC 4865: a release time past the listener's limit or already past: its text. */
+    FUTURE_RELEASE_OUT_OF_RANGE("554", "5.5.4", "%s"),
+    /** A MAIL parameter this listener does not offer (RFC 5321 555): its name. */
+    PARAMETER_NOT_OFFERED("555", "5.5.4", "Unsupported option: %s");
 
     private static final Pattern SLOT = Pattern.compile("%s");
 

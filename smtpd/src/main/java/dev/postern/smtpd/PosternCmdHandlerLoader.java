@@ -60,6 +60,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
         new Link(TlsRequiredHook.class, "smtpd_tls_security_level = encrypt refuses MAIL before any other MAIL hook"),
         new Link(DSNEhloHook.class, "James's DSN keyword in the EHLO reply"),
         new Link(DsnMailParameters.class, "RET and ENVID, before any MAIL hook that may accept and end the chain"),
+        new Link(FutureRelease.class,
+            "RFC 4865 FUTURERELEASE: the EHLO keyword and HOLDFOR/HOLDUNTIL, before any MAIL hook that may accept"),
         new Link(DsnRecipientParameters.class,
             "NOTIFY and ORCPT, before any RCPT hook that may accept and end the chain"),
         // James's core handlers, in James's order, with Postern's in place of some.

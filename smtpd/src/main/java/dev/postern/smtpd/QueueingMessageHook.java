@@ -70,6 +70,7 @@ public class QueueingMessageHook implements JamesMessageHook {
             MessageTimes.stamp(mail, SessionQueueId.arrival(session).orElse(queued), queued);
             SessionDecisions.applyTo(session, mail);
             applyContentFilter(session, mail);
+            FutureRelease.applyTo(session, mail);
             // everything the log lines need is read before the mail is queued: once it is, nothing
             // may fail and turn the 250 into a 4xx, or the client's retry would deliver it twice
             lines = QueuedLines.of(queueId, mail);

@@ -60,6 +60,7 @@ class PosternCmdHandlerLoaderTest {
         "HeloNameCheck,           org.apache.james.protocols.smtp.core.HeloCmdHandler",
         "HeloNameCheck,           org.apache.james.protocols.smtp.core.esmtp.EhloCmdHandler",
         "DsnMailParameters,       SmtpdRestrictionsHook",
+        "FutureRelease,           SmtpdRestrictionsHook",
         "DsnRecipientParameters,  SmtpdRestrictionsHook",
         "DsnRecipientParameters,  org.apache.james.protocols.smtp.core.PostmasterAbuseRcptHook",
         "RecipientLimitHook,      SmtpdRestrictionsHook",

@@ -1,6 +1,7 @@
 package dev.postern.app.control;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -51,6 +52,8 @@ public final class QueueControl {
     private static final String POSTSUPER = "postsuper";
     /** What is shown for deferred mail whose envelope holds no reason of its own. */
     static final String DEFERRED_REASON = "delivery temporarily failed";
+    /** What is shown, before the time, for a message with a release time still ahead. */
+    static final String RELEASE_REASON = "held for future release until ";
 
     private final MailQueueFactory<? extends ManageableMailQueue> queues;
     private final MailRepositoryStore repositories;
@@ -136,6 +139,54 @@ public final class QueueControl {
     }
 
     /**
+     * {@code postern super -h QID --until TIME}: the selected messages stay queued until {@code until}, then
+     * go on by themselves ({@link MailAttributes#RELEASE_AT}, which the queue manager honours and {@code
+     * postern flush} does not cut short); messages in the hold repository leave it for the queue they were
+     * held from, due at that time. Each queued copy gets a name of its own ({@code QID-h...}) before the
+     * old one is removed, as a requeue does.
+     */
+    public long holdUntil(QueueSelection selection, Instant until) throws MessagingException {
+        Duration wait = Duration.between(clock.instant(), until);
+        Duration delay = wait.isNegative() ? Duration.ZERO : wait;
+        long count = 0;
+        for (ManageableMailQueue queue : queues()) {
+            for (Mail mail : mails(queue, selection)) {
+                String oldName = mail.getName();
+                mail.setAttribute(releaseAt(until));
+                mail.setName(QueueIdGenerator.queueIdOf(oldName) + "-h" + unique.next());
+                queue.enQueue(mail, delay);
+                queue.remove(ManageableMailQueue.Type.Name, oldName);
+                logAction(mail, "placed on hold until " + until);
+                count++;
+            }
+        }
+        MailRepository hold = hold();
+        for (MailKey key : keys(hold, selection)) {
+            Mail mail = hold.retrieve(key);
+            if (mail == null) {
+                continue;
+            }
+            Optional<MailQueueName> from = mail.getAttribute(MailAttributes.HELD_FROM)
+                .map(attribute -> MailQueueName.of(String.valueOf(attribute.getValue().value())));
+            mail.removeAttribute(MailAttributes.HELD_FROM);
+            if (from.isEmpty()) {
+                mail.removeAttribute(MailAttributes.HOLD);
+                mail.setState(ROOT);
+            }
+            mail.setAttribute(releaseAt(until));
+            logAction(mail, "placed on hold until " + until);
+            queue(from.orElse(SPOOL)).enQueue(mail, delay);
+            hold.remove(key);
+            count++;
+        }
+        return count;
+    }
+
+    private static Attribute releaseAt(Instant until) {
+        return new Attribute(MailAttributes.RELEASE_AT, AttributeValue.of(until.toString()));
+    }
+
+    /**
      * Puts held messages back into the queue they were held from, due now. Mail held by an access(5) HOLD
      * result was never queued past the pipeline's start: it goes through the whole pipeline again,
      * without the HOLD that put it aside.
@@ -209,19 +260,23 @@ public final class QueueControl {
         return count;
     }
 
+    /** A requeued mail starts over: off hold, and released now whatever release time it had. */
     private static Mail restart(Mail mail) {
         mail.removeAttribute(MailAttributes.HELD_FROM);
         mail.removeAttribute(MailAttributes.HOLD);
+        mail.removeAttribute(MailAttributes.RELEASE_AT);
         mail.setState(ROOT);
         return mail;
     }
 
     private static Listed listed(Mail mail, String queueName, Instant now) {
+        Optional<String> release = release(mail, now);
         Optional<String> reason = reason(mail, queueName);
         Map<String, String> perRecipient = deferReasons(mail);
+        // A release time still ahead is why every recipient waits now, whatever an earlier attempt said.
         List<QueueEntry.Recipient> recipients = mail.getRecipients().stream()
             .map(recipient -> new QueueEntry.Recipient(recipient.asString(),
-                Optional.ofNullable(perRecipient.get(recipient.asString())).or(() -> reason).orElse(null)))
+                release.or(() -> Optional.ofNullable(perRecipient.get(recipient.asString()))).or(() -> reason).orElse(null)))
             .toList();
         String queueId = QueueIdGenerator.queueIdOf(mail.getName());
         Instant arrival = arrival(queueId, mail, now);
@@ -260,6 +315,20 @@ public final class QueueControl {
 
     private void logAction(MailKey key, String what) {
         mailLog.log(POSTSUPER, QueueIdGenerator.queueIdOf(key.asString()), what);
+    }
+
+    /** A release time still ahead: nothing has failed, the message waits for the time it was given. */
+    private static Optional<String> release(Mail mail, Instant now) {
+        return mail.getAttribute(MailAttributes.RELEASE_AT)
+            .map(attribute -> String.valueOf(attribute.getValue().value()))
+            .filter(text -> {
+                try {
+                    return Instant.parse(text).isAfter(now);
+                } catch (java.time.format.DateTimeParseException e) {
+                    return false;
+                }
+            })
+            .map(text -> RELEASE_REASON + text);
     }
 
     /** The error a delivery left on the mail, the reason it was held, or for deferred mail what is known. */

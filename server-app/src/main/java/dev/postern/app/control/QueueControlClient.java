@@ -5,6 +5,7 @@ import java.net.URLEncoder;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -60,6 +61,13 @@ public final class QueueControlClient {
         String query = operands.stream().map(id -> "id=" + URLEncoder.encode(id, StandardCharsets.UTF_8))
             .collect(Collectors.joining("&"));
         return count(send(post("/" + action + "?" + query)));
+    }
+
+    /** Holds the selected messages in the queue until {@code until}, when they go on by themselves. */
+    public long holdUntil(List<String> operands, Instant until) throws Unreachable, Refused {
+        String query = operands.stream().map(id -> "id=" + URLEncoder.encode(id, StandardCharsets.UTF_8))
+            .collect(Collectors.joining("&"));
+        return count(send(post("/hold?" + query + "&until=" + URLEncoder.encode(until.toString(), StandardCharsets.UTF_8))));
     }
 
     /** Asks the server to reload its configuration; a refused main.cf is a {@link Refused} naming the problem. */

@@ -1,5 +1,7 @@
 package dev.postern.app.control;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +21,8 @@ import spark.Service;
  * <ul>
  * <li>{@code GET /postern/queue}: every message as a {@link QueueEntry} (a JSON array)</li>
  * <li>{@code POST /postern/queue/flush}: deferred mail becomes due now</li>
- * <li>{@code POST /postern/queue/{delete|hold|release|requeue}?id=QID&id=...} ({@code id=ALL} for all)</li>
+ * <li>{@code POST /postern/queue/{delete|hold|release|requeue}?id=QID&id=...} ({@code id=ALL} for all);
+ * {@code hold} with {@code until=INSTANT} keeps the mail queued until then instead</li>
  * </ul>
  * The POST routes answer {@code {"count": N}}, the number of mails affected; a bad {@code id} is a 400
  * whose {@code message} names it.
@@ -49,13 +52,34 @@ public final class QueueControlRoutes implements Routes {
         }, json);
         service.post(BASE_PATH + "/flush", (request, response) -> count(response, control.flush()), json);
         service.post(BASE_PATH + "/delete", (request, response) -> selected(request, response, control::delete), json);
-        service.post(BASE_PATH + "/hold", (request, response) -> selected(request, response, control::hold), json);
+        service.post(BASE_PATH + "/hold", (request, response) -> hold(request, response), json);
         service.post(BASE_PATH + "/release", (request, response) -> selected(request, response, control::release), json);
         service.post(BASE_PATH + "/requeue", (request, response) -> selected(request, response, control::requeue), json);
     }
 
     private interface Operation {
         long apply(QueueSelection selection) throws MessagingException;
+    }
+
+    /** {@code until=INSTANT}: held in the queue until then; without it, moved to the hold repository. */
+    private Object hold(Request request, Response response) throws MessagingException {
+        String until = request.queryParams("until");
+        if (until == null) {
+            return selected(request, response, control::hold);
+        }
+        Instant instant;
+        try {
+            instant = Instant.parse(until);
+        } catch (DateTimeParseException e) {
+            return badRequest(response, "until=" + until + " is not an ISO-8601 instant");
+        }
+        return selected(request, response, selection -> control.holdUntil(selection, instant));
+    }
+
+    private static Object badRequest(Response response, String message) {
+        response.status(400);
+        response.type(JSON);
+        return Map.of("statusCode", 400, "message", message);
     }
 
     private static Object selected(Request request, Response response, Operation operation) throws MessagingException {
