@@ -34,12 +34,12 @@ class PostfixParameterNamesTest {
             "inet_protocols = ipv4",
             "alias_database = hash:/etc/aliases",
             "smtp_tls_session_cache_database = btree:${data_directory}/smtp_scache",
-            "smtp_tls_CApath = /etc/ssl/certs",
+            "smtp_tls_eccert_file = /etc/ssl/ec.pem",
             "smtpd_tls_protocols = !SSLv2, !SSLv3",
             "relayhost = [smart.example]");
 
         assertThat(cf.get("relayhost")).isEqualTo("[smart.example]");
-        assertThat(cf.explicitNames()).contains("biff", "inet_protocols", "smtp_tls_CApath");
+        assertThat(cf.explicitNames()).contains("biff", "inet_protocols", "smtp_tls_eccert_file");
         assertThat(cf.raw("inet_protocols")).isEqualTo("ipv4");
     }
 
@@ -61,13 +61,13 @@ class PostfixParameterNamesTest {
     @Test
     void notImplementedParametersGetOneWarningEachSayingWhatPosternDoesInstead() throws Exception {
         MainCf cf = parse(
-            "smtp_tls_CApath = /etc/ssl/certs",
+            "smtp_tls_eccert_file = /etc/ssl/ec.pem",
             "relayhost = [smart.example]",
             "smtpd_tls_protocols = !SSLv2, !SSLv3");
 
         assertThat(cf.warnings()).containsExactly(
-            "main.cf, line 1: smtp_tls_CApath is a Postfix parameter that Postern does not implement;"
-                + " the setting is ignored: Postern verifies servers against the JVM's trust store and smtp_tls_CAfile",
+            "main.cf, line 1: smtp_tls_eccert_file is a Postfix parameter that Postern does not implement;"
+                + " the setting is ignored: Postern's SMTP client has no such TLS setting: Java's TLS defaults apply",
             "main.cf, line 3: smtpd_tls_protocols is a Postfix parameter that Postern does not implement;"
                 + " the setting is ignored: Postern uses Java's enabled TLS protocols (TLSv1.2 and TLSv1.3)");
         assertThat(ConfigWarnings.of(cf)).containsAll(cf.warnings());
