@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 import javax.inject.Singleton;
@@ -20,6 +21,8 @@ import javax.inject.Singleton;
 @Singleton
 public class QueueIdGenerator {
     private static final long MASK = (1L << 48) - 1;
+    /** Compiled once: every queued message's content and envelope ask whether a mail name is a queue ID. */
+    private static final Pattern QUEUE_ID = Pattern.compile("[0-9A-F]{10,12}");
     /** How far ahead of the clock an ID is still taken to be recent rather than nine years old. */
     static final Duration AHEAD = Duration.ofHours(1);
 
@@ -59,7 +62,7 @@ public class QueueIdGenerator {
     }
 
     public static boolean isQueueId(String text) {
-        return text != null && text.matches("[0-9A-F]{10,12}");
+        return text != null && QUEUE_ID.matcher(text).matches();
     }
 
     /**
