@@ -218,6 +218,12 @@ public final class Parameters {
             new Parameter("smtp_tls_CAfile", STRING, DefaultValue.of(""),
                     "PEM file of the certificate authorities trusted by the verify and secure levels"
                         + " (empty: the JVM's trust store)"),
+            new Parameter("smtp_dns_support_level", STRING, DefaultValue.of(""),
+                    "DNS of the SMTP client: empty, disabled or enabled (plain lookups), dnssec (MX, address and TLSA"
+                        + " lookups validated with postern_dnssec_trust_anchor_file; needed by the dane levels)"),
+            new Parameter("postern_dnssec_trust_anchor_file", STRING, DefaultValue.of("/usr/share/dns/root.key"),
+                    "DS or DNSKEY records in zone-file form that DNSSEC validation starts from (smtp_dns_support_level"
+                        + " = dnssec); the default is Debian's dns-root-data root key"),
             new Parameter("smtp_sasl_auth_enable", BOOLEAN, DefaultValue.of("no"),
                     "authenticate to next hops that offer AUTH, with smtp_sasl_password_maps"),
             new Parameter("smtp_sasl_password_maps", LIST, DefaultValue.of(""),

@@ -20,6 +20,13 @@ public record ClientSettings(String myhostname, String heloName, Duration connec
         saslPasswordMaps = List.copyOf(saslPasswordMaps);
     }
 
+    /** These settings at another TLS level: DANE's verdict for one connection (dev.postern.delivery.smtp.dane). */
+    public ClientSettings withTlsLevel(TlsLevel level) {
+        return new ClientSettings(myhostname, heloName, connectTimeout, heloTimeout, mailTimeout, rcptTimeout, dataInitTimeout,
+            dataXferTimeout, dataDoneTimeout, quitTimeout, level, tlsCaFile, saslEnabled, saslPasswordMaps,
+            senderDependentAuthentication, connectionCacheOnDemand, connectionCacheTimeLimit, destinationConcurrencyLimit);
+    }
+
     /** @throws IllegalArgumentException naming the parameter with a bad value */
     public static ClientSettings from(ComponentParameters parameters) {
         return new ClientSettings(

@@ -24,6 +24,8 @@ import org.apache.james.core.MailAddress;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.smtp.SaslPasswords.Credentials;
+import dev.postern.delivery.smtp.dane.DaneResolver;
+import dev.postern.delivery.smtp.dane.DaneVerdict;
 import dev.postern.queue.MailAttributes;
 import dev.postern.tables.LookupException;
 
@@ -42,9 +44,17 @@ final class HostWalker {
     private final SessionCache cache;
     private final Watchdog watchdog;
     private final Clock clock;
+    /** DANE's TLSA lookups, at levels dane and dane-only with smtp_dns_support_level = dnssec. */
+    private final Optional<DaneResolver> dane;
 
     HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<SSLSocketFactory> tls, SaslPasswords passwords,
                SessionCache cache, Watchdog watchdog, Clock clock) {
+        this(settings, mode, tls, passwords, cache, watchdog, clock, Optional.empty());
+    }
+
+    HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<SSLSocketFactory> tls, SaslPasswords passwords,
+               SessionCache cache, Watchdog watchdog, Clock clock, Optional<DaneResolver> dane) {
+        this.dane = dane;
         this.settings = settings;
         this.mode = mode;
         this.tls = tls;
@@ -140,11 +150,47 @@ final class HostWalker {
             }
             cached.get().close();
         }
+        if (dane.isPresent()) {
+            return openWithDane(target, credentials);
+        }
+        return open(target, settings, credentials);
+    }
+
+    private SmtpClientSession open(Target target, ClientSettings settings, Optional<Credentials> credentials)
+        throws SessionException {
         try {
             return SmtpClientSession.open(connect(target), target, settings, mode, tls, credentials);
         } catch (SmtpClientSession.TlsHandshakeException e) {
             // Level "may": a server whose TLS is broken still gets the mail, in plain text.
             return SmtpClientSession.open(connect(target), target, settings, mode, Optional.empty(), credentials);
+        }
+    }
+
+    /**
+     * DANE (RFC 7672): the TLSA records of this server set the level of this one connection.
+     * Authenticated by TLSA it is TLS required, checked by the DANE trust manager alone (as
+     * dane-only, which verifies no PKIX chain nor host name); without usable DANE, level dane is
+     * opportunistic ("may") and dane-only defers.
+     */
+    private SmtpClientSession openWithDane(Target target, Optional<Credentials> credentials) throws SessionException {
+        NextHop hop = NextHop.parse(target.hop(), target.port());
+        DaneVerdict verdict = dane.orElseThrow().verdict(hop.host(), hop.mxLookup(), target.hostname(), target.address(),
+            target.port(), target.relay());
+        switch (verdict.kind()) {
+            case AUTHENTICATE:
+                return SmtpClientSession.open(connect(target), target, settings.withTlsLevel(TlsLevel.DANE_ONLY), mode,
+                    verdict.factory(), credentials);
+            case ENCRYPT:
+                return SmtpClientSession.open(connect(target), target, settings.withTlsLevel(TlsLevel.ENCRYPT), mode, tls,
+                    credentials);
+            case DEFER:
+                throw new SessionException(Outcome.failure(false, "4.7.5", verdict.reason()), false);
+            default:
+                if (settings.tlsLevel() == TlsLevel.DANE_ONLY) {
+                    throw new SessionException(Outcome.failure(false, "4.7.5", "TLS security level dane-only: "
+                        + verdict.reason() + " (" + target.peer() + "); mail is deferred, not sent without DANE"), false);
+                }
+                return open(target, settings.withTlsLevel(TlsLevel.MAY), credentials);
         }
     }
 

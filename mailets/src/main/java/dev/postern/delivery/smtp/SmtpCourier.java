@@ -20,7 +20,9 @@ import dev.postern.config.ComponentParameters;
 import dev.postern.delivery.Courier;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
+import dev.postern.delivery.smtp.dane.DaneResolver;
 import dev.postern.dns.DnsLookup;
+import dev.postern.dns.DnssecLookup;
 import dev.postern.tables.LookupTable;
 
 /**
@@ -29,8 +31,8 @@ import dev.postern.tables.LookupTable;
  * recipients' domain when there is none), holds one of default_destination_concurrency_limit
  * permits for that destination, and delivers through {@link HostWalker}. Idle connections are
  * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them. At a TLS
- * level Postern cannot honour yet (dane-only, fingerprint) every delivery is deferred before any
- * connection (see {@link TlsLevel}).
+ * level Postern cannot honour (fingerprint; dane-only without smtp_dns_support_level = dnssec)
+ * every delivery is deferred before any connection (see {@link TlsLevel}).
  */
 public final class SmtpCourier implements Courier, AutoCloseable {
     public static final int DEFAULT_PORT = 25;
@@ -40,12 +42,13 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     private final SessionCache cache;
     private final DestinationLimiter limiter;
     private final Watchdog watchdog;
-    private final TlsLevel tlsLevel;
+    /** Why the TLS level defers every delivery (fingerprint; dane-only without dnssec), if it does. */
+    private final Optional<String> tlsDeferral;
 
     private SmtpCourier(DestinationResolver resolver, HostWalker walker, SessionCache cache, DestinationLimiter limiter,
-                        Watchdog watchdog, TlsLevel tlsLevel) {
+                        Watchdog watchdog, Optional<String> tlsDeferral) {
         this.watchdog = watchdog;
-        this.tlsLevel = tlsLevel;
+        this.tlsDeferral = tlsDeferral;
         this.resolver = resolver;
         this.walker = walker;
         this.cache = cache;
@@ -70,9 +73,23 @@ public final class SmtpCourier implements Courier, AutoCloseable {
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : java.time.Duration.ZERO, clock);
         Watchdog watchdog = new Watchdog();
-        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
-        return new SmtpCourier(new DestinationResolver(dns, ownAddresses(parameters)), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, settings.tlsLevel());
+        // smtp_dns_support_level = dnssec: MX and address lookups validated (bogus answers defer),
+        // and DANE's TLSA lookups at the dane levels (dev.postern.delivery.smtp.dane).
+        Optional<DnssecLookup> dnssec = DaneResolver.dnssecLookup(parameters);
+        Optional<DaneResolver> dane = settings.tlsLevel() == TlsLevel.DANE || settings.tlsLevel() == TlsLevel.DANE_ONLY
+            ? dnssec.map(DaneResolver::new) : Optional.empty();
+        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock, dane);
+        return new SmtpCourier(new DestinationResolver(dnssec.<DnsLookup>map(d -> d).orElse(dns), ownAddresses(parameters)),
+            walker, cache, new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, tlsDeferral(settings, dane));
+    }
+
+    /** Why every delivery is deferred at this TLS level, before any connection; empty when it is not. */
+    private static Optional<String> tlsDeferral(ClientSettings settings, Optional<DaneResolver> dane) {
+        if (settings.tlsLevel() == TlsLevel.DANE_ONLY && dane.isEmpty()) {
+            return Optional.of("TLS security level dane-only: smtp_dns_support_level is not dnssec, so no TLSA record can"
+                + " be validated; mail is deferred, not sent without DANE");
+        }
+        return settings.tlsLevel().deferralReason();
     }
 
     /** The addresses loop detection looks for among the MX hosts, as Postfix's smtp_find_self. */
@@ -104,7 +121,6 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     }
 
     private List<RecipientResult> deliverTo(Delivery delivery, List<MailAddress> recipients, String nexthop, String domain) {
-        Optional<String> tlsDeferral = tlsLevel.deferralReason();
         if (tlsDeferral.isPresent()) {
             return walker.all(recipients, Outcome.failure(false, "4.7.5", tlsDeferral.get()), "none");
         }

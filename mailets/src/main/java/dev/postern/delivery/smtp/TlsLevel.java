@@ -9,13 +9,13 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code none} (also the empty value): never STARTTLS.</li>
  *   <li>{@code may}: STARTTLS when offered, any certificate; plain text when the handshake fails.</li>
- *   <li>{@code dane}: as {@code may}. Postern does not look up DNSSEC-validated TLSA records yet,
- *       and Postfix's {@code dane} without usable TLSA records is opportunistic TLS; a warning at
- *       start says so.</li>
- *   <li>{@code dane-only}, {@code fingerprint}: fail safe. Without TLSA records (dane-only) or
- *       certificate fingerprint matching (fingerprint) no server can be authenticated as these
- *       levels demand, so every delivery is deferred (4.7.5, the reason in the log) instead of
- *       being sent unencrypted or to an unverified server.</li>
+ *   <li>{@code dane}, {@code dane-only}: with {@code smtp_dns_support_level = dnssec}, DANE
+ *       (dev.postern.delivery.smtp.dane) sets each connection's level from the server's TLSA
+ *       records. Without dnssec, {@code dane} is {@code may} (a warning at start says so) and
+ *       {@code dane-only} defers every delivery.</li>
+ *   <li>{@code fingerprint}: fail safe. Without certificate fingerprint matching no server can be
+ *       authenticated as this level demands, so every delivery is deferred (4.7.5, the reason in
+ *       the log) instead of being sent to an unverified server.</li>
  *   <li>{@code encrypt}: STARTTLS required, any certificate.</li>
  *   <li>{@code verify}: STARTTLS required, the chain and the host name checked.</li>
  *   <li>{@code secure}: as verify (Postern checks the same name: the host it connects to).</li>
@@ -75,8 +75,6 @@ public enum TlsLevel {
      */
     public Optional<String> deferralReason() {
         return switch (this) {
-            case DANE_ONLY -> Optional.of("TLS security level dane-only: DANE TLSA records are not looked up yet"
-                + " (no DNSSEC), so no server can be authenticated; mail is deferred, not sent without DANE");
             case FINGERPRINT -> Optional.of("TLS security level fingerprint: certificate fingerprint matching is not"
                 + " implemented yet, so no server can be authenticated; mail is deferred, not sent unverified");
             default -> Optional.empty();
