@@ -63,7 +63,8 @@ public final class DnsjavaDnssecLookup implements DnssecLookup {
     /** The DS and DNSKEY records of a zone-file text (dnsjava's loader skips other records silently). */
     private static int anchorCount(byte[] anchors) throws IOException {
         int count = 0;
-        try (Master master = new Master(new ByteArrayInputStream(anchors))) {
+        // A default TTL: anchor files (ldns-key2ds, a .ds file) often carry none.
+        try (Master master = new Master(new ByteArrayInputStream(anchors), Name.root, 3600)) {
             Record record;
             while ((record = master.nextRecord()) != null) {
                 if (record.getType() == Type.DS || record.getType() == Type.DNSKEY) {
