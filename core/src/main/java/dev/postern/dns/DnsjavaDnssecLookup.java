@@ -89,7 +89,9 @@ public final class DnsjavaDnssecLookup implements DnssecLookup {
         try {
             response = resolver.send(Message.newQuery(Record.newRecord(absolute, code, DClass.IN)));
         } catch (IOException e) {
-            return ValidatedAnswer.insecure(DnsAnswer.temporaryFailure(e.getMessage() + ", " + what + " (servers " + description + ")"));
+            // dnsjava's socket errors often carry no message: the exception's class says what failed.
+            String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            return ValidatedAnswer.insecure(DnsAnswer.temporaryFailure(why + ", " + what + " (servers " + description + ")"));
         }
         // The validator sets AD only when the whole answer, a denial included, validated.
         boolean secure = response.getHeader().getFlag(Flags.AD);

@@ -159,6 +159,8 @@ public final class SignedZones implements AutoCloseable {
             .append("  ip-address: 127.0.0.1@").append(port).append('\n')
             .append("  port: ").append(port).append('\n')
             .append("  username: \"\"\n  chroot: \"\"\n  database: \"\"\n  server-count: 1\n  verbosity: 1\n")
+            // Debian's NSD limits responses per client (RRL); a validator on loopback is one busy client.
+            .append("  rrl-ratelimit: 0\n  rrl-whitelist-ratelimit: 0\n")
             .append("  zonesdir: \"").append(directory).append("\"\n")
             .append("  pidfile: \"").append(directory.resolve("nsd.pid")).append("\"\n")
             .append("  xfrdfile: \"").append(directory.resolve("xfrd.state")).append("\"\n")
