@@ -254,6 +254,12 @@ public final class Parameters {
                     "TLS protocols at the levels that require TLS"),
             new Parameter("smtp_tls_servername", STRING, DefaultValue.of(""),
                     "the SNI name sent: empty or hostname for the server's host name, or a fixed name"),
+            new Parameter("smtp_dns_support_level", STRING, DefaultValue.of(""),
+                    "DNS of the SMTP client: empty, disabled or enabled (plain lookups), dnssec (MX, address and TLSA"
+                        + " lookups validated with postern_dnssec_trust_anchor_file; needed by the dane levels)"),
+            new Parameter("postern_dnssec_trust_anchor_file", STRING, DefaultValue.of("/usr/share/dns/root.key"),
+                    "DS or DNSKEY records in zone-file form that DNSSEC validation starts from (smtp_dns_support_level"
+                        + " = dnssec); the default is Debian's dns-root-data root key"),
             new Parameter("smtp_sasl_auth_enable", BOOLEAN, DefaultValue.of("no"),
                     "authenticate to next hops that offer AUTH, with smtp_sasl_password_maps"),
             new Parameter("smtp_sasl_password_maps", LIST, DefaultValue.of(""),

@@ -23,6 +23,8 @@ import org.apache.james.core.MailAddress;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
 import dev.postern.delivery.smtp.SaslPasswords.Credentials;
+import dev.postern.delivery.smtp.dane.DaneResolver;
+import dev.postern.delivery.smtp.dane.DaneVerdict;
 import dev.postern.queue.MailAttributes;
 import dev.postern.tables.LookupException;
 
@@ -41,9 +43,20 @@ final class HostWalker {
     private final SessionCache cache;
     private final Watchdog watchdog;
     private final Clock clock;
+    /**
+     * DANE's TLSA lookups (smtp_dns_support_level = dnssec), for the servers of destinations whose
+     * effective policy is dane or dane-only.
+     */
+    private final Optional<DaneResolver> dane;
 
     HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<TlsClient> tls, SaslPasswords passwords,
                SessionCache cache, Watchdog watchdog, Clock clock) {
+        this(settings, mode, tls, passwords, cache, watchdog, clock, Optional.empty());
+    }
+
+    HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<TlsClient> tls, SaslPasswords passwords,
+               SessionCache cache, Watchdog watchdog, Clock clock, Optional<DaneResolver> dane) {
+        this.dane = dane;
         this.settings = settings;
         this.mode = mode;
         this.tls = tls;
@@ -91,10 +104,23 @@ final class HostWalker {
                     + e.getMessage()), false);
                 break;
             }
-            Optional<String> unsupported = targetTls.flatMap(t -> t.policy().level().deferralReason());
-            if (unsupported.isPresent()) {
-                last = new SessionException(Outcome.failure(false, "4.7.5", unsupported.get()), false);
-                break;
+            if (dane.isEmpty()) {
+                // Without DNSSEC, Postfix's dane is opportunistic TLS, and dane-only defers.
+                targetTls = targetTls.map(t -> t.policy().level() == TlsLevel.DANE
+                    ? t.withPolicy(t.policy().withLevel(TlsLevel.MAY)) : t);
+                Optional<String> unsupported = targetTls.flatMap(t -> t.policy().level().deferralReason());
+                if (unsupported.isPresent()) {
+                    last = new SessionException(Outcome.failure(false, "4.7.5", unsupported.get()), false);
+                    break;
+                }
+            }
+            try {
+                targetTls = targetTls.isEmpty() ? targetTls : Optional.of(withDane(targetTls.get(), target));
+            } catch (SessionException e) {
+                // This server's TLSA records could not be had or it has none at dane-only: the next may.
+                last = e;
+                lastTarget = target;
+                continue;
             }
             // As Postfix's connection cache: a session is reused only under the same TLS policy.
             String key = target.relay() + credentials.map(c -> " " + c.username()).orElse("")
@@ -164,6 +190,37 @@ final class HostWalker {
             // Level "may": a server whose TLS is broken still gets the mail, in plain text.
             return SmtpClientSession.open(connect(target), target, settings, mode, Optional.empty(), credentials);
         }
+    }
+
+    /**
+     * DANE (RFC 7672) at the dane levels: the server's DNSSEC-validated TLSA records decide this
+     * connection's policy. Usable records: TLS required and the chain judged by them alone
+     * (level dane-only with the TLSA trust manager, through ServerCertificate like every level);
+     * records that are all unusable: encrypt; no DANE: dane is opportunistic ("may"), dane-only
+     * defers; a TLSA lookup that failed: defer. Other levels pass unchanged.
+     *
+     * @throws SessionException (4.7.5, not reaching the server) when this server is to be skipped
+     */
+    private SmtpClientSession.Tls withDane(SmtpClientSession.Tls targetTls, Target target) throws SessionException {
+        TlsLevel level = targetTls.policy().level();
+        if (dane.isEmpty() || (level != TlsLevel.DANE && level != TlsLevel.DANE_ONLY)) {
+            return targetTls;
+        }
+        NextHop hop = NextHop.parse(target.hop(), target.port());
+        DaneVerdict verdict = dane.get().verdict(hop.host(), hop.mxLookup(), target.hostname(), target.address(),
+            target.port(), target.relay());
+        return switch (verdict.kind()) {
+            case AUTHENTICATE -> targetTls.withDane(verdict.trust().orElseThrow());
+            case ENCRYPT -> targetTls.withPolicy(targetTls.policy().withLevel(TlsLevel.ENCRYPT));
+            case DEFER -> throw new SessionException(Outcome.failure(false, "4.7.5", verdict.reason()), false);
+            case NO_DANE -> {
+                if (level == TlsLevel.DANE_ONLY) {
+                    throw new SessionException(Outcome.failure(false, "4.7.5", "TLS security level dane-only: "
+                        + verdict.reason() + " (" + target.peer() + "); mail is deferred, not sent without DANE"), false);
+                }
+                yield targetTls.withPolicy(targetTls.policy().withLevel(TlsLevel.MAY));
+            }
+        };
     }
 
     private Connection connect(Target target) throws SessionException {

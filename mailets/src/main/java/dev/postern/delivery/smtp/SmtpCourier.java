@@ -23,7 +23,9 @@ import dev.postern.config.ComponentParameters;
 import dev.postern.delivery.Courier;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
+import dev.postern.delivery.smtp.dane.DaneResolver;
 import dev.postern.dns.DnsLookup;
+import dev.postern.dns.DnssecLookup;
 import dev.postern.tables.LookupTable;
 
 /**
@@ -32,8 +34,9 @@ import dev.postern.tables.LookupTable;
  * recipients' domain when there is none), holds one of default_destination_concurrency_limit
  * permits for that destination, and delivers through {@link HostWalker}. Idle connections are
  * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them. Each server's
- * TLS policy is its next hop's (smtp_tls_policy_maps, else smtp_tls_security_level); at a level
- * Postern cannot honour yet (dane-only) delivery is deferred before connecting (see {@link TlsLevel}).
+ * TLS policy is its next hop's (smtp_tls_policy_maps, else smtp_tls_security_level); at the dane
+ * levels DANE (smtp_dns_support_level = dnssec) decides each connection, and dane-only without
+ * dnssec defers before connecting (see {@link TlsLevel}).
  */
 public final class SmtpCourier implements Courier, AutoCloseable {
     public static final int DEFAULT_PORT = 25;
@@ -81,9 +84,14 @@ public final class SmtpCourier implements Courier, AutoCloseable {
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : java.time.Duration.ZERO, clock);
         Watchdog watchdog = new Watchdog();
-        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
-        return new SmtpCourier(new DestinationResolver(dns, ownAddresses(parameters)), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
+        // smtp_dns_support_level = dnssec: MX and address lookups validated (bogus answers defer),
+        // and DANE's TLSA lookups for every destination whose effective policy (smtp_tls_policy_maps
+        // or smtp_tls_security_level) is dane or dane-only (dev.postern.delivery.smtp.dane).
+        Optional<DnssecLookup> dnssec = DaneResolver.dnssecLookup(parameters);
+        Optional<DaneResolver> dane = dnssec.map(DaneResolver::new);
+        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock, dane);
+        return new SmtpCourier(new DestinationResolver(dnssec.<DnsLookup>map(d -> d).orElse(dns), ownAddresses(parameters)),
+            walker, cache, new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
     }
 
     /** The addresses loop detection looks for among the MX hosts, as Postfix's smtp_find_self. */
