@@ -71,6 +71,7 @@ class DaneIT {
             .parameter("smtp_dns_support_level", "dnssec")
             .parameter("postern_dnssec_trust_anchor_file", dns.trustAnchorFile().toString())
             .parameter("smtp_tls_security_level", "dane")
+            .parameter("smtp_tls_loglevel", "1")
             .parameter("transport_maps", "texthash:conf/transport")
             .writeConfFile("transport", String.join("\n",
                 "good.test   smtp:good.test:" + good.port(),
@@ -84,9 +85,9 @@ class DaneIT {
         assertThat(bob.status()).as(bob.line()).isEqualTo("sent");
         assertThat(good.connection(0).tls()).isTrue();
         assertThat(good.messageCount()).isEqualTo(1);
-        // The diagnostic log, var/log/postern.log (Postfix writes this line to its mail log).
-        assertThat(Files.readString(server.maillogPath().resolveSibling("postern.log")))
-            .contains("Verified TLS connection established to mx.good.test[127.0.0.1]:" + good.port() + ": TLS");
+        // In the mail log, as the smtp client's other TLS lines (smtp_tls_loglevel = 1).
+        server.awaitMaillogLine("the DANE-verified handshake line", Duration.ofSeconds(30), line -> line.contains("postern/smtp[")
+            && line.contains(": Verified TLS connection established to mx.good.test[127.0.0.1]:" + good.port() + ": TLS"));
 
         DeliveryLogLine carol = TransportMapsIT.awaitLine(server, "carol@wrong.test");
         assertThat(carol.status()).as(carol.line()).isEqualTo("deferred");
