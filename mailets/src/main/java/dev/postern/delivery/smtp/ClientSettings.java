@@ -42,4 +42,11 @@ public record ClientSettings(String myhostname, String heloName, Duration connec
             parameters.duration("smtp_connection_cache_time_limit"),
             parameters.number("default_destination_concurrency_limit"));
     }
+
+    /** These settings at another TLS level (MTA-STS raises the level for a policy domain's MX hosts). */
+    public ClientSettings withTlsLevel(TlsLevel level) {
+        return new ClientSettings(myhostname, heloName, connectTimeout, heloTimeout, mailTimeout, rcptTimeout, dataInitTimeout,
+            dataXferTimeout, dataDoneTimeout, quitTimeout, level, tlsCaFile, saslEnabled, saslPasswordMaps,
+            senderDependentAuthentication, connectionCacheOnDemand, connectionCacheTimeLimit, destinationConcurrencyLimit);
+    }
 }

@@ -42,9 +42,20 @@ final class HostWalker {
     private final SessionCache cache;
     private final Watchdog watchdog;
     private final Clock clock;
+    /** MTA-STS: sessions at another TLS level are cached apart; the observer counts sessions for TLS reports. */
+    private final String cacheKeyPrefix;
+    private final SessionObserver observer;
 
     HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<SSLSocketFactory> tls, SaslPasswords passwords,
                SessionCache cache, Watchdog watchdog, Clock clock) {
+        this(settings, mode, tls, passwords, cache, watchdog, clock, "", SessionObserver.NONE);
+    }
+
+    private HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<SSLSocketFactory> tls,
+                       SaslPasswords passwords, SessionCache cache, Watchdog watchdog, Clock clock, String cacheKeyPrefix,
+                       SessionObserver observer) {
+        this.cacheKeyPrefix = cacheKeyPrefix;
+        this.observer = observer;
         this.settings = settings;
         this.mode = mode;
         this.tls = tls;
@@ -52,6 +63,15 @@ final class HostWalker {
         this.cache = cache;
         this.watchdog = watchdog;
         this.clock = clock;
+    }
+
+    /**
+     * This walker at another TLS level with another socket factory (MTA-STS), sharing the
+     * connection cache under keys of its own.
+     */
+    HostWalker withTls(TlsLevel level, SSLSocketFactory factory, String keyPrefix, SessionObserver sessionObserver) {
+        return new HostWalker(settings.withTlsLevel(level), mode, Optional.of(factory), passwords, cache, watchdog, clock,
+            keyPrefix, sessionObserver);
     }
 
     /** One result per recipient, in the order of {@code recipients}. */
@@ -81,11 +101,13 @@ final class HostWalker {
                     + target.peer() + ": " + e.getMessage()), false);
                 break;
             }
-            String key = target.relay() + credentials.map(c -> " " + c.username()).orElse("");
+            String key = cacheKeyPrefix + target.relay() + credentials.map(c -> " " + c.username()).orElse("");
             SmtpClientSession session;
             try {
                 session = obtain(target, key, credentials);
+                observer.opened(target);
             } catch (SessionException e) {
+                observer.failed(target, e.outcome());
                 last = e;
                 lastTarget = target;
                 continue;

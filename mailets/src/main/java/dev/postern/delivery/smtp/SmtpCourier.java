@@ -20,6 +20,7 @@ import dev.postern.config.ComponentParameters;
 import dev.postern.delivery.Courier;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
+import dev.postern.delivery.smtp.sts.MtaSts;
 import dev.postern.dns.DnsLookup;
 import dev.postern.tables.LookupTable;
 
@@ -41,9 +42,11 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     private final DestinationLimiter limiter;
     private final Watchdog watchdog;
     private final TlsLevel tlsLevel;
+    private final MtaSts sts;
 
     private SmtpCourier(DestinationResolver resolver, HostWalker walker, SessionCache cache, DestinationLimiter limiter,
-                        Watchdog watchdog, TlsLevel tlsLevel) {
+                        Watchdog watchdog, TlsLevel tlsLevel, MtaSts sts) {
+        this.sts = sts;
         this.watchdog = watchdog;
         this.tlsLevel = tlsLevel;
         this.resolver = resolver;
@@ -58,6 +61,12 @@ public final class SmtpCourier implements Courier, AutoCloseable {
      */
     public static SmtpCourier create(ComponentParameters parameters, DnsLookup dns, Function<String, LookupTable> tables,
                                      Clock clock) {
+        return create(parameters, dns, tables, clock, MtaSts.disabled());
+    }
+
+    /** @param sts MTA-STS policies of recipient domains ({@link MtaSts#disabled()} when off) */
+    public static SmtpCourier create(ComponentParameters parameters, DnsLookup dns, Function<String, LookupTable> tables,
+                                     Clock clock, MtaSts sts) {
         ClientSettings settings = ClientSettings.from(parameters);
         List<LookupTable> maps = new ArrayList<>();
         if (settings.saslEnabled()) {
@@ -72,7 +81,7 @@ public final class SmtpCourier implements Courier, AutoCloseable {
         Watchdog watchdog = new Watchdog();
         HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
         return new SmtpCourier(new DestinationResolver(dns, ownAddresses(parameters)), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, settings.tlsLevel());
+            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, settings.tlsLevel(), sts);
     }
 
     /** The addresses loop detection looks for among the MX hosts, as Postfix's smtp_find_self. */
@@ -121,8 +130,31 @@ public final class SmtpCourier implements Courier, AutoCloseable {
             if (resolution.targets().isEmpty()) {
                 return walker.all(recipients, resolution.failure().orElseThrow(), "none");
             }
+            if (nexthop.isEmpty()) {
+                return deliverUnderSts(delivery, recipients, domain, resolution.targets());
+            }
             return walker.deliver(delivery, recipients, resolution.targets());
         }
+    }
+
+    /**
+     * MTA-STS (RFC 8461) applies to mail routed by the recipient domain's own MX hosts: the
+     * domain's policy may narrow the hosts, raise the TLS level, or defer the mail.
+     */
+    private List<RecipientResult> deliverUnderSts(Delivery delivery, List<MailAddress> recipients, String domain,
+                                                  List<Target> targets) {
+        // HOOK (DANE, RFC 8461 §2): true when this destination has usable DNSSEC-validated TLSA
+        // records, so that DANE, not MTA-STS, decides how its servers are authenticated.
+        boolean daneAuthenticated = false;
+        MtaSts.Plan plan = sts.plan(domain, targets, tlsLevel, daneAuthenticated);
+        if (plan.deferral().isPresent()) {
+            return walker.all(recipients, Outcome.failure(false, "4.7.5", plan.deferral().get()), "none");
+        }
+        if (!plan.applies()) {
+            return walker.deliver(delivery, recipients, targets);
+        }
+        return walker.withTls(plan.level().orElseThrow(), plan.tls().orElseThrow(), plan.cacheKey(), plan.observer())
+            .deliver(delivery, recipients, plan.targets());
     }
 
     @Override
