@@ -130,11 +130,26 @@ public final class SmtpCourier implements Courier, AutoCloseable {
             if (resolution.targets().isEmpty()) {
                 return walker.all(recipients, resolution.failure().orElseThrow(), "none");
             }
-            if (nexthop.isEmpty()) {
-                return deliverUnderSts(delivery, recipients, domain, resolution.targets());
+            Optional<String> policyDomain = recipientMxDomain(hops, recipients);
+            if (policyDomain.isPresent()) {
+                return deliverUnderSts(delivery, recipients, policyDomain.get(), resolution.targets());
             }
             return walker.deliver(delivery, recipients, resolution.targets());
         }
+    }
+
+    /**
+     * The recipients' domain when the mail goes to its MX hosts on port 25: one hop, looked up by
+     * MX, naming the domain of every recipient (the route's next hop is the recipient domain unless
+     * transport_maps or relayhost chose another).
+     */
+    private static Optional<String> recipientMxDomain(List<NextHop> hops, List<MailAddress> recipients) {
+        if (hops.size() != 1 || !hops.get(0).mxLookup() || hops.get(0).port() != DEFAULT_PORT) {
+            return Optional.empty();
+        }
+        String host = hops.get(0).host();
+        boolean same = recipients.stream().allMatch(r -> r.getDomain().asString().equalsIgnoreCase(host));
+        return same ? Optional.of(host) : Optional.empty();
     }
 
     /**
