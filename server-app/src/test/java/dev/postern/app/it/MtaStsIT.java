@@ -110,10 +110,10 @@ class MtaStsIT {
 
         SmtpSink verified = new SmtpSink("127.0.77.21", 25, "mx.good.test");
         servers.add(verified);
-        verified.setStartTls(mxTls).start();
+        verified.setStartTls(mxTls).setEhloKeywords("PIPELINING", "8BITMIME", "STARTTLS").start();
         SmtpSink mismatched = new SmtpSink("127.0.77.22", 25, "mx.badcert.test");
         servers.add(mismatched);
-        mismatched.setStartTls(mxTls).start();
+        mismatched.setStartTls(mxTls).setEhloKeywords("PIPELINING", "8BITMIME", "STARTTLS").start();
 
         DnsmasqServer dns = new DnsmasqServer(directory.resolve("dns"))
             .record("mx-host=good.test,mx.good.test,10").a("mx.good.test", "127.0.77.21")

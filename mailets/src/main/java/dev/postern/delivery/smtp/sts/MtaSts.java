@@ -220,7 +220,7 @@ public final class MtaSts {
         private void fail(Target target, ResultType type, String detail) {
             if (mode == StsMode.TESTING) {
                 mailLog.log("smtp", "warning: MTA-STS policy of " + domain + " (testing) would have refused "
-                    + target.peer() + ": " + type.keyword() + ": " + detail);
+                    + target.peer() + ": " + type.keyword() + ": " + StsPolicy.printable(detail));
             }
             results.failure(policy, new TlsResults.Failure(type, target.hostname(),
                 target.socketPath().isPresent() ? "" : target.address(), detail));
