@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.math.BigInteger;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -25,6 +32,14 @@ import javax.mail.internet.MimeMultipart;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.GeneralName;
+import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -84,13 +99,12 @@ class MtaStsIT {
 
     @Test
     void enforceDeliversOnlyToPolicyHostsOverVerifiedTlsTestingLogsAndReportsReachTheRua() throws Exception {
-        Path ca = keyPair("ca", "CN=Postern MTA-STS test CA", List.of("-ext", "bc:c"));
+        Authority ca = Authority.create();
         Path caPem = directory.resolve("ca.pem");
-        keytool("-exportcert", "-rfc", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD,
-            "-file", caPem.toString());
-        SSLContext mxTls = signed("mx", "mx.good.test", "dns:mx.good.test", ca, caPem);
-        SSLContext httpsTls = signed("web", "mta-sts.good.test", "dns:mta-sts.good.test,dns:mta-sts.wrongmx.test,"
-            + "dns:mta-sts.badcert.test,dns:mta-sts.testing.test", ca, caPem);
+        Files.writeString(caPem, ca.pem());
+        SSLContext mxTls = ca.serverContext("mx.good.test");
+        SSLContext httpsTls = ca.serverContext("mta-sts.good.test", "mta-sts.wrongmx.test", "mta-sts.badcert.test",
+            "mta-sts.testing.test");
 
         HttpsServer https = HttpsServer.create(new InetSocketAddress("127.0.77.20", 443), 0);
         https.setHttpsConfigurator(new HttpsConfigurator(httpsTls));
@@ -215,46 +229,59 @@ class MtaStsIT {
         }
     }
 
-    /** A key pair in a PKCS12 store of its own. */
-    private Path keyPair(String alias, String dname, List<String> extra) throws Exception {
-        Path store = directory.resolve(alias + ".p12");
-        List<String> args = new ArrayList<>(List.of("-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048",
-            "-validity", "2", "-dname", dname, "-storetype", "PKCS12", "-keystore", store.toString(),
-            "-storepass", PASSWORD, "-keypass", PASSWORD));
-        args.addAll(extra);
-        keytool(args.toArray(String[]::new));
-        return store;
-    }
-
-    /** A server key with a certificate for {@code san} signed by the test CA, as a server's TLS context. */
-    private SSLContext signed(String alias, String cn, String san, Path ca, Path caPem) throws Exception {
-        Path store = keyPair(alias, "CN=" + cn, List.of());
-        Path csr = directory.resolve(alias + ".csr");
-        Path pem = directory.resolve(alias + ".pem");
-        keytool("-certreq", "-alias", alias, "-keystore", store.toString(), "-storepass", PASSWORD, "-file", csr.toString());
-        keytool("-gencert", "-alias", "ca", "-keystore", ca.toString(), "-storepass", PASSWORD, "-infile", csr.toString(),
-            "-outfile", pem.toString(), "-rfc", "-validity", "2", "-ext", "SAN=" + san);
-        keytool("-importcert", "-noprompt", "-alias", "ca", "-file", caPem.toString(), "-keystore", store.toString(),
-            "-storepass", PASSWORD);
-        keytool("-importcert", "-alias", alias, "-file", pem.toString(), "-keystore", store.toString(), "-storepass", PASSWORD);
-        KeyStore keys = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(store)) {
-            keys.load(in, PASSWORD.toCharArray());
+    /** The test's certificate authority, made in-process (BouncyCastle, as the server's own TlsIdentity). */
+    private record Authority(KeyPair keys, X509Certificate certificate) {
+        static Authority create() throws Exception {
+            KeyPair keys = rsa();
+            X500Name name = new X500Name("CN=Postern MTA-STS test CA");
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, BigInteger.ONE, notBefore(),
+                notAfter(), name, keys.getPublic());
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
+            return new Authority(keys, sign(builder, keys));
         }
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(keys, PASSWORD.toCharArray());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(factory.getKeyManagers(), null, null);
-        return context;
-    }
 
-    private static void keytool(String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (process.waitFor() != 0) {
-            throw new IllegalStateException("keytool " + args[0] + " failed: " + output);
+        /** A server key with a certificate naming {@code dnsNames}, as a server's TLS context. */
+        SSLContext serverContext(String... dnsNames) throws Exception {
+            KeyPair server = rsa();
+            JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate,
+                BigInteger.valueOf(System.nanoTime()), notBefore(), notAfter(), new X500Name("CN=" + dnsNames[0]),
+                server.getPublic());
+            builder.addExtension(Extension.subjectAlternativeName, false, new GeneralNames(
+                java.util.Arrays.stream(dnsNames).map(n -> new GeneralName(GeneralName.dNSName, n)).toArray(GeneralName[]::new)));
+            X509Certificate leaf = sign(builder, keys);
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            store.setKeyEntry("server", server.getPrivate(), PASSWORD.toCharArray(), new Certificate[] {leaf, certificate});
+            KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            factory.init(store, PASSWORD.toCharArray());
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(factory.getKeyManagers(), null, null);
+            return context;
+        }
+
+        String pem() throws Exception {
+            return "-----BEGIN CERTIFICATE-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(certificate.getEncoded())
+                + "\n-----END CERTIFICATE-----\n";
+        }
+
+        private static KeyPair rsa() throws Exception {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        }
+
+        private static Date notBefore() {
+            return Date.from(Instant.now().minus(Duration.ofHours(1)));
+        }
+
+        private static Date notAfter() {
+            return Date.from(Instant.now().plus(Duration.ofDays(2)));
+        }
+
+        private static X509Certificate sign(JcaX509v3CertificateBuilder builder, KeyPair signer) throws Exception {
+            return new JcaX509CertificateConverter()
+                .getCertificate(builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(signer.getPrivate())));
         }
     }
 }
