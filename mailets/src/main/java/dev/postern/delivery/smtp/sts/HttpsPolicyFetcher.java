@@ -8,6 +8,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.function.Function;
 
 import javax.net.ssl.SSLContext;
 
@@ -24,17 +25,18 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
 
     private final HttpClient client;
     private final Duration timeout;
-    private final int port;
+    private final Function<String, String> urls;
 
     /**
      * @param trust   verifies the policy server's certificate
      * @param timeout for the connection and for the whole answer (RFC 8461 §3.3 suggests 60s)
      */
     public HttpsPolicyFetcher(SSLContext trust, Duration timeout) {
-        this(trust, timeout, 443);
+        this(trust, timeout, domain -> url(domain, 443));
     }
 
-    HttpsPolicyFetcher(SSLContext trust, Duration timeout, int port) {
+    /** @param urls the policy URL of a domain (tests: a server on another port) */
+    HttpsPolicyFetcher(SSLContext trust, Duration timeout, Function<String, String> urls) {
         this.client = HttpClient.newBuilder()
             .sslContext(trust)
             .followRedirects(HttpClient.Redirect.NEVER)
@@ -42,7 +44,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
             .version(HttpClient.Version.HTTP_1_1)
             .build();
         this.timeout = timeout;
-        this.port = port;
+        this.urls = urls;
     }
 
     static String url(String domain, int port) {
@@ -51,7 +53,7 @@ public final class HttpsPolicyFetcher implements PolicyFetcher {
 
     @Override
     public String fetch(String domain) throws StsPolicyException {
-        String url = url(domain, port);
+        String url = urls.apply(domain);
         HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(timeout).GET().build();
         HttpResponse<InputStream> response;
         try {
