@@ -31,7 +31,8 @@ import dev.postern.tables.LookupTable;
  * permits for that destination, and delivers through {@link HostWalker}. Idle connections are
  * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them. At a TLS
  * level Postern cannot honour yet (dane-only, fingerprint) every delivery is deferred before any
- * connection (see {@link TlsLevel}).
+ * connection (see {@link TlsLevel}). Mail to a recipient domain's own MX hosts follows the
+ * domain's MTA-STS policy when {@code postern_mta_sts = yes} ({@link MtaSts}).
  */
 public final class SmtpCourier implements Courier, AutoCloseable {
     public static final int DEFAULT_PORT = 25;

@@ -188,6 +188,11 @@ class MtaStsIT {
             + " mx.testing.test[127.0.77.22]: certificate-host-mismatch");
         assertThat(fetched).contains("mta-sts.good.test", "mta-sts.wrongmx.test", "mta-sts.badcert.test",
             "mta-sts.testing.test");
+        assertThat(server.maillog()).contains("MTA-STS policy of good.test fetched: id=1, mode=enforce, max_age=86400,"
+            + " mx=mx.good.test");
+        Path cached = server.varDir().resolve("mta-sts/good.test.policy");
+        assertThat(cached).as("the policy cached under var/ with its id").exists();
+        assertThat(Files.readString(cached)).startsWith("id: 1\n").endsWith(POLICIES.get("good.test"));
         assertThat(mismatched.messages()).extracting(SinkMessage::recipients).containsExactly(List.of("erin@testing.test"));
 
         JsonNode good = awaitReport(verified, "good.test");
