@@ -15,8 +15,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.mail.MessagingException;
+import javax.net.ssl.X509TrustManager;
 
 import org.apache.james.core.MailAddress;
 
@@ -48,6 +50,15 @@ final class HostWalker {
      * effective policy is dane or dane-only.
      */
     private final Optional<DaneResolver> dane;
+    /**
+     * MTA-STS, in a walker made by {@link #withSts}: the level its policy sets, and the trust
+     * manager that judges each MX host's certificate by it (and notes the verdict for TLS reports).
+     */
+    private final Optional<TlsLevel> stsLevel;
+    private final Function<Target, X509TrustManager> stsTrust;
+    /** MTA-STS: its sessions are cached apart; the observer counts sessions for TLS reports. */
+    private final String cacheKeyPrefix;
+    private final SessionObserver observer;
 
     HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<TlsClient> tls, SaslPasswords passwords,
                SessionCache cache, Watchdog watchdog, Clock clock) {
@@ -56,7 +67,19 @@ final class HostWalker {
 
     HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<TlsClient> tls, SaslPasswords passwords,
                SessionCache cache, Watchdog watchdog, Clock clock, Optional<DaneResolver> dane) {
+        this(settings, mode, tls, passwords, cache, watchdog, clock, dane, Optional.empty(), target -> null, "",
+            SessionObserver.NONE);
+    }
+
+    private HostWalker(ClientSettings settings, SmtpClientSession.Mode mode, Optional<TlsClient> tls,
+                       SaslPasswords passwords, SessionCache cache, Watchdog watchdog, Clock clock,
+                       Optional<DaneResolver> dane, Optional<TlsLevel> stsLevel, Function<Target, X509TrustManager> stsTrust,
+                       String cacheKeyPrefix, SessionObserver observer) {
         this.dane = dane;
+        this.stsLevel = stsLevel;
+        this.stsTrust = stsTrust;
+        this.cacheKeyPrefix = cacheKeyPrefix;
+        this.observer = observer;
         this.settings = settings;
         this.mode = mode;
         this.tls = tls;
@@ -64,6 +87,64 @@ final class HostWalker {
         this.cache = cache;
         this.watchdog = watchdog;
         this.clock = clock;
+    }
+
+    /**
+     * This walker under an MTA-STS policy: each server's effective policy raised to {@code level}
+     * (verify: the MX host name must match, as RFC 8461 4.1 asks), its chain judged by
+     * {@code trust} through ServerCertificate as at every level, sharing the connection cache
+     * under keys of its own. A server DANE authenticates is left to DANE (RFC 8461 2).
+     */
+    HostWalker withSts(TlsLevel level, Function<Target, X509TrustManager> trust, String keyPrefix,
+                       SessionObserver sessionObserver) {
+        return new HostWalker(settings, mode, tls, passwords, cache, watchdog, clock, dane, Optional.of(level), trust,
+            keyPrefix, sessionObserver);
+    }
+
+    /**
+     * The level of the effective TLS policy of {@code target}'s next hop (smtp_tls_policy_maps,
+     * else smtp_tls_security_level); empty when it cannot be had (the delivery then fails on it).
+     */
+    Optional<TlsLevel> policyLevel(Target target) {
+        if (tls.isEmpty()) {
+            return Optional.of(TlsLevel.NONE);
+        }
+        try {
+            return Optional.of(tls.get().forTarget(target, target.port()).policy().level());
+        } catch (LookupException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Whether DANE authenticates a server of {@code targets}: usable DNSSEC-validated TLSA records at a dane level. */
+    boolean daneAuthenticates(List<Target> targets) {
+        if (dane.isEmpty()) {
+            return false;
+        }
+        for (Target target : targets) {
+            Optional<TlsLevel> level = policyLevel(target);
+            if (level.isEmpty() || (level.get() != TlsLevel.DANE && level.get() != TlsLevel.DANE_ONLY)) {
+                continue;
+            }
+            NextHop hop = NextHop.parse(target.hop(), target.port());
+            if (dane.get().verdict(hop.host(), hop.mxLookup(), target.hostname(), target.address(), target.port(),
+                target.relay()).kind() == DaneVerdict.Kind.AUTHENTICATE) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The MTA-STS policy's level and trust on one connection, unless DANE authenticates it. */
+    private SmtpClientSession.Tls withSts(SmtpClientSession.Tls targetTls, Target target) {
+        if (stsLevel.isEmpty() || targetTls.daneAuthenticated()) {
+            return targetTls;
+        }
+        TlsPolicy policy = targetTls.policy().withLevel(stsLevel.get());
+        if (stsLevel.get() == TlsLevel.VERIFY) {
+            policy = policy.withMatch(List.of("hostname"));
+        }
+        return targetTls.withPolicy(policy).withTrust(stsTrust.apply(target));
     }
 
     /** One result per recipient, in the order of {@code recipients}. */
@@ -122,13 +203,16 @@ final class HostWalker {
                 lastTarget = target;
                 continue;
             }
+            targetTls = targetTls.map(t -> withSts(t, target));
             // As Postfix's connection cache: a session is reused only under the same TLS policy.
-            String key = target.relay() + credentials.map(c -> " " + c.username()).orElse("")
+            String key = cacheKeyPrefix + target.relay() + credentials.map(c -> " " + c.username()).orElse("")
                 + targetTls.map(t -> " " + t.policy()).orElse("");
             SmtpClientSession session;
             try {
                 session = obtain(target, key, credentials, targetTls);
+                observer.opened(target);
             } catch (SessionException e) {
+                observer.failed(target, e.outcome());
                 last = e;
                 lastTarget = target;
                 continue;

@@ -157,14 +157,19 @@ final class SmtpClientSession implements AutoCloseable {
      * material, and the next hop the policy's {@code nexthop} match strategies mean.
      */
     record Tls(TlsPolicy policy, TlsContexts contexts, String nexthop, String fingerprintDigest, TlsLog log,
-               Optional<X509TrustManager> dane) {
+               Optional<X509TrustManager> trust) {
         Tls(TlsPolicy policy, TlsContexts contexts, String nexthop, String fingerprintDigest, TlsLog log) {
             this(policy, contexts, nexthop, fingerprintDigest, log, Optional.empty());
         }
 
         /** The same connection under another policy: DANE and MTA-STS raise or lower a destination's level. */
         Tls withPolicy(TlsPolicy other) {
-            return new Tls(other, contexts, nexthop, fingerprintDigest, log, dane);
+            return new Tls(other, contexts, nexthop, fingerprintDigest, log, trust);
+        }
+
+        /** The same connection with its chain judged by {@code other} instead of the policy's CAs (MTA-STS). */
+        Tls withTrust(X509TrustManager other) {
+            return new Tls(policy, contexts, nexthop, fingerprintDigest, log, Optional.of(other));
         }
 
         /**
@@ -176,9 +181,14 @@ final class SmtpClientSession implements AutoCloseable {
                 Optional.of(tlsa));
         }
 
-        /** What the server's chain is judged by: its TLSA records under DANE, else the policy's CAs. */
+        /** Whether DANE authenticates this connection (then MTA-STS leaves it alone, RFC 8461 2). */
+        boolean daneAuthenticated() {
+            return policy.level() == TlsLevel.DANE_ONLY && trust.isPresent();
+        }
+
+        /** What the server's chain is judged by: its TLSA records under DANE, MTA-STS's trust, else the policy's CAs. */
         X509TrustManager trustManager(Target target) {
-            return dane.orElseGet(() -> contexts.trustManager(policy, target));
+            return trust.orElseGet(() -> contexts.trustManager(policy, target));
         }
     }
 
