@@ -104,6 +104,20 @@ class MtaStsTest {
         assertThat(counted).containsExactly("example.com sts starttls-not-supported mx1.example.com");
     }
 
+    /** The SMTP client's texts for a refused certificate (ServerCertificate) count as validation failures. */
+    @Test
+    void enforceCountsTheClientsCertificateRefusals() {
+        served.put("example.com", "version: STSv1\nmode: enforce\nmx: mx1.example.com\nmax_age: 600\n");
+        MtaSts.Plan plan = sts().plan("example.com", List.of(MX1), TlsLevel.NONE, false);
+        plan.observer().failed(MX1, Outcome.failure(false, "4.7.5",
+            "Server certificate not trusted: host mx1.example.com[192.0.2.1]: PKIX path building failed"));
+        plan.observer().failed(MX1, Outcome.failure(false, "4.7.5",
+            "Server certificate not verified: host mx1.example.com[192.0.2.1]: certificate names [a.example] match none"
+                + " of [mx1.example.com]"));
+        assertThat(counted).containsExactly("example.com sts validation-failure mx1.example.com",
+            "example.com sts validation-failure mx1.example.com");
+    }
+
     @Test
     void daneStricterLevelsModeNoneAndDomainsWithoutPolicyAreLeftAsTheyAre() {
         served.put("example.com", "version: STSv1\nmode: enforce\nmx: *.example.com\nmax_age: 600\n");
