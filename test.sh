@@ -54,12 +54,16 @@ command -v ldapsearch >/dev/null 2>&1 || packages+=(ldap-utils)
 command -v prometheus >/dev/null 2>&1 || packages+=(prometheus)
 command -v promtool >/dev/null 2>&1 || packages+=(prometheus)
 command -v chromium >/dev/null 2>&1 || packages+=(chromium)
+# The DANE tests (DnsjavaDnssecLookupTest, SmtpCourierDaneTest) sign zones with ldnsutils' ldns-keygen and
+# ldns-signzone and serve them with their own NSD on loopback (installed without starting its service).
+command -v ldns-signzone >/dev/null 2>&1 || packages+=(ldnsutils)
+[ -x /usr/sbin/nsd ] || packages+=(nsd)
 
 if [ ${#packages[@]} -gt 0 ]; then
     echo "test.sh: installing ${packages[*]}"
     sudo=""
     [ "$(id -u)" -eq 0 ] || sudo=sudo
-    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban, PostgreSQL, MariaDB, slapd, Prometheus (or podman's units) as system services during the install.
+    # Keep Debian from starting Postfix, Dovecot, OpenDKIM, rspamd, fail2ban, PostgreSQL, MariaDB, slapd, Prometheus, NSD (or podman's units) as system services during the install.
     policy=/usr/sbin/policy-rc.d
     created_policy=no
     if [ ! -e "$policy" ]; then

@@ -18,8 +18,9 @@ import java.util.stream.Collectors;
  * Relay domains that are also in {@code mydestination} are of the local class and are checked by
  * {@code local_recipient_maps} instead, so they do not count.
  *
- * <p>{@code smtp_tls_security_level} at {@code dane} or {@code dane-only}:
- * accepted as in Postfix, but what Postern does at those levels today is said at every start.
+ * <p>{@code smtp_tls_security_level} at {@code dane} or {@code dane-only} without
+ * {@code smtp_dns_support_level = dnssec}: accepted as in Postfix, but what Postern does then is
+ * said at every start.
  */
 public final class ConfigWarnings {
     private ConfigWarnings() {
@@ -35,23 +36,25 @@ public final class ConfigWarnings {
                 + " bounced later to senders that are often forged (backscatter); list the valid recipients"
                 + " (or @domain for a domain without a recipient list) in relay_recipient_maps");
         }
-        tlsLevelWarning(mainCf.get("smtp_tls_security_level")).ifPresent(warnings::add);
+        tlsLevelWarning(mainCf.get("smtp_tls_security_level"), mainCf.get("smtp_dns_support_level")).ifPresent(warnings::add);
         return warnings;
     }
 
     /**
-     * The SMTP client's TLS levels Postern accepts but cannot fully honour yet: {@code dane} runs
-     * as {@code may} (what Postfix's dane does without DNSSEC-validated TLSA records); {@code
-     * dane-only} defers every delivery rather than send unverified.
+     * The SMTP client's TLS levels Postern accepts but cannot honour as configured: {@code dane}
+     * and {@code dane-only} need {@code smtp_dns_support_level = dnssec} (without it dane runs as
+     * {@code may}, as Postfix's, and dane-only defers everything).
      */
-    private static Optional<String> tlsLevelWarning(String value) {
+    private static Optional<String> tlsLevelWarning(String value, String dnsSupportLevel) {
         String level = value.trim().toLowerCase(Locale.ROOT);
+        boolean dnssec = dnsSupportLevel.trim().equalsIgnoreCase("dnssec");
         return switch (level) {
-            case "dane" -> Optional.of("smtp_tls_security_level = dane: DNSSEC and TLSA records are not used"
-                + " yet; delivery uses opportunistic TLS (as level may), which is what Postfix's dane does when a"
-                + " destination has no DNSSEC-validated TLSA records");
-            case "dane-only" -> Optional.of("smtp_tls_security_level = dane-only: DANE (DNSSEC and TLSA records) is"
-                + " not implemented yet; every SMTP delivery is deferred rather than sent to an unauthenticated server");
+            case "dane" -> dnssec ? Optional.empty() : Optional.of("smtp_tls_security_level = dane needs"
+                + " smtp_dns_support_level = dnssec to look up TLSA records; without it delivery uses opportunistic TLS"
+                + " (as level may), which is what Postfix's dane does without DNSSEC");
+            case "dane-only" -> dnssec ? Optional.empty() : Optional.of("smtp_tls_security_level = dane-only needs"
+                + " smtp_dns_support_level = dnssec to look up TLSA records; without it every SMTP delivery is deferred"
+                + " rather than sent to an unauthenticated server");
             default -> Optional.empty();
         };
     }

@@ -254,6 +254,12 @@ public final class Parameters {
                     "TLS protocols at the levels that require TLS"),
             new Parameter("smtp_tls_servername", STRING, DefaultValue.of(""),
                     "the SNI name sent: empty or hostname for the server's host name, or a fixed name"),
+            new Parameter("smtp_dns_support_level", STRING, DefaultValue.of(""),
+                    "DNS of the SMTP client: empty, disabled or enabled (plain lookups), dnssec (MX, address and TLSA"
+                        + " lookups validated with postern_dnssec_trust_anchor_file; needed by the dane levels)"),
+            new Parameter("postern_dnssec_trust_anchor_file", STRING, DefaultValue.of("/usr/share/dns/root.key"),
+                    "DS or DNSKEY records in zone-file form that DNSSEC validation starts from (smtp_dns_support_level"
+                        + " = dnssec); the default is Debian's dns-root-data root key"),
             new Parameter("smtp_sasl_auth_enable", BOOLEAN, DefaultValue.of("no"),
                     "authenticate to next hops that offer AUTH, with smtp_sasl_password_maps"),
             new Parameter("smtp_sasl_password_maps", LIST, DefaultValue.of(""),
@@ -605,7 +611,20 @@ public final class Parameters {
             // Postern DNS
             new Parameter("postern_dns_servers", DNS_SERVERS, DefaultValue.of(""),
                     "DNS servers of the DNS-based restrictions and client names, address[:port] ([ipv6]:port);"
-                        + " empty means those of /etc/resolv.conf"));
+                        + " empty means those of /etc/resolv.conf"),
+
+            // Postern MTA-STS and TLS reporting (docs/outbound-tls.md)
+            new Parameter("postern_mta_sts", BOOLEAN, DefaultValue.of("no"),
+                    "apply the MTA-STS policies (RFC 8461) of recipient domains to their MX delivery; the policy is"
+                        + " fetched over HTTPS and verified with smtp_tls_CAfile or the JVM's trust store"),
+            new Parameter("postern_tls_reports", BOOLEAN, DefaultValue.of("no"),
+                    "send TLS reports (RFC 8460) on the MTA-STS sessions to the rua of each policy domain's _smtp._tls record"),
+            new Parameter("postern_tls_report_interval", TIME, DefaultValue.of("1d"),
+                    "how often the TLS reports are sent, each covering the sessions since the last"),
+            new Parameter("postern_tls_report_organization", STRING, DefaultValue.of("$myhostname"),
+                    "the organization-name of the TLS reports"),
+            new Parameter("postern_tls_report_contact", STRING, DefaultValue.of("postmaster@$myhostname"),
+                    "the contact-info of the TLS reports, and their sender"));
 
     /** How far a misspelt name may be from a known one to be suggested. */
     private static final int SUGGESTION_DISTANCE = 2;

@@ -21,6 +21,7 @@ import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.TLSARecord;
 import org.xbill.DNS.TXTRecord;
 import org.xbill.DNS.TextParseException;
 import org.xbill.DNS.Type;
@@ -51,11 +52,21 @@ public final class DnsjavaLookup implements DnsLookup {
      *                 (the query as a whole gives up after timeout x attempts x servers)
      */
     public DnsjavaLookup(List<DnsServer> servers, Duration timeout, int attempts) {
-        List<InetSocketAddress> addresses = servers.isEmpty()
+        this.resolver = resolver(servers, timeout, attempts);
+        this.description = addresses(servers).toString();
+    }
+
+    /** The servers of {@code postern_dns_servers}, or of /etc/resolv.conf when there are none. */
+    static List<InetSocketAddress> addresses(List<DnsServer> servers) {
+        return servers.isEmpty()
             ? ResolverConfig.getCurrentConfig().servers()
             : servers.stream().map(DnsServer::socketAddress).toList();
+    }
+
+    /** One resolver over the servers, each tried {@code attempts} times for {@code timeout}. */
+    static Resolver resolver(List<DnsServer> servers, Duration timeout, int attempts) {
         List<Resolver> resolvers = new ArrayList<>();
-        for (InetSocketAddress address : addresses) {
+        for (InetSocketAddress address : addresses(servers)) {
             SimpleResolver simple = new SimpleResolver(address);
             simple.setTimeout(timeout);
             resolvers.add(simple);
@@ -64,8 +75,7 @@ public final class DnsjavaLookup implements DnsLookup {
         // dnsjava's ExtendedResolver timeout bounds the whole query, over every attempt at every server.
         extended.setTimeout(timeout.multipliedBy((long) Math.max(attempts, 1) * Math.max(resolvers.size(), 1)));
         extended.setRetries(Math.max(attempts, 1));
-        this.resolver = extended;
-        this.description = addresses.toString();
+        return extended;
     }
 
     public DnsjavaLookup(List<DnsServer> servers) {
@@ -95,7 +105,7 @@ public final class DnsjavaLookup implements DnsLookup {
         };
     }
 
-    private static DnsAnswer values(Record[] records, DnsType type) {
+    static DnsAnswer values(Record[] records, DnsType type) {
         List<String> values = new ArrayList<>();
         List<Integer> preferences = new ArrayList<>();
         // The SMTP client tries MX hosts in preference order and DnsAnswer carries no
@@ -117,6 +127,8 @@ public final class DnsjavaLookup implements DnsLookup {
                 values.add(hostName(ptr.getTarget()));
             } else if (record instanceof TXTRecord txt) {
                 values.add(String.join("", txt.getStrings()));
+            } else if (record instanceof TLSARecord tlsa) {
+                values.add(tlsaText(tlsa));
             }
         }
         if (values.isEmpty()) {
@@ -125,13 +137,19 @@ public final class DnsjavaLookup implements DnsLookup {
         return preferences.size() == values.size() ? DnsAnswer.foundMx(values, preferences) : DnsAnswer.found(values);
     }
 
+    /** A TLSA record as its presentation form: {@code usage selector matching-type hex-data}. */
+    private static String tlsaText(TLSARecord tlsa) {
+        return tlsa.getCertificateUsage() + " " + tlsa.getSelector() + " " + tlsa.getMatchingType() + " "
+            + java.util.HexFormat.of().formatHex(tlsa.getCertificateAssociationData());
+    }
+
     /** Without the trailing dot; the root (the null MX's exchange) becomes empty. */
     private static String hostName(Name name) {
         String text = name.toString(true);
         return name.equals(Name.root) ? "" : text.toLowerCase(Locale.ROOT);
     }
 
-    private static int typeCode(DnsType type) {
+    static int typeCode(DnsType type) {
         return switch (type) {
             case A -> Type.A;
             case AAAA -> Type.AAAA;
@@ -139,6 +157,7 @@ public final class DnsjavaLookup implements DnsLookup {
             case NS -> Type.NS;
             case TXT -> Type.TXT;
             case PTR -> Type.PTR;
+            case TLSA -> Type.TLSA;
         };
     }
 

@@ -43,14 +43,23 @@ class ConfigWarningsTest {
     void daneSaysItRunsAsMayWithoutDnssec() throws Exception {
         assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = dane")))
             .singleElement().asString()
-            .startsWith("smtp_tls_security_level = dane: DNSSEC and TLSA records are not used yet;")
+            .startsWith("smtp_tls_security_level = dane needs smtp_dns_support_level = dnssec")
             .contains("opportunistic TLS (as level may)");
+    }
+
+    @Test
+    void theDaneLevelsWithDnssecWarnOfNothing() throws Exception {
+        for (String level : List.of("dane", "dane-only")) {
+            assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = " + level,
+                "smtp_dns_support_level = dnssec"))).as(level).isEmpty();
+        }
     }
 
     @Test
     void onlyTheLevelThatDefersEverythingSaysSo() throws Exception {
         assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = dane-only")))
-            .singleElement().asString().startsWith("smtp_tls_security_level = dane-only: DANE").contains("deferred");
+            .singleElement().asString().startsWith("smtp_tls_security_level = dane-only needs smtp_dns_support_level = dnssec")
+            .contains("deferred");
         assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = fingerprint")))
             .as("fingerprint is implemented").isEmpty();
         assertThat(ConfigWarnings.of(TestConfigs.parse("myhostname = mx.example", "smtp_tls_security_level = verify")))

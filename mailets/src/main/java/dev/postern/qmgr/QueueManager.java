@@ -57,6 +57,9 @@ import dev.postern.delivery.route.DeliveryWindows;
 import dev.postern.delivery.route.RouteResolver;
 import dev.postern.delivery.smtp.LmtpCourier;
 import dev.postern.delivery.smtp.SmtpCourier;
+import dev.postern.delivery.smtp.sts.MtaSts;
+import dev.postern.delivery.smtp.tlsrpt.TlsReporter;
+import dev.postern.delivery.smtp.tlsrpt.TlsResults;
 import dev.postern.log.MailEvent;
 import dev.postern.log.MailLog;
 import dev.postern.queue.MailAttributes;
@@ -223,7 +226,11 @@ public class QueueManager extends GenericMailet {
      */
     private Map<String, Courier> couriers(ComponentParameters parameters, MailLog mailLog, List<AutoCloseable> closeables)
             throws MessagingException, ConfigException {
-        Agents agents = new Agents(parameters, mailLog);
+        // MTA-STS sessions are tallied for the TLS reports (RFC 8460), which go out through this
+        // server's own queue, as bounces do.
+        TlsResults tlsResults = TlsReporter.start(parameters, assembly.environment().dns(parameters), clock,
+            assembly.queueIds(), mailLog, mail -> getMailetContext().sendMail(mail), closeables);
+        Agents agents = new Agents(parameters, mailLog, tlsResults);
         Map<String, Courier> couriers = new HashMap<>();
         Courier smtp = agents.create("smtp", parameters, closeables);
         couriers.put("smtp", smtp);
@@ -245,9 +252,11 @@ public class QueueManager extends GenericMailet {
         private final Path var;
         private final Path mailRoot;
         private final ComponentParameters base;
+        private final TlsResults tlsResults;
 
-        Agents(ComponentParameters base, MailLog mailLog) throws MessagingException {
+        Agents(ComponentParameters base, MailLog mailLog, TlsResults tlsResults) throws MessagingException {
             this.base = base;
+            this.tlsResults = tlsResults;
             this.mailLog = mailLog;
             this.home = MailRoot.home(assembly.fileSystem(), getMailetName());
             this.var = MailRoot.resolve(assembly.fileSystem(), "file://var/", getMailetName());
@@ -273,7 +282,8 @@ public class QueueManager extends GenericMailet {
             switch (command) {
                 case "smtp": {
                     SmtpCourier smtp = SmtpCourier.create(parameters, environment.dns(parameters), environment::openTable,
-                        clock, line -> mailLog.log("smtp", line));
+                        clock, line -> mailLog.log("smtp", line),
+                        MtaSts.create(parameters, environment.dns(parameters), var, clock, mailLog, tlsResults));
                     closeables.add(smtp);
                     return smtp;
                 }

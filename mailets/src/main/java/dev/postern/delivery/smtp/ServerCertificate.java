@@ -19,7 +19,7 @@ import javax.net.ssl.X509TrustManager;
 /**
  * The judgement of a server's certificate chain after the TLS handshake, by the rules of one
  * {@link TlsPolicy}: whether the chain is trusted (the trust manager of the connection: the CAs
- * of smtp_tls_CAfile and smtp_tls_CApath), whether its names match the policy's {@code match}
+ * of smtp_tls_CAfile and smtp_tls_CApath, or the server's TLSA records under DANE), whether its names match the policy's {@code match}
  * list (verify, secure), or whether its certificate or public-key fingerprint is one of the
  * listed ones (fingerprint). The handshake itself accepts any certificate, so that a failure can
  * be told apart (not trusted, no name matched) and so that "may" can log whether it was trusted.
@@ -77,6 +77,14 @@ final class ServerCertificate {
             return judgeFingerprint(policy, peer);
         }
         Optional<String> untrusted = untrusted(trustManager);
+        if (policy.level() == TlsLevel.DANE || policy.level() == TlsLevel.DANE_ONLY) {
+            // Only a DANE-authenticated connection gets here with a dane level, and its trust
+            // manager is the server's TLSA records: they are the whole check (RFC 7672 3.1).
+            return untrusted.isPresent()
+                ? new Verdict(Trust.UNTRUSTED, Optional.of("Server certificate not verified: host " + peer + ": "
+                    + untrusted.get()))
+                : new Verdict(Trust.VERIFIED, Optional.empty());
+        }
         if (!policy.level().verifies()) {
             return new Verdict(untrusted.isPresent() ? Trust.UNTRUSTED : Trust.TRUSTED, Optional.empty());
         }

@@ -19,6 +19,7 @@ import java.util.TreeSet;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import javax.net.ssl.X509TrustManager;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.DsnParameters;
@@ -155,7 +156,40 @@ final class SmtpClientSession implements AutoCloseable {
      * What STARTTLS is to do on one connection: the destination's policy, the client's TLS
      * material, and the next hop the policy's {@code nexthop} match strategies mean.
      */
-    record Tls(TlsPolicy policy, TlsContexts contexts, String nexthop, String fingerprintDigest, TlsLog log) {
+    record Tls(TlsPolicy policy, TlsContexts contexts, String nexthop, String fingerprintDigest, TlsLog log,
+               Optional<X509TrustManager> trust) {
+        Tls(TlsPolicy policy, TlsContexts contexts, String nexthop, String fingerprintDigest, TlsLog log) {
+            this(policy, contexts, nexthop, fingerprintDigest, log, Optional.empty());
+        }
+
+        /** The same connection under another policy: DANE and MTA-STS raise or lower a destination's level. */
+        Tls withPolicy(TlsPolicy other) {
+            return new Tls(other, contexts, nexthop, fingerprintDigest, log, trust);
+        }
+
+        /** The same connection with its chain judged by {@code other} instead of the policy's CAs (MTA-STS). */
+        Tls withTrust(X509TrustManager other) {
+            return new Tls(policy, contexts, nexthop, fingerprintDigest, log, Optional.of(other));
+        }
+
+        /**
+         * Authenticated by DANE (RFC 7672 2.2): TLS required, and the chain judged by the server's
+         * TLSA records alone (level dane-only), with {@code tlsa} in place of the CAs.
+         */
+        Tls withDane(X509TrustManager tlsa) {
+            return new Tls(policy.withLevel(TlsLevel.DANE_ONLY), contexts, nexthop, fingerprintDigest, log,
+                Optional.of(tlsa));
+        }
+
+        /** Whether DANE authenticates this connection (then MTA-STS leaves it alone, RFC 8461 2). */
+        boolean daneAuthenticated() {
+            return policy.level() == TlsLevel.DANE_ONLY && trust.isPresent();
+        }
+
+        /** What the server's chain is judged by: its TLSA records under DANE, MTA-STS's trust, else the policy's CAs. */
+        X509TrustManager trustManager(Target target) {
+            return trust.orElseGet(() -> contexts.trustManager(policy, target));
+        }
     }
 
     private void startTls(Optional<Tls> tls) throws SessionException {
@@ -213,8 +247,8 @@ final class SmtpClientSession implements AutoCloseable {
      */
     private void checkCertificate(Tls tls, SSLSession session) throws SessionException {
         ServerCertificate certificate = new ServerCertificate(peerChain(session), tls.fingerprintDigest());
-        ServerCertificate.Verdict verdict = certificate.judge(tls.policy(),
-            tls.contexts().trustManager(tls.policy(), target), target.hostname(), tls.nexthop(), target.peer());
+        ServerCertificate.Verdict verdict = certificate.judge(tls.policy(), tls.trustManager(target), target.hostname(),
+            tls.nexthop(), target.peer());
         if (verdict.trust() != ServerCertificate.Trust.ANONYMOUS) {
             tls.log().certificate(target, certificate);
         }

@@ -23,7 +23,10 @@ import dev.postern.config.ComponentParameters;
 import dev.postern.delivery.Courier;
 import dev.postern.delivery.Delivery;
 import dev.postern.delivery.RecipientResult;
+import dev.postern.delivery.smtp.dane.DaneResolver;
+import dev.postern.delivery.smtp.sts.MtaSts;
 import dev.postern.dns.DnsLookup;
+import dev.postern.dns.DnssecLookup;
 import dev.postern.tables.LookupTable;
 
 /**
@@ -32,8 +35,11 @@ import dev.postern.tables.LookupTable;
  * recipients' domain when there is none), holds one of default_destination_concurrency_limit
  * permits for that destination, and delivers through {@link HostWalker}. Idle connections are
  * cached for smtp_connection_cache_time_limit; {@link #close()} says QUIT to them. Each server's
- * TLS policy is its next hop's (smtp_tls_policy_maps, else smtp_tls_security_level); at a level
- * Postern cannot honour yet (dane-only) delivery is deferred before connecting (see {@link TlsLevel}).
+ * TLS policy is its next hop's (smtp_tls_policy_maps, else smtp_tls_security_level); at the dane
+ * levels DANE (smtp_dns_support_level = dnssec) decides each connection, and dane-only without
+ * dnssec defers before connecting (see {@link TlsLevel}). Mail to a recipient domain's own MX
+ * hosts follows the domain's MTA-STS policy when {@code postern_mta_sts = yes} ({@link MtaSts}),
+ * unless DANE authenticates the destination.
  */
 public final class SmtpCourier implements Courier, AutoCloseable {
     public static final int DEFAULT_PORT = 25;
@@ -44,9 +50,11 @@ public final class SmtpCourier implements Courier, AutoCloseable {
     private final SessionCache cache;
     private final DestinationLimiter limiter;
     private final Watchdog watchdog;
+    private final MtaSts sts;
 
     private SmtpCourier(DestinationResolver resolver, HostWalker walker, SessionCache cache, DestinationLimiter limiter,
-                        Watchdog watchdog) {
+                        Watchdog watchdog, MtaSts sts) {
+        this.sts = sts;
         this.watchdog = watchdog;
         this.resolver = resolver;
         this.walker = walker;
@@ -60,7 +68,7 @@ public final class SmtpCourier implements Courier, AutoCloseable {
      */
     public static SmtpCourier create(ComponentParameters parameters, DnsLookup dns, Function<String, LookupTable> tables,
                                      Clock clock) {
-        return create(parameters, dns, tables, clock, line -> LOGGER.info("{}", line));
+        return create(parameters, dns, tables, clock, line -> LOGGER.info("{}", line), MtaSts.disabled());
     }
 
     /**
@@ -70,6 +78,16 @@ public final class SmtpCourier implements Courier, AutoCloseable {
      */
     public static SmtpCourier create(ComponentParameters parameters, DnsLookup dns, Function<String, LookupTable> tables,
                                      Clock clock, Consumer<String> tlsLog) {
+        return create(parameters, dns, tables, clock, tlsLog, MtaSts.disabled());
+    }
+
+    /**
+     * @param tlsLog the mail log's lines of this service, for the TLS lines smtp_tls_loglevel asks for
+     * @param sts MTA-STS policies of recipient domains ({@link MtaSts#disabled()} when off)
+     * @throws IllegalArgumentException naming a parameter with a bad value
+     */
+    public static SmtpCourier create(ComponentParameters parameters, DnsLookup dns, Function<String, LookupTable> tables,
+                                     Clock clock, Consumer<String> tlsLog, MtaSts sts) {
         ClientSettings settings = ClientSettings.from(parameters);
         List<LookupTable> maps = new ArrayList<>();
         if (settings.saslEnabled()) {
@@ -81,9 +99,14 @@ public final class SmtpCourier implements Courier, AutoCloseable {
         SessionCache cache = new SessionCache(settings.connectionCacheOnDemand()
             ? settings.connectionCacheTimeLimit() : java.time.Duration.ZERO, clock);
         Watchdog watchdog = new Watchdog();
-        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock);
-        return new SmtpCourier(new DestinationResolver(dns, ownAddresses(parameters)), walker, cache,
-            new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog);
+        // smtp_dns_support_level = dnssec: MX and address lookups validated (bogus answers defer),
+        // and DANE's TLSA lookups for every destination whose effective policy (smtp_tls_policy_maps
+        // or smtp_tls_security_level) is dane or dane-only (dev.postern.delivery.smtp.dane).
+        Optional<DnssecLookup> dnssec = DaneResolver.dnssecLookup(parameters);
+        Optional<DaneResolver> dane = dnssec.map(DaneResolver::new);
+        HostWalker walker = new HostWalker(settings, SmtpClientSession.Mode.SMTP, tls, passwords, cache, watchdog, clock, dane);
+        return new SmtpCourier(new DestinationResolver(dnssec.<DnsLookup>map(d -> d).orElse(dns), ownAddresses(parameters)),
+            walker, cache, new DestinationLimiter(settings.destinationConcurrencyLimit()), watchdog, sts);
     }
 
     /** The addresses loop detection looks for among the MX hosts, as Postfix's smtp_find_self. */
@@ -128,8 +151,49 @@ public final class SmtpCourier implements Courier, AutoCloseable {
             if (resolution.targets().isEmpty()) {
                 return walker.all(recipients, resolution.failure().orElseThrow(), "none");
             }
+            Optional<String> policyDomain = recipientMxDomain(hops, recipients);
+            if (policyDomain.isPresent()) {
+                return deliverUnderSts(delivery, recipients, policyDomain.get(), resolution.targets());
+            }
             return walker.deliver(delivery, recipients, resolution.targets());
         }
+    }
+
+    /**
+     * The recipients' domain when the mail goes to its MX hosts on port 25: one hop, looked up by
+     * MX, naming the domain of every recipient (the route's next hop is the recipient domain unless
+     * transport_maps or relayhost chose another).
+     */
+    private static Optional<String> recipientMxDomain(List<NextHop> hops, List<MailAddress> recipients) {
+        if (hops.size() != 1 || !hops.get(0).mxLookup() || hops.get(0).port() != DEFAULT_PORT) {
+            return Optional.empty();
+        }
+        String host = hops.get(0).host();
+        boolean same = recipients.stream().allMatch(r -> r.getDomain().asString().equalsIgnoreCase(host));
+        return same ? Optional.of(host) : Optional.empty();
+    }
+
+    /**
+     * MTA-STS (RFC 8461) applies to mail routed by the recipient domain's own MX hosts: the
+     * domain's policy may narrow the hosts, raise the TLS level, or defer the mail.
+     */
+    private List<RecipientResult> deliverUnderSts(Delivery delivery, List<MailAddress> recipients, String domain,
+                                                  List<Target> targets) {
+        // The level MTA-STS would change is the destination's effective one (smtp_tls_policy_maps
+        // too); DANE takes precedence over MTA-STS when it authenticates the servers (RFC 8461 2).
+        Optional<TlsLevel> level = walker.policyLevel(targets.get(0));
+        if (level.isEmpty()) {
+            return walker.deliver(delivery, recipients, targets);
+        }
+        MtaSts.Plan plan = sts.plan(domain, targets, level.get(), walker.daneAuthenticates(targets));
+        if (plan.deferral().isPresent()) {
+            return walker.all(recipients, Outcome.failure(false, "4.7.5", plan.deferral().get()), "none");
+        }
+        if (!plan.applies()) {
+            return walker.deliver(delivery, recipients, targets);
+        }
+        return walker.withSts(plan.level().orElseThrow(), plan.trust(), plan.cacheKey(), plan.observer())
+            .deliver(delivery, recipients, plan.targets());
     }
 
     @Override

@@ -74,8 +74,8 @@ final class TlsContexts {
 
     /**
      * The trust anchors a server of {@code target} is judged by under {@code policy}: the CAs of
-     * smtp_tls_CAfile and smtp_tls_CApath. DANE plugs in here: a connection whose policy has
-     * TLSA records gets a trust manager that checks them instead.
+     * smtp_tls_CAfile and smtp_tls_CApath. A DANE-authenticated connection is judged by its
+     * TLSA records instead ({@link SmtpClientSession.Tls#trustManager}).
      */
     X509TrustManager trustManager(TlsPolicy policy, Target target) {
         return authorities;

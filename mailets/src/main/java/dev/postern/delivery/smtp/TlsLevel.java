@@ -9,12 +9,12 @@ import java.util.Optional;
  * <ul>
  *   <li>{@code none} (also the empty value): never STARTTLS.</li>
  *   <li>{@code may}: STARTTLS when offered, any certificate; plain text when the handshake fails.</li>
- *   <li>{@code dane}: as {@code may}. Postern does not look up DNSSEC-validated TLSA records yet,
- *       and Postfix's {@code dane} without usable TLSA records is opportunistic TLS; a warning at
- *       start says so.</li>
- *   <li>{@code dane-only}: fail safe. Without TLSA records no server can be authenticated as this
- *       level demands, so every delivery is deferred (4.7.5, the reason in the log) instead of
- *       being sent unencrypted or to an unverified server.</li>
+ *   <li>{@code dane}, {@code dane-only}: with {@code smtp_dns_support_level = dnssec}, DANE
+ *       (dev.postern.delivery.smtp.dane) decides each connection from the server's
+ *       DNSSEC-validated TLSA records: authenticated by them, encrypted only (all records
+ *       unusable), or without DANE, where {@code dane} is {@code may} and {@code dane-only}
+ *       defers (4.7.5). Without dnssec, {@code dane} is {@code may} (a warning at start says so)
+ *       and {@code dane-only} defers every delivery to its destinations.</li>
  *   <li>{@code fingerprint}: STARTTLS required; the server certificate's or its public key's
  *       fingerprint (smtp_tls_fingerprint_digest) must be one of the policy's {@code match=}.</li>
  *   <li>{@code encrypt}: STARTTLS required, any certificate.</li>
@@ -73,13 +73,13 @@ public enum TlsLevel {
     }
 
     /**
-     * Why mail cannot be sent at this level yet (the delivery is deferred with this text), or
-     * empty when the level is implemented.
+     * Why mail cannot be sent at this level without smtp_dns_support_level = dnssec (the
+     * delivery is deferred with this text), or empty when it can.
      */
     public Optional<String> deferralReason() {
         return switch (this) {
-            case DANE_ONLY -> Optional.of("TLS security level dane-only: DANE TLSA records are not looked up yet"
-                + " (no DNSSEC), so no server can be authenticated; mail is deferred, not sent without DANE");
+            case DANE_ONLY -> Optional.of("TLS security level dane-only: smtp_dns_support_level is not dnssec, so no"
+                + " TLSA record can be validated; mail is deferred, not sent without DANE");
             default -> Optional.empty();
         };
     }

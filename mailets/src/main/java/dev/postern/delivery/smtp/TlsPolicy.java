@@ -34,6 +34,11 @@ public record TlsPolicy(TlsLevel level, List<String> match, String servername, S
         return new TlsPolicy(level, List.of(), "", "medium", ">=TLSv1", List.of());
     }
 
+    /** The same policy with other certificate match patterns (MTA-STS: the MX host name). */
+    public TlsPolicy withMatch(List<String> other) {
+        return new TlsPolicy(level, other, servername, ciphers, protocols, exclude);
+    }
+
     /** The same policy at another level: DANE and MTA-STS raise or lower a destination's level. */
     public TlsPolicy withLevel(TlsLevel other) {
         return new TlsPolicy(other, match, servername, ciphers, protocols, exclude);
