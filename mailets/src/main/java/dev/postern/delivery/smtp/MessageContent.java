@@ -1,10 +1,13 @@
 package dev.postern.delivery.smtp;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
+
+import org.apache.james.server.core.MimeMessageWrapper;
 
 /**
  * The message as it goes on the wire ({@link WireOutput}: CR LF line ends, bare CRs made spaces,
@@ -14,6 +17,7 @@ import javax.mail.internet.MimeMessage;
  */
 final class MessageContent {
     private static final byte[] END_OF_DATA = {'.', '\r', '\n'};
+    private static final int COPY_CHUNK = 16 * 1024;
 
     /** The stored message, written out again on each call. */
     @FunctionalInterface
@@ -32,6 +36,9 @@ final class MessageContent {
     }
 
     static MessageContent of(MimeMessage message) throws IOException, MessagingException {
+        if (message instanceof MimeMessageWrapper stored && !stored.isModified()) {
+            return measure(out -> copyStored(stored, out));
+        }
         // The first writeTo saves pending changes to the message, so both passes see the same bytes.
         return measure(out -> {
             try {
@@ -47,6 +54,23 @@ final class MessageContent {
             return measure(out -> out.write(raw));
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
+        }
+    }
+
+    /**
+     * An unchanged stored message goes out as its stored bytes: James's {@code writeTo} would parse
+     * the header block on each pass (JavaMail's line reader also takes a bare CR for a line end, making
+     * a new header line of what follows it, which {@link WireOutput} would have made a space).
+     */
+    private static void copyStored(MimeMessageWrapper stored, OutputStream out) throws IOException {
+        try (InputStream in = stored.getMessageInputStream()) {
+            byte[] chunk = new byte[COPY_CHUNK];
+            int read;
+            while ((read = in.read(chunk)) >= 0) {
+                out.write(chunk, 0, read);
+            }
+        } catch (MessagingException e) {
+            throw new IOException("cannot read the stored message " + stored.getSourceId() + ": " + e.getMessage(), e);
         }
     }
 

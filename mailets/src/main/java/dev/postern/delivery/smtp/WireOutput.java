@@ -53,10 +53,37 @@ final class WireOutput extends OutputStream {
         }
     }
 
+    /**
+     * Copies the bytes between line ends as one run; only a line's first byte (a dot to double) and
+     * CR and LF go through {@link #write(int)}, so a 100 KB message is a few thousand array copies,
+     * not a hundred thousand calls.
+     */
     @Override
     public void write(byte[] bytes, int offset, int length) throws IOException {
-        for (int i = offset; i < offset + length; i++) {
-            write(bytes[i]);
+        int end = offset + length;
+        int i = offset;
+        while (i < end) {
+            byte first = bytes[i];
+            if (pendingCr || atLineStart || first == '\r' || first == '\n') {
+                write(first);
+                i++;
+                continue;
+            }
+            int runEnd = i;
+            int seen = 0;
+            while (runEnd < end) {
+                byte value = bytes[runEnd];
+                if (value == '\r' || value == '\n') {
+                    break;
+                }
+                seen |= value;
+                runEnd++;
+            }
+            if (seen < 0) {
+                eightBit = true;
+            }
+            put(bytes, i, runEnd - i);
+            i = runEnd;
         }
     }
 
@@ -105,6 +132,25 @@ final class WireOutput extends OutputStream {
         buffer[used++] = value;
         count++;
         empty = false;
+    }
+
+    private void put(byte[] bytes, int offset, int length) throws IOException {
+        int from = offset;
+        int left = length;
+        while (left > 0) {
+            if (used == buffer.length) {
+                drain();
+            }
+            int part = Math.min(left, buffer.length - used);
+            System.arraycopy(bytes, from, buffer, used, part);
+            used += part;
+            from += part;
+            left -= part;
+        }
+        count += length;
+        if (length > 0) {
+            empty = false;
+        }
     }
 
     private void drain() throws IOException {

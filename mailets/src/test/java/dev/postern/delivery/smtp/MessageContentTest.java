@@ -2,8 +2,10 @@ package dev.postern.delivery.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -15,6 +17,8 @@ import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLSocketFactory;
 
+import org.apache.james.server.core.MimeMessageSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.junit.jupiter.api.Test;
 
 class MessageContentTest {
@@ -67,6 +71,82 @@ class MessageContentTest {
         // The last pass over the stored message had already put most of it on the wire.
         assertThat(sentWhileReading).last().satisfies(sent -> assertThat(sent).isGreaterThan(90 * 1024));
         assertThat(connection.written.size()).isEqualTo(content.size() + 3);
+    }
+
+    @Test
+    void aStoredMessageGoesOutAsItsStoredBytesWithoutItsHeadersParsedAgain() throws Exception {
+        // JavaMail's header reader takes a bare CR for a line end: parsed again, this would be two header lines.
+        byte[] raw = "Received: from x.example\rFrom: evil@bank.example\r\nSubject: s\r\n\r\n.body\r\n"
+            .getBytes(StandardCharsets.US_ASCII);
+        RecordingConnection connection = new RecordingConnection();
+
+        MessageContent content = MessageContent.of(new MimeMessageWrapper(new BytesSource(raw)));
+        content.writeDotStuffed(connection);
+
+        assertThat(connection.written.toString(StandardCharsets.US_ASCII))
+            .isEqualTo("Received: from x.example From: evil@bank.example\r\nSubject: s\r\n\r\n..body\r\n.\r\n");
+        assertThat(content.size()).isEqualTo(raw.length);
+    }
+
+    @Test
+    void aChangedStoredMessageGoesOutWithItsChanges() throws Exception {
+        MimeMessageWrapper stored = new MimeMessageWrapper(new BytesSource(
+            "Subject: s\r\nBcc: hidden@example.com\r\n\r\nbody\r\n".getBytes(StandardCharsets.US_ASCII)));
+        stored.removeHeader("Bcc");
+        RecordingConnection connection = new RecordingConnection();
+
+        MessageContent.of(stored).writeDotStuffed(connection);
+
+        assertThat(connection.written.toString(StandardCharsets.US_ASCII))
+            .doesNotContain("Bcc").contains("Subject: s\r\n").endsWith("body\r\n.\r\n");
+    }
+
+    @Test
+    void theWireIsTheSameHoweverTheStoredBytesAreCutIntoWrites() throws IOException {
+        String stored = "Subject: \u00e9t\u00e9\r\n\r\n.a\r\r\nb\rc\n..d\r\n\r.\r\nlong " + "x".repeat(9000) + "\r\n.\r";
+        byte[] bytes = stored.getBytes(StandardCharsets.ISO_8859_1);
+        String whole = onTheWire(stored);
+        for (int cut = 1; cut <= 13; cut++) {
+            RecordingConnection connection = new RecordingConnection();
+            WireOutput wire = new WireOutput(connection::write, true);
+            for (int offset = 0; offset < bytes.length; offset += cut) {
+                wire.write(bytes, offset, Math.min(cut, bytes.length - offset));
+            }
+            wire.finish();
+
+            assertThat(connection.written.toString(StandardCharsets.ISO_8859_1) + ".\r\n").as("writes of %d bytes", cut)
+                .isEqualTo(whole);
+            assertThat(wire.isEightBit()).isTrue();
+        }
+    }
+
+    @Test
+    void aMessageOfSevenBitBytesIsNotEightBit() {
+        assertThat(MessageContent.of("Subject: x\r\n\r\n~\u007f\r\n".getBytes(StandardCharsets.US_ASCII)).isEightBit())
+            .isFalse();
+    }
+
+    private static final class BytesSource implements MimeMessageSource {
+        private final byte[] bytes;
+
+        BytesSource(byte[] bytes) {
+            this.bytes = bytes;
+        }
+
+        @Override
+        public String getSourceId() {
+            return "test bytes";
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return new ByteArrayInputStream(bytes);
+        }
+
+        @Override
+        public long getMessageSize() {
+            return bytes.length;
+        }
     }
 
     private static String onTheWire(String stored) throws IOException {
