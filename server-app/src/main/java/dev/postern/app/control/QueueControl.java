@@ -166,13 +166,7 @@ public final class QueueControl {
             if (mail == null) {
                 continue;
             }
-            Optional<MailQueueName> from = mail.getAttribute(MailAttributes.HELD_FROM)
-                .map(attribute -> MailQueueName.of(String.valueOf(attribute.getValue().value())));
-            mail.removeAttribute(MailAttributes.HELD_FROM);
-            if (from.isEmpty()) {
-                mail.removeAttribute(MailAttributes.HOLD);
-                mail.setState(ROOT);
-            }
+            Optional<MailQueueName> from = outOfHold(mail);
             mail.setAttribute(releaseAt(until));
             logAction(mail, "placed on hold until " + until);
             queue(from.orElse(SPOOL)).enQueue(mail, delay);
@@ -180,6 +174,22 @@ public final class QueueControl {
             count++;
         }
         return count;
+    }
+
+    /**
+     * Takes the hold marks off a mail leaving the hold repository and says which queue it was held
+     * from; empty for mail held by an access(5) HOLD result, which was never queued past the
+     * pipeline's start and so goes through the whole pipeline again, without the HOLD.
+     */
+    private static Optional<MailQueueName> outOfHold(Mail mail) {
+        Optional<MailQueueName> from = mail.getAttribute(MailAttributes.HELD_FROM)
+            .map(attribute -> MailQueueName.of(String.valueOf(attribute.getValue().value())));
+        mail.removeAttribute(MailAttributes.HELD_FROM);
+        if (from.isEmpty()) {
+            mail.removeAttribute(MailAttributes.HOLD);
+            mail.setState(ROOT);
+        }
+        return from;
     }
 
     private static Attribute releaseAt(Instant until) {
@@ -199,13 +209,7 @@ public final class QueueControl {
             if (mail == null) {
                 continue;
             }
-            Optional<MailQueueName> from = mail.getAttribute(MailAttributes.HELD_FROM)
-                .map(attribute -> MailQueueName.of(String.valueOf(attribute.getValue().value())));
-            mail.removeAttribute(MailAttributes.HELD_FROM);
-            if (from.isEmpty()) {
-                mail.removeAttribute(MailAttributes.HOLD);
-                mail.setState(ROOT);
-            }
+            Optional<MailQueueName> from = outOfHold(mail);
             // qmgr's line goes first: once enqueued the mail may be delivered at once, and pflogsumm takes
             // a delivery's size from the qmgr line logged before it.
             logAction(mail, "released from hold");

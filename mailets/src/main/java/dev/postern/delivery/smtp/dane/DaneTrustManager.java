@@ -16,8 +16,9 @@ import java.util.Locale;
 import java.util.Set;
 
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.security.auth.x500.X500Principal;
+
+import dev.postern.delivery.smtp.ServerTrustManager;
 
 /**
  * Authenticates one SMTP server by its DNSSEC-validated TLSA records (RFC 7672 section 3): a
@@ -30,7 +31,7 @@ import javax.security.auth.x500.X500Principal;
  * (ServerCertificate), which logs the {@code Verified TLS connection established ...} line to the
  * mail log as at every other level.
  */
-public final class DaneTrustManager extends X509ExtendedTrustManager {
+public final class DaneTrustManager extends ServerTrustManager {
     private static final int DNS_NAME = 2;
 
     private final List<TlsaRecord> records;
@@ -160,21 +161,6 @@ public final class DaneTrustManager extends X509ExtendedTrustManager {
             return names;
         }
         return names;
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("a DANE trust manager authenticates servers only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("a DANE trust manager authenticates servers only");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("a DANE trust manager authenticates servers only");
     }
 
     @Override

@@ -13,8 +13,9 @@ import java.util.function.BiConsumer;
 
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.X509TrustManager;
+
+import dev.postern.delivery.smtp.ServerTrustManager;
 
 import dev.postern.delivery.smtp.tlsrpt.ResultType;
 
@@ -24,7 +25,7 @@ import dev.postern.delivery.smtp.tlsrpt.ResultType;
  * left-most label only). Each verdict goes to a listener (for the TLS report); in enforce mode a
  * failure also fails the handshake, in testing mode the certificate is accepted anyway.
  */
-final class StsTrustManager extends X509ExtendedTrustManager {
+final class StsTrustManager extends ServerTrustManager {
     /** The judgement of one certificate: empty failure means verified. */
     record Verdict(Optional<ResultType> failure, String detail) {
         static final Verdict VERIFIED = new Verdict(Optional.empty(), "verified");
@@ -139,21 +140,6 @@ final class StsTrustManager extends X509ExtendedTrustManager {
         } catch (IllegalArgumentException e) {
             return false;
         }
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) throws CertificateException {
-        throw new CertificateException("not a server's trust manager");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) throws CertificateException {
-        throw new CertificateException("not a server's trust manager");
-    }
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) throws CertificateException {
-        throw new CertificateException("not a server's trust manager");
     }
 
     @Override
