@@ -58,7 +58,7 @@ class PostfixValueFormsIT {
         assertThat(rcpt(server, "127.0.0.1", "spammer@client.example"))
             .isEqualTo("554 5.7.1 <spammer@client.example>: Sender address rejected: go away");
 
-        assertThat(server.maillog()).contains("warning: smtp_tls_security_level = dane: DNSSEC and TLSA records are not used yet");
+        assertThat(server.maillog()).contains("warning: smtp_tls_security_level = dane needs smtp_dns_support_level = dnssec to look up TLSA records");
         assertThat(server.console() + server.maillog())
             .contains(server.confDir().resolve("trusted.cidr") + ", line 1: non-null host address bits");
     }
