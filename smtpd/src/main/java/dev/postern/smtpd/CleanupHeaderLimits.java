@@ -75,6 +75,11 @@ public class CleanupHeaderLimits implements DataLineFilter, MessageHook {
         return line.length == 3 && line[0] == '.' && line[1] == '\r' && line[2] == '\n';
     }
 
+    /** Whether the header limits have refused the message being received: its lines are dropped. */
+    static boolean isRefused(SMTPSession session) {
+        return session.getAttachment(LIMITER, State.Transaction).flatMap(HeaderLimiter::verdict).isPresent();
+    }
+
     @Override
     public HookResult onMessage(SMTPSession session, MailEnvelope mail) {
         return session.getAttachment(LIMITER, State.Transaction)

@@ -136,8 +136,8 @@ final class ClientInputMeter {
         tailEnd += to - from;
     }
 
-    private synchronized void dispatched() {
-        linesDispatched++;
+    private synchronized void dispatched(long lines) {
+        linesDispatched += lines;
     }
 
     /** Whole lines received and not yet handed to the dispatcher. */
@@ -178,11 +178,11 @@ final class ClientInputMeter {
         }
     }
 
-    /** Counts what reaches the command dispatcher, just before it does. */
+    /** Counts what reaches the command dispatcher, just before it does: a line, or a {@link DataChunk}'s lines. */
     private final class Dispatched extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-            dispatched();
+            dispatched(msg instanceof DataChunk chunk ? chunk.lines() : 1);
             InputBacklogLimit.afterDispatched(ctx.channel(), waitingLines());
             super.channelRead(ctx, msg);
         }
@@ -190,7 +190,7 @@ final class ClientInputMeter {
         @Override
         public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) throws Exception {
             if (cause instanceof TooLongFrameException) {
-                dispatched(); // the framer dropped a whole line; it will not be dispatched
+                dispatched(1); // the framer dropped a whole line; it will not be dispatched
                 InputBacklogLimit.afterDispatched(ctx.channel(), waitingLines());
             }
             super.exceptionCaught(ctx, cause);

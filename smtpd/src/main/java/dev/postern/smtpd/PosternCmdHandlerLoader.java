@@ -19,7 +19,6 @@ import org.apache.james.protocols.smtp.core.esmtp.StartTlsCmdHandler;
 import org.apache.james.protocols.smtp.core.log.HookResultLogger;
 import org.apache.james.smtpserver.AddDefaultAttributesMessageHook;
 import org.apache.james.smtpserver.DataLineJamesMessageHookHandler;
-import org.apache.james.smtpserver.JamesDataCmdHandler;
 import org.apache.james.smtpserver.SenderAuthIdentifyVerificationHook;
 import org.apache.james.smtpserver.UsersRepositoryAuthHook;
 import org.apache.james.smtpserver.dsn.DSNEhloHook;
@@ -47,6 +46,8 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             "the connect, reject and disconnect log lines; after the relay guard, so they log the final reply"),
         new Link(ClientInputMetering.class,
             "puts the input meter in the pipeline before any input is read, for reject_unauth_pipelining"),
+        new Link(DataChunking.class,
+            "puts the DATA chunker in the pipeline after the input meter, which counts the bytes before it cuts them"),
         new Link(SmtpdTimeout.class, "smtpd_timeout's 421 in place of James's silent idle close, armed at connect"),
         new Link(CommandPrechecks.class,
             "the first handler of every command: improper pipelining, the 503 after a refusal at connect"),
@@ -75,7 +76,7 @@ public class PosternCmdHandlerLoader implements HandlersPackage {
             "registered for DATA before James's, so smtpd_data_restrictions answer before the 354"),
         new Link(MilterDataHandler.class,
             "the milters' DATA event after smtpd_data_restrictions, before James's 354, so a refusal answers DATA"),
-        new Link(JamesDataCmdHandler.class, "James: DATA and the 354"),
+        new Link(PosternDataCmdHandler.class, "for James's DATA: the 354, and arms the DATA chunker"),
         new Link(EhloCmdHandler.class, "James: EHLO"),
         new Link(ExpnCmdHandler.class, "James: EXPN"),
         new Link(HeloCmdHandler.class, "James: HELO"),

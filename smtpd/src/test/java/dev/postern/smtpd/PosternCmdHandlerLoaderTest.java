@@ -10,6 +10,7 @@ import org.apache.james.protocols.smtp.core.esmtp.AuthCmdHandler;
 import org.apache.james.protocols.smtp.core.esmtp.MailSizeEsmtpExtension;
 import org.apache.james.smtpserver.AuthRequiredToRelayRcptHook;
 import org.apache.james.smtpserver.CoreCmdHandlerLoader;
+import org.apache.james.smtpserver.JamesDataCmdHandler;
 import org.apache.james.smtpserver.JamesMailCmdHandler;
 import org.apache.james.smtpserver.JamesRcptCmdHandler;
 import org.apache.james.smtpserver.JamesWelcomeMessageHandler;
@@ -24,7 +25,7 @@ class PosternCmdHandlerLoaderTest {
     private static final Set<String> REPLACED = Set.of(AuthRequiredToRelayRcptHook.class.getName(),
         JamesWelcomeMessageHandler.class.getName(), AuthCmdHandler.class.getName(), JamesMailCmdHandler.class.getName(),
         JamesRcptCmdHandler.class.getName(), MailSizeEsmtpExtension.class.getName(),
-        ReceivedDataLineFilter.class.getName(), SendMailHandler.class.getName());
+        ReceivedDataLineFilter.class.getName(), SendMailHandler.class.getName(), JamesDataCmdHandler.class.getName());
 
     private final List<String> chain = new PosternCmdHandlerLoader().getHandlers();
 
@@ -65,7 +66,7 @@ class PosternCmdHandlerLoaderTest {
         "DsnRecipientParameters,  org.apache.james.protocols.smtp.core.PostmasterAbuseRcptHook",
         "RecipientLimitHook,      SmtpdRestrictionsHook",
         "SmtpdRestrictionsHook,   LocalRecipientHook",
-        "DataRestrictionsHandler, org.apache.james.smtpserver.JamesDataCmdHandler",
+        "DataRestrictionsHandler, PosternDataCmdHandler",
         "BareCarriageReturnFilter, PosternReceivedDataLineFilter",
         "PosternReceivedDataLineFilter,   CleanupHeaderLimits",
         "org.apache.james.smtpserver.dsn.DSNMessageHook, EndOfDataRestrictionsHook",
@@ -76,7 +77,8 @@ class PosternCmdHandlerLoaderTest {
         "HeaderBodyChecksHook,    MilterHook",
         "MilterHook,              QueueingMessageHook",
         "DataRestrictionsHandler, MilterDataHandler",
-        "MilterDataHandler,       org.apache.james.smtpserver.JamesDataCmdHandler",
+        "MilterDataHandler,       PosternDataCmdHandler",
+        "ClientInputMetering,     DataChunking",
     })
     void orderThatMatters(String first, String second) {
         assertThat(chain.indexOf(name(first))).isNotNegative().isLessThan(chain.indexOf(name(second)));

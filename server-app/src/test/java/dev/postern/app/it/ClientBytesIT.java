@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -37,7 +39,9 @@ class ClientBytesIT {
 
         aHeloNameWithABareCrIsRefusedAndForgesNoHeader(server, sink);
         aBareCrInTheContentStartsNoHeaderLine(server, sink);
+        aLongMessageInOddPiecesArrivesAsSent(server, sink);
         anIdleClientGetsTheTimeoutReplyAndALogLine(server);
+        aClientIdleInTheMiddleOfItsMessageIsTimedOutAfterDataContent(server);
     }
 
     private static void aHeloNameWithABareCrIsRefusedAndForgesNoHeader(PosternProcess server, SmtpSink sink) {
@@ -88,6 +92,91 @@ class ClientBytesIT {
         assertThat(relayed.body()).isEqualTo("first .\r\nMAIL FROM:<smuggler@evil.example>\r\nbody X-Injected: yes\r\n");
         assertThat(sink.messages()).hasSize(1);
         sink.clear();
+    }
+
+    /**
+     * The body in chunks (DataChunker) and line by line where a line needs the filters' work, in
+     * reads cut anywhere, the end of data split between reads and a second message pipelined after
+     * it: both relayed exactly as sent, dot-stuffing undone and bare CRs made spaces.
+     */
+    private static void aLongMessageInOddPiecesArrivesAsSent(PosternProcess server, SmtpSink sink) {
+        Random random = new Random(19);
+        StringBuilder wire = new StringBuilder("From: alice@client.example\r\nSubject: pieces\r\n\r\n");
+        StringBuilder expected = new StringBuilder();
+        for (int i = 0; i < 4000; i++) {
+            String text = "line " + i + " " + "z".repeat(random.nextInt(120));
+            switch (random.nextInt(12)) {
+                case 0 -> {
+                    wire.append("..").append(text).append("\r\n");
+                    expected.append('.').append(text).append("\r\n");
+                }
+                case 1 -> {
+                    wire.append(text).append("\rcarriage\r\n");
+                    expected.append(text).append(" carriage\r\n");
+                }
+                case 2 -> {
+                    wire.append("\r\n");
+                    expected.append("\r\n");
+                }
+                default -> {
+                    wire.append(text).append("\r\n");
+                    expected.append(text).append("\r\n");
+                }
+            }
+        }
+        wire.append(".\r\nRSET\r\n");
+        byte[] bytes = wire.toString().getBytes(StandardCharsets.US_ASCII);
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            assertThat(client.mailFrom("alice@client.example").code()).isEqualTo(250);
+            assertThat(client.rcptTo("bob@remote.example").code()).isEqualTo(250);
+            assertThat(client.data().code()).isEqualTo(354);
+            int at = 0;
+            while (at < bytes.length) {
+                int end = Math.min(bytes.length, at + 1 + random.nextInt(9000));
+                client.sendRaw(Arrays.copyOfRange(bytes, at, end));
+                at = end;
+                pause(random.nextInt(4) == 0 ? 2 : 0);
+            }
+            assertThat(client.readReply().code()).isEqualTo(250);
+            assertThat(client.readReply().code()).as("the RSET sent with the end of data").isEqualTo(250);
+            assertThat(client.mailFrom("alice@client.example").code()).isEqualTo(250);
+            assertThat(client.rcptTo("bob@remote.example").code()).isEqualTo(250);
+            assertThat(client.data().code()).isEqualTo(354);
+            client.sendRaw("Subject: second\r\n\r\nsecond body\r\n.");
+            pause(50);
+            client.sendRaw("\r\n");
+            assertThat(client.readReply().code()).isEqualTo(250);
+            client.quit();
+        }
+        List<SinkMessage> relayed = sink.awaitMessages(2, Duration.ofSeconds(30));
+        SinkMessage first = relayed.stream().filter(m -> m.headerValues("Subject").contains("pieces")).findFirst().orElseThrow();
+        assertThat(first.body()).isEqualTo(expected.toString());
+        SinkMessage second = relayed.stream().filter(m -> m.headerValues("Subject").contains("second")).findFirst().orElseThrow();
+        assertThat(second.body()).isEqualTo("second body\r\n");
+        sink.clear();
+    }
+
+    private static void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void aClientIdleInTheMiddleOfItsMessageIsTimedOutAfterDataContent(PosternProcess server) {
+        try (SmtpClient client = server.connect()) {
+            client.ehlo("client.example");
+            assertThat(client.mailFrom("alice@client.example").code()).isEqualTo(250);
+            assertThat(client.rcptTo("bob@remote.example").code()).isEqualTo(250);
+            assertThat(client.data().code()).isEqualTo(354);
+            client.sendRaw("Subject: never finished\r\n\r\nhalf a bo");
+            client.setReadTimeout(Duration.ofSeconds(30));
+            assertThat(client.readReply().full()).isEqualTo("421 4.4.2 " + HOST + " Error: timeout exceeded");
+        }
+        server.awaitMaillogLine("the timeout in DATA", Duration.ofSeconds(10),
+            l -> l.contains("timeout after DATA content from localhost[127.0.0.1]"));
     }
 
     private static void anIdleClientGetsTheTimeoutReplyAndALogLine(PosternProcess server) {
