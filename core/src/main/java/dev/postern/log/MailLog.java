@@ -1,9 +1,6 @@
 package dev.postern.log;
 
 import java.time.Clock;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.util.Locale;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -25,25 +22,23 @@ import dev.postern.config.MainCf;
 public final class MailLog {
     public static final String LOGGER_NAME = "postern.maillog";
 
-    /** syslog's timestamp: the day of the month is space-padded, "Nov  8". */
-    private static final DateTimeFormatter SYSLOG_TIME = DateTimeFormatter.ofPattern("MMM ppd HH:mm:ss", Locale.US);
-
     private final String syslogName;
     private final String host;
     private final long pid;
-    private final Clock clock;
+    private final SyslogTimestamps timestamps;
     private final Consumer<String> sink;
     private final MailLogObserver observer;
 
     public MailLog(String syslogName, String hostname, Clock clock, Consumer<String> sink) {
-        this(syslogName, shortName(hostname), clock, sink, MailLogObserver.NONE);
+        this(syslogName, shortName(hostname), new SyslogTimestamps(clock), sink, MailLogObserver.NONE);
     }
 
-    private MailLog(String syslogName, String host, Clock clock, Consumer<String> sink, MailLogObserver observer) {
+    private MailLog(String syslogName, String host, SyslogTimestamps timestamps, Consumer<String> sink,
+            MailLogObserver observer) {
         this.syslogName = syslogName;
         this.host = host;
         this.pid = ProcessHandle.current().pid();
-        this.clock = clock;
+        this.timestamps = timestamps;
         this.sink = sink;
         this.observer = observer;
     }
@@ -56,7 +51,7 @@ public final class MailLog {
 
     /** The same log under another {@code syslog_name}, as a master.cf service sets with {@code -o syslog_name=}. */
     public MailLog withSyslogName(String name) {
-        return name.equals(syslogName) ? this : new MailLog(name, host, clock, sink, observer);
+        return name.equals(syslogName) ? this : new MailLog(name, host, timestamps, sink, observer);
     }
 
     /**
@@ -64,7 +59,7 @@ public final class MailLog {
      * derived from it with {@link #withSyslogName} keeps).
      */
     public MailLog withObserver(MailLogObserver observer) {
-        return new MailLog(syslogName, host, clock, sink, observer);
+        return new MailLog(syslogName, host, timestamps, sink, observer);
     }
 
     /**
@@ -117,7 +112,7 @@ public final class MailLog {
         // The one place every value from a client, a header or a remote server passes on its way
         // to the log: one event stays one physical line whatever the caller put into it.
         String printable = Printable.of(text);
-        sink.accept(SYSLOG_TIME.format(ZonedDateTime.now(clock)) + " " + host + " " + syslogName + "/" + service
+        sink.accept(timestamps.now() + " " + host + " " + syslogName + "/" + service
             + "[" + pid + "]: " + printable);
     }
 
