@@ -19,7 +19,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 /**
  * James's SMTP server factory, whose listeners that require a PROXY header (the smtpd behind
  * postscreen, {@code smtpd_upstream_proxy_protocol = haproxy}) greet and run their connect
- * handlers only once the header has told them who the client is ({@link ProxyFirstSmtpHandler}).
+ * handlers only once the header has told them who the client is ({@link ProxyFirstSmtpHandler}),
+ * and whose handlers keep no logging context ({@link NoMdcContext}).
  */
 public class PosternSmtpServerFactory extends SMTPServerFactory {
     @Inject
@@ -30,14 +31,17 @@ public class PosternSmtpServerFactory extends SMTPServerFactory {
 
     @Override
     protected SMTPServer createServer() {
-        return new ProxyFirstSmtpServer(smtpMetrics);
+        return new PosternSmtpServer(smtpMetrics);
     }
 
-    /** An SMTP server whose core handler waits for the PROXY header when one is required. */
-    static final class ProxyFirstSmtpServer extends SMTPServer {
+    /**
+     * An SMTP server whose core handler waits for the PROXY header when one is required, and
+     * keeps no logging context.
+     */
+    static final class PosternSmtpServer extends SMTPServer {
         private final SmtpMetrics metrics;
 
-        ProxyFirstSmtpServer(SmtpMetrics metrics) {
+        PosternSmtpServer(SmtpMetrics metrics) {
             super(metrics);
             this.metrics = metrics;
         }
@@ -45,25 +49,41 @@ public class PosternSmtpServerFactory extends SMTPServerFactory {
         @Override
         protected ChannelInboundHandlerAdapter createCoreHandler() {
             ChannelInboundHandlerAdapter core = super.createCoreHandler();
-            if (!proxyRequired) {
-                return core;
+            if (proxyRequired) {
+                core = new ProxyFirstSmtpHandler((Protocol) field(core, "protocol"), getEncryption(), metrics);
             }
-            return new ProxyFirstSmtpHandler(protocol(core), getEncryption(), metrics);
+            setField(core, "mdcContextFactory", new NoMdcContext());
+            return core;
         }
 
         /**
-         * The protocol James's own handler was made with: SMTPServer keeps it private, and the
-         * handler is the one place it is handed out.
+         * A field of James's own handler, which it keeps private: the protocol it was made with
+         * (SMTPServer hands it out nowhere else) and its logging context factory.
          */
-        private static Protocol protocol(ChannelInboundHandlerAdapter core) {
+        private static Object field(ChannelInboundHandlerAdapter core, String name) {
             try {
-                Field field = BasicChannelInboundHandler.class.getDeclaredField("protocol");
-                field.setAccessible(true);
-                return (Protocol) field.get(core);
+                return handlerField(name).get(core);
             } catch (ReflectiveOperationException e) {
-                throw new IllegalStateException("James's SMTP handler has no protocol field to wait for the PROXY"
-                    + " header with (James version changed?)", e);
+                throw missing(name, e);
             }
+        }
+
+        private static void setField(ChannelInboundHandlerAdapter core, String name, Object value) {
+            try {
+                handlerField(name).set(core, value);
+            } catch (ReflectiveOperationException e) {
+                throw missing(name, e);
+            }
+        }
+
+        private static Field handlerField(String name) throws NoSuchFieldException {
+            Field field = BasicChannelInboundHandler.class.getDeclaredField(name);
+            field.setAccessible(true);
+            return field;
+        }
+
+        private static IllegalStateException missing(String name, ReflectiveOperationException e) {
+            return new IllegalStateException("James's SMTP handler has no field " + name + " (James version changed?)", e);
         }
     }
 }
