@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.util.RawValue;
 
 /**
  * Reads and writes envelopes (the body of a PUT record, see {@link JournalRecord}). An envelope is one JSON object in UTF-8, small enough to rewrite
@@ -80,11 +79,8 @@ final class EnvelopeCodec {
         mail.errorMessage().ifPresent(message -> root.put("errorMessage", message));
         mail.lastUpdated().ifPresent(lastUpdated -> root.put("lastUpdated", lastUpdated.toString()));
         ObjectNode attributes = root.putObject("attributes");
-        // Each value is already James's JSON (MailSnapshot): written as it is, not parsed into a tree
-        // again only to be printed back, which cost a JSON parse per attribute of every queued mail.
-        for (Map.Entry<String, String> attribute : mail.attributes().entrySet()) {
-            attributes.putRawValue(attribute.getKey(), new RawValue(attribute.getValue()));
-        }
+        // Each value is James's JSON tree (MailSnapshot), written out with the rest in one pass.
+        mail.attributes().forEach(attributes::set);
         ObjectNode headers = root.putObject("perRecipientHeaders");
         mail.perRecipientHeaders().forEach((recipient, list) -> {
             ArrayNode array = headers.putArray(recipient.asString());
@@ -161,12 +157,12 @@ final class EnvelopeCodec {
         }
     }
 
-    private static Map<String, String> attributes(JsonNode object) {
-        Map<String, String> attributes = new LinkedHashMap<>();
+    private static Map<String, JsonNode> attributes(JsonNode object) {
+        Map<String, JsonNode> attributes = new LinkedHashMap<>();
         Iterator<Map.Entry<String, JsonNode>> fields = object.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> field = fields.next();
-            attributes.put(field.getKey(), field.getValue().toString());
+            attributes.put(field.getKey(), field.getValue());
         }
         return attributes;
     }

@@ -1,6 +1,5 @@
 package dev.postern.app.queue;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Date;
@@ -8,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
@@ -38,7 +39,7 @@ record MailSnapshot(String name,
                     Optional<String> remoteAddr,
                     Optional<String> errorMessage,
                     Optional<Instant> lastUpdated,
-                    Map<String, String> attributes,
+                    Map<String, JsonNode> attributes,
                     Map<MailAddress, List<PerRecipientHeaders.Header>> perRecipientHeaders) {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailSnapshot.class);
 
@@ -51,10 +52,11 @@ record MailSnapshot(String name,
     }
 
     static MailSnapshot of(Mail mail) {
-        Map<String, String> attributes = new LinkedHashMap<>();
+        Map<String, JsonNode> attributes = new LinkedHashMap<>();
         mail.attributes().forEach(attribute -> {
             String name = attribute.getName().asString();
-            Optional<String> json = attribute.getValue().toJson().map(Object::toString);
+            // kept as James's JSON tree: printing each to a string here cost a JSON writer per attribute
+            Optional<JsonNode> json = attribute.getValue().toJson();
             if (json.isPresent()) {
                 attributes.put(name, json.get());
             } else {
@@ -96,10 +98,10 @@ record MailSnapshot(String name,
         return builder.build();
     }
 
-    private Optional<Attribute> decodeAttribute(String attributeName, String json) {
+    private Optional<Attribute> decodeAttribute(String attributeName, JsonNode json) {
         try {
-            return Optional.of(new Attribute(AttributeName.of(attributeName), AttributeValue.fromJsonString(json)));
-        } catch (IOException | RuntimeException e) {
+            return Optional.of(new Attribute(AttributeName.of(attributeName), AttributeValue.fromJson(json)));
+        } catch (RuntimeException e) {
             // A serializer that is no longer on the class path; the rest of the mail is still deliverable.
             LOGGER.warn("Mail {}: cannot restore attribute {} from {}", name, attributeName, json, e);
             return Optional.empty();

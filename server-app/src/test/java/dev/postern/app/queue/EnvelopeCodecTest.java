@@ -32,7 +32,7 @@ class EnvelopeCodecTest {
                 List.of(bob, new MailAddress("\"quoted local\"@example.org")),
                 Optional.of("client.example.com"), Optional.of("192.0.2.1"), Optional.of("multi\nline"),
                 Optional.of(Instant.parse("2024-07-01T10:15:30.120Z")),
-                Map.of("a", "{\"serializer\":\"StringSerializer\",\"value\":\"v\"}"),
+                Map.of("a", new ObjectMapper().readTree("{\"serializer\":\"StringSerializer\",\"value\":\"v\"}")),
                 Map.of(bob, List.of(PerRecipientHeaders.Header.builder().name("X-A").value("1").build()))),
             Instant.parse("2024-07-01T10:15:30.123Z"), Instant.parse("2024-07-01T11:15:30.123Z"), 3);
 
