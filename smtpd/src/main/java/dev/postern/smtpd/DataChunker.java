@@ -31,7 +31,12 @@ final class DataChunker extends ChannelInboundHandlerAdapter {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
 
+    /** Bytes looked at per copy out of Netty's buffer. */
+    private static final int WINDOW_SIZE = 4096;
+
     private final int maxLineLength;
+    /** Made at the first message: a connection that sends none needs none. */
+    private byte[] window;
     private boolean armed;
     private boolean body;
     /** Bytes of the line the last read ended inside of (its start is with the framer), 0 at a line start. */
@@ -99,33 +104,58 @@ final class DataChunker extends ChannelInboundHandlerAdapter {
         partialLength += to - from;
     }
 
+    /**
+     * Looks at each byte of the read once, through a small array of the connection's own: three
+     * searches per line (the line end, a bare CR, the dot) through Netty's buffer were a quarter of
+     * the receiving threads' time for 100 KB messages.
+     */
     private void cut(ChannelHandlerContext ctx, ByteBuf in) {
+        if (window == null) {
+            window = new byte[WINDOW_SIZE];
+        }
         Pieces pieces = new Pieces(ctx, in);
-        int at = in.readerIndex();
         int to = in.writerIndex();
-        while (at < to) {
-            int lf = in.indexOf(at, to, LF);
-            if (lf < 0) {
-                extendPartialLine(in, at, to, partialLength > 0);
-                pieces.raw(at, to);
-                break;
+        int lineStart = in.readerIndex();
+        int firstCr = -1;
+        for (int base = lineStart; base < to; base += WINDOW_SIZE) {
+            int length = Math.min(WINDOW_SIZE, to - base);
+            in.getBytes(base, window, 0, length);
+            for (int i = 0; i < length; i++) {
+                byte b = window[i];
+                if ((b & 0xF0) != 0) {
+                    continue; // neither CR nor LF, nor any other byte below 16
+                }
+                if (b == CR) {
+                    firstCr = firstCr < 0 ? base + i : firstCr;
+                } else if (b == LF) {
+                    int end = base + i + 1;
+                    line(in, pieces, lineStart, end, firstCr);
+                    lineStart = end;
+                    firstCr = -1;
+                }
             }
-            int end = lf + 1;
-            if (partialLength > 0) {
-                // the end of a line whose start the framer holds: it must go the same way
-                extendPartialLine(in, at, end, true);
-                observe(partialLength, partialFirst, partialSecond);
-                partialLength = 0;
-                pieces.raw(at, end);
-            } else if (body && armed && isPlain(in, at, end)) {
-                pieces.plain(at, end);
-            } else {
-                observe(end - at, in.getByte(at), end - at > 1 ? in.getByte(at + 1) : 0);
-                pieces.raw(at, end);
-            }
-            at = end;
+        }
+        if (lineStart < to) {
+            extendPartialLine(in, lineStart, to, partialLength > 0);
+            pieces.raw(lineStart, to);
         }
         pieces.flush();
+    }
+
+    /** One whole line, {@code [start, end)}, LF ended; {@code firstCr} is where its first CR is, or -1. */
+    private void line(ByteBuf in, Pieces pieces, int start, int end, int firstCr) {
+        if (partialLength > 0) {
+            // the end of a line whose start the framer holds: it must go the same way
+            extendPartialLine(in, start, end, true);
+            observe(partialLength, partialFirst, partialSecond);
+            partialLength = 0;
+            pieces.raw(start, end);
+        } else if (body && armed && isPlain(in, start, end, firstCr)) {
+            pieces.plain(start, end);
+        } else {
+            observe(end - start, in.getByte(start), end - start > 1 ? in.getByte(start + 1) : 0);
+            pieces.raw(start, end);
+        }
     }
 
     /** Follows a line that goes to the framer: the blank line starts the body, the end of data disarms. */
@@ -141,14 +171,14 @@ final class DataChunker extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Whether the line {@code [from, to)}, LF ended, is one the DATA line filters would pass unchanged. */
-    private boolean isPlain(ByteBuf in, int from, int to) {
-        int contentEnd = to - 2;
-        return contentEnd >= from
-            && in.getByte(contentEnd) == CR
+    /**
+     * Whether the line {@code [from, to)}, LF ended, is one the DATA line filters would pass
+     * unchanged: its only CR is the one before the LF, it starts with no dot, it is not too long.
+     */
+    private boolean isPlain(ByteBuf in, int from, int to, int firstCr) {
+        return firstCr >= from && firstCr == to - 2
             && in.getByte(from) != '.'
-            && contentEnd - from <= maxLineLength
-            && in.indexOf(from, contentEnd, CR) < 0;
+            && to - 2 - from <= maxLineLength;
     }
 
     /** Consecutive lines of one read, handed on as one piece per run of the same kind. */
