@@ -36,7 +36,11 @@ final class ClientInputMeter {
         ProtocolSession.AttachmentKey.of("dev.postern.clientInputMeter", ClientInputMeter.class);
     private static final int TAIL = 512;
 
+    /** Bytes looked at per copy out of Netty's buffer when counting line ends. */
+    private static final int WINDOW = 2048;
+
     private final byte[] tail = new byte[TAIL];
+    private final byte[] window = new byte[WINDOW];
     private long tailEnd;
     private long linesReceived;
     private long partialBytes;
@@ -113,16 +117,23 @@ final class ClientInputMeter {
 
     /**
      * Counts the line ends of one read and keeps its last bytes. This runs for every byte the
-     * client sends, message content included, so it searches with Netty's {@code indexOf} and
-     * copies only what the tail can hold.
+     * client sends, message content included, so it looks at each byte once, through a small
+     * array of its own (a Netty search per line was 6 % of receiving a 100 KB message), and copies
+     * only what the tail can hold.
      */
     private synchronized void received(ByteBuf buffer) {
         int from = buffer.readerIndex();
         int to = buffer.writerIndex();
         int lastNewline = -1;
-        for (int at = buffer.indexOf(from, to, (byte) '\n'); at >= 0; at = buffer.indexOf(at + 1, to, (byte) '\n')) {
-            linesReceived++;
-            lastNewline = at;
+        for (int base = from; base < to; base += WINDOW) {
+            int length = Math.min(WINDOW, to - base);
+            buffer.getBytes(base, window, 0, length);
+            for (int i = 0; i < length; i++) {
+                if (window[i] == '\n') {
+                    linesReceived++;
+                    lastNewline = base + i;
+                }
+            }
         }
         partialBytes = lastNewline < 0 ? partialBytes + (to - from) : to - lastNewline - 1;
         int keep = Math.min(to - from, TAIL);
