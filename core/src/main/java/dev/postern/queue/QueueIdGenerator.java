@@ -21,6 +21,7 @@ import javax.inject.Singleton;
 @Singleton
 public class QueueIdGenerator {
     private static final long MASK = (1L << 48) - 1;
+    private static final char[] HEX_DIGITS = "0123456789ABCDEF".toCharArray();
     /** Compiled once: every queued message's content and envelope ask whether a mail name is a queue ID. */
     private static final Pattern QUEUE_ID = Pattern.compile("[0-9A-F]{10,12}");
     /** How far ahead of the clock an ID is still taken to be recent rather than nine years old. */
@@ -39,7 +40,18 @@ public class QueueIdGenerator {
     }
 
     public String next() {
-        return String.format("%012X", nextValue() & MASK);
+        return hex(nextValue() & MASK);
+    }
+
+    /** Twelve upper-case hex digits, zero-padded: String.format's parse of "%012X" per message was 2 % of receiving one. */
+    private static String hex(long value) {
+        char[] digits = new char[12];
+        long rest = value;
+        for (int i = digits.length - 1; i >= 0; i--) {
+            digits[i] = HEX_DIGITS[(int) (rest & 0xF)];
+            rest >>>= 4;
+        }
+        return new String(digits);
     }
 
     /**

@@ -26,6 +26,13 @@ class QueueIdGeneratorTest {
     }
 
     @Test
+    void anIdIsZeroPaddedToTwelveDigits() {
+        Clock early = Clock.fixed(Instant.ofEpochSecond(0, 171_000), ZoneOffset.UTC);
+
+        assertThat(new QueueIdGenerator(early).next()).isEqualTo("0000000000AB");
+    }
+
+    @Test
     void aStoppedClockStillGivesDistinctIncreasingIds() {
         QueueIdGenerator generator = new QueueIdGenerator(FROZEN);
         List<String> ids = IntStream.range(0, 1000).mapToObj(i -> generator.next()).toList();
