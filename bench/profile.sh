@@ -8,7 +8,8 @@
 # socket reads). Keeps the recording as bench/results/w1.jfr (OUT) for JDK Mission Control.
 #
 #   bench/profile.sh [MESSAGES] [SESSIONS] [SIZE]   (defaults 10000 20 4096; TOP=20, OUT,
-#                                                     THREADS=spooler for the delivery threads only)
+#                                                     THREADS=spooler for the delivery threads only,
+#                                                     SOURCE_OPTS="-r 10" for more smtp-source options)
 #
 # Needs root, the distribution, Debian's postfix (smtp-source, smtp-sink) and the JDK's jfr.
 set -euo pipefail
@@ -30,7 +31,7 @@ start_sink
 # The start is left out of the recording: it begins after the server answers, via jcmd.
 postern_start
 jcmd "$server_pid" JFR.start name=bench settings=profile filename="$recording" >/dev/null
-measure postern "$messages" -s "$sessions" -l "$size"
+measure postern "$messages" -s "$sessions" -l "$size" ${SOURCE_OPTS:-}
 jcmd "$server_pid" JFR.stop name=bench >/dev/null
 postern_stop; stop_sink
 echo "accepted $accept_rate msg/s, end to end $e2e_rate msg/s, $rss MB after the run (JFR's own cost included)"
