@@ -35,6 +35,8 @@ final class ClientInputMeter {
     private static final ProtocolSession.AttachmentKey<ClientInputMeter> KEY =
         ProtocolSession.AttachmentKey.of("dev.postern.clientInputMeter", ClientInputMeter.class);
     private static final int TAIL = 512;
+    /** The name of the handler that counts what arrives. */
+    static final String RECEIVED = "posternInputReceived";
 
     /** Bytes looked at per copy out of Netty's buffer when counting line ends. */
     private static final int WINDOW = 2048;
@@ -71,7 +73,7 @@ final class ClientInputMeter {
             return Optional.empty();
         }
         ClientInputMeter meter = new ClientInputMeter();
-        pipeline.addBefore(HandlerConstants.FRAMER, "posternInputReceived", meter.new Received());
+        pipeline.addBefore(HandlerConstants.FRAMER, RECEIVED, meter.new Received());
         pipeline.addBefore(HandlerConstants.CORE_HANDLER, "posternInputDispatched", meter.new Dispatched());
         return Optional.of(meter);
     }
@@ -136,6 +138,22 @@ final class ClientInputMeter {
             }
         }
         partialBytes = lastNewline < 0 ? partialBytes + (to - from) : to - lastNewline - 1;
+        keepTail(buffer, from, to);
+    }
+
+    /**
+     * Counts a {@link DataChunk}'s lines without looking at its bytes: the chunker, which sits
+     * before the meter, has counted them, and a chunk is whole lines.
+     */
+    private synchronized void received(DataChunk chunk) {
+        ByteBuf content = chunk.content();
+        linesReceived += chunk.lines();
+        partialBytes = 0;
+        keepTail(content, content.readerIndex(), content.writerIndex());
+    }
+
+    /** Keeps the last bytes of {@code [from, to)} in the tail. */
+    private void keepTail(ByteBuf buffer, int from, int to) {
         int keep = Math.min(to - from, TAIL);
         long keptStart = tailEnd + (to - from) - keep;
         for (int copied = 0; copied < keep; ) {
@@ -177,12 +195,18 @@ final class ClientInputMeter {
         }
     }
 
-    /** Counts what arrives, before the framer (and after TLS, so it counts plain text). */
+    /**
+     * Counts what arrives, before the framer (and after TLS, so it counts plain text), after the
+     * {@link DataChunker}: raw bytes, and the chunks it cut from a message body.
+     */
     private final class Received extends ChannelInboundHandlerAdapter {
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
             if (msg instanceof ByteBuf buffer) {
                 received(buffer);
+                InputBacklogLimit.afterReceived(ctx.channel(), waitingLines());
+            } else if (msg instanceof DataChunk chunk) {
+                received(chunk);
                 InputBacklogLimit.afterReceived(ctx.channel(), waitingLines());
             }
             super.channelRead(ctx, msg);

@@ -14,9 +14,10 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 
 /**
- * Puts a {@link DataChunker} before James's framer and a {@link DataChunkWriter} before its
- * command dispatcher in each new connection's pipeline, before any input is read (the chunker
- * must see every byte to know where lines start). A connect handler of its own, for the reason
+ * Puts a {@link DataChunker} before James's framer (and before the {@link ClientInputMeter}'s
+ * count of what arrives) and a {@link DataChunkWriter} before its command dispatcher in each new
+ * connection's pipeline, before any input is read (the chunker must see every byte to know where
+ * lines start). A connect handler of its own, for the reason
  * {@link ClientInputMetering} gives.
  */
 public class DataChunking implements ConnectHandler<SMTPSession> {
@@ -46,7 +47,9 @@ public class DataChunking implements ConnectHandler<SMTPSession> {
             return Optional.empty();
         }
         DataChunker chunker = new DataChunker(AbstractChannelPipelineFactory.MAX_LINE_LENGTH);
-        pipeline.addBefore(HandlerConstants.FRAMER, DataChunker.NAME, chunker);
+        // before the input meter, which then counts a chunk's lines without looking at its bytes
+        String first = pipeline.get(ClientInputMeter.RECEIVED) != null ? ClientInputMeter.RECEIVED : HandlerConstants.FRAMER;
+        pipeline.addBefore(first, DataChunker.NAME, chunker);
         pipeline.addBefore(HandlerConstants.CORE_HANDLER, DataChunkWriter.NAME, new DataChunkWriter(session));
         return Optional.of(chunker);
     }

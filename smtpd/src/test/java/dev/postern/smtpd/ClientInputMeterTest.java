@@ -30,6 +30,11 @@ class ClientInputMeterTest {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
+            if (msg instanceof DataChunk chunk) {
+                seen.add("chunk(" + chunk.lines() + ")" + (meter.hasPendingInput() ? " + " + meter.pendingText(100) : ""));
+                chunk.release();
+                return;
+            }
             ByteBuf line = (ByteBuf) msg;
             String text = line.toString(StandardCharsets.US_ASCII).trim();
             line.release();
@@ -129,5 +134,24 @@ class ClientInputMeterTest {
     void pendingTextIsEscapedAsPostfixDoes() {
         receive("HELO x\r\n\t\u0001\\\r\n");
         assertThat(dispatcher.seen.get(0)).isEqualTo("HELO x + \\t\\001\\\\\\r\\n");
+    }
+
+    @Test
+    void aMessageBodyCutIntoChunksIsCountedLineForLineAndWhatFollowsItIsPending() {
+        DataChunker chunker = new DataChunker(MAX_LINE);
+        channel.pipeline().addBefore(ClientInputMeter.RECEIVED, DataChunker.NAME, chunker);
+        chunker.arm();
+
+        receive("Subject: x\r\n\r\nbody one\r\nbody two\r\n.\r\nQUIT\r\n");
+
+        // here each piece the chunker hands on is dispatched at once (James's framer runs on an
+        // executor of its own, so there every piece of a read is counted before the first line runs)
+        assertThat(dispatcher.seen).containsExactly(
+            "Subject: x + \\r\\n",
+            "",
+            "chunk(2)",
+            ". + QUIT\\r\\n",
+            "QUIT");
+        assertThat(dispatcher.meter.hasPendingInput()).isFalse();
     }
 }
