@@ -2,6 +2,7 @@ package dev.postern.app.queue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.function.Consumer;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -77,7 +79,7 @@ final class ContentStore {
             }
         }
         String contentId = ids.next();
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(BUFFER_SIZE);
+        MessageBytes bytes = new MessageBytes(sizeHint(message));
         message.writeTo(bytes);
         synchronized (this) {
             references.put(contentId, 1);
@@ -85,7 +87,7 @@ final class ContentStore {
                 own(contentId, QueueIdGenerator.queueIdOf(mailName));
             }
         }
-        return new Stored(contentId, Optional.of(new JournalRecord.Content(contentId, bytes.toByteArray())));
+        return new Stored(contentId, Optional.of(new JournalRecord.Content(contentId, bytes.bytes())));
     }
 
     /** The message of a content, read lazily from its segment. */
@@ -189,6 +191,38 @@ final class ContentStore {
             contentRemoved.accept(queueId);
         } catch (RuntimeException e) {
             LOGGER.warn("Content removed listener failed for queue ID {}", queueId, e);
+        }
+    }
+
+    /**
+     * The message's size when James knows it without reading the message (a received message's
+     * source counted it), so the bytes are collected in one array of the right size instead of a
+     * growing one copied at every doubling and once more at the end: 100 KB messages were copied
+     * four times on their way into the queue.
+     */
+    private static int sizeHint(MimeMessage message) {
+        // only when unchanged: a changed message's size is counted by writing it out, twice the work
+        if (message instanceof MimeMessageWrapper wrapper && !wrapper.isModified()) {
+            try {
+                long size = wrapper.getMessageSize();
+                if (size > 0 && size < Integer.MAX_VALUE - 8) {
+                    return (int) size;
+                }
+            } catch (MessagingException e) {
+                return BUFFER_SIZE; // it will fail again, and be reported, when the message is written
+            }
+        }
+        return BUFFER_SIZE;
+    }
+
+    /** A byte collector that hands over its array itself when the size hint was exact. */
+    private static final class MessageBytes extends ByteArrayOutputStream {
+        MessageBytes(int size) {
+            super(size);
+        }
+
+        byte[] bytes() {
+            return count == buf.length ? buf : Arrays.copyOf(buf, count);
         }
     }
 }
