@@ -54,11 +54,12 @@ class MessageContentTest {
         RecordingConnection connection = new RecordingConnection();
         List<Integer> sentWhileReading = new ArrayList<>();
         byte[] line = ("x".repeat(1022) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        int lines = MessageContent.HOLD_LIMIT / 1024 + 100;
         MimeMessage stored = new MimeMessage(Session.getInstance(new Properties())) {
             @Override
             public void writeTo(OutputStream out) throws IOException {
                 out.write("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < lines; i++) {
                     out.write(line);
                 }
                 sentWhileReading.add(connection.written.size());
@@ -68,8 +69,8 @@ class MessageContentTest {
         MessageContent content = MessageContent.of(stored);
         content.writeDotStuffed(connection);
 
-        // The last pass over the stored message had already put most of it on the wire.
-        assertThat(sentWhileReading).last().satisfies(sent -> assertThat(sent).isGreaterThan(90 * 1024));
+        // Larger than what is held: the last pass over the stored message had already put most of it on the wire.
+        assertThat(sentWhileReading).hasSize(2).last().satisfies(sent -> assertThat(sent).isGreaterThan((lines - 10) * 1024));
         assertThat(connection.written.size()).isEqualTo(content.size() + 3);
     }
 
@@ -86,6 +87,38 @@ class MessageContentTest {
         assertThat(connection.written.toString(StandardCharsets.US_ASCII))
             .isEqualTo("Received: from x.example From: evil@bank.example\r\nSubject: s\r\n\r\n..body\r\n.\r\n");
         assertThat(content.size()).isEqualTo(raw.length);
+    }
+
+    @Test
+    void aSmallStoredMessageIsReadOnceAndSentAsItWouldHaveBeenStreamed() throws Exception {
+        byte[] raw = ("Subject: \u00e9t\u00e9\r\n\r\n.a\r\r\nb\rc\n..d\r\n\r.\r\nlong " + "x".repeat(20_000) + "\r\n.\r")
+            .getBytes(StandardCharsets.ISO_8859_1);
+        BytesSource held = new BytesSource(raw);
+        BytesSource streamed = new BytesSource(raw);
+        RecordingConnection heldConnection = new RecordingConnection();
+        RecordingConnection streamedConnection = new RecordingConnection();
+
+        MessageContent heldContent = MessageContent.of(new MimeMessageWrapper(held));
+        heldContent.writeDotStuffed(heldConnection);
+        MessageContent streamedContent = MessageContent.of(new MimeMessageWrapper(streamed), 0);
+        streamedContent.writeDotStuffed(streamedConnection);
+
+        assertThat(held.opened).isEqualTo(1);
+        assertThat(streamed.opened).isEqualTo(2);
+        assertThat(heldConnection.written.toByteArray()).isEqualTo(streamedConnection.written.toByteArray());
+        assertThat(heldContent.size()).isEqualTo(streamedContent.size()).isEqualTo(heldConnection.written.size() - 3 - 3);
+        assertThat(heldContent.isEightBit()).isEqualTo(streamedContent.isEightBit()).isTrue();
+    }
+
+    @Test
+    void aHeldMessageGoesToTheSocketInWritesNoLargerThanStreamingMakes() throws Exception {
+        RecordingConnection connection = new RecordingConnection();
+
+        MessageContent.of(new MimeMessageWrapper(new BytesSource(("Subject: s\r\n\r\n" + "y".repeat(30_000) + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII)))).writeDotStuffed(connection);
+
+        assertThat(connection.writes).isGreaterThanOrEqualTo(4);
+        assertThat(connection.largestWrite).isLessThanOrEqualTo(WireOutput.BUFFER_SIZE);
     }
 
     @Test
@@ -128,6 +161,7 @@ class MessageContentTest {
 
     private static final class BytesSource implements MimeMessageSource {
         private final byte[] bytes;
+        private int opened;
 
         BytesSource(byte[] bytes) {
             this.bytes = bytes;
@@ -140,6 +174,7 @@ class MessageContentTest {
 
         @Override
         public InputStream getInputStream() {
+            opened++;
             return new ByteArrayInputStream(bytes);
         }
 
@@ -157,6 +192,8 @@ class MessageContentTest {
 
     private static final class RecordingConnection extends Connection {
         private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        private int writes;
+        private int largestWrite;
 
         @Override
         protected int readSome(byte[] into, int offset, int length, Duration timeout) {
@@ -165,6 +202,8 @@ class MessageContentTest {
 
         @Override
         void write(byte[] bytes, int offset, int length) {
+            writes++;
+            largestWrite = Math.max(largestWrite, length);
             written.write(bytes, offset, length);
         }
 
