@@ -10,12 +10,17 @@ final class HeldBytes implements WireOutput.Target {
     private static final int FIRST_CAPACITY = 8 * 1024;
 
     private final int limit;
-    private byte[] held = new byte[0];
+    private byte[] held;
     private int length;
     private boolean overflowed;
 
-    HeldBytes(int limit) {
+    /**
+     * @param expected about how many bytes will come (the stored size; wire form adds a CR to each bare
+     *                 LF), so that a message is copied into one array rather than a doubling series; 0: not known
+     */
+    HeldBytes(int limit, long expected) {
         this.limit = limit;
+        this.held = new byte[(int) Math.min(limit, expected + expected / 64 + 64)];
     }
 
     @Override
@@ -29,7 +34,7 @@ final class HeldBytes implements WireOutput.Target {
             return;
         }
         if (length + count > held.length) {
-            int capacity = Math.max(FIRST_CAPACITY, held.length);
+            int capacity = Math.max(FIRST_CAPACITY, held.length * 2);
             while (capacity < length + count) {
                 capacity *= 2;
             }

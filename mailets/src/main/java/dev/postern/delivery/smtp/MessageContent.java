@@ -51,7 +51,9 @@ final class MessageContent {
     /** @param holdLimit the most wire bytes kept from the measuring pass (a test's choice; else {@link #HOLD_LIMIT}) */
     static MessageContent of(MimeMessage message, int holdLimit) throws IOException, MessagingException {
         if (message instanceof MimeMessageWrapper stored && !stored.isModified()) {
-            return measure(out -> copyStored(stored, out), holdLimit);
+            // Unchanged, the stored size is the source's: what is too large to hold is not tried.
+            long storedSize = stored.getMessageSize();
+            return measure(out -> copyStored(stored, out), storedSize > holdLimit ? 0 : holdLimit, storedSize);
         }
         // The first writeTo saves pending changes to the message, so both passes see the same bytes.
         return measure(out -> {
@@ -60,12 +62,12 @@ final class MessageContent {
             } catch (MessagingException e) {
                 throw new IOException("cannot read the stored message: " + e.getMessage(), e);
             }
-        }, holdLimit);
+        }, holdLimit, 0);
     }
 
     static MessageContent of(byte[] raw) {
         try {
-            return measure(out -> out.write(raw), HOLD_LIMIT);
+            return measure(out -> out.write(raw), HOLD_LIMIT, raw.length);
         } catch (IOException e) {
             throw new IllegalStateException("writing to memory failed", e);
         }
@@ -92,8 +94,8 @@ final class MessageContent {
      * The measuring pass produces the dot-stuffed form, which counts and flags the same as the plain
      * one ({@link WireOutput} leaves doubled dots out of the count), so that it can be what is sent.
      */
-    private static MessageContent measure(Source source, int holdLimit) throws IOException {
-        HeldBytes held = new HeldBytes(holdLimit);
+    private static MessageContent measure(Source source, int holdLimit, long expectedSize) throws IOException {
+        HeldBytes held = new HeldBytes(holdLimit, expectedSize);
         WireOutput counter = new WireOutput(held, true);
         source.writeTo(counter);
         counter.finish();

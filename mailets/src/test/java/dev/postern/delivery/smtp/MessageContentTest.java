@@ -111,6 +111,22 @@ class MessageContentTest {
     }
 
     @Test
+    void aMessageWhoseWireFormOutgrowsWhatIsHeldIsReadAgainToSend() throws Exception {
+        // 200 stored bytes under a limit of 250; their bare LFs become CR LF, 296 bytes on the wire.
+        byte[] raw = ("Subject: s\n\n" + "a\n".repeat(94)).getBytes(StandardCharsets.US_ASCII);
+        BytesSource source = new BytesSource(raw);
+        RecordingConnection connection = new RecordingConnection();
+
+        MessageContent content = MessageContent.of(new MimeMessageWrapper(source), 250);
+        content.writeDotStuffed(connection);
+
+        assertThat(source.opened).isEqualTo(2);
+        assertThat(connection.written.toString(StandardCharsets.US_ASCII))
+            .isEqualTo("Subject: s\r\n\r\n" + "a\r\n".repeat(94) + ".\r\n");
+        assertThat(content.size()).isEqualTo(296);
+    }
+
+    @Test
     void aHeldMessageGoesToTheSocketInWritesNoLargerThanStreamingMakes() throws Exception {
         RecordingConnection connection = new RecordingConnection();
 
