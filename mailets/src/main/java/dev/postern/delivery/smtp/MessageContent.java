@@ -52,7 +52,12 @@ final class MessageContent {
     static MessageContent of(MimeMessage message, int holdLimit) throws IOException, MessagingException {
         if (message instanceof MimeMessageWrapper stored && !stored.isModified()) {
             // Unchanged, the stored size is the source's: what is too large to hold is not tried.
-            long storedSize = stored.getMessageSize();
+            long storedSize;
+            try {
+                storedSize = stored.getMessageSize();
+            } catch (MessagingException e) {
+                throw new IOException("cannot read the size of the stored message " + stored.getSourceId() + ": " + e.getMessage(), e);
+            }
             return measure(out -> copyStored(stored, out), storedSize > holdLimit ? 0 : holdLimit, storedSize);
         }
         // The first writeTo saves pending changes to the message, so both passes see the same bytes.

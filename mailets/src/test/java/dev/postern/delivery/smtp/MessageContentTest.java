@@ -1,6 +1,7 @@
 package dev.postern.delivery.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -124,6 +125,29 @@ class MessageContentTest {
         assertThat(connection.written.toString(StandardCharsets.US_ASCII))
             .isEqualTo("Subject: s\r\n\r\n" + "a\r\n".repeat(94) + ".\r\n");
         assertThat(content.size()).isEqualTo(296);
+    }
+
+    @Test
+    void aStoredMessageWhoseSizeCannotBeReadIsNamedInTheError() {
+        MimeMessageSource gone = new MimeMessageSource() {
+            @Override
+            public String getSourceId() {
+                return "queue content 42";
+            }
+
+            @Override
+            public InputStream getInputStream() throws IOException {
+                throw new IOException("no such content");
+            }
+
+            @Override
+            public long getMessageSize() throws IOException {
+                throw new IOException("no such content");
+            }
+        };
+
+        assertThatThrownBy(() -> MessageContent.of(new MimeMessageWrapper(gone))).isInstanceOf(IOException.class)
+            .hasMessageContaining("queue content 42");
     }
 
     @Test
