@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lookup table, access(5) and RCPT restriction-list microbenchmarks (JMH), one thread and two,
+# Lookup table, access(5), RCPT restriction-list and delivery-line (DelayLine) microbenchmarks (JMH), one thread and two,
 # then the load time and heap per entry of a 1,000,000-entry hash: table. Prints JMH's table of ns/op.
 #   bench/jmh/run.sh [WARMUPS] [ITERATIONS] [BENCHMARK-REGEX]    (defaults 5 5 all)
 #   bench/jmh/run.sh 2 3 RcptRestrictions                        (one class)

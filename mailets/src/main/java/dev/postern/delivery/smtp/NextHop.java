@@ -3,6 +3,7 @@ package dev.postern.delivery.smtp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 import dev.postern.config.PostfixList;
 
@@ -18,6 +19,8 @@ import dev.postern.config.PostfixList;
  * @param written   the hop as written ({@code [mail.isp.example]:587}): a smtp_sasl_password_maps key
  */
 public record NextHop(String host, int port, boolean mxLookup, String written) {
+    /** Compiled once: the relayhost is parsed again for each delivery. */
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
     public NextHop {
         if (host.isEmpty()) {
@@ -69,7 +72,7 @@ public record NextHop(String host, int port, boolean mxLookup, String written) {
     }
 
     private static int port(String text, String port) {
-        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
+        if (!PORT.matcher(port).matches() || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 65535) {
             throw bad(text, "bad port \"" + port + "\" (1-65535)");
         }
         return Integer.parseInt(port);

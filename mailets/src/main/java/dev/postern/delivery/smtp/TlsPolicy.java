@@ -29,6 +29,16 @@ public record TlsPolicy(TlsLevel level, List<String> match, String servername, S
         exclude = List.copyOf(exclude);
     }
 
+    /**
+     * What the record would print, written out: the SMTP client's session cache keys each delivery's
+     * sessions by it, and the generated form runs {@code String.format} on every call.
+     */
+    @Override
+    public String toString() {
+        return "TlsPolicy[level=" + level + ", match=" + match + ", servername=" + servername + ", ciphers=" + ciphers
+            + ", protocols=" + protocols + ", exclude=" + exclude + "]";
+    }
+
     /** A policy with only a level, everything else at Postern's defaults. */
     public static TlsPolicy of(TlsLevel level) {
         return new TlsPolicy(level, List.of(), "", "medium", ">=TLSv1", List.of());

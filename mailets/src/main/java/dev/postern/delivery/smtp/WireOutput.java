@@ -18,9 +18,12 @@ final class WireOutput extends OutputStream {
         void write(byte[] bytes, int offset, int length) throws IOException;
     }
 
+    /** The most bytes handed to the target in one write. */
+    static final int BUFFER_SIZE = 8192;
+
     private final Target target;
     private final boolean dotStuffing;
-    private final byte[] buffer = new byte[8192];
+    private final byte[] buffer = new byte[BUFFER_SIZE];
     private int used;
     private long count;
     private boolean eightBit;

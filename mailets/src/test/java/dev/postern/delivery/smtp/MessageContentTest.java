@@ -1,6 +1,7 @@
 package dev.postern.delivery.smtp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -54,11 +55,12 @@ class MessageContentTest {
         RecordingConnection connection = new RecordingConnection();
         List<Integer> sentWhileReading = new ArrayList<>();
         byte[] line = ("x".repeat(1022) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+        int lines = MessageContent.HOLD_LIMIT / 1024 + 100;
         MimeMessage stored = new MimeMessage(Session.getInstance(new Properties())) {
             @Override
             public void writeTo(OutputStream out) throws IOException {
                 out.write("Subject: big\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                for (int i = 0; i < 100; i++) {
+                for (int i = 0; i < lines; i++) {
                     out.write(line);
                 }
                 sentWhileReading.add(connection.written.size());
@@ -68,8 +70,8 @@ class MessageContentTest {
         MessageContent content = MessageContent.of(stored);
         content.writeDotStuffed(connection);
 
-        // The last pass over the stored message had already put most of it on the wire.
-        assertThat(sentWhileReading).last().satisfies(sent -> assertThat(sent).isGreaterThan(90 * 1024));
+        // Larger than what is held: the last pass over the stored message had already put most of it on the wire.
+        assertThat(sentWhileReading).hasSize(2).last().satisfies(sent -> assertThat(sent).isGreaterThan((lines - 10) * 1024));
         assertThat(connection.written.size()).isEqualTo(content.size() + 3);
     }
 
@@ -86,6 +88,77 @@ class MessageContentTest {
         assertThat(connection.written.toString(StandardCharsets.US_ASCII))
             .isEqualTo("Received: from x.example From: evil@bank.example\r\nSubject: s\r\n\r\n..body\r\n.\r\n");
         assertThat(content.size()).isEqualTo(raw.length);
+    }
+
+    @Test
+    void aSmallStoredMessageIsReadOnceAndSentAsItWouldHaveBeenStreamed() throws Exception {
+        byte[] raw = ("Subject: \u00e9t\u00e9\r\n\r\n.a\r\r\nb\rc\n..d\r\n\r.\r\nlong " + "x".repeat(20_000) + "\r\n.\r")
+            .getBytes(StandardCharsets.ISO_8859_1);
+        BytesSource held = new BytesSource(raw);
+        BytesSource streamed = new BytesSource(raw);
+        RecordingConnection heldConnection = new RecordingConnection();
+        RecordingConnection streamedConnection = new RecordingConnection();
+
+        MessageContent heldContent = MessageContent.of(new MimeMessageWrapper(held));
+        heldContent.writeDotStuffed(heldConnection);
+        MessageContent streamedContent = MessageContent.of(new MimeMessageWrapper(streamed), 0);
+        streamedContent.writeDotStuffed(streamedConnection);
+
+        assertThat(held.opened).isEqualTo(1);
+        assertThat(streamed.opened).isEqualTo(2);
+        assertThat(heldConnection.written.toByteArray()).isEqualTo(streamedConnection.written.toByteArray());
+        assertThat(heldContent.size()).isEqualTo(streamedContent.size()).isEqualTo(heldConnection.written.size() - 3 - 3);
+        assertThat(heldContent.isEightBit()).isEqualTo(streamedContent.isEightBit()).isTrue();
+    }
+
+    @Test
+    void aMessageWhoseWireFormOutgrowsWhatIsHeldIsReadAgainToSend() throws Exception {
+        // 200 stored bytes under a limit of 250; their bare LFs become CR LF, 296 bytes on the wire.
+        byte[] raw = ("Subject: s\n\n" + "a\n".repeat(94)).getBytes(StandardCharsets.US_ASCII);
+        BytesSource source = new BytesSource(raw);
+        RecordingConnection connection = new RecordingConnection();
+
+        MessageContent content = MessageContent.of(new MimeMessageWrapper(source), 250);
+        content.writeDotStuffed(connection);
+
+        assertThat(source.opened).isEqualTo(2);
+        assertThat(connection.written.toString(StandardCharsets.US_ASCII))
+            .isEqualTo("Subject: s\r\n\r\n" + "a\r\n".repeat(94) + ".\r\n");
+        assertThat(content.size()).isEqualTo(296);
+    }
+
+    @Test
+    void aStoredMessageWhoseSizeCannotBeReadIsNamedInTheError() {
+        MimeMessageSource gone = new MimeMessageSource() {
+            @Override
+            public String getSourceId() {
+                return "queue content 42";
+            }
+
+            @Override
+            public InputStream getInputStream() throws IOException {
+                throw new IOException("no such content");
+            }
+
+            @Override
+            public long getMessageSize() throws IOException {
+                throw new IOException("no such content");
+            }
+        };
+
+        assertThatThrownBy(() -> MessageContent.of(new MimeMessageWrapper(gone))).isInstanceOf(IOException.class)
+            .hasMessageContaining("queue content 42");
+    }
+
+    @Test
+    void aHeldMessageGoesToTheSocketInWritesNoLargerThanStreamingMakes() throws Exception {
+        RecordingConnection connection = new RecordingConnection();
+
+        MessageContent.of(new MimeMessageWrapper(new BytesSource(("Subject: s\r\n\r\n" + "y".repeat(30_000) + "\r\n")
+            .getBytes(StandardCharsets.US_ASCII)))).writeDotStuffed(connection);
+
+        assertThat(connection.writes).isGreaterThanOrEqualTo(4);
+        assertThat(connection.largestWrite).isLessThanOrEqualTo(WireOutput.BUFFER_SIZE);
     }
 
     @Test
@@ -128,6 +201,7 @@ class MessageContentTest {
 
     private static final class BytesSource implements MimeMessageSource {
         private final byte[] bytes;
+        private int opened;
 
         BytesSource(byte[] bytes) {
             this.bytes = bytes;
@@ -140,6 +214,7 @@ class MessageContentTest {
 
         @Override
         public InputStream getInputStream() {
+            opened++;
             return new ByteArrayInputStream(bytes);
         }
 
@@ -157,6 +232,8 @@ class MessageContentTest {
 
     private static final class RecordingConnection extends Connection {
         private final ByteArrayOutputStream written = new ByteArrayOutputStream();
+        private int writes;
+        private int largestWrite;
 
         @Override
         protected int readSome(byte[] into, int offset, int length, Duration timeout) {
@@ -165,6 +242,8 @@ class MessageContentTest {
 
         @Override
         void write(byte[] bytes, int offset, int length) {
+            writes++;
+            largestWrite = Math.max(largestWrite, length);
             written.write(bytes, offset, length);
         }
 

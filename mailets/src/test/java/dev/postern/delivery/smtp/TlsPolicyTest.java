@@ -102,4 +102,15 @@ class TlsPolicyTest {
         TlsPolicy explicit = new TlsPolicy(TlsLevel.VERIFY, List.of(), "smtp.example.net", "medium", ">=TLSv1", List.of());
         assertThat(explicit.sniName(target)).isEqualTo(Optional.of("smtp.example.net"));
     }
+
+    /** The session cache's key holds this text; it must tell every field apart as the record's own form did. */
+    @Test
+    void printsAsTheRecordWouldEveryFieldNamed() {
+        TlsPolicy policy = new TlsPolicy(TlsLevel.VERIFY, List.of("hostname", "nexthop"), "smtp.example.net", "medium", ">=TLSv1.2",
+            List.of("aNULL"));
+
+        assertThat(policy).hasToString("TlsPolicy[level=" + TlsLevel.VERIFY + ", match=[hostname, nexthop], servername=smtp.example.net,"
+            + " ciphers=medium, protocols=>=TLSv1.2, exclude=[aNULL]]");
+        assertThat(policy.withLevel(TlsLevel.ENCRYPT).toString()).isNotEqualTo(policy.toString());
+    }
 }
