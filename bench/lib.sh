@@ -7,7 +7,9 @@
 #   bench_init                 cd to the repository, check the tools, make $work, trap cleanup
 #   ensure_packages PKG...     apt-get install the Debian packages missing (services not started)
 #   start_sink [ARGS...]       smtp-sink on $sink_port (chosen once, reused by later starts)
-#   postern_new_home           a fresh Postern home under $work (conf copied; main.cf appendable)
+#   postern_new_home           a fresh Postern home under $work (conf copied; main.cf appendable;
+#                              POSTERN_IO_WORKERS / POSTERN_MAX_EXECUTORS set every SMTP listener's
+#                              ioWorkerCount / maxExecutorCount in its smtpserver.xml)
 #   postern_launch             run Postern on that home, relaying to the sink; waits for the 220
 #   postfix_begin / postfix_end, mta_start MTA / mta_stop MTA (MTA: postern or postfix)
 #   measure MTA MESSAGES SMTP-SOURCE-ARGS...   sets accept_rate, e2e_rate, rss, cpu_ms
@@ -89,6 +91,18 @@ postern_new_home() {
     # The submission listeners too: their default ports are fixed, so two benchmarks at once collide.
     submission_port=$(free_port)
     submissions_port=$(free_port)
+    [ -z "${POSTERN_IO_WORKERS:-}" ] || smtpserver_setting ioWorkerCount "$POSTERN_IO_WORKERS"
+    [ -z "${POSTERN_MAX_EXECUTORS:-}" ] || smtpserver_setting maxExecutorCount "$POSTERN_MAX_EXECUTORS"
+}
+# Sets ELEMENT to VALUE in every <smtpserver> of the home's smtpserver.xml, replacing the packaged
+# value if there is one (the element goes after <jmxName>).
+smtpserver_setting() {
+    local element=$1 value=$2 file=$home/conf/smtpserver.xml
+    [[ "$value" =~ ^[0-9]+$ ]] || { echo "$element: not a number: $value" >&2; exit 2; }
+    sed -i -e "/^ *<$element>[0-9]*<\/$element>/d" \
+        -e "s|^\( *\)<jmxName>.*</jmxName>|&\n\1<$element>$value</$element>|" "$file"
+    [ "$(grep -c "<$element>$value</$element>" "$file")" -eq "$(grep -c '<jmxName>' "$file")" ] \
+        || { echo "$file: could not set $element on every listener" >&2; exit 2; }
 }
 postern_launch() {
     local start
