@@ -14,6 +14,7 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 import dev.postern.log.MailEvent;
+import dev.postern.testing.net.ClosedPort;
 
 /** The client against a scripted filter on 127.0.0.1: negotiation, each reply, each modification, failures. */
 class MilterClientTest {
@@ -172,10 +173,12 @@ class MilterClientTest {
 
     @Test
     void aFilterThatIsDownGetsTheDefaultActionAndQuarantineHoldsTheMessage() throws Exception {
-        String endpoint;
-        try (ScriptedMilter stopped = new ScriptedMilter(0, ScriptedMilter::continueAll)) {
-            endpoint = stopped.endpoint();
+        try (ClosedPort down = new ClosedPort()) {
+            aFilterThatIsDownGetsTheDefaultActionAndQuarantineHoldsTheMessage("inet:" + down.hostAndPort());
         }
+    }
+
+    private void aFilterThatIsDownGetsTheDefaultActionAndQuarantineHoldsTheMessage(String endpoint) throws Exception {
         MilterClient tempfail = MilterClient.open(settings(endpoint, MilterDefaultAction.TEMPFAIL, Duration.ofSeconds(2)),
             warnings::add);
         assertThat(tempfail.failed()).isTrue();
@@ -216,16 +219,14 @@ class MilterClientTest {
             assertThat(decisions).containsExactly(new MailEvent.MilterDecision(name, "reject"),
                 new MailEvent.MilterDecision(name, "quarantine"), new MailEvent.MilterDecision(name, "quarantine"));
         }
-        String endpoint;
-        try (ScriptedMilter stopped = new ScriptedMilter(0, ScriptedMilter::continueAll)) {
-            endpoint = stopped.endpoint();
-        }
         decisions.clear();
-        MilterClient down = MilterClient.open(settings(endpoint, MilterDefaultAction.REJECT, Duration.ofSeconds(2)),
-            warnings::add, decisions::add);
-        transaction(down);
-        assertThat(decisions).as("the default action, once, when the filter fails")
-            .containsExactly(new MailEvent.MilterDecision(down.name(), "reject"));
+        try (ClosedPort closed = new ClosedPort()) {
+            MilterClient down = MilterClient.open(settings("inet:" + closed.hostAndPort(), MilterDefaultAction.REJECT,
+                Duration.ofSeconds(2)), warnings::add, decisions::add);
+            transaction(down);
+            assertThat(decisions).as("the default action, once, when the filter fails")
+                .containsExactly(new MailEvent.MilterDecision(down.name(), "reject"));
+        }
     }
 
     @Test
