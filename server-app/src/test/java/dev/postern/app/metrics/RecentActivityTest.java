@@ -2,14 +2,13 @@ package dev.postern.app.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Arrays;
 
 import org.junit.jupiter.api.Test;
+
+import dev.postern.testing.time.MutableClock;
 
 class RecentActivityTest {
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:30Z"));
@@ -41,33 +40,5 @@ class RecentActivityTest {
         clock.advance(Duration.ofHours(5));
         activity.rejected();
         assertThat(Arrays.stream(activity.rejectsPerMinute()).sum()).isEqualTo(1);
-    }
-
-    /** A clock the test moves by hand. */
-    private static final class MutableClock extends Clock {
-        private Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
+import dev.postern.testing.time.MutableClock;
+
 class FileMailQueueDeliveryTest {
     @TempDir
     Path directory;

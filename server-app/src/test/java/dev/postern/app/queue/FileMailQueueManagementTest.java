@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import reactor.core.publisher.Flux;
 
+import dev.postern.testing.time.MutableClock;
+
 class FileMailQueueManagementTest {
     private static final Instant START = Instant.parse("2030-01-01T00:00:00Z");
 

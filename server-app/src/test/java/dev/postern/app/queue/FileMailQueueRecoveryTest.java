@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 
+import dev.postern.testing.time.MutableClock;
+
 /**
  * A "crash" here is a second factory opened on the directory while the first is still open and never
  * closed: the second sees only what the first left on disk, as a new process would after kill -9.

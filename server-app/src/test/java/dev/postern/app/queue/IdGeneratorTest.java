@@ -7,6 +7,8 @@ import java.time.Instant;
 
 import org.junit.jupiter.api.Test;
 
+import dev.postern.testing.time.MutableClock;
+
 class IdGeneratorTest {
     private final MutableClock clock = new MutableClock(Instant.ofEpochMilli(0x0190c3f2a1b4L));
     private final IdGenerator ids = new IdGenerator(clock);
