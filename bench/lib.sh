@@ -85,7 +85,9 @@ sink_count() { local n; n=$(tr '\r' '\n' < "$work/sink.out" | grep -o 'mesg=[0-9
 # --- Postern ---
 postern_new_home() {
     home=$work/home
+    keep_cds_archive
     rm -rf "$home"; mkdir -p "$home"; cp -r "$dist/conf" "$home/"
+    reuse_cds_archive
     smtp_port=$(free_port)
     webadmin_port=$(free_port)
     # The submission listeners too: their default ports are fixed, so two benchmarks at once collide.
@@ -93,6 +95,21 @@ postern_new_home() {
     submissions_port=$(free_port)
     [ -z "${POSTERN_IO_WORKERS:-}" ] || smtpserver_setting ioWorkerCount "$POSTERN_IO_WORKERS"
     [ -z "${POSTERN_MAX_EXECUTORS:-}" ] || smtpserver_setting maxExecutorCount "$POSTERN_MAX_EXECUTORS"
+}
+# The class-data archive (bin/postern's AppCDS, var/cds/) that the first server of a run writes when
+# it stops is kept for the fresh homes of the later ones, as a production server keeps it from one
+# start to the next: otherwise every measured server would be a first start. BENCH_CDS=fresh keeps
+# none (every server a first start, as before 2026-12-07 22:00 UTC); POSTERN_CDS=no turns the
+# archive off altogether (memory.sh's default).
+keep_cds_archive() {
+    [ "${BENCH_CDS:-keep}" = keep ] && [ -d "$home/var/cds" ] || return 0
+    mkdir -p "$work/cds"
+    find "$home/var/cds" -name 'postern-*.jsa' -size +0 -exec cp {} "$work/cds/" \;
+}
+reuse_cds_archive() {
+    [ "${BENCH_CDS:-keep}" = keep ] && [ -d "$work/cds" ] || return 0
+    mkdir -p "$home/var/cds"
+    cp "$work"/cds/postern-*.jsa "$home/var/cds/" 2>/dev/null || true
 }
 # Sets ELEMENT to VALUE in every <smtpserver> of the home's smtpserver.xml, replacing the packaged
 # value if there is one (the element goes after <jmxName>).
