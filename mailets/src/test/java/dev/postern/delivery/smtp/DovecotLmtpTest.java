@@ -1,6 +1,6 @@
 package dev.postern.delivery.smtp;
 
-import static dev.postern.delivery.smtp.Fixtures.closedPort;
+import static dev.postern.delivery.smtp.Fixtures.freePort;
 import static dev.postern.delivery.smtp.Fixtures.delivery;
 import static dev.postern.delivery.smtp.Fixtures.mail;
 import static dev.postern.delivery.smtp.Fixtures.parameters;
@@ -54,7 +54,7 @@ class DovecotLmtpTest {
         Files.createDirectories(directory.resolve("state"));
         Files.setPosixFilePermissions(directory, PosixFilePermissions.fromString("rwxr-xr-x"));
         run("chown", user, mail.toString());
-        port = closedPort();
+        port = freePort();
         Path conf = directory.resolve("dovecot.conf");
         Files.writeString(conf, String.join("\n",
             "base_dir = " + directory.resolve("run"),

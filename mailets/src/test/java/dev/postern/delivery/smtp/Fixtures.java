@@ -70,8 +70,8 @@ final class Fixtures {
             new Route(parsed.transport().orElseThrow(), parsed.nexthop().orElse("")), Instant.now());
     }
 
-    /** A port nothing listens on (it was free a moment ago). */
-    static int closedPort() throws Exception {
+    /** A loopback port that was free a moment ago, for a server the test starts on it. */
+    static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.1"))) {
             return socket.getLocalPort();
         }

@@ -1,6 +1,5 @@
 package dev.postern.delivery.smtp;
 
-import static dev.postern.delivery.smtp.Fixtures.closedPort;
 import static dev.postern.delivery.smtp.Fixtures.delivery;
 import static dev.postern.delivery.smtp.Fixtures.mail;
 import static dev.postern.delivery.smtp.Fixtures.parameters;
@@ -8,6 +7,7 @@ import static dev.postern.delivery.smtp.Fixtures.rawMail;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.postern.testing.net.ClosedPort;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -323,8 +323,13 @@ class SmtpCourierTest {
 
     @Test
     void aRefusedConnectionMovesOnAndDefersWhenEveryServerFails() throws Exception {
-        int first = closedPort();
-        int second = closedPort();
+        // bound, never listening: a just-closed ephemeral port could be given to the connection as its own source
+        try (ClosedPort firstPort = new ClosedPort(); ClosedPort secondPort = new ClosedPort()) {
+            refusedTwiceThenFallback(firstPort.port(), secondPort.port());
+        }
+    }
+
+    private void refusedTwiceThenFallback(int first, int second) throws Exception {
         List<RecipientResult> results = courier().deliver(delivery(mail("a@example.com"),
             "smtp:[127.0.0.1]:" + first + ",[127.0.0.1]:" + second));
 

@@ -297,23 +297,25 @@ final class PostscreenSession extends ChannelInboundHandlerAdapter {
     }
 
     private void passNew() {
+        // the cache entry goes in before the log line: whoever reads PASS NEW (an operator, a test)
+        // and reconnects at once must find it
+        cache.put(clientAddress.getAddress().getHostAddress(), passedEntry(clock.instant()));
         log.log(SERVICE, "PASS NEW " + clientName, new MailEvent.PostscreenVerdict("pass_new"));
-        Instant now = clock.instant();
+    }
+
+    private PostscreenCache.Entry passedEntry(Instant now) {
         boolean dnsblPassed = dnsbl.enabled() && score.map(s -> s.score() < settings.dnsblThreshold()).orElse(false);
         Instant greetUntil = now.plus(settings.greetTtl());
         Instant dnsblUntil = dnsblPassed ? now.plus(settings.dnsblTtl()) : Instant.EPOCH;
         if (score.isPresent() && score.get().score() <= settings.dnsblAllowlistThreshold()
                 && settings.dnsblAllowlistThreshold() < 0) {
             // allowlisted: every test counts as passed for the DNSBL TTL
-            greetUntil = now.plus(settings.dnsblTtl());
-            dnsblUntil = greetUntil;
-            cache.put(clientAddress.getAddress().getHostAddress(), new PostscreenCache.Entry(greetUntil, dnsblUntil,
-                greetUntil));
-            return;
+            Instant allowlistedUntil = now.plus(settings.dnsblTtl());
+            return new PostscreenCache.Entry(allowlistedUntil, allowlistedUntil, allowlistedUntil);
         }
         Instant deepUntil = settings.deep().enabled() && state == State.OWN_SMTP
             ? now.plus(settings.deep().ttl()) : Instant.EPOCH;
-        cache.put(clientAddress.getAddress().getHostAddress(), new PostscreenCache.Entry(greetUntil, dnsblUntil, deepUntil));
+        return new PostscreenCache.Entry(greetUntil, dnsblUntil, deepUntil);
     }
 
     /** Connects to the internal smtpd listener and relays both ways, client bytes read so far first. */
