@@ -2,7 +2,8 @@
 # SMTP event loops against throughput: for ROUNDS (3) rounds, each setting given as an argument in
 # turn (alternating), a fresh Postern whose SMTP listeners have that many Netty event loops
 # (smtpserver.xml's ioWorkerCount, through lib.sh's POSTERN_IO_WORKERS; "N/E" also sets
-# maxExecutorCount, the framers' executor threads, to E; "default" keeps the packaged file) relays
+# maxExecutorCount, the framers' executor threads, to E, which only -Dpostern.smtpd.framer_executor=true
+# in POSTERN_OPTS uses; "default" keeps the packaged file) relays
 # MESSAGES (3000) messages of SIZE (4096) bytes from SESSIONS (20) smtp-source sessions to an
 # smtp-sink. Per run: end-to-end msg/s, CPU ms per message, RSS and threads after the run; then
 # one run of FSYNC_MESSAGES (500; 0: none) under strace -f for fsync+fdatasync per message (strace
