@@ -1,7 +1,7 @@
 package dev.postern.delivery.smtp;
 
-import static dev.postern.delivery.smtp.Fixtures.freePort;
 import static dev.postern.delivery.smtp.Fixtures.delivery;
+import static dev.postern.delivery.smtp.Fixtures.freePort;
 import static dev.postern.delivery.smtp.Fixtures.mail;
 import static dev.postern.delivery.smtp.Fixtures.parameters;
 import static org.assertj.core.api.Assertions.assertThat;
